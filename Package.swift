@@ -1,0 +1,32 @@
+// swift-tools-version:6.0
+// Incentives: the engine that decides when an enterprise user has earned a reward.
+// No SwiftPM package dependencies: C libraries come from Debian through system library
+// targets (sqlite3, ncursesw, libcrypto) and one small C++ target over simdjson.
+import PackageDescription
+
+let package = Package(
+    name: "Incentives",
+    products: [
+        .executable(name: "incentives", targets: ["incentives"]),
+    ],
+    targets: [
+        // A small C API over simdjson for reading one JSON event line at a time.
+        .target(
+            name: "CJSONLines",
+            path: "Sources/CJSONLines",
+            cxxSettings: [.define("SIMDJSON_THREADS_ENABLED", to: "1"), .unsafeFlags(["-O3"])],
+            linkerSettings: [.linkedLibrary("simdjson")]
+        ),
+        // The model, the rules, the engine: pure Swift, no I/O.
+        .target(name: "IncentivesCore"),
+        // Decoding and validating catalog.json, roster.jsonl and events.jsonl.
+        .target(name: "IncentivesInput", dependencies: ["IncentivesCore", "CJSONLines"]),
+        .executableTarget(
+            name: "incentives",
+            dependencies: ["IncentivesCore", "IncentivesInput"]
+        ),
+        .testTarget(name: "IncentivesCoreTests", dependencies: ["IncentivesCore"]),
+        .testTarget(name: "IncentivesInputTests", dependencies: ["IncentivesInput", "IncentivesCore"]),
+    ],
+    cxxLanguageStandard: .cxx17
+)

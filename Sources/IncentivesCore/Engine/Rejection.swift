@@ -1,0 +1,26 @@
+/// Why one event line was refused: the field at fault (nil when the line as a whole is) and the reason.
+/// Printed as `FIELD: REASON`, after the file and line that the reader knows.
+public struct Rejection: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        case invalidJSON = "invalid-json"
+        case missingField = "missing-field"
+        case wrongType = "wrong-type"
+        case unknownType = "unknown-type"
+        case badTimestamp = "bad-timestamp"
+        case unknownUser = "unknown-user"
+        case conflict = "conflict"
+        case tooLong = "too-long"
+    }
+
+    public let code: Code
+    public let field: String?
+    public let message: String
+
+    public init(_ code: Code, field: String?, _ message: String) {
+        self.code = code
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String { field.map { "\($0): \(message)" } ?? message }
+}

@@ -1,0 +1,75 @@
+/// A reward earned, recorded once, with the events that prove it.
+public struct Achievement: Sendable, Hashable {
+    public let user: String
+    public let employer: String
+    public let program: String
+    public let incentive: String
+    public let reward: String
+    /// The latest evidence day, in the user's zone.
+    public let completedOn: LocalDate
+    /// When the event that earned it happened.
+    public let achievedAt: Instant
+    /// The evidence event ids, by day.
+    public let evidence: [String]
+    /// The evidence days, parallel to `evidence`.
+    public let evidenceDays: [LocalDate]
+    /// Which award of this reward this is for the user: 1 for the first, up to the reward's limit.
+    public let ordinal: Int
+
+    public init(user: String, employer: String, program: String, incentive: String, reward: String,
+                completedOn: LocalDate, achievedAt: Instant, evidence: [String], evidenceDays: [LocalDate], ordinal: Int) {
+        self.user = user
+        self.employer = employer
+        self.program = program
+        self.incentive = incentive
+        self.reward = reward
+        self.completedOn = completedOn
+        self.achievedAt = achievedAt
+        self.evidence = evidence
+        self.evidenceDays = evidenceDays
+        self.ordinal = ordinal
+    }
+
+    /// A stable id: the same achievement always gets the same id, on any machine and after any replay,
+    /// so partners and the store can de-duplicate on it.
+    public var id: String {
+        var h = FNV1a()
+        h.add(user); h.add(program); h.add(incentive); h.add(UInt64(ordinal))
+        let hex = String(h.value, radix: 16)
+        return "ach-" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// The contract's JSON line (CONTRACT §5), keys in this order.
+    public var jsonLine: String {
+        var s = "{\"user\":" + JSONText.quote(user)
+        s += ",\"employer\":" + JSONText.quote(employer)
+        s += ",\"program\":" + JSONText.quote(program)
+        s += ",\"incentive\":" + JSONText.quote(incentive)
+        s += ",\"reward\":" + JSONText.quote(reward)
+        s += ",\"completedOn\":\"" + completedOn.iso + "\""
+        s += ",\"achievedAt\":\"" + achievedAt.rfc3339 + "\""
+        s += ",\"evidence\":[" + evidence.map(JSONText.quote).joined(separator: ",") + "]}"
+        return s
+    }
+}
+
+/// Writing JSON strings (not parsing: reading uses simdjson and Foundation).
+public enum JSONText {
+    public static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where u.value < 0x20:
+                let hex = String(u.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
+    }
+}

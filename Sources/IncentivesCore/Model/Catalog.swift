@@ -1,0 +1,90 @@
+/// One item on the menu that every employer chooses from ("log health data 5 days in a row").
+public struct Incentive: Sendable {
+    public let id: String
+    public let name: String
+    /// Which events count: this type, and for `health_data_logged` optionally only these categories.
+    public let event: EventType
+    public let categories: Set<String>?
+    /// When the qualifying events add up to an award.
+    public let rule: any IncentiveRule
+
+    public init(id: String, name: String, event: EventType, categories: Set<String>?, rule: any IncentiveRule) {
+        self.id = id
+        self.name = name
+        self.event = event
+        self.categories = categories
+        self.rule = rule
+    }
+
+    /// Whether an event of this type and category is one this incentive counts.
+    public func counts(_ type: EventType, category: String?) -> Bool {
+        guard type == event else { return false }
+        guard let categories else { return true }
+        guard let category else { return false }
+        return categories.contains(category)
+    }
+}
+
+/// An employer's pick from the menu, with what the user gets and how many times.
+public struct Reward: Sendable {
+    public let incentive: String
+    public let reward: String
+    public let limit: Int
+
+    public init(incentive: String, reward: String, limit: Int = 1) {
+        self.incentive = incentive
+        self.reward = reward
+        self.limit = limit
+    }
+}
+
+/// A program runs between two inclusive local dates and offers rewards.
+public struct Program: Sendable {
+    public let id: String
+    public let name: String
+    public let starts: LocalDate
+    public let ends: LocalDate
+    public let rewards: [Reward]
+
+    public init(id: String, name: String, starts: LocalDate, ends: LocalDate, rewards: [Reward]) {
+        self.id = id
+        self.name = name
+        self.starts = starts
+        self.ends = ends
+        self.rewards = rewards
+    }
+}
+
+public struct Employer: Sendable {
+    public let id: String
+    public let name: String
+    public let programs: [Program]
+
+    public init(id: String, name: String, programs: [Program]) {
+        self.id = id
+        self.name = name
+        self.programs = programs
+    }
+}
+
+/// The menu and the employers' programs, validated as a whole (see `IncentivesInput.CatalogDecoder`).
+public struct Catalog: Sendable {
+    public let incentives: [Incentive]
+    public let employers: [Employer]
+    private let incentiveIndex: [String: Int]
+    private let employerIndex: [String: Int]
+
+    public init(incentives: [Incentive], employers: [Employer]) {
+        self.incentives = incentives
+        self.employers = employers
+        var ii: [String: Int] = [:]
+        for (i, inc) in incentives.enumerated() where ii[inc.id] == nil { ii[inc.id] = i }
+        var ei: [String: Int] = [:]
+        for (i, e) in employers.enumerated() where ei[e.id] == nil { ei[e.id] = i }
+        incentiveIndex = ii
+        employerIndex = ei
+    }
+
+    public func incentive(_ id: String) -> Incentive? { incentiveIndex[id].map { incentives[$0] } }
+    public func employer(_ id: String) -> Employer? { employerIndex[id].map { employers[$0] } }
+}

@@ -1,0 +1,50 @@
+/// One event as recorded by the apps' API, already validated.
+public struct Event: Sendable, Hashable {
+    public let id: String
+    public let type: EventType
+    public let user: String
+    public let at: Instant
+    /// The logged category for `health_data_logged`; nil for `birth_reported`, whose category is ignored.
+    public let category: String?
+
+    public init(id: String, type: EventType, user: String, at: Instant, category: String?) {
+        self.id = id
+        self.type = type
+        self.user = user
+        self.at = at
+        self.category = type.needsCategory ? category : nil
+    }
+
+    /// What makes two events with the same id "the same event" (CONTRACT §4): type, user, instant and category.
+    /// A 64-bit digest, so that a log of millions of ids stays small. It only decides duplicate-versus-conflict
+    /// between two events that already share an id.
+    public var contentFingerprint: UInt64 {
+        var h = FNV1a()
+        h.add(type.rawValue)
+        h.add(user)
+        h.add(UInt64(bitPattern: at.seconds))
+        h.add(UInt64(UInt32(bitPattern: at.nanoseconds)))
+        h.add(category ?? "\u{0}none")
+        return h.value
+    }
+}
+
+/// FNV-1a, 64-bit: a stable, seedless hash (Swift's `Hasher` is seeded per process, so it cannot be stored).
+public struct FNV1a: Sendable {
+    public private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    public init() {}
+
+    public mutating func add(_ s: String) {
+        for b in s.utf8 { value = (value ^ UInt64(b)) &* 0x100_0000_01b3 }
+        value = (value ^ 0xff) &* 0x100_0000_01b3 // separator, so ("ab","c") != ("a","bc")
+    }
+
+    public mutating func add(_ v: UInt64) {
+        var v = v
+        for _ in 0..<8 {
+            value = (value ^ (v & 0xff)) &* 0x100_0000_01b3
+            v >>= 8
+        }
+    }
+}

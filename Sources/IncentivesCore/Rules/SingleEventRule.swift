@@ -1,0 +1,38 @@
+/// `single`: one qualifying event earns the reward. Evidence: that event.
+public struct SingleEventRule: IncentiveRule {
+    public static let kind = "single"
+
+    public init() {}
+    public init(from decoder: any Decoder) throws {}
+
+    public var summary: String { "one event" }
+    public var parameters: [(String, Int)] { [] }
+
+    public func makeProgress(span: ClosedRange<LocalDate>?) -> any RuleProgress { Progress() }
+
+    public func decodeProgress(span: ClosedRange<LocalDate>?, from reader: inout ByteReader) throws -> any RuleProgress {
+        let p = Progress()
+        let n = try reader.readInt()
+        for _ in 0..<n { p.days.append(LocalDate(dayNumber: Int32(try reader.readInt()))) }
+        return p
+    }
+
+    final class Progress: RuleProgress {
+        /// Days of the events that earned awards (at most `limit` of them).
+        var days: [LocalDate] = []
+
+        func record(_ event: QualifyingEvent) -> Evidence? {
+            days.append(event.day)
+            return [event]
+        }
+
+        func status(today: LocalDate?) -> ProgressStatus { ProgressStatus(done: 0, needed: 1, lastDay: days.last) }
+        var countedDays: [LocalDate] { days }
+        var usedDays: [LocalDate] { days }
+
+        func encode(into writer: inout ByteWriter) {
+            writer.write(days.count)
+            for d in days { writer.write(Int(d.dayNumber)) }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+/// A point in time, exact to the nanosecond, independent of any zone. Event timestamps are compared
+/// as instants: `2026-03-02T12:00:00-06:00` and `2026-03-02T18:00:00Z` are the same instant.
+public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// Seconds since 1970-01-01T00:00:00Z.
+    public let seconds: Int64
+    /// 0 ..< 1_000_000_000.
+    public let nanoseconds: Int32
+
+    public init(seconds: Int64, nanoseconds: Int32 = 0) {
+        self.seconds = seconds
+        self.nanoseconds = nanoseconds
+    }
+
+    public static func < (a: Instant, b: Instant) -> Bool {
+        a.seconds != b.seconds ? a.seconds < b.seconds : a.nanoseconds < b.nanoseconds
+    }
+
+    /// The UTC calendar date of this instant shifted by `offsetSeconds`.
+    public func localDate(offsetSeconds: Int) -> LocalDate {
+        let shifted = seconds + Int64(offsetSeconds)
+        let day = shifted >= 0 ? shifted / 86_400 : (shifted - 86_399) / 86_400
+        return LocalDate(dayNumber: Int32(truncatingIfNeeded: day))
+    }
+
+    /// RFC 3339 in UTC with `Z`; fractional seconds only when present, without trailing zeros.
+    public var rfc3339: String {
+        let day = localDate(offsetSeconds: 0)
+        let secOfDay = Int(seconds - Int64(day.dayNumber) * 86_400)
+        var s = day.iso + "T" + Digits.pad(secOfDay / 3600, 2) + ":" + Digits.pad(secOfDay / 60 % 60, 2)
+            + ":" + Digits.pad(secOfDay % 60, 2)
+        if nanoseconds != 0 {
+            var frac = Digits.pad(Int(nanoseconds), 9)
+            while frac.hasSuffix("0") { frac.removeLast() }
+            s += "." + frac
+        }
+        return s + "Z"
+    }
+
+    public var description: String { rfc3339 }
+
+    /// Parses RFC 3339 (`2026-03-02T23:30:00-06:00`, `...Z`, fractional seconds allowed).
+    /// A timestamp without an offset is refused: its instant would be a guess.
+    public static func parseRFC3339(_ text: String) -> Result<Instant, TimestampError> {
+        var t = text
+        return t.withUTF8 { parseRFC3339(UnsafeRawBufferPointer($0)) }
+    }
+
+    public static func parseRFC3339(_ u: UnsafeRawBufferPointer) -> Result<Instant, TimestampError> {
+        let n = u.count
+        func digits(_ start: Int, _ count: Int) -> Int? {
+            guard start + count <= n else { return nil }
+            var v = 0
+            for i in start..<(start + count) {
+                let c = u[i] &- UInt8(ascii: "0")
+                guard c < 10 else { return nil }
+                v = v * 10 + Int(c)
+            }
+            return v
+        }
+        guard n >= 19, let y = digits(0, 4), u[4] == UInt8(ascii: "-"), let mo = digits(5, 2),
+              u[7] == UInt8(ascii: "-"), let d = digits(8, 2),
+              u[10] == UInt8(ascii: "T") || u[10] == UInt8(ascii: "t"),
+              let h = digits(11, 2), u[13] == UInt8(ascii: ":"), let mi = digits(14, 2),
+              u[16] == UInt8(ascii: ":"), let s = digits(17, 2)
+        else { return .failure(.malformed) }
+        guard let date = LocalDate(year: y, month: mo, day: d) else { return .failure(.noSuchDate) }
+        guard h < 24, mi < 60, s <= 60 else { return .failure(.timeOutOfRange) }
+        var i = 19
+        var nanos = 0
+        if i < n, u[i] == UInt8(ascii: ".") {
+            i += 1
+            let start = i
+            var scale = 100_000_000
+            while i < n, u[i] &- UInt8(ascii: "0") < 10 {
+                nanos += Int(u[i] &- UInt8(ascii: "0")) * scale
+                scale /= 10
+                i += 1
+            }
+            guard i > start else { return .failure(.malformed) }
+        }
+        guard i < n else { return .failure(.missingOffset) }
+        var offset = 0
+        if u[i] == UInt8(ascii: "Z") || u[i] == UInt8(ascii: "z") {
+            i += 1
+        } else if u[i] == UInt8(ascii: "+") || u[i] == UInt8(ascii: "-") {
+            guard let oh = digits(i + 1, 2), i + 3 < n, u[i + 3] == UInt8(ascii: ":"), let om = digits(i + 4, 2)
+            else { return .failure(.malformed) }
+            guard oh < 24, om < 60 else { return .failure(.timeOutOfRange) }
+            offset = (oh * 3600 + om * 60) * (u[i] == UInt8(ascii: "-") ? -1 : 1)
+            i += 6
+        } else {
+            return .failure(.malformed)
+        }
+        guard i == n else { return .failure(.malformed) }
+        // A leap second (:60) is the same instant as the next second's start, as in POSIX time.
+        let secs = Int64(date.dayNumber) * 86_400 + Int64(h * 3600 + mi * 60 + s) - Int64(offset)
+        return .success(Instant(seconds: secs, nanoseconds: Int32(nanos)))
+    }
+}
+
+public enum TimestampError: Error, Sendable, Equatable, CustomStringConvertible {
+    case malformed, noSuchDate, timeOutOfRange, missingOffset
+
+    public var description: String {
+        switch self {
+        case .malformed: return "not an RFC 3339 timestamp"
+        case .noSuchDate: return "no such calendar date"
+        case .timeOutOfRange: return "time of day out of range"
+        case .missingOffset: return "no UTC offset (add Z or ±HH:MM)"
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import IncentivesCore
+
+/// Reads and validates catalog.json (CONTRACT §1). The file is small and read once, so Foundation's
+/// JSONDecoder does the parsing and gives us the JSON path of any type error for free; the rules that
+/// JSON types cannot express (unique ids, known incentives, date order) are checked here.
+public enum CatalogDecoder {
+    public static func decode(_ data: Data, file: String) throws(ConfigurationError) -> Catalog {
+        let raw: RawCatalog
+        do {
+            raw = try JSONDecoder().decode(RawCatalog.self, from: data)
+        } catch {
+            let (path, reason) = JSONPath.explain(error)
+            throw ConfigurationError(file: file, path: path, reason: reason)
+        }
+        func fail(_ path: String, _ reason: String) -> ConfigurationError {
+            ConfigurationError(file: file, path: path, reason: reason)
+        }
+
+        var incentives: [Incentive] = []
+        var incentiveIDs = Set<String>()
+        for (i, inc) in raw.incentives.enumerated() {
+            let path = "incentives[\(i)]"
+            guard !inc.id.isEmpty else { throw fail(path + ".id", "must not be empty") }
+            guard incentiveIDs.insert(inc.id).inserted else { throw fail(path + ".id", "duplicate incentive id \(JSONText.quote(inc.id))") }
+            guard let event = EventType(rawValue: inc.event) else {
+                throw fail(path + ".event", "unknown event type \(JSONText.quote(inc.event)) (expected one of \(EventType.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            var categories: Set<String>?
+            if let list = inc.categories, event.needsCategory {
+                guard !list.isEmpty else { throw fail(path + ".categories", "must list at least one category (omit it to count every category)") }
+                if let blank = list.firstIndex(where: \.isEmpty) { throw fail(path + ".categories[\(blank)]", "must not be empty") }
+                categories = Set(list)
+            }
+            incentives.append(Incentive(id: inc.id, name: inc.name ?? inc.id, event: event, categories: categories, rule: inc.rule))
+        }
+
+        var employers: [Employer] = []
+        var employerIDs = Set<String>()
+        for (e, emp) in raw.employers.enumerated() {
+            let path = "employers[\(e)]"
+            guard !emp.id.isEmpty else { throw fail(path + ".id", "must not be empty") }
+            guard employerIDs.insert(emp.id).inserted else { throw fail(path + ".id", "duplicate employer id \(JSONText.quote(emp.id))") }
+            var programs: [Program] = []
+            var programIDs = Set<String>()
+            for (p, prog) in (emp.programs ?? []).enumerated() {
+                let ppath = path + ".programs[\(p)]"
+                guard !prog.id.isEmpty else { throw fail(ppath + ".id", "must not be empty") }
+                guard programIDs.insert(prog.id).inserted else { throw fail(ppath + ".id", "duplicate program id \(JSONText.quote(prog.id))") }
+                guard let starts = LocalDate(iso: prog.starts) else { throw fail(ppath + ".starts", "not a date (YYYY-MM-DD): \(JSONText.quote(prog.starts))") }
+                guard let ends = LocalDate(iso: prog.ends) else { throw fail(ppath + ".ends", "not a date (YYYY-MM-DD): \(JSONText.quote(prog.ends))") }
+                guard starts <= ends else { throw fail(ppath + ".ends", "\(prog.ends) is before starts \(prog.starts)") }
+                var rewards: [Reward] = []
+                for (r, rew) in prog.rewards.enumerated() {
+                    let rpath = ppath + ".rewards[\(r)]"
+                    guard incentiveIDs.contains(rew.incentive) else { throw fail(rpath + ".incentive", "unknown incentive \(JSONText.quote(rew.incentive))") }
+                    guard !rew.reward.isEmpty else { throw fail(rpath + ".reward", "must not be empty") }
+                    let limit = rew.limit ?? 1
+                    guard limit >= 1 else { throw fail(rpath + ".limit", "must be at least 1, got \(limit)") }
+                    rewards.append(Reward(incentive: rew.incentive, reward: rew.reward, limit: limit))
+                }
+                programs.append(Program(id: prog.id, name: prog.name ?? prog.id, starts: starts, ends: ends, rewards: rewards))
+            }
+            employers.append(Employer(id: emp.id, name: emp.name ?? emp.id, programs: programs))
+        }
+        return Catalog(incentives: incentives, employers: employers)
+    }
+
+    public static func load(path: String) throws -> Catalog {
+        try decode(try InputFile.readAll(path), file: InputFile.displayName(path))
+    }
+}
+
+// The file's shape. Field types are checked by JSONDecoder, everything else above.
+private struct RawCatalog: Decodable {
+    let incentives: [RawIncentive]
+    let employers: [RawEmployer]
+}
+
+private struct RawIncentive: Decodable {
+    let id: String
+    let name: String?
+    let kind: String
+    let event: String
+    let categories: [String]?
+    let rule: any IncentiveRule
+
+    private enum Keys: String, CodingKey { case id, name, kind, event, categories }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        id = try c.decode(String.self, forKey: .id)
+        name = try c.decodeIfPresent(String.self, forKey: .name)
+        kind = try c.decode(String.self, forKey: .kind)
+        event = try c.decode(String.self, forKey: .event)
+        categories = try c.decodeIfPresent([String].self, forKey: .categories)
+        guard let type = RuleKinds.type(named: kind) else {
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription:
+                "unknown kind \(JSONText.quote(kind)) (expected one of \(RuleKinds.all.map { $0.kind }.joined(separator: ", ")))")
+        }
+        // Each kind reads its own parameters from the same object.
+        rule = try type.init(from: decoder)
+    }
+}
+
+private struct RawEmployer: Decodable {
+    let id: String
+    let name: String?
+    let programs: [RawProgram]?
+}
+
+private struct RawProgram: Decodable {
+    let id: String
+    let name: String?
+    let starts: String
+    let ends: String
+    let rewards: [RawReward]
+}
+
+private struct RawReward: Decodable {
+    let incentive: String
+    let reward: String
+    let limit: Int?
+}

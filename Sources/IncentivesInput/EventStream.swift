@@ -1,0 +1,45 @@
+import IncentivesCore
+
+/// Reads events.jsonl and hands each non-blank line to `body` as a validated event or a rejection,
+/// with its line number and byte offset. Line numbers stay exact after malformed and overlong lines.
+public struct EventStream {
+    public let path: String
+    public var startLine = 0
+    public var startOffset: Int64 = 0
+
+    public init(path: String, startLine: Int = 0, startOffset: Int64 = 0) {
+        self.path = path
+        self.startLine = startLine
+        self.startOffset = startOffset
+    }
+
+    public var displayName: String { InputFile.displayName(path) }
+
+    public struct Item {
+        public let line: Int
+        public let offset: Int64
+        /// Offset just past this line: where a resumed read starts.
+        public let nextOffset: Int64
+        public let event: Result<Event, Rejection>
+    }
+
+    /// `progress` is called about every 64k lines with the bytes consumed so far.
+    public func forEach(progress: ((Int64) -> Void)? = nil, _ body: (Item) throws -> Bool) throws {
+        let fd = try InputFile.open(path)
+        let reader = try LineReader(fd: fd, ownsDescriptor: path != "-", startLine: startLine, startOffset: startOffset)
+        let decoder = EventLineDecoder()
+        var sinceProgress = 0
+        try reader.forEachLine { line in
+            sinceProgress += 1
+            if sinceProgress >= 65_536 { sinceProgress = 0; progress?(reader.offset) }
+            guard let bytes = line.bytes else {
+                let why = Rejection(.tooLong, field: nil, "line longer than \(LineReader.maxLineLength) bytes")
+                return try body(Item(line: line.number, offset: line.offset, nextOffset: reader.offset, event: .failure(why)))
+            }
+            if LineSplitter.isBlank(bytes) { return true }
+            let nextOffset = line.offset + Int64(bytes.count) + 1
+            return try body(Item(line: line.number, offset: line.offset, nextOffset: min(nextOffset, reader.offset), event: decoder.decode(bytes)))
+        }
+        progress?(reader.offset)
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import IncentivesCore
+import IncentivesInput
+
+/// `incentives replay`: the engine in memory over the three files (CONTRACT §5).
+enum ReplayCommand: Command {
+    static let name = "replay"
+    static let summary = "run the engine in memory over catalog, roster and events; print achievements"
+    static let valuedOptions: Set<String> = ["catalog", "roster", "events"]
+    static let help = """
+    Usage: incentives replay --catalog FILE --roster FILE --events FILE|-
+
+    Runs the engine in memory over the three files; no database is touched.
+
+      --catalog FILE   the menu of incentives and the employers' programs (catalog.json)
+      --roster FILE    enterprise users, one JSON object a line (roster.jsonl)
+      --events FILE    events recorded by the apps' API, one JSON object a line; - reads stdin
+
+    stdout: one achievement a line, as JSON, in the order they were recorded.
+    stderr: each rejected line as FILE:LINE: REASON, then the summary line
+            events: R read, A accepted, D duplicates, X rejected; achievements: N
+
+    Exit status: 0 every line accepted or a duplicate; 65 some lines rejected (the run completed);
+                 64 bad usage; 66 an input file is missing or unreadable; 78 catalog or roster refused.
+
+    Example:
+      incentives replay --catalog Assets/demo/catalog.json --roster Assets/demo/roster.jsonl \\
+                        --events Assets/demo/events.jsonl
+
+    """
+
+    static func run(_ args: Arguments) throws -> ExitCode {
+        try args.noPositionals()
+        let catalogPath = try args.required("catalog")
+        let rosterPath = try args.required("roster")
+        let eventsPath = try args.required("events")
+        let engine = try Setup.engine(catalog: catalogPath, roster: rosterPath)
+        let counts = try replay(engine: engine, events: eventsPath, out: Output.stdout, err: Output.stderr)
+        Output.stdout.flush()
+        printError(counts.summary)
+        return counts.rejected > 0 ? .dataError : .ok
+    }
+
+    /// Streams the events through a fresh intake; shared with `bench`.
+    static func replay(engine: Engine, events: String, out: Output?, err: Output?) throws -> IntakeCounts {
+        let intake = Intake(engine: engine)
+        let stream = EventStream(path: events)
+        let file = stream.displayName
+        do {
+            try stream.forEach { item in
+                let disposition: Intake.Disposition
+                switch item.event {
+                case .success(let event): disposition = intake.take(event)
+                case .failure(let why): disposition = intake.reject(why, countAsRead: true)
+                }
+                switch disposition {
+                case .accepted(let achievements):
+                    for a in achievements { out?.line(a.jsonLine) }
+                case .rejected(let why):
+                    err?.line("\(file):\(item.line): \(why)")
+                case .duplicate:
+                    break
+                }
+                return true
+            }
+        } catch let e as UnreadableInput {
+            throw CommandFailure(.noInput, e.description)
+        } catch let e as LineReader.ReadError {
+            throw CommandFailure(.ioError, "\(file): read failed: \(e.reason)")
+        }
+        return intake.counts
+    }
+}
+
+/// Loading the catalog and roster with the contract's exit statuses.
+enum Setup {
+    static func catalog(_ path: String) throws -> Catalog {
+        do {
+            return try CatalogDecoder.load(path: path)
+        } catch let e as UnreadableInput {
+            throw CommandFailure(.noInput, e.description)
+        } catch let e as ConfigurationError {
+            throw CommandFailure(.config, "catalog refused: \(e)")
+        }
+    }
+
+    static func roster(_ path: String, catalog: Catalog, zones: ZoneDirectory) throws -> Roster {
+        do {
+            return try RosterDecoder.load(path: path, catalog: catalog, zones: zones)
+        } catch let e as UnreadableInput {
+            throw CommandFailure(.noInput, e.description)
+        } catch let e as ConfigurationError {
+            throw CommandFailure(.config, "roster refused: \(e)")
+        }
+    }
+
+    static func engine(catalog catalogPath: String, roster rosterPath: String) throws -> Engine {
+        // Both files must be readable before either is judged: a missing file is 66 even when the other is invalid.
+        for path in [catalogPath, rosterPath] where path != "-" && !FileManager.default.isReadableFile(atPath: path) {
+            throw CommandFailure(.noInput, "\(path): \(FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")")
+        }
+        let zones = ZoneDirectory()
+        let catalog = try catalog(catalogPath)
+        let roster = try roster(rosterPath, catalog: catalog, zones: zones)
+        do {
+            return try Engine(catalog: catalog, roster: roster, zones: zones)
+        } catch {
+            throw CommandFailure(.config, "\(error)")
+        }
+    }
+}

@@ -1,0 +1,46 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Every subcommand, in the order `incentives --help` lists them.
+enum Commands {
+    static let all: [any Command.Type] = [
+        ReplayCommand.self,
+        BenchCommand.self,
+    ]
+
+    static let usage = """
+    incentives — decides when enterprise users have earned their employers' rewards.
+
+    Usage: incentives <command> [options]
+           incentives            (no command: opens the console on the default database)
+
+    Commands:
+    \(all.map { "  " + $0.name.padding(toLength: 14, withPad: " ", startingAt: 0) + $0.summary }.joined(separator: "\n"))
+
+    Run 'incentives <command> --help' for a command's options.
+
+    """
+}
+
+func dispatch(_ argv: [String]) -> ExitCode {
+    guard let first = argv.first else {
+        if let console = Commands.all.first(where: { $0.name == "console" }) { return console.main([]) }
+        Output.stdout.write(Commands.usage)
+        return .ok
+    }
+    if first == "--help" || first == "-h" || first == "help" {
+        Output.stdout.write(Commands.usage)
+        return .ok
+    }
+    guard let command = Commands.all.first(where: { $0.name == first }) else {
+        printError("incentives: unknown command '\(first)'")
+        printError("Run 'incentives --help' for the list of commands.")
+        return .usage
+    }
+    return command.main(Array(argv.dropFirst()))
+}
+
+let status = dispatch(Array(CommandLine.arguments.dropFirst()))
+Output.stdout.flush()
+exit(status.rawValue)
