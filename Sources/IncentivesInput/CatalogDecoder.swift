@@ -63,7 +63,40 @@ public enum CatalogDecoder {
             }
             employers.append(Employer(id: emp.id, name: emp.name ?? emp.id, programs: programs))
         }
-        return Catalog(incentives: incentives, employers: employers)
+        var partners: [Partner] = []
+        var partnerIDs = Set<String>()
+        for (i, raw) in (raw.partners ?? []).enumerated() {
+            let path = "partners[\(i)]"
+            guard !raw.id.isEmpty else { throw fail(path + ".id", "must not be empty") }
+            guard partnerIDs.insert(raw.id).inserted else { throw fail(path + ".id", "duplicate partner id \(JSONText.quote(raw.id))") }
+            guard !raw.employers.isEmpty else { throw fail(path + ".employers", "must name at least one employer") }
+            for (e, employer) in raw.employers.enumerated() where !employerIDs.contains(employer) {
+                throw fail(path + ".employers[\(e)]", "unknown employer \(JSONText.quote(employer))")
+            }
+            let channel: Partner.Channel
+            let secretEnv: String
+            switch (raw.webhook, raw.drop) {
+            case (let hook?, nil):
+                guard hook.url.hasPrefix("https://") || hook.url.hasPrefix("http://") else {
+                    throw fail(path + ".webhook.url", "must be an http:// or https:// URL")
+                }
+                channel = .webhook(url: hook.url)
+                secretEnv = hook.secretEnv
+            case (nil, let drop?):
+                guard !drop.directory.isEmpty else { throw fail(path + ".drop.directory", "must not be empty") }
+                channel = .fileDrop(directory: drop.directory)
+                secretEnv = drop.secretEnv
+            default:
+                throw fail(path, "needs exactly one of \"webhook\" or \"drop\"")
+            }
+            let envPath = path + (raw.webhook != nil ? ".webhook" : ".drop") + ".secretEnv"
+            guard let first = secretEnv.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic),
+                  secretEnv.unicodeScalars.allSatisfy({ $0 == "_" || ($0.isASCII && $0.properties.isAlphabetic) || ("0"..."9").contains($0) })
+            else { throw fail(envPath, "must be the name of an environment variable (letters, digits, _), not the secret itself") }
+            partners.append(Partner(id: raw.id, name: raw.name ?? raw.id, employers: Set(raw.employers),
+                                    rewards: raw.rewards.map(Set.init), channel: channel, secretEnv: secretEnv))
+        }
+        return Catalog(incentives: incentives, employers: employers, partners: partners)
     }
 
     public static func load(path: String) throws -> Catalog {
@@ -75,6 +108,18 @@ public enum CatalogDecoder {
 private struct RawCatalog: Decodable {
     let incentives: [RawIncentive]
     let employers: [RawEmployer]
+    let partners: [RawPartner]?
+}
+
+private struct RawPartner: Decodable {
+    struct Webhook: Decodable { let url: String; let secretEnv: String }
+    struct Drop: Decodable { let directory: String; let secretEnv: String }
+    let id: String
+    let name: String?
+    let employers: [String]
+    let rewards: [String]?
+    let webhook: Webhook?
+    let drop: Drop?
 }
 
 private struct RawIncentive: Decodable {

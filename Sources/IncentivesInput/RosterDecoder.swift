@@ -40,7 +40,14 @@ public enum RosterDecoder {
                     until = d
                 }
                 firstLine[raw.id] = n
-                members.append(Member(id: raw.id, employer: raw.employer, timezone: raw.timezone, eligibleFrom: from, eligibleUntil: until))
+                if let ids = raw.partnerIds {
+                    for (partner, memberID) in ids.sorted(by: { $0.key < $1.key }) {
+                        guard catalog.partner(partner) != nil else { return fail("partnerIds.\(partner)", "unknown partner \(JSONText.quote(partner))") }
+                        guard !memberID.isEmpty else { return fail("partnerIds.\(partner)", "must not be empty") }
+                    }
+                }
+                members.append(Member(id: raw.id, employer: raw.employer, timezone: raw.timezone, eligibleFrom: from, eligibleUntil: until,
+                                      partnerMemberIDs: raw.partnerIds ?? [:]))
             }
         }
         if let failure { throw failure }
@@ -58,4 +65,5 @@ private struct RawMember: Decodable {
     let timezone: String
     let eligibleFrom: String
     let eligibleUntil: String?
+    let partnerIds: [String: String]?
 }

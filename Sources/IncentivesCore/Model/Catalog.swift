@@ -71,12 +71,15 @@ public struct Employer: Sendable {
 public struct Catalog: Sendable {
     public let incentives: [Incentive]
     public let employers: [Employer]
+    /// Reward partners; empty when the catalog names none.
+    public let partners: [Partner]
     private let incentiveIndex: [String: Int]
     private let employerIndex: [String: Int]
 
-    public init(incentives: [Incentive], employers: [Employer]) {
+    public init(incentives: [Incentive], employers: [Employer], partners: [Partner] = []) {
         self.incentives = incentives
         self.employers = employers
+        self.partners = partners
         var ii: [String: Int] = [:]
         for (i, inc) in incentives.enumerated() where ii[inc.id] == nil { ii[inc.id] = i }
         var ei: [String: Int] = [:]
@@ -87,4 +90,10 @@ public struct Catalog: Sendable {
 
     public func incentive(_ id: String) -> Incentive? { incentiveIndex[id].map { incentives[$0] } }
     public func employer(_ id: String) -> Employer? { employerIndex[id].map { employers[$0] } }
+    public func partner(_ id: String) -> Partner? { partners.first { $0.id == id } }
+
+    /// The partners that must receive an achievement, in catalog order.
+    public func partners(for achievement: Achievement) -> [Partner] {
+        partners.filter { $0.serves(employer: achievement.employer, reward: achievement.reward) }
+    }
 }

@@ -8,8 +8,13 @@ public struct Member: Sendable, Hashable {
     public let eligibleFrom: LocalDate
     /// nil: open-ended.
     public let eligibleUntil: LocalDate?
+    /// Partner id → the partner's own member id for this user, when the roster supplies one
+    /// (`"partnerIds": {"pillowco": "PC-1234"}`). Otherwise partners get a pseudonym.
+    public let partnerMemberIDs: [String: String]
 
-    public init(id: String, employer: String?, timezone: String, eligibleFrom: LocalDate, eligibleUntil: LocalDate?) {
+    public init(id: String, employer: String?, timezone: String, eligibleFrom: LocalDate, eligibleUntil: LocalDate?,
+                partnerMemberIDs: [String: String] = [:]) {
+        self.partnerMemberIDs = partnerMemberIDs
         self.id = id
         self.employer = employer
         self.timezone = timezone
