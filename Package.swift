@@ -21,12 +21,19 @@ let package = Package(
         .target(name: "IncentivesCore"),
         // Decoding and validating catalog.json, roster.jsonl and events.jsonl.
         .target(name: "IncentivesInput", dependencies: ["IncentivesCore", "CJSONLines"]),
+        // ncursesw through pkg-config, with a shim that exposes the macros Swift cannot import.
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
+        // The admin console: state, update and views over a cell grid; the ncurses backend is one edge.
+        .target(name: "IncentivesConsole", dependencies: ["IncentivesCore", "IncentivesInput", "CNcursesw"]),
         .executableTarget(
             name: "incentives",
-            dependencies: ["IncentivesCore", "IncentivesInput"]
+            dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesConsole"]
         ),
         .testTarget(name: "IncentivesCoreTests", dependencies: ["IncentivesCore"]),
         .testTarget(name: "IncentivesInputTests", dependencies: ["IncentivesInput", "IncentivesCore"]),
+        // Golden screens, update tests, and tmux end-to-end tests that drive the real binary (hence the dependency).
+        .testTarget(name: "IncentivesConsoleTests", dependencies: ["IncentivesConsole", "IncentivesCore", "incentives"],
+                    exclude: ["Golden", "Fixtures"]),
     ],
     cxxLanguageStandard: .cxx17
 )

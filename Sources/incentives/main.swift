@@ -7,6 +7,7 @@ enum Commands {
     static let all: [any Command.Type] = [
         ReplayCommand.self,
         BenchCommand.self,
+        ConsoleCommand.self,
     ]
 
     static let usage = """

@@ -1,0 +1,24 @@
+/// The characters used for lines, bars and marks. Box drawing needs a UTF-8 locale; otherwise
+/// everything falls back to ASCII so a terminal in the C locale shows `+-|#` instead of garbage.
+public struct Glyphs: Sendable, Equatable {
+    public let horizontal: String
+    public let vertical: String
+    public let topLeft: String
+    public let topRight: String
+    public let bottomLeft: String
+    public let bottomRight: String
+    public let barFull: String
+    public let barEmpty: String
+    public let check: String
+    public let arrowDown: String
+    public let arrowUp: String
+    public let bullet: String
+    public let ellipsis: String
+
+    public static let unicode = Glyphs(horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└",
+                                       bottomRight: "┘", barFull: "█", barEmpty: "░", check: "✓", arrowDown: "▼",
+                                       arrowUp: "▲", bullet: "●", ellipsis: "…")
+    public static let ascii = Glyphs(horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+",
+                                     bottomRight: "+", barFull: "#", barEmpty: "-", check: "*", arrowDown: "v",
+                                     arrowUp: "^", bullet: "o", ellipsis: "~")
+}

@@ -1,0 +1,89 @@
+import Foundation
+import IncentivesConsole
+import IncentivesCore
+import IncentivesInput
+
+/// `incentives console`: the ncurses admin console (also what `incentives` alone opens).
+enum ConsoleCommand: Command {
+    static let name = "console"
+    static let summary = "the terminal console: programs, users, achievements, simulator, live feed, deliveries"
+    static let valuedOptions: Set<String> = ["db", "catalog", "roster", "events", "screen"]
+    static let booleanOptions: Set<String> = ["demo"]
+    static let help = """
+    Usage: incentives console [--db PATH] [--demo] [--catalog FILE --roster FILE [--events FILE]] [--screen N]
+
+    Opens the admin console. Keys: 1-6 switch screens, arrows or j/k move, Enter opens, Esc backs out,
+    q backs out and quits at the top, / filters, ? shows every key.
+
+      --db PATH        the database to look at (live: events ingested elsewhere appear within a second)
+      --catalog FILE   with --roster and --events: run the engine in memory over these files instead of
+      --roster FILE    a database (the events file is followed as lines are appended)
+      --events FILE
+      --demo           the demo files in Assets/demo (the default while no database is given)
+      --screen N       the screen to open on (1 Programs ... 6 Deliveries)
+
+    The simulator (screen 4) never writes anything: it runs the open catalog in a private sandbox.
+    Exit status: 0 quit; 64 bad usage; 66 a file is missing; 69 the terminal cannot run the console
+    (TERM=dumb, unknown or unset, or not a TTY); 78 catalog or roster refused.
+
+    Example:
+      incentives console --catalog Assets/demo/catalog.json --roster Assets/demo/roster.jsonl \\
+                         --events Assets/demo/events.jsonl
+
+    """
+
+    static func run(_ args: Arguments) throws -> ExitCode {
+        try args.noPositionals()
+        let screenNumber = try args.int("screen", default: 1, range: 1...ScreenID.allCases.count)
+        let data = try openData(args)
+        switch ConsoleApp.run(data: data, screen: ScreenID(rawValue: screenNumber)!) {
+        case .quit:
+            return .ok
+        case .unusableTerminal(let why):
+            throw CommandFailure(.unavailable, why)
+        }
+    }
+
+    /// Where the console's data comes from: files in memory, or the demo files.
+    static func openData(_ args: Arguments) throws -> any ConsoleData {
+        if let db = args.value("db") {
+            // TODO(store): open `StoreConsoleData` over IncentivesStore once the store lands on main.
+            throw CommandFailure(.unavailable, "\(db): this build has no database support yet; use --catalog/--roster/--events or --demo")
+        }
+        if let catalog = args.value("catalog") {
+            guard let roster = args.value("roster") else { throw Arguments.UsageError(message: "--catalog needs --roster") }
+            return try load(catalog: catalog, roster: roster, events: args.value("events"))
+        }
+        if args.value("roster") != nil || args.value("events") != nil {
+            throw Arguments.UsageError(message: "--roster and --events need --catalog")
+        }
+        guard let dir = demoDirectory() else {
+            throw CommandFailure(.noInput, "Assets/demo not found (run from the project folder, or give --catalog/--roster/--events)")
+        }
+        return try load(catalog: dir + "/catalog.json", roster: dir + "/roster.jsonl", events: dir + "/events.jsonl", name: "demo files")
+    }
+
+    static func load(catalog: String, roster: String, events: String?, name: String? = nil) throws -> any ConsoleData {
+        for path in [catalog, roster] + (events.map { [$0] } ?? []) where !FileManager.default.isReadableFile(atPath: path) {
+            throw CommandFailure(.noInput, "\(path): \(FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")")
+        }
+        do {
+            return try InMemoryConsoleData(catalogPath: catalog, rosterPath: roster, eventsPath: events, sourceName: name)
+        } catch let e as ConfigurationError {
+            throw CommandFailure(.config, "refused: \(e)")
+        } catch let e as UnreadableInput {
+            throw CommandFailure(.noInput, e.description)
+        }
+    }
+
+    /// Assets/demo under the current folder, or above the executable (.build/debug/incentives).
+    static func demoDirectory() -> String? {
+        var candidates = [FileManager.default.currentDirectoryPath]
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            candidates.append(dir.path)
+            dir.deleteLastPathComponent()
+        }
+        return candidates.map { $0 + "/Assets/demo" }.first { FileManager.default.fileExists(atPath: $0 + "/catalog.json") }
+    }
+}
