@@ -48,7 +48,7 @@ public enum KeyMap {
             KeyBinding([.home, c("g")], "g/Home", "first row", .top),
             KeyBinding([.end, c("G")], "G/End", "last row", .bottom),
             KeyBinding([.enter], "Enter", "open the selected row", .open, hint: "open"),
-            KeyBinding([.escape], "Esc", "back out (close, clear)", .back, hint: "back"),
+            KeyBinding([.escape], "Esc", "back out: close, clear", .back, hint: "back"),
             KeyBinding([c("q")], "q", "back out; quit at the top", .quit, hint: "quit"),
             KeyBinding([c("/")], "/", "filter / search", .filter, hint: "filter"),
             KeyBinding([c("?")], "?", "this help", .help, hint: "help"),
@@ -66,24 +66,24 @@ public enum KeyMap {
         ]
         let sim = KeyScope.screen(.simulator)
         b += [
-            KeyBinding([c("l")], "l", "log health data now (chosen category)", .simLog, sim, hint: "log"),
+            KeyBinding([c("l")], "l", "log data now (the category)", .simLog, sim, hint: "log"),
             KeyBinding([c("n")], "n", "next day", .simNextDay, sim, hint: "next day"),
-            KeyBinding([c("p")], "p", "log for a past day (a late event); +/- picks how far back", .simPastDay, sim, hint: "late"),
+            KeyBinding([c("p")], "p", "log for a past day (late)", .simPastDay, sim, hint: "late"),
             KeyBinding([c("b")], "b", "report a birth", .simBirth, sim, hint: "birth"),
-            KeyBinding([c("s")], "s", "play a streak for the selected reward", .simStreak, sim, hint: "streak"),
+            KeyBinding([c("s")], "s", "play a streak for the reward", .simStreak, sim, hint: "streak"),
             KeyBinding([c("c")], "c", "next category", .simCategory, sim, hint: "category"),
             KeyBinding([c("u")], "u", "new test user", .simNewUser, sim),
-            KeyBinding([c("e")], "e", "next employer for the test user", .simEmployer, sim),
-            KeyBinding([c("z")], "z", "next time zone for the test user", .simZone, sim),
-            KeyBinding([c("+")], "+", "one more day back for p", .simMoreDaysBack, sim),
-            KeyBinding([c("-")], "-", "one day fewer back for p", .simFewerDaysBack, sim),
+            KeyBinding([c("e")], "e", "new user, next employer", .simEmployer, sim),
+            KeyBinding([c("z")], "z", "new user, next time zone", .simZone, sim),
+            KeyBinding([c("+")], "+", "p goes a day further back", .simMoreDaysBack, sim),
+            KeyBinding([c("-")], "-", "p goes a day less back", .simFewerDaysBack, sim),
             KeyBinding([.left], "←", "previous test user", .left, sim),
             KeyBinding([.right], "→", "next test user", .right, sim),
             KeyBinding([c("R")], "R", "reset the sandbox", .simReset, sim),
         ]
-        b.append(KeyBinding([c("f")], "f", "freeze / follow the feed", .liveFreeze, .screen(.live), hint: "freeze"))
-        b.append(KeyBinding([c("r")], "r", "retry the selected failed delivery", .retry, .screen(.deliveries), hint: "retry"))
-        b.append(KeyBinding([.right, .left, c("l"), c("h")], "←/→", "switch between partners and failures", .focusNext, .screen(.deliveries), hint: "pane"))
+        b.append(KeyBinding([c("f")], "f", "freeze / follow", .liveFreeze, .screen(.live), hint: "freeze"))
+        b.append(KeyBinding([c("r")], "r", "retry the failed delivery", .retry, .screen(.deliveries), hint: "retry"))
+        b.append(KeyBinding([.right, .left, c("l"), c("h")], "←/→", "partners / failures pane", .focusNext, .screen(.deliveries), hint: "pane"))
         b.append(KeyBinding([c("x")], "x", "clear the search", .clearFilter, .screen(.users)))
         return b
     }()

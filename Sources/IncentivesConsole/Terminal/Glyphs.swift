@@ -22,3 +22,29 @@ public struct Glyphs: Sendable, Equatable {
                                      bottomRight: "+", barFull: "#", barEmpty: "-", check: "*", arrowDown: "v",
                                      arrowUp: "^", bullet: "o", ellipsis: "~")
 }
+
+extension Glyphs {
+    /// Text for a terminal that is not UTF-8: the punctuation the views use becomes ASCII, anything
+    /// else outside ASCII (a name with an accent) becomes `?` rather than bytes the terminal garbles.
+    static func asciiOnly(_ s: String) -> String {
+        guard s.utf8.contains(where: { $0 >= 0x80 }) else { return s }
+        var out = ""
+        for u in s.unicodeScalars {
+            if u.isASCII { out.unicodeScalars.append(u); continue }
+            switch u {
+            case "·": out += "|"
+            case "→": out += "->"
+            case "…": out += "~"
+            case "×": out += "x"
+            case "↑": out += "^"
+            case "↓": out += "v"
+            case "←": out += "<"
+            case "▼": out += "v"
+            case "▲": out += "^"
+            case "─": out += "-"
+            default: out += "?"
+            }
+        }
+        return out
+    }
+}

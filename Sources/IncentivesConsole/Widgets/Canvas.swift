@@ -13,14 +13,14 @@ public struct Canvas {
 
     @discardableResult
     public mutating func text(_ s: String, x: Int, y: Int, style: Style = .normal, width: Int? = nil) -> Int {
-        grid.put(s, x: x, y: y, style: style, maxWidth: width)
+        grid.put(glyphs == .ascii ? Glyphs.asciiOnly(s) : s, x: x, y: y, style: style, maxWidth: width)
     }
 
     /// A section title over a horizontal rule: `── Progress ─────`.
     public mutating func rule(_ title: String, x: Int, y: Int, width: Int) {
         let h = glyphs.horizontal
         grid.put(String(repeating: h, count: max(width, 0)), x: x, y: y, style: .dim, maxWidth: width)
-        if !title.isEmpty { grid.put(" " + title + " ", x: x + 2, y: y, style: .header, maxWidth: max(width - 2, 0)) }
+        if !title.isEmpty { text(" " + title + " ", x: x + 2, y: y, style: .header, width: max(width - 2, 0)) }
     }
 
     /// A framed box with a title, cleared inside (overlays).
@@ -35,6 +35,6 @@ public struct Canvas {
             grid.put(g.vertical, x: x + w - 1, y: row, style: .accent)
         }
         grid.put(g.bottomLeft + inner + g.bottomRight, x: x, y: y + h - 1, style: .accent)
-        if !title.isEmpty { grid.put(" " + title + " ", x: x + 2, y: y, style: .header, maxWidth: w - 4) }
+        if !title.isEmpty { text(" " + title + " ", x: x + 2, y: y, style: .header, width: w - 4) }
     }
 }

@@ -1,13 +1,17 @@
-/// `?`: every key binding, global ones then the screen's own, from the same table as the footer.
+/// `?`: every key binding, the screen's own then the global ones, from the same table as the footer.
+/// Two columns when the screen is wide enough, so that it fits 80×24.
 enum HelpOverlay {
     static func lines(for screen: ScreenID) -> [(String, String)] {
         let own = KeyMap.bindings.filter { $0.scope == .screen(screen) }
         let global = KeyMap.bindings.filter { $0.scope == .global && !isScreenSwitch($0.action) }
-        var out: [(String, String)] = [("", screen.title + " keys")]
-        out += own.map { ($0.label, $0.help) }
+        var out: [(String, String)] = []
+        if !own.isEmpty {
+            out.append(("", screen.title))
+            out += own.map { ($0.label, $0.help) }
+        }
         out.append(("", "Everywhere"))
         out += global.map { ($0.label, $0.help) }
-        out.append(("1-6", "switch screen: " + ScreenID.allCases.map(\.title).joined(separator: ", ")))
+        out.append(("1-6", ScreenID.allCases.map(\.shortTitle).joined(separator: " ")))
         return out
     }
 
@@ -18,18 +22,23 @@ enum HelpOverlay {
 
     static func draw(screen: ScreenID, on c: inout Canvas) {
         let lines = lines(for: screen)
-        let w = min(c.width - 4, 76)
-        let h = min(c.height - 2, lines.count + 3)
+        let w = min(c.width - 4, 110)
+        let columns = lines.count > c.height - 6 ? 2 : 1
+        let perColumn = (lines.count + columns - 1) / columns
+        let h = min(c.height - 2, perColumn + 2)
         let x = (c.width - w) / 2, y = max((c.height - h) / 2, 1)
         c.box("Help · any key closes", x: x, y: y, width: w, height: h)
-        for (i, (key, what)) in lines.prefix(h - 3).enumerated() {
+        let colWidth = (w - 4) / columns
+        for (i, (key, what)) in lines.enumerated() {
+            let col = i / perColumn, row = i % perColumn
+            guard row < h - 2 else { continue }
+            let cx = x + 2 + col * colWidth, cy = y + 1 + row
             if key.isEmpty {
-                c.text(what, x: x + 2, y: y + 1 + i, style: .header, width: w - 4)
+                c.text(what, x: cx, y: cy, style: .header, width: colWidth - 1)
             } else {
-                c.text(TextWidth.pad(key, to: 8), x: x + 3, y: y + 1 + i, style: .accent)
-                c.text(what, x: x + 12, y: y + 1 + i, width: w - 14)
+                c.text(TextWidth.pad(key, to: 7), x: cx, y: cy, style: .accent)
+                c.text(what, x: cx + 8, y: cy, width: colWidth - 9)
             }
         }
-        if lines.count > h - 3 { c.text("… (a taller terminal shows more)", x: x + 3, y: y + h - 2, style: .dim) }
     }
 }

@@ -71,10 +71,10 @@ public struct Table {
         for i in 0..<min(body, rows.count - offset) {
             let r = offset + i
             let isSelected = r == selected
-            let style: Style = isSelected && focused ? .selected : (styles?[r] ?? .normal)
+            // Without focus the selection stays visible, bold, so the eye can find it again.
+            let style: Style = isSelected ? (focused ? .selected : .accent) : (styles?[r] ?? .normal)
             if isSelected && focused { canvas.grid.fill(x: x, y: y + 1 + i, width: width, height: 1, style: .selected) }
             canvas.text(line(rows[r]), x: x, y: y + 1 + i, style: style, width: width)
-            if isSelected && !focused { canvas.text(canvas.glyphs.bullet, x: x + width - 1, y: y + 1 + i, style: .accent) }
         }
         if rows.count > body, body > 0 {
             let label = " \((selected ?? 0) + 1)/\(rows.count) "

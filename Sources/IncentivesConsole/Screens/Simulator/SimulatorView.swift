@@ -17,12 +17,9 @@ enum SimulatorView {
         c.text(clock, x: x, y: y + 2, width: width)
 
         let rewardsHeight = min(s.standings.count + 1, max((height - 4) / 2, 2))
-        let nameWidth = max(width - 62, 12)
-        _ = nameWidth
         Table(columns: [.flex("Reward", min: 12), .flex("Program", min: 10), .fixed("Rule", 16), .fixed("Progress", 16), .fixed("Won", 5, right: true)],
               rows: s.standings.map { st in
-                  let needed = st.status?.needed ?? 1
-                  let done = st.limitReached ? needed : (st.status?.done ?? 0)
+                  let (done, needed) = st.bar
                   let bar = ProgressBar.text(done: done, needed: needed, width: 10, glyphs: c.glyphs) + " \(done)/\(needed)"
                   return [st.slot.reward.reward, st.slot.program.id, st.slot.incentive.rule.summary, bar, "\(st.awards)/\(st.slot.reward.limit)"]
               },
