@@ -36,7 +36,11 @@ public final class CursesBackend {
         let term = getenv("TERM").map { String(cString: $0) } ?? ""
         // `initscr` exits the process on a terminal it cannot use; `newterm` returns NULL instead.
         // "dumb" has no cursor addressing: newterm accepts it but nothing would draw.
+        // Our handlers go in first: ncurses then leaves SIGINT/SIGTERM alone (it only takes them when they
+        // are at their defaults, and its own handler exits with status 1 instead of dying by the signal).
+        TerminalRestore.install()
         guard !term.isEmpty, term != "dumb", let s = newterm(nil, cn_stdout(), cn_stdin()) else {
+            TerminalRestore.uninstall()
             throw .unusableTerminal(term)
         }
         screen = s
@@ -58,7 +62,6 @@ public final class CursesBackend {
             colour = cn_colors() >= 8
         }
         theme = Theme(colour: colour)
-        TerminalRestore.install()
     }
 
     public var size: (width: Int, height: Int) { (Int(cn_cols()), Int(cn_lines())) }

@@ -14,8 +14,8 @@ public enum TerminalEnvironment {
         setlocale(LC_ALL, "")
         if isUTF8 { return true }
         let env = LocaleEnvironment.lang
-        // Honour an explicit non-UTF-8 locale; only fill in when nothing was chosen.
-        if env.isEmpty || env == "C" || env == "POSIX" {
+        // Honour an explicit choice (LANG=C means an ASCII terminal); only fill in when nothing was chosen.
+        if env.isEmpty {
             if setlocale(LC_CTYPE, "C.UTF-8") != nil || setlocale(LC_CTYPE, "C.utf8") != nil { return isUTF8 }
         }
         return false
