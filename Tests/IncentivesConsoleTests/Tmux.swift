@@ -22,7 +22,9 @@ final class Tmux {
         var environment = ["LANG": "C.UTF-8", "SWIFT_BACKTRACE": "enable=no"]
         environment.merge(env) { $1 }
         let exports = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\(Tmux.quote($0.value))" }.joined(separator: " ")
-        try run(["-f", conf.path, "new-session", "-d", "-s", "t", "-x", String(width), "-y", String(height), "env \(exports) \(command)"])
+        // The test runner's own NO_COLOR (swift test may set it) must not leak into the pane.
+        let unset = env["NO_COLOR"] == nil ? "-u NO_COLOR " : ""
+        try run(["-f", conf.path, "new-session", "-d", "-s", "t", "-x", String(width), "-y", String(height), "env \(unset)\(exports) \(command)"])
     }
 
     deinit {
