@@ -17,16 +17,27 @@ let package = Package(
             cxxSettings: [.define("SIMDJSON_THREADS_ENABLED", to: "1"), .unsafeFlags(["-O3"])],
             linkerSettings: [.linkedLibrary("simdjson")]
         ),
+        // libcrypto (OpenSSL) for SHA-256 and HMAC-SHA256: signing deliveries and batch files.
+        .systemLibrary(
+            name: "CCrypto",
+            path: "Sources/CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // The model, the rules, the engine: pure Swift, no I/O.
         .target(name: "IncentivesCore"),
         // Decoding and validating catalog.json, roster.jsonl and events.jsonl.
         .target(name: "IncentivesInput", dependencies: ["IncentivesCore", "CJSONLines"]),
+        // Handing achievements to reward partners: payloads, pseudonyms, signatures, webhooks, batch files.
+        .target(name: "IncentivesDelivery", dependencies: ["IncentivesCore", "CCrypto"]),
         .executableTarget(
             name: "incentives",
-            dependencies: ["IncentivesCore", "IncentivesInput"]
+            dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesDelivery"]
         ),
         .testTarget(name: "IncentivesCoreTests", dependencies: ["IncentivesCore"]),
         .testTarget(name: "IncentivesInputTests", dependencies: ["IncentivesInput", "IncentivesCore"]),
+        // Runs the real `incentives` binary for the crash test, so it depends on the executable.
+        .testTarget(name: "IncentivesDeliveryTests", dependencies: ["IncentivesDelivery", "IncentivesCore", "IncentivesInput", "incentives"]),
     ],
     cxxLanguageStandard: .cxx17
 )
