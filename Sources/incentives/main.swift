@@ -7,6 +7,8 @@ enum Commands {
     static let all: [any Command.Type] = [
         ReplayCommand.self,
         GenerateCommand.self,
+        DeliverCommand.self,
+        ExportCommand.self,
         BenchCommand.self,
     ]
 
