@@ -2,13 +2,13 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import IncentivesDelivery
 
-/// A partner's webhook endpoint on 127.0.0.1, small enough to read in one go: HTTP/1.1 over a socket,
+/// A stand-in for a partner's webhook endpoint, on 127.0.0.1 only, for the tests and the benchmark
+/// (Foundation on Linux has no HTTP server). Small enough to read in one go: HTTP/1.1 over a socket,
 /// request line, headers and a Content-Length body, keep-alive. It verifies every signature with
 /// `WebhookSignature.verify` as a partner would, de-duplicates on the delivery id, and answers from a script.
-final class LoopbackReceiver: @unchecked Sendable {  // mutable state guarded by `lock`
-    enum Reply: Sendable {
+public final class LoopbackReceiver: @unchecked Sendable {  // mutable state guarded by `lock`
+    public enum Reply: Sendable {
         /// Answer with this status (and headers).
         case status(Int, headers: [String: String] = [:])
         /// Say nothing for this long, then drop the connection: the sender's timeout fires first.
@@ -18,28 +18,33 @@ final class LoopbackReceiver: @unchecked Sendable {  // mutable state guarded by
         case acceptThenHang(seconds: Double)
     }
 
-    struct Received: Sendable {
-        let headers: [String: String]
-        let body: [UInt8]
-        let verdict: WebhookSignature.Verdict
-        var deliveryID: String? { headers.first { $0.key.lowercased() == "x-incentives-delivery" }?.value }
+    public struct Received: Sendable {
+        public let headers: [String: String]
+        public let body: [UInt8]
+        public let verdict: WebhookSignature.Verdict
+        public var deliveryID: String? { headers.first { $0.key.lowercased() == "x-incentives-delivery" }?.value }
     }
 
-    let secret: PartnerSecret
-    private(set) var port: UInt16 = 0
+    public let secret: PartnerSecret
+    public private(set) var port: UInt16 = 0
     private let listener: Int32
     private let lock = NSLock()
     private var script: [Reply]
     private let fallback: Reply
     private var _requests: [Received] = []
     private var _accepted: [String] = []
+    private var acceptedSet: Set<String> = []
+    /// False for the benchmark: count, do not keep every request.
+    private let keepsRequests: Bool
+    private var _requestCount = 0
     private var _duplicates = 0
     private var stopped = false
 
-    var url: URL { URL(string: "http://127.0.0.1:\(port)/hooks/achievements")! }
+    public var url: URL { URL(string: "http://127.0.0.1:\(port)/hooks/achievements")! }
 
-    init(secret: PartnerSecret, script: [Reply] = [], fallback: Reply = .status(200)) throws {
+    public init(secret: PartnerSecret, script: [Reply] = [], fallback: Reply = .status(200), keepsRequests: Bool = true) throws {
         self.secret = secret
+        self.keepsRequests = keepsRequests
         self.script = script
         self.fallback = fallback
         listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -65,7 +70,7 @@ final class LoopbackReceiver: @unchecked Sendable {  // mutable state guarded by
 
     deinit { stop() }
 
-    func stop() {
+    public func stop() {
         lock.lock()
         let was = stopped
         stopped = true
@@ -76,17 +81,18 @@ final class LoopbackReceiver: @unchecked Sendable {  // mutable state guarded by
         }
     }
 
-    var requests: [Received] { lock.lock(); defer { lock.unlock() }; return _requests }
+    public var requests: [Received] { lock.lock(); defer { lock.unlock() }; return _requests }
+    public var requestCount: Int { lock.lock(); defer { lock.unlock() }; return _requestCount }
     /// Delivery ids taken for the first time, in order.
-    var accepted: [String] { lock.lock(); defer { lock.unlock() }; return _accepted }
+    public var accepted: [String] { lock.lock(); defer { lock.unlock() }; return _accepted }
     /// Valid deliveries whose id had been taken before.
-    var duplicates: Int { lock.lock(); defer { lock.unlock() }; return _duplicates }
+    public var duplicates: Int { lock.lock(); defer { lock.unlock() }; return _duplicates }
 
     /// Waits (briefly) until `n` requests have arrived.
-    func waitForRequests(_ n: Int, timeout: Double = 10) -> Bool {
+    public func waitForRequests(_ n: Int, timeout: Double = 10) -> Bool {
         let end = Date().addingTimeInterval(timeout)
         while Date() < end {
-            if requests.count >= n { return true }
+            if requestCount >= n { return true }
             Thread.sleep(forTimeInterval: 0.01)
         }
         return false
@@ -139,9 +145,10 @@ final class LoopbackReceiver: @unchecked Sendable {  // mutable state guarded by
 
     private func record(_ r: Received, taken: Bool) {
         lock.lock(); defer { lock.unlock() }
-        _requests.append(r)
+        _requestCount += 1
+        if keepsRequests { _requests.append(r) }
         guard taken, let id = r.deliveryID else { return }
-        if _accepted.contains(id) { _duplicates += 1 } else { _accepted.append(id) }
+        if acceptedSet.insert(id).inserted { _accepted.append(id) } else { _duplicates += 1 }
     }
 
     private func respond(_ fd: Int32, _ code: Int, _ headers: [String: String]) {
@@ -195,7 +202,8 @@ final class LoopbackReceiver: @unchecked Sendable {  // mutable state guarded by
 
     private func find(_ needle: [UInt8], in hay: [UInt8]) -> Int? {
         guard hay.count >= needle.count else { return nil }
-        for i in 0...(hay.count - needle.count) where hay[i] == needle[0] && Array(hay[i..<(i + needle.count)]) == needle {
+        outer: for i in 0...(hay.count - needle.count) {
+            for j in 0..<needle.count where hay[i + j] != needle[j] { continue outer }
             return i
         }
         return nil

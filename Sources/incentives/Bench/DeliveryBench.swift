@@ -1,0 +1,83 @@
+import Foundation
+import IncentivesCore
+import IncentivesDelivery
+
+/// Delivery throughput: achievements POSTed to a loopback receiver that verifies every signature,
+/// sequentially, then with 4 and 16 requests in flight, and with the outbox marked once per request
+/// versus once per batch. Called by `incentives bench` with the achievements of its generated load.
+///
+///     let rows = try DeliveryBench.run(achievements: achievements, roster: roster, limit: 20_000)
+///     DeliveryBench.print(rows, to: Output.stdout)
+enum DeliveryBench {
+    struct Row {
+        let mode: String
+        let concurrency: Int
+        let batch: Int
+        let deliveries: Int
+        let seconds: Double
+        var perSecond: Double { seconds > 0 ? Double(deliveries) / seconds : 0 }
+    }
+
+    /// One configuration of the sender.
+    struct Mode {
+        let name: String
+        let concurrency: Int
+        let batch: Int
+    }
+
+    static let modes = [
+        Mode(name: "sequential", concurrency: 1, batch: 1),
+        Mode(name: "concurrent", concurrency: 4, batch: 256),
+        Mode(name: "concurrent", concurrency: 16, batch: 256),
+        Mode(name: "concurrent", concurrency: 64, batch: 1024),
+    ]
+
+    /// Every mode over the same achievements (at most `limit`), each into a fresh outbox and receiver.
+    /// `makeQueue` builds the outbox for one run (in memory by default; the store's SQLite outbox measures
+    /// what marking rows costs on disk).
+    static func run(achievements: [Achievement], roster: Roster?, limit: Int? = nil, modes: [Mode] = modes,
+                    makeQueue: (([DeliverableAchievement], Partner) throws -> any DeliveryQueue)? = nil,
+                    progress: (String) -> Void = { _ in }) throws -> [Row] {
+        let secret = PartnerSecret("bench-secret-0123456789abcdef")
+        let items = achievements.prefix(limit ?? achievements.count).map { DeliverableAchievement($0, member: roster?.member($0.user)) }
+        let employers = Set(items.map(\.employer))
+        var rows: [Row] = []
+        for mode in modes {
+            let receiver = try LoopbackReceiver(secret: secret, keepsRequests: false)
+            defer { receiver.stop() }
+            let partner = Partner(id: "bench", name: "Bench", employers: employers, rewards: nil,
+                                  channel: .webhook(url: receiver.url.absoluteString), secretEnv: "BENCH_SECRET")
+            let queue: any DeliveryQueue
+            if let makeQueue {
+                queue = try makeQueue(items, partner)
+            } else {
+                let q = InMemoryDeliveryQueue()
+                for i in items { q.enqueue(i, partners: [partner], at: 0) }
+                queue = q
+            }
+            let deliverer = Deliverer(queue: queue, targets: [.init(partner: "bench", url: receiver.url, secret: secret)],
+                                      client: WebhookClient(timeout: 30), policy: RetryPolicy(maxAttempts: 3, base: 0.01, cap: 0.1),
+                                      concurrency: mode.concurrency, batchSize: mode.batch)
+            let start = DispatchTime.now().uptimeNanoseconds
+            let report = try deliverer.drain()
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            guard report.delivered == items.count, receiver.accepted.count == items.count, receiver.duplicates == 0 else {
+                throw CommandFailure(.software, "delivery bench \(mode.name)/\(mode.concurrency): delivered \(report.delivered), receiver took \(receiver.accepted.count) of \(items.count)")
+            }
+            let row = Row(mode: mode.name, concurrency: mode.concurrency, batch: mode.batch, deliveries: items.count, seconds: seconds)
+            progress("delivery \(mode.name) concurrency \(mode.concurrency) batch \(mode.batch): \(Int(row.perSecond))/s")
+            rows.append(row)
+        }
+        return rows
+    }
+
+    /// The table README quotes.
+    static func table(_ rows: [Row]) -> String {
+        var s = "| sender | in flight | rows marked per batch | deliveries | seconds | deliveries/s |\n"
+        s += "|---|---:|---:|---:|---:|---:|\n"
+        for r in rows {
+            s += "| \(r.mode) | \(r.concurrency) | \(r.batch) | \(r.deliveries) | \(String(format: "%.2f", r.seconds)) | \(Int(r.perSecond.rounded())) |\n"
+        }
+        return s
+    }
+}
