@@ -18,7 +18,12 @@ let package = Package(
             linkerSettings: [.linkedLibrary("simdjson")]
         ),
         // The model, the rules, the engine: pure Swift, no I/O.
-        .target(name: "IncentivesCore"),
+        .target(
+            name: "IncentivesCore",
+            // The engine's state lives in classes it alone touches on one thread; dynamic exclusivity
+            // checks on every bitset write cost a fifth of evaluation time in release builds.
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+        ),
         // Decoding and validating catalog.json, roster.jsonl and events.jsonl.
         .target(name: "IncentivesInput", dependencies: ["IncentivesCore", "CJSONLines"]),
         .executableTarget(
