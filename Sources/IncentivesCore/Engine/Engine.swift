@@ -7,12 +7,21 @@
 public final class Engine {
     public let catalog: Catalog
     public let roster: Roster
-    /// Reward slots per employer, in catalog order.
-    private let slotsByEmployer: [String: [RewardSlot]]
+    /// Reward slots per employer, in catalog order, and the compact checks that run on every event.
+    private let slotsByEmployer: [[RewardSlot]]
+    /// Every employer's gates in one flat array: employer e owns `gates[gateStart[e] ..< gateStart[e + 1]]`.
+    private let gates: ContiguousArray<SlotGate>
+    private let gateStart: ContiguousArray<Int>
+    private let employerOfMember: ContiguousArray<Int32>
+    /// Eligibility as day numbers, parallel to `roster.members` (until: Int32.max when open-ended).
+    private let eligibleFrom: ContiguousArray<Int32>
+    private let eligibleUntil: ContiguousArray<Int32>
     private let zoneOfMember: [ZoneRules]
+    private let categories: CategoryBits
     private var members: [MemberProgress?]
     /// Users whose progress changed since the last `takeChangedMembers()`: what a store must save.
-    private var changed: Set<Int> = []
+    private var changedFlags: [Bool]
+    private var changed: [Int] = []
 
     /// Called the first time a user is touched, to restore saved progress (the store sets this).
     public var loadProgress: ((Member) -> [UInt8]?)?
@@ -32,7 +41,12 @@ public final class Engine {
     public init(catalog: Catalog, roster: Roster, zones: ZoneDirectory = ZoneDirectory()) throws(SetupError) {
         self.catalog = catalog
         self.roster = roster
-        var slots: [String: [RewardSlot]] = [:]
+        let categories = CategoryBits(catalog.incentives.compactMap(\.categories))
+        self.categories = categories
+        var slots: [[RewardSlot]] = []
+        var gates = ContiguousArray<SlotGate>()
+        var gateStart = ContiguousArray<Int>()
+        var employerIndex: [String: Int32] = [:]
         for employer in catalog.employers {
             var list: [RewardSlot] = []
             for program in employer.programs {
@@ -43,9 +57,19 @@ public final class Engine {
                     list.append(RewardSlot(employer: employer, program: program, reward: reward, rewardIndex: i, incentive: incentive))
                 }
             }
-            slots[employer.id] = list
+            employerIndex[employer.id] = Int32(slots.count)
+            let bits = categories
+            gateStart.append(gates.count)
+            gates.append(contentsOf: list.map { SlotGate($0, categories: bits) })
+            slots.append(list)
         }
+        gateStart.append(gates.count)
         slotsByEmployer = slots
+        self.gates = gates
+        self.gateStart = gateStart
+        eligibleFrom = ContiguousArray(roster.members.map(\.eligibleFrom.dayNumber))
+        eligibleUntil = ContiguousArray(roster.members.map { $0.eligibleUntil?.dayNumber ?? Int32.max })
+        employerOfMember = ContiguousArray(roster.members.map { m in m.employer.flatMap { employerIndex[$0] } ?? -1 })
         var zoneOfMember: [ZoneRules] = []
         zoneOfMember.reserveCapacity(roster.members.count)
         for m in roster.members {
@@ -54,6 +78,7 @@ public final class Engine {
         }
         self.zoneOfMember = zoneOfMember
         members = Array(repeating: nil, count: roster.members.count)
+        changedFlags = Array(repeating: false, count: roster.members.count)
     }
 
     public func knows(user: String) -> Bool { roster.position(of: user) != nil }
@@ -66,7 +91,9 @@ public final class Engine {
     public func zone(of user: String) -> ZoneRules? { roster.position(of: user).map { zoneOfMember[$0] } }
 
     public func slots(for member: Member) -> [RewardSlot] {
-        member.employer.flatMap { slotsByEmployer[$0] } ?? []
+        guard let pos = roster.position(of: member.id) else { return [] }
+        let e = employerOfMember[pos]
+        return e >= 0 ? slotsByEmployer[Int(e)] : []
     }
 
     /// Counts one accepted, new event. Returns the achievements it earned, in catalog order,
@@ -75,40 +102,54 @@ public final class Engine {
         guard let pos = roster.position(of: event.user) else {
             return .failure(Rejection(.unknownUser, field: "user", "unknown user \(JSONText.quote(event.user))"))
         }
-        let member = roster.members[pos]
-        guard let employerID = member.employer, let slots = slotsByEmployer[employerID], !slots.isEmpty else {
-            return .success([])
-        }
+        let employer = Int(employerOfMember[pos])
+        guard employer >= 0 else { return .success([]) }
         let day = zoneOfMember[pos].localDate(of: event.at)
-        guard member.isEligible(on: day) else { return .success([]) }
+        guard day.dayNumber >= eligibleFrom[pos], day.dayNumber <= eligibleUntil[pos] else { return .success([]) }
+        let categoryBit = categories.bit(of: event.category)
         var earned: [Achievement] = []
         var state: MemberProgress?
-        for (i, slot) in slots.enumerated() {
-            guard slot.incentive.counts(event.type, category: event.category),
-                  day >= slot.program.starts, day <= slot.program.ends else { continue }
-            let progress = state ?? self.progress(of: pos, slots: slots)
-            state = progress
-            guard progress.awards[i] < slot.reward.limit else { continue }
-            let rule = progress.progress[i] ?? slot.incentive.rule.makeProgress(span: slot.span(for: member))
-            guard let evidence = rule.record(QualifyingEvent(id: event.id, day: day)) else {
-                progress.progress[i] = rule
-                continue
+        let first = gateStart[employer]
+        for g in first..<gateStart[employer + 1] {
+            guard gates[g].admits(event.type, categoryBit: categoryBit, day: day.dayNumber) else { continue }
+            let i = g - first
+            // Category sets too large for the bitmask fall back to the set itself.
+            if gates[g].needsSetCheck {
+                guard slotsByEmployer[employer][i].incentive.counts(event.type, category: event.category) else { continue }
             }
+            let progress = state ?? self.progress(of: pos, employer: employer)
+            state = progress
+            let limit = gates[g].limit
+            guard progress.awards[i] < limit else { continue }
+            let rule: any RuleProgress
+            if let existing = progress.progress[i] {
+                rule = existing
+            } else {
+                let slot = slotsByEmployer[employer][i]
+                rule = slot.incentive.rule.makeProgress(span: slot.span(for: roster.members[pos]))
+                progress.progress[i] = rule
+            }
+            guard let evidence = rule.record(QualifyingEvent(id: event.id, day: day)) else { continue }
             progress.awards[i] += 1
             // Once the limit is reached nothing more can be earned: drop the progress to bound memory.
-            progress.progress[i] = progress.awards[i] < slot.reward.limit ? rule : nil
+            if progress.awards[i] >= limit { progress.progress[i] = nil }
+            let slot = slotsByEmployer[employer][i]
             earned.append(Achievement(
-                user: member.id, employer: employerID, program: slot.program.id, incentive: slot.incentive.id,
+                user: event.user, employer: slot.employer.id, program: slot.program.id, incentive: slot.incentive.id,
                 reward: slot.reward.reward, completedOn: evidence.map(\.day).max() ?? day, achievedAt: event.at,
                 evidence: evidence.map(\.id), evidenceDays: evidence.map(\.day), ordinal: progress.awards[i]))
         }
-        if state != nil { changed.insert(pos) }
+        if state != nil, !changedFlags[pos] {
+            changedFlags[pos] = true
+            changed.append(pos)
+        }
         return .success(earned)
     }
 
-    private func progress(of pos: Int, slots: [RewardSlot]) -> MemberProgress {
+    private func progress(of pos: Int, employer: Int) -> MemberProgress {
         if let p = members[pos] { return p }
         let member = roster.members[pos]
+        let slots = slotsByEmployer[employer]
         var p = MemberProgress(slots: slots.count)
         if let bytes = loadProgress?(member), let restored = try? decode(bytes, member: member, slots: slots) {
             p = restored
@@ -121,7 +162,10 @@ public final class Engine {
 
     /// The users whose progress changed since the last call, and forgets them.
     public func takeChangedMembers() -> [Member] {
-        defer { changed.removeAll(keepingCapacity: true) }
+        defer {
+            for pos in changed { changedFlags[pos] = false }
+            changed.removeAll(keepingCapacity: true)
+        }
         return changed.sorted().map { roster.members[$0] }
     }
 
@@ -155,6 +199,7 @@ public final class Engine {
     /// Forgets every user's progress held in memory (the store reloads it on demand).
     public func forgetProgress() {
         for i in members.indices { members[i] = nil }
+        for pos in changed { changedFlags[pos] = false }
         changed.removeAll()
     }
 
@@ -189,9 +234,10 @@ public final class Engine {
     public func standings(of user: String, today: LocalDate? = nil) -> [RewardStanding] {
         guard let pos = roster.position(of: user) else { return [] }
         let member = roster.members[pos]
-        let slots = self.slots(for: member)
-        guard !slots.isEmpty else { return [] }
-        let p = progress(of: pos, slots: slots)
+        let employer = Int(employerOfMember[pos])
+        guard employer >= 0 else { return [] }
+        let slots = slotsByEmployer[employer]
+        let p = progress(of: pos, employer: employer)
         return slots.enumerated().map { i, slot in
             let rule = p.progress[i]
             return RewardStanding(slot: slot, awards: p.awards[i], status: rule?.status(today: today),

@@ -34,6 +34,11 @@ final class DayWindowProgress: RuleProgress {
         }
         if Int32(off) > lastOffset { lastOffset = Int32(off) }
 
+        // Fast path: if even the whole span of windows around this day holds fewer than `days`
+        // unused days, no window can; most events end here after a few word operations.
+        let spanLo = max(off - window + 1, 0), spanHi = min(off + window - 1, length - 1)
+        if DayBits.countSet(counted, minus: used, from: spanLo, through: spanHi) < days { return nil }
+
         // CONTRACT §3: among the windows that contain this day and hold at least `days` unused days,
         // the one that starts earliest earns. Slide a window of `window` days from the earliest start
         // that contains `off` to `off` itself, keeping a running count of unused days.
@@ -156,6 +161,24 @@ struct DayBits {
     func encode(into w: inout ByteWriter) {
         w.write(count)
         for word in words { w.write(word) }
+    }
+
+    /// How many days in `lo...hi` are set in `a` and not in `b`, a word at a time.
+    static func countSet(_ a: DayBits, minus b: DayBits, from lo: Int, through hi: Int) -> Int {
+        guard lo <= hi else { return 0 }
+        var total = 0
+        let firstWord = lo >> 6, lastWord = hi >> 6
+        a.words.withUnsafeBufferPointer { aw in
+            b.words.withUnsafeBufferPointer { bw in
+                for w in firstWord...lastWord {
+                    var bits = aw[w] & ~bw[w]
+                    if w == firstWord { bits &= ~0 << UInt64(lo & 63) }
+                    if w == lastWord, hi & 63 != 63 { bits &= (1 << UInt64((hi & 63) + 1)) - 1 }
+                    total += bits.nonzeroBitCount
+                }
+            }
+        }
+        return total
     }
 
     init(from r: inout ByteReader) throws {
