@@ -1,3 +1,4 @@
+import IncentivesCore
 import CCrypto
 import Foundation
 

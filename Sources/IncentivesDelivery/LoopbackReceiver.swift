@@ -1,3 +1,4 @@
+import IncentivesCore
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -1,3 +1,5 @@
+import IncentivesCore
+
 /// The member id a partner sees. Partners must be able to tell one member's achievements apart (one
 /// pillow per person) without learning our internal user id, and two partners must not be able to join
 /// their lists on it. A keyed hash of the user id under the partner's own secret gives both: stable for

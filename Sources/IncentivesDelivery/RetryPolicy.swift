@@ -1,3 +1,4 @@
+import IncentivesCore
 import Foundation
 
 /// What one attempt to hand a delivery to a partner came to.

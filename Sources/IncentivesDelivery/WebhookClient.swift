@@ -1,3 +1,4 @@
+import IncentivesCore
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking

@@ -1,3 +1,5 @@
+import IncentivesCore
+
 /// How a webhook delivery is signed, and how a partner checks it (the receiver side lives here too so that
 /// tests verify with the same rules a partner is told to follow in the README).
 ///

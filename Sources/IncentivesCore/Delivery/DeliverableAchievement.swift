@@ -1,5 +1,3 @@
-import IncentivesCore
-
 /// What the delivery side knows about an achievement: enough to build a minimised payload and nothing
 /// more. It deliberately has no evidence, no event times and no categories, so no code path from the
 /// outbox to a partner can leak health data even by mistake.

@@ -1,5 +1,3 @@
-import IncentivesCore
-
 /// One outbox row that is due: the delivery id is stable (`achievement id:partner id`) so every resend
 /// of it carries the same id.
 public struct PendingDelivery: Sendable, Hashable {
@@ -67,9 +65,10 @@ public struct ExportRow: Sendable, Hashable {
     }
 }
 
-/// The transactional outbox as the delivery side sees it. The store writes one row per partner in the same
+/// The transactional outbox as the delivery side sees it (defined here, with no I/O, so that the store can
+/// implement it and the console can read it without either depending on the delivery module). The store writes one row per partner in the same
 /// transaction as each achievement; everything here only moves rows between pending, delivered and failed.
-/// Times are unix seconds. Implementations: `InMemoryDeliveryQueue` (tests, file mode) and the SQLite one.
+/// Times are unix seconds. Implementations: `InMemoryDeliveryQueue` (IncentivesDelivery: tests, file mode) and the store's SQLite one.
 public protocol DeliveryQueue: AnyObject {
     /// Pending rows of these partners whose next attempt is at or before `now`, oldest first.
     func due(partners: [String], at now: Double, limit: Int) throws -> [PendingDelivery]
