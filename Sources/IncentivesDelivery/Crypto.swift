@@ -1,4 +1,3 @@
-import IncentivesCore
 import CCrypto
 import Foundation
 

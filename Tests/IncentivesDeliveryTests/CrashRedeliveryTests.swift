@@ -1,0 +1,110 @@
+import Foundation
+import IncentivesCore
+import IncentivesDelivery
+import XCTest
+
+/// The real `incentives deliver` binary, killed with SIGKILL after the partner has a delivery and before
+/// the sender could mark it: the next run sends it again with the same delivery id, and the receiver,
+/// de-duplicating on that id, ends up with each achievement exactly once.
+final class CrashRedeliveryTests: XCTestCase {
+    static let secretText = "crash-test-secret-0123456789abcdef"
+
+    /// The `incentives` executable built next to this test bundle.
+    static func binary() throws -> URL {
+        var candidates: [URL] = []
+        if let exe = Bundle.main.executableURL { candidates.append(exe.deletingLastPathComponent()) }
+        candidates.append(Bundle.main.bundleURL)
+        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(root.appendingPathComponent(".build/debug"))
+        for dir in candidates {
+            let url = dir.appendingPathComponent("incentives")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        throw XCTSkip("the incentives executable was not built next to the tests (looked in \(candidates.map(\.path)))")
+    }
+
+    struct Setup {
+        let dir: URL
+        let args: [String]
+        let deliveryIDs: [String]
+    }
+
+    /// A catalog whose one webhook partner is the receiver, a roster, and three achievements.
+    func setUp(receiver: LoopbackReceiver) throws -> Setup {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let catalog = """
+        {"incentives": [{"id": "report-birth", "kind": "single", "event": "birth_reported"}],
+         "employers": [{"id": "acme", "programs": [{"id": "acme-2026", "starts": "2026-01-01", "ends": "2026-12-31",
+           "rewards": [{"incentive": "report-birth", "reward": "$50 gift card"}]}]}],
+         "partners": [{"id": "pillowco", "employers": ["acme"], "webhook": {"url": "\(receiver.url.absoluteString)", "secretEnv": "CRASH_TEST_SECRET"}}]}
+        """
+        var roster = "", achievements = ""
+        var ids: [String] = []
+        for n in 1...3 {
+            roster += #"{"id": "u-\#(n)", "employer": "acme", "timezone": "UTC", "eligibleFrom": "2026-01-01"}"# + "\n"
+            achievements += #"{"user":"u-\#(n)","employer":"acme","program":"acme-2026","incentive":"report-birth","reward":"$50 gift card","completedOn":"2026-06-1\#(n)","achievedAt":"2026-06-1\#(n)T09:12:00Z","evidence":["e-\#(n)"]}"# + "\n"
+            let a = Achievement(user: "u-\(n)", employer: "acme", program: "acme-2026", incentive: "report-birth", reward: "$50 gift card",
+                                completedOn: LocalDate(iso: "2026-06-1\(n)")!, achievedAt: Instant(seconds: 0), evidence: [], evidenceDays: [], ordinal: 1)
+            ids.append(a.id + ":pillowco")
+        }
+        try Data(catalog.utf8).write(to: dir.appendingPathComponent("catalog.json"))
+        try Data(roster.utf8).write(to: dir.appendingPathComponent("roster.jsonl"))
+        try Data(achievements.utf8).write(to: dir.appendingPathComponent("achievements.jsonl"))
+        let args = ["deliver", "--catalog", dir.appendingPathComponent("catalog.json").path,
+                    "--roster", dir.appendingPathComponent("roster.jsonl").path,
+                    "--achievements", dir.appendingPathComponent("achievements.jsonl").path,
+                    "--concurrency", "1", "--timeout", "5", "--max-attempts", "3"]
+        return Setup(dir: dir, args: args, deliveryIDs: ids)
+    }
+
+    func launch(_ args: [String], secret: String? = secretText) throws -> Process {
+        let p = Process()
+        p.executableURL = try Self.binary()
+        p.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        env["CRASH_TEST_SECRET"] = secret
+        p.environment = env
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
+    func testKillBetweenSendingAndMarkingLeadsToARedeliveryWithTheSameID() throws {
+        // The first request is taken by the partner, whose answer then hangs: the sender is killed waiting.
+        let receiver = try LoopbackReceiver(secret: PartnerSecret(Self.secretText), script: [.acceptThenHang(seconds: 30)])
+        defer { receiver.stop() }
+        let setup = try setUp(receiver: receiver)
+        defer { try? FileManager.default.removeItem(at: setup.dir) }
+
+        let first = try launch(setup.args)
+        XCTAssertTrue(receiver.waitForRequests(1, timeout: 30), "the sender reached the receiver")
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        XCTAssertEqual(first.terminationReason, .uncaughtSignal)
+        let firstID = try XCTUnwrap(receiver.requests.first?.deliveryID)
+        XCTAssertEqual(receiver.accepted, [firstID])
+
+        let second = try launch(setup.args)
+        second.waitUntilExit()
+        XCTAssertEqual(second.terminationStatus, 0)
+        XCTAssertEqual(Set(receiver.accepted), Set(setup.deliveryIDs), "every achievement reached the partner")
+        XCTAssertEqual(receiver.accepted.count, 3, "each exactly once after de-duplication")
+        XCTAssertEqual(receiver.duplicates, 1, "the killed delivery came again with the same id")
+        XCTAssertEqual(receiver.requests.filter { $0.deliveryID == firstID }.count, 2)
+        XCTAssertTrue(receiver.requests.allSatisfy { $0.verdict == .valid })
+    }
+
+    func testAMissingSecretStopsTheRunBeforeAnythingIsSent() throws {
+        let receiver = try LoopbackReceiver(secret: PartnerSecret(Self.secretText))
+        defer { receiver.stop() }
+        let setup = try setUp(receiver: receiver)
+        defer { try? FileManager.default.removeItem(at: setup.dir) }
+        let p = try launch(setup.args, secret: nil)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 78)
+        XCTAssertEqual(receiver.requestCount, 0)
+    }
+}
