@@ -43,8 +43,13 @@ public final class LoopbackReceiver: @unchecked Sendable {  // mutable state gua
 
     public var url: URL { URL(string: "http://127.0.0.1:\(port)/hooks/achievements")! }
 
-    public init(secret: PartnerSecret, script: [Reply] = [], fallback: Reply = .status(200), keepsRequests: Bool = true) throws {
+    /// Seconds every answer waits, to stand in for a partner across a network (the benchmark).
+    private let latency: Double
+
+    public init(secret: PartnerSecret, script: [Reply] = [], fallback: Reply = .status(200), keepsRequests: Bool = true,
+                latency: Double = 0) throws {
         self.secret = secret
+        self.latency = latency
         self.keepsRequests = keepsRequests
         self.script = script
         self.fallback = fallback
@@ -128,6 +133,7 @@ public final class LoopbackReceiver: @unchecked Sendable {  // mutable state gua
                 respond(fd, 401, [:])
                 continue
             }
+            if latency > 0 { Thread.sleep(forTimeInterval: latency) }
             switch nextReply() {
             case .status(let code, let extra):
                 record(received, taken: (200..<300).contains(code))

@@ -27,6 +27,7 @@ enum DeliveryBench {
 
     static let modes = [
         Mode(name: "sequential", concurrency: 1, batch: 1),
+        Mode(name: "sequential", concurrency: 1, batch: 256),
         Mode(name: "concurrent", concurrency: 4, batch: 256),
         Mode(name: "concurrent", concurrency: 16, batch: 256),
         Mode(name: "concurrent", concurrency: 64, batch: 1024),
@@ -35,7 +36,8 @@ enum DeliveryBench {
     /// Every mode over the same achievements (at most `limit`), each into a fresh outbox and receiver.
     /// `makeQueue` builds the outbox for one run (in memory by default; the store's SQLite outbox measures
     /// what marking rows costs on disk).
-    static func run(achievements: [Achievement], roster: Roster?, limit: Int? = nil, modes: [Mode] = modes,
+    /// `latency`: seconds the receiver waits before each answer, standing in for a partner across a network.
+    static func run(achievements: [Achievement], roster: Roster?, limit: Int? = nil, latency: Double = 0, modes: [Mode] = modes,
                     makeQueue: (([DeliverableAchievement], Partner) throws -> any DeliveryQueue)? = nil,
                     progress: (String) -> Void = { _ in }) throws -> [Row] {
         let secret = PartnerSecret("bench-secret-0123456789abcdef")
@@ -43,7 +45,7 @@ enum DeliveryBench {
         let employers = Set(items.map(\.employer))
         var rows: [Row] = []
         for mode in modes {
-            let receiver = try LoopbackReceiver(secret: secret, keepsRequests: false)
+            let receiver = try LoopbackReceiver(secret: secret, keepsRequests: false, latency: latency)
             defer { receiver.stop() }
             let partner = Partner(id: "bench", name: "Bench", employers: employers, rewards: nil,
                                   channel: .webhook(url: receiver.url.absoluteString), secretEnv: "BENCH_SECRET")
@@ -64,7 +66,7 @@ enum DeliveryBench {
             guard report.delivered == items.count, receiver.accepted.count == items.count, receiver.duplicates == 0 else {
                 throw CommandFailure(.software, "delivery bench \(mode.name)/\(mode.concurrency): delivered \(report.delivered), receiver took \(receiver.accepted.count) of \(items.count)")
             }
-            let row = Row(mode: mode.name, concurrency: mode.concurrency, batch: mode.batch, deliveries: items.count, seconds: seconds)
+            let row = Row(mode: mode.name + (latency > 0 ? " (partner \(Int(latency * 1000)) ms away)" : ""), concurrency: mode.concurrency, batch: mode.batch, deliveries: items.count, seconds: seconds)
             progress("delivery \(mode.name) concurrency \(mode.concurrency) batch \(mode.batch): \(Int(row.perSecond))/s")
             rows.append(row)
         }
