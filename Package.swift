@@ -32,6 +32,8 @@ let package = Package(
         ),
         .testTarget(name: "IncentivesCoreTests", dependencies: ["IncentivesCore"]),
         .testTarget(name: "IncentivesInputTests", dependencies: ["IncentivesInput", "IncentivesCore"]),
+        // Runs the built executable as a person would; depends on it so `swift test` builds it first.
+        .testTarget(name: "IncentivesCLITests", dependencies: ["incentives"]),
     ],
     cxxLanguageStandard: .cxx17
 )
