@@ -6,6 +6,9 @@ import Glibc
 enum Commands {
     static let all: [any Command.Type] = [
         ReplayCommand.self,
+        InitCommand.self,
+        IngestCommand.self,
+        AchievementsCommand.self,
         BenchCommand.self,
     ]
 
