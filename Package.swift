@@ -26,14 +26,20 @@ let package = Package(
         ),
         // Decoding and validating catalog.json, roster.jsonl and events.jsonl.
         .target(name: "IncentivesInput", dependencies: ["IncentivesCore", "CJSONLines"]),
+        // The system SQLite (pkg-config sqlite3, Debian libsqlite3-dev).
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // The durable store: ingest, look-ups, the partner outbox, on one SQLite file.
+        .target(name: "IncentivesStore", dependencies: ["IncentivesCore", "IncentivesInput", "CSQLite"]),
         .executableTarget(
             name: "incentives",
-            dependencies: ["IncentivesCore", "IncentivesInput"]
+            dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesStore"]
         ),
         .testTarget(name: "IncentivesCoreTests", dependencies: ["IncentivesCore"]),
         .testTarget(name: "IncentivesInputTests", dependencies: ["IncentivesInput", "IncentivesCore"]),
         // Runs the built executable as a person would; depends on it so `swift test` builds it first.
         .testTarget(name: "IncentivesCLITests", dependencies: ["incentives"]),
+        // Depends on the executable so that the crash tests can run (and kill) a real `incentives ingest`.
+        .testTarget(name: "IncentivesStoreTests", dependencies: ["IncentivesStore", "IncentivesInput", "IncentivesCore", "incentives"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -37,8 +37,8 @@ public struct EventStream: Sendable {
                 return try body(Item(line: line.number, offset: line.offset, nextOffset: reader.offset, event: .failure(why)))
             }
             if LineSplitter.isBlank(bytes) { return true }
-            let nextOffset = line.offset + Int64(bytes.count) + 1
-            return try body(Item(line: line.number, offset: line.offset, nextOffset: min(nextOffset, reader.offset), event: decoder.decode(bytes)))
+            // The reader's offset is already just past this line's newline (a CR before it included).
+            return try body(Item(line: line.number, offset: line.offset, nextOffset: reader.offset, event: decoder.decode(bytes)))
         }
         progress?(reader.offset)
     }
