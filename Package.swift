@@ -33,16 +33,25 @@ let package = Package(
         ),
         // Decoding and validating catalog.json, roster.jsonl and events.jsonl.
         .target(name: "IncentivesInput", dependencies: ["IncentivesCore", "CJSONLines"]),
+        // The system SQLite (pkg-config sqlite3, Debian libsqlite3-dev).
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // The durable store: ingest, look-ups, the partner outbox, on one SQLite file.
+        .target(name: "IncentivesStore", dependencies: ["IncentivesCore", "IncentivesInput", "CSQLite"]),
         // Handing achievements to reward partners: payloads, pseudonyms, signatures, webhooks, batch files.
         .target(name: "IncentivesDelivery", dependencies: ["IncentivesCore", "CCrypto"]),
         .executableTarget(
             name: "incentives",
-            dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesDelivery"]
+            dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesStore", "IncentivesDelivery"]
         ),
         .testTarget(name: "IncentivesCoreTests", dependencies: ["IncentivesCore"]),
         .testTarget(name: "IncentivesInputTests", dependencies: ["IncentivesInput", "IncentivesCore"]),
-        // Runs the real `incentives` binary for the crash test, so it depends on the executable.
-        .testTarget(name: "IncentivesDeliveryTests", dependencies: ["IncentivesDelivery", "IncentivesCore", "IncentivesInput", "incentives"]),
+        // Runs the built executable as a person would; depends on it so `swift test` builds it first.
+        .testTarget(name: "IncentivesCLITests", dependencies: ["incentives"]),
+        // Depends on the executable so that the crash tests can run (and kill) a real `incentives ingest`.
+        .testTarget(name: "IncentivesStoreTests", dependencies: ["IncentivesStore", "IncentivesInput", "IncentivesCore", "incentives"]),
+        // Depends on the executable so that the crash test can run (and kill) a real `incentives deliver`.
+        .testTarget(name: "IncentivesDeliveryTests",
+                    dependencies: ["IncentivesDelivery", "IncentivesStore", "IncentivesCore", "IncentivesInput", "incentives"]),
     ],
     cxxLanguageStandard: .cxx17
 )

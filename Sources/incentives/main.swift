@@ -7,6 +7,9 @@ enum Commands {
     static let all: [any Command.Type] = [
         ReplayCommand.self,
         GenerateCommand.self,
+        InitCommand.self,
+        IngestCommand.self,
+        AchievementsCommand.self,
         DeliverCommand.self,
         ExportCommand.self,
         BenchCommand.self,

@@ -3,7 +3,7 @@
 /// catalog's strings and arrays) so the hot loop touches no reference-counted memory.
 struct SlotGate {
     let eventType: EventType
-    /// Categories this slot counts as bits of `CategoryBits`; `UInt64.max` when it counts every category.
+    /// Categories this slot counts as bits of `CategoryCodes`; `UInt64.max` when it counts every category.
     let categoryMask: UInt64
     /// The slot's category set did not fit in the bitmask: check the set itself.
     let needsSetCheck: Bool
@@ -11,7 +11,7 @@ struct SlotGate {
     let ends: Int32
     let limit: Int
 
-    init(_ slot: RewardSlot, categories: CategoryBits) {
+    init(_ slot: RewardSlot, categories: CategoryCodes) {
         eventType = slot.incentive.event
         if let set = slot.incentive.categories {
             let mask = categories.mask(of: set)
@@ -32,29 +32,47 @@ struct SlotGate {
     }
 }
 
-/// Numbers the categories that the catalog's filters name (up to 63), so that "is this event's
-/// category one this reward counts" is one AND instead of a string hash per reward.
-struct CategoryBits {
-    private var index: [String: Int] = [:]
+/// Numbers categories so that "does this reward count this category" is one AND instead of a string
+/// hash per reward. The categories the catalog's filters name get codes 0–62 (one bit each); any
+/// other category seen in events gets a later code that shares the "other" bit 63.
+struct CategoryCodes {
+    private var codes: [String: Int32] = [:]
+    private var names: [String] = []
+    /// How many codes have a bit of their own.
+    private let filterCount: Int
 
     init(_ sets: [Set<String>]) {
         for set in sets {
-            for c in set.sorted() where index[c] == nil && index.count < 63 { index[c] = index.count }
+            for c in set.sorted() where codes[c] == nil && names.count < 63 {
+                codes[c] = Int32(names.count)
+                names.append(c)
+            }
         }
+        filterCount = names.count
     }
 
-    /// The event's bit: its own for a filtered category, the shared "other" bit for any other
-    /// category or none (which only unfiltered slots admit).
-    func bit(of category: String?) -> UInt64 {
-        guard let category, let i = index[category] else { return 1 << 63 }
-        return 1 << UInt64(i)
+    /// The category's code, assigning one on first sight; -1 for no category.
+    mutating func code(of category: String?) -> Int32 {
+        guard let category else { return -1 }
+        if let c = codes[category] { return c }
+        let c = Int32(names.count)
+        codes[category] = c
+        names.append(category)
+        return c
     }
 
-    /// nil when some category has no bit (more than 63 distinct filter categories).
+    func name(of code: Int32) -> String? { code >= 0 && Int(code) < names.count ? names[Int(code)] : nil }
+
+    @inline(__always)
+    func bit(of code: Int32) -> UInt64 {
+        code >= 0 && Int(code) < filterCount ? 1 << UInt64(code) : 1 << 63
+    }
+
+    /// nil when some category has no bit of its own (more than 63 distinct filter categories).
     func mask(of set: Set<String>) -> UInt64? {
         var m: UInt64 = 0
         for c in set {
-            guard let i = index[c] else { return nil }
+            guard let i = codes[c], Int(i) < filterCount else { return nil }
             m |= 1 << UInt64(i)
         }
         return m
