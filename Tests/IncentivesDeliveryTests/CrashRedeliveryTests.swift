@@ -1,9 +1,10 @@
 import Foundation
 import IncentivesCore
 import IncentivesDelivery
+import IncentivesStore
 import XCTest
 
-/// The real `incentives deliver` binary, killed with SIGKILL after the partner has a delivery and before
+/// The real `incentives deliver` binary on a real database, killed with SIGKILL after the partner has a delivery and before
 /// the sender could mark it: the next run sends it again with the same delivery id, and the receiver,
 /// de-duplicating on that id, ends up with each achievement exactly once.
 final class CrashRedeliveryTests: XCTestCase {
@@ -26,11 +27,13 @@ final class CrashRedeliveryTests: XCTestCase {
 
     struct Setup {
         let dir: URL
+        let db: String
         let args: [String]
         let deliveryIDs: [String]
     }
 
-    /// A catalog whose one webhook partner is the receiver, a roster, and three achievements.
+    /// A database (made by the real `init` and `ingest`) whose catalog's one webhook partner is the receiver,
+    /// holding three achievements.
     func setUp(receiver: LoopbackReceiver) throws -> Setup {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -40,23 +43,34 @@ final class CrashRedeliveryTests: XCTestCase {
            "rewards": [{"incentive": "report-birth", "reward": "$50 gift card"}]}]}],
          "partners": [{"id": "pillowco", "employers": ["acme"], "webhook": {"url": "\(receiver.url.absoluteString)", "secretEnv": "CRASH_TEST_SECRET"}}]}
         """
-        var roster = "", achievements = ""
+        var roster = "", events = ""
         var ids: [String] = []
         for n in 1...3 {
             roster += #"{"id": "u-\#(n)", "employer": "acme", "timezone": "UTC", "eligibleFrom": "2026-01-01"}"# + "\n"
-            achievements += #"{"user":"u-\#(n)","employer":"acme","program":"acme-2026","incentive":"report-birth","reward":"$50 gift card","completedOn":"2026-06-1\#(n)","achievedAt":"2026-06-1\#(n)T09:12:00Z","evidence":["e-\#(n)"]}"# + "\n"
+            events += #"{"id": "e-\#(n)", "type": "birth_reported", "user": "u-\#(n)", "at": "2026-06-1\#(n)T09:12:00Z"}"# + "\n"
             let a = Achievement(user: "u-\(n)", employer: "acme", program: "acme-2026", incentive: "report-birth", reward: "$50 gift card",
                                 completedOn: LocalDate(iso: "2026-06-1\(n)")!, achievedAt: Instant(seconds: 0), evidence: [], evidenceDays: [], ordinal: 1)
             ids.append(a.id + ":pillowco")
         }
-        try Data(catalog.utf8).write(to: dir.appendingPathComponent("catalog.json"))
-        try Data(roster.utf8).write(to: dir.appendingPathComponent("roster.jsonl"))
-        try Data(achievements.utf8).write(to: dir.appendingPathComponent("achievements.jsonl"))
-        let args = ["deliver", "--catalog", dir.appendingPathComponent("catalog.json").path,
-                    "--roster", dir.appendingPathComponent("roster.jsonl").path,
-                    "--achievements", dir.appendingPathComponent("achievements.jsonl").path,
-                    "--concurrency", "1", "--timeout", "5", "--max-attempts", "3"]
-        return Setup(dir: dir, args: args, deliveryIDs: ids)
+        let file = { (name: String) in dir.appendingPathComponent(name).path }
+        try Data(catalog.utf8).write(to: URL(fileURLWithPath: file("catalog.json")))
+        try Data(roster.utf8).write(to: URL(fileURLWithPath: file("roster.jsonl")))
+        try Data(events.utf8).write(to: URL(fileURLWithPath: file("events.jsonl")))
+        let db = file("incentives.sqlite")
+        for args in [["init", "--db", db, "--catalog", file("catalog.json"), "--roster", file("roster.jsonl")],
+                     ["ingest", "--db", db, "--events", file("events.jsonl")]] {
+            let p = try launch(args)
+            p.waitUntilExit()
+            XCTAssertEqual(p.terminationStatus, 0, "incentives \(args[0])")
+        }
+        let args = ["deliver", "--db", db, "--concurrency", "1", "--timeout", "5", "--max-attempts", "3"]
+        return Setup(dir: dir, db: db, args: args, deliveryIDs: ids)
+    }
+
+    /// Each delivery's status, read from the database.
+    func statuses(_ setup: Setup) throws -> [String: String] {
+        let db = try Database(path: setup.db, mode: .readOnly)
+        return Dictionary(uniqueKeysWithValues: try db.rows("SELECT id, status FROM deliveries") { ($0.text(0), $0.text(1)) })
     }
 
     func launch(_ args: [String], secret: String? = secretText) throws -> Process {
@@ -86,6 +100,8 @@ final class CrashRedeliveryTests: XCTestCase {
         XCTAssertEqual(first.terminationReason, .uncaughtSignal)
         let firstID = try XCTUnwrap(receiver.requests.first?.deliveryID)
         XCTAssertEqual(receiver.accepted, [firstID])
+        XCTAssertEqual(try statuses(setup), Dictionary(uniqueKeysWithValues: setup.deliveryIDs.map { ($0, "pending") }),
+                       "the partner has one, but the killed sender never marked it")
 
         let second = try launch(setup.args)
         second.waitUntilExit()
@@ -95,6 +111,7 @@ final class CrashRedeliveryTests: XCTestCase {
         XCTAssertEqual(receiver.duplicates, 1, "the killed delivery came again with the same id")
         XCTAssertEqual(receiver.requests.filter { $0.deliveryID == firstID }.count, 2)
         XCTAssertTrue(receiver.requests.allSatisfy { $0.verdict == .valid })
+        XCTAssertEqual(try statuses(setup), Dictionary(uniqueKeysWithValues: setup.deliveryIDs.map { ($0, "delivered") }))
     }
 
     func testAMissingSecretStopsTheRunBeforeAnythingIsSent() throws {
@@ -106,5 +123,6 @@ final class CrashRedeliveryTests: XCTestCase {
         p.waitUntilExit()
         XCTAssertEqual(p.terminationStatus, 78)
         XCTAssertEqual(receiver.requestCount, 0)
+        XCTAssertEqual(Set(try statuses(setup).values), ["pending"])
     }
 }

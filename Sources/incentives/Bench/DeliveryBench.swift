@@ -1,13 +1,15 @@
 import Foundation
 import IncentivesCore
 import IncentivesDelivery
+import IncentivesStore
 
 /// Delivery throughput: achievements POSTed to a loopback receiver that verifies every signature,
 /// sequentially, then with 4 and 16 requests in flight, and with the outbox marked once per request
 /// versus once per batch. Called by `incentives bench` with the achievements of its generated load.
 ///
-///     let rows = try DeliveryBench.run(achievements: achievements, roster: roster, limit: 20_000)
-///     DeliveryBench.print(rows, to: Output.stdout)
+///     let rows = try DeliveryBench.run(store: store, limit: 20_000)            // the SQLite outbox, after an ingest
+///     let rows = try DeliveryBench.run(achievements: achievements, roster: roster) // in memory, no disk
+///     Output.stdout.write(DeliveryBench.table(rows))
 enum DeliveryBench {
     struct Row {
         let mode: String
@@ -68,6 +70,46 @@ enum DeliveryBench {
             }
             let row = Row(mode: mode.name + (latency > 0 ? " (partner \(Int(latency * 1000)) ms away)" : ""), concurrency: mode.concurrency, batch: mode.batch, deliveries: items.count, seconds: seconds)
             progress("delivery \(mode.name) concurrency \(mode.concurrency) batch \(mode.batch): \(Int(row.perSecond))/s")
+            rows.append(row)
+        }
+        return rows
+    }
+
+    /// Over the store's real outbox (after an ingest of the benchmark load): every partner of the catalog is
+    /// pointed at the loopback receiver, and before each mode the first `limit` deliveries (in recording order)
+    /// are made pending again, the rest delivered. Marking rows is now a SQLite write transaction (synchronous
+    /// = FULL), so this is where marking per request against per batch shows.
+    /// `latency`: seconds the receiver waits before each answer, standing in for a partner across a network.
+    static func run(store: Store, limit: Int? = nil, latency: Double = 0, modes: [Mode] = modes,
+                    progress: (String) -> Void = { _ in }) throws -> [Row] {
+        let secret = PartnerSecret("bench-secret-0123456789abcdef")
+        let partners = try store.catalog().partners.map(\.id)
+        let queue = StoreDeliveryQueue(store: store)
+        let total = try store.db.integer("SELECT count(*) FROM deliveries")
+        let n = min(limit ?? total, total)
+        var rows: [Row] = []
+        for mode in modes {
+            let receiver = try LoopbackReceiver(secret: secret, keepsRequests: false, latency: latency)
+            defer { receiver.stop() }
+            try store.db.transaction {
+                try store.db.run("UPDATE deliveries SET status = 'delivered', attempts = 1, last_error = NULL, delivered_at = 0")
+                try store.db.run("""
+                    UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = 0, delivered_at = NULL
+                    WHERE id IN (SELECT d.id FROM deliveries d JOIN achievements a ON a.id = d.achievement_id ORDER BY a.seq, d.partner LIMIT ?)
+                    """, .int(Int64(n)))
+            }
+            let deliverer = Deliverer(queue: queue, targets: partners.map { .init(partner: $0, url: receiver.url, secret: secret) },
+                                      client: WebhookClient(timeout: 30), policy: RetryPolicy(maxAttempts: 3, base: 0.01, cap: 0.1),
+                                      concurrency: mode.concurrency, batchSize: mode.batch)
+            let start = DispatchTime.now().uptimeNanoseconds
+            let report = try deliverer.drain()
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            guard report.delivered == n, receiver.accepted.count == n, receiver.duplicates == 0 else {
+                throw CommandFailure(.software, "delivery bench \(mode.name)/\(mode.concurrency): delivered \(report.delivered), receiver took \(receiver.accepted.count) of \(n)")
+            }
+            let where_ = latency > 0 ? " (SQLite, partner \(Int(latency * 1000)) ms away)" : " (SQLite)"
+            let row = Row(mode: mode.name + where_, concurrency: mode.concurrency, batch: mode.batch, deliveries: n, seconds: seconds)
+            progress("delivery \(row.mode) concurrency \(mode.concurrency) batch \(mode.batch): \(Int(row.perSecond))/s")
             rows.append(row)
         }
         return rows

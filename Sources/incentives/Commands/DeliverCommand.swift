@@ -6,10 +6,10 @@ import IncentivesDelivery
 enum DeliverCommand: Command {
     static let name = "deliver"
     static let summary = "send pending achievements to webhook partners (signed, retried); --watch keeps going"
-    static let valuedOptions: Set<String> = Outbox.fileOptions.union(["partner", "retry", "concurrency", "timeout", "max-attempts", "poll"])
+    static let valuedOptions: Set<String> = Outbox.sourceOptions.union(["partner", "retry", "concurrency", "timeout", "max-attempts", "poll"])
     static let booleanOptions: Set<String> = ["watch", "retry-failed", "status"]
     static let help = """
-    Usage: incentives deliver --catalog FILE --roster FILE --achievements FILE [options]
+    Usage: incentives deliver [--db PATH] [--partner ID] [--watch] [--retry ID | --retry-failed] [options]
 
     Sends every pending achievement to the webhook partners that serve its employer and reward: one POST
     per achievement, JSON, signed with the partner's secret. A delivery is marked delivered only after a 2xx.
@@ -18,19 +18,19 @@ enum DeliverCommand: Command {
     with the reason, until retried by hand. Without --watch the run ends when every delivery it started
     is delivered or failed (or waits on a Retry-After longer than the backoff cap).
 
-      --catalog FILE       catalog.json; its "partners" say who receives what and how
-      --roster FILE        roster.jsonl; "partnerIds" gives a partner's own member id for a user
-      --achievements FILE  achievements as printed by 'incentives replay' (file mode: the outbox lives
-                           in memory for this run only, so every run sends all again with the same ids)
-      --partner ID         only this partner
-      --watch              keep running: poll for new achievements and due retries
-      --poll SECONDS       with --watch, how often to look for new work (default 5)
-      --concurrency N      requests in flight at once (default 4)
-      --timeout SECONDS    per request (default 10)
-      --max-attempts N     attempts before a delivery is marked failed (default 8)
-      --retry ID           put one failed delivery back to pending, then deliver
-      --retry-failed       put every failed delivery (of --partner, or all) back to pending, then deliver
-      --status             print per-partner counts and recent failures; send nothing
+    Works on the database's outbox: the ingest adds a pending delivery per partner in the same
+    transaction as each achievement; the partners are those of the catalog stored by 'incentives init'.
+
+    \(Outbox.optionHelp)
+      --partner ID     only this partner
+      --watch          keep running: poll for new achievements and due retries
+      --poll SECONDS   with --watch, how often to look for new work (default 5)
+      --concurrency N  requests in flight at once (default 4)
+      --timeout SECS   per request (default 10)
+      --max-attempts N attempts before a delivery is marked failed (default 8)
+      --retry ID       put one failed delivery back to pending, then deliver
+      --retry-failed   put every failed delivery (of --partner, or all) back to pending, then deliver
+      --status         print per-partner counts and recent failures; send nothing
 
     Each partner's signing secret is read from the environment variable named by its "secretEnv";
     a missing or short (< 16 bytes) secret stops the run before anything is sent (exit 78).
@@ -45,11 +45,11 @@ enum DeliverCommand: Command {
                  66 an input file is missing; 78 catalog or roster refused, or a secret missing.
 
     Example:
+      incentives init --db demo.sqlite --catalog Assets/demo/catalog.json --roster Assets/demo/roster.jsonl
+      incentives ingest --db demo.sqlite --events Assets/demo/events.jsonl
       export PILLOWCO_SECRET=$(cat /run/secrets/pillowco)
-      incentives replay --catalog Assets/demo/catalog.json --roster Assets/demo/roster.jsonl \\
-          --events Assets/demo/events.jsonl > achievements.jsonl
-      incentives deliver --catalog Assets/demo/catalog.json --roster Assets/demo/roster.jsonl \\
-          --achievements achievements.jsonl --partner pillowco
+      incentives deliver --db demo.sqlite --partner pillowco
+      incentives deliver --db demo.sqlite --status
 
     """
 

@@ -6,10 +6,9 @@ import IncentivesDelivery
 enum ExportCommand: Command {
     static let name = "export"
     static let summary = "write a partner's signed batch file (JSONL or CSV) and manifest"
-    static let valuedOptions: Set<String> = Outbox.fileOptions.union(["partner", "since", "until", "format", "out"])
+    static let valuedOptions: Set<String> = Outbox.sourceOptions.union(["partner", "since", "until", "format", "out"])
     static let help = """
-    Usage: incentives export --partner ID --catalog FILE --roster FILE --achievements FILE
-                             [--since DATE] [--until DATE] [--format jsonl|csv] [--out DIR]
+    Usage: incentives export --partner ID [--db PATH] [--since DATE] [--until DATE] [--format jsonl|csv] [--out DIR]
 
     Writes the partner's achievements completed between --since and --until (inclusive local dates,
     YYYY-MM-DD; open-ended when left out) into a data file and a manifest, in the partner's drop
@@ -18,12 +17,12 @@ enum ExportCommand: Command {
     place, the data file before the manifest: a partner that waits for the manifest never reads half a file.
     For a drop partner the exported deliveries are then marked delivered.
 
-      --partner ID       the partner (its "drop" names the directory and the secret's variable)
-      --since DATE       first completion date to include
-      --until DATE       last completion date to include
-      --format FORMAT    jsonl (default) or csv (RFC 4180, CRLF, with a header row)
-      --out DIR          write here instead of the partner's drop directory
-      --catalog, --roster, --achievements   as for 'incentives deliver'
+      --partner ID     the partner (its "drop" names the directory and the secret's variable)
+      --since DATE     first completion date to include
+      --until DATE     last completion date to include
+      --format FORMAT  jsonl (default) or csv (RFC 4180, CRLF, with a header row)
+      --out DIR        write here instead of the partner's drop directory
+    \(Outbox.optionHelp)
 
     Files: PARTNER_SINCE_UNTIL.jsonl|csv ("start"/"end" for an open range) and PARTNER_SINCE_UNTIL.manifest.json:
       {"partner", "file", "format", "since", "until", "count",
@@ -35,8 +34,7 @@ enum ExportCommand: Command {
 
     Example:
       export GIFTLY_SECRET=$(cat /run/secrets/giftly)
-      incentives export --partner giftly --since 2026-11-01 --format csv --catalog Assets/demo/catalog.json \\
-          --roster Assets/demo/roster.jsonl --achievements achievements.jsonl
+      incentives export --db demo.sqlite --partner giftly --since 2026-11-01 --format csv
 
     """
 

@@ -2,20 +2,38 @@ import Foundation
 import IncentivesCore
 import IncentivesDelivery
 import IncentivesInput
+import IncentivesStore
 
 /// The outbox a delivery command works on, and the catalog that names the partners.
-/// File mode (`--catalog --roster --achievements`): the achievements printed by `incentives replay`,
-/// all pending, in memory. Nothing is remembered between runs, so a second run sends everything again
-/// with the same delivery ids (partners de-duplicate); use the database for real operation.
+/// - The database (`--db`, default location as for every command): the `deliveries` table the ingest fills
+///   in the same transaction as each achievement, with the catalog stored by `incentives init`.
+/// - File mode (`--catalog --roster --achievements`): the achievements printed by `incentives replay`,
+///   all pending, in memory. Nothing is remembered between runs, so a second run sends everything again
+///   with the same delivery ids (partners de-duplicate). For trying a partner's endpoint, not for operation.
 struct Outbox {
     let catalog: Catalog
     let queue: any DeliveryQueue
     /// False in file mode: retrying by hand needs state that outlives the run.
     let isPersistent: Bool
 
-    static let fileOptions: Set<String> = ["catalog", "roster", "achievements"]
+    static let sourceOptions: Set<String> = ["db", "catalog", "roster", "achievements"]
+
+    static let optionHelp = """
+    \(StoreAccess.optionHelp)
+      --catalog FILE --roster FILE --achievements FILE
+                       file mode instead of the database: the achievements printed by 'incentives replay',
+                       in an outbox that lives for this run only (every run sends all again, same ids)
+    """
 
     static func open(_ args: Arguments) throws -> Outbox {
+        guard args.value("achievements") != nil || args.value("catalog") != nil || args.value("roster") != nil else {
+            let store = try StoreAccess.writer(args, create: false)
+            let catalog = try StoreAccess.mapping { try store.catalog() }
+            return Outbox(catalog: catalog, queue: StoreDeliveryQueue(store: store), isPersistent: true)
+        }
+        guard args.value("db") == nil else {
+            throw Arguments.UsageError(message: "give either --db or --catalog, --roster and --achievements, not both")
+        }
         let catalogPath = try args.required("catalog")
         let rosterPath = try args.required("roster")
         let achievementsPath = try args.required("achievements")
