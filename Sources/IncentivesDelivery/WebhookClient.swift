@@ -45,7 +45,7 @@ public final class WebhookClient: Sendable {
         config.urlCache = nil
         config.httpCookieStorage = nil
         config.httpShouldSetCookies = false
-        session = URLSession(configuration: config)
+        session = URLSession(configuration: config, delegate: RefuseRedirects(), delegateQueue: nil)
     }
 
     deinit { session.invalidateAndCancel() }
@@ -104,6 +104,15 @@ public final class WebhookClient: Sendable {
 
     private static func seconds(_ t: Double) -> String {
         t == t.rounded() ? "\(Int(t))s" : "\(t)s"
+    }
+}
+
+/// A signed delivery goes to the URL in the catalog and nowhere else: a redirect is answered as the 3xx
+/// it is (a misconfigured endpoint, not retried) instead of being followed, possibly as a GET, elsewhere.
+private final class RefuseRedirects: NSObject, URLSessionTaskDelegate, @unchecked Sendable {  // stateless
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
+        completionHandler(nil)
     }
 }
 

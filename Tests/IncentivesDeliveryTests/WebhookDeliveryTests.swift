@@ -72,6 +72,19 @@ final class WebhookDeliveryTests: XCTestCase {
         XCTAssertEqual(receiver.accepted, [id])
     }
 
+    func testARedirectIsNotFollowedAndFailsTheDelivery() throws {
+        let elsewhere = try LoopbackReceiver(secret: Fixtures.secret)
+        defer { elsewhere.stop() }
+        let receiver = try LoopbackReceiver(secret: Fixtures.secret, script: [.status(307, headers: ["Location": elsewhere.url.absoluteString])])
+        defer { receiver.stop() }
+        let queue = Fixtures.queue([Fixtures.achievement(1)])
+        try Fixtures.deliverer(queue, receiver: receiver).drain()
+        XCTAssertEqual(receiver.requestCount, 1)
+        XCTAssertEqual(elsewhere.requestCount, 0, "the signed payload never goes to another URL")
+        XCTAssertEqual(queue.rows.first?.status, .failed)
+        XCTAssertTrue(queue.rows.first?.lastError?.hasPrefix("HTTP 307, not retried") ?? false, queue.rows.first?.lastError ?? "")
+    }
+
     func testPersistentServerErrorsEndFailedWithTheReasonAfterTheLastAttempt() throws {
         let receiver = try LoopbackReceiver(secret: Fixtures.secret, fallback: .status(503))
         defer { receiver.stop() }
