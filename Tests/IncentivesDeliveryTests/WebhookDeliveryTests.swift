@@ -139,6 +139,22 @@ final class WebhookDeliveryTests: XCTestCase {
         XCTAssertTrue(queue.rows.first?.lastError?.contains("connection failed") ?? false, queue.rows.first?.lastError ?? "")
     }
 
+    func testWatchPicksUpAchievementsRecordedWhileItRuns() throws {
+        let receiver = try LoopbackReceiver(secret: Fixtures.secret)
+        defer { receiver.stop() }
+        let queue = Fixtures.queue([Fixtures.achievement(1)])
+        let d = Fixtures.deliverer(queue, receiver: receiver)
+        var polls = 0
+        try d.watch(poll: 0.01) {
+            polls += 1
+            // A new achievement arrives after the first pass, as an ingest beside `deliver --watch` would add it.
+            if polls == 2 { queue.enqueue(Fixtures.achievement(2, user: "u-2"), partners: [Fixtures.partner()], at: 0) }
+            return receiver.accepted.count == 2 || polls > 500
+        }
+        XCTAssertEqual(receiver.accepted, [1, 2].map { Fixtures.achievement($0).deliveryID(partner: "pillowco") })
+        XCTAssertTrue(queue.rows.allSatisfy { $0.status == .delivered })
+    }
+
     func testConcurrentSendingDeliversEachOnce() throws {
         let receiver = try LoopbackReceiver(secret: Fixtures.secret)
         defer { receiver.stop() }

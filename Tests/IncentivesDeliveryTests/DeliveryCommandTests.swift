@@ -4,10 +4,11 @@ import IncentivesDelivery
 import IncentivesStore
 import XCTest
 
-/// The real `incentives deliver` binary on a real database, killed with SIGKILL after the partner has a delivery and before
-/// the sender could mark it: the next run sends it again with the same delivery id, and the receiver,
-/// de-duplicating on that id, ends up with each achievement exactly once.
-final class CrashRedeliveryTests: XCTestCase {
+/// The real `incentives deliver` and `export` binaries on a real database (made by `init` and `ingest`).
+/// Above all: killed with SIGKILL after the partner has a delivery and before the sender could mark it, the
+/// next run sends it again with the same delivery id, and the receiver, de-duplicating on that id, ends up
+/// with each achievement exactly once.
+final class DeliveryCommandTests: XCTestCase {
     static let secretText = "crash-test-secret-0123456789abcdef"
 
     /// The `incentives` executable built next to this test bundle.
@@ -73,17 +74,26 @@ final class CrashRedeliveryTests: XCTestCase {
         return Dictionary(uniqueKeysWithValues: try db.rows("SELECT id, status FROM deliveries") { ($0.text(0), $0.text(1)) })
     }
 
-    func launch(_ args: [String], secret: String? = secretText) throws -> Process {
+    func launch(_ args: [String], secret: String? = secretText, stdout: Pipe? = nil) throws -> Process {
         let p = Process()
         p.executableURL = try Self.binary()
         p.arguments = args
         var env = ProcessInfo.processInfo.environment
         env["CRASH_TEST_SECRET"] = secret
         p.environment = env
-        p.standardOutput = FileHandle.nullDevice
+        p.standardOutput = stdout ?? FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
         return p
+    }
+
+    /// Runs to the end; the exit status and standard output.
+    func run(_ args: [String], secret: String? = secretText) throws -> (Int32, String) {
+        let pipe = Pipe()
+        let p = try launch(args, secret: secret, stdout: pipe)
+        let out = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: out, as: UTF8.self))
     }
 
     func testKillBetweenSendingAndMarkingLeadsToARedeliveryWithTheSameID() throws {
@@ -123,6 +133,51 @@ final class CrashRedeliveryTests: XCTestCase {
         p.waitUntilExit()
         XCTAssertEqual(p.terminationStatus, 78)
         XCTAssertEqual(receiver.requestCount, 0)
+        XCTAssertEqual(Set(try statuses(setup).values), ["pending"])
+    }
+
+    func testARefusedDeliveryExits69ShowsInStatusAndIsRetriedByHand() throws {
+        let receiver = try LoopbackReceiver(secret: PartnerSecret(Self.secretText), script: [.status(400)])
+        defer { receiver.stop() }
+        let setup = try setUp(receiver: receiver)
+        defer { try? FileManager.default.removeItem(at: setup.dir) }
+        let db = ["--db", setup.db]
+
+        XCTAssertEqual(try run(setup.args).0, 69, "some deliveries failed")
+        let (status, table) = try run(["deliver", "--status"] + db, secret: nil)
+        XCTAssertEqual(status, 0, "--status sends nothing, so it needs no secret")
+        let row = table.split(separator: "\n").first { $0.hasPrefix("pillowco ") }?.split(separator: " ")
+        XCTAssertEqual(row, ["pillowco", "0", "2", "1"], "pending, delivered, failed: \(table)")
+        XCTAssertTrue(table.contains("HTTP 400, not retried"), table)
+        XCTAssertEqual(try run(["deliver", "--retry-failed"] + db).0, 0)
+        XCTAssertEqual(Set(try statuses(setup).values), ["delivered"])
+        XCTAssertEqual(Set(receiver.accepted), Set(setup.deliveryIDs))
+        XCTAssertEqual(try run(["deliver", "--retry", "nope"] + db).0, 64)
+    }
+
+    func testExportWritesTheSameSignedBytesForTheSameRangeAndMarksRowsDelivered() throws {
+        let receiver = try LoopbackReceiver(secret: PartnerSecret(Self.secretText))
+        defer { receiver.stop() }
+        let setup = try setUp(receiver: receiver)
+        defer { try? FileManager.default.removeItem(at: setup.dir) }
+        let out = setup.dir.appendingPathComponent("drop").path
+        let args = ["export", "--db", setup.db, "--partner", "pillowco", "--since", "2026-06-12", "--format", "csv", "--out", out]
+
+        XCTAssertEqual(try run(args, secret: nil).0, 78, "no secret, no file")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+        let (status, printed) = try run(args)
+        XCTAssertEqual(status, 0)
+        XCTAssertEqual(printed, "\(out)/pillowco_2026-06-12_end.csv\n\(out)/pillowco_2026-06-12_end.manifest.json\n")
+        let first = try Data(contentsOf: URL(fileURLWithPath: out + "/pillowco_2026-06-12_end.csv"))
+        let manifest = try Data(contentsOf: URL(fileURLWithPath: out + "/pillowco_2026-06-12_end.manifest.json"))
+        XCTAssertEqual(try run(args).0, 0)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out + "/pillowco_2026-06-12_end.csv")), first, "same range, same bytes")
+        let m = try XCTUnwrap(JSONSerialization.jsonObject(with: manifest) as? [String: Any])
+        XCTAssertEqual(m["count"] as? Int, 2)
+        XCTAssertEqual(m["sha256"] as? String, Crypto.hex(Crypto.sha256(first)))
+        XCTAssertEqual(m["hmac"] as? String, "sha256=" + Crypto.hex(Crypto.hmacSHA256(key: Array(Self.secretText.utf8), message: first)))
+        XCTAssertEqual(String(decoding: first, as: UTF8.self).components(separatedBy: "\r\n").count, 4, "header, two rows, final CRLF")
+        // A webhook partner's file is a copy for reconciliation: its deliveries stay as they were.
         XCTAssertEqual(Set(try statuses(setup).values), ["pending"])
     }
 }
