@@ -1,11 +1,16 @@
 import Foundation
 import IncentivesCore
 import IncentivesDelivery
+import IncentivesInput
 import IncentivesStore
 
 /// Delivery throughput: achievements POSTed to a loopback receiver that verifies every signature,
 /// sequentially, then with 4 and 16 requests in flight, and with the outbox marked once per request
 /// versus once per batch. Called by `incentives bench` with the achievements of its generated load.
+///
+///     print(try DeliveryBench.measure(catalog: files.catalog, roster: files.roster, events: files.events, dir: dir))
+///
+/// or, with finer control:
 ///
 ///     let rows = try DeliveryBench.run(store: store, limit: 20_000)            // the SQLite outbox, after an ingest
 ///     let rows = try DeliveryBench.run(achievements: achievements, roster: roster) // in memory, no disk
@@ -113,6 +118,26 @@ enum DeliveryBench {
             rows.append(row)
         }
         return rows
+    }
+
+    /// The whole measurement from the benchmark's three files: a fresh database in `dir` (`delivery-bench.sqlite`),
+    /// the catalog and roster loaded and the events ingested as `init` and `ingest` do, then every mode over
+    /// up to `limit` deliveries on loopback, and 500 deliveries to a partner 20 ms away. Returns the table.
+    static func measure(catalog: String, roster: String, events: String, dir: String, limit: Int? = nil,
+                        progress: (String) -> Void = { _ in }) throws -> String {
+        let path = (dir as NSString).appendingPathComponent("delivery-bench.sqlite")
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        let catalogData = try InputFile.readAll(catalog)
+        let decoded = try CatalogDecoder.decode(catalogData, file: catalog)
+        let members = try RosterDecoder.load(path: roster, catalog: decoded)
+        let store = try Store(path: path)
+        try store.load(catalogJSON: catalogData, catalogFile: catalog, roster: members, rosterFile: roster)
+        let ingested = try Ingestor(store: store).ingest(path: events)
+        let deliveries = try store.db.integer("SELECT count(*) FROM deliveries")
+        progress("delivery bench: \(ingested.counts.achievements) achievements, \(deliveries) deliveries to partners")
+        var rows = try run(store: store, limit: limit, progress: progress)
+        rows += try run(store: store, limit: min(500, deliveries), latency: 0.02, progress: progress)
+        return "delivery: \(ingested.counts.achievements) achievements of \(ingested.counts.read) event lines, \(deliveries) deliveries\n" + table(rows)
     }
 
     /// The table README quotes.
