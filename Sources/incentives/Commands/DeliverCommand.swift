@@ -32,6 +32,13 @@ enum DeliverCommand: Command {
       --retry-failed   put every failed delivery (of --partner, or all) back to pending, then deliver
       --status         print per-partner counts and recent failures; send nothing
 
+    Partners are listed in catalog.json beside "incentives" and "employers":
+      "partners": [{"id": "pillowco", "name": "PillowCo", "employers": ["acme"], "rewards": ["Pregnancy pillow"],
+                    "webhook": {"url": "https://hooks.pillowco.example/in", "secretEnv": "PILLOWCO_SECRET"}},
+                   {"id": "giftly", "employers": ["acme"], "drop": {"directory": "/srv/drops/giftly", "secretEnv": "GIFTLY_SECRET"}}]
+    ("rewards" is optional: without it, every reward of those employers.) A roster line may name a partner's own
+    member id for the user, "partnerIds": {"pillowco": "PC-1234"}; otherwise the partner sees a pseudonym.
+
     Each partner's signing secret is read from the environment variable named by its "secretEnv";
     a missing or short (< 16 bytes) secret stops the run before anything is sent (exit 78).
 
@@ -64,7 +71,7 @@ enum DeliverCommand: Command {
         let now = Date().timeIntervalSince1970
 
         if args.flag("status") {
-            printStatus(queue)
+            try StoreAccess.mapping { try printStatus(queue) }
             return .ok
         }
         if args.value("retry") != nil || args.flag("retry-failed") {
@@ -72,6 +79,28 @@ enum DeliverCommand: Command {
                 throw Arguments.UsageError(message: "--retry and --retry-failed need the database (file mode keeps no state between runs)")
             }
         }
+
+        // Every partner of the run must be able to sign before anything changes or is sent.
+        let partners = try Outbox.partners(outbox.catalog, named: args.value("partner")) {
+            if case .webhook = $0.channel { return true } else { return false }
+        }
+        for p in partners {
+            guard case .webhook = p.channel else {
+                throw CommandFailure(.usage, "partner \(p.id) takes file drops: use 'incentives export --partner \(p.id)'")
+            }
+        }
+        let secrets = try Outbox.secrets(partners)
+        var targets: [Deliverer.Target] = []
+        for p in partners {
+            guard case .webhook(let text) = p.channel, let url = URL(string: text) else {
+                throw CommandFailure(.config, "partner \(p.id): bad webhook URL")
+            }
+            if url.scheme == "http", !["127.0.0.1", "localhost", "::1"].contains(url.host ?? "") {
+                printError("warning: partner \(p.id) takes webhooks over plain http: payloads and signatures travel unencrypted")
+            }
+            targets.append(.init(partner: p.id, url: url, secret: secrets[p.id]!))
+        }
+
         if let id = args.value("retry") {
             guard try queue.retry(id, at: now) else { throw CommandFailure(.usage, "no failed delivery with id \(JSONText.quote(id))") }
             printError("delivery \(id) is pending again")
@@ -79,19 +108,6 @@ enum DeliverCommand: Command {
         if args.flag("retry-failed") {
             let n = try queue.retryFailed(partner: args.value("partner"), at: now)
             printError("\(n) failed deliveries are pending again")
-        }
-
-        let partners = try Outbox.partners(outbox.catalog, named: args.value("partner")) {
-            if case .webhook = $0.channel { return true } else { return false }
-        }
-        var targets: [Deliverer.Target] = []
-        let secrets = try Outbox.secrets(partners)
-        for p in partners {
-            guard case .webhook(let text) = p.channel else {
-                throw CommandFailure(.usage, "partner \(p.id) takes file drops: use 'incentives export --partner \(p.id)'")
-            }
-            guard let url = URL(string: text) else { throw CommandFailure(.config, "partner \(p.id): bad webhook URL \(text)") }
-            targets.append(.init(partner: p.id, url: url, secret: secrets[p.id]!))
         }
         let deliverer = Deliverer(queue: queue, targets: targets, client: WebhookClient(timeout: Double(timeout)),
                                   policy: RetryPolicy(maxAttempts: maxAttempts), concurrency: concurrency,
@@ -105,21 +121,17 @@ enum DeliverCommand: Command {
         return report.failed > 0 ? .unavailable : .ok
     }
 
-    static func printStatus(_ queue: any DeliveryQueue) {
-        do {
-            let out = Output.stdout
-            out.line("partner              pending  delivered  failed")
-            for c in try queue.counts() {
-                out.line(c.partner.padding(toLength: 20, withPad: " ", startingAt: 0) + " " + pad(c.pending, 7) + "  " + pad(c.delivered, 9) + "  " + pad(c.failed, 6))
-            }
-            let failures = try queue.recentFailures(limit: 20)
-            if !failures.isEmpty {
-                out.line("")
-                out.line("recent failures:")
-                for f in failures { out.line("  \(f.id)  attempts \(f.attempts)  \(f.lastError)") }
-            }
-        } catch {
-            printError("incentives deliver: \(error)")
+    static func printStatus(_ queue: any DeliveryQueue) throws {
+        let out = Output.stdout
+        out.line("partner              pending  delivered  failed")
+        for c in try queue.counts() {
+            out.line(c.partner.padding(toLength: 20, withPad: " ", startingAt: 0) + " " + pad(c.pending, 7) + "  " + pad(c.delivered, 9) + "  " + pad(c.failed, 6))
+        }
+        let failures = try queue.recentFailures(limit: 20)
+        if !failures.isEmpty {
+            out.line("")
+            out.line("recent failures:")
+            for f in failures { out.line("  \(f.id)  attempts \(f.attempts)  \(f.lastError)") }
         }
     }
 
