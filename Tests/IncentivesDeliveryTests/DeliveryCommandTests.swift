@@ -180,4 +180,21 @@ final class DeliveryCommandTests: XCTestCase {
         // A webhook partner's file is a copy for reconciliation: its deliveries stay as they were.
         XCTAssertEqual(Set(try statuses(setup).values), ["pending"])
     }
+
+    func testFileModeSendsReplayOutputWithoutADatabase() throws {
+        let receiver = try LoopbackReceiver(secret: PartnerSecret(Self.secretText))
+        defer { receiver.stop() }
+        let setup = try setUp(receiver: receiver)
+        defer { try? FileManager.default.removeItem(at: setup.dir) }
+        let file = { (name: String) in setup.dir.appendingPathComponent(name).path }
+        let (replayed, lines) = try run(["replay", "--catalog", file("catalog.json"), "--roster", file("roster.jsonl"), "--events", file("events.jsonl")])
+        XCTAssertEqual(replayed, 0)
+        try Data(lines.utf8).write(to: URL(fileURLWithPath: file("achievements.jsonl")))
+        let source = ["--catalog", file("catalog.json"), "--roster", file("roster.jsonl"), "--achievements", file("achievements.jsonl")]
+
+        XCTAssertEqual(try run(["deliver"] + source).0, 0)
+        XCTAssertEqual(Set(receiver.accepted), Set(setup.deliveryIDs), "the same ids as the database's outbox")
+        XCTAssertEqual(try run(["deliver", "--retry-failed"] + source).0, 64, "file mode keeps no state to retry")
+        XCTAssertEqual(try run(["deliver", "--db", setup.db] + source).0, 64, "one source at a time")
+    }
 }
