@@ -102,21 +102,21 @@ enum DeliverCommand: Command {
         }
 
         if let id = args.value("retry") {
-            guard try queue.retry(id, at: now) else { throw CommandFailure(.usage, "no failed delivery with id \(JSONText.quote(id))") }
+            guard try StoreAccess.mapping({ try queue.retry(id, at: now) }) else { throw CommandFailure(.usage, "no failed delivery with id \(JSONText.quote(id))") }
             printError("delivery \(id) is pending again")
         }
         if args.flag("retry-failed") {
-            let n = try queue.retryFailed(partner: args.value("partner"), at: now)
+            let n = try StoreAccess.mapping { try queue.retryFailed(partner: args.value("partner"), at: now) }
             printError("\(n) failed deliveries are pending again")
         }
         let deliverer = Deliverer(queue: queue, targets: targets, client: WebhookClient(timeout: Double(timeout)),
                                   policy: RetryPolicy(maxAttempts: maxAttempts), concurrency: concurrency,
                                   log: { printError($0) })
         if args.flag("watch") {
-            try deliverer.watch(poll: Double(poll))
+            try StoreAccess.mapping { try deliverer.watch(poll: Double(poll)) }
             return .ok
         }
-        let report = try deliverer.drain()
+        let report = try StoreAccess.mapping { try deliverer.drain() }
         printError(report.summary)
         return report.failed > 0 ? .unavailable : .ok
     }

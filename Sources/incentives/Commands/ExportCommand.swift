@@ -55,23 +55,29 @@ enum ExportCommand: Command {
 
         let outbox = try Outbox.open(args)
         let partner = try Outbox.partners(outbox.catalog, named: partnerID) { _ in true }[0]
+        // A drop partner's file is its delivery; a webhook partner's is a copy for reconciliation.
         let directory: String
-        var isDrop = false
-        if case .fileDrop(let dir) = partner.channel { directory = args.value("out") ?? dir; isDrop = true } else {
+        let isDelivery: Bool
+        switch partner.channel {
+        case .fileDrop(let dir):
+            directory = args.value("out") ?? dir
+            isDelivery = true
+        case .webhook:
             guard let out = args.value("out") else {
                 throw CommandFailure(.usage, "partner \(partner.id) receives webhooks; give --out DIR to write a file for it anyway")
             }
             directory = out
+            isDelivery = false
         }
         let secret = try Outbox.secrets([partner])[partner.id]!
-        let rows = try outbox.queue.exportRows(partner: partner.id, since: since, until: until)
+        let rows = try StoreAccess.mapping { try outbox.queue.exportRows(partner: partner.id, since: since, until: until) }
         let export = BatchExport(partner: partner.id, secret: secret, rows: rows, format: format, since: since, until: until)
         do {
             try export.write(to: directory)
         } catch {
             throw CommandFailure(.cantCreate, "\(directory): cannot write the batch: \(error.localizedDescription)")
         }
-        if isDrop { try outbox.queue.markDelivered(export.deliveryIDs, at: Date().timeIntervalSince1970) }
+        if isDelivery { try StoreAccess.mapping { try outbox.queue.markDelivered(export.deliveryIDs, at: Date().timeIntervalSince1970) } }
         Output.stdout.line((directory as NSString).appendingPathComponent(export.dataFileName))
         Output.stdout.line((directory as NSString).appendingPathComponent(export.manifestFileName))
         printError("\(partner.id): \(export.count) achievements exported")
