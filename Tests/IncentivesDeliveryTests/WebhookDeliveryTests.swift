@@ -27,13 +27,13 @@ final class WebhookDeliveryTests: XCTestCase {
 
     func testServerErrorThenTimeoutThenSuccessGivesExactlyOneAcceptedDelivery() throws {
         let receiver = try LoopbackReceiver(secret: Fixtures.secret,
-                                            script: [.status(500), .stall(seconds: 3), .status(200)])
+                                            script: [.status(500), .stall(seconds: 6), .status(200)])
         defer { receiver.stop() }
         let a = Fixtures.achievement(1)
         let queue = Fixtures.queue([a])
         var log: [String] = []
         let d = Deliverer(queue: queue, targets: [.init(partner: "pillowco", url: receiver.url, secret: Fixtures.secret)],
-                          client: WebhookClient(timeout: 1), policy: Fixtures.quickPolicy,
+                          client: WebhookClient(timeout: 2), policy: Fixtures.quickPolicy,
                           log: { line in log.append(String(line.split(separator: "(", maxSplits: 1)[1].split(separator: ")")[0])) })
         let report = try d.drain()
 
@@ -46,7 +46,7 @@ final class WebhookDeliveryTests: XCTestCase {
         let row = try XCTUnwrap(queue.row(a.deliveryID(partner: "pillowco")))
         XCTAssertEqual(row.status, .delivered)
         XCTAssertEqual(row.attempts, 3)
-        XCTAssertEqual(log, ["HTTP 500: status 500", "timed out after 1s"])
+        XCTAssertEqual(log, ["HTTP 500: status 500", "timed out after 2s"])
     }
 
     func testClientErrorIsNotRetriedAndCanBeRetriedByHand() throws {
