@@ -2,7 +2,7 @@ import IncentivesCore
 
 /// Reads events.jsonl and hands each non-blank line to `body` as a validated event or a rejection,
 /// with its line number and byte offset. Line numbers stay exact after malformed and overlong lines.
-public struct EventStream {
+public struct EventStream: Sendable {
     public let path: String
     public var startLine = 0
     public var startOffset: Int64 = 0
@@ -37,8 +37,8 @@ public struct EventStream {
                 return try body(Item(line: line.number, offset: line.offset, nextOffset: reader.offset, event: .failure(why)))
             }
             if LineSplitter.isBlank(bytes) { return true }
-            let nextOffset = line.offset + Int64(bytes.count) + 1
-            return try body(Item(line: line.number, offset: line.offset, nextOffset: min(nextOffset, reader.offset), event: decoder.decode(bytes)))
+            // The reader's offset is already just past this line's newline (a CR before it included).
+            return try body(Item(line: line.number, offset: line.offset, nextOffset: reader.offset, event: decoder.decode(bytes)))
         }
         progress?(reader.offset)
     }

@@ -6,6 +6,12 @@ import Glibc
 enum Commands {
     static let all: [any Command.Type] = [
         ReplayCommand.self,
+        GenerateCommand.self,
+        InitCommand.self,
+        IngestCommand.self,
+        AchievementsCommand.self,
+        DeliverCommand.self,
+        ExportCommand.self,
         BenchCommand.self,
         ConsoleCommand.self,
     ]

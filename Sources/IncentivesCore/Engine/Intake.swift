@@ -1,15 +1,15 @@
-/// The in-memory front of the engine used by `replay` and the console's simulator: it refuses
-/// unknown users, tells duplicates from conflicts (CONTRACT §4) and keeps the run's counts.
-/// The store does the same duplicate check against its event table instead.
+/// The in-memory front of the engine used by `replay` and the console's simulator: admission
+/// (unknown users, duplicates, conflicts — CONTRACT §4), then the engine, and the run's counts.
+/// The store does the same admission against its event table instead.
 public final class Intake {
     public let engine: Engine
-    /// id → content fingerprint of every accepted event.
-    private var seen: [String: UInt64] = [:]
+    /// Used by `take(_:)`. Callers that admit on another thread pass their verdicts to `take(_:verdict:)`.
+    public let admission: Admission
     public private(set) var counts = IntakeCounts()
 
     public init(engine: Engine, expectedEvents: Int = 0) {
         self.engine = engine
-        seen.reserveCapacity(expectedEvents)
+        admission = Admission(roster: engine.roster, expectedEvents: expectedEvents)
     }
 
     public enum Disposition: Sendable {
@@ -20,27 +20,27 @@ public final class Intake {
 
     /// One validated event, in arrival order.
     public func take(_ event: Event) -> Disposition {
+        take(event, verdict: admission.admit(event))
+    }
+
+    /// One event already admitted (by this intake's `admission`, possibly on another thread), in arrival order.
+    public func take(_ event: Event, verdict: Admission.Verdict) -> Disposition {
         counts.read += 1
-        guard engine.knows(user: event.user) else {
-            return reject(Rejection(.unknownUser, field: "user", "unknown user \(JSONText.quote(event.user))"))
-        }
-        let fingerprint = event.contentFingerprint
-        if let earlier = seen[event.id] {
-            if earlier == fingerprint {
-                counts.duplicates += 1
-                return .duplicate
-            }
-            return reject(Rejection(.conflict, field: "id",
-                                    "\(JSONText.quote(event.id)) was already accepted with other content; the first one stands"))
-        }
-        switch engine.record(event) {
-        case .failure(let why):
+        switch verdict {
+        case .duplicate:
+            counts.duplicates += 1
+            return .duplicate
+        case .rejected(let why):
             return reject(why)
-        case .success(let achievements):
-            seen[event.id] = fingerprint
-            counts.accepted += 1
-            counts.achievements += achievements.count
-            return .accepted(achievements)
+        case .new:
+            switch engine.record(event) {
+            case .failure(let why):
+                return reject(why)
+            case .success(let achievements):
+                counts.accepted += 1
+                counts.achievements += achievements.count
+                return .accepted(achievements)
+            }
         }
     }
 

@@ -1,0 +1,342 @@
+import Foundation
+import IncentivesCore
+import IncentivesInput
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Streams an events file into the store: the same decisions as `replay` (CONTRACT §4), made durable.
+///
+/// Lines are processed in batches; each batch is ONE transaction holding its accepted events, its rejects,
+/// the progress of every user it touched, the achievements it earned with their evidence and outbox rows,
+/// and the checkpoint (line and byte offset reached). A crash (even kill -9) therefore loses at most the
+/// batch in flight, which the next run of the same ingest reads again from the checkpoint; event ids make
+/// any overlap harmless. Memory stays flat: lines are streamed, and users' progress is dropped from
+/// memory once it is committed and too many are held.
+public final class Ingestor {
+    public struct Options: Sendable {
+        /// Lines per transaction: larger batches are faster, smaller ones redo less after a crash.
+        public var batchLines = 10_000
+        /// Read the file from its first line again even when an earlier ingest of it got further.
+        public var restart = false
+        /// Users whose progress may stay in memory between batches before it is dropped (it is in the database).
+        public var maxUsersInMemory = 200_000
+
+        public init() {}
+    }
+
+    /// How far an ingest got, for the progress bar.
+    public struct Progress: Sendable {
+        public let bytes: Int64
+        /// nil when the size is unknown (standard input).
+        public let totalBytes: Int64?
+        public let counts: IntakeCounts
+    }
+
+    /// One refused line, as `replay` reports it: `FILE:LINE: REASON`.
+    public struct RejectedLine: Sendable, Equatable {
+        public let file: String
+        public let line: Int
+        public let reason: String
+
+        public var message: String { "\(file):\(line): \(reason)" }
+    }
+
+    public struct Outcome: Sendable {
+        /// The file's counts, including what earlier interrupted runs of the same ingest committed,
+        /// so that a resumed ingest reports the same summary as an uninterrupted one.
+        public let counts: IntakeCounts
+        /// The line the run started after (0: from the start).
+        public let resumedAfterLine: Int
+        /// Whether the file had been ingested to its end already.
+        public let alreadyComplete: Bool
+        public let ingestID: Int64
+    }
+
+    private let store: Store
+    private var db: Database { store.db }
+
+    public init(store: Store) { self.store = store }
+
+    /// Ingests `path` (`-`: standard input). `onReject` gets every refused line in file order, including
+    /// those committed by an earlier interrupted run of the same ingest; `onProgress` gets called after each batch.
+    public func ingest(path: String, options: Options = Options(),
+                       onReject: (RejectedLine) -> Void = { _ in },
+                       onProgress: (Progress) -> Void = { _ in }) throws -> Outcome {
+        guard store.isInitialized else { throw StoreError.notInitialized(path: store.path) }
+        let display = InputFile.displayName(path)
+        let identity = try FileIdentity(path: path)
+        let engine = try store.engine()
+        let catalog = engine.catalog
+
+        // Find or start the ingest record (the checkpoint).
+        var checkpoint = try db.transaction { () -> Checkpoint in
+            if !options.restart, let identity, let found = try Checkpoint.find(identity, in: db) { return found }
+            return try Checkpoint.start(source: display, identity: identity, in: db)
+        }
+        let resumedAfter = checkpoint.line
+        if resumedAfter > 0 || checkpoint.counts.rejected > 0 {
+            // Report what the earlier runs refused, so the output matches an uninterrupted run.
+            for r in try db.rows("SELECT line, reason FROM rejects WHERE ingest = ? ORDER BY seq", .int(checkpoint.id),
+                                 map: { RejectedLine(file: display, line: $0.int(0), reason: $0.text(1)) }) { onReject(r) }
+        }
+        if let identity, checkpoint.finished, checkpoint.size == identity.size {
+            return Outcome(counts: checkpoint.counts, resumedAfterLine: resumedAfter, alreadyComplete: true, ingestID: checkpoint.id)
+        }
+
+        let insertEvent = try db.prepare("INSERT OR IGNORE INTO events(id, type, user, at_ns, category, ingest, line) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        let findEvent = try db.prepare("SELECT type, user, at_ns, category FROM events WHERE id = ?")
+        let insertReject = try db.prepare("INSERT INTO rejects(ingest, file, line, code, field, reason, text, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        let insertAchievement = try db.prepare("""
+            INSERT OR IGNORE INTO achievements(id, user, employer, program, incentive, reward, ordinal, completed_on, achieved_at, event_seq, json)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let insertEvidence = try db.prepare("INSERT INTO evidence(achievement_seq, position, event_id, day) VALUES (?, ?, ?, ?)")
+        let insertDelivery = try db.prepare("INSERT OR IGNORE INTO deliveries(id, achievement_id, partner, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)")
+        let saveProgress = try db.prepare("INSERT INTO progress(user, state) VALUES (?, ?) ON CONFLICT(user) DO UPDATE SET state = excluded.state")
+
+        var counts = checkpoint.counts
+        var linesInBatch = 0
+        var usersInMemory = 0
+        let now = Date().timeIntervalSince1970
+
+        func reject(_ line: Int, _ why: Rejection, id: String?) throws {
+            counts.rejected += 1
+            try insertReject.bind(1, checkpoint.id)
+            try insertReject.bind(2, display)
+            try insertReject.bind(3, line)
+            try insertReject.bind(4, why.code.rawValue)
+            try insertReject.bind(5, why.field)
+            try insertReject.bind(6, why.description)
+            try insertReject.bind(7, id)
+            try insertReject.bind(8, .double(now))
+            try insertReject.runToEnd()
+            onReject(RejectedLine(file: display, line: line, reason: why.description))
+        }
+
+        func commitBatch(line: Int, offset: Int64, finished: Bool) throws {
+            for member in engine.takeChangedMembers() {
+                guard let bytes = engine.encodedProgress(of: member.id) else { continue }
+                try saveProgress.bind(1, member.id)
+                try saveProgress.bind(2, bytes: bytes)
+                try saveProgress.runToEnd()
+                usersInMemory += 1
+            }
+            checkpoint.line = line
+            checkpoint.offset = offset
+            checkpoint.counts = counts
+            checkpoint.finished = finished
+            checkpoint.size = finished ? identity?.size : nil
+            try checkpoint.save(in: db)
+            try db.commit()
+            if usersInMemory > options.maxUsersInMemory {
+                // Their progress is committed: the engine reloads it on demand.
+                engine.forgetProgress()
+                usersInMemory = 0
+            }
+        }
+
+        var stream = EventStream(path: path)
+        stream.startLine = checkpoint.line
+        stream.startOffset = checkpoint.offset
+        var lastLine = checkpoint.line
+        var lastOffset = checkpoint.offset
+        try db.begin()
+        do {
+            try withoutActuallyEscaping(onProgress) { report in
+            try stream.forEach(progress: { bytes in
+                report(Progress(bytes: bytes, totalBytes: identity?.size, counts: counts))
+            }) { item in
+                switch item.event {
+                case .failure(let why):
+                    counts.read += 1
+                    try reject(item.line, why, id: nil)
+                case .success(let event):
+                    counts.read += 1
+                    guard engine.knows(user: event.user) else {
+                        try reject(item.line, Rejection(.unknownUser, field: "user", "unknown user \(JSONText.quote(event.user))"), id: event.id)
+                        break
+                    }
+                    let atNS = event.at.seconds &* 1_000_000_000 &+ Int64(event.at.nanoseconds)
+                    try insertEvent.bind(1, event.id)
+                    try insertEvent.bind(2, event.type.rawValue)
+                    try insertEvent.bind(3, event.user)
+                    try insertEvent.bind(4, atNS)
+                    try insertEvent.bind(5, event.category)
+                    try insertEvent.bind(6, checkpoint.id)
+                    try insertEvent.bind(7, item.line)
+                    try insertEvent.runToEnd()
+                    if db.changes == 0 {
+                        // The id is known: the same content is a duplicate, other content a conflict (CONTRACT §4).
+                        try findEvent.bind(1, event.id)
+                        defer { findEvent.reset() }
+                        let same = try findEvent.step() && findEvent.text(0) == event.type.rawValue && findEvent.text(1) == event.user
+                            && findEvent.int64(2) == atNS && findEvent.optionalText(3) == event.category
+                        if same {
+                            counts.duplicates += 1
+                        } else {
+                            try reject(item.line, Rejection(.conflict, field: "id",
+                                                            "\(JSONText.quote(event.id)) was already accepted with other content; the first one stands"), id: event.id)
+                        }
+                        break
+                    }
+                    let eventSeq = db.lastInsertRowID
+                    guard case .success(let earned) = engine.record(event) else {
+                        preconditionFailure("the engine refused a known user's event")
+                    }
+                    counts.accepted += 1
+                    for a in earned {
+                        let id = a.id
+                        try insertAchievement.bind(1, id)
+                        try insertAchievement.bind(2, a.user)
+                        try insertAchievement.bind(3, a.employer)
+                        try insertAchievement.bind(4, a.program)
+                        try insertAchievement.bind(5, a.incentive)
+                        try insertAchievement.bind(6, a.reward)
+                        try insertAchievement.bind(7, a.ordinal)
+                        try insertAchievement.bind(8, a.completedOn.iso)
+                        try insertAchievement.bind(9, a.achievedAt.rfc3339)
+                        try insertAchievement.bind(10, eventSeq)
+                        try insertAchievement.bind(11, a.jsonLine)
+                        try insertAchievement.runToEnd()
+                        // Already recorded (same user, program, incentive, ordinal): never award twice.
+                        guard db.changes == 1 else { continue }
+                        counts.achievements += 1
+                        let achievementSeq = db.lastInsertRowID
+                        for (i, (eid, day)) in zip(a.evidence, a.evidenceDays).enumerated() {
+                            try insertEvidence.bind(1, achievementSeq)
+                            try insertEvidence.bind(2, i)
+                            try insertEvidence.bind(3, eid)
+                            try insertEvidence.bind(4, day.iso)
+                            try insertEvidence.runToEnd()
+                        }
+                        for partner in catalog.partners(for: a) {
+                            try insertDelivery.bind(1, id + ":" + partner.id)
+                            try insertDelivery.bind(2, id)
+                            try insertDelivery.bind(3, partner.id)
+                            try insertDelivery.bind(4, .double(now))
+                            try insertDelivery.bind(5, .double(now))
+                            try insertDelivery.runToEnd()
+                        }
+                    }
+                }
+                lastLine = item.line
+                lastOffset = item.nextOffset
+                linesInBatch += 1
+                if linesInBatch >= options.batchLines {
+                    try commitBatch(line: lastLine, offset: lastOffset, finished: false)
+                    onProgress(Progress(bytes: lastOffset, totalBytes: identity?.size, counts: counts))
+                    linesInBatch = 0
+                    try db.begin()
+                }
+                return true
+            }
+            }
+            // The end of the file. The checkpoint stays after the last event line, not after trailing blank
+            // lines, so that line numbers stay exact when the file grows; `size` tells a finished file.
+            try commitBatch(line: lastLine, offset: lastOffset, finished: true)
+        } catch {
+            db.rollback()
+            throw error
+        }
+        onProgress(Progress(bytes: lastOffset, totalBytes: identity?.size, counts: counts))
+        return Outcome(counts: counts, resumedAfterLine: resumedAfter, alreadyComplete: false, ingestID: checkpoint.id)
+    }
+}
+
+/// Which file an ingest read, so that running the same ingest again resumes it: the path, device and
+/// inode, and a digest of its first bytes (up to 4 KiB). A file appended to keeps its identity (the digest
+/// is checked over the length recorded, which a growing file still has); a replaced file does not.
+struct FileIdentity: Sendable {
+    let absolutePath: String
+    let device: Int64
+    let inode: Int64
+    let size: Int64
+    /// `LENGTH:DIGEST` of the first bytes.
+    let head: String
+    private let path: String
+
+    static let headLength = 4096
+
+    /// nil for standard input and other streams that cannot be read twice.
+    init?(path: String) throws {
+        guard path != "-" else { return nil }
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            throw UnreadableInputError(path: path, reason: errno == ENOENT ? "no such file" : String(cString: strerror(errno)))
+        }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        self.path = path
+        absolutePath = URL(fileURLWithPath: path).standardizedFileURL.path
+        device = Int64(bitPattern: UInt64(st.st_dev))
+        inode = Int64(bitPattern: UInt64(st.st_ino))
+        size = Int64(st.st_size)
+        head = try Self.digest(path, length: Self.headLength)
+    }
+
+    /// Whether this file starts as the one recorded with `recorded` (a `LENGTH:DIGEST`).
+    func startsLike(_ recorded: String) throws -> Bool {
+        guard let colon = recorded.firstIndex(of: ":"), let n = Int(recorded[..<colon]) else { return false }
+        return try Self.digest(path, length: n) == recorded
+    }
+
+    static func digest(_ path: String, length: Int) throws -> String {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw UnreadableInputError(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: max(length, 1))
+        let n = max(0, buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, length) })
+        var h = FNV1a()
+        for b in buffer.prefix(n) { h.add(UInt64(b)) }
+        return "\(n):" + String(h.value, radix: 16)
+    }
+}
+
+/// An events file that cannot be opened (the CLI exits 66).
+public struct UnreadableInputError: Error, Sendable, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// The `ingests` row of one events file: how far it got and its counts so far.
+struct Checkpoint {
+    let id: Int64
+    var line: Int
+    var offset: Int64
+    var counts: IntakeCounts
+    var finished: Bool
+    /// The file's size when it was read to its end (nil while unfinished).
+    var size: Int64?
+
+    static func find(_ f: FileIdentity, in db: Database) throws -> Checkpoint? {
+        let candidates = try db.rows("""
+            SELECT id, line, offset, read, accepted, duplicates, rejected, achievements, finished_at IS NOT NULL, size, head
+            FROM ingests WHERE inode = ? AND device = ? AND path = ? AND offset <= ? ORDER BY id DESC
+            """, .int(f.inode), .int(f.device), .text(f.absolutePath), .int(f.size)) { s in
+            var c = IntakeCounts()
+            c.read = s.int(3); c.accepted = s.int(4); c.duplicates = s.int(5); c.rejected = s.int(6); c.achievements = s.int(7)
+            return (Checkpoint(id: s.int64(0), line: s.int(1), offset: s.int64(2), counts: c, finished: s.int(8) == 1,
+                               size: s.isNull(9) ? nil : s.int64(9)), s.text(10))
+        }
+        for (checkpoint, head) in candidates where try f.startsLike(head) { return checkpoint }
+        return nil
+    }
+
+    static func start(source: String, identity f: FileIdentity?, in db: Database) throws -> Checkpoint {
+        let now = Date().timeIntervalSince1970
+        try db.run("INSERT INTO ingests(source, path, device, inode, head, started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   .text(source), .optional(f?.absolutePath), f.map { .int($0.device) } ?? .null, f.map { .int($0.inode) } ?? .null,
+                   .optional(f?.head), .double(now), .double(now))
+        return Checkpoint(id: db.lastInsertRowID, line: 0, offset: 0, counts: IntakeCounts(), finished: false, size: nil)
+    }
+
+    func save(in db: Database) throws {
+        let now = Date().timeIntervalSince1970
+        try db.run("""
+            UPDATE ingests SET line = ?, offset = ?, size = ?, read = ?, accepted = ?, duplicates = ?, rejected = ?, achievements = ?,
+              updated_at = ?, finished_at = ? WHERE id = ?
+            """, .int(Int64(line)), .int(offset), size.map { .int($0) } ?? .null, .int(Int64(counts.read)), .int(Int64(counts.accepted)), .int(Int64(counts.duplicates)),
+            .int(Int64(counts.rejected)), .int(Int64(counts.achievements)), .double(now), finished ? .double(now) : .null, .int(id))
+    }
+}

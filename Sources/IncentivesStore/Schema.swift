@@ -1,0 +1,155 @@
+/// The database schema and its migrations. `PRAGMA user_version` holds the version a database is at;
+/// opening runs the missing migrations in one transaction, and refuses a database from a newer version.
+/// DESIGN.md §4 explains each table and why each index exists.
+enum Schema {
+    /// Marks the file as ours (`PRAGMA application_id`, "INCV"), to tell it from any other SQLite file.
+    static let applicationID = 0x494E_4356
+
+    /// Migration `i` brings a database from version `i` to `i + 1`. Append, never edit.
+    static let migrations: [String] = [
+        // 1: the first schema.
+        """
+        CREATE TABLE settings (
+          key TEXT PRIMARY KEY,
+          value TEXT NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE members (
+          id TEXT PRIMARY KEY,
+          position INTEGER NOT NULL,
+          employer TEXT,
+          timezone TEXT NOT NULL,
+          eligible_from TEXT NOT NULL,
+          eligible_until TEXT,
+          partner_ids TEXT
+        ) WITHOUT ROWID;
+        CREATE INDEX members_employer ON members(employer, id);
+
+        CREATE TABLE ingests (
+          id INTEGER PRIMARY KEY,
+          source TEXT NOT NULL,
+          path TEXT,
+          device INTEGER,
+          inode INTEGER,
+          head TEXT,
+          line INTEGER NOT NULL DEFAULT 0,
+          offset INTEGER NOT NULL DEFAULT 0,
+          size INTEGER,
+          read INTEGER NOT NULL DEFAULT 0,
+          accepted INTEGER NOT NULL DEFAULT 0,
+          duplicates INTEGER NOT NULL DEFAULT 0,
+          rejected INTEGER NOT NULL DEFAULT 0,
+          achievements INTEGER NOT NULL DEFAULT 0,
+          started_at REAL NOT NULL,
+          updated_at REAL NOT NULL,
+          finished_at REAL
+        );
+        CREATE INDEX ingests_file ON ingests(inode, device);
+
+        CREATE TABLE events (
+          seq INTEGER PRIMARY KEY,
+          id TEXT NOT NULL UNIQUE,
+          type TEXT NOT NULL,
+          user TEXT NOT NULL,
+          at_ns INTEGER NOT NULL,
+          category TEXT,
+          ingest INTEGER NOT NULL,
+          line INTEGER NOT NULL
+        );
+        CREATE INDEX events_user ON events(user, seq);
+
+        CREATE TABLE progress (
+          user TEXT PRIMARY KEY,
+          state BLOB NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE achievements (
+          seq INTEGER PRIMARY KEY,
+          id TEXT NOT NULL UNIQUE,
+          user TEXT NOT NULL,
+          employer TEXT NOT NULL,
+          program TEXT NOT NULL,
+          incentive TEXT NOT NULL,
+          reward TEXT NOT NULL,
+          ordinal INTEGER NOT NULL,
+          completed_on TEXT NOT NULL,
+          achieved_at TEXT NOT NULL,
+          event_seq INTEGER NOT NULL,
+          json TEXT NOT NULL
+        );
+        CREATE INDEX achievements_user ON achievements(user, seq);
+        CREATE INDEX achievements_program ON achievements(employer, program, seq);
+        CREATE INDEX achievements_completed ON achievements(completed_on, seq);
+
+        CREATE TABLE evidence (
+          achievement_seq INTEGER NOT NULL,
+          position INTEGER NOT NULL,
+          event_id TEXT NOT NULL,
+          day TEXT NOT NULL,
+          PRIMARY KEY (achievement_seq, position)
+        ) WITHOUT ROWID;
+        CREATE INDEX evidence_event ON evidence(event_id);
+
+        CREATE TABLE rejects (
+          seq INTEGER PRIMARY KEY,
+          ingest INTEGER NOT NULL,
+          file TEXT NOT NULL,
+          line INTEGER NOT NULL,
+          code TEXT NOT NULL,
+          field TEXT,
+          reason TEXT NOT NULL,
+          text TEXT,
+          at REAL NOT NULL
+        );
+        CREATE INDEX rejects_ingest ON rejects(ingest, seq);
+
+        CREATE TABLE deliveries (
+          id TEXT PRIMARY KEY,
+          achievement_id TEXT NOT NULL REFERENCES achievements(id),
+          partner TEXT NOT NULL,
+          status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','delivered','failed')),
+          attempts INTEGER NOT NULL DEFAULT 0,
+          next_attempt_at REAL NOT NULL,
+          last_error TEXT,
+          delivered_at REAL,
+          created_at REAL NOT NULL
+        );
+        CREATE INDEX deliveries_due ON deliveries(status, next_attempt_at);
+        """,
+    ]
+
+    /// The version this build writes and understands.
+    static var version: Int { migrations.count }
+
+    /// Brings a read-write database up to `version`, creating it when empty.
+    static func migrate(_ db: Database) throws {
+        let found = try db.pragma("user_version")
+        guard found <= version else { throw StoreError.newerSchema(path: db.path, found: found, supported: version) }
+        if found == 0 {
+            let tables = try db.integer("SELECT count(*) FROM sqlite_schema")
+            if tables > 0 { throw StoreError.notADatabase(path: db.path, reason: "it holds tables that incentives did not create") }
+        } else {
+            try checkApplicationID(db)
+        }
+        guard found < version else { return }
+        try db.transaction {
+            for i in found..<version { try db.execute(migrations[i]) }
+            try db.execute("PRAGMA application_id = \(applicationID); PRAGMA user_version = \(version)")
+        }
+    }
+
+    /// For read-only opens: the database must be ours and not newer than this build.
+    static func check(_ db: Database) throws {
+        let found = try db.pragma("user_version")
+        guard found <= version else { throw StoreError.newerSchema(path: db.path, found: found, supported: version) }
+        guard found > 0 else { throw StoreError.notInitialized(path: db.path) }
+        try checkApplicationID(db)
+    }
+
+    private static func checkApplicationID(_ db: Database) throws {
+        let app = try db.pragma("application_id")
+        guard app == applicationID else {
+            throw StoreError.notADatabase(path: db.path, reason: "application id \(app), expected \(applicationID)")
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import IncentivesCore
+import IncentivesInput
+
+/// The durable store: one SQLite file in WAL mode holding the catalog, the roster, every accepted event,
+/// each user's progress, achievements with evidence, the partner outbox and rejected lines.
+///
+/// `Store` is the writer's view (init, ingest); `StoreReader` is the read-only view for look-ups and the
+/// console. Both expose `db` so that other files in this module can add queries as extensions.
+public final class Store {
+    public let db: Database
+    public var path: String { db.path }
+
+    /// The schema version this build writes.
+    public static var schemaVersion: Int { Schema.version }
+
+    /// Opens (and with `create`, creates) a database for writing, migrating it to the current schema.
+    /// `maxPages`: a size limit (`PRAGMA max_page_count`), for tests of a full disk.
+    public init(path: String, create: Bool = true, busyTimeout: Int32 = 5_000, maxPages: Int? = nil) throws {
+        db = try Database(path: path, mode: .readWrite(create: create), busyTimeout: busyTimeout)
+        if db.isReadOnlyFile { throw StoreError.readOnly(path: path) }
+        // WAL: readers never wait for the writer, and a crash leaves either a whole transaction or none.
+        let mode = try db.row("PRAGMA journal_mode = WAL") { $0.text(0) } ?? ""
+        if mode.lowercased() != "wal" {
+            throw StoreError.sqlite(path: path, code: 0, message: "cannot switch to WAL mode (got \(mode))")
+        }
+        // FULL: a committed batch survives a power cut too, at one fsync per batch.
+        try db.execute("PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF; PRAGMA cache_size = -65536")
+        if let maxPages { _ = try db.integer("PRAGMA max_page_count = \(maxPages)") }
+        try Schema.migrate(db)
+    }
+
+    // MARK: - Catalog and roster
+
+    /// Replaces the catalog and the roster in one transaction. The catalog is kept as the JSON text that
+    /// was loaded (partners and all), so that every reader decodes exactly what was validated.
+    /// Users no longer on the roster are removed from it; their events and achievements stay.
+    @discardableResult
+    public func load(catalogJSON: Data, catalogFile: String, roster: Roster, rosterFile: String) throws -> LoadSummary {
+        guard let text = String(data: catalogJSON, encoding: .utf8) else {
+            throw StoreError.sqlite(path: path, code: 0, message: "\(catalogFile) is not UTF-8")
+        }
+        return try db.transaction {
+            let before = try db.integer("SELECT count(*) FROM members")
+            let now = Date().timeIntervalSince1970
+            for (k, v) in [("catalog", text), ("catalog_file", catalogFile), ("roster_file", rosterFile), ("loaded_at", String(now))] {
+                try db.run("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", .text(k), .text(v))
+            }
+            try db.execute("CREATE TEMP TABLE IF NOT EXISTS loaded(id TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM temp.loaded")
+            let upsert = try db.prepare("""
+                INSERT INTO members(id, position, employer, timezone, eligible_from, eligible_until, partner_ids)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET position = excluded.position, employer = excluded.employer,
+                  timezone = excluded.timezone, eligible_from = excluded.eligible_from,
+                  eligible_until = excluded.eligible_until, partner_ids = excluded.partner_ids
+                """)
+            let mark = try db.prepare("INSERT OR IGNORE INTO temp.loaded(id) VALUES (?)")
+            for (i, m) in roster.members.enumerated() {
+                try upsert.bind(1, m.id)
+                try upsert.bind(2, i)
+                try upsert.bind(3, m.employer)
+                try upsert.bind(4, m.timezone)
+                try upsert.bind(5, m.eligibleFrom.iso)
+                try upsert.bind(6, m.eligibleUntil?.iso)
+                try upsert.bind(7, m.partnerMemberIDs.isEmpty ? nil : Self.encodePartnerIDs(m.partnerMemberIDs))
+                try upsert.runToEnd()
+                try mark.bind(1, m.id)
+                try mark.runToEnd()
+            }
+            try db.run("DELETE FROM members WHERE id NOT IN (SELECT id FROM temp.loaded)")
+            let removed = db.changes
+            try db.execute("DELETE FROM temp.loaded")
+            return LoadSummary(users: roster.members.count, added: roster.members.count - (before - removed), removed: removed,
+                               employers: roster.members.isEmpty ? 0 : Set(roster.members.compactMap(\.employer)).count)
+        }
+    }
+
+    public struct LoadSummary: Sendable, Equatable {
+        public let users: Int
+        public let added: Int
+        public let removed: Int
+        public let employers: Int
+    }
+
+    public var isInitialized: Bool {
+        (try? db.integer("SELECT count(*) FROM settings WHERE key = 'catalog'")) == 1
+    }
+
+    /// The stored catalog, decoded as `init` validated it.
+    public func catalog() throws -> Catalog { try StoredConfiguration.catalog(db) }
+
+    /// The stored roster, in roster order.
+    public func roster() throws -> Roster { try StoredConfiguration.roster(db) }
+
+    /// A fresh engine over the stored catalog and roster. Progress is restored lazily from the database
+    /// the first time each user is touched.
+    public func engine(zones: ZoneDirectory = ZoneDirectory()) throws -> Engine {
+        let catalog = try catalog()
+        let roster = try roster()
+        let engine: Engine
+        do {
+            engine = try Engine(catalog: catalog, roster: roster, zones: zones)
+        } catch {
+            throw StoreError.sqlite(path: path, code: 0, message: "stored configuration refused: \(error)")
+        }
+        let load = try db.prepare("SELECT state FROM progress WHERE user = ?")
+        engine.loadProgress = { member in
+            guard (try? load.bind(1, member.id)) != nil else { return nil }
+            defer { load.reset() }
+            return (try? load.step()) == true ? load.blob(0) : nil
+        }
+        return engine
+    }
+
+    static func encodePartnerIDs(_ ids: [String: String]) -> String {
+        "{" + ids.sorted { $0.key < $1.key }.map { JSONText.quote($0.key) + ":" + JSONText.quote($0.value) }.joined(separator: ",") + "}"
+    }
+}
+
+/// Reading the catalog and roster back, shared by the writer and the readers.
+enum StoredConfiguration {
+    static func catalog(_ db: Database) throws -> Catalog {
+        guard let text = try db.row("SELECT value FROM settings WHERE key = 'catalog'", map: { $0.text(0) }) else {
+            throw StoreError.notInitialized(path: db.path)
+        }
+        do {
+            return try CatalogDecoder.decode(Data(text.utf8), file: "catalog stored in \(db.path)")
+        } catch {
+            throw StoreError.corrupt(path: db.path, reason: "the stored catalog no longer decodes: \(error)")
+        }
+    }
+
+    static func member(_ s: Statement, from column: Int32 = 0) throws -> Member {
+        let id = s.text(column)
+        guard let from = LocalDate(iso: s.text(column + 3)) else {
+            throw StoreError.corrupt(path: s.database.path, reason: "user \(id): bad eligible_from")
+        }
+        var partnerIDs: [String: String] = [:]
+        if let json = s.optionalText(column + 5),
+           let decoded = try? JSONDecoder().decode([String: String].self, from: Data(json.utf8)) {
+            partnerIDs = decoded
+        }
+        return Member(id: id, employer: s.optionalText(column + 1), timezone: s.text(column + 2), eligibleFrom: from,
+                      eligibleUntil: s.optionalText(column + 4).flatMap { LocalDate(iso: $0) }, partnerMemberIDs: partnerIDs)
+    }
+
+    static let memberColumns = "id, employer, timezone, eligible_from, eligible_until, partner_ids"
+
+    static func roster(_ db: Database) throws -> Roster {
+        let members = try db.rows("SELECT \(memberColumns) FROM members ORDER BY position") { try member($0) }
+        return Roster(members: members)
+    }
+}

@@ -1,0 +1,53 @@
+import CSQLite
+
+/// Why the store could not do what was asked, in words for people. Every case names the database file,
+/// and the CLI maps each case to one exit status (see `incentives` `StoreExit`).
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file or its folder cannot be opened or created.
+    case cannotOpen(path: String, reason: String)
+    /// Another process holds the write lock longer than the busy timeout.
+    case locked(path: String)
+    /// The file (or its folder, for the WAL) is not writable.
+    case readOnly(path: String)
+    /// The disk, or the database's size limit, is full; the transaction was rolled back.
+    case full(path: String)
+    /// Written by a newer version of incentives, whose schema this version does not know.
+    case newerSchema(path: String, found: Int, supported: Int)
+    /// Not a SQLite database, or a SQLite database that incentives did not create.
+    case notADatabase(path: String, reason: String)
+    /// SQLite found damaged pages.
+    case corrupt(path: String, reason: String)
+    /// The database has no catalog and roster yet.
+    case notInitialized(path: String)
+    /// Anything else SQLite reported.
+    case sqlite(path: String, code: Int32, message: String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let p, let why): return "\(p): cannot open the database: \(why)"
+        case .locked(let p): return "\(p): the database is locked by another writer (an ingest or init still running?); try again"
+        case .readOnly(let p): return "\(p): the database is read-only (check the file's and its folder's permissions)"
+        case .full(let p): return "\(p): the disk or the database's size limit is full; nothing from the failed batch was kept"
+        case .newerSchema(let p, let found, let supported):
+            return "\(p): written by a newer version of incentives (schema \(found); this version knows up to \(supported)); upgrade incentives to open it"
+        case .notADatabase(let p, let why): return "\(p): not an incentives database (\(why))"
+        case .corrupt(let p, let why): return "\(p): the database file is damaged (\(why)); restore it from a backup or re-create it with init and ingest"
+        case .notInitialized(let p): return "\(p): no catalog and roster yet; run 'incentives init --catalog FILE --roster FILE' first"
+        case .sqlite(let p, let code, let message): return "\(p): SQLite error \(code): \(message)"
+        }
+    }
+
+    /// Maps a SQLite result code to the case a person can act on.
+    static func from(code: Int32, message: String, path: String) -> StoreError {
+        switch code & 0xff {
+        case SQLITE_BUSY, SQLITE_LOCKED: return .locked(path: path)
+        case SQLITE_READONLY: return .readOnly(path: path)
+        case SQLITE_FULL: return .full(path: path)
+        case SQLITE_NOTADB: return .notADatabase(path: path, reason: message)
+        case SQLITE_CORRUPT: return .corrupt(path: path, reason: message)
+        case SQLITE_CANTOPEN: return .cannotOpen(path: path, reason: message)
+        case SQLITE_PERM, SQLITE_AUTH: return .readOnly(path: path)
+        default: return .sqlite(path: path, code: code, message: message)
+        }
+    }
+}

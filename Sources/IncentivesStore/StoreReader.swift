@@ -1,0 +1,341 @@
+import Foundation
+import IncentivesCore
+import IncentivesInput
+
+/// The read-only view of the store: support look-ups, the console, `achievements`, `programs`, `rejects`.
+///
+/// It opens its own read-only connection, so in WAL mode it never waits for a running ingest (and never
+/// makes one wait): each call sees the last committed batch. Not thread-safe: one reader per thread.
+/// Every call is a few indexed queries; see README for measured latencies.
+public final class StoreReader {
+    public let db: Database
+    /// The catalog as `init` stored it. Call `reload()` after an `init` to see a new one.
+    public private(set) var catalog: Catalog
+    private let zones = ZoneDirectory()
+    private var zoneOfUser: [String: ZoneRules] = [:]
+
+    public init(path: String, busyTimeout: Int32 = 100) throws {
+        db = try Database(path: path, mode: .readOnly, busyTimeout: busyTimeout)
+        try Schema.check(db)
+        catalog = try StoredConfiguration.catalog(db)
+    }
+
+    public func reload() throws {
+        catalog = try StoredConfiguration.catalog(db)
+        zoneOfUser.removeAll()
+    }
+
+    // MARK: - Totals and the menus
+
+    public func counts() throws -> StoreCounts {
+        try db.snapshot {
+            var c = StoreCounts()
+            c.users = try db.integer("SELECT count(*) FROM members")
+            c.employers = catalog.employers.count
+            c.programs = catalog.employers.reduce(0) { $0 + $1.programs.count }
+            c.lastEventSeq = Int64(try db.integer("SELECT max(seq) FROM events"))
+            // Events are never deleted and a rowid table numbers new rows max+1, so max(seq) is the count without a scan.
+            c.events = Int(c.lastEventSeq)
+            c.lastAchievementSeq = Int64(try db.integer("SELECT max(seq) FROM achievements"))
+            c.achievements = try db.integer("SELECT count(*) FROM achievements")
+            c.lastRejectSeq = Int64(try db.integer("SELECT max(seq) FROM rejects"))
+            c.rejects = try db.integer("SELECT count(*) FROM rejects")
+            c.pendingDeliveries = try db.integer("SELECT count(*) FROM deliveries WHERE status = 'pending'")
+            return c
+        }
+    }
+
+    /// Every reward of every program, in catalog order, with enrolment and achievement counts.
+    public func programs(employer: String? = nil) throws -> [ProgramReward] {
+        try db.snapshot {
+            var enrolled: [String: Int] = [:]
+            for (e, n) in try db.rows("SELECT employer, count(*) FROM members WHERE employer IS NOT NULL GROUP BY employer",
+                                      map: { ($0.text(0), $0.int(1)) }) { enrolled[e] = n }
+            var earned: [String: Int] = [:]
+            let sql = employer == nil
+                ? "SELECT employer, program, incentive, reward, count(*) FROM achievements GROUP BY 1, 2, 3, 4"
+                : "SELECT employer, program, incentive, reward, count(*) FROM achievements WHERE employer = ? GROUP BY 1, 2, 3, 4"
+            for (k, n) in try db.rows(sql, employer.map(SQLValue.text) ?? .null, map: {
+                ($0.text(0) + "\u{1f}" + $0.text(1) + "\u{1f}" + $0.text(2) + "\u{1f}" + $0.text(3), $0.int(4))
+            }) { earned[k] = n }
+            var out: [ProgramReward] = []
+            for e in catalog.employers where employer == nil || e.id == employer {
+                for p in e.programs {
+                    for (i, r) in p.rewards.enumerated() {
+                        guard let inc = catalog.incentive(r.incentive) else { continue }
+                        out.append(ProgramReward(
+                            employer: e.id, employerName: e.name, program: p.id, programName: p.name,
+                            starts: p.starts.iso, ends: p.ends.iso, rewardIndex: i, incentive: inc.id, incentiveName: inc.name,
+                            kind: type(of: inc.rule).kind, ruleSummary: inc.rule.summary,
+                            parameters: inc.rule.parameters.map { RuleParameter(name: $0.0, value: $0.1) },
+                            eventType: inc.event.rawValue, categories: inc.categories.map { $0.sorted() },
+                            reward: r.reward, limit: r.limit, enrolled: enrolled[e.id] ?? 0,
+                            achievements: earned[e.id + "\u{1f}" + p.id + "\u{1f}" + inc.id + "\u{1f}" + r.reward] ?? 0))
+                    }
+                }
+            }
+            return out
+        }
+    }
+
+    // MARK: - Users
+
+    public func user(_ id: String) throws -> UserRecord? {
+        try db.row("SELECT \(StoredConfiguration.memberColumns) FROM members WHERE id = ?", .text(id)) { try Self.userRecord($0) }
+    }
+
+    /// Users whose id starts with `prefix`, in id order (the primary key makes this a range scan).
+    public func users(prefix: String, limit: Int = 20) throws -> [UserRecord] {
+        try db.rows("SELECT \(StoredConfiguration.memberColumns) FROM members WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+                    .text(prefix), .text(prefix + "\u{10FFFF}"), .int(Int64(limit))) { try Self.userRecord($0) }
+    }
+
+    static func userRecord(_ s: Statement) throws -> UserRecord {
+        let m = try StoredConfiguration.member(s)
+        return UserRecord(id: m.id, employer: m.employer, timezone: m.timezone, eligibleFrom: m.eligibleFrom.iso,
+                          eligibleUntil: m.eligibleUntil?.iso, partnerIDs: m.partnerMemberIDs)
+    }
+
+    /// The user's profile: eligibility, standing on each reward, achievements and recent events.
+    /// `today`: the local day progress is judged on (default: the user's today).
+    public func profile(of id: String, today: LocalDate? = nil, recentEvents: Int = 10, achievementLimit: Int = 100) throws -> UserProfile? {
+        try db.snapshot {
+            guard let member = try db.row("SELECT \(StoredConfiguration.memberColumns) FROM members WHERE id = ?", .text(id),
+                                          map: { try StoredConfiguration.member($0) }) else { return nil }
+            guard let zone = zones.rules(for: member.timezone) else {
+                throw StoreError.corrupt(path: db.path, reason: "user \(id): unknown zone \(member.timezone)")
+            }
+            let day = today ?? zone.localDate(of: Instant(seconds: Int64(Date().timeIntervalSince1970.rounded(.down))))
+            let standings = try self.standings(of: member, today: day)
+            let achievements = try self.achievements(AchievementQuery(user: id, order: .recorded, limit: achievementLimit))
+            let events = try self.events(of: id, limit: recentEvents)
+            let count = try db.integer("SELECT count(*) FROM events WHERE user = ?", .text(id))
+            return UserProfile(
+                user: UserRecord(id: member.id, employer: member.employer, timezone: member.timezone, eligibleFrom: member.eligibleFrom.iso,
+                                 eligibleUntil: member.eligibleUntil?.iso, partnerIDs: member.partnerMemberIDs),
+                employerName: member.employer.flatMap { catalog.employer($0)?.name },
+                today: day.iso, eligibleToday: member.isEligible(on: day),
+                standings: standings, achievements: achievements, recentEvents: events, eventCount: count)
+        }
+    }
+
+    /// The user's standing on every reward of their employer, from their saved progress.
+    public func standings(of member: Member, today: LocalDate?) throws -> [StandingRecord] {
+        // An engine over this one user: restoring one small blob is cheaper than any replay.
+        let engine: Engine
+        do {
+            engine = try Engine(catalog: catalog, roster: Roster(members: [member]), zones: zones)
+        } catch {
+            throw StoreError.corrupt(path: db.path, reason: "\(error)")
+        }
+        if let blob = try db.row("SELECT state FROM progress WHERE user = ?", .text(member.id), map: { $0.blob(0) }), let blob {
+            try? engine.restoreProgress(of: member.id, from: blob)
+        }
+        return engine.standings(of: member.id, today: today).map { s in
+            let kind = type(of: s.slot.incentive.rule).kind
+            return StandingRecord(
+                employer: s.slot.employer.id, program: s.slot.program.id, programName: s.slot.program.name,
+                incentive: s.slot.incentive.id, incentiveName: s.slot.incentive.name, kind: kind,
+                reward: s.slot.reward.reward, limit: s.slot.reward.limit, awards: s.awards,
+                done: s.status?.done, needed: s.status?.needed ?? Self.needed(s.slot.incentive.rule),
+                lastDay: s.status?.lastDay?.iso, countedDays: s.countedDays.map(\.iso), usedDays: s.usedDays.map(\.iso),
+                summary: Self.describe(s, kind: kind, zone: member.timezone))
+        }
+    }
+
+    static func needed(_ rule: any IncentiveRule) -> Int {
+        rule.parameters.first { $0.0 == "days" }?.1 ?? 1
+    }
+
+    /// "streak 3/5 days, last logged Tue 4 Mar (America/Chicago)".
+    static func describe(_ s: RewardStanding, kind: String, zone: String) -> String {
+        let limit = s.slot.reward.limit
+        if s.limitReached { return "earned \(s.awards)/\(limit), limit reached" }
+        var parts: [String] = []
+        let needed = s.status?.needed ?? needed(s.slot.incentive.rule)
+        let done = s.status?.done ?? 0
+        switch kind {
+        case StreakRule.kind: parts.append("streak \(done)/\(needed) days")
+        case DaysInWindowRule.kind:
+            let window = s.slot.incentive.rule.parameters.first { $0.0 == "window" }?.1 ?? needed
+            parts.append("\(done)/\(needed) days within \(window)")
+        default: parts.append("not yet")
+        }
+        if s.awards > 0 { parts.append("earned \(s.awards)/\(limit)") }
+        if let last = s.status?.lastDay { parts.append("last logged \(DayFormat.short(last)) (\(zone))") }
+        else { parts.append("nothing logged yet") }
+        return parts.joined(separator: ", ")
+    }
+
+    // MARK: - Events
+
+    private func zone(of user: String) throws -> ZoneRules? {
+        if let z = zoneOfUser[user] { return z }
+        guard let tz = try db.row("SELECT timezone FROM members WHERE id = ?", .text(user), map: { $0.text(0) }) else { return nil }
+        let z = zones.rules(for: tz)
+        if zoneOfUser.count > 10_000 { zoneOfUser.removeAll() }
+        zoneOfUser[user] = z
+        return z
+    }
+
+    static let eventColumns = "e.seq, e.id, e.type, e.user, e.at_ns, e.category, i.source, e.line"
+    static let eventFrom = "events e LEFT JOIN ingests i ON i.id = e.ingest"
+
+    private func eventRecord(_ s: Statement) throws -> EventRecord {
+        let ns = s.int64(4)
+        let secs = ns >= 0 ? ns / 1_000_000_000 : (ns - 999_999_999) / 1_000_000_000
+        let at = Instant(seconds: secs, nanoseconds: Int32(ns - secs * 1_000_000_000))
+        let user = s.text(3)
+        return EventRecord(seq: s.int64(0), id: s.text(1), type: s.text(2), user: user, at: at.rfc3339,
+                           localDay: try zone(of: user)?.localDate(of: at).iso, category: s.optionalText(5),
+                           file: s.optionalText(6), line: s.int(7))
+    }
+
+    /// A user's events, newest first; `beforeSeq` pages further back.
+    public func events(of user: String, limit: Int = 20, beforeSeq: Int64? = nil) throws -> [EventRecord] {
+        try db.rows("SELECT \(Self.eventColumns) FROM \(Self.eventFrom) WHERE e.user = ? AND e.seq < ? ORDER BY e.seq DESC LIMIT ?",
+                    .text(user), .int(beforeSeq ?? Int64.max), .int(Int64(limit))) { try eventRecord($0) }
+    }
+
+    public func event(id: String) throws -> EventRecord? {
+        try db.row("SELECT \(Self.eventColumns) FROM \(Self.eventFrom) WHERE e.id = ?", .text(id)) { try eventRecord($0) }
+    }
+
+    // MARK: - Achievements
+
+    static let achievementColumns = "seq, id, user, employer, program, incentive, reward, ordinal, completed_on, achieved_at, json"
+
+    static func achievementRecord(_ s: Statement) -> AchievementRecord {
+        AchievementRecord(seq: s.int64(0), id: s.text(1), user: s.text(2), employer: s.text(3), program: s.text(4),
+                          incentive: s.text(5), reward: s.text(6), ordinal: s.int(7), completedOn: s.text(8),
+                          achievedAt: s.text(9), jsonLine: s.text(10))
+    }
+
+    private func whereClause(_ q: AchievementQuery) -> (String, [SQLValue]) {
+        var terms: [String] = []
+        var values: [SQLValue] = []
+        func add(_ term: String, _ v: String?) {
+            guard let v else { return }
+            terms.append(term)
+            values.append(.text(v))
+        }
+        add("user = ?", q.user)
+        add("employer = ?", q.employer)
+        add("program = ?", q.program)
+        add("incentive = ?", q.incentive)
+        add("completed_on >= ?", q.since)
+        add("completed_on <= ?", q.until)
+        return (terms.isEmpty ? "" : " WHERE " + terms.joined(separator: " AND "), values)
+    }
+
+    /// One page of achievements matching `query`.
+    public func achievements(_ query: AchievementQuery) throws -> [AchievementRecord] {
+        let (whereSQL, values) = whereClause(query)
+        let order: String
+        switch query.order {
+        case .recorded: order = "seq"
+        case .newest: order = "seq DESC"
+        case .user: order = "user, seq"
+        case .completed: order = "completed_on, seq"
+        }
+        let sql = "SELECT \(Self.achievementColumns) FROM achievements\(whereSQL) ORDER BY \(order) LIMIT ? OFFSET ?"
+        let s = try db.prepare(sql)
+        try s.bind(values + [.int(Int64(query.limit ?? -1)), .int(Int64(query.offset))])
+        defer { s.reset() }
+        var out: [AchievementRecord] = []
+        while try s.step() { out.append(Self.achievementRecord(s)) }
+        return out
+    }
+
+    /// Calls `body` for every achievement matching `query`, without holding them all in memory.
+    public func forEachAchievement(_ query: AchievementQuery, _ body: (AchievementRecord) throws -> Void) throws {
+        var q = query
+        let pageSize = 10_000
+        var remaining = query.limit
+        try db.snapshot {
+            while true {
+                q.limit = min(pageSize, remaining ?? pageSize)
+                let page = try achievements(q)
+                for a in page { try body(a) }
+                if let r = remaining { remaining = r - page.count; if remaining! <= 0 { return } }
+                if page.count < q.limit! { return }
+                q.offset += page.count
+            }
+        }
+    }
+
+    public func achievementCount(_ query: AchievementQuery) throws -> Int {
+        let (whereSQL, values) = whereClause(query)
+        let s = try db.prepare("SELECT count(*) FROM achievements\(whereSQL)")
+        try s.bind(values)
+        defer { s.reset() }
+        return try s.step() ? s.int(0) : 0
+    }
+
+    public func achievement(id: String) throws -> AchievementRecord? {
+        try db.row("SELECT \(Self.achievementColumns) FROM achievements WHERE id = ?", .text(id)) { Self.achievementRecord($0) }
+    }
+
+    /// The events that prove an achievement, by day.
+    public func evidence(of achievementID: String) throws -> [EvidenceRecord] {
+        try db.snapshot {
+            let rows = try db.rows("""
+                SELECT v.position, v.event_id, v.day FROM evidence v JOIN achievements a ON a.seq = v.achievement_seq
+                WHERE a.id = ? ORDER BY v.position
+                """, .text(achievementID)) { ($0.int(0), $0.text(1), $0.text(2)) }
+            return try rows.map { EvidenceRecord(position: $0.0, eventID: $0.1, day: $0.2, event: try event(id: $0.1)) }
+        }
+    }
+
+    // MARK: - Rejects and changes
+
+    static let rejectColumns = "seq, file, line, code, field, reason, text, at"
+
+    static func rejectRecord(_ s: Statement) -> RejectRecord {
+        RejectRecord(seq: s.int64(0), file: s.text(1), line: s.int(2), code: s.text(3), field: s.optionalText(4),
+                     reason: s.text(5), eventID: s.optionalText(6), at: s.double(7))
+    }
+
+    /// Refused lines in the order they were refused; optionally of one file (as it was named) or one code.
+    public func rejects(file: String? = nil, code: String? = nil, limit: Int? = nil, offset: Int = 0) throws -> [RejectRecord] {
+        var terms: [String] = []
+        var values: [SQLValue] = []
+        if let file { terms.append("file = ?"); values.append(.text(file)) }
+        if let code { terms.append("code = ?"); values.append(.text(code)) }
+        let whereSQL = terms.isEmpty ? "" : " WHERE " + terms.joined(separator: " AND ")
+        let s = try db.prepare("SELECT \(Self.rejectColumns) FROM rejects\(whereSQL) ORDER BY seq LIMIT ? OFFSET ?")
+        try s.bind(values + [.int(Int64(limit ?? -1)), .int(Int64(offset))])
+        defer { s.reset() }
+        var out: [RejectRecord] = []
+        while try s.step() { out.append(Self.rejectRecord(s)) }
+        return out
+    }
+
+    /// Events, achievements and rejects committed after the given sequence numbers (at most `limit` of each),
+    /// for a live screen that polls.
+    public func changes(sinceEvent: Int64, sinceAchievement: Int64, sinceReject: Int64 = 0, limit: Int = 200) throws -> StoreChanges {
+        try db.snapshot {
+            let events = try db.rows("SELECT \(Self.eventColumns) FROM \(Self.eventFrom) WHERE e.seq > ? ORDER BY e.seq LIMIT ?",
+                                     .int(sinceEvent), .int(Int64(limit))) { try eventRecord($0) }
+            let achievements = try db.rows("SELECT \(Self.achievementColumns) FROM achievements WHERE seq > ? ORDER BY seq LIMIT ?",
+                                           .int(sinceAchievement), .int(Int64(limit))) { Self.achievementRecord($0) }
+            let rejects = try db.rows("SELECT \(Self.rejectColumns) FROM rejects WHERE seq > ? ORDER BY seq LIMIT ?",
+                                      .int(sinceReject), .int(Int64(limit))) { Self.rejectRecord($0) }
+            return StoreChanges(events: events, achievements: achievements, rejects: rejects,
+                                lastEventSeq: events.last?.seq ?? sinceEvent,
+                                lastAchievementSeq: achievements.last?.seq ?? sinceAchievement,
+                                lastRejectSeq: rejects.last?.seq ?? sinceReject)
+        }
+    }
+}
+
+/// Short day names for people: "Tue 4 Mar".
+public enum DayFormat {
+    static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    public static func short(_ d: LocalDate) -> String {
+        let (_, m, day) = d.components
+        return "\(weekdays[d.weekday]) \(day) \(months[m - 1])"
+    }
+}

@@ -1,0 +1,40 @@
+import IncentivesStore
+
+/// Opening the database for a command: `--db`, `$INCENTIVES_DB` or the XDG default (`StoreLocation`),
+/// with each store failure mapped to its exit status. Every command that touches the database uses this.
+enum StoreAccess {
+    /// The `--db` line for a command's `--help`.
+    static let optionHelp = "  --db PATH        the database (default: $INCENTIVES_DB, else $XDG_DATA_HOME/incentives/incentives.sqlite)"
+
+    static func path(_ args: Arguments) -> String { StoreLocation.resolve(option: args.value("db")) }
+
+    /// For commands that write (init, ingest): creates the file when `create`.
+    static func writer(_ args: Arguments, create: Bool) throws -> Store {
+        try mapping { try Store(path: path(args), create: create) }
+    }
+
+    /// For look-ups: a read-only connection that an ingest never blocks.
+    static func reader(_ args: Arguments) throws -> StoreReader {
+        try mapping { try StoreReader(path: path(args)) }
+    }
+
+    /// Runs `body`, turning a `StoreError` into a `CommandFailure` with its exit status.
+    static func mapping<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let e as StoreError {
+            throw CommandFailure(exitCode(e), e.description)
+        }
+    }
+
+    static func exitCode(_ e: StoreError) -> ExitCode {
+        switch e {
+        case .locked: return .tempFail
+        case .readOnly, .cannotOpen: return .cantCreate
+        case .full: return .ioError
+        case .newerSchema, .notInitialized: return .config
+        case .notADatabase, .corrupt: return .dataError
+        case .sqlite: return .software
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import IncentivesCore
+
+/// How look-up commands print: an aligned table for people, JSON lines or CSV for scripts.
+enum OutputFormat: String, CaseIterable {
+    case table, jsonl, csv
+
+    static let optionHelp = "  --format F       table (default), jsonl or csv"
+
+    static func from(_ args: Arguments) throws -> OutputFormat {
+        guard let text = args.value("format") else { return .table }
+        guard let f = OutputFormat(rawValue: text) else {
+            throw Arguments.UsageError(message: "--format must be one of table, jsonl, csv; got \(text)")
+        }
+        return f
+    }
+}
+
+/// Rows with named columns, printed in any `OutputFormat`. Values are strings; nil prints empty (null in JSON).
+struct Table {
+    let columns: [String]
+    var rows: [[String?]] = []
+    /// Columns whose JSON value is a number, not a string.
+    var numeric: Set<String> = []
+
+    init(_ columns: [String], numeric: Set<String> = []) {
+        self.columns = columns
+        self.numeric = numeric
+    }
+
+    mutating func add(_ row: [String?]) { rows.append(row) }
+
+    func write(_ format: OutputFormat, to out: Output) {
+        switch format {
+        case .table:
+            guard !rows.isEmpty else { return }
+            var widths = columns.map(\.count)
+            for r in rows { for (i, v) in r.enumerated() { widths[i] = max(widths[i], (v ?? "").count) } }
+            func line(_ cells: [String]) -> String {
+                var s = ""
+                for (i, c) in cells.enumerated() {
+                    s += i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0) + "  "
+                }
+                return s
+            }
+            out.line(line(columns.map { $0.uppercased() }))
+            for r in rows { out.line(line(r.map { $0 ?? "" })) }
+        case .jsonl:
+            for r in rows {
+                var parts: [String] = []
+                for (i, c) in columns.enumerated() {
+                    let v = r[i]
+                    let value = v.map { numeric.contains(c) ? $0 : JSONText.quote($0) } ?? "null"
+                    parts.append(JSONText.quote(c) + ":" + value)
+                }
+                out.line("{" + parts.joined(separator: ",") + "}")
+            }
+        case .csv:
+            out.line(Self.csvLine(columns))
+            for r in rows { out.line(Self.csvLine(r)) }
+        }
+    }
+
+    static func csvLine(_ cells: [String?]) -> String { cells.map { csv($0 ?? "") }.joined(separator: ",") }
+
+    /// RFC 4180: quote fields holding a comma, quote or line break, doubling quotes.
+    static func csv(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import XCTest
+import IncentivesCore
+import IncentivesInput
+@testable import IncentivesStore
+
+/// A fresh temporary folder per test, removed afterwards.
+final class TempDir {
+    let url: URL
+    init() {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("incentives-store-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(at: url) }
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+    func write(_ name: String, _ text: String) -> String {
+        let p = path(name)
+        try! text.write(toFile: p, atomically: true, encoding: .utf8)
+        return p
+    }
+}
+
+/// The three input files of one case.
+struct Inputs {
+    let catalog: String
+    let roster: String
+    let events: String
+}
+
+enum Fixtures {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `../shared/scenarios` next to the package, when present.
+    static var scenariosDir: URL? {
+        let dir = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/scenarios")
+        return FileManager.default.fileExists(atPath: dir.path) ? dir : nil
+    }
+
+    /// Every scenario folder with the three files.
+    static var scenarios: [(name: String, inputs: Inputs)] {
+        guard let dir = scenariosDir,
+              let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() else { return [] }
+        return names.compactMap { name in
+            let d = dir.appendingPathComponent(name)
+            let inputs = Inputs(catalog: d.appendingPathComponent("catalog.json").path, roster: d.appendingPathComponent("roster.jsonl").path,
+                                events: d.appendingPathComponent("events.jsonl").path)
+            guard FileManager.default.fileExists(atPath: inputs.events) else { return nil }
+            return (name, inputs)
+        }
+    }
+
+    /// The built `incentives` binary (the test target depends on it, so it is built with the tests).
+    static var binary: String? {
+        var candidates: [URL] = []
+        let argv0 = URL(fileURLWithPath: CommandLine.arguments[0])
+        candidates.append(argv0.deletingLastPathComponent().appendingPathComponent("incentives"))
+        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("incentives"))
+        candidates.append(Bundle.main.bundleURL.appendingPathComponent("incentives"))
+        for b in Bundle.allBundles { candidates.append(b.bundleURL.deletingLastPathComponent().appendingPathComponent("incentives")) }
+        candidates.append(packageRoot.appendingPathComponent(".build/debug/incentives"))
+        return candidates.map(\.path).first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// What `replay` decides for the inputs, computed in process: the achievement lines, reject messages and counts.
+    static func replay(_ inputs: Inputs) throws -> (lines: [String], rejects: [String], counts: IntakeCounts) {
+        let catalog = try CatalogDecoder.load(path: inputs.catalog)
+        let roster = try RosterDecoder.load(path: inputs.roster, catalog: catalog)
+        let intake = Intake(engine: try Engine(catalog: catalog, roster: roster))
+        var lines: [String] = []
+        var rejects: [String] = []
+        let stream = EventStream(path: inputs.events)
+        try stream.forEach { item in
+            let d: Intake.Disposition
+            switch item.event {
+            case .success(let e): d = intake.take(e)
+            case .failure(let why): d = intake.reject(why, countAsRead: true)
+            }
+            switch d {
+            case .accepted(let a): lines += a.map(\.jsonLine)
+            case .rejected(let why): rejects.append("\(stream.displayName):\(item.line): \(why)")
+            case .duplicate: break
+            }
+            return true
+        }
+        return (lines, rejects, intake.counts)
+    }
+
+    /// A new store at `path` with the catalog and roster loaded.
+    @discardableResult
+    static func initStore(_ path: String, _ inputs: Inputs, maxPages: Int? = nil) throws -> Store {
+        let store = try Store(path: path, maxPages: maxPages)
+        let catalog = try CatalogDecoder.load(path: inputs.catalog)
+        let roster = try RosterDecoder.load(path: inputs.roster, catalog: catalog)
+        try store.load(catalogJSON: try Data(contentsOf: URL(fileURLWithPath: inputs.catalog)), catalogFile: inputs.catalog,
+                       roster: roster, rosterFile: inputs.roster)
+        return store
+    }
+
+    /// Every achievement line in recording order, as `incentives achievements --format jsonl` prints them.
+    static func storedLines(_ path: String) throws -> [String] {
+        let reader = try StoreReader(path: path)
+        var out: [String] = []
+        try reader.forEachAchievement(AchievementQuery()) { out.append($0.jsonLine) }
+        return out
+    }
+}
+
+/// Runs a child process to completion and returns its exit status and output.
+@discardableResult
+func runProcess(_ executable: String, _ args: [String], environment: [String: String]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: executable)
+    p.arguments = args
+    if let environment { p.environment = environment }
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    // Read both pipes while the child runs, so a large output cannot fill a pipe and stall it.
+    final class Box: @unchecked Sendable { var data = Data() }
+    let outBox = Box()
+    let group = DispatchGroup()
+    group.enter()
+    let reading = out.fileHandleForReading
+    DispatchQueue.global().async { outBox.data = reading.readDataToEndOfFile(); group.leave() }
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: outBox.data, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
