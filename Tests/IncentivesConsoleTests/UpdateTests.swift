@@ -45,7 +45,7 @@ final class UpdateTests: XCTestCase {
         s.press(.enter)
         let profile = try XCTUnwrap(s.users.profile)
         XCTAssertEqual(profile.member.id, "u-1002")
-        XCTAssertEqual(profile.standings.map(\.slot.reward.reward), ["Water bottle", "$10 gift card", "Fitness tracker"])
+        XCTAssertEqual(profile.standings.map(\.reward), ["Water bottle", "$10 gift card", "Fitness tracker"])
         XCTAssertTrue(Fixture.text(s).contains("Water bottle"))
     }
 

@@ -98,7 +98,7 @@ public struct UserProfile: Sendable {
     public let member: Member
     public let employerName: String?
     /// Per reward of the employer's programs, in catalog order.
-    public let standings: [RewardStanding]
+    public let standings: [RewardProgress]
     /// Local days with at least one accepted event, and the days some achievement used as evidence.
     public let loggedDays: Set<LocalDate>
     public let evidenceDays: Set<LocalDate>
@@ -108,7 +108,7 @@ public struct UserProfile: Sendable {
     /// The user's latest local day with an event (the calendar falls back to it for old activity).
     public let lastActiveDay: LocalDate?
 
-    public init(member: Member, employerName: String?, standings: [RewardStanding], loggedDays: Set<LocalDate>,
+    public init(member: Member, employerName: String?, standings: [RewardProgress], loggedDays: Set<LocalDate>,
                 evidenceDays: Set<LocalDate>, achievements: [AchievementRecord], recentEvents: [EventRecord], lastActiveDay: LocalDate?) {
         self.member = member
         self.employerName = employerName
@@ -118,6 +118,36 @@ public struct UserProfile: Sendable {
         self.achievements = achievements
         self.recentEvents = recentEvents
         self.lastActiveDay = lastActiveDay
+    }
+}
+
+/// A user's standing on one reward, as the progress bars show it (from the engine or the store).
+public struct RewardProgress: Sendable, Equatable {
+    public let reward: String
+    public let program: String
+    public let incentive: String
+    public let awards: Int
+    public let limit: Int
+    /// Days (or events) toward the next award, of those needed; full once the limit is reached.
+    public let done: Int
+    public let needed: Int
+
+    public init(reward: String, program: String, incentive: String, awards: Int, limit: Int, done: Int, needed: Int) {
+        self.reward = reward
+        self.program = program
+        self.incentive = incentive
+        self.awards = awards
+        self.limit = limit
+        self.done = done
+        self.needed = needed
+    }
+
+    public var limitReached: Bool { awards >= limit }
+
+    public init(_ s: RewardStanding) {
+        let (done, needed) = s.bar
+        self.init(reward: s.slot.reward.reward, program: s.slot.program.id, incentive: s.slot.incentive.id,
+                  awards: s.awards, limit: s.slot.reward.limit, done: done, needed: needed)
     }
 }
 

@@ -116,7 +116,7 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
         return UserProfile(
             member: member,
             employerName: member.employer.flatMap { catalog.employer($0)?.name },
-            standings: engine.standings(of: id, today: today),
+            standings: engine.standings(of: id, today: today).map(RewardProgress.init),
             loggedDays: Set(mine.map(\.localDay)),
             evidenceDays: Set(won.flatMap(\.achievement.evidenceDays)),
             achievements: won.reversed(),

@@ -2,6 +2,7 @@ import Foundation
 import IncentivesConsole
 import IncentivesCore
 import IncentivesInput
+import IncentivesStore
 
 /// `incentives console`: the ncurses admin console (also what `incentives` alone opens).
 enum ConsoleCommand: Command {
@@ -15,11 +16,14 @@ enum ConsoleCommand: Command {
     Opens the admin console. Keys: 1-6 switch screens, arrows or j/k move, Enter opens, Esc backs out,
     q backs out and quits at the top, / filters, ? shows every key.
 
-      --db PATH        the database to look at (live: events ingested elsewhere appear within a second)
+      --db PATH        the database to look at (default: $INCENTIVES_DB, else ~/.local/share/incentives/
+                       incentives.sqlite; the demo files when there is none). Read-only, except that
+                       the Deliveries screen can put a failed delivery back in the queue. Events that
+                       `incentives ingest` writes from another terminal appear within a second.
       --catalog FILE   with --roster and --events: run the engine in memory over these files instead of
       --roster FILE    a database (the events file is followed as lines are appended)
       --events FILE
-      --demo           the demo files in Assets/demo (the default while no database is given)
+      --demo           the demo files in Assets/demo, even when a database exists
       --screen N       the screen to open on (1 Programs ... 6 Deliveries)
 
     The simulator (screen 4) never writes anything: it runs the open catalog in a private sandbox.
@@ -46,10 +50,7 @@ enum ConsoleCommand: Command {
 
     /// Where the console's data comes from: files in memory, or the demo files.
     static func openData(_ args: Arguments) throws -> any ConsoleData {
-        if let db = args.value("db") {
-            // TODO(store): open `StoreConsoleData` over IncentivesStore once the store lands on main.
-            throw CommandFailure(.unavailable, "\(db): this build has no database support yet; use --catalog/--roster/--events or --demo")
-        }
+        if let db = args.value("db") { return try openStore(db) }
         if let catalog = args.value("catalog") {
             guard let roster = args.value("roster") else { throw Arguments.UsageError(message: "--catalog needs --roster") }
             return try load(catalog: catalog, roster: roster, events: args.value("events"))
@@ -57,10 +58,24 @@ enum ConsoleCommand: Command {
         if args.value("roster") != nil || args.value("events") != nil {
             throw Arguments.UsageError(message: "--roster and --events need --catalog")
         }
+        // No option: the usual database ($INCENTIVES_DB or the XDG location) when there is one, else the demo.
+        let usual = StoreLocation.resolve(option: nil)
+        if !args.flag("demo"), FileManager.default.fileExists(atPath: usual) { return try openStore(usual) }
         guard let dir = demoDirectory() else {
             throw CommandFailure(.noInput, "Assets/demo not found (run from the project folder, or give --catalog/--roster/--events)")
         }
         return try load(catalog: dir + "/catalog.json", roster: dir + "/roster.jsonl", events: dir + "/events.jsonl", name: "demo files")
+    }
+
+    static func openStore(_ path: String) throws -> any ConsoleData {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CommandFailure(.noInput, "\(path): no such database (create one with incentives init, or try --demo)")
+        }
+        do {
+            return try StoreConsoleData(path: path)
+        } catch {
+            throw CommandFailure(.noInput, "\(path): cannot open the database: \(error)")
+        }
     }
 
     static func load(catalog: String, roster: String, events: String?, name: String? = nil) throws -> any ConsoleData {

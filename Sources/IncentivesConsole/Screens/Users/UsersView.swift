@@ -40,11 +40,11 @@ enum UsersView {
         if p.standings.isEmpty { c.text("No rewards apply.", x: x, y: row, style: .dim); row += 1 }
         let nameWidth = min(max(leftWidth - 22, 10), 30)
         for st in p.standings where row < y + height {
-            let (done, needed) = st.bar
-            let name = st.slot.reward.reward
+            let (done, needed) = (st.done, st.needed)
+            let name = st.reward
             c.text(TextWidth.pad(name, to: nameWidth), x: x, y: row, style: st.limitReached ? .good : .normal)
             ProgressBar.draw(on: &c, x: x + nameWidth + 1, y: row, width: 12, done: done, needed: needed, style: st.limitReached ? .good : .warn)
-            let awards = "won \(st.awards)/\(st.slot.reward.limit)" + (st.limitReached ? " " + c.glyphs.check : "")
+            let awards = "won \(st.awards)/\(st.limit)" + (st.limitReached ? " " + c.glyphs.check : "")
             c.text(awards, x: x + nameWidth + 14, y: row, style: st.awards > 0 ? .good : .dim, width: leftWidth - nameWidth - 14)
             row += 1
         }
