@@ -32,7 +32,9 @@ public final class StoreConsoleData: ConsoleData, @unchecked Sendable { // each 
     }
 
     public func programsOverview() -> [EmployerOverview] {
-        let rows = read({ try $0.programs() }, otherwise: [])
+        // Per employer: StoreReader.programs() without an employer binds a parameter its SQL does not
+        // have (SQLite error 25); with one it is fine. Reported to the store's owner.
+        let rows = read({ r in try catalog.employers.flatMap { try r.programs(employer: $0.id) } }, otherwise: [])
         var earned: [String: Int] = [:]
         var enrolled: [String: Int] = [:]
         for r in rows {

@@ -17,13 +17,13 @@ enum ConsoleCommand: Command {
     q backs out and quits at the top, / filters, ? shows every key.
 
       --db PATH        the database to look at (default: $INCENTIVES_DB, else ~/.local/share/incentives/
-                       incentives.sqlite; the demo files when there is none). Read-only, except that
+                       incentives.sqlite, created from Assets/demo on first run). Read-only, except that
                        the Deliveries screen can put a failed delivery back in the queue. Events that
                        `incentives ingest` writes from another terminal appear within a second.
       --catalog FILE   with --roster and --events: run the engine in memory over these files instead of
       --roster FILE    a database (the events file is followed as lines are appended)
       --events FILE
-      --demo           the demo files in Assets/demo, even when a database exists
+      --demo           the demo files in Assets/demo, in memory (no database is read or written)
       --screen N       the screen to open on (1 Programs ... 6 Deliveries)
 
     The simulator (screen 4) never writes anything: it runs the open catalog in a private sandbox.
@@ -58,13 +58,30 @@ enum ConsoleCommand: Command {
         if args.value("roster") != nil || args.value("events") != nil {
             throw Arguments.UsageError(message: "--roster and --events need --catalog")
         }
-        // No option: the usual database ($INCENTIVES_DB or the XDG location) when there is one, else the demo.
+        // No option: the usual database ($INCENTIVES_DB or the XDG location); on first run it is created
+        // from the demo files, so that `incentives` alone shows something real.
         let usual = StoreLocation.resolve(option: nil)
-        if !args.flag("demo"), FileManager.default.fileExists(atPath: usual) { return try openStore(usual) }
+        if !args.flag("demo") {
+            if FileManager.default.fileExists(atPath: usual) { return try openStore(usual) }
+            if let dir = demoDirectory() {
+                try createDemoDatabase(at: usual, from: dir)
+                return try openStore(usual)
+            }
+        }
         guard let dir = demoDirectory() else {
             throw CommandFailure(.noInput, "Assets/demo not found (run from the project folder, or give --catalog/--roster/--events)")
         }
         return try load(catalog: dir + "/catalog.json", roster: dir + "/roster.jsonl", events: dir + "/events.jsonl", name: "demo files")
+    }
+
+    /// `incentives init` and `incentives ingest` of the demo files (the demo has a few bad lines on purpose).
+    static func createDemoDatabase(at path: String, from dir: String) throws {
+        printError("incentives console: no database at \(path) yet: creating it from \(dir)")
+        let loaded = InitCommand.main(["--db", path, "--catalog", dir + "/catalog.json", "--roster", dir + "/roster.jsonl"])
+        guard loaded == .ok else { throw CommandFailure(loaded, "could not create the demo database at \(path)") }
+        let ingested = IngestCommand.main(["--db", path, "--events", dir + "/events.jsonl"])
+        guard ingested == .ok || ingested == .dataError else { throw CommandFailure(ingested, "could not load the demo events into \(path)") }
+        Output.stdout.flush()
     }
 
     static func openStore(_ path: String) throws -> any ConsoleData {

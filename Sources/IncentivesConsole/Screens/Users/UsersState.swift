@@ -42,14 +42,20 @@ public struct UsersState {
         if profile != nil {
             switch action {
             case .back, .quit: profile = nil; return true
-            case .filter: profile = nil; search.editing = true; return true
+            case .filter: profile = nil; search = TextField(); search.editing = true; return true
             default: return false
             }
         }
         switch action {
         case _ where Selection.isMove(action): selected = Selection.move(selected, action, count: results.count); return true
         case .open: open(data, today: today); return true
-        case .filter: search.editing = true; return true
+        case .filter:
+            // A new search: `/` starts from an empty box, as in less and vim.
+            search = TextField()
+            search.editing = true
+            selected = 0
+            reload(data, today: today)
+            return true
         case .clearFilter, .back:
             guard !search.text.isEmpty else { return false }
             search.text = ""; selected = 0; reload(data, today: today); return true

@@ -39,13 +39,20 @@ enum UsersView {
         c.rule("Progress", x: x, y: y + 2, width: leftWidth)
         if p.standings.isEmpty { c.text("No rewards apply.", x: x, y: row, style: .dim); row += 1 }
         let nameWidth = min(max(leftWidth - 22, 10), 30)
+        let names = p.standings.map(\.reward)
+        let repeated = Set(names.filter { n in names.filter { $0 == n }.count > 1 })
+        let programColumn = x + nameWidth + 14 + 12 + 8 < x + leftWidth
         for st in p.standings where row < y + height {
             let (done, needed) = (st.done, st.needed)
-            let name = st.reward
+            // The same reward in two programs: say which, in the name when there is no program column.
+            let name = repeated.contains(st.reward) && !programColumn ? st.reward + " · " + st.program : st.reward
             c.text(TextWidth.pad(name, to: nameWidth), x: x, y: row, style: st.limitReached ? .good : .normal)
             ProgressBar.draw(on: &c, x: x + nameWidth + 1, y: row, width: 12, done: done, needed: needed, style: st.limitReached ? .good : .warn)
             let awards = "won \(st.awards)/\(st.limit)" + (st.limitReached ? " " + c.glyphs.check : "")
             c.text(awards, x: x + nameWidth + 14, y: row, style: st.awards > 0 ? .good : .dim, width: leftWidth - nameWidth - 14)
+            // The same reward can sit in two programs: name the program when there is room.
+            let programX = x + nameWidth + 14 + 12
+            if programColumn { c.text(st.program, x: programX, y: row, style: .dim, width: x + leftWidth - programX) }
             row += 1
         }
         row += 0
