@@ -210,3 +210,20 @@ final class UpdateTests: XCTestCase {
         }
     }
 }
+
+final class PagingTests: XCTestCase {
+    /// A long achievement list loads page by page as the selection moves down.
+    func testAchievementsLoadMoreNearTheEnd() throws {
+        TerminalEnvironment.prepareLocale()
+        let data = try Fixture.data()
+        var s = AppState(data: data, clock: Fixture.clock, screen: .achievements)
+        s.achievements.query.limit = 10
+        s.press(.character("r"), .character("r")) // reversing twice reloads with the small page
+        XCTAssertEqual(s.achievements.page.rows.count, 10)
+        s.press(.down)
+        XCTAssertGreaterThan(s.achievements.page.rows.count, 10)
+        s.press(.end)
+        XCTAssertEqual(s.achievements.page.rows.count, s.achievements.page.total)
+        XCTAssertEqual(s.achievements.selected, s.achievements.page.total - 1)
+    }
+}

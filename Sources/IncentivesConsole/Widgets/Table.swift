@@ -65,7 +65,8 @@ public struct Table {
             }
             return out
         }
-        canvas.text(line(columns.map(\.title)), x: x, y: y, style: .header, width: width)
+        let header = line(columns.map(\.title))
+        canvas.text(header, x: x, y: y, style: .header, width: width)
         let body = height - 1
         let offset = Table.scrollOffset(selected: selected, count: rows.count, height: body)
         for i in 0..<min(body, rows.count - offset) {
@@ -76,9 +77,11 @@ public struct Table {
             if isSelected && focused { canvas.grid.fill(x: x, y: y + 1 + i, width: width, height: 1, style: .selected) }
             canvas.text(line(rows[r]), x: x, y: y + 1 + i, style: style, width: width)
         }
+        // Where the selection is in a long list, when the header has room for it (never over a title).
         if rows.count > body, body > 0 {
-            let label = " \((selected ?? 0) + 1)/\(rows.count) "
-            canvas.text(label, x: x + width - TextWidth.of(label), y: y, style: .dim)
+            let label = " \((selected ?? 0) + 1)/\(rows.count)"
+            let free = width - TextWidth.of(header.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
+            if free > TextWidth.of(label) { canvas.text(label, x: x + width - TextWidth.of(label), y: y, style: .dim) }
         }
     }
 }

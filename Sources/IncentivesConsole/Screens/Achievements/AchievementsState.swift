@@ -6,12 +6,13 @@ import IncentivesCore
 /// user:u-10 from:2026-03-01 to:2026-03-31`; a bare word is a user id prefix.
 public struct AchievementsState {
     public var filter = TextField()
-    public var query = AchievementQuery()
+    public var query: AchievementQuery = { var q = AchievementQuery(); q.limit = AchievementsState.pageSize; return q }()
     public var page = AchievementPage(rows: [], total: 0)
     public var selected = 0
     public var evidence: [EventRecord]?
     /// Why the last filter text was not understood.
     public var filterError: String?
+    static let pageSize = 200
 
     mutating func reload(_ data: any ConsoleData) {
         page = data.achievements(query)
@@ -21,6 +22,7 @@ public struct AchievementsState {
     /// Parses the filter text into the query.
     mutating func applyFilter() {
         var q = AchievementQuery()
+        q.limit = AchievementsState.pageSize
         q.sort = query.sort
         q.descending = query.descending
         filterError = nil
@@ -60,6 +62,12 @@ public struct AchievementsState {
         switch action {
         case _ where Selection.isMove(action):
             selected = Selection.move(selected, action, count: page.rows.count)
+            // Pages load as the selection nears the end of what is loaded, not all at once.
+            if selected >= page.rows.count - 10, page.rows.count < page.total {
+                query.limit += AchievementsState.pageSize
+                reload(data)
+                if action == .bottom { selected = page.rows.count - 1 }
+            }
         case .open:
             guard page.rows.indices.contains(selected) else { return true }
             evidence = data.evidence(of: page.rows[selected])
