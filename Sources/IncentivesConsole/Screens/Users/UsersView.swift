@@ -44,8 +44,8 @@ enum UsersView {
         let programColumn = x + nameWidth + 14 + 12 + 8 < x + leftWidth
         for st in p.standings where row < y + height {
             let (done, needed) = (st.done, st.needed)
-            // The same reward in two programs: say which, in the name when there is no program column.
-            let name = repeated.contains(st.reward) && !programColumn ? st.reward + " · " + st.program : st.reward
+            // A reward offered twice (two programs, or two menu items in one) is told apart by its incentive.
+            let name = repeated.contains(st.reward) ? st.reward + " · " + st.incentive : st.reward
             c.text(TextWidth.pad(name, to: nameWidth), x: x, y: row, style: st.limitReached ? .good : .normal)
             ProgressBar.draw(on: &c, x: x + nameWidth + 1, y: row, width: 12, done: done, needed: needed, style: st.limitReached ? .good : .warn)
             let awards = "won \(st.awards)/\(st.limit)" + (st.limitReached ? " " + c.glyphs.check : "")
