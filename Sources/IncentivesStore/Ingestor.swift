@@ -16,10 +16,14 @@ import Glibc
 public final class Ingestor {
     public struct Options: Sendable {
         /// Lines per transaction: larger batches are faster, smaller ones redo less after a crash.
-        public var batchLines = 10_000
+        public var batchLines = 50_000
         /// Read the file from its first line again even when an earlier ingest of it got further.
         public var restart = false
-        /// Users whose progress may stay in memory between batches before it is dropped (it is in the database).
+        /// Accepted events between two saves of users' progress (see `ProgressLog`). Saving is the costliest
+        /// part of a batch, so it is done less often than committing; a crash costs a replay of at most this many
+        /// stored events through the engine, never a lost or doubled award.
+        public var progressEvery = 250_000
+        /// Users whose progress may stay in memory after a save before it is dropped (it is in the database).
         public var maxUsersInMemory = 200_000
 
         public init() {}
@@ -93,12 +97,51 @@ public final class Ingestor {
             """)
         let insertEvidence = try db.prepare("INSERT INTO evidence(achievement_seq, position, event_id, day) VALUES (?, ?, ?, ?)")
         let insertDelivery = try db.prepare("INSERT OR IGNORE INTO deliveries(id, achievement_id, partner, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)")
-        let saveProgress = try db.prepare("INSERT INTO progress(user, state) VALUES (?, ?) ON CONFLICT(user) DO UPDATE SET state = excluded.state")
-
         var counts = checkpoint.counts
         var linesInBatch = 0
-        var usersInMemory = 0
+        var acceptedSinceSave = 0
+        var usersHeld = Set<String>()
         let now = Date().timeIntervalSince1970
+
+        /// Stores what one event earned; returns how many were new (an award already stored is never stored twice).
+        func record(_ earned: [Achievement], eventSeq: Int64) throws -> Int {
+            var added = 0
+            for a in earned {
+                let id = a.id
+                try insertAchievement.bind(1, id)
+                try insertAchievement.bind(2, a.user)
+                try insertAchievement.bind(3, a.employer)
+                try insertAchievement.bind(4, a.program)
+                try insertAchievement.bind(5, a.incentive)
+                try insertAchievement.bind(6, a.reward)
+                try insertAchievement.bind(7, a.ordinal)
+                try insertAchievement.bind(8, a.completedOn.iso)
+                try insertAchievement.bind(9, a.achievedAt.rfc3339)
+                try insertAchievement.bind(10, eventSeq)
+                try insertAchievement.bind(11, a.jsonLine)
+                try insertAchievement.runToEnd()
+                // Already recorded (same user, program, incentive, ordinal): never award twice.
+                guard db.changes == 1 else { continue }
+                added += 1
+                let achievementSeq = db.lastInsertRowID
+                for (i, (eid, day)) in zip(a.evidence, a.evidenceDays).enumerated() {
+                    try insertEvidence.bind(1, achievementSeq)
+                    try insertEvidence.bind(2, i)
+                    try insertEvidence.bind(3, eid)
+                    try insertEvidence.bind(4, day.iso)
+                    try insertEvidence.runToEnd()
+                }
+                for partner in catalog.partners(for: a) {
+                    try insertDelivery.bind(1, id + ":" + partner.id)
+                    try insertDelivery.bind(2, id)
+                    try insertDelivery.bind(3, partner.id)
+                    try insertDelivery.bind(4, .double(now))
+                    try insertDelivery.bind(5, .double(now))
+                    try insertDelivery.runToEnd()
+                }
+            }
+            return added
+        }
 
         func reject(_ line: Int, _ why: Rejection, id: String?) throws {
             counts.rejected += 1
@@ -115,12 +158,10 @@ public final class Ingestor {
         }
 
         func commitBatch(line: Int, offset: Int64, finished: Bool) throws {
-            for member in engine.takeChangedMembers() {
-                guard let bytes = engine.encodedProgress(of: member.id) else { continue }
-                try saveProgress.bind(1, member.id)
-                try saveProgress.bind(2, bytes: bytes)
-                try saveProgress.runToEnd()
-                usersInMemory += 1
+            let saveProgress = finished || acceptedSinceSave >= options.progressEvery
+            if saveProgress {
+                for id in try ProgressLog.save(engine, in: db) { usersHeld.insert(id) }
+                acceptedSinceSave = 0
             }
             checkpoint.line = line
             checkpoint.offset = offset
@@ -129,10 +170,10 @@ public final class Ingestor {
             checkpoint.size = finished ? identity?.size : nil
             try checkpoint.save(in: db)
             try db.commit()
-            if usersInMemory > options.maxUsersInMemory {
+            if saveProgress && usersHeld.count > options.maxUsersInMemory {
                 // Their progress is committed: the engine reloads it on demand.
                 engine.forgetProgress()
-                usersInMemory = 0
+                usersHeld.removeAll()
             }
         }
 
@@ -141,8 +182,15 @@ public final class Ingestor {
         stream.startOffset = checkpoint.offset
         var lastLine = checkpoint.line
         var lastOffset = checkpoint.offset
+        // Fewer, larger WAL checkpoints while ingesting: a page changed by many batches is copied into the
+        // database once per checkpoint, not once per batch. Back to SQLite's default (1000 pages) afterwards.
+        try db.execute("PRAGMA wal_autocheckpoint = 16384")
+        defer { _ = try? db.execute("PRAGMA wal_autocheckpoint = 1000") }
         try db.begin()
         do {
+            // Events stored after the last progress save (a crash, or an ingest stopped mid-way) go through the
+            // engine again, so that its state is that of an uninterrupted run before this file goes on.
+            _ = try ProgressLog.catchUp(engine, in: db) { earned, seq in _ = try record(earned, eventSeq: seq) }
             try withoutActuallyEscaping(onProgress) { report in
             try stream.forEach(progress: { bytes in
                 report(Progress(bytes: bytes, totalBytes: identity?.size, counts: counts))
@@ -185,40 +233,8 @@ public final class Ingestor {
                         preconditionFailure("the engine refused a known user's event")
                     }
                     counts.accepted += 1
-                    for a in earned {
-                        let id = a.id
-                        try insertAchievement.bind(1, id)
-                        try insertAchievement.bind(2, a.user)
-                        try insertAchievement.bind(3, a.employer)
-                        try insertAchievement.bind(4, a.program)
-                        try insertAchievement.bind(5, a.incentive)
-                        try insertAchievement.bind(6, a.reward)
-                        try insertAchievement.bind(7, a.ordinal)
-                        try insertAchievement.bind(8, a.completedOn.iso)
-                        try insertAchievement.bind(9, a.achievedAt.rfc3339)
-                        try insertAchievement.bind(10, eventSeq)
-                        try insertAchievement.bind(11, a.jsonLine)
-                        try insertAchievement.runToEnd()
-                        // Already recorded (same user, program, incentive, ordinal): never award twice.
-                        guard db.changes == 1 else { continue }
-                        counts.achievements += 1
-                        let achievementSeq = db.lastInsertRowID
-                        for (i, (eid, day)) in zip(a.evidence, a.evidenceDays).enumerated() {
-                            try insertEvidence.bind(1, achievementSeq)
-                            try insertEvidence.bind(2, i)
-                            try insertEvidence.bind(3, eid)
-                            try insertEvidence.bind(4, day.iso)
-                            try insertEvidence.runToEnd()
-                        }
-                        for partner in catalog.partners(for: a) {
-                            try insertDelivery.bind(1, id + ":" + partner.id)
-                            try insertDelivery.bind(2, id)
-                            try insertDelivery.bind(3, partner.id)
-                            try insertDelivery.bind(4, .double(now))
-                            try insertDelivery.bind(5, .double(now))
-                            try insertDelivery.runToEnd()
-                        }
-                    }
+                    acceptedSinceSave += 1
+                    if !earned.isEmpty { counts.achievements += try record(earned, eventSeq: eventSeq) }
                 }
                 lastLine = item.line
                 lastOffset = item.nextOffset

@@ -52,12 +52,15 @@ public final class StoreReader {
             for (e, n) in try db.rows("SELECT employer, count(*) FROM members WHERE employer IS NOT NULL GROUP BY employer",
                                       map: { ($0.text(0), $0.int(1)) }) { enrolled[e] = n }
             var earned: [String: Int] = [:]
-            let sql = employer == nil
+            // achievements_program (employer, program, seq) serves the employer filter; the grouping reads rows.
+            let s = try db.prepare(employer == nil
                 ? "SELECT employer, program, incentive, reward, count(*) FROM achievements GROUP BY 1, 2, 3, 4"
-                : "SELECT employer, program, incentive, reward, count(*) FROM achievements WHERE employer = ? GROUP BY 1, 2, 3, 4"
-            for (k, n) in try db.rows(sql, employer.map(SQLValue.text) ?? .null, map: {
-                ($0.text(0) + "\u{1f}" + $0.text(1) + "\u{1f}" + $0.text(2) + "\u{1f}" + $0.text(3), $0.int(4))
-            }) { earned[k] = n }
+                : "SELECT employer, program, incentive, reward, count(*) FROM achievements WHERE employer = ? GROUP BY 1, 2, 3, 4")
+            if let employer { try s.bind(1, employer) }
+            while try s.step() {
+                earned[s.text(0) + "\u{1f}" + s.text(1) + "\u{1f}" + s.text(2) + "\u{1f}" + s.text(3)] = s.int(4)
+            }
+            s.reset()
             var out: [ProgramReward] = []
             for e in catalog.employers where employer == nil || e.id == employer {
                 for p in e.programs {
@@ -131,6 +134,8 @@ public final class StoreReader {
         if let blob = try db.row("SELECT state FROM progress WHERE user = ?", .text(member.id), map: { $0.blob(0) }), let blob {
             try? engine.restoreProgress(of: member.id, from: blob)
         }
+        // The blob includes events up to `progress_seq`; this user's later ones (a running ingest) go on top.
+        try ProgressLog.catchUp(engine, in: db, user: member.id) { _, _ in }
         return engine.standings(of: member.id, today: today).map { s in
             let kind = type(of: s.slot.incentive.rule).kind
             return StandingRecord(
@@ -182,9 +187,7 @@ public final class StoreReader {
     static let eventFrom = "events e LEFT JOIN ingests i ON i.id = e.ingest"
 
     private func eventRecord(_ s: Statement) throws -> EventRecord {
-        let ns = s.int64(4)
-        let secs = ns >= 0 ? ns / 1_000_000_000 : (ns - 999_999_999) / 1_000_000_000
-        let at = Instant(seconds: secs, nanoseconds: Int32(ns - secs * 1_000_000_000))
+        let at = ProgressLog.instant(ns: s.int64(4))
         let user = s.text(3)
         return EventRecord(seq: s.int64(0), id: s.text(1), type: s.text(2), user: user, at: at.rfc3339,
                            localDay: try zone(of: user)?.localDate(of: at).iso, category: s.optionalText(5),

@@ -9,6 +9,9 @@ enum Commands {
         InitCommand.self,
         IngestCommand.self,
         AchievementsCommand.self,
+        UserCommand.self,
+        ProgramsCommand.self,
+        RejectsCommand.self,
         BenchCommand.self,
     ]
 

@@ -19,7 +19,7 @@ enum IngestCommand: Command {
 
       --events FILE    events, one JSON object a line; - reads stdin (resumes by event id only)
     \(StoreAccess.optionHelp)
-      --batch N        lines per transaction (default 10000)
+      --batch N        lines per transaction (default 50000)
       --restart        read the file from its first line even if an earlier ingest of it got further
 
     stderr: each rejected line as FILE:LINE: REASON, then the summary line, as replay prints them
