@@ -18,7 +18,12 @@ let package = Package(
             linkerSettings: [.linkedLibrary("simdjson")]
         ),
         // The model, the rules, the engine: pure Swift, no I/O.
-        .target(name: "IncentivesCore"),
+        .target(
+            name: "IncentivesCore",
+            // The engine's state lives in classes it alone touches on one thread; dynamic exclusivity
+            // checks on every bitset write cost a fifth of evaluation time in release builds.
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+        ),
         // Decoding and validating catalog.json, roster.jsonl and events.jsonl.
         .target(name: "IncentivesInput", dependencies: ["IncentivesCore", "CJSONLines"]),
         // The system SQLite (pkg-config sqlite3, Debian libsqlite3-dev).
@@ -31,6 +36,8 @@ let package = Package(
         ),
         .testTarget(name: "IncentivesCoreTests", dependencies: ["IncentivesCore"]),
         .testTarget(name: "IncentivesInputTests", dependencies: ["IncentivesInput", "IncentivesCore"]),
+        // Runs the built executable as a person would; depends on it so `swift test` builds it first.
+        .testTarget(name: "IncentivesCLITests", dependencies: ["incentives"]),
         // Depends on the executable so that the crash tests can run (and kill) a real `incentives ingest`.
         .testTarget(name: "IncentivesStoreTests", dependencies: ["IncentivesStore", "IncentivesInput", "IncentivesCore", "incentives"]),
     ],

@@ -2,7 +2,7 @@ import IncentivesCore
 
 /// Reads events.jsonl and hands each non-blank line to `body` as a validated event or a rejection,
 /// with its line number and byte offset. Line numbers stay exact after malformed and overlong lines.
-public struct EventStream {
+public struct EventStream: Sendable {
     public let path: String
     public var startLine = 0
     public var startOffset: Int64 = 0

@@ -80,6 +80,8 @@ public final class LineReader {
                 if skipping {
                     skipping = false
                     if try !body(Line(number: lineNumber, offset: skipStart, bytes: nil)) { return }
+                } else if end - scanFrom > LineReader.maxLineLength {
+                    if try !body(Line(number: lineNumber, offset: lineOffset, bytes: nil)) { return }
                 } else {
                     let raw = UnsafeRawBufferPointer(start: buffer + scanFrom, count: end - scanFrom)
                     if try !body(Line(number: lineNumber, offset: lineOffset, bytes: LineSplitter.trimCR(raw))) { return }
@@ -101,6 +103,7 @@ public final class LineReader {
             }
             scanFrom = 0
             if eof {
+                if filled > LineReader.maxLineLength { skipping = true; skipStart = offset }
                 if filled > 0 || skipping {
                     lineNumber += 1
                     let raw = UnsafeRawBufferPointer(start: buffer, count: filled)

@@ -6,6 +6,7 @@ import Glibc
 enum Commands {
     static let all: [any Command.Type] = [
         ReplayCommand.self,
+        GenerateCommand.self,
         InitCommand.self,
         IngestCommand.self,
         AchievementsCommand.self,

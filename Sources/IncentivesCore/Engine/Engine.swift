@@ -7,12 +7,21 @@
 public final class Engine {
     public let catalog: Catalog
     public let roster: Roster
-    /// Reward slots per employer, in catalog order.
-    private let slotsByEmployer: [String: [RewardSlot]]
+    /// Reward slots per employer, in catalog order, and the compact checks that run on every event.
+    private let slotsByEmployer: [[RewardSlot]]
+    /// Every employer's gates in one flat array: employer e owns `gates[gateStart[e] ..< gateStart[e + 1]]`.
+    private let gates: ContiguousArray<SlotGate>
+    private let gateStart: ContiguousArray<Int>
+    private let employerOfMember: ContiguousArray<Int32>
+    /// Eligibility as day numbers, parallel to `roster.members` (until: Int32.max when open-ended).
+    private let eligibleFrom: ContiguousArray<Int32>
+    private let eligibleUntil: ContiguousArray<Int32>
     private let zoneOfMember: [ZoneRules]
+    private var categories: CategoryCodes
     private var members: [MemberProgress?]
     /// Users whose progress changed since the last `takeChangedMembers()`: what a store must save.
-    private var changed: Set<Int> = []
+    private var changedFlags: [Bool]
+    private var changed: [Int] = []
 
     /// Called the first time a user is touched, to restore saved progress (the store sets this).
     public var loadProgress: ((Member) -> [UInt8]?)?
@@ -32,7 +41,12 @@ public final class Engine {
     public init(catalog: Catalog, roster: Roster, zones: ZoneDirectory = ZoneDirectory()) throws(SetupError) {
         self.catalog = catalog
         self.roster = roster
-        var slots: [String: [RewardSlot]] = [:]
+        let categories = CategoryCodes(catalog.incentives.compactMap(\.categories))
+        self.categories = categories
+        var slots: [[RewardSlot]] = []
+        var gates = ContiguousArray<SlotGate>()
+        var gateStart = ContiguousArray<Int>()
+        var employerIndex: [String: Int32] = [:]
         for employer in catalog.employers {
             var list: [RewardSlot] = []
             for program in employer.programs {
@@ -43,9 +57,18 @@ public final class Engine {
                     list.append(RewardSlot(employer: employer, program: program, reward: reward, rewardIndex: i, incentive: incentive))
                 }
             }
-            slots[employer.id] = list
+            employerIndex[employer.id] = Int32(slots.count)
+            gateStart.append(gates.count)
+            gates.append(contentsOf: list.map { SlotGate($0, categories: categories) })
+            slots.append(list)
         }
+        gateStart.append(gates.count)
         slotsByEmployer = slots
+        self.gates = gates
+        self.gateStart = gateStart
+        employerOfMember = ContiguousArray(roster.members.map { m in m.employer.flatMap { employerIndex[$0] } ?? -1 })
+        eligibleFrom = ContiguousArray(roster.members.map(\.eligibleFrom.dayNumber))
+        eligibleUntil = ContiguousArray(roster.members.map { $0.eligibleUntil?.dayNumber ?? Int32.max })
         var zoneOfMember: [ZoneRules] = []
         zoneOfMember.reserveCapacity(roster.members.count)
         for m in roster.members {
@@ -54,6 +77,7 @@ public final class Engine {
         }
         self.zoneOfMember = zoneOfMember
         members = Array(repeating: nil, count: roster.members.count)
+        changedFlags = Array(repeating: false, count: roster.members.count)
     }
 
     public func knows(user: String) -> Bool { roster.position(of: user) != nil }
@@ -66,7 +90,9 @@ public final class Engine {
     public func zone(of user: String) -> ZoneRules? { roster.position(of: user).map { zoneOfMember[$0] } }
 
     public func slots(for member: Member) -> [RewardSlot] {
-        member.employer.flatMap { slotsByEmployer[$0] } ?? []
+        guard let pos = roster.position(of: member.id) else { return [] }
+        let e = employerOfMember[pos]
+        return e >= 0 ? slotsByEmployer[Int(e)] : []
     }
 
     /// Counts one accepted, new event. Returns the achievements it earned, in catalog order,
@@ -75,40 +101,81 @@ public final class Engine {
         guard let pos = roster.position(of: event.user) else {
             return .failure(Rejection(.unknownUser, field: "user", "unknown user \(JSONText.quote(event.user))"))
         }
-        let member = roster.members[pos]
-        guard let employerID = member.employer, let slots = slotsByEmployer[employerID], !slots.isEmpty else {
-            return .success([])
-        }
+        let employer = Int(employerOfMember[pos])
+        guard employer >= 0 else { return .success([]) }
         let day = zoneOfMember[pos].localDate(of: event.at)
-        guard member.isEligible(on: day) else { return .success([]) }
+        guard day.dayNumber >= eligibleFrom[pos], day.dayNumber <= eligibleUntil[pos] else { return .success([]) }
+        let category = categories.code(of: event.category)
+        let categoryBit = categories.bit(of: category)
         var earned: [Achievement] = []
         var state: MemberProgress?
-        for (i, slot) in slots.enumerated() {
-            guard slot.incentive.counts(event.type, category: event.category),
-                  day >= slot.program.starts, day <= slot.program.ends else { continue }
-            let progress = state ?? self.progress(of: pos, slots: slots)
-            state = progress
-            guard progress.awards[i] < slot.reward.limit else { continue }
-            let rule = progress.progress[i] ?? slot.incentive.rule.makeProgress(span: slot.span(for: member))
-            guard let evidence = rule.record(QualifyingEvent(id: event.id, day: day)) else {
-                progress.progress[i] = rule
-                continue
+        let first = gateStart[employer]
+        for g in first..<gateStart[employer + 1] {
+            guard gates[g].admits(event.type, categoryBit: categoryBit, day: day.dayNumber) else { continue }
+            let i = g - first
+            // Category sets too large for the bitmask fall back to the set itself.
+            if gates[g].needsSetCheck {
+                guard slotsByEmployer[employer][i].incentive.counts(event.type, category: event.category) else { continue }
             }
-            progress.awards[i] += 1
+            let progress: MemberProgress
+            if let state { progress = state } else {
+                progress = self.progress(of: pos, employer: employer)
+                progress.noteFirst(day: day.dayNumber, type: event.type, category: category, id: event.id)
+                state = progress
+            }
+            let limit = gates[g].limit
+            guard progress.slots[i].awards < limit else { continue }
+            let rule: any RuleProgress
+            if let existing = progress.slots[i].rule {
+                rule = existing
+            } else {
+                let slot = slotsByEmployer[employer][i]
+                rule = slot.incentive.rule.makeProgress(span: slot.span(for: roster.members[pos]))
+                progress.slots[i].rule = rule
+            }
+            guard let evidence = rule.record(QualifyingEvent(id: event.id, day: day)) else { continue }
+            progress.slots[i].awards += 1
             // Once the limit is reached nothing more can be earned: drop the progress to bound memory.
-            progress.progress[i] = progress.awards[i] < slot.reward.limit ? rule : nil
-            earned.append(Achievement(
-                user: member.id, employer: employerID, program: slot.program.id, incentive: slot.incentive.id,
-                reward: slot.reward.reward, completedOn: evidence.map(\.day).max() ?? day, achievedAt: event.at,
-                evidence: evidence.map(\.id), evidenceDays: evidence.map(\.day), ordinal: progress.awards[i]))
+            if progress.slots[i].awards >= limit { progress.slots[i].rule = nil }
+            earned.append(achievement(slot: slotsByEmployer[employer][i], gate: gates[g], user: event.user, at: event.at,
+                                      evidence: evidence, ordinal: progress.slots[i].awards, progress: progress))
         }
-        if state != nil { changed.insert(pos) }
+        if state != nil, !changedFlags[pos] {
+            changedFlags[pos] = true
+            changed.append(pos)
+        }
         return .success(earned)
     }
 
-    private func progress(of pos: Int, slots: [RewardSlot]) -> MemberProgress {
+    /// Names the evidence: a day stands for its first arriving event that this slot counts.
+    private func achievement(slot: RewardSlot, gate: SlotGate, user: String, at: Instant, evidence: Evidence,
+                             ordinal: Int, progress: MemberProgress) -> Achievement {
+        var ids: [String] = []
+        var days: [LocalDate] = []
+        for item in evidence {
+            switch item {
+            case .event(let e):
+                ids.append(e.id)
+                days.append(e.day)
+            case .firstEventOn(let day):
+                let id = progress.firstEvent(on: day.dayNumber) { type, code in
+                    gate.needsSetCheck ? slot.incentive.counts(type, category: categories.name(of: code))
+                        : type == gate.eventType && gate.categoryMask & categories.bit(of: code) != 0
+                }
+                precondition(id != nil, "every counted day has a first event")
+                ids.append(id ?? "")
+                days.append(day)
+            }
+        }
+        return Achievement(user: user, employer: slot.employer.id, program: slot.program.id, incentive: slot.incentive.id,
+                           reward: slot.reward.reward, completedOn: days.max() ?? LocalDate(dayNumber: 0), achievedAt: at,
+                           evidence: ids, evidenceDays: days, ordinal: ordinal)
+    }
+
+    private func progress(of pos: Int, employer: Int) -> MemberProgress {
         if let p = members[pos] { return p }
         let member = roster.members[pos]
+        let slots = slotsByEmployer[employer]
         var p = MemberProgress(slots: slots.count)
         if let bytes = loadProgress?(member), let restored = try? decode(bytes, member: member, slots: slots) {
             p = restored
@@ -121,7 +188,10 @@ public final class Engine {
 
     /// The users whose progress changed since the last call, and forgets them.
     public func takeChangedMembers() -> [Member] {
-        defer { changed.removeAll(keepingCapacity: true) }
+        defer {
+            for pos in changed { changedFlags[pos] = false }
+            changed.removeAll(keepingCapacity: true)
+        }
         return changed.sorted().map { roster.members[$0] }
     }
 
@@ -130,22 +200,30 @@ public final class Engine {
         guard let pos = roster.position(of: user), let p = members[pos] else { return nil }
         let slots = self.slots(for: roster.members[pos])
         var w = ByteWriter()
+        w.write(1) // format version
         w.write(slots.count)
         for (i, slot) in slots.enumerated() {
             w.write(slot.key)
-            w.write(p.awards[i])
-            if let rule = p.progress[i] {
+            w.write(p.slots[i].awards)
+            if let rule = p.slots[i].rule {
                 w.write(1)
                 rule.encode(into: &w)
             } else {
                 w.write(0)
             }
         }
+        w.write(p.dayLog.count)
+        for entry in p.dayLog {
+            w.write(Int(entry.day))
+            w.write(entry.type.rawValue)
+            w.write(categories.name(of: entry.category) ?? "")
+            w.write(entry.id)
+        }
         return w.bytes
     }
 
-    /// Replaces a user's progress with saved bytes. Slots the catalog no longer has are dropped;
-    /// saved bytes that do not fit the catalog's rules throw and leave the progress as it was.
+    /// Replaces a user's progress with saved bytes. Saved bytes that do not fit the catalog's rules
+    /// throw and leave the progress as it was.
     public func restoreProgress(of user: String, from bytes: [UInt8]) throws {
         guard let pos = roster.position(of: user) else { return }
         let member = roster.members[pos]
@@ -155,11 +233,13 @@ public final class Engine {
     /// Forgets every user's progress held in memory (the store reloads it on demand).
     public func forgetProgress() {
         for i in members.indices { members[i] = nil }
+        for pos in changed { changedFlags[pos] = false }
         changed.removeAll()
     }
 
     private func decode(_ bytes: [UInt8], member: Member, slots: [RewardSlot]) throws -> MemberProgress {
         var r = ByteReader(bytes)
+        guard try r.readInt() == 1 else { throw ByteReader.Failure.mismatch("saved progress has an unknown format") }
         let p = MemberProgress(slots: slots.count)
         let index = Dictionary(slots.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
         let n = try r.readInt()
@@ -167,18 +247,23 @@ public final class Engine {
             let key = try r.readString()
             let awards = try r.readInt()
             let hasRule = try r.readInt() == 1
-            let slotIndex = index[key]
-            var rule: (any RuleProgress)?
+            guard let i = index[key] else {
+                // A reward the catalog no longer offers: its progress cannot be decoded without its rule.
+                throw ByteReader.Failure.mismatch("saved progress for a reward the catalog no longer has: \(key)")
+            }
+            p.slots[i].awards = awards
             if hasRule {
-                // Decode even for a vanished slot, to keep the reader aligned.
-                let ruleOwner = slotIndex.map { slots[$0] }
-                guard let owner = ruleOwner else { throw ByteReader.Failure.mismatch("saved progress for a reward the catalog no longer has: \(key)") }
-                rule = try owner.incentive.rule.decodeProgress(span: owner.span(for: member), from: &r)
+                p.slots[i].rule = try slots[i].incentive.rule.decodeProgress(span: slots[i].span(for: member), from: &r)
             }
-            if let i = slotIndex {
-                p.awards[i] = awards
-                p.progress[i] = rule
-            }
+        }
+        let logCount = try r.readInt()
+        p.dayLog.reserveCapacity(logCount)
+        for _ in 0..<logCount {
+            let day = Int32(try r.readInt())
+            guard let type = EventType(rawValue: try r.readString()) else { throw ByteReader.Failure.mismatch("saved progress names an unknown event type") }
+            let name = try r.readString()
+            let code = categories.code(of: name.isEmpty ? nil : name)
+            p.dayLog.append(.init(day: day, type: type, category: code, id: try r.readString()))
         }
         return p
     }
@@ -188,13 +273,13 @@ public final class Engine {
     /// The user's standing on every reward of their employer's programs, in catalog order.
     public func standings(of user: String, today: LocalDate? = nil) -> [RewardStanding] {
         guard let pos = roster.position(of: user) else { return [] }
-        let member = roster.members[pos]
-        let slots = self.slots(for: member)
-        guard !slots.isEmpty else { return [] }
-        let p = progress(of: pos, slots: slots)
+        let employer = Int(employerOfMember[pos])
+        guard employer >= 0 else { return [] }
+        let slots = slotsByEmployer[employer]
+        let p = progress(of: pos, employer: employer)
         return slots.enumerated().map { i, slot in
-            let rule = p.progress[i]
-            return RewardStanding(slot: slot, awards: p.awards[i], status: rule?.status(today: today),
+            let rule = p.slots[i].rule
+            return RewardStanding(slot: slot, awards: p.slots[i].awards, status: rule?.status(today: today),
                                   countedDays: rule?.countedDays ?? [], usedDays: rule?.usedDays ?? [])
         }
     }

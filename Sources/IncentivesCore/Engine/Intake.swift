@@ -3,13 +3,13 @@
 /// The store does the same duplicate check against its event table instead.
 public final class Intake {
     public let engine: Engine
-    /// id → content fingerprint of every accepted event.
-    private var seen: [String: UInt64] = [:]
+    /// id digest → content fingerprint of every accepted event.
+    private var seen: IDTable
     public private(set) var counts = IntakeCounts()
 
     public init(engine: Engine, expectedEvents: Int = 0) {
         self.engine = engine
-        seen.reserveCapacity(expectedEvents)
+        seen = IDTable(capacity: expectedEvents)
     }
 
     public enum Disposition: Sendable {
@@ -21,11 +21,10 @@ public final class Intake {
     /// One validated event, in arrival order.
     public func take(_ event: Event) -> Disposition {
         counts.read += 1
-        guard engine.knows(user: event.user) else {
-            return reject(Rejection(.unknownUser, field: "user", "unknown user \(JSONText.quote(event.user))"))
-        }
+        // Only accepted events are remembered, so an id first seen with an unknown user is not "seen".
         let fingerprint = event.contentFingerprint
-        if let earlier = seen[event.id] {
+        let key = IDDigest(event.id)
+        if let earlier = seen.value(for: key) {
             if earlier == fingerprint {
                 counts.duplicates += 1
                 return .duplicate
@@ -37,7 +36,7 @@ public final class Intake {
         case .failure(let why):
             return reject(why)
         case .success(let achievements):
-            seen[event.id] = fingerprint
+            seen.set(fingerprint, for: key)
             counts.accepted += 1
             counts.achievements += achievements.count
             return .accepted(achievements)

@@ -1,12 +1,49 @@
 /// Everything the engine remembers about one user: per reward slot of their employer, how many
-/// times they earned it and their progress toward the next award.
+/// times they earned it and their progress toward the next award; and once for all slots, the first
+/// event of each (local day, type, category), from which day-counting evidence is named.
 final class MemberProgress {
-    var awards: [Int]
-    var progress: [(any RuleProgress)?]
+    struct SlotState {
+        var awards: Int
+        var rule: (any RuleProgress)?
+    }
+
+    /// The first event of one (day, type, category). Sorted by day; within a day, in arrival order.
+    struct DayFirst {
+        var day: Int32
+        var type: EventType
+        /// A `CategoryCodes` code; -1 for none.
+        var category: Int32
+        var id: String
+    }
+
+    var slots: ContiguousArray<SlotState>
+    var dayLog: ContiguousArray<DayFirst> = []
 
     init(slots: Int) {
-        awards = Array(repeating: 0, count: slots)
-        progress = Array(repeating: nil, count: slots)
+        self.slots = ContiguousArray(repeating: SlotState(awards: 0, rule: nil), count: slots)
+    }
+
+    /// Remembers `id` if it is the first event of its day, type and category.
+    func noteFirst(day: Int32, type: EventType, category: Int32, id: String) {
+        var i = dayLog.count
+        while i > 0, dayLog[i - 1].day > day { i -= 1 }
+        var j = i
+        while j > 0, dayLog[j - 1].day == day {
+            if dayLog[j - 1].type == type && dayLog[j - 1].category == category { return }
+            j -= 1
+        }
+        dayLog.insert(DayFirst(day: day, type: type, category: category, id: id), at: i)
+    }
+
+    /// The first arriving event of `day` that `admits` accepts.
+    func firstEvent(on day: Int32, where admits: (EventType, Int32) -> Bool) -> String? {
+        var i = dayLog.count
+        while i > 0, dayLog[i - 1].day >= day { i -= 1 }
+        while i < dayLog.count, dayLog[i].day == day {
+            if admits(dayLog[i].type, dayLog[i].category) { return dayLog[i].id }
+            i += 1
+        }
+        return nil
     }
 }
 

@@ -31,10 +31,11 @@ public struct Achievement: Sendable, Hashable {
     }
 
     /// A stable id: the same achievement always gets the same id, on any machine and after any replay,
-    /// so partners and the store can de-duplicate on it.
+    /// so partners and the store can de-duplicate on it. It names the user, the reward and which award
+    /// of it this is — not the evidence, which is what the award is, not which one.
     public var id: String {
         var h = FNV1a()
-        h.add(user); h.add(program); h.add(incentive); h.add(UInt64(ordinal))
+        h.add(user); h.add(employer); h.add(program); h.add(incentive); h.add(reward); h.add(UInt64(ordinal))
         let hex = String(h.value, radix: 16)
         return "ach-" + String(repeating: "0", count: 16 - hex.count) + hex
     }

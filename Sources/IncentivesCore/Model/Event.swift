@@ -19,13 +19,12 @@ public struct Event: Sendable, Hashable {
     /// A 64-bit digest, so that a log of millions of ids stays small. It only decides duplicate-versus-conflict
     /// between two events that already share an id.
     public var contentFingerprint: UInt64 {
-        var h = FNV1a()
-        h.add(type.rawValue)
-        h.add(user)
-        h.add(UInt64(bitPattern: at.seconds))
-        h.add(UInt64(UInt32(bitPattern: at.nanoseconds)))
-        h.add(category ?? "\u{0}none")
-        return h.value
+        let u = IDDigest(user)
+        let c = category.map { IDDigest($0).low } ?? 0x6E6F_6E65 // "none"
+        var h = IDDigest.mix(u.low ^ (type == .healthDataLogged ? 0x1 : 0x2))
+        h = IDDigest.mix(h ^ UInt64(bitPattern: at.seconds))
+        h = IDDigest.mix(h ^ UInt64(UInt32(bitPattern: at.nanoseconds)) ^ (u.high << 1))
+        return IDDigest.mix(h ^ c)
     }
 }
 

@@ -30,16 +30,23 @@ public struct Member: Sendable, Hashable {
 /// All enterprise users, looked up by id.
 public struct Roster: Sendable {
     public let members: [Member]
-    private let index: [String: Int]
+    private let index: IDTable
 
     public init(members: [Member]) {
         self.members = members
-        var index: [String: Int] = [:]
-        index.reserveCapacity(members.count)
-        for (i, m) in members.enumerated() where index[m.id] == nil { index[m.id] = i }
+        var index = IDTable(capacity: members.count)
+        for (i, m) in members.enumerated() {
+            let key = IDDigest(m.id)
+            if index.value(for: key) == nil { index.set(UInt64(i), for: key) }
+        }
         self.index = index
     }
 
-    public func position(of id: String) -> Int? { index[id] }
-    public func member(_ id: String) -> Member? { index[id].map { members[$0] } }
+    /// The member's position in `members`. The digest finds the slot; comparing the id keeps it exact.
+    public func position(of id: String) -> Int? {
+        guard let i = index.value(for: IDDigest(id)).map({ Int($0) }), members[i].id == id else { return nil }
+        return i
+    }
+
+    public func member(_ id: String) -> Member? { position(of: id).map { members[$0] } }
 }

@@ -28,10 +28,10 @@ public struct DaysInWindowRule: IncentiveRule {
     public var parameters: [(String, Int)] { [("days", days), ("window", window)] }
 
     public func makeProgress(span: ClosedRange<LocalDate>?) -> any RuleProgress {
-        DayWindowProgress(days: days, window: window, span: span)
+        DayWindowProgress.make(days: days, window: window, span: span)
     }
 
     public func decodeProgress(span: ClosedRange<LocalDate>?, from reader: inout ByteReader) throws -> any RuleProgress {
-        try DayWindowProgress(days: days, window: window, span: span, from: &reader)
+        try DayWindowProgress.decode(days: days, window: window, span: span, from: &reader)
     }
 }

@@ -29,13 +29,28 @@ public struct QualifyingEvent: Sendable {
     }
 }
 
-/// The events that earned one award, in day order.
-public typealias Evidence = [QualifyingEvent]
+/// One piece of evidence for an award.
+public enum EvidenceItem: Sendable, Equatable {
+    /// The first arriving qualifying event of this local day (the engine knows which one it was),
+    /// as the day-counting kinds need (CONTRACT §3).
+    case firstEventOn(LocalDate)
+    /// This very event.
+    case event(QualifyingEvent)
+}
+
+extension QualifyingEvent: Equatable {
+    public static func == (a: QualifyingEvent, b: QualifyingEvent) -> Bool { a.id == b.id && a.day == b.day }
+}
+
+/// The evidence of one award, in day order.
+public typealias Evidence = [EvidenceItem]
 
 /// A user's progress toward one reward. Mutable and owned by the engine (one per user and reward).
 public protocol RuleProgress: AnyObject {
     /// Counts one qualifying event, in arrival order. Returns the evidence when it earns an award;
     /// the progress then no longer counts that evidence toward later awards of the same reward.
+    /// Rules that count days return `.firstEventOn(day)`: the engine keeps each day's first events
+    /// once per user rather than once per reward.
     func record(_ event: QualifyingEvent) -> Evidence?
     /// How far along the next award is, for people: `done` of `needed`, as of `today` (nil: the latest day seen).
     func status(today: LocalDate?) -> ProgressStatus

@@ -23,7 +23,7 @@ public struct SingleEventRule: IncentiveRule {
 
         func record(_ event: QualifyingEvent) -> Evidence? {
             days.append(event.day)
-            return [event]
+            return [.event(event)]
         }
 
         func status(today: LocalDate?) -> ProgressStatus { ProgressStatus(done: 0, needed: 1, lastDay: days.last) }

@@ -20,10 +20,10 @@ public struct StreakRule: IncentiveRule {
     public var parameters: [(String, Int)] { [("days", days)] }
 
     public func makeProgress(span: ClosedRange<LocalDate>?) -> any RuleProgress {
-        DayWindowProgress(days: days, window: days, span: span)
+        DayWindowProgress.make(days: days, window: days, span: span)
     }
 
     public func decodeProgress(span: ClosedRange<LocalDate>?, from reader: inout ByteReader) throws -> any RuleProgress {
-        try DayWindowProgress(days: days, window: days, span: span, from: &reader)
+        try DayWindowProgress.decode(days: days, window: days, span: span, from: &reader)
     }
 }

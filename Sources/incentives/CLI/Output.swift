@@ -46,6 +46,12 @@ final class Output: @unchecked Sendable {  // used from the main thread only
         buffer.removeAll(keepingCapacity: true)
     }
 
+    /// Flushes and closes the descriptor (for files this type opened).
+    func close() {
+        flush()
+        if fd > 2 { _ = Glibc.close(fd) }
+    }
+
     deinit { flush() }
 }
 

@@ -1,0 +1,111 @@
+import Foundation
+import IncentivesCore
+
+/// Reading and evaluating on two cores: a reader thread parses lines (simdjson, field checks) into
+/// batches while the caller's thread consumes the previous batch. Items arrive in file order, so
+/// rejects, achievements and line numbers are exactly those of `EventStream.forEach`; memory stays
+/// bounded by a few batches in flight.
+extension EventStream {
+    public func forEachPipelined(batchSize: Int = 8192, progress: ((Int64) -> Void)? = nil,
+                                 _ body: (Item) throws -> Bool) throws {
+        let channel = BatchChannel(slots: 4)
+        let stream = self
+        let reader = Thread {
+            var batch: [Item] = []
+            batch.reserveCapacity(batchSize)
+            do {
+                try stream.forEach(progress: { bytes in channel.progress(bytes) }) { item in
+                    batch.append(item)
+                    if batch.count >= batchSize {
+                        guard channel.put(.items(batch)) else { return false }
+                        batch = []
+                        batch.reserveCapacity(batchSize)
+                    }
+                    return true
+                }
+                if !batch.isEmpty { _ = channel.put(.items(batch)) }
+                _ = channel.put(.end(nil))
+            } catch {
+                _ = channel.put(.end(error))
+            }
+            channel.readerFinished()
+        }
+        reader.stackSize = 1 << 20
+        reader.start()
+        defer {
+            channel.cancel()
+            channel.waitForReader()
+        }
+        while true {
+            let message = channel.take()
+            if let bytes = channel.latestProgress() { progress?(bytes) }
+            switch message {
+            case .items(let items):
+                for item in items where try !body(item) { return }
+            case .end(let error):
+                if let error { throw error }
+                return
+            }
+        }
+    }
+}
+
+extension EventStream.Item: @unchecked Sendable {}
+
+/// A bounded queue of batches between the reader thread and the consumer.
+private final class BatchChannel: @unchecked Sendable {
+    enum Message {
+        case items([EventStream.Item])
+        case end((any Error)?)
+    }
+
+    private let lock = NSCondition()
+    private var queue: [Message] = []
+    private let slots: Int
+    private var cancelled = false
+    private var finished = false
+    private var bytes: Int64?
+
+    init(slots: Int) { self.slots = slots }
+
+    /// Blocks while the queue is full. Returns false when the consumer has gone away.
+    func put(_ m: Message) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        while queue.count >= slots && !cancelled { lock.wait() }
+        guard !cancelled else { return false }
+        queue.append(m)
+        lock.broadcast()
+        return true
+    }
+
+    func take() -> Message {
+        lock.lock(); defer { lock.unlock() }
+        while queue.isEmpty { lock.wait() }
+        let m = queue.removeFirst()
+        lock.broadcast()
+        return m
+    }
+
+    func progress(_ b: Int64) {
+        lock.lock(); bytes = b; lock.unlock()
+    }
+
+    func latestProgress() -> Int64? {
+        lock.lock(); defer { lock.unlock() }
+        defer { bytes = nil }
+        return bytes
+    }
+
+    func cancel() {
+        lock.lock(); cancelled = true; queue.removeAll(); lock.broadcast(); lock.unlock()
+    }
+
+    func readerFinished() {
+        lock.lock(); finished = true; lock.broadcast(); lock.unlock()
+    }
+
+    func waitForReader() {
+        lock.lock(); defer { lock.unlock() }
+        while !finished { lock.wait() }
+    }
+}

@@ -1,0 +1,80 @@
+import IncentivesCore
+import Testing
+
+@Suite("Progress: standings, saving and restoring")
+struct ProgressTests {
+    private func world() -> World {
+        var w = World()
+        w.offer("s5", StreakRule(days: 5), limit: 2)
+        w.offer("w3", DaysInWindowRule(days: 3, window: 7), categories: ["mood"])
+        w.offer("birth", SingleEventRule(), event: .birthReported)
+        w.member("ana")
+        return w
+    }
+
+    @Test func standingsShowHowFarAlongTheNextAwardIs() throws {
+        let e = try world().engine()
+        feed(e, dailyLogs("ana", from: "2026-03-01", days: 3))
+        let s = e.standings(of: "ana")
+        #expect(s.map(\.slot.incentive.id) == ["s5", "w3", "birth"])
+        #expect(s[0].status == ProgressStatus(done: 3, needed: 5, lastDay: date("2026-03-03")))
+        #expect(s[0].countedDays == [date("2026-03-01"), date("2026-03-02"), date("2026-03-03")])
+        #expect(s[1].awards == 1)
+        #expect(s[1].limitReached)
+        #expect(s[1].status == nil) // nothing more to earn: the progress was let go
+        #expect(s[2].awards == 0)
+        // A streak broken by a missed day shows zero as of two days later.
+        #expect(e.standings(of: "ana", today: date("2026-03-05"))[0].status?.done == 0)
+        #expect(e.standings(of: "ana", today: date("2026-03-04"))[0].status?.done == 3)
+    }
+
+    @Test func savedProgressRestoresToTheSameDecisions() throws {
+        let events = dailyLogs("ana", from: "2026-03-01", days: 12) + [log("late", "ana", "2026-02-28T12:00:00Z")]
+        // Uninterrupted.
+        let straight = feed(try world().engine(), events).map(\.1)
+        // Interrupted after every event: save, start a new engine, restore, continue.
+        var bytes: [UInt8]?
+        var resumed: [Achievement] = []
+        for e in events {
+            let engine = try world().engine()
+            let saved = bytes
+            engine.loadProgress = { _ in saved }
+            resumed += feed(engine, [e]).map(\.1)
+            #expect(engine.takeChangedMembers().map(\.id) == ["ana"])
+            bytes = engine.encodedProgress(of: "ana")
+        }
+        #expect(resumed == straight)
+        #expect(straight.map(\.incentive) == ["w3", "s5", "s5"])
+    }
+
+    @Test func corruptOrForeignProgressIsRefused() throws {
+        let e = try world().engine()
+        feed(e, dailyLogs("ana", from: "2026-03-01", days: 2))
+        let good = try #require(e.encodedProgress(of: "ana"))
+        #expect(throws: (any Error).self) { try e.restoreProgress(of: "ana", from: Array(good.prefix(good.count / 2))) }
+        #expect(throws: (any Error).self) { try e.restoreProgress(of: "ana", from: [9, 9, 9]) }
+        // A catalog without those rewards cannot take the progress.
+        var other = World()
+        other.offer("different", StreakRule(days: 2))
+        other.member("ana")
+        #expect(throws: (any Error).self) { try other.engine().restoreProgress(of: "ana", from: good) }
+        // The engine still works on its own progress.
+        try e.restoreProgress(of: "ana", from: good)
+        #expect(e.standings(of: "ana")[0].status?.done == 2)
+    }
+
+    @Test func achievementIdsAreStableAndDistinct() throws {
+        let a = feed(try world().engine(), dailyLogs("ana", from: "2026-03-01", days: 10)).map(\.1)
+        let b = feed(try world().engine(), dailyLogs("ana", from: "2026-03-01", days: 10)).map(\.1)
+        #expect(a.map(\.id) == b.map(\.id))
+        #expect(Set(a.map(\.id)).count == a.count)
+    }
+
+    @Test func jsonLineMatchesTheContract() throws {
+        var w = World()
+        w.offer("log-5-days", StreakRule(days: 1), reward: "Pillow \"deluxe\"")
+        w.member("u-1001")
+        let got = feed(try w.engine(), [log("e-1", "u-1001", "2026-03-06T23:30:00-06:00")])
+        #expect(got[0].1.jsonLine == #"{"user":"u-1001","employer":"acme","program":"p","incentive":"log-5-days","reward":"Pillow \"deluxe\"","completedOn":"2026-03-07","achievedAt":"2026-03-07T05:30:00Z","evidence":["e-1"]}"#)
+    }
+}

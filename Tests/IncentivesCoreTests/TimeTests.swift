@@ -1,0 +1,63 @@
+import IncentivesCore
+import Testing
+
+@Suite("Dates and RFC 3339 timestamps")
+struct TimeTests {
+    @Test func datesRoundTripAndKnowTheCalendar() {
+        #expect(LocalDate(iso: "2028-02-29")?.iso == "2028-02-29")
+        #expect(LocalDate(iso: "2026-02-29") == nil)
+        #expect(LocalDate(iso: "1900-02-29") == nil)
+        #expect(LocalDate(iso: "2000-02-29") != nil)
+        #expect(LocalDate(iso: "2026-13-01") == nil)
+        #expect(LocalDate(iso: "2026-1-01") == nil)
+        #expect(LocalDate(iso: "2026-12-31")!.adding(days: 1).iso == "2027-01-01")
+        #expect(LocalDate(iso: "1970-01-01")!.dayNumber == 0)
+        #expect(LocalDate(iso: "1969-12-31")!.dayNumber == -1)
+        #expect(LocalDate(iso: "2026-03-04")!.weekday == 3) // a Wednesday
+    }
+
+    @Test func everyDayOfFourCenturiesRoundTrips() {
+        var d = LocalDate(iso: "1900-01-01")!
+        let end = LocalDate(iso: "2300-01-01")!
+        while d < end {
+            let (y, m, day) = d.components
+            #expect(LocalDate(year: y, month: m, day: day) == d)
+            d = d.adding(days: 1)
+        }
+    }
+
+    @Test(arguments: [
+        ("2026-03-02T23:30:00-06:00", "2026-03-03T05:30:00Z"),
+        ("2026-06-14T09:12:00Z", "2026-06-14T09:12:00Z"),
+        ("2026-06-14t09:12:00z", "2026-06-14T09:12:00Z"),
+        ("2026-06-14T09:12:00.250+02:00", "2026-06-14T07:12:00.25Z"),
+        ("2026-06-14T09:12:00.123456789Z", "2026-06-14T09:12:00.123456789Z"),
+        ("2026-12-31T23:59:60Z", "2027-01-01T00:00:00Z"),
+        ("2026-03-01T00:00:00+14:00", "2026-02-28T10:00:00Z"),
+        ("2026-03-01T00:00:00+05:45", "2026-02-28T18:15:00Z"),
+    ])
+    func timestampsParseToInstants(text: String, utc: String) throws {
+        let i = try Instant.parseRFC3339(text).get()
+        #expect(i.rfc3339 == utc)
+    }
+
+    @Test(arguments: [
+        ("2026-03-02T10:00:00", TimestampError.missingOffset),
+        ("2026-03-02 10:00:00Z", .malformed),
+        ("2026-02-30T10:00:00Z", .noSuchDate),
+        ("2026-03-02T24:00:00Z", .timeOutOfRange),
+        ("2026-03-02T10:00:00+25:00", .timeOutOfRange),
+        ("2026-03-02T10:00:00.Z", .malformed),
+        ("2026-03-02T10:00:00Zjunk", .malformed),
+        ("2026-03-02", .malformed),
+        ("", .malformed),
+        ("tomorrow", .malformed),
+    ])
+    func badTimestampsAreRefusedWithAReason(text: String, why: TimestampError) {
+        #expect(throws: why) { try Instant.parseRFC3339(text).get() }
+    }
+
+    @Test func sameInstantWrittenTwoWaysIsEqual() throws {
+        #expect(try Instant.parseRFC3339("2026-03-02T12:00:00-06:00").get() == Instant.parseRFC3339("2026-03-02T18:00:00Z").get())
+    }
+}
