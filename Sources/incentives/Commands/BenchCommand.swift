@@ -6,15 +6,19 @@ import IncentivesInput
 enum BenchCommand: Command {
     static let name = "bench"
     static let summary = "measure evaluation and end-to-end replay speed and memory on a generated load"
-    static let valuedOptions: Set<String> = ["users", "days", "employers", "dir", "runs"]
+    static let valuedOptions: Set<String> = ["users", "days", "employers", "dir", "runs", "lookups"]
     static let help = """
     Usage: incentives bench [engine] [--users N] [--days N] [--employers N] [--dir DIR] [--runs N]
+           incentives bench store [same options] [--lookups N]
 
     Generates a realistic load (default 10,000 users × 100 days ≈ 1M events over 20 employers, mixed
     zones, logs arriving day by day) once into DIR, then measures in a release build:
       (a) evaluation alone: validated events fed to the engine in memory (duplicate check included);
       (b) end-to-end replay of the JSONL file by `incentives replay`, run as a child process, with its
           peak resident memory.
+    `bench store` instead times `incentives ingest` of the file against sqlite3's own `.import` of the
+    same rows as CSV (ratio printed), `incentives user` look-ups and achievement pages (median, p99 over
+    --lookups N, default 2000), and ingest's peak memory at a tenth and at the whole file.
     Prints the best of N runs. Targets: (a) ≥ 3M events/s; (b) ≥ 1M lines/s under 250 MB.
 
       --users N       users (default 10000)
@@ -29,8 +33,8 @@ enum BenchCommand: Command {
     """
 
     static func run(_ args: Arguments) throws -> ExitCode {
-        if let extra = args.positionals.first, extra != "engine" {
-            throw Arguments.UsageError(message: "unknown benchmark \(extra) (expected: engine)")
+        if let extra = args.positionals.first, extra != "engine", extra != "store" {
+            throw Arguments.UsageError(message: "unknown benchmark \(extra) (expected: engine or store)")
         }
         let users = try args.int("users", default: 10_000)
         let days = try args.int("days", default: 100)
@@ -38,6 +42,8 @@ enum BenchCommand: Command {
         let runs = try args.int("runs", default: 3, range: 1...100)
         let dir = args.value("dir") ?? "/tmp/incentives-bench-\(users)x\(days)"
         let files = try BenchInput.prepare(users: users, days: days, employers: employers, dir: dir)
+        // `bench store`: ingest against sqlite3's .import, look-up latencies, ingest memory (Bench/StoreBench.swift).
+        if args.positionals.first == "store" { return try StoreBench.run(args, files: files, dir: dir, runs: runs) }
 
         #if DEBUG
         printError("warning: this is a debug build; measure with `swift build -c release` and .build/release/incentives")
