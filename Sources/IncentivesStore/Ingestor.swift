@@ -22,7 +22,7 @@ public final class Ingestor {
         /// Accepted events between two saves of users' progress (see `ProgressLog`). Saving is the costliest
         /// part of a batch, so it is done less often than committing; a crash costs a replay of at most this many
         /// stored events through the engine, never a lost or doubled award.
-        public var progressEvery = 250_000
+        public var progressEvery = 1_000_000
         /// Users whose progress may stay in memory after a save before it is dropped (it is in the database).
         public var maxUsersInMemory = 200_000
 
@@ -192,7 +192,9 @@ public final class Ingestor {
             // engine again, so that its state is that of an uninterrupted run before this file goes on.
             _ = try ProgressLog.catchUp(engine, in: db) { earned, seq in _ = try record(earned, eventSeq: seq) }
             try withoutActuallyEscaping(onProgress) { report in
-            try stream.forEach(progress: { bytes in
+            // Reading and parsing run on a second thread (batches through a bounded queue); this thread runs
+            // the engine and SQLite, in file order.
+            try stream.forEachPipelined(progress: { bytes in
                 report(Progress(bytes: bytes, totalBytes: identity?.size, counts: counts))
             }) { item in
                 switch item.event {

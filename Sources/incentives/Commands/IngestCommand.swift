@@ -20,7 +20,7 @@ enum IngestCommand: Command {
       --events FILE    events, one JSON object a line; - reads stdin (resumes by event id only)
     \(StoreAccess.optionHelp)
       --batch N        lines per transaction (default 50000)
-      --progress-every N  accepted events between saves of users' progress (default 250000); events
+      --progress-every N  accepted events between saves of users' progress (default 1000000); events
                        after the last save are replayed through the engine by the next ingest
       --restart        read the file from its first line even if an earlier ingest of it got further
 

@@ -94,7 +94,7 @@ enum UserCommand: Command {
         if p.recentEvents.isEmpty {
             out.line("Recent events  none")
         } else {
-            out.line("Recent events (newest first)")
+            out.line("Recent events (latest arrivals first)")
             var t = Table(["local day", "at (UTC)", "type", "category", "id", "from"])
             for e in p.recentEvents {
                 t.add([e.localDay.flatMap(LocalDate.init(iso:)).map { "\(DayFormat.short($0)) \($0.components.year)" } ?? "-",
