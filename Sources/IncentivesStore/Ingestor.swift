@@ -92,10 +92,10 @@ public final class Ingestor {
         let findEvent = try db.prepare("SELECT type, user, at_ns, category FROM events WHERE id = ?")
         let insertReject = try db.prepare("INSERT INTO rejects(ingest, file, line, code, field, reason, text, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         let insertAchievement = try db.prepare("""
-            INSERT OR IGNORE INTO achievements(id, user, employer, program, incentive, reward, ordinal, completed_on, achieved_at, event_seq, json)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT OR IGNORE INTO achievements(id, user, employer, program, incentive, reward, ordinal, completed_on, achieved_at,
+              event_seq, json, evidence, evidence_days)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        let insertEvidence = try db.prepare("INSERT INTO evidence(achievement_seq, position, event_id, day) VALUES (?, ?, ?, ?)")
         let insertDelivery = try db.prepare("INSERT OR IGNORE INTO deliveries(id, achievement_id, partner, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)")
         var counts = checkpoint.counts
         var linesInBatch = 0
@@ -119,18 +119,12 @@ public final class Ingestor {
                 try insertAchievement.bind(9, a.achievedAt.rfc3339)
                 try insertAchievement.bind(10, eventSeq)
                 try insertAchievement.bind(11, a.jsonLine)
+                try insertAchievement.bind(12, "[" + a.evidence.map(JSONText.quote).joined(separator: ",") + "]")
+                try insertAchievement.bind(13, "[" + a.evidenceDays.map { "\"" + $0.iso + "\"" }.joined(separator: ",") + "]")
                 try insertAchievement.runToEnd()
                 // Already recorded (same user, program, incentive, ordinal): never award twice.
                 guard db.changes == 1 else { continue }
                 added += 1
-                let achievementSeq = db.lastInsertRowID
-                for (i, (eid, day)) in zip(a.evidence, a.evidenceDays).enumerated() {
-                    try insertEvidence.bind(1, achievementSeq)
-                    try insertEvidence.bind(2, i)
-                    try insertEvidence.bind(3, eid)
-                    try insertEvidence.bind(4, day.iso)
-                    try insertEvidence.runToEnd()
-                }
                 for partner in catalog.partners(for: a) {
                     try insertDelivery.bind(1, id + ":" + partner.id)
                     try insertDelivery.bind(2, id)

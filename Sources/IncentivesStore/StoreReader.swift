@@ -282,12 +282,23 @@ public final class StoreReader {
     /// The events that prove an achievement, by day.
     public func evidence(of achievementID: String) throws -> [EvidenceRecord] {
         try db.snapshot {
-            let rows = try db.rows("""
-                SELECT v.position, v.event_id, v.day FROM evidence v JOIN achievements a ON a.seq = v.achievement_seq
-                WHERE a.id = ? ORDER BY v.position
-                """, .text(achievementID)) { ($0.int(0), $0.text(1), $0.text(2)) }
-            return try rows.map { EvidenceRecord(position: $0.0, eventID: $0.1, day: $0.2, event: try event(id: $0.1)) }
+            guard let (ids, days) = try db.row("SELECT evidence, evidence_days FROM achievements WHERE id = ?", .text(achievementID),
+                                               map: { (Self.stringArray($0.text(0)), Self.stringArray($0.text(1))) }) else { return [] }
+            return try zip(ids, days).enumerated().map { i, pair in
+                EvidenceRecord(position: i, eventID: pair.0, day: pair.1, event: try event(id: pair.0))
+            }
         }
+    }
+
+    /// The achievements of `user` that used `eventID` as evidence ("why did this log not count again?").
+    public func achievements(usingEvent eventID: String, of user: String) throws -> [AchievementRecord] {
+        try db.rows("SELECT \(Self.achievementColumns), evidence FROM achievements WHERE user = ? ORDER BY seq", .text(user)) { s in
+            (Self.achievementRecord(s), Self.stringArray(s.text(11)))
+        }.filter { $0.1.contains(eventID) }.map(\.0)
+    }
+
+    static func stringArray(_ json: String) -> [String] {
+        (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
     }
 
     // MARK: - Rejects and changes

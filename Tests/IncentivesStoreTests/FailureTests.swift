@@ -180,3 +180,26 @@ final class FailureTests: XCTestCase {
         XCTAssertEqual(try raw.pragma("user_version"), Schema.migrations.count)
     }
 }
+
+final class MigrationTests: XCTestCase {
+    /// A version-1 database (evidence in its own table) is brought to the current schema with its data.
+    func testVersionOneEvidenceMovesIntoTheAchievementRow() throws {
+        let dir = TempDir()
+        let path = dir.path("v1.sqlite")
+        let raw = try Database(path: path, mode: .readWrite(create: true))
+        try raw.execute(Schema.migrations[0])
+        try raw.execute("PRAGMA application_id = \(Schema.applicationID); PRAGMA user_version = 1")
+        try raw.execute("""
+            INSERT INTO achievements(seq, id, user, employer, program, incentive, reward, ordinal, completed_on, achieved_at, event_seq, json)
+              VALUES (1, 'ach-1', 'ana', 'acme', 'p', 'log-2', 'Pillow', 1, '2026-03-03', '2026-03-03T10:00:00Z', 2, '{}'),
+                     (2, 'ach-2', 'bob', 'acme', 'p', 'birth', 'Card', 1, '2026-03-04', '2026-03-04T10:00:00Z', 3, '{}');
+            INSERT INTO evidence(achievement_seq, position, event_id, day)
+              VALUES (1, 1, 'e-2', '2026-03-03'), (1, 0, 'e-1', '2026-03-02'), (2, 0, 'e-3', '2026-03-04');
+            """)
+        _ = try Store(path: path)
+        XCTAssertEqual(try raw.pragma("user_version"), Schema.migrations.count)
+        let rows = try raw.rows("SELECT evidence, evidence_days FROM achievements ORDER BY seq") { [$0.text(0), $0.text(1)] }
+        XCTAssertEqual(rows, [[#"["e-1","e-2"]"#, #"["2026-03-02","2026-03-03"]"#], [#"["e-3"]"#, #"["2026-03-04"]"#]])
+        XCTAssertEqual(try raw.integer("SELECT count(*) FROM sqlite_schema WHERE name = 'evidence'"), 0)
+    }
+}

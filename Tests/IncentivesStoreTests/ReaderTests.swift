@@ -80,6 +80,8 @@ final class ReaderTests: XCTestCase {
         XCTAssertEqual(evidence.map(\.eventID), ["e-1", "e-2", "e-3", "e-4", "e-5"])
         XCTAssertEqual(evidence.map(\.day), ["2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05", "2026-03-06"])
         XCTAssertEqual(evidence.first?.event?.user, "ana")
+        XCTAssertEqual(try reader.achievements(usingEvent: "e-3", of: "ana").map(\.id), [a.id])
+        XCTAssertEqual(try reader.achievements(usingEvent: "e-9", of: "ana").count, 0)
         // One pending delivery for the partner that ships pillows to acme, due at once.
         let rows = try reader.db.rows("SELECT id, achievement_id, partner, status, attempts FROM deliveries") {
             [$0.text(0), $0.text(1), $0.text(2), $0.text(3), String($0.int(4))]
