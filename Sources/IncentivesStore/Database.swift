@@ -55,7 +55,15 @@ public final class Database {
             throw StoreError.from(code: rc, message: message, path: path)
         }
         handle = db
-        sqlite3_busy_timeout(db, milliseconds)
+        // Wait for another writer by polling every millisecond, not with SQLite's default back-off (which sleeps
+        // up to 100 ms between tries): an ingest releases the write lock for a few milliseconds between batches,
+        // and a fine-grained wait is what lets `init` or the delivery sender get in then instead of timing out.
+        sqlite3_busy_handler(db, { context, tries in
+            let limit = Int32(truncatingIfNeeded: Int(bitPattern: context))
+            guard tries < limit else { return 0 }
+            usleep(1_000)
+            return 1
+        }, UnsafeMutableRawPointer(bitPattern: Int(max(milliseconds, 0))))
         sqlite3_extended_result_codes(db, 1)
     }
 

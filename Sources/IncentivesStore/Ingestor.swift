@@ -239,6 +239,9 @@ public final class Ingestor {
                     try commitBatch(line: lastLine, offset: lastOffset, finished: false)
                     onProgress(Progress(bytes: lastOffset, totalBytes: identity?.size, counts: counts))
                     linesInBatch = 0
+                    // Let other writers (init, the delivery sender) take the lock between batches: they poll for it
+                    // every millisecond (see `Database`), so a short pause is enough and costs ~0.1% of a batch.
+                    usleep(3_000)
                     try db.begin()
                 }
                 return true

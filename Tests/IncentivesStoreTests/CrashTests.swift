@@ -76,3 +76,34 @@ final class CrashTests: XCTestCase {
         XCTAssertGreaterThan(due, 0)
     }
 }
+
+final class ConcurrentWriterTests: XCTestCase {
+    /// The delivery sender (or an init) writes while an ingest runs: it gets the lock between batches.
+    func testAnotherWriterGetsInBetweenBatches() throws {
+        let binary = try XCTUnwrap(Fixtures.binary)
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 50, events: 120_000, seed: 11)
+        let db = dir.path("db.sqlite")
+        try Fixtures.initStore(db, g.inputs)
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: binary)
+        child.arguments = ["ingest", "--db", db, "--events", g.inputs.events, "--batch", "5000"]
+        child.standardError = FileHandle.nullDevice
+        try child.run()
+        // Shorter than the whole ingest, longer than one batch.
+        let writer = try Database(path: db, mode: .readWrite(create: false), busyTimeout: 500)
+        var writes = 0
+        while child.isRunning {
+            // What a sender does: mark a delivery attempt. Throws `.locked` if it waited 500 ms in vain.
+            try writer.transaction {
+                try writer.run("UPDATE deliveries SET attempts = attempts + 1 WHERE id = (SELECT min(id) FROM deliveries)")
+            }
+            writes += 1
+            usleep(5_000)
+        }
+        child.waitUntilExit()
+        XCTAssertEqual(child.terminationStatus, 65)
+        XCTAssertGreaterThan(writes, 3)
+        XCTAssertEqual(try Fixtures.storedLines(db), try Fixtures.replay(g.inputs).lines)
+    }
+}
