@@ -337,6 +337,17 @@ public final class Statement {
 
     public func reset() { sqlite3_reset(handle) }
 
+    /// A statement outside the connection's cache, for a long loop whose body runs other queries;
+    /// call `finalize()` when done.
+    public static func prepareUncached(_ sql: String, on db: Database) throws -> Statement {
+        var stmt: OpaquePointer?
+        let rc = sqlite3_prepare_v2(db.handle, sql, -1, &stmt, nil)
+        guard rc == SQLITE_OK, let stmt else { throw db.fail(rc) }
+        return Statement(handle: stmt, database: db)
+    }
+
+    public func finalize() { sqlite3_finalize(handle) }
+
     public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
     public func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(handle, column)) }
     public func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }

@@ -231,9 +231,8 @@ public final class StoreReader {
         return (terms.isEmpty ? "" : " WHERE " + terms.joined(separator: " AND "), values)
     }
 
-    /// One page of achievements matching `query`.
-    public func achievements(_ query: AchievementQuery) throws -> [AchievementRecord] {
-        let (whereSQL, values) = whereClause(query)
+    private func achievementSQL(_ query: AchievementQuery) -> (String, [SQLValue]) {
+        var (whereSQL, values) = whereClause(query)
         let order: String
         switch query.order {
         case .recorded: order = "seq"
@@ -241,30 +240,36 @@ public final class StoreReader {
         case .user: order = "user, seq"
         case .completed: order = "completed_on, seq"
         }
+        if let after = query.afterSeq, query.order == .recorded || query.order == .newest {
+            // Keyset paging: the next page starts after the last row shown, whatever its depth.
+            whereSQL += (whereSQL.isEmpty ? " WHERE " : " AND ") + (query.order == .newest ? "seq < ?" : "seq > ?")
+            values.append(.int(after))
+        }
         let sql = "SELECT \(Self.achievementColumns) FROM achievements\(whereSQL) ORDER BY \(order) LIMIT ? OFFSET ?"
+        return (sql, values + [.int(Int64(query.limit ?? -1)), .int(Int64(query.offset))])
+    }
+
+    /// One page of achievements matching `query`. For deep pages in recorded or newest order, pass the last
+    /// row's `seq` as `afterSeq` rather than an `offset` (an offset is stepped over row by row).
+    public func achievements(_ query: AchievementQuery) throws -> [AchievementRecord] {
+        let (sql, values) = achievementSQL(query)
         let s = try db.prepare(sql)
-        try s.bind(values + [.int(Int64(query.limit ?? -1)), .int(Int64(query.offset))])
+        try s.bind(values)
         defer { s.reset() }
         var out: [AchievementRecord] = []
         while try s.step() { out.append(Self.achievementRecord(s)) }
         return out
     }
 
-    /// Calls `body` for every achievement matching `query`, without holding them all in memory.
+    /// Calls `body` for every achievement matching `query`, streamed from one statement (one read snapshot),
+    /// without holding them in memory: how `achievements --format jsonl` exports millions.
     public func forEachAchievement(_ query: AchievementQuery, _ body: (AchievementRecord) throws -> Void) throws {
-        var q = query
-        let pageSize = 10_000
-        var remaining = query.limit
-        try db.snapshot {
-            while true {
-                q.limit = min(pageSize, remaining ?? pageSize)
-                let page = try achievements(q)
-                for a in page { try body(a) }
-                if let r = remaining { remaining = r - page.count; if remaining! <= 0 { return } }
-                if page.count < q.limit! { return }
-                q.offset += page.count
-            }
-        }
+        let (sql, values) = achievementSQL(query)
+        // A statement of its own, not the cache's: `body` may run other queries on this connection.
+        let s = try Statement.prepareUncached(sql, on: db)
+        defer { s.finalize() }
+        try s.bind(values)
+        while try s.step() { try body(Self.achievementRecord(s)) }
     }
 
     public func achievementCount(_ query: AchievementQuery) throws -> Int {

@@ -157,3 +157,35 @@ final class ReaderTests: XCTestCase {
         XCTAssertEqual(StoreLocation.resolve(option: nil, environment: ["HOME": "/h"]), "/h/.local/share/incentives/incentives.sqlite")
     }
 }
+
+final class PagingTests: XCTestCase {
+    func testKeysetPagesAndOffsetsCoverEveryAchievementOnce() throws {
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 40, events: 4_000)
+        let path = dir.path("db.sqlite")
+        _ = try Ingestor(store: try Fixtures.initStore(path, g.inputs)).ingest(path: g.inputs.events)
+        let reader = try StoreReader(path: path)
+        let all = try reader.achievements(AchievementQuery())
+        XCTAssertGreaterThan(all.count, 60)
+        for order in [AchievementQuery.Order.recorded, .newest] {
+            var pages: [AchievementRecord] = []
+            var after: Int64?
+            while true {
+                let page = try reader.achievements(AchievementQuery(order: order, limit: 25, afterSeq: after))
+                if page.isEmpty { break }
+                pages += page
+                after = page.last?.seq
+            }
+            XCTAssertEqual(pages, order == .recorded ? all : all.reversed())
+        }
+        let byOffset = try reader.achievements(AchievementQuery(limit: 25, offset: 25))
+        XCTAssertEqual(byOffset, Array(all[25..<50]))
+        let employer = try XCTUnwrap(all.first?.employer)
+        XCTAssertEqual(try reader.achievements(AchievementQuery(employer: employer)), all.filter { $0.employer == employer })
+        XCTAssertEqual(try reader.achievementCount(AchievementQuery(employer: employer)), all.filter { $0.employer == employer }.count)
+        XCTAssertEqual(try reader.achievements(AchievementQuery(order: .user)).map(\.user), all.map(\.user).sorted())
+        var streamed: [AchievementRecord] = []
+        try reader.forEachAchievement(AchievementQuery(since: "2026-02-01")) { streamed.append($0) }
+        XCTAssertEqual(streamed, all.filter { $0.completedOn >= "2026-02-01" })
+    }
+}

@@ -74,7 +74,7 @@ enum StoreBench {
         for i in 0..<lookups {
             var q = AchievementQuery(limit: 50)
             switch i % 4 {
-            case 0: q.offset = Int(rng.next() % UInt64(max(1, total - 50)))
+            case 0: q.afterSeq = Int64(rng.next() % UInt64(max(1, total))) // a deep page, as the console pages
             case 1: q.employer = employers[Int(rng.next() % UInt64(employers.count))]; q.order = .newest
             case 2: q.user = users[Int(rng.next() % UInt64(users.count))]
             default: q.since = "2026-0\(1 + Int(rng.next() % 9))-01"; q.order = .newest
