@@ -130,6 +130,13 @@ enum Schema {
           WHERE seq IN (SELECT achievement_seq FROM evidence);
         DROP TABLE evidence;
         """,
+        // 3: pages of one employer's (or one program's) newest achievements read straight off an index in seq
+        // order; (employer, program, seq) made SQLite sort all of an employer's awards for every page.
+        """
+        DROP INDEX achievements_program;
+        CREATE INDEX achievements_employer ON achievements(employer, seq);
+        CREATE INDEX achievements_program ON achievements(program, seq);
+        """,
     ]
 
     /// The version this build writes and understands.

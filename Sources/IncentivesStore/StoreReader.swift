@@ -52,7 +52,7 @@ public final class StoreReader {
             for (e, n) in try db.rows("SELECT employer, count(*) FROM members WHERE employer IS NOT NULL GROUP BY employer",
                                       map: { ($0.text(0), $0.int(1)) }) { enrolled[e] = n }
             var earned: [String: Int] = [:]
-            // achievements_program (employer, program, seq) serves the employer filter; the grouping reads rows.
+            // achievements_employer serves the employer filter; the grouping reads the rows.
             let s = try db.prepare(employer == nil
                 ? "SELECT employer, program, incentive, reward, count(*) FROM achievements GROUP BY 1, 2, 3, 4"
                 : "SELECT employer, program, incentive, reward, count(*) FROM achievements WHERE employer = ? GROUP BY 1, 2, 3, 4")
@@ -231,8 +231,20 @@ public final class StoreReader {
         return (terms.isEmpty ? "" : " WHERE " + terms.joined(separator: " AND "), values)
     }
 
-    private func achievementSQL(_ query: AchievementQuery) -> (String, [SQLValue]) {
+    private func achievementSQL(_ query: AchievementQuery) throws -> (String, [SQLValue]) {
         var (whereSQL, values) = whereClause(query)
+        var from = "achievements"
+        if query.since != nil || query.until != nil, query.user == nil, query.employer == nil,
+           query.order == .recorded || query.order == .newest {
+            // SQLite (without stat4) walks the table in seq order and filters, which is quick when many rows
+            // match and slow when few do. Probe the date index, up to a bound: few matches → read them through
+            // the index and sort them; many → the walk finds a page within a few hundred rows.
+            let probe = try db.integer("""
+                SELECT count(*) FROM (SELECT 1 FROM achievements INDEXED BY achievements_completed
+                WHERE completed_on >= ? AND completed_on <= ? LIMIT 2000)
+                """, .text(query.since ?? "0000-00-00"), .text(query.until ?? "9999-99-99"))
+            if probe < 2000 { from = "achievements INDEXED BY achievements_completed" }
+        }
         let order: String
         switch query.order {
         case .recorded: order = "seq"
@@ -245,14 +257,14 @@ public final class StoreReader {
             whereSQL += (whereSQL.isEmpty ? " WHERE " : " AND ") + (query.order == .newest ? "seq < ?" : "seq > ?")
             values.append(.int(after))
         }
-        let sql = "SELECT \(Self.achievementColumns) FROM achievements\(whereSQL) ORDER BY \(order) LIMIT ? OFFSET ?"
+        let sql = "SELECT \(Self.achievementColumns) FROM \(from)\(whereSQL) ORDER BY \(order) LIMIT ? OFFSET ?"
         return (sql, values + [.int(Int64(query.limit ?? -1)), .int(Int64(query.offset))])
     }
 
     /// One page of achievements matching `query`. For deep pages in recorded or newest order, pass the last
     /// row's `seq` as `afterSeq` rather than an `offset` (an offset is stepped over row by row).
     public func achievements(_ query: AchievementQuery) throws -> [AchievementRecord] {
-        let (sql, values) = achievementSQL(query)
+        let (sql, values) = try achievementSQL(query)
         let s = try db.prepare(sql)
         try s.bind(values)
         defer { s.reset() }
@@ -264,7 +276,7 @@ public final class StoreReader {
     /// Calls `body` for every achievement matching `query`, streamed from one statement (one read snapshot),
     /// without holding them in memory: how `achievements --format jsonl` exports millions.
     public func forEachAchievement(_ query: AchievementQuery, _ body: (AchievementRecord) throws -> Void) throws {
-        let (sql, values) = achievementSQL(query)
+        let (sql, values) = try achievementSQL(query)
         // A statement of its own, not the cache's: `body` may run other queries on this connection.
         let s = try Statement.prepareUncached(sql, on: db)
         defer { s.finalize() }
