@@ -1,21 +1,28 @@
 import Foundation
 import IncentivesCore
 
-/// Reading and evaluating on two cores: a reader thread parses lines (simdjson, field checks) into
-/// batches while the caller's thread consumes the previous batch. Items arrive in file order, so
-/// rejects, achievements and line numbers are exactly those of `EventStream.forEach`; memory stays
-/// bounded by a few batches in flight.
+/// Reading and evaluating on two cores: a reader thread parses lines (simdjson, field checks) and
+/// runs `prepare` on each (e.g. the duplicate check) into batches, while the caller's thread consumes
+/// the previous batch. Items arrive in file order, so rejects, achievements and line numbers are exactly
+/// those of `EventStream.forEach`; memory stays bounded by a few batches in flight.
 extension EventStream {
     public func forEachPipelined(batchSize: Int = 8192, progress: ((Int64) -> Void)? = nil,
                                  _ body: (Item) throws -> Bool) throws {
-        let channel = BatchChannel(slots: 4)
+        try forEachPipelined(batchSize: batchSize, prepare: { $0 }, progress: progress, body)
+    }
+
+    /// `prepare` runs on the reader thread, in file order; `body` on the caller's, in the same order.
+    public func forEachPipelined<Prepared>(batchSize: Int = 8192, prepare: @escaping @Sendable (Item) -> Prepared,
+                                           progress: ((Int64) -> Void)? = nil,
+                                           _ body: (Prepared) throws -> Bool) throws {
+        let channel = BatchChannel<Prepared>(slots: 4)
         let stream = self
         let reader = Thread {
-            var batch: [Item] = []
+            var batch: [Prepared] = []
             batch.reserveCapacity(batchSize)
             do {
                 try stream.forEach(progress: { bytes in channel.progress(bytes) }) { item in
-                    batch.append(item)
+                    batch.append(prepare(item))
                     if batch.count >= batchSize {
                         guard channel.put(.items(batch)) else { return false }
                         batch = []
@@ -53,9 +60,9 @@ extension EventStream {
 extension EventStream.Item: @unchecked Sendable {}
 
 /// A bounded queue of batches between the reader thread and the consumer.
-private final class BatchChannel: @unchecked Sendable {
+private final class BatchChannel<Element>: @unchecked Sendable {
     enum Message {
-        case items([EventStream.Item])
+        case items([Element])
         case end((any Error)?)
     }
 

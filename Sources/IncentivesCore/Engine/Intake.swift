@@ -1,15 +1,15 @@
-/// The in-memory front of the engine used by `replay` and the console's simulator: it refuses
-/// unknown users, tells duplicates from conflicts (CONTRACT §4) and keeps the run's counts.
-/// The store does the same duplicate check against its event table instead.
+/// The in-memory front of the engine used by `replay` and the console's simulator: admission
+/// (unknown users, duplicates, conflicts — CONTRACT §4), then the engine, and the run's counts.
+/// The store does the same admission against its event table instead.
 public final class Intake {
     public let engine: Engine
-    /// id digest → content fingerprint of every accepted event.
-    private var seen: IDTable
+    /// Used by `take(_:)`. Callers that admit on another thread pass their verdicts to `take(_:verdict:)`.
+    public let admission: Admission
     public private(set) var counts = IntakeCounts()
 
     public init(engine: Engine, expectedEvents: Int = 0) {
         self.engine = engine
-        seen = IDTable(capacity: expectedEvents)
+        admission = Admission(roster: engine.roster, expectedEvents: expectedEvents)
     }
 
     public enum Disposition: Sendable {
@@ -20,26 +20,27 @@ public final class Intake {
 
     /// One validated event, in arrival order.
     public func take(_ event: Event) -> Disposition {
+        take(event, verdict: admission.admit(event))
+    }
+
+    /// One event already admitted (by this intake's `admission`, possibly on another thread), in arrival order.
+    public func take(_ event: Event, verdict: Admission.Verdict) -> Disposition {
         counts.read += 1
-        // Only accepted events are remembered, so an id first seen with an unknown user is not "seen".
-        let fingerprint = event.contentFingerprint
-        let key = IDDigest(event.id)
-        if let earlier = seen.value(for: key) {
-            if earlier == fingerprint {
-                counts.duplicates += 1
-                return .duplicate
-            }
-            return reject(Rejection(.conflict, field: "id",
-                                    "\(JSONText.quote(event.id)) was already accepted with other content; the first one stands"))
-        }
-        switch engine.record(event) {
-        case .failure(let why):
+        switch verdict {
+        case .duplicate:
+            counts.duplicates += 1
+            return .duplicate
+        case .rejected(let why):
             return reject(why)
-        case .success(let achievements):
-            seen.set(fingerprint, for: key)
-            counts.accepted += 1
-            counts.achievements += achievements.count
-            return .accepted(achievements)
+        case .new:
+            switch engine.record(event) {
+            case .failure(let why):
+                return reject(why)
+            case .success(let achievements):
+                counts.accepted += 1
+                counts.achievements += achievements.count
+                return .accepted(achievements)
+            }
         }
     }
 

@@ -47,16 +47,7 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public static func parseRFC3339(_ u: UnsafeRawBufferPointer) -> Result<Instant, TimestampError> {
         let n = u.count
-        func digits(_ start: Int, _ count: Int) -> Int? {
-            guard start + count <= n else { return nil }
-            var v = 0
-            for i in start..<(start + count) {
-                let c = u[i] &- UInt8(ascii: "0")
-                guard c < 10 else { return nil }
-                v = v * 10 + Int(c)
-            }
-            return v
-        }
+        func digits(_ start: Int, _ count: Int) -> Int? { Digits.value(u, start, count) }
         guard n >= 19, let y = digits(0, 4), u[4] == UInt8(ascii: "-"), let mo = digits(5, 2),
               u[7] == UInt8(ascii: "-"), let d = digits(8, 2),
               u[10] == UInt8(ascii: "T") || u[10] == UInt8(ascii: "t"),

@@ -15,11 +15,15 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses exactly `YYYY-MM-DD`.
     public init?(iso text: String) {
-        let u = Array(text.utf8)
-        guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"),
-              let y = Digits.value(u, 0, 4), let m = Digits.value(u, 5, 2), let d = Digits.value(u, 8, 2)
-        else { return nil }
-        self.init(year: y, month: m, day: d)
+        var text = text
+        guard let date = text.withUTF8({ u -> LocalDate? in
+            let u = UnsafeRawBufferPointer(u)
+            guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"),
+                  let y = Digits.value(u, 0, 4), let m = Digits.value(u, 5, 2), let d = Digits.value(u, 8, 2)
+            else { return nil }
+            return LocalDate(year: y, month: m, day: d)
+        }) else { return nil }
+        self = date
     }
 
     public static func < (a: LocalDate, b: LocalDate) -> Bool { a.dayNumber < b.dayNumber }
@@ -76,7 +80,9 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
 /// Small helpers for fixed-width decimal fields, shared by dates and timestamps.
 enum Digits {
-    static func value(_ u: [UInt8], _ start: Int, _ count: Int) -> Int? {
+    /// The decimal number in `count` bytes from `start`, or nil if any is not a digit or the bytes run out.
+    static func value(_ u: UnsafeRawBufferPointer, _ start: Int, _ count: Int) -> Int? {
+        guard start + count <= u.count else { return nil }
         var v = 0
         for i in start..<(start + count) {
             let c = u[i] &- UInt8(ascii: "0")

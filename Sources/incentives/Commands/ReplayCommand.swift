@@ -49,11 +49,15 @@ enum ReplayCommand: Command {
         let stream = EventStream(path: events)
         let file = stream.displayName
         do {
-            try stream.forEachPipelined { item in
+            // Admission (unknown users, duplicates) runs on the reading thread; the engine on this one.
+            let admission = intake.admission
+            try stream.forEachPipelined(prepare: { item in
+                (item, item.event.map { admission.admit($0) })
+            }) { item, verdict in
                 let disposition: Intake.Disposition
-                switch item.event {
-                case .success(let event): disposition = intake.take(event)
-                case .failure(let why): disposition = intake.reject(why, countAsRead: true)
+                switch (item.event, verdict) {
+                case (.success(let event), .success(let verdict)): disposition = intake.take(event, verdict: verdict)
+                case (.failure(let why), _), (_, .failure(let why)): disposition = intake.reject(why, countAsRead: true)
                 }
                 switch disposition {
                 case .accepted(let achievements):
