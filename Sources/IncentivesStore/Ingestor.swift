@@ -68,6 +68,9 @@ public final class Ingestor {
                        onReject: (RejectedLine) -> Void = { _ in },
                        onProgress: (Progress) -> Void = { _ in }) throws -> Outcome {
         guard store.isInitialized else { throw StoreError.notInitialized(path: store.path) }
+        // One ingest at a time: two engines over the same users would each miss the other's events.
+        let lock = try IngestLock(databasePath: store.path)
+        defer { lock.release() }
         let display = InputFile.displayName(path)
         let identity = try FileIdentity(path: path)
         let engine = try store.engine()
@@ -305,6 +308,35 @@ struct FileIdentity: Sendable {
         for b in buffer.prefix(n) { h.add(UInt64(b)) }
         return "\(n):" + String(h.value, radix: 16)
     }
+}
+
+/// The ingest lock: an exclusive `flock` on `DATABASE-ingest.lock`, held for a whole ingest. The kernel drops it
+/// when the process dies, kill -9 included, so a crash never leaves a stale lock. (Not a lock on the database
+/// file itself: closing any other descriptor of that file would drop SQLite's own POSIX locks.)
+final class IngestLock {
+    private var fd: Int32
+
+    init(databasePath: String) throws {
+        let path = databasePath + "-ingest.lock"
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw errno == EACCES || errno == EROFS ? StoreError.readOnly(path: databasePath)
+                : StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw StoreError.ingestRunning(path: databasePath)
+        }
+    }
+
+    func release() {
+        guard fd >= 0 else { return }
+        flock(fd, LOCK_UN)
+        close(fd)
+        fd = -1
+    }
+
+    deinit { release() }
 }
 
 /// An events file that cannot be opened (the CLI exits 66).

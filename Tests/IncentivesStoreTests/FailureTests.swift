@@ -203,3 +203,21 @@ final class MigrationTests: XCTestCase {
         XCTAssertEqual(try raw.integer("SELECT count(*) FROM sqlite_schema WHERE name = 'evidence'"), 0)
     }
 }
+
+final class IngestLockTests: XCTestCase {
+    func testASecondIngestIsRefusedWhileOneRuns() throws {
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 10, events: 300)
+        let path = dir.path("db.sqlite")
+        let store = try Fixtures.initStore(path, g.inputs)
+        let held = try IngestLock(databasePath: path)
+        XCTAssertThrowsError(try Ingestor(store: store).ingest(path: g.inputs.events)) { error in
+            XCTAssertEqual(error as? StoreError, .ingestRunning(path: path))
+        }
+        held.release()
+        XCTAssertEqual(try Ingestor(store: store).ingest(path: g.inputs.events).counts, try Fixtures.replay(g.inputs).counts)
+        var st = stat()
+        XCTAssertEqual(stat(path + "-ingest.lock", &st), 0)
+        XCTAssertEqual(st.st_mode & 0o777, 0o600)
+    }
+}

@@ -46,7 +46,7 @@ enum Demo {
                 return try Ingestor(store: store).ingest(path: dir + "/events.jsonl")
             } catch {
                 // Half a demo is worse than none: the next run tries again from scratch.
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+                for suffix in ["", "-wal", "-shm", "-ingest.lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
                 throw error
             }
         }

@@ -35,7 +35,7 @@ enum StoreAccess {
 
     static func exitCode(_ e: StoreError) -> ExitCode {
         switch e {
-        case .locked: return .tempFail
+        case .locked, .ingestRunning: return .tempFail
         case .readOnly, .cannotOpen: return .cantCreate
         case .full: return .ioError
         case .newerSchema, .notInitialized: return .config
