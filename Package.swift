@@ -17,6 +17,13 @@ let package = Package(
             cxxSettings: [.define("SIMDJSON_THREADS_ENABLED", to: "1"), .unsafeFlags(["-O3"])],
             linkerSettings: [.linkedLibrary("simdjson")]
         ),
+        // libcrypto (OpenSSL) for SHA-256 and HMAC-SHA256: signing deliveries and batch files.
+        .systemLibrary(
+            name: "CCrypto",
+            path: "Sources/CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // The model, the rules, the engine: pure Swift, no I/O.
         .target(
             name: "IncentivesCore",
@@ -30,9 +37,11 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // The durable store: ingest, look-ups, the partner outbox, on one SQLite file.
         .target(name: "IncentivesStore", dependencies: ["IncentivesCore", "IncentivesInput", "CSQLite"]),
+        // Handing achievements to reward partners: payloads, pseudonyms, signatures, webhooks, batch files.
+        .target(name: "IncentivesDelivery", dependencies: ["IncentivesCore", "CCrypto"]),
         .executableTarget(
             name: "incentives",
-            dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesStore"]
+            dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesStore", "IncentivesDelivery"]
         ),
         .testTarget(name: "IncentivesCoreTests", dependencies: ["IncentivesCore"]),
         .testTarget(name: "IncentivesInputTests", dependencies: ["IncentivesInput", "IncentivesCore"]),
@@ -40,6 +49,9 @@ let package = Package(
         .testTarget(name: "IncentivesCLITests", dependencies: ["incentives"]),
         // Depends on the executable so that the crash tests can run (and kill) a real `incentives ingest`.
         .testTarget(name: "IncentivesStoreTests", dependencies: ["IncentivesStore", "IncentivesInput", "IncentivesCore", "incentives"]),
+        // Depends on the executable so that the crash test can run (and kill) a real `incentives deliver`.
+        .testTarget(name: "IncentivesDeliveryTests",
+                    dependencies: ["IncentivesDelivery", "IncentivesStore", "IncentivesCore", "IncentivesInput", "incentives"]),
     ],
     cxxLanguageStandard: .cxx17
 )

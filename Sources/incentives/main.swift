@@ -14,6 +14,8 @@ enum Commands {
         UserCommand.self,
         ProgramsCommand.self,
         RejectsCommand.self,
+        DeliverCommand.self,
+        ExportCommand.self,
         BenchCommand.self,
     ]
 

@@ -1,0 +1,51 @@
+import Foundation
+import IncentivesCore
+
+/// Exactly what a partner receives about one achievement, and nothing else (data minimisation):
+/// which achievement, which delivery, who (as the partner's pseudonym), for which employer and program,
+/// which reward, and the day it was completed. Never categories, event times, evidence or any health data.
+public struct DeliveryPayload: Sendable, Hashable {
+    public let achievementId: String
+    public let deliveryId: String
+    public let member: String
+    public let employer: String
+    public let program: String
+    public let reward: String
+    public let completedOn: String
+
+    /// The field names in the order they are written, for JSON keys and the CSV header.
+    public static let fields = ["achievementId", "deliveryId", "member", "employer", "program", "reward", "completedOn"]
+
+    public init(_ achievement: DeliverableAchievement, partner: String, secret: PartnerSecret) {
+        achievementId = achievement.id
+        deliveryId = achievement.deliveryID(partner: partner)
+        member = Pseudonym.member(of: achievement, partner: partner, secret: secret)
+        employer = achievement.employer
+        program = achievement.program
+        reward = achievement.reward
+        completedOn = achievement.completedOn.iso
+    }
+
+    var values: [String] { [achievementId, deliveryId, member, employer, program, reward, completedOn] }
+
+    /// One JSON object, keys in `fields` order, no whitespace: the same payload is always the same bytes,
+    /// which is what gets signed.
+    public var json: String {
+        var s = "{"
+        for (i, (k, v)) in zip(Self.fields, values).enumerated() {
+            if i > 0 { s += "," }
+            s += "\"" + k + "\":" + JSONText.quote(v)
+        }
+        return s + "}"
+    }
+
+    public static var csvHeader: String { fields.joined(separator: ",") }
+
+    /// RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled.
+    public var csvRow: String {
+        values.map { v in
+            guard v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return v }
+            return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }.joined(separator: ",")
+    }
+}

@@ -1,0 +1,218 @@
+import IncentivesCore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A stand-in for a partner's webhook endpoint, on 127.0.0.1 only, for the tests and the benchmark
+/// (Foundation on Linux has no HTTP server). Small enough to read in one go: HTTP/1.1 over a socket,
+/// request line, headers and a Content-Length body, keep-alive. It verifies every signature with
+/// `WebhookSignature.verify` as a partner would, de-duplicates on the delivery id, and answers from a script.
+public final class LoopbackReceiver: @unchecked Sendable {  // mutable state guarded by `lock`
+    public enum Reply: Sendable {
+        /// Answer with this status (and headers).
+        case status(Int, headers: [String: String] = [:])
+        /// Say nothing for this long, then drop the connection: the sender's timeout fires first.
+        case stall(seconds: Double)
+        /// Take the delivery (count it accepted) but answer only after this long: lets a test kill the
+        /// sender after the partner has it and before the sender can mark it.
+        case acceptThenHang(seconds: Double)
+    }
+
+    public struct Received: Sendable {
+        public let headers: [String: String]
+        public let body: [UInt8]
+        public let verdict: WebhookSignature.Verdict
+        public var deliveryID: String? { headers.first { $0.key.lowercased() == "x-incentives-delivery" }?.value }
+    }
+
+    public let secret: PartnerSecret
+    public private(set) var port: UInt16 = 0
+    private let listener: Int32
+    private let lock = NSLock()
+    private var script: [Reply]
+    private let fallback: Reply
+    private var _requests: [Received] = []
+    private var _accepted: [String] = []
+    private var acceptedSet: Set<String> = []
+    /// False for the benchmark: count, do not keep every request.
+    private let keepsRequests: Bool
+    private var _requestCount = 0
+    private var _duplicates = 0
+    private var stopped = false
+
+    public var url: URL { URL(string: "http://127.0.0.1:\(port)/hooks/achievements")! }
+
+    /// Seconds every answer waits, to stand in for a partner across a network (the benchmark).
+    private let latency: Double
+
+    public init(secret: PartnerSecret, script: [Reply] = [], fallback: Reply = .status(200), keepsRequests: Bool = true,
+                latency: Double = 0) throws {
+        self.secret = secret
+        self.latency = latency
+        self.keepsRequests = keepsRequests
+        self.script = script
+        self.fallback = fallback
+        listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard listener >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+        var one: Int32 = 1
+        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(listener, 128) == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &len) }
+        }
+        port = UInt16(bigEndian: addr.sin_port)
+        let thread = Thread { [self] in acceptLoop() }
+        thread.start()
+    }
+
+    deinit { stop() }
+
+    public func stop() {
+        lock.lock()
+        let was = stopped
+        stopped = true
+        lock.unlock()
+        if !was {
+            shutdown(listener, Int32(SHUT_RDWR))
+            close(listener)
+        }
+    }
+
+    public var requests: [Received] { lock.lock(); defer { lock.unlock() }; return _requests }
+    public var requestCount: Int { lock.lock(); defer { lock.unlock() }; return _requestCount }
+    /// Delivery ids taken for the first time, in order.
+    public var accepted: [String] { lock.lock(); defer { lock.unlock() }; return _accepted }
+    /// Valid deliveries whose id had been taken before.
+    public var duplicates: Int { lock.lock(); defer { lock.unlock() }; return _duplicates }
+
+    /// Waits (briefly) until `n` requests have arrived.
+    public func waitForRequests(_ n: Int, timeout: Double = 10) -> Bool {
+        let end = Date().addingTimeInterval(timeout)
+        while Date() < end {
+            if requestCount >= n { return true }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return false
+    }
+
+    private func acceptLoop() {
+        while true {
+            let fd = accept(listener, nil, nil)
+            if fd < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            let t = Thread { [self] in serve(fd) }
+            t.start()
+        }
+    }
+
+    private func nextReply() -> Reply {
+        lock.lock(); defer { lock.unlock() }
+        return script.isEmpty ? fallback : script.removeFirst()
+    }
+
+    private func serve(_ fd: Int32) {
+        defer { close(fd) }
+        var buffer: [UInt8] = []
+        while let (headers, body) = readRequest(fd, &buffer) {
+            let verdict = WebhookSignature.verify(secret: secret, headers: headers, body: body,
+                                                  now: Int(Date().timeIntervalSince1970))
+            let received = Received(headers: headers, body: body, verdict: verdict)
+            guard verdict == .valid else {
+                record(received, taken: false)
+                respond(fd, 401, [:])
+                continue
+            }
+            if latency > 0 { Thread.sleep(forTimeInterval: latency) }
+            switch nextReply() {
+            case .status(let code, let extra):
+                record(received, taken: (200..<300).contains(code))
+                respond(fd, code, extra)
+            case .stall(let seconds):
+                record(received, taken: false)
+                Thread.sleep(forTimeInterval: seconds)
+                return
+            case .acceptThenHang(let seconds):
+                record(received, taken: true)
+                Thread.sleep(forTimeInterval: seconds)
+                respond(fd, 200, [:])
+            }
+        }
+    }
+
+    private func record(_ r: Received, taken: Bool) {
+        lock.lock(); defer { lock.unlock() }
+        _requestCount += 1
+        if keepsRequests { _requests.append(r) }
+        guard taken, let id = r.deliveryID else { return }
+        if acceptedSet.insert(id).inserted { _accepted.append(id) } else { _duplicates += 1 }
+    }
+
+    private func respond(_ fd: Int32, _ code: Int, _ headers: [String: String]) {
+        let body = code < 300 ? "ok" : "status \(code)"
+        var text = "HTTP/1.1 \(code) \(code < 300 ? "OK" : "Error")\r\nContent-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\n"
+        for (k, v) in headers { text += "\(k): \(v)\r\n" }
+        text += "\r\n" + body
+        let bytes = Array(text.utf8)
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { return }
+            sent += n
+        }
+    }
+
+    /// One request from the connection, or nil at end of stream.
+    private func readRequest(_ fd: Int32, _ buffer: inout [UInt8]) -> ([String: String], [UInt8])? {
+        let separator: [UInt8] = [13, 10, 13, 10]
+        var headerEnd: Int?
+        while headerEnd == nil {
+            if let r = find(separator, in: buffer) { headerEnd = r; break }
+            guard fill(fd, &buffer) else { return nil }
+        }
+        let head = String(decoding: buffer[..<headerEnd!], as: UTF8.self)
+        var lines = head.components(separatedBy: "\r\n")
+        guard !lines.isEmpty else { return nil }
+        lines.removeFirst()  // request line: POST /path HTTP/1.1
+        var headers: [String: String] = [:]
+        for line in lines {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        let length = Int(headers.first { $0.key.lowercased() == "content-length" }?.value ?? "0") ?? 0
+        let start = headerEnd! + 4
+        while buffer.count < start + length {
+            guard fill(fd, &buffer) else { return nil }
+        }
+        let body = Array(buffer[start..<(start + length)])
+        buffer.removeFirst(start + length)
+        return (headers, body)
+    }
+
+    private func fill(_ fd: Int32, _ buffer: inout [UInt8]) -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 16384)
+        let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        guard n > 0 else { return false }
+        buffer.append(contentsOf: chunk[..<n])
+        return true
+    }
+
+    private func find(_ needle: [UInt8], in hay: [UInt8]) -> Int? {
+        guard hay.count >= needle.count else { return nil }
+        outer: for i in 0...(hay.count - needle.count) {
+            for j in 0..<needle.count where hay[i + j] != needle[j] { continue outer }
+            return i
+        }
+        return nil
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import IncentivesCore
+
+/// Reads achievements back from `incentives replay` output (CONTRACT §5), for delivering or exporting
+/// without a database. Replay prints achievements in recording order, so each line's ordinal (which award
+/// of that reward it is) is recovered by counting, and with it the stable `Achievement.id`.
+/// A malformed line refuses the whole file: sending part of a set and guessing the rest is worse than neither.
+public enum AchievementLog {
+    public static func decode(_ data: Data, file: String) throws(ConfigurationError) -> [Achievement] {
+        var out: [Achievement] = []
+        var seen: [String: Int] = [:]
+        var lineNumber = 0
+        var failure: ConfigurationError?
+        let decoder = JSONDecoder()
+        data.withUnsafeBytes { (all: UnsafeRawBufferPointer) in
+            LineSplitter.forEachLine(in: all) { line in
+                lineNumber += 1
+                guard failure == nil, !LineSplitter.isBlank(line) else { return }
+                let n = lineNumber
+                func fail(_ path: String?, _ reason: String) { failure = ConfigurationError(file: file, line: n, path: path, reason: reason) }
+                let raw: RawAchievement
+                do {
+                    raw = try decoder.decode(RawAchievement.self, from: Data(line))
+                } catch {
+                    let (path, reason) = JSONPath.explain(error)
+                    return fail(path, reason)
+                }
+                guard let completedOn = LocalDate(iso: raw.completedOn) else { return fail("completedOn", "not a date (YYYY-MM-DD)") }
+                guard case .success(let achievedAt) = Instant.parseRFC3339(raw.achievedAt) else {
+                    return fail("achievedAt", "not an RFC 3339 instant")
+                }
+                let key = raw.user + "\u{0}" + raw.program + "\u{0}" + raw.incentive
+                let ordinal = (seen[key] ?? 0) + 1
+                seen[key] = ordinal
+                out.append(Achievement(user: raw.user, employer: raw.employer, program: raw.program, incentive: raw.incentive,
+                                       reward: raw.reward, completedOn: completedOn, achievedAt: achievedAt, evidence: raw.evidence,
+                                       evidenceDays: [], ordinal: ordinal))
+            }
+        }
+        if let failure { throw failure }
+        return out
+    }
+
+    public static func load(path: String) throws -> [Achievement] {
+        try decode(try InputFile.readAll(path), file: InputFile.displayName(path))
+    }
+}
+
+private struct RawAchievement: Decodable {
+    let user: String
+    let employer: String
+    let program: String
+    let incentive: String
+    let reward: String
+    let completedOn: String
+    let achievedAt: String
+    let evidence: [String]
+}

@@ -1,0 +1,66 @@
+import Foundation
+import IncentivesCore
+@testable import IncentivesDelivery
+import XCTest
+
+final class BatchExportTests: XCTestCase {
+    let rows = (1...4).map { n in
+        ExportRow(deliveryID: "ach-\(n):dropco",
+                  achievement: DeliverableAchievement(id: "ach-\(n)", user: "u-\(n)", employer: "acme", program: "acme-2026",
+                                                      reward: n == 2 ? "Gift card, \"gold\"" : "Pregnancy pillow",
+                                                      completedOn: LocalDate(iso: "2026-04-0\(n)")!))
+    }
+
+    func testTheSameRangeAlwaysGivesTheSameBytes() {
+        for format in BatchFormat.allCases {
+            let a = BatchExport(partner: "dropco", secret: Fixtures.secret, rows: rows, format: format, since: LocalDate(iso: "2026-04-01"), until: nil)
+            let b = BatchExport(partner: "dropco", secret: Fixtures.secret, rows: rows, format: format, since: LocalDate(iso: "2026-04-01"), until: nil)
+            XCTAssertEqual(a.data, b.data)
+            XCTAssertEqual(a.manifest, b.manifest)
+            XCTAssertEqual(a.dataFileName, "dropco_2026-04-01_end.\(format.rawValue)")
+        }
+    }
+
+    func testManifestCountsHashesAndSignsTheFile() throws {
+        let e = BatchExport(partner: "dropco", secret: Fixtures.secret, rows: rows, format: .jsonl, since: nil, until: LocalDate(iso: "2026-04-30"))
+        let m = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(e.manifest)) as? [String: Any])
+        XCTAssertEqual(m["count"] as? Int, 4)
+        XCTAssertEqual(m["file"] as? String, "dropco_start_2026-04-30.jsonl")
+        XCTAssertEqual(m["until"] as? String, "2026-04-30")
+        XCTAssertTrue(m["since"] is NSNull)
+        XCTAssertEqual(m["sha256"] as? String, Crypto.hex(Crypto.sha256(e.data)))
+        XCTAssertEqual(m["hmac"] as? String, "sha256=" + Crypto.hex(Crypto.hmacSHA256(key: Fixtures.secret.bytes, message: e.data)))
+        let lines = String(decoding: e.data, as: UTF8.self).split(separator: "\n")
+        XCTAssertEqual(lines.count, 4)
+        for line in lines { XCTAssertNotNil(Fixtures.minimised(Array(line.utf8)), String(line)) }
+        XCTAssertEqual(e.deliveryIDs, rows.map(\.deliveryID))
+    }
+
+    func testCSVQuotesWhatNeedsQuoting() {
+        let e = BatchExport(partner: "dropco", secret: Fixtures.secret, rows: rows, format: .csv, since: nil, until: nil)
+        let lines = String(decoding: e.data, as: UTF8.self).components(separatedBy: "\r\n")
+        XCTAssertEqual(lines[0], "achievementId,deliveryId,member,employer,program,reward,completedOn")
+        XCTAssertEqual(lines.count, 6, "header, four rows, and the empty string after the final CRLF")
+        XCTAssertTrue(lines[2].hasSuffix(",acme,acme-2026,\"Gift card, \"\"gold\"\"\",2026-04-02"), lines[2])
+        XCTAssertFalse(lines.joined().contains("u-"), "no internal user ids in a batch file")
+    }
+
+    func testWriteIsAtomicAndLeavesNoTemporaryFiles() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let e = BatchExport(partner: "dropco", secret: Fixtures.secret, rows: rows, format: .csv, since: nil, until: nil)
+        try e.write(to: dir)
+        try e.write(to: dir)  // again: replaced, not appended
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(),
+                       ["dropco_start_end.csv", "dropco_start_end.manifest.json"])
+        XCTAssertEqual(FileManager.default.contents(atPath: dir + "/dropco_start_end.csv"), Data(e.data))
+    }
+
+    func testQueueExportsARangeInRecordingOrder() throws {
+        let q = InMemoryDeliveryQueue()
+        let drop = Partner(id: "dropco", name: "Drop", employers: ["acme"], rewards: nil, channel: .fileDrop(directory: "/tmp/x"), secretEnv: "D")
+        for r in rows.reversed() { q.enqueue(r.achievement, partners: [drop], at: 0) }
+        let got = try q.exportRows(partner: "dropco", since: LocalDate(iso: "2026-04-02"), until: LocalDate(iso: "2026-04-03"))
+        XCTAssertEqual(got.map(\.deliveryID), ["ach-3:dropco", "ach-2:dropco"])
+    }
+}
