@@ -55,7 +55,15 @@ public final class Database {
             throw StoreError.from(code: rc, message: message, path: path)
         }
         handle = db
-        sqlite3_busy_timeout(db, milliseconds)
+        // Wait for another writer by polling every millisecond, not with SQLite's default back-off (which sleeps
+        // up to 100 ms between tries): an ingest releases the write lock for a few milliseconds between batches,
+        // and a fine-grained wait is what lets `init` or the delivery sender get in then instead of timing out.
+        sqlite3_busy_handler(db, { context, tries in
+            let limit = Int32(truncatingIfNeeded: Int(bitPattern: context))
+            guard tries < limit else { return 0 }
+            usleep(1_000)
+            return 1
+        }, UnsafeMutableRawPointer(bitPattern: Int(max(milliseconds, 0))))
         sqlite3_extended_result_codes(db, 1)
     }
 
@@ -328,6 +336,17 @@ public final class Statement {
     }
 
     public func reset() { sqlite3_reset(handle) }
+
+    /// A statement outside the connection's cache, for a long loop whose body runs other queries;
+    /// call `finalize()` when done.
+    public static func prepareUncached(_ sql: String, on db: Database) throws -> Statement {
+        var stmt: OpaquePointer?
+        let rc = sqlite3_prepare_v2(db.handle, sql, -1, &stmt, nil)
+        guard rc == SQLITE_OK, let stmt else { throw db.fail(rc) }
+        return Statement(handle: stmt, database: db)
+    }
+
+    public func finalize() { sqlite3_finalize(handle) }
 
     public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
     public func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(handle, column)) }

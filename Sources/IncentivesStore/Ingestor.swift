@@ -16,10 +16,14 @@ import Glibc
 public final class Ingestor {
     public struct Options: Sendable {
         /// Lines per transaction: larger batches are faster, smaller ones redo less after a crash.
-        public var batchLines = 10_000
+        public var batchLines = 50_000
         /// Read the file from its first line again even when an earlier ingest of it got further.
         public var restart = false
-        /// Users whose progress may stay in memory between batches before it is dropped (it is in the database).
+        /// Accepted events between two saves of users' progress (see `ProgressLog`). Saving is the costliest
+        /// part of a batch, so it is done less often than committing; a crash costs a replay of at most this many
+        /// stored events through the engine, never a lost or doubled award.
+        public var progressEvery = 1_000_000
+        /// Users whose progress may stay in memory after a save before it is dropped (it is in the database).
         public var maxUsersInMemory = 200_000
 
         public init() {}
@@ -64,6 +68,9 @@ public final class Ingestor {
                        onReject: (RejectedLine) -> Void = { _ in },
                        onProgress: (Progress) -> Void = { _ in }) throws -> Outcome {
         guard store.isInitialized else { throw StoreError.notInitialized(path: store.path) }
+        // One ingest at a time: two engines over the same users would each miss the other's events.
+        let lock = try IngestLock(databasePath: store.path)
+        defer { lock.release() }
         let display = InputFile.displayName(path)
         let identity = try FileIdentity(path: path)
         let engine = try store.engine()
@@ -88,17 +95,50 @@ public final class Ingestor {
         let findEvent = try db.prepare("SELECT type, user, at_ns, category FROM events WHERE id = ?")
         let insertReject = try db.prepare("INSERT INTO rejects(ingest, file, line, code, field, reason, text, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         let insertAchievement = try db.prepare("""
-            INSERT OR IGNORE INTO achievements(id, user, employer, program, incentive, reward, ordinal, completed_on, achieved_at, event_seq, json)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT OR IGNORE INTO achievements(id, user, employer, program, incentive, reward, ordinal, completed_on, achieved_at,
+              event_seq, json, evidence, evidence_days)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        let insertEvidence = try db.prepare("INSERT INTO evidence(achievement_seq, position, event_id, day) VALUES (?, ?, ?, ?)")
         let insertDelivery = try db.prepare("INSERT OR IGNORE INTO deliveries(id, achievement_id, partner, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)")
-        let saveProgress = try db.prepare("INSERT INTO progress(user, state) VALUES (?, ?) ON CONFLICT(user) DO UPDATE SET state = excluded.state")
-
         var counts = checkpoint.counts
         var linesInBatch = 0
-        var usersInMemory = 0
+        var acceptedSinceSave = 0
+        var usersHeld = Set<String>()
         let now = Date().timeIntervalSince1970
+
+        /// Stores what one event earned; returns how many were new (an award already stored is never stored twice).
+        func record(_ earned: [Achievement], eventSeq: Int64) throws -> Int {
+            var added = 0
+            for a in earned {
+                let id = a.id
+                try insertAchievement.bind(1, id)
+                try insertAchievement.bind(2, a.user)
+                try insertAchievement.bind(3, a.employer)
+                try insertAchievement.bind(4, a.program)
+                try insertAchievement.bind(5, a.incentive)
+                try insertAchievement.bind(6, a.reward)
+                try insertAchievement.bind(7, a.ordinal)
+                try insertAchievement.bind(8, a.completedOn.iso)
+                try insertAchievement.bind(9, a.achievedAt.rfc3339)
+                try insertAchievement.bind(10, eventSeq)
+                try insertAchievement.bind(11, a.jsonLine)
+                try insertAchievement.bind(12, "[" + a.evidence.map(JSONText.quote).joined(separator: ",") + "]")
+                try insertAchievement.bind(13, "[" + a.evidenceDays.map { "\"" + $0.iso + "\"" }.joined(separator: ",") + "]")
+                try insertAchievement.runToEnd()
+                // Already recorded (same user, program, incentive, ordinal): never award twice.
+                guard db.changes == 1 else { continue }
+                added += 1
+                for partner in catalog.partners(for: a) {
+                    try insertDelivery.bind(1, id + ":" + partner.id)
+                    try insertDelivery.bind(2, id)
+                    try insertDelivery.bind(3, partner.id)
+                    try insertDelivery.bind(4, .double(now))
+                    try insertDelivery.bind(5, .double(now))
+                    try insertDelivery.runToEnd()
+                }
+            }
+            return added
+        }
 
         func reject(_ line: Int, _ why: Rejection, id: String?) throws {
             counts.rejected += 1
@@ -115,12 +155,10 @@ public final class Ingestor {
         }
 
         func commitBatch(line: Int, offset: Int64, finished: Bool) throws {
-            for member in engine.takeChangedMembers() {
-                guard let bytes = engine.encodedProgress(of: member.id) else { continue }
-                try saveProgress.bind(1, member.id)
-                try saveProgress.bind(2, bytes: bytes)
-                try saveProgress.runToEnd()
-                usersInMemory += 1
+            let saveProgress = finished || acceptedSinceSave >= options.progressEvery
+            if saveProgress {
+                for id in try ProgressLog.save(engine, in: db) { usersHeld.insert(id) }
+                acceptedSinceSave = 0
             }
             checkpoint.line = line
             checkpoint.offset = offset
@@ -129,10 +167,10 @@ public final class Ingestor {
             checkpoint.size = finished ? identity?.size : nil
             try checkpoint.save(in: db)
             try db.commit()
-            if usersInMemory > options.maxUsersInMemory {
+            if saveProgress && usersHeld.count > options.maxUsersInMemory {
                 // Their progress is committed: the engine reloads it on demand.
                 engine.forgetProgress()
-                usersInMemory = 0
+                usersHeld.removeAll()
             }
         }
 
@@ -141,10 +179,19 @@ public final class Ingestor {
         stream.startOffset = checkpoint.offset
         var lastLine = checkpoint.line
         var lastOffset = checkpoint.offset
+        // Fewer, larger WAL checkpoints while ingesting: a page changed by many batches is copied into the
+        // database once per checkpoint, not once per batch. Back to SQLite's default (1000 pages) afterwards.
+        try db.execute("PRAGMA wal_autocheckpoint = 16384")
+        defer { _ = try? db.execute("PRAGMA wal_autocheckpoint = 1000") }
         try db.begin()
         do {
+            // Events stored after the last progress save (a crash, or an ingest stopped mid-way) go through the
+            // engine again, so that its state is that of an uninterrupted run before this file goes on.
+            _ = try ProgressLog.catchUp(engine, in: db) { earned, seq in _ = try record(earned, eventSeq: seq) }
             try withoutActuallyEscaping(onProgress) { report in
-            try stream.forEach(progress: { bytes in
+            // Reading and parsing run on a second thread (batches through a bounded queue); this thread runs
+            // the engine and SQLite, in file order.
+            try stream.forEachPipelined(progress: { bytes in
                 report(Progress(bytes: bytes, totalBytes: identity?.size, counts: counts))
             }) { item in
                 switch item.event {
@@ -185,40 +232,8 @@ public final class Ingestor {
                         preconditionFailure("the engine refused a known user's event")
                     }
                     counts.accepted += 1
-                    for a in earned {
-                        let id = a.id
-                        try insertAchievement.bind(1, id)
-                        try insertAchievement.bind(2, a.user)
-                        try insertAchievement.bind(3, a.employer)
-                        try insertAchievement.bind(4, a.program)
-                        try insertAchievement.bind(5, a.incentive)
-                        try insertAchievement.bind(6, a.reward)
-                        try insertAchievement.bind(7, a.ordinal)
-                        try insertAchievement.bind(8, a.completedOn.iso)
-                        try insertAchievement.bind(9, a.achievedAt.rfc3339)
-                        try insertAchievement.bind(10, eventSeq)
-                        try insertAchievement.bind(11, a.jsonLine)
-                        try insertAchievement.runToEnd()
-                        // Already recorded (same user, program, incentive, ordinal): never award twice.
-                        guard db.changes == 1 else { continue }
-                        counts.achievements += 1
-                        let achievementSeq = db.lastInsertRowID
-                        for (i, (eid, day)) in zip(a.evidence, a.evidenceDays).enumerated() {
-                            try insertEvidence.bind(1, achievementSeq)
-                            try insertEvidence.bind(2, i)
-                            try insertEvidence.bind(3, eid)
-                            try insertEvidence.bind(4, day.iso)
-                            try insertEvidence.runToEnd()
-                        }
-                        for partner in catalog.partners(for: a) {
-                            try insertDelivery.bind(1, id + ":" + partner.id)
-                            try insertDelivery.bind(2, id)
-                            try insertDelivery.bind(3, partner.id)
-                            try insertDelivery.bind(4, .double(now))
-                            try insertDelivery.bind(5, .double(now))
-                            try insertDelivery.runToEnd()
-                        }
-                    }
+                    acceptedSinceSave += 1
+                    if !earned.isEmpty { counts.achievements += try record(earned, eventSeq: eventSeq) }
                 }
                 lastLine = item.line
                 lastOffset = item.nextOffset
@@ -227,6 +242,9 @@ public final class Ingestor {
                     try commitBatch(line: lastLine, offset: lastOffset, finished: false)
                     onProgress(Progress(bytes: lastOffset, totalBytes: identity?.size, counts: counts))
                     linesInBatch = 0
+                    // Let other writers (init, the delivery sender) take the lock between batches: they poll for it
+                    // every millisecond (see `Database`), so a short pause is enough and costs ~0.1% of a batch.
+                    usleep(3_000)
                     try db.begin()
                 }
                 return true
@@ -290,6 +308,35 @@ struct FileIdentity: Sendable {
         for b in buffer.prefix(n) { h.add(UInt64(b)) }
         return "\(n):" + String(h.value, radix: 16)
     }
+}
+
+/// The ingest lock: an exclusive `flock` on `DATABASE-ingest.lock`, held for a whole ingest. The kernel drops it
+/// when the process dies, kill -9 included, so a crash never leaves a stale lock. (Not a lock on the database
+/// file itself: closing any other descriptor of that file would drop SQLite's own POSIX locks.)
+final class IngestLock {
+    private var fd: Int32
+
+    init(databasePath: String) throws {
+        let path = databasePath + "-ingest.lock"
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw errno == EACCES || errno == EROFS ? StoreError.readOnly(path: databasePath)
+                : StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw StoreError.ingestRunning(path: databasePath)
+        }
+    }
+
+    func release() {
+        guard fd >= 0 else { return }
+        flock(fd, LOCK_UN)
+        close(fd)
+        fd = -1
+    }
+
+    deinit { release() }
 }
 
 /// An events file that cannot be opened (the CLI exits 66).

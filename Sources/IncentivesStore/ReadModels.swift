@@ -188,9 +188,14 @@ public struct AchievementQuery: Sendable, Equatable {
     /// nil: no limit.
     public var limit: Int?
     public var offset = 0
+    /// Keyset paging for `.recorded` (rows after this seq) and `.newest` (rows before it): the `seq` of the last
+    /// row of the previous page. Constant cost at any depth, unlike `offset`.
+    public var afterSeq: Int64?
 
     public init(user: String? = nil, employer: String? = nil, program: String? = nil, incentive: String? = nil,
-                since: String? = nil, until: String? = nil, order: Order = .recorded, limit: Int? = nil, offset: Int = 0) {
+                since: String? = nil, until: String? = nil, order: Order = .recorded, limit: Int? = nil, offset: Int = 0,
+                afterSeq: Int64? = nil) {
+        self.afterSeq = afterSeq
         self.user = user
         self.employer = employer
         self.program = program

@@ -116,6 +116,27 @@ enum Schema {
         );
         CREATE INDEX deliveries_due ON deliveries(status, next_attempt_at);
         """,
+        // 2: evidence moves into the achievement row (JSON arrays of event ids and days). A separate table and
+        // its index on event id cost a fifth of ingest time, for a question ("which award used this event?")
+        // that a user's few achievements answer as well.
+        """
+        ALTER TABLE achievements ADD COLUMN evidence TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE achievements ADD COLUMN evidence_days TEXT NOT NULL DEFAULT '[]';
+        UPDATE achievements SET
+          evidence = (SELECT json_group_array(event_id) FROM
+                        (SELECT event_id FROM evidence WHERE achievement_seq = achievements.seq ORDER BY position)),
+          evidence_days = (SELECT json_group_array(day) FROM
+                        (SELECT day FROM evidence WHERE achievement_seq = achievements.seq ORDER BY position))
+          WHERE seq IN (SELECT achievement_seq FROM evidence);
+        DROP TABLE evidence;
+        """,
+        // 3: pages of one employer's (or one program's) newest achievements read straight off an index in seq
+        // order; (employer, program, seq) made SQLite sort all of an employer's awards for every page.
+        """
+        DROP INDEX achievements_program;
+        CREATE INDEX achievements_employer ON achievements(employer, seq);
+        CREATE INDEX achievements_program ON achievements(program, seq);
+        """,
     ]
 
     /// The version this build writes and understands.

@@ -52,12 +52,15 @@ public final class StoreReader {
             for (e, n) in try db.rows("SELECT employer, count(*) FROM members WHERE employer IS NOT NULL GROUP BY employer",
                                       map: { ($0.text(0), $0.int(1)) }) { enrolled[e] = n }
             var earned: [String: Int] = [:]
-            let sql = employer == nil
+            // achievements_employer serves the employer filter; the grouping reads the rows.
+            let s = try db.prepare(employer == nil
                 ? "SELECT employer, program, incentive, reward, count(*) FROM achievements GROUP BY 1, 2, 3, 4"
-                : "SELECT employer, program, incentive, reward, count(*) FROM achievements WHERE employer = ? GROUP BY 1, 2, 3, 4"
-            for (k, n) in try db.rows(sql, employer.map(SQLValue.text) ?? .null, map: {
-                ($0.text(0) + "\u{1f}" + $0.text(1) + "\u{1f}" + $0.text(2) + "\u{1f}" + $0.text(3), $0.int(4))
-            }) { earned[k] = n }
+                : "SELECT employer, program, incentive, reward, count(*) FROM achievements WHERE employer = ? GROUP BY 1, 2, 3, 4")
+            if let employer { try s.bind(1, employer) }
+            while try s.step() {
+                earned[s.text(0) + "\u{1f}" + s.text(1) + "\u{1f}" + s.text(2) + "\u{1f}" + s.text(3)] = s.int(4)
+            }
+            s.reset()
             var out: [ProgramReward] = []
             for e in catalog.employers where employer == nil || e.id == employer {
                 for p in e.programs {
@@ -131,6 +134,8 @@ public final class StoreReader {
         if let blob = try db.row("SELECT state FROM progress WHERE user = ?", .text(member.id), map: { $0.blob(0) }), let blob {
             try? engine.restoreProgress(of: member.id, from: blob)
         }
+        // The blob includes events up to `progress_seq`; this user's later ones (a running ingest) go on top.
+        try ProgressLog.catchUp(engine, in: db, user: member.id) { _, _ in }
         return engine.standings(of: member.id, today: today).map { s in
             let kind = type(of: s.slot.incentive.rule).kind
             return StandingRecord(
@@ -182,9 +187,7 @@ public final class StoreReader {
     static let eventFrom = "events e LEFT JOIN ingests i ON i.id = e.ingest"
 
     private func eventRecord(_ s: Statement) throws -> EventRecord {
-        let ns = s.int64(4)
-        let secs = ns >= 0 ? ns / 1_000_000_000 : (ns - 999_999_999) / 1_000_000_000
-        let at = Instant(seconds: secs, nanoseconds: Int32(ns - secs * 1_000_000_000))
+        let at = ProgressLog.instant(ns: s.int64(4))
         let user = s.text(3)
         return EventRecord(seq: s.int64(0), id: s.text(1), type: s.text(2), user: user, at: at.rfc3339,
                            localDay: try zone(of: user)?.localDate(of: at).iso, category: s.optionalText(5),
@@ -228,9 +231,20 @@ public final class StoreReader {
         return (terms.isEmpty ? "" : " WHERE " + terms.joined(separator: " AND "), values)
     }
 
-    /// One page of achievements matching `query`.
-    public func achievements(_ query: AchievementQuery) throws -> [AchievementRecord] {
-        let (whereSQL, values) = whereClause(query)
+    private func achievementSQL(_ query: AchievementQuery) throws -> (String, [SQLValue]) {
+        var (whereSQL, values) = whereClause(query)
+        var from = "achievements"
+        if query.since != nil || query.until != nil, query.user == nil, query.employer == nil,
+           query.order == .recorded || query.order == .newest {
+            // SQLite (without stat4) walks the table in seq order and filters, which is quick when many rows
+            // match and slow when few do. Probe the date index, up to a bound: few matches → read them through
+            // the index and sort them; many → the walk finds a page within a few hundred rows.
+            let probe = try db.integer("""
+                SELECT count(*) FROM (SELECT 1 FROM achievements INDEXED BY achievements_completed
+                WHERE completed_on >= ? AND completed_on <= ? LIMIT 2000)
+                """, .text(query.since ?? "0000-00-00"), .text(query.until ?? "9999-99-99"))
+            if probe < 2000 { from = "achievements INDEXED BY achievements_completed" }
+        }
         let order: String
         switch query.order {
         case .recorded: order = "seq"
@@ -238,30 +252,36 @@ public final class StoreReader {
         case .user: order = "user, seq"
         case .completed: order = "completed_on, seq"
         }
-        let sql = "SELECT \(Self.achievementColumns) FROM achievements\(whereSQL) ORDER BY \(order) LIMIT ? OFFSET ?"
+        if let after = query.afterSeq, query.order == .recorded || query.order == .newest {
+            // Keyset paging: the next page starts after the last row shown, whatever its depth.
+            whereSQL += (whereSQL.isEmpty ? " WHERE " : " AND ") + (query.order == .newest ? "seq < ?" : "seq > ?")
+            values.append(.int(after))
+        }
+        let sql = "SELECT \(Self.achievementColumns) FROM \(from)\(whereSQL) ORDER BY \(order) LIMIT ? OFFSET ?"
+        return (sql, values + [.int(Int64(query.limit ?? -1)), .int(Int64(query.offset))])
+    }
+
+    /// One page of achievements matching `query`. For deep pages in recorded or newest order, pass the last
+    /// row's `seq` as `afterSeq` rather than an `offset` (an offset is stepped over row by row).
+    public func achievements(_ query: AchievementQuery) throws -> [AchievementRecord] {
+        let (sql, values) = try achievementSQL(query)
         let s = try db.prepare(sql)
-        try s.bind(values + [.int(Int64(query.limit ?? -1)), .int(Int64(query.offset))])
+        try s.bind(values)
         defer { s.reset() }
         var out: [AchievementRecord] = []
         while try s.step() { out.append(Self.achievementRecord(s)) }
         return out
     }
 
-    /// Calls `body` for every achievement matching `query`, without holding them all in memory.
+    /// Calls `body` for every achievement matching `query`, streamed from one statement (one read snapshot),
+    /// without holding them in memory: how `achievements --format jsonl` exports millions.
     public func forEachAchievement(_ query: AchievementQuery, _ body: (AchievementRecord) throws -> Void) throws {
-        var q = query
-        let pageSize = 10_000
-        var remaining = query.limit
-        try db.snapshot {
-            while true {
-                q.limit = min(pageSize, remaining ?? pageSize)
-                let page = try achievements(q)
-                for a in page { try body(a) }
-                if let r = remaining { remaining = r - page.count; if remaining! <= 0 { return } }
-                if page.count < q.limit! { return }
-                q.offset += page.count
-            }
-        }
+        let (sql, values) = try achievementSQL(query)
+        // A statement of its own, not the cache's: `body` may run other queries on this connection.
+        let s = try Statement.prepareUncached(sql, on: db)
+        defer { s.finalize() }
+        try s.bind(values)
+        while try s.step() { try body(Self.achievementRecord(s)) }
     }
 
     public func achievementCount(_ query: AchievementQuery) throws -> Int {
@@ -279,12 +299,23 @@ public final class StoreReader {
     /// The events that prove an achievement, by day.
     public func evidence(of achievementID: String) throws -> [EvidenceRecord] {
         try db.snapshot {
-            let rows = try db.rows("""
-                SELECT v.position, v.event_id, v.day FROM evidence v JOIN achievements a ON a.seq = v.achievement_seq
-                WHERE a.id = ? ORDER BY v.position
-                """, .text(achievementID)) { ($0.int(0), $0.text(1), $0.text(2)) }
-            return try rows.map { EvidenceRecord(position: $0.0, eventID: $0.1, day: $0.2, event: try event(id: $0.1)) }
+            guard let (ids, days) = try db.row("SELECT evidence, evidence_days FROM achievements WHERE id = ?", .text(achievementID),
+                                               map: { (Self.stringArray($0.text(0)), Self.stringArray($0.text(1))) }) else { return [] }
+            return try zip(ids, days).enumerated().map { i, pair in
+                EvidenceRecord(position: i, eventID: pair.0, day: pair.1, event: try event(id: pair.0))
+            }
         }
+    }
+
+    /// The achievements of `user` that used `eventID` as evidence ("why did this log not count again?").
+    public func achievements(usingEvent eventID: String, of user: String) throws -> [AchievementRecord] {
+        try db.rows("SELECT \(Self.achievementColumns), evidence FROM achievements WHERE user = ? ORDER BY seq", .text(user)) { s in
+            (Self.achievementRecord(s), Self.stringArray(s.text(11)))
+        }.filter { $0.1.contains(eventID) }.map(\.0)
+    }
+
+    static func stringArray(_ json: String) -> [String] {
+        (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
     }
 
     // MARK: - Rejects and changes

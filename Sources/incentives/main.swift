@@ -1,3 +1,4 @@
+import IncentivesStore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,6 +11,9 @@ enum Commands {
         InitCommand.self,
         IngestCommand.self,
         AchievementsCommand.self,
+        UserCommand.self,
+        ProgramsCommand.self,
+        RejectsCommand.self,
         DeliverCommand.self,
         ExportCommand.self,
         BenchCommand.self,
@@ -32,9 +36,21 @@ enum Commands {
 
 func dispatch(_ argv: [String]) -> ExitCode {
     guard let first = argv.first else {
-        if let console = Commands.all.first(where: { $0.name == "console" }) { return console.main([]) }
-        Output.stdout.write(Commands.usage)
-        return .ok
+        // No command: the default database (created from Assets/demo when there is none), in the console.
+        let path = StoreLocation.resolve(option: nil)
+        do {
+            if let console = Commands.all.first(where: { $0.name == "console" }) {
+                if let created = try Demo.ensureDatabase(path: path) { printError(created) }
+                return console.main([])
+            }
+            return try Demo.summary(path: path)
+        } catch let e as CommandFailure {
+            printError("incentives: \(e.message)")
+            return e.code
+        } catch {
+            printError("incentives: \(error)")
+            return .software
+        }
     }
     if first == "--help" || first == "-h" || first == "help" {
         Output.stdout.write(Commands.usage)

@@ -15,7 +15,13 @@ enum StoreAccess {
 
     /// For look-ups: a read-only connection that an ingest never blocks.
     static func reader(_ args: Arguments) throws -> StoreReader {
-        try mapping { try StoreReader(path: path(args)) }
+        do {
+            return try StoreReader(path: path(args))
+        } catch let e as StoreError {
+            // For a look-up, a missing database is missing input.
+            if case .cannotOpen = e { throw CommandFailure(.noInput, e.description) }
+            throw CommandFailure(exitCode(e), e.description)
+        }
     }
 
     /// Runs `body`, turning a `StoreError` into a `CommandFailure` with its exit status.
@@ -29,7 +35,7 @@ enum StoreAccess {
 
     static func exitCode(_ e: StoreError) -> ExitCode {
         switch e {
-        case .locked: return .tempFail
+        case .locked, .ingestRunning: return .tempFail
         case .readOnly, .cannotOpen: return .cantCreate
         case .full: return .ioError
         case .newerSchema, .notInitialized: return .config

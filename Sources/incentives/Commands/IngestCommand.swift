@@ -6,10 +6,10 @@ import IncentivesStore
 enum IngestCommand: Command {
     static let name = "ingest"
     static let summary = "add events to the database (streaming, idempotent, resumable)"
-    static let valuedOptions: Set<String> = ["events", "db", "batch"]
+    static let valuedOptions: Set<String> = ["events", "db", "batch", "progress-every"]
     static let booleanOptions: Set<String> = ["restart"]
     static let help = """
-    Usage: incentives ingest --events FILE|- [--db PATH] [--batch N] [--restart]
+    Usage: incentives ingest --events FILE|- [--db PATH] [--batch N] [--progress-every N] [--restart]
 
     Reads events as replay does and keeps everything: accepted events, each user's progress, achievements
     with their evidence (and a delivery row per partner), rejected lines with their reason.
@@ -19,7 +19,9 @@ enum IngestCommand: Command {
 
       --events FILE    events, one JSON object a line; - reads stdin (resumes by event id only)
     \(StoreAccess.optionHelp)
-      --batch N        lines per transaction (default 10000)
+      --batch N        lines per transaction (default 50000)
+      --progress-every N  accepted events between saves of users' progress (default 1000000); events
+                       after the last save are replayed through the engine by the next ingest
       --restart        read the file from its first line even if an earlier ingest of it got further
 
     stderr: each rejected line as FILE:LINE: REASON, then the summary line, as replay prints them
@@ -40,6 +42,7 @@ enum IngestCommand: Command {
         let events = try args.required("events")
         var options = Ingestor.Options()
         options.batchLines = try args.int("batch", default: options.batchLines, range: 1...10_000_000)
+        options.progressEvery = try args.int("progress-every", default: options.progressEvery)
         options.restart = args.flag("restart")
         let store = try StoreAccess.writer(args, create: false)
         let bar = ProgressBar()

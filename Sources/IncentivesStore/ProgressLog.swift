@@ -1,0 +1,80 @@
+import IncentivesCore
+
+/// Users' progress in the database, and the events it already includes.
+///
+/// Each batch commits its events and achievements; users' progress blobs are saved less often (every
+/// `Ingestor.Options.progressEvery` accepted events and at the end of every ingest), together with
+/// `progress_seq`: the last event sequence number the blobs include. Events after it are the log that
+/// brings the engine back to the exact state of an uninterrupted run: an ingest replays them through the
+/// engine before reading on (achievements they earn are already stored and are not stored twice), and a
+/// reader replays one user's few of them on top of that user's blob.
+enum ProgressLog {
+    static let key = "progress_seq"
+
+    /// The last event sequence number that saved progress includes.
+    static func savedThrough(_ db: Database) throws -> Int64 {
+        Int64(try db.row("SELECT value FROM settings WHERE key = ?", .text(key)) { Int($0.text(0)) ?? 0 } ?? 0)
+    }
+
+    /// Saves the progress of every user changed since the last save, and moves `progress_seq` to the
+    /// newest stored event. Call inside the batch's transaction. Returns the users saved.
+    static func save(_ engine: Engine, in db: Database) throws -> [String] {
+        let upsert = try db.prepare("INSERT INTO progress(user, state) VALUES (?, ?) ON CONFLICT(user) DO UPDATE SET state = excluded.state")
+        var saved: [String] = []
+        for member in engine.takeChangedMembers() {
+            guard let bytes = engine.encodedProgress(of: member.id) else { continue }
+            try upsert.bind(1, member.id)
+            try upsert.bind(2, bytes: bytes)
+            try upsert.runToEnd()
+            saved.append(member.id)
+        }
+        let last = try db.integer("SELECT max(seq) FROM events")
+        try db.run("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                   .text(key), .text(String(last)))
+        return saved
+    }
+
+    /// Replays stored events after `progress_seq` through `engine`, in arrival order, handing what they earn
+    /// to `earned`. Returns how many events were replayed.
+    @discardableResult
+    static func catchUp(_ engine: Engine, in db: Database, user: String? = nil,
+                        earned: ([Achievement], Int64) throws -> Void) throws -> Int {
+        let after = try savedThrough(db)
+        let sql = user == nil
+            ? "SELECT seq, id, type, user, at_ns, category FROM events WHERE seq > ? ORDER BY seq"
+            : "SELECT seq, id, type, user, at_ns, category FROM events WHERE user = ? AND seq > ? ORDER BY seq"
+        let s = try db.prepare(sql)
+        if let user { try s.bind(1, user); try s.bind(2, after) } else { try s.bind(1, after) }
+        defer { s.reset() }
+        var pending: [(Int64, Event)] = []
+        var n = 0
+        // Read a page, then run the engine, so that `earned` may use the connection.
+        func flush() throws {
+            for (seq, event) in pending {
+                if case .success(let a) = engine.record(event), !a.isEmpty { try earned(a, seq) }
+            }
+            n += pending.count
+            pending.removeAll(keepingCapacity: true)
+        }
+        var lastSeq = after
+        while true {
+            var more = false
+            while try s.step() {
+                guard let type = EventType(rawValue: s.text(2)) else { continue }
+                lastSeq = s.int64(0)
+                pending.append((lastSeq, Event(id: s.text(1), type: type, user: s.text(3), at: instant(ns: s.int64(4)), category: s.optionalText(5))))
+                if pending.count >= 10_000 { more = true; break }
+            }
+            s.reset()
+            try flush()
+            guard more else { break }
+            if let user { try s.bind(1, user); try s.bind(2, lastSeq) } else { try s.bind(1, lastSeq) }
+        }
+        return n
+    }
+
+    static func instant(ns: Int64) -> Instant {
+        let secs = ns >= 0 ? ns / 1_000_000_000 : (ns - 999_999_999) / 1_000_000_000
+        return Instant(seconds: secs, nanoseconds: Int32(ns - secs * 1_000_000_000))
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import IncentivesCore
+import IncentivesInput
+import IncentivesStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `incentives bench store`: the store's targets as a benchmark (README, "Benchmarks").
+///
+/// 1. Ingest speed against SQLite's own CLI: the same valid rows, as CSV, `.import`ed by `sqlite3` into a
+///    table keyed by event id, versus `incentives ingest` of the JSONL into a fresh database (both child
+///    processes, timed in the same run; best of N). The ratio is printed.
+/// 2. Look-up latency on that database: `StoreReader.profile` (what `incentives user` shows) for random
+///    users, and a page of 50 achievements with random filters: median and p99.
+/// 3. Memory: peak RSS of ingest over the first tenth of the file and over the whole file.
+enum StoreBench {
+    static func run(_ args: Arguments, files: BenchInput.Files, dir: String, runs: Int) throws -> ExitCode {
+        let lookups = try args.int("lookups", default: 2_000, range: 1...1_000_000)
+        guard let sqlite = ["/usr/bin/sqlite3", "/usr/local/bin/sqlite3", "/bin/sqlite3"].first(where: FileManager.default.isExecutableFile) else {
+            throw CommandFailure(.unavailable, "the sqlite3 command-line tool is needed for the comparison (apt-get install sqlite3)")
+        }
+        #if DEBUG
+        printError("warning: this is a debug build; measure with `swift build -c release` and .build/release/incentives")
+        #endif
+        let work = dir + "/store-bench"
+        try? FileManager.default.removeItem(atPath: work)
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+
+        // The same rows as CSV (not timed): every valid event line.
+        let csv = work + "/events.csv"
+        let csvRows = try writeCSV(events: files.events, to: csv)
+        print("load: \(files.lines) lines (\(csvRows) distinct valid events), \(files.bytes / 1_000_000) MB: \(files.events)")
+
+        // 1. sqlite3 .import versus incentives ingest.
+        var bestImport = Double.infinity
+        for i in 0..<runs {
+            let db = work + "/import-\(i).sqlite"
+            let m = try ChildProcess.run(sqlite, [db, "CREATE TABLE e(id TEXT PRIMARY KEY, type, user, at, category);", ".import --csv \(csv) e"],
+                                         stderr: work + "/import.err")
+            guard m.status == 0 else { throw CommandFailure(.software, "sqlite3 .import exited \(m.status); see \(work)/import.err") }
+            bestImport = min(bestImport, m.seconds)
+            try? FileManager.default.removeItem(atPath: db)
+        }
+        var bestIngest: ChildProcess.Measurement?
+        let db = work + "/ingest.sqlite"
+        for _ in 0..<runs {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+            try initDatabase(db, files)
+            let m = try ChildProcess.run(ChildProcess.selfPath, ["ingest", "--db", db, "--events", files.events], stderr: work + "/ingest.err")
+            guard m.status == 0 || m.status == 65 else { throw CommandFailure(.software, "ingest exited \(m.status); see \(work)/ingest.err") }
+            if bestIngest == nil || m.seconds < bestIngest!.seconds { bestIngest = m }
+        }
+        let ingest = bestIngest!
+        print(String(format: "(1) sqlite3 .import (CSV, id primary key): %7.2f s  %8.0f rows/s", bestImport, Double(csvRows) / bestImport))
+        print(String(format: "    incentives ingest (JSONL, full store): %7.2f s  %8.0f lines/s, peak memory %.0f MB",
+                     ingest.seconds, Double(files.lines) / ingest.seconds, Double(ingest.peakRSSBytes) / 1_048_576))
+        print(String(format: "    ratio ingest / import: %.2f  (target ≤ 1.5)", ingest.seconds / bestImport))
+
+        // 2. Look-ups on the ingested database.
+        let reader = try StoreAccess.mapping { try StoreReader(path: db) }
+        let users = try StoreAccess.mapping { try reader.db.rows("SELECT id FROM members ORDER BY position") { $0.text(0) } }
+        var rng = SplitMix64(seed: 7)
+        var profileTimes: [Double] = []
+        for _ in 0..<lookups {
+            let user = users[Int(rng.next() % UInt64(users.count))]
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            _ = try StoreAccess.mapping { try reader.profile(of: user) }
+            profileTimes.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+        }
+        let employers = reader.catalog.employers.map(\.id)
+        let total = try StoreAccess.mapping { try reader.achievementCount(AchievementQuery()) }
+        var pageTimes: [Double] = []
+        for i in 0..<lookups {
+            var q = AchievementQuery(limit: 50)
+            switch i % 4 {
+            case 0: q.afterSeq = Int64(rng.next() % UInt64(max(1, total))) // a deep page, as the console pages
+            case 1: q.employer = employers[Int(rng.next() % UInt64(employers.count))]; q.order = .newest
+            case 2: q.user = users[Int(rng.next() % UInt64(users.count))]
+            default: q.since = "2026-0\(1 + Int(rng.next() % 9))-01"; q.order = .newest
+            }
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            _ = try StoreAccess.mapping { try reader.achievements(q) }
+            pageTimes.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+        }
+        print(String(format: "(2) incentives user (profile, %d random users): median %.2f ms, p99 %.2f ms  (target < 5 ms)",
+                     lookups, percentile(profileTimes, 0.5), percentile(profileTimes, 0.99)))
+        print(String(format: "    page of 50 achievements (random filters, %d achievements): median %.2f ms, p99 %.2f ms  (target < 10 ms)",
+                     total, percentile(pageTimes, 0.5), percentile(pageTimes, 0.99)))
+
+        // 3. Peak memory of ingest at a tenth of the file and at the whole file.
+        let tenth = work + "/events-tenth.jsonl"
+        let tenthLines = try copyHead(of: files.events, lines: max(1, files.lines / 10), to: tenth)
+        var peaks: [(Int, Int)] = []
+        for (path, lines) in [(tenth, tenthLines), (files.events, files.lines)] {
+            let memDB = work + "/mem.sqlite"
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: memDB + suffix) }
+            try initDatabase(memDB, files)
+            let m = try ChildProcess.run(ChildProcess.selfPath, ["ingest", "--db", memDB, "--events", path])
+            peaks.append((lines, m.peakRSSBytes))
+        }
+        print(String(format: "(3) ingest peak memory: %d lines %.0f MB, %d lines %.0f MB (×%.1f memory for ×%.0f events)",
+                     peaks[0].0, Double(peaks[0].1) / 1_048_576, peaks[1].0, Double(peaks[1].1) / 1_048_576,
+                     Double(peaks[1].1) / Double(max(peaks[0].1, 1)), Double(peaks[1].0) / Double(max(peaks[0].0, 1))))
+        return .ok
+    }
+
+    static func initDatabase(_ db: String, _ files: BenchInput.Files) throws {
+        let m = try ChildProcess.run(ChildProcess.selfPath, ["init", "--db", db, "--catalog", files.catalog, "--roster", files.roster])
+        guard m.status == 0 else { throw CommandFailure(.software, "init exited \(m.status)") }
+    }
+
+    static func percentile(_ values: [Double], _ p: Double) -> Double {
+        let sorted = values.sorted()
+        return sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+    }
+
+    /// The rows ingest keeps (valid events, first of each id) as CSV (id,type,user,at,category) for `sqlite3 .import --csv`.
+    static func writeCSV(events: String, to path: String) throws -> Int {
+        let out = try create(path)
+        defer { out.close() }
+        var rows = 0
+        var seen = Set<String>()
+        try EventStream(path: events).forEach { item in
+            if case .success(let e) = item.event, seen.insert(e.id).inserted {
+                out.line([e.id, e.type.rawValue, e.user, e.at.rfc3339, e.category ?? ""].map { Table.csv($0) }.joined(separator: ","))
+                rows += 1
+            }
+            return true
+        }
+        out.flush()
+        return rows
+    }
+
+    /// The first `lines` lines of a file, for the memory comparison.
+    static func copyHead(of source: String, lines: Int, to path: String) throws -> Int {
+        let out = try create(path)
+        defer { out.close() }
+        let fd = try InputFile.open(source)
+        let reader = try LineReader(fd: fd)
+        var n = 0
+        try reader.forEachLine { line in
+            guard n < lines, let bytes = line.bytes else { return false }
+            out.line(String(decoding: bytes, as: UTF8.self))
+            n += 1
+            return true
+        }
+        out.flush()
+        return n
+    }
+}
+
+extension StoreBench {
+    /// A file opened for writing through `Output`'s buffering; call `close()` when done.
+    static func create(_ path: String) throws -> Output {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CommandFailure(.cantCreate, "\(path): \(String(cString: strerror(errno)))") }
+        return Output(fd: fd)
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import IncentivesCore
+import IncentivesInput
+import IncentivesStore
+
+/// The demo database: `incentives` with no arguments on a machine with no database builds one from
+/// Assets/demo, so that the first thing anyone sees is real data.
+enum Demo {
+    /// The folder with the demo's catalog.json, roster.jsonl and events.jsonl: `$INCENTIVES_ASSETS`
+    /// (the Assets folder or the demo folder itself), else Assets/demo found by walking up from the
+    /// executable's folder and from the current folder.
+    static func assetsDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        func isDemo(_ dir: String) -> Bool {
+            ["catalog.json", "roster.jsonl", "events.jsonl"].allSatisfy { FileManager.default.fileExists(atPath: dir + "/" + $0) }
+        }
+        if let env = environment["INCENTIVES_ASSETS"], !env.isEmpty {
+            for dir in [env + "/demo", env] where isDemo(dir) { return dir }
+        }
+        let executable = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+        for start in [executable.deletingLastPathComponent(), URL(fileURLWithPath: FileManager.default.currentDirectoryPath)] {
+            var dir = start.standardizedFileURL
+            while true {
+                let candidate = dir.appendingPathComponent("Assets/demo").path
+                if isDemo(candidate) { return candidate }
+                let parent = dir.deletingLastPathComponent()
+                if parent.path == dir.path { break }
+                dir = parent
+            }
+        }
+        return nil
+    }
+
+    /// Creates the database at `path` from the demo files when no file is there. Returns what it did, for people.
+    static func ensureDatabase(path: String) throws -> String? {
+        guard !FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let dir = assetsDirectory() else {
+            throw CommandFailure(.noInput, "no database at \(path) and no demo data (Assets/demo) found to create one; "
+                                 + "set INCENTIVES_ASSETS, or run 'incentives init' and 'incentives ingest'")
+        }
+        let engine = try Setup.engine(catalog: dir + "/catalog.json", roster: dir + "/roster.jsonl")
+        let outcome = try StoreAccess.mapping { () -> Ingestor.Outcome in
+            do {
+                let store = try Store(path: path, create: true)
+                try store.load(catalogJSON: try InputFile.readAll(dir + "/catalog.json"), catalogFile: dir + "/catalog.json",
+                               roster: engine.roster, rosterFile: dir + "/roster.jsonl")
+                return try Ingestor(store: store).ingest(path: dir + "/events.jsonl")
+            } catch {
+                // Half a demo is worse than none: the next run tries again from scratch.
+                for suffix in ["", "-wal", "-shm", "-ingest.lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+                throw error
+            }
+        }
+        return "created the demo database \(path) from \(dir): \(outcome.counts.summary)"
+    }
+
+    /// `incentives` with no arguments and no console command: make sure there is a database and say what is in it.
+    static func summary(path: String) throws -> ExitCode {
+        if let created = try ensureDatabase(path: path) { printError(created) }
+        let reader = try StoreAccess.reader(Arguments.none(db: path))
+        let c = try StoreAccess.mapping { try reader.counts() }
+        let out = Output.stdout
+        out.line("\(path): \(c.users) users, \(c.employers) employers, \(c.programs) programs; \(c.events) events, \(c.achievements) achievements, \(c.rejects) rejected lines")
+        if let first = try StoreAccess.mapping({ try reader.achievements(AchievementQuery(order: .newest, limit: 1)) }).first {
+            out.line("Try:  incentives user \(first.user)        (a user's progress and achievements)")
+        }
+        out.line("      incentives programs                 (the employers' menus)")
+        out.line("      incentives achievements --since \(LocalDate(dayNumber: 0).adding(days: Int(Date().timeIntervalSince1970 / 86_400) - 30).iso)")
+        out.line("      incentives --help")
+        out.flush()
+        return .ok
+    }
+}
+
+extension Arguments {
+    /// Arguments holding only `--db PATH`, for code paths that open the store without a command line.
+    static func none(db: String) -> Arguments {
+        (try? Arguments(["--db", db], valued: ["db"])) ?? (try! Arguments([], valued: []))
+    }
+}

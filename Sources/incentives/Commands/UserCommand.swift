@@ -1,0 +1,106 @@
+import Foundation
+import IncentivesCore
+import IncentivesStore
+
+/// `incentives user`: everything support needs about one user, from the database.
+enum UserCommand: Command {
+    static let name = "user"
+    static let summary = "one user's profile, eligibility, progress on each reward, achievements, recent events"
+    static let valuedOptions: Set<String> = ["db", "format", "events", "today"]
+    static let help = """
+    Usage: incentives user USER [--events N] [--today DATE] [--format table|jsonl|csv] [--db PATH]
+
+    Shows a user's profile and eligibility, their standing on each reward of their employer's programs
+    (e.g. "streak 3/5 days, last logged Tue 4 Mar (America/Chicago)"), their achievements and their most
+    recent events with the local day each counted for. A user id that is not found lists the users whose
+    id starts with it.
+
+      --events N       how many recent events to show (default 10)
+      --today DATE     judge progress as of this local day (default: today in the user's zone)
+    \(OutputFormat.optionHelp)   (jsonl/csv: one row per reward standing)
+    \(StoreAccess.optionHelp)
+
+    Exit status: 0 found; 66 no such user (or no database); 64 bad usage.
+
+    Example:
+      incentives user ana --db demo.sqlite
+
+    """
+
+    static func run(_ args: Arguments) throws -> ExitCode {
+        guard args.positionals.count == 1, let id = args.positionals.first else {
+            throw Arguments.UsageError(message: args.positionals.isEmpty ? "which user? (incentives user USER)" : "one user at a time")
+        }
+        let format = try OutputFormat.from(args)
+        let recent = try args.int("events", default: 10, range: 0...10_000)
+        var today: LocalDate?
+        if let t = args.value("today") {
+            guard let d = LocalDate(iso: t) else { throw Arguments.UsageError(message: "--today must be a date YYYY-MM-DD, got \(t)") }
+            today = d
+        }
+        let reader = try StoreAccess.reader(args)
+        let out = Output.stdout
+        guard let profile = try StoreAccess.mapping({ try reader.profile(of: id, today: today, recentEvents: recent) }) else {
+            let similar = try StoreAccess.mapping { try reader.users(prefix: id, limit: 10) }
+            if similar.isEmpty { throw CommandFailure(.noInput, "no user \(JSONText.quote(id)) on the roster") }
+            printError("incentives user: no user \(JSONText.quote(id)); users whose id starts with it:")
+            for u in similar { printError("  \(u.id)  \(u.employer ?? "-")  \(u.timezone)") }
+            return .noInput
+        }
+        switch format {
+        case .table: printProfile(profile, to: out)
+        case .jsonl, .csv:
+            var t = Table(["user", "employer", "program", "incentive", "kind", "reward", "limit", "awards", "done", "needed", "lastDay", "summary"],
+                          numeric: ["limit", "awards", "done", "needed"])
+            for s in profile.standings {
+                t.add([profile.user.id, s.employer, s.program, s.incentive, s.kind, s.reward, String(s.limit), String(s.awards),
+                       s.done.map(String.init), String(s.needed), s.lastDay, s.summary])
+            }
+            t.write(format, to: out)
+        }
+        out.flush()
+        return .ok
+    }
+
+    static func printProfile(_ p: UserProfile, to out: Output) {
+        let u = p.user
+        out.line("User       \(u.id)")
+        out.line("Employer   \(u.employer.map { "\($0) (\(p.employerName ?? $0))" } ?? "none: events are accepted and never earn")")
+        out.line("Time zone  \(u.timezone)")
+        out.line("Eligible   \(u.eligibleFrom) .. \(u.eligibleUntil ?? "open-ended")  (\(p.eligibleToday ? "eligible" : "not eligible") on \(p.today), the user's today)")
+        if !u.partnerIDs.isEmpty {
+            out.line("Partners   " + u.partnerIDs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+        }
+        out.line("Events     \(p.eventCount) accepted")
+        out.line("")
+        if p.standings.isEmpty {
+            out.line("Progress   no programs apply")
+        } else {
+            out.line("Progress")
+            var t = Table(["program", "incentive", "reward", "standing"])
+            for s in p.standings { t.add([s.program, s.incentive, s.reward, s.summary]) }
+            t.write(.table, to: out)
+        }
+        out.line("")
+        if p.achievements.isEmpty {
+            out.line("Achievements  none yet")
+        } else {
+            out.line("Achievements")
+            var t = Table(["completed", "program", "incentive", "reward", "achieved at", "id"])
+            for a in p.achievements { t.add([a.completedOn, a.program, a.incentive, a.reward, a.achievedAt, a.id]) }
+            t.write(.table, to: out)
+        }
+        out.line("")
+        if p.recentEvents.isEmpty {
+            out.line("Recent events  none")
+        } else {
+            out.line("Recent events (latest arrivals first)")
+            var t = Table(["local day", "at (UTC)", "type", "category", "id", "from"])
+            for e in p.recentEvents {
+                t.add([e.localDay.flatMap(LocalDate.init(iso:)).map { "\(DayFormat.short($0)) \($0.components.year)" } ?? "-",
+                       e.at, e.type, e.category ?? "", e.id, e.file.map { "\($0):\(e.line)" } ?? ""])
+            }
+            t.write(.table, to: out)
+        }
+    }
+}
