@@ -56,8 +56,6 @@ func dispatch(_ argv: [String]) -> ExitCode {
         Output.stdout.write(Commands.usage)
         return .ok
     }
-    // `bench console` has its own options (ConsoleBench); the lead may fold this into BenchCommand.
-    if first == "bench", argv.dropFirst().first == "console" { return ConsoleBench.run(arguments: Array(argv.dropFirst(2))) }
     guard let command = Commands.all.first(where: { $0.name == first }) else {
         printError("incentives: unknown command '\(first)'")
         printError("Run 'incentives --help' for the list of commands.")

@@ -62,26 +62,13 @@ enum ConsoleCommand: Command {
         // from the demo files, so that `incentives` alone shows something real.
         let usual = StoreLocation.resolve(option: nil)
         if !args.flag("demo") {
-            if FileManager.default.fileExists(atPath: usual) { return try openStore(usual) }
-            if let dir = demoDirectory() {
-                try createDemoDatabase(at: usual, from: dir)
-                return try openStore(usual)
-            }
+            if let created = try Demo.ensureDatabase(path: usual) { printError(created) }
+            return try openStore(usual)
         }
-        guard let dir = demoDirectory() else {
+        guard let dir = Demo.assetsDirectory() else {
             throw CommandFailure(.noInput, "Assets/demo not found (run from the project folder, or give --catalog/--roster/--events)")
         }
         return try load(catalog: dir + "/catalog.json", roster: dir + "/roster.jsonl", events: dir + "/events.jsonl", name: "demo files")
-    }
-
-    /// `incentives init` and `incentives ingest` of the demo files (the demo has a few bad lines on purpose).
-    static func createDemoDatabase(at path: String, from dir: String) throws {
-        printError("incentives console: no database at \(path) yet: creating it from \(dir)")
-        let loaded = InitCommand.main(["--db", path, "--catalog", dir + "/catalog.json", "--roster", dir + "/roster.jsonl"])
-        guard loaded == .ok else { throw CommandFailure(loaded, "could not create the demo database at \(path)") }
-        let ingested = IngestCommand.main(["--db", path, "--events", dir + "/events.jsonl"])
-        guard ingested == .ok || ingested == .dataError else { throw CommandFailure(ingested, "could not load the demo events into \(path)") }
-        Output.stdout.flush()
     }
 
     static func openStore(_ path: String) throws -> any ConsoleData {
@@ -106,16 +93,5 @@ enum ConsoleCommand: Command {
         } catch let e as UnreadableInput {
             throw CommandFailure(.noInput, e.description)
         }
-    }
-
-    /// Assets/demo under the current folder, or above the executable (.build/debug/incentives).
-    static func demoDirectory() -> String? {
-        var candidates = [FileManager.default.currentDirectoryPath]
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<5 {
-            candidates.append(dir.path)
-            dir.deleteLastPathComponent()
-        }
-        return candidates.map { $0 + "/Assets/demo" }.first { FileManager.default.fileExists(atPath: $0 + "/catalog.json") }
     }
 }
