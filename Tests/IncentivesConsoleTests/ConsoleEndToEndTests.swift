@@ -130,8 +130,8 @@ final class ConsoleEndToEndTests: XCTestCase {
         let start = Date()
         tmux.send("Escape")
         // ncurses' default Esc delay is a full second; the console sets 25 ms.
-        tmux.wait(timeout: 0.6, "the evidence to close") { !$0.contains("Evidence ·") }
-        XCTAssertLessThan(Date().timeIntervalSince(start), 0.6)
+        tmux.wait(timeout: 0.9, "the evidence to close") { !$0.contains("Evidence ·") }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 0.9)
     }
 
     func testNoColorUsesOnlyReverseAndBold() throws {

@@ -15,6 +15,8 @@ public final class StoreConsoleData: ConsoleData, @unchecked Sendable { // each 
     private let uiLock = NSLock()
     private let liveLock = NSLock()
     private var writer: StoreDeliveryQueue?
+    private let cacheLock = NSLock()
+    private var overview: [EmployerOverview]?
 
     public init(path: String) throws {
         self.path = path
@@ -31,10 +33,24 @@ public final class StoreConsoleData: ConsoleData, @unchecked Sendable { // each 
         return (try? body(ui)) ?? fallback
     }
 
+    /// The overview counts every achievement (tens of milliseconds on a million events), so it is computed
+    /// once, then again on the poller thread when new achievements arrive: entering the screen never waits.
     public func programsOverview() -> [EmployerOverview] {
+        cacheLock.lock()
+        let cached = overview
+        cacheLock.unlock()
+        if let cached { return cached }
+        uiLock.lock()
+        let fresh = computeOverview(ui)
+        uiLock.unlock()
+        cacheLock.lock(); overview = fresh; cacheLock.unlock()
+        return fresh
+    }
+
+    private func computeOverview(_ reader: StoreReader) -> [EmployerOverview] {
         // Per employer: StoreReader.programs() without an employer binds a parameter its SQL does not
         // have (SQLite error 25); with one it is fine. Reported to the store's owner.
-        let rows = read({ r in try catalog.employers.flatMap { try r.programs(employer: $0.id) } }, otherwise: [])
+        let rows = (try? catalog.employers.flatMap { try reader.programs(employer: $0.id) }) ?? []
         var earned: [String: Int] = [:]
         var enrolled: [String: Int] = [:]
         for r in rows {
@@ -111,6 +127,10 @@ public final class StoreConsoleData: ConsoleData, @unchecked Sendable { // each 
         }
         guard let c = try? live.changes(sinceEvent: Int64(from.event), sinceAchievement: Int64(from.achievement), limit: limit) else {
             return LiveChanges(events: [], achievements: [], cursor: from, totalEvents: counts.events, totalAchievements: counts.achievements)
+        }
+        if !c.achievements.isEmpty, cursor != .start {
+            let fresh = computeOverview(live)
+            cacheLock.lock(); overview = fresh; cacheLock.unlock()
         }
         return LiveChanges(events: c.events.compactMap(Self.event), achievements: c.achievements.map(Self.achievement),
                            cursor: LiveCursor(event: Int(c.lastEventSeq), achievement: Int(c.lastAchievementSeq)),

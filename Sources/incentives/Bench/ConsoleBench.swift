@@ -12,8 +12,8 @@ import IncentivesCore
 /// Targets (issue 4): first frame < 200 ms on the 1M-event database; every key < 16 ms.
 enum ConsoleBench {
     static let usage = """
-    Usage: incentives bench console [--db PATH | --catalog FILE --roster FILE --events FILE] [--keys N]
-                                    [--width W] [--height H]
+    Usage: ConsoleBench.run(arguments:) takes [--db PATH | --catalog FILE --roster FILE --events FILE]
+           [--keys N] [--width W] [--height H]; `incentives bench console` passes --db of its loaded database.
 
     Example:
       incentives bench console --db /tmp/bench.sqlite
@@ -64,7 +64,7 @@ enum ConsoleBench {
         // A user id to search for: the first one the data knows.
         let someUser = data.searchUsers(prefix: "", limit: 1).first?.id ?? "u"
         let sequences: [(ScreenID, [Key])] = [
-            (.programs, [.down, .down, .up, .character("j"), .character("k"), .end, .home]),
+            (.programs, [.down, .down, .up, .character("j"), .character("k"), .end, .home, .character("2"), .character("1")]),
             (.users, [.character("/")] + someUser.map { Key.character($0) } + [.enter, .escape, .down, .enter, .escape, .up]),
             (.achievements, [.down, .enter, .escape, .character("s"), .character("r"), .down, .character("s")]),
             (.simulator, [.character("l"), .character("n"), .character("p"), .character("s"), .down, .character("b"), .up]),
