@@ -227,3 +227,25 @@ final class PagingTests: XCTestCase {
         XCTAssertEqual(s.achievements.selected, s.achievements.page.total - 1)
     }
 }
+
+final class SimulatorZoneTests: XCTestCase {
+    func testATypedZoneMakesANewTestUser() throws {
+        var s = try Fixture.state(.simulator)
+        s.press(.character("/"))
+        s.type("Asia/Kathmandu")
+        XCTAssertEqual(s.screen, .simulator)
+        XCTAssertTrue(Fixture.text(s).contains("time zone for a new test user: Asia/Kathmandu_"))
+        s.press(.enter)
+        XCTAssertEqual(s.simulator.user?.timezone, "Asia/Kathmandu")
+        XCTAssertEqual(s.simulator.user?.id, "test-2")
+    }
+
+    func testAnUnknownZoneIsRefusedWithTheReason() throws {
+        var s = try Fixture.state(.simulator)
+        s.press(.character("/"))
+        s.type("Mars/Olympus")
+        s.press(.enter)
+        XCTAssertEqual(s.simulator.user?.id, "test-1", "no user was added")
+        XCTAssertEqual(s.simulator.feed.last?.text, "unknown time zone \"Mars/Olympus\" (an IANA name such as Europe/Paris)")
+    }
+}

@@ -31,6 +31,7 @@ public struct AppState {
         switch screen {
         case .users: return users.search.editing
         case .achievements: return achievements.filter.editing
+        case .simulator: return simulator.zoneField.editing
         default: return false
         }
     }
@@ -60,6 +61,7 @@ public struct AppState {
             switch screen {
             case .users: users.edit(key, data: data, today: clock.today)
             case .achievements: achievements.edit(key, data: data)
+            case .simulator: simulator.edit(key)
             default: break
             }
             return

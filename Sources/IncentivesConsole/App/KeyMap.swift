@@ -75,6 +75,7 @@ public enum KeyMap {
             KeyBinding([c("u")], "u", "new test user", .simNewUser, sim),
             KeyBinding([c("e")], "e", "new user, next employer", .simEmployer, sim),
             KeyBinding([c("z")], "z", "new user, next time zone", .simZone, sim),
+            KeyBinding([c("/")], "/", "new user in a zone you type", .filter, sim),
             KeyBinding([c("+")], "+", "p goes a day further back", .simMoreDaysBack, sim),
             KeyBinding([c("-")], "-", "p goes a day less back", .simFewerDaysBack, sim),
             KeyBinding([.left], "←", "previous test user", .left, sim),

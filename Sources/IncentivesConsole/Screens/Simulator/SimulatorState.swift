@@ -1,3 +1,4 @@
+import Foundation
 import IncentivesCore
 
 /// Screen 4: a sandbox timeline with a simulated clock. QA picks a test user (any employer, any zone),
@@ -42,6 +43,24 @@ public struct SimulatorState {
     public var user: Member? { sandbox.members.indices.contains(current) ? sandbox.members[current] : nil }
     var employers: [Employer] { sandbox.catalog.employers }
 
+    /// `/`: the zone for a new test user, typed (any IANA zone, not only the `z` list).
+    public var zoneField = TextField()
+    /// A zone typed with `/` that `z` did not offer.
+    var typedZone: String?
+
+    mutating func edit(_ key: Key) {
+        guard zoneField.handle(key) == .applied else { return }
+        let zone = zoneField.text.trimmingCharacters(in: .whitespaces)
+        zoneField = TextField()
+        guard !zone.isEmpty else { return }
+        guard sandbox.zones.rules(for: zone) != nil else {
+            announce("unknown time zone \"\(zone)\" (an IANA name such as Europe/Paris)", .bad)
+            return
+        }
+        typedZone = zone
+        addUser()
+    }
+
     /// A new test user with the chosen employer and zone; the clock moves to a day their program runs.
     mutating func addUser() {
         guard !employers.isEmpty else { return }
@@ -51,7 +70,9 @@ public struct SimulatorState {
             day = min(max(today, p.starts), p.ends)
         }
         let from = programs.map(\.starts).min() ?? day
-        let m = sandbox.addUser(employer: employer.id, zone: SimulatorState.zones[zoneChoice % SimulatorState.zones.count], eligibleFrom: min(from, day))
+        let zone = typedZone ?? SimulatorState.zones[zoneChoice % SimulatorState.zones.count]
+        typedZone = nil
+        let m = sandbox.addUser(employer: employer.id, zone: zone, eligibleFrom: min(from, day))
         current = sandbox.members.count - 1
         selectedReward = 0
         announce("new test user \(m.id) · \(employer.name) · \(m.timezone) · clock \(day.iso)", .accent)
@@ -130,6 +151,9 @@ public struct SimulatorState {
             if !categories.isEmpty { category = (category + 1) % categories.count }
         case .simStreak:
             playStreak()
+        case .filter:
+            zoneField = TextField()
+            zoneField.editing = true
         case .simNewUser:
             addUser()
         case .simEmployer:

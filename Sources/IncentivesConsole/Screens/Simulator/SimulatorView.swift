@@ -13,8 +13,12 @@ enum SimulatorView {
         c.text(who, x: x, y: y + 1, style: .accent, width: width)
         let count = "user \(s.current + 1)/\(s.sandbox.members.count)"
         c.text(count, x: x + width - TextWidth.of(count), y: y + 1, style: .dim)
+        if s.zoneField.editing {
+            c.text("time zone for a new test user: ", x: x, y: y + 2, style: .dim)
+            c.text(s.zoneField.text + "_", x: x + 31, y: y + 2, style: .selected, width: width - 31)
+        }
         let clock = "clock \(s.clockLabel) · category \(s.categories.isEmpty ? "-" : s.categories[s.category]) · p logs \(s.daysBack) day\(s.daysBack == 1 ? "" : "s") back"
-        c.text(clock, x: x, y: y + 2, width: width)
+        if !s.zoneField.editing { c.text(clock, x: x, y: y + 2, width: width) }
 
         let rewardsHeight = min(s.standings.count + 1, max((height - 4) / 2, 2))
         Table(columns: [.flex("Reward", min: 12), .flex("Program", min: 10), .fixed("Rule", 16), .fixed("Progress", 16), .fixed("Won", 5, right: true)],
