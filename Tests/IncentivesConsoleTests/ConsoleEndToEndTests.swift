@@ -105,6 +105,22 @@ final class ConsoleEndToEndTests: XCTestCase {
         assertRestored(tmux.wait(for: "icanon"), exit: 128 + Int(SIGSEGV), tmux)
     }
 
+    /// With Swift's crash reporter on (the default on a terminal), a crash restores the terminal first, so
+    /// the report is readable on the normal screen and its "press a key" prompt works.
+    func testCrashReportReachesTheRestoredTerminal() throws {
+        let tmux = try Tmux(wrapped(files), env: ["SWIFT_BACKTRACE": "enable=yes,color=no"])
+        tmux.wait(for: "Programs")
+        let pid = try XCTUnwrap(tmux.childPID())
+        kill(pid, SIGSEGV)
+        let report = tmux.wait(for: "Program crashed", timeout: 30)
+        XCTAssertFalse(report.contains("Employer"), "the console's screen is gone:\n\(report)")
+        tmux.wait(for: "any other key to quit", timeout: 30)
+        XCTAssertEqual(tmux.display("#{alternate_on}"), "0", "the report is on the normal screen")
+        // (A SIGSEGV sent with kill does not re-fault once the reporter returns, so the process would go
+        // on; a real crash dies there. Stop it.)
+        kill(pid, SIGKILL)
+    }
+
     func testCtrlCRestoresTheTerminal() throws {
         let tmux = try Tmux(wrapped(files))
         tmux.wait(for: "Programs")

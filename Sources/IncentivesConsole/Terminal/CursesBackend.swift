@@ -62,6 +62,7 @@ public final class CursesBackend {
             colour = cn_colors() >= 8
         }
         theme = Theme(colour: colour)
+        TerminalRestore.captureStderr()
     }
 
     public var size: (width: Int, height: Int) { (Int(cn_cols()), Int(cn_lines())) }
@@ -144,6 +145,7 @@ public final class CursesBackend {
         ended = true
         endwin()
         delscreen(screen)
+        TerminalRestore.releaseStderr()
         TerminalRestore.uninstall()
     }
 
