@@ -49,6 +49,8 @@ final class StoreConsoleDataTests: XCTestCase {
         XCTAssertEqual(a.standings, b.standings)
         XCTAssertEqual(a.achievements.map(\.achievement.id), b.achievements.map(\.achievement.id))
         XCTAssertEqual(a.loggedDays, b.loggedDays)
+        XCTAssertEqual(a.evidenceDays, b.evidenceDays)
+        XCTAssertFalse(a.evidenceDays.isEmpty)
         XCTAssertNil(store.userProfile(id: "nobody", today: today))
         XCTAssertEqual(store.achievements(AchievementQuery()).total, memory.achievements(AchievementQuery()).total)
         let first = try XCTUnwrap(store.achievements(AchievementQuery()).rows.first)

@@ -82,6 +82,14 @@ public final class StoreConsoleData: ConsoleData, @unchecked Sendable { // each 
                                 eligibleUntil: u.eligibleUntil.flatMap(LocalDate.init(iso:)), partnerMemberIDs: u.partnerIDs)
             // The calendar shows five weeks: the last 200 events cover them for any plausible user.
             let days = try r.events(of: id, limit: 200).compactMap { $0.localDay.flatMap(LocalDate.init(iso:)) }
+            // Evidence days come from the achievements themselves: once a reward's limit is reached the
+            // engine keeps no progress for it, so its standing has no used days left to show. Only
+            // achievements recent enough to touch the calendar are looked up.
+            let since = (days.max() ?? today).adding(days: -7 * CalendarView.weeks - 366)
+            var evidence = Set<LocalDate>()
+            for a in p.achievements where (LocalDate(iso: a.completedOn) ?? today) >= since {
+                for e in try r.evidence(of: a.id) { if let d = LocalDate(iso: e.day) { evidence.insert(d) } }
+            }
             return UserProfile(
                 member: member, employerName: p.employerName,
                 standings: p.standings.map {
@@ -89,7 +97,7 @@ public final class StoreConsoleData: ConsoleData, @unchecked Sendable { // each 
                                    done: $0.limitReached ? $0.needed : min($0.done ?? 0, $0.needed), needed: $0.needed)
                 },
                 loggedDays: Set(days),
-                evidenceDays: Set(p.standings.flatMap { $0.usedDays.compactMap(LocalDate.init(iso:)) }),
+                evidenceDays: evidence,
                 achievements: p.achievements.reversed().map(Self.achievement),
                 recentEvents: p.recentEvents.compactMap(Self.event),
                 lastActiveDay: days.max())
