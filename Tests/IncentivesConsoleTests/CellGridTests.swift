@@ -1,8 +1,10 @@
+import Foundation
 import IncentivesConsole
 import XCTest
 
 final class CellGridTests: XCTestCase {
-    override func setUp() { TerminalEnvironment.prepareLocale() }
+    // Widths come from the C library's tables for the locale: use a UTF-8 one whatever the runner's LANG.
+    override func setUp() { setlocale(LC_CTYPE, "C.UTF-8") }
 
     func testWideCharactersTakeTwoCells() {
         XCTAssertEqual(TextWidth.of("日本✓é"), 6)
