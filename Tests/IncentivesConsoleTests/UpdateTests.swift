@@ -249,3 +249,27 @@ final class SimulatorZoneTests: XCTestCase {
         XCTAssertEqual(s.simulator.feed.last?.text, "unknown time zone \"Mars/Olympus\" (an IANA name such as Europe/Paris)")
     }
 }
+
+final class FollowTests: XCTestCase {
+    /// Lines appended to the events file are taken once complete; a half-written line waits.
+    func testFollowingTakesOnlyCompleteLines() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("follow-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for f in ["catalog.json", "roster.jsonl", "events.jsonl"] {
+            try FileManager.default.copyItem(atPath: Fixture.directory + "/" + f, toPath: dir.appendingPathComponent(f).path)
+        }
+        let events = dir.appendingPathComponent("events.jsonl")
+        let data = try InMemoryConsoleData(catalogPath: dir.appendingPathComponent("catalog.json").path,
+                                           rosterPath: dir.appendingPathComponent("roster.jsonl").path, eventsPath: events.path)
+        let before = data.changes(since: .start, limit: 5)
+        let line = #"{"id": "e-new", "type": "health_data_logged", "user": "u-1001", "at": "2026-11-25T15:00:00Z", "category": "mood"}"#
+        let h = try FileHandle(forWritingTo: events)
+        h.seekToEndOfFile()
+        h.write(Data(line.prefix(40).utf8))
+        XCTAssertTrue(data.changes(since: before.cursor, limit: 5).events.isEmpty, "half a line is not read")
+        h.write(Data(line.dropFirst(40).utf8) + Data([10]))
+        try h.close()
+        XCTAssertEqual(data.changes(since: before.cursor, limit: 5).events.map(\.event.id), ["e-new"])
+    }
+}

@@ -62,6 +62,9 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
     @discardableResult
     public func follow() throws -> Int {
         guard let path = followPath else { return 0 }
+        // A writer may be in the middle of a line: read only once the file ends with a newline, so a
+        // half-written event is not taken for a bad one.
+        guard Self.endsWithNewline(path) else { return 0 }
         lock.lock(); defer { lock.unlock() }
         let before = events.count
         var line = followLine, offset = followOffset
@@ -75,6 +78,14 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
         followLine = line
         followOffset = offset
         return events.count - before
+    }
+
+    static func endsWithNewline(_ path: String) -> Bool {
+        guard let h = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? h.close() }
+        guard let end = try? h.seekToEnd(), end > 0 else { return true }
+        try? h.seek(toOffset: end - 1)
+        return (try? h.read(upToCount: 1)) == Data([0x0A])
     }
 
     // MARK: - Programs
