@@ -37,7 +37,7 @@ enum HelpOverlay {
                 c.text(what, x: cx, y: cy, style: .header, width: colWidth - 1)
             } else {
                 c.text(TextWidth.pad(key, to: 7), x: cx, y: cy, style: .accent)
-                c.text(what, x: cx + 8, y: cy, width: colWidth - 9)
+                c.text(TextWidth.truncate(what, to: colWidth - 9), x: cx + 8, y: cy, width: colWidth - 9)
             }
         }
     }
