@@ -104,9 +104,13 @@ public struct SimulatorState {
         let what = type == .birthReported ? "reports a birth" : "logs \(category ?? "")"
         announce("\(logDay.iso) \(user.id) \(what)\(late ? " (late, for \(logDay.iso))" : "") · \(event.id)", late ? .warn : .normal)
         for a in earned {
-            let days = zip(a.evidenceDays, a.evidence).map { "\($0.0.iso.suffix(5)) \($0.1)" }.joined(separator: ", ")
+            let days = zip(a.evidenceDays, a.evidence).map { "\($0.0.iso.suffix(5)) \($0.1)" }
             announce("  \(Self.star) AWARDED \(a.reward) · \(a.program) · \(a.incentive) #\(a.ordinal)", .good)
-            announce("    evidence: \(days)", .good)
+            // Five evidence days a line, so a 20-day award reads on an 80-column terminal.
+            for start in stride(from: 0, to: days.count, by: 5) {
+                let chunk = days[start..<min(start + 5, days.count)].joined(separator: ", ")
+                announce((start == 0 ? "    evidence: " : "              ") + chunk, .good)
+            }
         }
         refresh()
         if earned.isEmpty, let s = standings.first(where: { $0.slot.incentive.counts(type, category: category) && !$0.limitReached }),
