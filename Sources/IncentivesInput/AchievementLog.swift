@@ -9,35 +9,20 @@ public enum AchievementLog {
     public static func decode(_ data: Data, file: String) throws(ConfigurationError) -> [Achievement] {
         var out: [Achievement] = []
         var seen: [String: Int] = [:]
-        var lineNumber = 0
-        var failure: ConfigurationError?
-        let decoder = JSONDecoder()
-        data.withUnsafeBytes { (all: UnsafeRawBufferPointer) in
-            LineSplitter.forEachLine(in: all) { line in
-                lineNumber += 1
-                guard failure == nil, !LineSplitter.isBlank(line) else { return }
-                let n = lineNumber
-                func fail(_ path: String?, _ reason: String) { failure = ConfigurationError(file: file, line: n, path: path, reason: reason) }
-                let raw: RawAchievement
-                do {
-                    raw = try decoder.decode(RawAchievement.self, from: Data(line))
-                } catch {
-                    let (path, reason) = JSONPath.explain(error)
-                    return fail(path, reason)
-                }
-                guard let completedOn = LocalDate(iso: raw.completedOn) else { return fail("completedOn", "not a date (YYYY-MM-DD)") }
-                guard case .success(let achievedAt) = Instant.parseRFC3339(raw.achievedAt) else {
-                    return fail("achievedAt", "not an RFC 3339 instant")
-                }
-                let key = raw.user + "\u{0}" + raw.program + "\u{0}" + raw.incentive
-                let ordinal = (seen[key] ?? 0) + 1
-                seen[key] = ordinal
-                out.append(Achievement(user: raw.user, employer: raw.employer, program: raw.program, incentive: raw.incentive,
-                                       reward: raw.reward, completedOn: completedOn, achievedAt: achievedAt, evidence: raw.evidence,
-                                       evidenceDays: [], ordinal: ordinal))
+        try JSONLinesFile.forEach(RawAchievement.self, in: data, file: file) { raw, _ in
+            guard let completedOn = LocalDate(iso: raw.completedOn) else { return ("completedOn", "not a date (YYYY-MM-DD)") }
+            guard case .success(let achievedAt) = Instant.parseRFC3339(raw.achievedAt) else {
+                return ("achievedAt", "not an RFC 3339 instant")
             }
+            // Which award of this reward it is: the engine counts per program reward, so the key names the reward too.
+            let key = [raw.user, raw.employer, raw.program, raw.incentive, raw.reward].joined(separator: "\u{0}")
+            let ordinal = (seen[key] ?? 0) + 1
+            seen[key] = ordinal
+            out.append(Achievement(user: raw.user, employer: raw.employer, program: raw.program, incentive: raw.incentive,
+                                   reward: raw.reward, completedOn: completedOn, achievedAt: achievedAt, evidence: raw.evidence,
+                                   evidenceDays: [], ordinal: ordinal))
+            return nil
         }
-        if let failure { throw failure }
         return out
     }
 

@@ -1,0 +1,32 @@
+import Foundation
+import IncentivesCore
+
+/// Small JSON-lines files that are accepted or refused as a whole (the roster, replay output read back):
+/// each non-blank line is decoded with Foundation's JSONDecoder into `Line`, then checked by `body`.
+/// The first failure names the file, the line and the JSON path, and stops the reading.
+enum JSONLinesFile {
+    /// A check of one decoded line: return nil to accept it, or the field and the reason to refuse the file.
+    typealias Check<Line> = (_ line: Line, _ number: Int) -> (field: String?, reason: String)?
+
+    static func forEach<Line: Decodable>(_: Line.Type, in data: Data, file: String, _ check: Check<Line>) throws(ConfigurationError) {
+        let decoder = JSONDecoder()
+        var lineNumber = 0
+        var failure: ConfigurationError?
+        data.withUnsafeBytes { (all: UnsafeRawBufferPointer) in
+            LineSplitter.forEachLine(in: all) { bytes in
+                lineNumber += 1
+                guard failure == nil, !LineSplitter.isBlank(bytes) else { return }
+                do {
+                    let line = try decoder.decode(Line.self, from: Data(bytes))
+                    if let (field, reason) = check(line, lineNumber) {
+                        failure = ConfigurationError(file: file, line: lineNumber, path: field, reason: reason)
+                    }
+                } catch {
+                    let (path, reason) = JSONPath.explain(error)
+                    failure = ConfigurationError(file: file, line: lineNumber, path: path, reason: reason)
+                }
+            }
+        }
+        if let failure { throw failure }
+    }
+}
