@@ -15,6 +15,16 @@ extension EventStream {
     public func forEachPipelined<Prepared>(batchSize: Int = 8192, prepare: @escaping @Sendable (Item) -> Prepared,
                                            progress: ((Int64) -> Void)? = nil,
                                            _ body: (Prepared) throws -> Bool) throws {
+        try forEachBatchPipelined(batchSize: batchSize, prepare: prepare, progress: progress) { batch in
+            for item in batch where try !body(item) { return false }
+            return true
+        }
+    }
+
+    /// The same, a whole batch at a time (in file order), for consumers that work on batches.
+    public func forEachBatchPipelined<Prepared>(batchSize: Int = 8192, prepare: @escaping @Sendable (Item) -> Prepared,
+                                                progress: ((Int64) -> Void)? = nil,
+                                                _ body: ([Prepared]) throws -> Bool) throws {
         let channel = BatchChannel<Prepared>(slots: 4)
         let stream = self
         let reader = Thread {
@@ -48,7 +58,7 @@ extension EventStream {
             if let bytes = channel.latestProgress() { progress?(bytes) }
             switch message {
             case .items(let items):
-                for item in items where try !body(item) { return }
+                if try !body(items) { return }
             case .end(let error):
                 if let error { throw error }
                 return

@@ -58,3 +58,35 @@ struct IntakeTests {
         return c
     }
 }
+
+@Suite("Engine shards give one engine's answers")
+struct ShardTests {
+    @Test(arguments: [1, 2, 3, 7])
+    func shardsAgreeWithOneEngine(count: Int) throws {
+        var w = World()
+        w.offer("s3", StreakRule(days: 3), limit: 3)
+        w.offer("w4", DaysInWindowRule(days: 4, window: 7), categories: ["mood", "sleep"], limit: 2)
+        w.offer("birth", SingleEventRule(), event: .birthReported)
+        let zones = ["UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago", "Asia/Kathmandu", "America/New_York"]
+        for u in 0..<40 { w.member("u\(u)", zone: zones[u % zones.count]) }
+        // A deterministic jumble: users interleaved, late events, same-day repeats, births.
+        var events: [Event] = []
+        var x: UInt64 = 12345
+        func next(_ n: Int) -> Int { x = x &* 6364136223846793005 &+ 1442695040888963407; return Int((x >> 33) % UInt64(n)) }
+        for i in 0..<4000 {
+            let user = "u\(next(40))", day = date("2026-03-01").adding(days: next(60))
+            let at = day.iso + "T" + String(format: "%02d:%02d:00Z", next(24), next(60))
+            events.append(next(50) == 0 ? birth("b\(i)", user, at) : log("e\(i)", user, at, ["mood", "sleep", "weight"][next(3)]))
+        }
+        let one = try w.engine()
+        let expected = events.map { try? one.record($0).get() }
+        let catalog = one.catalog, roster = one.roster
+        let shards = try EngineShards(catalog: catalog, roster: roster, count: count)
+        var got: [[Achievement]?] = []
+        for start in stride(from: 0, to: events.count, by: 512) {
+            got += shards.record(Array(events[start..<min(start + 512, events.count)])).map { try? $0.get() }
+        }
+        #expect(got == expected)
+        #expect(expected.compactMap { $0 }.joined().count > 50)
+    }
+}

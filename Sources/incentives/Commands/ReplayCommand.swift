@@ -34,38 +34,56 @@ enum ReplayCommand: Command {
         let catalogPath = try args.required("catalog")
         let rosterPath = try args.required("roster")
         let eventsPath = try args.required("events")
-        let engine = try Setup.engine(catalog: catalogPath, roster: rosterPath)
-        let counts = try replay(engine: engine, events: eventsPath, out: Output.stdout, err: Output.stderr)
+        let c = try Setup.configuration(catalog: catalogPath, roster: rosterPath)
+        let counts = try replay(catalog: c.catalog, roster: c.roster, zones: c.zones, events: eventsPath,
+                                out: Output.stdout, err: Output.stderr)
         Output.stdout.flush()
         printError(counts.summary)
         return counts.rejected > 0 ? .dataError : .ok
     }
 
     /// Streams the events through a fresh intake; shared with `bench`.
-    static func replay(engine: Engine, events: String, out: Output?, err: Output?) throws -> IntakeCounts {
+    ///
+    /// Three kinds of work share the cores: a reading thread parses lines and admits events (unknown
+    /// users, duplicates), then each batch's new events are evaluated by engine shards, one per core,
+    /// partitioned by user; output follows file order.
+    static func replay(catalog: Catalog, roster: Roster, zones: ZoneDirectory, events: String, out: Output?, err: Output?) throws -> IntakeCounts {
+        let shards: EngineShards
+        do {
+            shards = try EngineShards(catalog: catalog, roster: roster, count: max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8)), zones: zones)
+        } catch {
+            throw CommandFailure(.config, "\(error)")
+        }
         // Size the id table for the file up front (about 100 bytes a line) instead of regrowing it.
         let size = (try? FileManager.default.attributesOfItem(atPath: events)[.size] as? Int) ?? 0
-        let intake = Intake(engine: engine, expectedEvents: (size ?? 0) / 100)
+        let intake = Intake(shards: shards, expectedEvents: (size ?? 0) / 100)
         let stream = EventStream(path: events)
         let file = stream.displayName
         do {
-            // Admission (unknown users, duplicates) runs on the reading thread; the engine on this one.
             let admission = intake.admission
-            try stream.forEachPipelined(prepare: { item in
+            try stream.forEachBatchPipelined(prepare: { item in
                 (item, item.event.map { admission.admit($0) })
-            }) { item, verdict in
-                let disposition: Intake.Disposition
-                switch (item.event, verdict) {
-                case (.success(let event), .success(let verdict)): disposition = intake.take(event, verdict: verdict)
-                case (.failure(let why), _), (_, .failure(let why)): disposition = intake.reject(why, countAsRead: true)
+            }) { batch in
+                var admitted: [(event: Event, verdict: Admission.Verdict)] = []
+                admitted.reserveCapacity(batch.count)
+                for (item, verdict) in batch {
+                    if case .success(let e) = item.event, case .success(let v) = verdict { admitted.append((e, v)) }
                 }
-                switch disposition {
-                case .accepted(let achievements):
-                    for a in achievements { out?.line(a.jsonLine) }
-                case .rejected(let why):
-                    err?.line("\(file):\(item.line): \(why)")
-                case .duplicate:
-                    break
+                var dispositions = intake.take(batch: admitted).makeIterator()
+                for (item, verdict) in batch {
+                    let disposition: Intake.Disposition
+                    switch (item.event, verdict) {
+                    case (.success, .success): disposition = dispositions.next()!
+                    case (.failure(let why), _), (_, .failure(let why)): disposition = intake.reject(why, countAsRead: true)
+                    }
+                    switch disposition {
+                    case .accepted(let achievements):
+                        for a in achievements { out?.line(a.jsonLine) }
+                    case .rejected(let why):
+                        err?.line("\(file):\(item.line): \(why)")
+                    case .duplicate:
+                        break
+                    }
                 }
                 return true
             }
@@ -100,7 +118,8 @@ enum Setup {
         }
     }
 
-    static func engine(catalog catalogPath: String, roster rosterPath: String) throws -> Engine {
+    /// The catalog and roster, validated, with the zones the roster uses.
+    static func configuration(catalog catalogPath: String, roster rosterPath: String) throws -> (catalog: Catalog, roster: Roster, zones: ZoneDirectory) {
         // Both files must be readable before either is judged: a missing file is 66 even when the other is invalid.
         for path in [catalogPath, rosterPath] where path != "-" && !FileManager.default.isReadableFile(atPath: path) {
             throw CommandFailure(.noInput, "\(path): \(FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")")
@@ -108,8 +127,13 @@ enum Setup {
         let zones = ZoneDirectory()
         let catalog = try catalog(catalogPath)
         let roster = try roster(rosterPath, catalog: catalog, zones: zones)
+        return (catalog, roster, zones)
+    }
+
+    static func engine(catalog catalogPath: String, roster rosterPath: String) throws -> Engine {
+        let c = try configuration(catalog: catalogPath, roster: rosterPath)
         do {
-            return try Engine(catalog: catalog, roster: roster, zones: zones)
+            return try Engine(catalog: c.catalog, roster: c.roster, zones: c.zones)
         } catch {
             throw CommandFailure(.config, "\(error)")
         }

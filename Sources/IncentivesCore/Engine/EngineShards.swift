@@ -1,0 +1,60 @@
+import Dispatch
+
+/// Several engines, each owning the users whose id digests to it: the partition-by-user design of
+/// DESIGN §9 applied to one machine's cores. A batch of admitted events is evaluated with one thread
+/// per shard; each event's achievements come back at its place in the batch.
+///
+/// Why this gives the same answers as one engine: every rule reads and writes only its own user's
+/// state, all of a user's events go to one shard, and each shard takes its events in arrival order.
+/// Only the interleaving of different users' work changes, and it cannot change any decision.
+public final class EngineShards: @unchecked Sendable {
+    public let engines: [Engine]
+
+    public init(catalog: Catalog, roster: Roster, count: Int, zones: ZoneDirectory = ZoneDirectory()) throws(Engine.SetupError) {
+        precondition(count >= 1, "at least one shard")
+        var engines: [Engine] = []
+        for _ in 0..<count { engines.append(try Engine(catalog: catalog, roster: roster, zones: zones)) }
+        self.engines = engines
+    }
+
+    /// The shard that owns a user (stable for a given shard count).
+    public func shard(of user: String) -> Int {
+        Int(IDDigest(user).high % UInt64(engines.count))
+    }
+
+    public func engine(for user: String) -> Engine { engines[shard(of: user)] }
+
+    /// Records a batch of new events (already admitted), in arrival order, shards in parallel.
+    /// `results[i]` is what `events[i]` earned.
+    public func record(_ events: [Event]) -> [Result<[Achievement], Rejection>] {
+        var results = [Result<[Achievement], Rejection>](repeating: .success([]), count: events.count)
+        guard engines.count > 1 else {
+            for i in events.indices { results[i] = engines[0].record(events[i]) }
+            return results
+        }
+        var lanes = [[Int]](repeating: [], count: engines.count)
+        for i in events.indices { lanes[shard(of: events[i].user)].append(i) }
+        results.withUnsafeMutableBufferPointer { buffer in
+            let out = SharedBuffer(base: buffer.baseAddress!)
+            let work = ShardWork(engines: engines, lanes: lanes, events: events)
+            DispatchQueue.concurrentPerform(iterations: engines.count) { s in
+                let engine = work.engines[s]
+                // Each shard writes only the indices of its own lane: no two threads touch one slot.
+                for i in work.lanes[s] { out.base[i] = engine.record(work.events[i]) }
+            }
+        }
+        return results
+    }
+}
+
+/// The results buffer, shared by the shard threads, each writing its own indices.
+private struct SharedBuffer: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Result<[Achievement], Rejection>>
+}
+
+/// What the shard threads read: each thread uses one engine only.
+private struct ShardWork: @unchecked Sendable {
+    let engines: [Engine]
+    let lanes: [[Int]]
+    let events: [Event]
+}
