@@ -31,7 +31,7 @@ final class BatchWriter: @unchecked Sendable {
     private var committedAchievements: Int
 
     init(db: Database, catalog: Catalog, ingestID: Int64, display: String, achievementsBefore: Int,
-         slots: Int = 2, pauseMicroseconds: useconds_t = 3_000) {
+         slots: Int = 1, pauseMicroseconds: useconds_t = 3_000) {
         self.db = db
         self.catalog = catalog
         self.ingestID = ingestID
@@ -138,18 +138,23 @@ final class BatchWriter: @unchecked Sendable {
 
     /// The rows of one batch, inside its transaction. Returns how many achievements were new.
     private func write(_ batch: IngestBatch) throws -> Int {
-        let insertEvent = try db.prepare("INSERT INTO events(seq, id, type, user, at_ns, category, ingest, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-        for row in batch.events {
-            let e = row.event
-            try insertEvent.bind(1, row.seq)
-            try insertEvent.bind(2, e.id)
-            try insertEvent.bind(3, e.type.rawValue)
-            try insertEvent.bind(4, e.user)
-            try insertEvent.bind(5, e.at.seconds &* 1_000_000_000 &+ Int64(e.at.nanoseconds))
-            try insertEvent.bind(6, e.category)
-            try insertEvent.bind(7, ingestID)
-            try insertEvent.bind(8, row.line)
-            try insertEvent.runToEnd()
+        // Events go in `eventsPerStatement` rows per INSERT: one statement run instead of 32 saves SQLite's
+        // per-statement work (step, reset, VDBE set-up), a tenth of the writer's time. The rest one by one.
+        var rows = batch.events[...]
+        if rows.count >= Self.eventsPerStatement {
+            let many = try db.prepare(Self.insertEvents(rows: Self.eventsPerStatement))
+            while rows.count >= Self.eventsPerStatement {
+                for (i, row) in rows.prefix(Self.eventsPerStatement).enumerated() { try bind(row, to: many, at: Int32(i * 8)) }
+                try many.runToEnd()
+                rows = rows.dropFirst(Self.eventsPerStatement)
+            }
+        }
+        if !rows.isEmpty {
+            let one = try db.prepare(Self.insertEvents(rows: 1))
+            for row in rows {
+                try bind(row, to: one, at: 0)
+                try one.runToEnd()
+            }
         }
         let insertReject = try db.prepare("INSERT INTO rejects(ingest, file, line, code, field, reason, text, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         for r in batch.rejects {
@@ -174,6 +179,30 @@ final class BatchWriter: @unchecked Sendable {
                                     finished: batch.finished, size: batch.size)
         try checkpoint.save(in: db)
         return added
+    }
+
+    static let eventsPerStatement = 32
+
+    static func insertEvents(rows: Int) -> String {
+        // OR FAIL, not the default ABORT: an ABORT must undo a failing statement's earlier rows, so SQLite would
+        // keep a statement journal (a temporary file, written page by page) for every multi-row INSERT. A failure
+        // rolls the whole batch back anyway. (A fresh id failing is a bug: `Admission` decided it is new.)
+        "INSERT OR FAIL INTO events(seq, id, type, user, at_ns, category, ingest, line) VALUES "
+            + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+    }
+
+    /// Binds one event row to parameters `base + 1 ... base + 8`.
+    @inline(__always)
+    private func bind(_ row: IngestBatch.EventRow, to s: Statement, at base: Int32) throws {
+        let e = row.event
+        try s.bind(base + 1, row.seq)
+        try s.bind(base + 2, e.id)
+        try s.bind(base + 3, e.type.rawValue)
+        try s.bind(base + 4, e.user)
+        try s.bind(base + 5, e.at.seconds &* 1_000_000_000 &+ Int64(e.at.nanoseconds))
+        try s.bind(base + 6, e.category)
+        try s.bind(base + 7, ingestID)
+        try s.bind(base + 8, row.line)
     }
 
     /// Stores one award with its outbox rows; false when it was stored already (same user, program, incentive,
