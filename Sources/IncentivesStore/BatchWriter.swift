@@ -169,7 +169,7 @@ final class BatchWriter: @unchecked Sendable {
             try insertReject.runToEnd()
         }
         var added = 0
-        for (a, seq) in batch.achievements where try record(a, eventSeq: seq) { added += 1 }
+        for row in batch.achievements where try record(row) { added += 1 }
         if let progress = batch.progress {
             try ProgressLog.save(progress.states, throughSeq: progress.throughSeq, in: db)
         }
@@ -207,7 +207,8 @@ final class BatchWriter: @unchecked Sendable {
 
     /// Stores one award with its outbox rows; false when it was stored already (same user, program, incentive,
     /// ordinal: never award twice). Also used, before the thread starts, to catch the engine up (`ProgressLog`).
-    func record(_ a: Achievement, eventSeq: Int64) throws -> Bool {
+    func record(_ row: IngestBatch.AchievementRow) throws -> Bool {
+        let a = row.achievement
         let insertAchievement = try db.prepare("""
             INSERT OR IGNORE INTO achievements(id, user, employer, program, incentive, reward, ordinal, completed_on, achieved_at,
               event_seq, json, evidence, evidence_days)
@@ -221,12 +222,12 @@ final class BatchWriter: @unchecked Sendable {
         try insertAchievement.bind(5, a.incentive)
         try insertAchievement.bind(6, a.reward)
         try insertAchievement.bind(7, a.ordinal)
-        try insertAchievement.bind(8, a.completedOn.iso)
-        try insertAchievement.bind(9, a.achievedAt.rfc3339)
-        try insertAchievement.bind(10, eventSeq)
-        try insertAchievement.bind(11, a.jsonLine)
-        try insertAchievement.bind(12, "[" + a.evidence.map(JSONText.quote).joined(separator: ",") + "]")
-        try insertAchievement.bind(13, "[" + a.evidenceDays.map { "\"" + $0.iso + "\"" }.joined(separator: ",") + "]")
+        try insertAchievement.bind(8, row.completedOn)
+        try insertAchievement.bind(9, row.achievedAt)
+        try insertAchievement.bind(10, row.eventSeq)
+        try insertAchievement.bind(11, row.json)
+        try insertAchievement.bind(12, row.evidence)
+        try insertAchievement.bind(13, row.evidenceDays)
         try insertAchievement.runToEnd()
         guard db.changes == 1 else { return false }
         let insertDelivery = try db.prepare("INSERT OR IGNORE INTO deliveries(id, achievement_id, partner, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)")

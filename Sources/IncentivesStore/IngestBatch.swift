@@ -17,10 +17,31 @@ struct IngestBatch {
         let id: String?
     }
 
+    /// An award with the text columns already formatted, on the engine thread (the writer is the busier one).
+    struct AchievementRow {
+        let achievement: Achievement
+        let eventSeq: Int64
+        let completedOn: String
+        let achievedAt: String
+        let json: String
+        let evidence: String
+        let evidenceDays: String
+
+        init(_ a: Achievement, eventSeq: Int64) {
+            achievement = a
+            self.eventSeq = eventSeq
+            completedOn = a.completedOn.iso
+            achievedAt = a.achievedAt.rfc3339
+            json = a.jsonLine
+            evidence = "[" + a.evidence.map(JSONText.quote).joined(separator: ",") + "]"
+            evidenceDays = "[" + a.evidenceDays.map { "\"" + $0.iso + "\"" }.joined(separator: ",") + "]"
+        }
+    }
+
     var events: [EventRow] = []
     var rejects: [RejectRow] = []
     /// In recording order: their `seq` in `achievements` is the order replay prints them in.
-    var achievements: [(Achievement, eventSeq: Int64)] = []
+    var achievements: [AchievementRow] = []
     /// Set when this batch saves users' progress: each changed user's encoded state, and the last event
     /// sequence number that state includes (`ProgressLog`).
     var progress: (states: [(user: String, bytes: [UInt8])], throughSeq: Int64)?

@@ -25,6 +25,8 @@ public final class Ingestor {
         public var progressEvery = 1_000_000
         /// Users whose progress may stay in memory after a save before it is dropped (it is in the database).
         public var maxUsersInMemory = 200_000
+        /// Event ids the duplicate check holds in memory (about 50 bytes each) before it asks the database instead.
+        public var maxIDsInMemory = 2_000_000
 
         public init() {}
     }
@@ -113,16 +115,16 @@ public final class Ingestor {
         // engine again, so that its state is that of an uninterrupted run before this file goes on. The awards
         // they earn are stored already (their batch committed them), so this stores nothing new but in odd cases.
         try db.transaction {
-            _ = try ProgressLog.catchUp(engine, in: db) { earned, seq in for a in earned { _ = try writer.record(a, eventSeq: seq) } }
+            _ = try ProgressLog.catchUp(engine, in: db) { earned, seq in for a in earned { _ = try writer.record(.init(a, eventSeq: seq)) } }
         }
         // Sequence numbers are handed out here (the ingest lock makes this the only writer of events), so the
         // engine thread knows each event's `seq` without waiting for its INSERT.
         var nextSeq = Int64(try db.integer("SELECT coalesce(max(seq), 0) FROM events")) + 1
         let findEvent = try lookup.prepare("SELECT type, user, at_ns, category FROM events WHERE id = ?")
         /// The fingerprint an earlier ingest stored `event.id` with, or nil. A fresh database has none to ask for.
-        let isFresh = nextSeq == 1
+        var askDatabase = nextSeq > 1
         func storedBefore(_ event: Event) throws -> UInt64? {
-            guard !isFresh else { return nil }
+            guard askDatabase else { return nil }
             try findEvent.bind(1, event.id)
             defer { findEvent.reset() }
             guard try findEvent.step() else { return nil }
@@ -130,7 +132,8 @@ public final class Ingestor {
             return Event(id: event.id, type: type, user: findEvent.text(1), at: ProgressLog.instant(ns: findEvent.int64(2)),
                          category: findEvent.optionalText(3)).contentFingerprint
         }
-        let admission = Admission(roster: engine.roster, expectedEvents: Int(min((identity?.size ?? 0) / 120, 50_000_000)))
+        let admission = Admission(roster: engine.roster,
+                                  expectedEvents: Int(min((identity?.size ?? 0) / 120, Int64(options.maxIDsInMemory))))
 
         var counts = checkpoint.counts
         var acceptedSinceSave = 0
@@ -155,6 +158,13 @@ public final class Ingestor {
             try writer.submit(batch)
             batch = IngestBatch(reserving: options.batchLines)
             linesInBatch = 0
+            if !finished && admission.remembered > options.maxIDsInMemory {
+                // Bounded memory for any file size: once every id admitted so far is committed, the database
+                // answers for them, and the in-memory table starts again empty.
+                try writer.drain()
+                admission.forgetSeen()
+                askDatabase = true
+            }
             if saveProgress && !finished && usersHeld > options.maxUsersInMemory {
                 // Their progress is committed once the writer is done: the engine then reloads it on demand.
                 try writer.drain()
@@ -202,7 +212,7 @@ public final class Ingestor {
                         }
                         counts.accepted += 1
                         acceptedSinceSave += 1
-                        for a in earned { batch.achievements.append((a, seq)) }
+                        for a in earned { batch.achievements.append(.init(a, eventSeq: seq)) }
                     }
                 }
                 lastLine = item.line

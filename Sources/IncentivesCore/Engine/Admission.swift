@@ -19,6 +19,14 @@ public final class Admission: @unchecked Sendable {
         seen = IDTable(capacity: expectedEvents)
     }
 
+    /// How many ids are remembered.
+    public var remembered: Int { seen.count }
+
+    /// Forgets every id remembered (to bound memory), for a caller whose `stored` look-up knows them all by then.
+    public func forgetSeen() {
+        seen = IDTable()
+    }
+
     /// Admits or refuses one event, in arrival order. A new event is remembered at once: only
     /// admitted events stand, so an id first seen with an unknown user stays free.
     public func admit(_ event: Event) -> Verdict {
