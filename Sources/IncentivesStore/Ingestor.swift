@@ -8,11 +8,12 @@ import Glibc
 /// Streams an events file into the store: the same decisions as `replay` (CONTRACT §4), made durable.
 ///
 /// Lines are processed in batches; each batch is ONE transaction holding its accepted events, its rejects,
-/// the progress of every user it touched, the achievements it earned with their evidence and outbox rows,
-/// and the checkpoint (line and byte offset reached). A crash (even kill -9) therefore loses at most the
-/// batch in flight, which the next run of the same ingest reads again from the checkpoint; event ids make
-/// any overlap harmless. Memory stays flat: lines are streamed, and users' progress is dropped from
-/// memory once it is committed and too many are held.
+/// the achievements it earned with their evidence and outbox rows, users' progress when it is saved, and the
+/// checkpoint (line and byte offset reached). A crash (even kill -9) therefore loses at most the batches in
+/// flight, which the next run of the same ingest reads again from the checkpoint; event ids make any overlap
+/// harmless. Parsing, the engine and SQLite run on three threads (DESIGN.md §4). Memory is bounded: lines are
+/// streamed, at most two batches wait for the writer, users' progress is dropped from memory once it is
+/// committed and too many are held, and so are the duplicate check's ids (`Options.maxIDsInMemory`).
 public final class Ingestor {
     public struct Options: Sendable {
         /// Lines per transaction: larger batches are faster, smaller ones redo less after a crash.
