@@ -39,9 +39,13 @@ let package = Package(
         .target(name: "IncentivesStore", dependencies: ["IncentivesCore", "IncentivesInput", "CSQLite"]),
         // Handing achievements to reward partners: payloads, pseudonyms, signatures, webhooks, batch files.
         .target(name: "IncentivesDelivery", dependencies: ["IncentivesCore", "CCrypto"]),
+        // ncursesw through pkg-config, with a shim that exposes the macros Swift cannot import.
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
+        // The admin console: state, update and views over a cell grid; the ncurses backend is one edge.
+        .target(name: "IncentivesConsole", dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesStore", "CNcursesw"]),
         .executableTarget(
             name: "incentives",
-            dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesStore", "IncentivesDelivery"]
+            dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesStore", "IncentivesDelivery", "IncentivesConsole"]
         ),
         .testTarget(name: "IncentivesCoreTests", dependencies: ["IncentivesCore"]),
         .testTarget(name: "IncentivesInputTests", dependencies: ["IncentivesInput", "IncentivesCore"]),
@@ -52,6 +56,9 @@ let package = Package(
         // Depends on the executable so that the crash test can run (and kill) a real `incentives deliver`.
         .testTarget(name: "IncentivesDeliveryTests",
                     dependencies: ["IncentivesDelivery", "IncentivesStore", "IncentivesCore", "IncentivesInput", "incentives"]),
+        // Golden screens, update tests, and tmux end-to-end tests that drive the real binary (hence the dependency).
+        .testTarget(name: "IncentivesConsoleTests", dependencies: ["IncentivesConsole", "IncentivesStore", "IncentivesCore", "incentives"],
+                    exclude: ["Golden", "Fixtures"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -17,6 +17,7 @@ enum Commands {
         DeliverCommand.self,
         ExportCommand.self,
         BenchCommand.self,
+        ConsoleCommand.self,
     ]
 
     static let usage = """

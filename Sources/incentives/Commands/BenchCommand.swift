@@ -10,6 +10,8 @@ enum BenchCommand: Command {
     static let help = """
     Usage: incentives bench [engine] [--users N] [--days N] [--employers N] [--dir DIR] [--runs N]
            incentives bench store [same options] [--lookups N]
+           incentives bench delivery [same options]
+           incentives bench console [same options]
 
     Generates a realistic load (default 10,000 users × 100 days ≈ 1M events over 20 employers, mixed
     zones, logs arriving day by day) once into DIR, then measures in a release build:
@@ -19,6 +21,9 @@ enum BenchCommand: Command {
     `bench store` instead times `incentives ingest` of the file against sqlite3's own `.import` of the
     same rows as CSV (ratio printed), `incentives user` look-ups and achievement pages (median, p99 over
     --lookups N, default 2000), and ingest's peak memory at a tenth and at the whole file.
+    `bench delivery` sends the file's achievements to a loopback receiver: deliveries per second
+    sequentially, with requests in flight and with batched database writes.
+    `bench console` times the console's first frame on the ingested database and key-to-frame per screen.
     Prints the best of N runs. Targets: (a) ≥ 3M events/s; (b) ≥ 1M lines/s under 250 MB.
 
       --users N       users (default 10000)
@@ -32,67 +37,37 @@ enum BenchCommand: Command {
 
     """
 
+    /// The benchmarks, by the word after `bench`.
+    static let suites = ["engine", "store", "delivery", "console"]
+
     static func run(_ args: Arguments) throws -> ExitCode {
-        if let extra = args.positionals.first, extra != "engine", extra != "store" {
-            throw Arguments.UsageError(message: "unknown benchmark \(extra) (expected: engine or store)")
+        let suite = args.positionals.first ?? "engine"
+        guard suites.contains(suite), args.positionals.count <= 1 else {
+            throw Arguments.UsageError(message: "unknown benchmark \(args.positionals.joined(separator: " ")) (expected one of: \(suites.joined(separator: ", ")))")
         }
+        #if DEBUG
+        printError("warning: this is a debug build; measure with `swift build -c release` and .build/release/incentives")
+        #endif
         let users = try args.int("users", default: 10_000)
         let days = try args.int("days", default: 100)
         let employers = try args.int("employers", default: 20)
         let runs = try args.int("runs", default: 3, range: 1...100)
         let dir = args.value("dir") ?? "/tmp/incentives-bench-\(users)x\(days)"
         let files = try BenchInput.prepare(users: users, days: days, employers: employers, dir: dir)
-        // `bench store`: ingest against sqlite3's .import, look-up latencies, ingest memory (Bench/StoreBench.swift).
-        if args.positionals.first == "store" { return try StoreBench.run(args, files: files, dir: dir, runs: runs) }
-
-        #if DEBUG
-        printError("warning: this is a debug build; measure with `swift build -c release` and .build/release/incentives")
-        #endif
-        // (a) Evaluation alone.
-        let engineSetup = try Setup.engine(catalog: files.catalog, roster: files.roster)
-        var events: [Event] = []
-        events.reserveCapacity(files.lines)
-        try EventStream(path: files.events).forEach { item in
-            if case .success(let e) = item.event { events.append(e) }
-            return true
+        switch suite {
+        case "store":
+            // ingest against sqlite3's .import, look-up latencies, ingest memory (Bench/StoreBench.swift).
+            return try StoreBench.run(args, files: files, dir: dir, runs: runs)
+        case "delivery":
+            // deliveries per second to a loopback receiver, sequential vs concurrent vs batched (Bench/DeliveryBench.swift).
+            print(try DeliveryBench.measure(catalog: files.catalog, roster: files.roster, events: files.events, dir: dir,
+                                            progress: { printError($0) }))
+            return .ok
+        case "console":
+            return try ConsoleBenchEntry.run(args, files: files, dir: dir)
+        default:
+            return try EngineBench.run(files: files, dir: dir, runs: runs, users: users, days: days, employers: employers)
         }
-        var best = Double.infinity
-        var achievements = 0
-        for _ in 0..<runs {
-            let engine = try Engine(catalog: engineSetup.catalog, roster: engineSetup.roster)
-            let intake = Intake(engine: engine, expectedEvents: events.count)
-            let start = DispatchTime.now().uptimeNanoseconds
-            for e in events { _ = intake.take(e) }
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            best = min(best, seconds)
-            achievements = intake.counts.achievements
-        }
-        events = []
-        print("load: \(users) users × \(days) days, \(employers) employers: \(files.lines) lines, \(files.bytes / 1_000_000) MB (\(dir))")
-        print(String(format: "(a) evaluation alone:  %8.0f events/s  (%.3f s for %d events, %d achievements)",
-                     Double(files.lines) / best, best, files.lines, achievements))
-
-        // Parsing alone, for the breakdown: how much of (b) is reading and validating lines.
-        var parsed = 0
-        let parseStart = DispatchTime.now().uptimeNanoseconds
-        try EventStream(path: files.events).forEach { item in
-            if case .success = item.event { parsed += 1 }
-            return true
-        }
-        let parseSeconds = Double(DispatchTime.now().uptimeNanoseconds - parseStart) / 1e9
-        print(String(format: "    parsing alone:       %8.0f lines/s   (%.3f s, simdjson + field checks)", Double(files.lines) / parseSeconds, parseSeconds))
-
-        // (b) End-to-end replay in a child process, so its peak memory is its own.
-        var bestReplay: ChildProcess.Measurement?
-        for _ in 0..<runs {
-            let m = try ChildProcess.run(ChildProcess.selfPath, ["replay", "--catalog", files.catalog, "--roster", files.roster, "--events", files.events])
-            guard m.status == 0 || m.status == 65 else { throw CommandFailure(.software, "replay exited \(m.status)") }
-            if bestReplay == nil || m.seconds < bestReplay!.seconds { bestReplay = m }
-        }
-        let r = bestReplay!
-        print(String(format: "(b) end-to-end replay: %8.0f lines/s   (%.3f s), peak memory %.0f MB",
-                     Double(files.lines) / r.seconds, r.seconds, Double(r.peakRSSBytes) / 1_048_576))
-        return .ok
     }
 }
 
@@ -119,7 +94,7 @@ enum BenchInput {
             g.badLineRate = 0.00001
             do {
                 try g.write(to: dir)
-                FileManager.default.createFile(atPath: marker, contents: Data())
+                _ = FileManager.default.createFile(atPath: marker, contents: Data())
             } catch {
                 throw CommandFailure(.cantCreate, "\(dir): \(error)")
             }

@@ -1,0 +1,114 @@
+import IncentivesCore
+
+/// Everything the console shows, as values (the model of model/update/view). The data source and the
+/// clock are the only references: update asks them questions, views never do.
+public struct AppState {
+    public let data: any ConsoleData
+    public let clock: ConsoleClock
+    public var screen: ScreenID = .programs
+    public var showHelp = false
+    public var quitting = false
+    /// A one-line message in the footer (what a key did, or why it did nothing).
+    public var status: String?
+
+    public var programs = ProgramsState()
+    public var users = UsersState()
+    public var achievements = AchievementsState()
+    public var simulator: SimulatorState
+    public var live = LiveState()
+    public var deliveries = DeliveriesState()
+
+    public init(data: any ConsoleData, clock: ConsoleClock = .system, screen: ScreenID = .programs) {
+        self.data = data
+        self.clock = clock
+        simulator = SimulatorState(catalog: data.catalog, today: clock.today)
+        self.screen = screen
+        enter(screen)
+    }
+
+    /// Whether a screen is taking typed text (then only Enter/Esc/Backspace and characters mean anything).
+    var isEditingText: Bool {
+        switch screen {
+        case .users: return users.search.editing
+        case .achievements: return achievements.filter.editing
+        case .simulator: return simulator.zoneField.editing
+        default: return false
+        }
+    }
+
+    /// Loads what a screen shows when it becomes active.
+    public mutating func enter(_ s: ScreenID) {
+        screen = s
+        switch s {
+        case .programs: programs.reload(data)
+        case .users: users.reload(data, today: clock.today)
+        case .achievements: achievements.reload(data)
+        case .simulator: break
+        case .live: break
+        case .deliveries: deliveries.reload(data)
+        }
+    }
+
+    /// The update function: one key in, the new state out.
+    public mutating func handle(_ key: Key) {
+        status = nil
+        if showHelp {
+            // Any key closes help; q and Esc only close it.
+            showHelp = false
+            return
+        }
+        if isEditingText {
+            switch screen {
+            case .users: users.edit(key, data: data, today: clock.today)
+            case .achievements: achievements.edit(key, data: data)
+            case .simulator: simulator.edit(key)
+            default: break
+            }
+            return
+        }
+        guard let action = KeyMap.action(for: key, on: screen) else { return }
+        switch action {
+        case .help: showHelp = true; return
+        case .switchTo(let s): enter(s); return
+        case .nextScreen: enter(ScreenID(rawValue: screen.rawValue % ScreenID.allCases.count + 1)!); return
+        case .previousScreen: enter(ScreenID(rawValue: (screen.rawValue + ScreenID.allCases.count - 2) % ScreenID.allCases.count + 1)!); return
+        default: break
+        }
+        let consumed: Bool
+        switch screen {
+        case .programs:
+            let (used, open) = programs.handle(action)
+            consumed = used
+            if let program = open {
+                // Enter on a program lists its achievements.
+                achievements.filter.text = "program:" + program
+                achievements.applyFilter()
+                enter(.achievements)
+            }
+        case .users: consumed = users.handle(action, data: data, today: clock.today)
+        case .achievements: consumed = achievements.handle(action, data: data)
+        case .simulator: consumed = simulator.handle(action)
+        case .live: consumed = live.handle(action)
+        case .deliveries: (consumed, status) = deliveries.handle(action, data: data)
+        }
+        if consumed { return }
+        // `q` and Esc back out of whatever is open; at the top, `q` quits.
+        if action == .quit { quitting = true }
+    }
+
+    /// New live data arrived (from the poller thread, handed over by the run loop).
+    public mutating func receive(_ changes: LiveChanges) {
+        live.receive(changes)
+    }
+
+    /// Refreshes the visible screen after the data changed underneath (live ingest).
+    public mutating func refreshVisible() {
+        switch screen {
+        case .programs: programs.reload(data)
+        case .users: users.refresh(data, today: clock.today)
+        case .achievements: achievements.reload(data)
+        case .deliveries: deliveries.reload(data)
+        case .simulator, .live: break
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+import IncentivesCore
+
+/// The time shown in the tab bar and the "today" of users' calendars. Injected so golden tests are stable.
+public struct ConsoleClock: Sendable {
+    public let now: @Sendable () -> Instant
+
+    public init(now: @escaping @Sendable () -> Instant) { self.now = now }
+
+    public static let system = ConsoleClock {
+        let t = Date().timeIntervalSince1970
+        return Instant(seconds: Int64(t.rounded(.down)), nanoseconds: Int32((t - t.rounded(.down)) * 1e9))
+    }
+
+    public static func fixed(_ instant: Instant) -> ConsoleClock { ConsoleClock { instant } }
+
+    public var today: LocalDate { now().localDate(offsetSeconds: 0) }
+
+    /// `2026-11-25 14:03:07Z`.
+    public var label: String {
+        let s = now().rfc3339
+        return String(s.prefix(10)) + " " + String(s.dropFirst(11).prefix(8)) + "Z"
+    }
+}

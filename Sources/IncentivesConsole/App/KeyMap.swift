@@ -1,0 +1,104 @@
+/// What a key does. Screens interpret the generic moves; the rest are specific.
+public enum Action: Hashable, Sendable {
+    case back, quit, help, switchTo(ScreenID), nextScreen, previousScreen
+    case up, down, pageUp, pageDown, top, bottom, open, filter, clearFilter
+    case sortNext, sortReverse
+    case simLog, simNextDay, simPastDay, simMoreDaysBack, simFewerDaysBack, left, right, simBirth, simStreak, simNewUser, simZone, simCategory, simEmployer, simReset
+    case liveFreeze
+    case retry, focusNext
+}
+
+/// Where a binding applies: everywhere, or on one screen.
+public enum KeyScope: Hashable, Sendable {
+    case global
+    case screen(ScreenID)
+}
+
+/// One row of the key table. The footer hints and the help overlay are both drawn from `KeyMap.bindings`,
+/// so they cannot disagree with what the keys do.
+public struct KeyBinding: Sendable {
+    public let keys: [Key]
+    /// How the keys are written (`j/k`, `1-6`).
+    public let label: String
+    public let help: String
+    public let action: Action
+    public let scope: KeyScope
+    /// Shown in the footer (short hint); everything is in the help overlay.
+    public let hint: String?
+
+    init(_ keys: [Key], _ label: String, _ help: String, _ action: Action, _ scope: KeyScope = .global, hint: String? = nil) {
+        self.keys = keys
+        self.label = label
+        self.help = help
+        self.action = action
+        self.scope = scope
+        self.hint = hint
+    }
+}
+
+public enum KeyMap {
+    private static func c(_ s: Character) -> Key { .character(s) }
+
+    public static let bindings: [KeyBinding] = {
+        var b: [KeyBinding] = [
+            KeyBinding([.up, c("k")], "↑/k", "move up", .up),
+            KeyBinding([.down, c("j")], "↓/j", "move down", .down, hint: "move"),
+            KeyBinding([.pageUp], "PgUp", "page up", .pageUp),
+            KeyBinding([.pageDown, c(" ")], "PgDn", "page down", .pageDown),
+            KeyBinding([.home, c("g")], "g/Home", "first row", .top),
+            KeyBinding([.end, c("G")], "G/End", "last row", .bottom),
+            KeyBinding([.enter], "Enter", "open the selected row", .open, hint: "open"),
+            KeyBinding([.escape], "Esc", "back out: close, clear", .back, hint: "back"),
+            KeyBinding([c("q")], "q", "back out; quit at the top", .quit, hint: "quit"),
+            KeyBinding([c("/")], "/", "filter / search", .filter, hint: "filter"),
+            KeyBinding([c("?")], "?", "this help", .help, hint: "help"),
+            KeyBinding([.tab], "Tab", "next screen", .nextScreen),
+            KeyBinding([.backTab], "S-Tab", "previous screen", .previousScreen),
+        ]
+        for s in ScreenID.allCases {
+            b.append(KeyBinding([c(Character(String(s.rawValue)))], String(s.rawValue), "go to \(s.title)", .switchTo(s)))
+        }
+        let ach = KeyScope.screen(.achievements)
+        b += [
+            KeyBinding([c("s")], "s", "sort by the next column", .sortNext, ach, hint: "sort"),
+            KeyBinding([c("r")], "r", "reverse the order", .sortReverse, ach, hint: "reverse"),
+            KeyBinding([c("x")], "x", "clear the filter", .clearFilter, ach),
+        ]
+        let sim = KeyScope.screen(.simulator)
+        b += [
+            KeyBinding([c("l")], "l", "log data now (the category)", .simLog, sim, hint: "log"),
+            KeyBinding([c("n")], "n", "next day", .simNextDay, sim, hint: "next day"),
+            KeyBinding([c("p")], "p", "log for a past day (late)", .simPastDay, sim, hint: "late"),
+            KeyBinding([c("b")], "b", "report a birth", .simBirth, sim, hint: "birth"),
+            KeyBinding([c("s")], "s", "play a streak for the reward", .simStreak, sim, hint: "streak"),
+            KeyBinding([c("c")], "c", "next category", .simCategory, sim, hint: "category"),
+            KeyBinding([c("u")], "u", "new test user", .simNewUser, sim),
+            KeyBinding([c("e")], "e", "new user, next employer", .simEmployer, sim),
+            KeyBinding([c("z")], "z", "new user, next time zone", .simZone, sim),
+            KeyBinding([c("/")], "/", "new user in a zone you type", .filter, sim),
+            KeyBinding([c("+")], "+", "p goes a day further back", .simMoreDaysBack, sim),
+            KeyBinding([c("-")], "-", "p goes a day less back", .simFewerDaysBack, sim),
+            KeyBinding([.left], "←", "previous test user", .left, sim),
+            KeyBinding([.right], "→", "next test user", .right, sim),
+            KeyBinding([c("R")], "R", "reset the sandbox", .simReset, sim),
+        ]
+        b.append(KeyBinding([c("f")], "f", "freeze / follow", .liveFreeze, .screen(.live), hint: "freeze"))
+        b.append(KeyBinding([c("r")], "r", "retry the failed delivery", .retry, .screen(.deliveries), hint: "retry"))
+        b.append(KeyBinding([.right, .left, c("l"), c("h")], "←/→", "partners / failures pane", .focusNext, .screen(.deliveries), hint: "pane"))
+        b.append(KeyBinding([c("x")], "x", "clear the search", .clearFilter, .screen(.users)))
+        return b
+    }()
+
+    /// The action for a key on a screen: the screen's own bindings win over the global ones.
+    public static func action(for key: Key, on screen: ScreenID) -> Action? {
+        if let b = bindings.first(where: { $0.scope == .screen(screen) && $0.keys.contains(key) }) { return b.action }
+        return bindings.first(where: { $0.scope == .global && $0.keys.contains(key) })?.action
+    }
+
+    /// Footer hints for a screen: its own first, then the global ones.
+    public static func hints(for screen: ScreenID) -> [(String, String)] {
+        let own = bindings.filter { $0.scope == .screen(screen) && $0.hint != nil }
+        let global = bindings.filter { $0.scope == .global && $0.hint != nil }
+        return (own + global).map { ($0.label, $0.hint!) }
+    }
+}

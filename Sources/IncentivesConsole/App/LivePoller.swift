@@ -1,0 +1,47 @@
+import Foundation
+
+/// Asks the data source for changes on its own thread, so a slow query never delays a key press.
+/// The UI thread takes what arrived between key reads (`take()`); the two share only this inbox.
+final class LivePoller: @unchecked Sendable { // `inbox`, `cursor` and `stopped` are guarded by `lock`
+    private let data: any ConsoleData
+    private let lock = NSLock()
+    private var inbox: [LiveChanges] = []
+    private var cursor = LiveCursor.start
+    private var stopped = false
+    private let interval: TimeInterval
+
+    init(data: any ConsoleData, interval: TimeInterval = 0.25) {
+        self.data = data
+        self.interval = interval
+    }
+
+    func start() {
+        let thread = Thread { [self] in
+            while true {
+                lock.lock()
+                let (from, stop) = (cursor, stopped)
+                lock.unlock()
+                if stop { return }
+                let changes = data.changes(since: from, limit: LiveState.keep)
+                lock.lock()
+                if from == .start || !changes.events.isEmpty || !changes.achievements.isEmpty { inbox.append(changes) }
+                cursor = changes.cursor
+                lock.unlock()
+                Thread.sleep(forTimeInterval: interval)
+            }
+        }
+        thread.name = "console-live"
+        thread.start()
+    }
+
+    /// What arrived since the last call, oldest first.
+    func take() -> [LiveChanges] {
+        lock.lock(); defer { lock.unlock() }
+        defer { inbox.removeAll() }
+        return inbox
+    }
+
+    func stop() {
+        lock.lock(); stopped = true; lock.unlock()
+    }
+}

@@ -1,0 +1,230 @@
+import Foundation
+import IncentivesCore
+import IncentivesInput
+
+/// Console data computed in memory: the events run through the engine at start-up, exactly as
+/// `replay` does. Used for the demo files, the golden tests and the benchmark; when built from an
+/// events file it also follows the file as lines are appended (the files-only Live screen).
+public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // every member is guarded by `lock`
+    public let sourceName: String
+    public let catalog: Catalog
+    private let lock = NSLock()
+    private let intake: Intake
+    private var engine: Engine { intake.engine }
+    private var events: [EventRecord] = []
+    private var achievements: [AchievementRecord] = []
+    private var eventsByUser: [String: [Int]] = [:]
+    private var achievementsByUser: [String: [Int]] = [:]
+    private var achievementCount: [String: Int] = [:] // "program\u{1f}rewardIndex" → count
+    private var deliveryOverrides: [String: (DeliveryStatus, Int, String?)] = [:]
+    private var sequence = 0
+    /// Following a file: where to read from next.
+    private let followPath: String?
+    private var followLine = 0
+    private var followOffset: Int64 = 0
+
+    public init(catalog: Catalog, roster: Roster, events: [Event] = [], sourceName: String = "memory") throws {
+        self.catalog = catalog
+        self.sourceName = sourceName
+        intake = Intake(engine: try Engine(catalog: catalog, roster: roster), expectedEvents: events.count)
+        followPath = nil
+        for e in events { take(e) }
+    }
+
+    /// Loads the three files (as `replay` would) and follows the events file for appended lines.
+    public init(catalogPath: String, rosterPath: String, eventsPath: String?, sourceName: String? = nil) throws {
+        let zones = ZoneDirectory()
+        let catalog = try CatalogDecoder.load(path: catalogPath)
+        let roster = try RosterDecoder.load(path: rosterPath, catalog: catalog, zones: zones)
+        self.catalog = catalog
+        self.sourceName = sourceName ?? (eventsPath ?? rosterPath)
+        intake = Intake(engine: try Engine(catalog: catalog, roster: roster, zones: zones))
+        followPath = eventsPath
+        if eventsPath != nil { try follow() }
+    }
+
+    private func take(_ event: Event) {
+        guard case .accepted(let earned) = intake.take(event),
+              let day = engine.localDate(of: event.at, for: event.user) else { return }
+        sequence += 1
+        eventsByUser[event.user, default: []].append(events.count)
+        events.append(EventRecord(sequence: sequence, event: event, localDay: day))
+        for a in earned {
+            sequence += 1
+            achievementsByUser[a.user, default: []].append(achievements.count)
+            achievements.append(AchievementRecord(sequence: sequence, achievement: a))
+            achievementCount[a.program + "\u{1f}" + a.incentive + "\u{1f}" + a.reward, default: 0] += 1
+        }
+    }
+
+    /// Reads lines appended to the events file since the last call. Rejected lines are skipped (replay
+    /// reports them); the Live screen shows what was accepted.
+    @discardableResult
+    public func follow() throws -> Int {
+        guard let path = followPath else { return 0 }
+        // A writer may be in the middle of a line: read only once the file ends with a newline, so a
+        // half-written event is not taken for a bad one.
+        guard Self.endsWithNewline(path) else { return 0 }
+        lock.lock(); defer { lock.unlock() }
+        let before = events.count
+        var line = followLine, offset = followOffset
+        try EventStream(path: path, startLine: followLine, startOffset: followOffset).forEach { item in
+            // A line still being written has no newline yet: leave it for the next call.
+            if case .success(let e) = item.event { take(e) }
+            line = item.line
+            offset = item.nextOffset
+            return true
+        }
+        followLine = line
+        followOffset = offset
+        return events.count - before
+    }
+
+    static func endsWithNewline(_ path: String) -> Bool {
+        guard let h = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? h.close() }
+        guard let end = try? h.seekToEnd(), end > 0 else { return true }
+        try? h.seek(toOffset: end - 1)
+        return (try? h.read(upToCount: 1)) == Data([0x0A])
+    }
+
+    // MARK: - Programs
+
+    public func programsOverview() -> [EmployerOverview] {
+        lock.lock(); defer { lock.unlock() }
+        let members = engine.roster.members
+        return catalog.employers.map { employer in
+            let staff = members.filter { $0.employer == employer.id }
+            let programs = employer.programs.map { program in
+                let enrolled = staff.filter { m in
+                    m.eligibleFrom <= program.ends && (m.eligibleUntil.map { $0 >= program.starts } ?? true)
+                }.count
+                let rewards = program.rewards.compactMap { r -> RewardOverview? in
+                    guard let inc = catalog.incentive(r.incentive) else { return nil }
+                    return RewardOverview(reward: r, incentive: inc,
+                                          achievements: achievementCount[program.id + "\u{1f}" + r.incentive + "\u{1f}" + r.reward] ?? 0)
+                }
+                return ProgramOverview(program: program, enrolled: enrolled, rewards: rewards)
+            }
+            return EmployerOverview(employer: employer, users: staff.count, programs: programs)
+        }
+    }
+
+    // MARK: - Users
+
+    public func searchUsers(prefix: String, limit: Int) -> [UserSummary] {
+        lock.lock(); defer { lock.unlock() }
+        return engine.roster.members.lazy.filter { $0.id.hasPrefix(prefix) }
+            .sorted { $0.id < $1.id }.prefix(limit)
+            .map { UserSummary(id: $0.id, employer: $0.employer, timezone: $0.timezone) }
+    }
+
+    public func userProfile(id: String, today: LocalDate) -> UserProfile? {
+        lock.lock(); defer { lock.unlock() }
+        guard let member = engine.roster.member(id) else { return nil }
+        let mine = (eventsByUser[id] ?? []).map { events[$0] }
+        let won = (achievementsByUser[id] ?? []).map { achievements[$0] }
+        return UserProfile(
+            member: member,
+            employerName: member.employer.flatMap { catalog.employer($0)?.name },
+            standings: engine.standings(of: id, today: today).map(RewardProgress.init),
+            loggedDays: Set(mine.map(\.localDay)),
+            evidenceDays: Set(won.flatMap(\.achievement.evidenceDays)),
+            achievements: won.reversed(),
+            recentEvents: Array(mine.suffix(20).reversed()),
+            lastActiveDay: mine.map(\.localDay).max())
+    }
+
+    // MARK: - Achievements
+
+    public func achievements(_ q: AchievementQuery) -> AchievementPage {
+        lock.lock(); defer { lock.unlock() }
+        var rows = achievements.filter { r in
+            let a = r.achievement
+            if let e = q.employer, a.employer != e { return false }
+            if let p = q.program, a.program != p { return false }
+            if let i = q.incentive, a.incentive != i { return false }
+            if let u = q.user, !a.user.hasPrefix(u) { return false }
+            if let f = q.from, a.completedOn < f { return false }
+            if let t = q.through, a.completedOn > t { return false }
+            return true
+        }
+        func key(_ r: AchievementRecord) -> (String, Int) {
+            let a = r.achievement
+            switch q.sort {
+            case .recorded: return ("", r.sequence)
+            case .completedOn: return (a.completedOn.iso, r.sequence)
+            case .user: return (a.user, r.sequence)
+            case .program: return (a.program, r.sequence)
+            case .reward: return (a.reward, r.sequence)
+            }
+        }
+        rows.sort { l, r in
+            let a = key(l), b = key(r)
+            return q.descending ? (a.0, a.1) > (b.0, b.1) : (a.0, a.1) < (b.0, b.1)
+        }
+        let page = Array(rows.dropFirst(q.offset).prefix(q.limit))
+        return AchievementPage(rows: page, total: rows.count)
+    }
+
+    public func evidence(of record: AchievementRecord) -> [EventRecord] {
+        lock.lock(); defer { lock.unlock() }
+        let ids = Set(record.achievement.evidence)
+        return (eventsByUser[record.achievement.user] ?? []).map { events[$0] }.filter { ids.contains($0.event.id) }
+            .sorted { $0.localDay < $1.localDay }
+    }
+
+    // MARK: - Live
+
+    public func changes(since cursor: LiveCursor, limit: Int) -> LiveChanges {
+        try? follow()
+        lock.lock(); defer { lock.unlock() }
+        let newEvents = cursor.event < 0 ? Array(events.suffix(limit)) : Array(events.lazy.filter { $0.sequence > cursor.event }.prefix(limit))
+        let newAchievements = cursor.achievement < 0 ? Array(achievements.suffix(limit))
+            : Array(achievements.lazy.filter { $0.sequence > cursor.achievement }.prefix(limit))
+        let next = LiveCursor(event: newEvents.last?.sequence ?? max(cursor.event, 0),
+                              achievement: newAchievements.last?.sequence ?? max(cursor.achievement, 0))
+        return LiveChanges(events: newEvents, achievements: newAchievements, cursor: next,
+                           totalEvents: events.count, totalAchievements: achievements.count)
+    }
+
+    // MARK: - Deliveries
+
+    /// Without a store nothing is ever sent: every achievement a partner must receive is pending,
+    /// unless a test or demo marked it otherwise.
+    public func setDelivery(id: String, status: DeliveryStatus, attempts: Int, error: String?) {
+        lock.lock(); defer { lock.unlock() }
+        deliveryOverrides[id] = (status, attempts, error)
+    }
+
+    private func allDeliveries() -> [DeliveryRecord] {
+        achievements.flatMap { r in
+            catalog.partners(for: r.achievement).map { p in
+                let id = "\(p.id):\(r.achievement.id)"
+                let o = deliveryOverrides[id]
+                return DeliveryRecord(id: id, partner: p.id, achievementID: r.achievement.id, user: r.achievement.user,
+                                      reward: r.achievement.reward, status: o?.0 ?? .pending, attempts: o?.1 ?? 0, lastError: o?.2)
+            }
+        }
+    }
+
+    public func deliveries() -> [PartnerDeliveries] {
+        lock.lock(); defer { lock.unlock() }
+        let all = allDeliveries()
+        return catalog.partners.map { p in
+            let mine = all.filter { $0.partner == p.id }
+            let failed = mine.filter { $0.status == .failed }.reversed()
+            return PartnerDeliveries(partnerID: p.id, partnerName: p.name,
+                                     pending: mine.count { $0.status == .pending },
+                                     delivered: mine.count { $0.status == .delivered },
+                                     failed: failed.count, lastError: failed.first?.lastError, failures: Array(failed))
+        }
+    }
+
+    public func retryDelivery(id: String) -> Result<Void, ConsoleDataError> {
+        lock.lock(); defer { lock.unlock() }
+        guard let o = deliveryOverrides[id], o.0 == .failed else { return .failure(ConsoleDataError("\(id) has not failed")) }
+        deliveryOverrides[id] = (.pending, o.1, o.2)
+        return .success(())
+    }
+}

@@ -1,0 +1,40 @@
+import IncentivesCore
+
+enum AchievementsView {
+    static func draw(_ s: AchievementsState, on c: inout Canvas, x: Int, y: Int, width: Int, height: Int) {
+        c.text("/", x: x, y: y, style: .accent)
+        c.text("filter: ", x: x + 2, y: y, style: .dim)
+        let shown = s.filter.text.isEmpty && !s.filter.editing ? "(none) e.g. program:acme-2026 from:2026-11-01" : s.filter.text
+        c.text(shown + (s.filter.editing ? "_" : ""), x: x + 10, y: y, style: s.filter.editing ? .selected : (s.filter.text.isEmpty ? .dim : .normal), width: width - 40)
+        let order = "\(s.page.total) · by \(s.query.sort.label) \(s.query.descending ? c.glyphs.arrowDown : c.glyphs.arrowUp)"
+        c.text(order, x: x + width - TextWidth.of(order), y: y, style: .dim)
+        if let e = s.filterError { c.text(e, x: x, y: y + 1, style: .bad, width: width) }
+        let top = y + (s.filterError == nil ? 1 : 2)
+        if s.page.rows.isEmpty {
+            c.text(s.page.total == 0 && s.filter.text.isEmpty ? "No achievements yet." : "No achievement matches the filter.", x: x + 1, y: top + 1, style: .dim)
+            return
+        }
+        let body = s.evidence == nil ? height - (top - y) : max((height - (top - y)) / 2, 4)
+        let wide = width >= 110
+        var columns: [Column] = [.fixed("Completed", 10), .flex("User", min: 8), .flex("Program", min: 10), .flex("Reward", min: 12),
+                                 .fixed("#", 2, right: true)]
+        if wide { columns.insert(.flex("Incentive", min: 10), at: 3); columns.append(.fixed("Achieved at", 20)) }
+        Table(columns: columns,
+              rows: s.page.rows.map { r in
+                  let a = r.achievement
+                  var row = [a.completedOn.iso, a.user, a.program, a.reward, String(a.ordinal)]
+                  if wide { row.insert(a.incentive, at: 3); row.append(a.achievedAt.rfc3339) }
+                  return row
+              },
+              selected: s.selected, focused: s.evidence == nil)
+            .draw(on: &c, x: x, y: top, width: width, height: body)
+        guard let evidence = s.evidence, s.page.rows.indices.contains(s.selected) else { return }
+        let a = s.page.rows[s.selected].achievement
+        let ey = top + body
+        c.rule("Evidence · \(a.user) · \(a.reward) · \(a.id)", x: x, y: ey, width: width)
+        Table(columns: [.fixed("Local day", 10), .flex("Event", min: 10), .flex("At", min: 20), .flex("Category", min: 8)],
+              rows: evidence.map { [$0.localDay.iso, $0.event.id, $0.event.at.rfc3339, $0.event.category ?? $0.event.type.rawValue] },
+              selected: nil)
+            .draw(on: &c, x: x, y: ey + 1, width: width, height: height - (ey + 1 - y))
+    }
+}

@@ -1,0 +1,39 @@
+import IncentivesCore
+
+enum ProgramsView {
+    static func draw(_ s: ProgramsState, on c: inout Canvas, x: Int, y: Int, width: Int, height: Int) {
+        let rows = s.rows
+        guard !rows.isEmpty else {
+            c.text("The catalog has no programs.", x: x + 1, y: y + 1, style: .dim)
+            return
+        }
+        let listHeight = min(rows.count + 1, max(height / 2 - 1, 3))
+        let table = Table(
+            columns: [.flex("Employer", min: 10), .flex("Program", min: 14), .fixed("Runs", 23), .fixed("Users", 6, right: true),
+                      .fixed("Earned", 6, right: true)],
+            rows: rows.map { e, p in
+                [e.employer.name, p.program.name, p.program.starts.iso + " → " + p.program.ends.iso,
+                 String(p.enrolled), String(p.achievements)]
+            },
+            selected: s.selected)
+        table.draw(on: &c, x: x, y: y, width: width, height: listHeight)
+
+        let (employer, program) = rows[min(s.selected, rows.count - 1)]
+        let top = y + listHeight + 1
+        let p = program.program
+        c.rule("\(p.name) · \(p.id)", x: x, y: top - 1 + 0, width: width)
+        let facts = "employer \(employer.employer.id) · \(p.starts.iso) → \(p.ends.iso) · \(program.enrolled) of \(employer.users) users enrolled · \(program.achievements) achievements"
+        c.text(facts, x: x, y: top, style: .dim, width: width)
+        let rewards = Table(
+            columns: [.flex("Reward", min: 10), .flex("Incentive", min: 10), .fixed("Kind", 14), .fixed("Parameters", 15),
+                      .flex("Categories", min: 8), .fixed("Lim", 3, right: true), .fixed("Earned", 6, right: true)],
+            rows: program.rewards.map { r in
+                [r.reward.reward, r.incentive.id, type(of: r.incentive.rule).kind,
+                 r.incentive.rule.parameters.map { "\($0.0)=\($0.1)" }.joined(separator: " "),
+                 r.incentive.event == .birthReported ? "-" : (r.incentive.categories.map { $0.sorted().joined(separator: ",") } ?? "all"),
+                 String(r.reward.limit), String(r.achievements)]
+            },
+            selected: nil)
+        rewards.draw(on: &c, x: x, y: top + 1, width: width, height: max(height - (top + 1 - y), 0))
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+import IncentivesCore
+
+/// Screen 4: a sandbox timeline with a simulated clock. QA picks a test user (any employer, any zone),
+/// logs data now or for a past day, reports a birth, moves the clock a day, or plays a whole streak, and
+/// reads every rule that fires, with its evidence, in the feed.
+public struct SimulatorState {
+    public struct FeedLine: Sendable, Equatable {
+        public let text: String
+        public let style: Style
+    }
+
+    public static let zones = ["America/Chicago", "America/New_York", "America/Los_Angeles", "Europe/London",
+                               "Asia/Kolkata", "Asia/Tokyo", "Pacific/Auckland", "UTC"]
+
+    public let sandbox: Sandbox
+    public let categories: [String]
+    public var current = 0
+    public var employerChoice = 0
+    public var zoneChoice = 0
+    public var category = 0
+    public var selectedReward = 0
+    /// The simulated clock: a local day and a time of day (seconds) in the test user's zone.
+    public var day: LocalDate
+    public var secondOfDay = 12 * 3600
+    /// How many days back `p` logs.
+    public var daysBack = 1
+    public var feed: [FeedLine] = []
+    public var standings: [RewardStanding] = []
+    let today: LocalDate
+
+    init(catalog: Catalog, today: LocalDate) {
+        sandbox = Sandbox(catalog: catalog)
+        var cats = Set(["steps", "sleep", "mood", "symptom", "weight"])
+        for i in catalog.incentives { cats.formUnion(i.categories ?? []) }
+        categories = cats.sorted()
+        category = categories.firstIndex(of: "mood") ?? 0
+        self.today = today
+        day = today
+        if !catalog.employers.isEmpty { addUser() }
+    }
+
+    public var user: Member? { sandbox.members.indices.contains(current) ? sandbox.members[current] : nil }
+    var employers: [Employer] { sandbox.catalog.employers }
+
+    /// `/`: the zone for a new test user, typed (any IANA zone, not only the `z` list).
+    public var zoneField = TextField()
+    /// A zone typed with `/` that `z` did not offer.
+    var typedZone: String?
+
+    mutating func edit(_ key: Key) {
+        guard zoneField.handle(key) == .applied else { return }
+        let zone = zoneField.text.trimmingCharacters(in: .whitespaces)
+        zoneField = TextField()
+        guard !zone.isEmpty else { return }
+        guard sandbox.zones.rules(for: zone) != nil else {
+            announce("unknown time zone \"\(zone)\" (an IANA name such as Europe/Paris)", .bad)
+            return
+        }
+        typedZone = zone
+        addUser()
+    }
+
+    /// A new test user with the chosen employer and zone; the clock moves to a day their program runs.
+    mutating func addUser() {
+        guard !employers.isEmpty else { return }
+        let employer = employers[employerChoice % employers.count]
+        let programs = employer.programs
+        if let p = programs.first(where: { $0.starts <= today && today <= $0.ends }) ?? programs.first {
+            day = min(max(today, p.starts), p.ends)
+        }
+        let from = programs.map(\.starts).min() ?? day
+        let zone = typedZone ?? SimulatorState.zones[zoneChoice % SimulatorState.zones.count]
+        typedZone = nil
+        let m = sandbox.addUser(employer: employer.id, zone: zone, eligibleFrom: min(from, day))
+        current = sandbox.members.count - 1
+        selectedReward = 0
+        announce("new test user \(m.id) · \(employer.name) · \(m.timezone) · clock \(day.iso)", .accent)
+        refresh()
+    }
+
+    mutating func refresh() {
+        standings = user.map { sandbox.standings(of: $0, today: day) } ?? []
+        selectedReward = min(selectedReward, max(standings.count - 1, 0))
+    }
+
+    mutating func announce(_ text: String, _ style: Style = .normal) {
+        feed.append(FeedLine(text: text, style: style))
+        if feed.count > 300 { feed.removeFirst(feed.count - 300) }
+    }
+
+    var clockLabel: String {
+        let h = secondOfDay / 3600, m = secondOfDay / 60 % 60
+        return "\(day.iso) \(Digits2.pad(h)):\(Digits2.pad(m))"
+    }
+
+    /// Logs one event on a local day and announces what it earned.
+    mutating func log(_ type: EventType, category: String?, on logDay: LocalDate, late: Bool = false) {
+        guard let user else { return }
+        let at = sandbox.instant(day: logDay, secondOfDay: secondOfDay, user: user)
+        let (event, earned) = sandbox.log(type: type, category: category, user: user, at: at)
+        // Each event a minute after the last, so a timeline has distinct instants.
+        secondOfDay = min(secondOfDay + 60, 86_399)
+        let what = type == .birthReported ? "reports a birth" : "logs \(category ?? "")"
+        announce("\(logDay.iso) \(user.id) \(what)\(late ? " (late, for \(logDay.iso))" : "") · \(event.id)", late ? .warn : .normal)
+        for a in earned {
+            let days = zip(a.evidenceDays, a.evidence).map { "\($0.0.iso.suffix(5)) \($0.1)" }
+            announce("  \(Self.star) AWARDED \(a.reward) · \(a.program) · \(a.incentive) #\(a.ordinal)", .good)
+            // Five evidence days a line, so a 20-day award reads on an 80-column terminal.
+            for start in stride(from: 0, to: days.count, by: 5) {
+                let chunk = days[start..<min(start + 5, days.count)].joined(separator: ", ")
+                announce((start == 0 ? "    evidence: " : "              ") + chunk, .good)
+            }
+        }
+        refresh()
+        if earned.isEmpty, let s = standings.first(where: { $0.slot.incentive.counts(type, category: category) && !$0.limitReached }),
+           let st = s.status {
+            announce("  counts toward \(s.slot.reward.reward): \(st.done)/\(st.needed)", .dim)
+        }
+    }
+
+    static let star = "*"
+
+    /// A category the selected reward counts (so "play a streak" always qualifies).
+    func category(for standing: RewardStanding) -> String {
+        let chosen = categories.isEmpty ? "mood" : categories[category]
+        guard let allowed = standing.slot.incentive.categories, !allowed.contains(chosen) else { return chosen }
+        return allowed.sorted().first ?? chosen
+    }
+
+    mutating func handle(_ action: Action) -> Bool {
+        switch action {
+        case .up, .down, .top, .bottom, .pageUp, .pageDown:
+            selectedReward = Selection.move(selectedReward, action, count: standings.count)
+        case .left, .right:
+            guard !sandbox.members.isEmpty else { return true }
+            current = (current + (action == .right ? 1 : sandbox.members.count - 1)) % sandbox.members.count
+            refresh()
+        case .simLog:
+            log(.healthDataLogged, category: categories.isEmpty ? "mood" : categories[category], on: day)
+        case .simNextDay:
+            day = day.adding(days: 1)
+            secondOfDay = 12 * 3600
+            announce("-- next day: \(day.iso) --", .dim)
+            refresh()
+        case .simPastDay:
+            log(.healthDataLogged, category: categories.isEmpty ? "mood" : categories[category], on: day.adding(days: -daysBack), late: true)
+        case .simMoreDaysBack:
+            daysBack = min(daysBack + 1, 60)
+        case .simFewerDaysBack:
+            daysBack = max(daysBack - 1, 1)
+        case .simBirth:
+            log(.birthReported, category: nil, on: day)
+        case .simCategory:
+            if !categories.isEmpty { category = (category + 1) % categories.count }
+        case .simStreak:
+            playStreak()
+        case .filter:
+            zoneField = TextField()
+            zoneField.editing = true
+        case .simNewUser:
+            addUser()
+        case .simEmployer:
+            if !employers.isEmpty { employerChoice = (employerChoice + 1) % employers.count }
+            addUser()
+        case .simZone:
+            zoneChoice = (zoneChoice + 1) % SimulatorState.zones.count
+            addUser()
+        case .simReset:
+            self = SimulatorState(catalog: sandbox.catalog, today: today)
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// One qualifying event a day for the selected reward's streak length, from the clock's day on.
+    mutating func playStreak() {
+        guard standings.indices.contains(selectedReward) else { announce("no reward selected", .bad); return }
+        let s = standings[selectedReward]
+        let incentive = s.slot.incentive
+        if incentive.event == .birthReported {
+            log(.birthReported, category: nil, on: day)
+            return
+        }
+        let n = incentive.rule.parameters.first { $0.0 == "days" }?.1 ?? 1
+        let cat = category(for: s)
+        announce(">> playing \(n) days of \(cat) for \(s.slot.reward.reward) (\(incentive.rule.summary))", .accent)
+        for i in 0..<n {
+            if i > 0 { day = day.adding(days: 1); secondOfDay = 12 * 3600 }
+            log(.healthDataLogged, category: cat, on: day)
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import IncentivesCore
+
+enum SimulatorView {
+    static func draw(_ s: SimulatorState, on c: inout Canvas, x: Int, y: Int, width: Int, height: Int) {
+        c.text("SANDBOX", x: x, y: y, style: .selected)
+        c.text(" nothing here touches the real data", x: x + 7, y: y, style: .dim, width: width - 7)
+        guard let user = s.user else {
+            c.text("The catalog has no employers to simulate.", x: x, y: y + 2, style: .dim)
+            return
+        }
+        let employer = user.employer.flatMap { s.sandbox.catalog.employer($0)?.name } ?? "no employer"
+        let who = "\(user.id) · \(employer) · \(user.timezone)"
+        c.text(who, x: x, y: y + 1, style: .accent, width: width)
+        let count = "user \(s.current + 1)/\(s.sandbox.members.count)"
+        c.text(count, x: x + width - TextWidth.of(count), y: y + 1, style: .dim)
+        if s.zoneField.editing {
+            c.text("time zone for a new test user: ", x: x, y: y + 2, style: .dim)
+            c.text(s.zoneField.text + "_", x: x + 31, y: y + 2, style: .selected, width: width - 31)
+        }
+        let clock = "clock \(s.clockLabel) · category \(s.categories.isEmpty ? "-" : s.categories[s.category]) · p logs \(s.daysBack) day\(s.daysBack == 1 ? "" : "s") back"
+        if !s.zoneField.editing { c.text(clock, x: x, y: y + 2, width: width) }
+
+        let rewardsHeight = min(s.standings.count + 1, max((height - 4) / 2, 2))
+        Table(columns: [.flex("Reward", min: 12), .flex("Program", min: 10), .fixed("Rule", 16), .fixed("Progress", 16), .fixed("Won", 5, right: true)],
+              rows: s.standings.map { st in
+                  let (done, needed) = st.bar
+                  let bar = ProgressBar.text(done: done, needed: needed, width: 10, glyphs: c.glyphs) + " \(done)/\(needed)"
+                  return [st.slot.reward.reward, st.slot.program.id, st.slot.incentive.rule.summary, bar, "\(st.awards)/\(st.slot.reward.limit)"]
+              },
+              styles: s.standings.map { $0.limitReached ? .good : .normal },
+              selected: s.standings.isEmpty ? nil : s.selectedReward)
+            .draw(on: &c, x: x, y: y + 3, width: width, height: rewardsHeight)
+
+        let fy = y + 3 + rewardsHeight
+        c.rule("Feed (\(s.sandbox.eventCount) events)", x: x, y: fy, width: width)
+        let room = height - (fy + 1 - y)
+        guard room > 0 else { return }
+        let lines = s.feed.suffix(room)
+        for (i, line) in lines.enumerated() {
+            c.text(line.text, x: x, y: fy + 1 + i, style: line.style, width: width)
+        }
+        if s.feed.isEmpty {
+            c.text("l log now · n next day · p late log · b birth · s play a streak for the selected reward", x: x, y: fy + 1, style: .dim, width: width)
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import IncentivesCore
+
+/// Screen 2: search users by id prefix; Enter opens a user's page.
+public struct UsersState {
+    public var search = TextField()
+    public var results: [UserSummary] = []
+    public var selected = 0
+    public var profile: UserProfile?
+    static let limit = 500
+
+    mutating func reload(_ data: any ConsoleData, today: LocalDate) {
+        results = data.searchUsers(prefix: search.text, limit: UsersState.limit)
+        selected = min(selected, max(results.count - 1, 0))
+    }
+
+    /// After live changes: the list, and the open page.
+    mutating func refresh(_ data: any ConsoleData, today: LocalDate) {
+        if let p = profile { profile = data.userProfile(id: p.member.id, today: today) } else { reload(data, today: today) }
+    }
+
+    /// Typing in the search box narrows the list as you type; Enter with one match opens it.
+    mutating func edit(_ key: Key, data: any ConsoleData, today: LocalDate) {
+        let before = search.text
+        switch search.handle(key) {
+        case .editing:
+            if search.text != before { selected = 0; reload(data, today: today) }
+        case .applied:
+            reload(data, today: today)
+            if let exact = results.firstIndex(where: { $0.id == search.text }) { selected = exact }
+            if results.count == 1 || results.indices.contains(selected) && results[selected].id == search.text { open(data, today: today) }
+        case .cancelled:
+            break
+        }
+    }
+
+    mutating func open(_ data: any ConsoleData, today: LocalDate) {
+        guard results.indices.contains(selected) else { return }
+        profile = data.userProfile(id: results[selected].id, today: today)
+    }
+
+    mutating func handle(_ action: Action, data: any ConsoleData, today: LocalDate) -> Bool {
+        if profile != nil {
+            switch action {
+            case .back, .quit: profile = nil; return true
+            case .filter: profile = nil; search = TextField(); search.editing = true; return true
+            default: return false
+            }
+        }
+        switch action {
+        case _ where Selection.isMove(action): selected = Selection.move(selected, action, count: results.count); return true
+        case .open: open(data, today: today); return true
+        case .filter:
+            // A new search: `/` starts from an empty box, as in less and vim.
+            search = TextField()
+            search.editing = true
+            selected = 0
+            reload(data, today: today)
+            return true
+        case .clearFilter, .back:
+            guard !search.text.isEmpty else { return false }
+            search.text = ""; selected = 0; reload(data, today: today); return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,98 @@
+/// One terminal cell: a character and its style. A wide character occupies its cell and marks the
+/// next one as a continuation, so that what the grid holds is exactly what the screen will show.
+public struct Cell: Equatable, Sendable {
+    public var character: Character
+    public var style: Style
+    /// The right half of a wide character drawn in the cell to its left.
+    public var isContinuation: Bool
+
+    public static let blank = Cell(character: " ", style: .normal, isContinuation: false)
+}
+
+/// The in-memory screen that views draw into. The ncurses backend flushes it; tests read it as text
+/// (the idea of ratatui's TestBackend): views never talk to the terminal.
+public struct CellGrid: Sendable {
+    public let width: Int
+    public let height: Int
+    public private(set) var cells: [Cell]
+
+    public init(width: Int, height: Int) {
+        self.width = max(width, 0)
+        self.height = max(height, 0)
+        cells = Array(repeating: .blank, count: self.width * self.height)
+    }
+
+    public subscript(x: Int, y: Int) -> Cell {
+        get { cells[y * width + x] }
+        set { cells[y * width + x] = newValue }
+    }
+
+    /// Writes text at (x, y), clipped to `maxWidth` columns and to the grid; returns the columns used.
+    /// A wide character that would straddle the clip edge is replaced by a space.
+    @discardableResult
+    public mutating func put(_ text: String, x: Int, y: Int, style: Style = .normal, maxWidth: Int? = nil) -> Int {
+        guard y >= 0, y < height, x < width else { return 0 }
+        let limit = min(width, x + (maxWidth ?? width))
+        var col = x
+        for c in text {
+            let w = TextWidth.of(c)
+            if w == 0 { continue }
+            if col + w > limit {
+                if col < limit, col >= 0 { self[col, y] = Cell(character: " ", style: style, isContinuation: false) ; col += 1 }
+                break
+            }
+            if col >= 0 {
+                clearWideNeighbour(x: col, y: y)
+                self[col, y] = Cell(character: c == "\t" ? " " : c, style: style, isContinuation: false)
+                if w == 2 {
+                    clearWideNeighbour(x: col + 1, y: y)
+                    self[col + 1, y] = Cell(character: " ", style: style, isContinuation: true)
+                }
+            }
+            col += w
+        }
+        return col - x
+    }
+
+    /// Overwriting half of a wide character leaves the other half as a plain space.
+    private mutating func clearWideNeighbour(x: Int, y: Int) {
+        let cell = self[x, y]
+        if cell.isContinuation, x > 0 {
+            self[x - 1, y] = Cell(character: " ", style: self[x - 1, y].style, isContinuation: false)
+        } else if x + 1 < width, self[x + 1, y].isContinuation {
+            self[x + 1, y] = Cell(character: " ", style: self[x + 1, y].style, isContinuation: false)
+        }
+    }
+
+    /// Fills a rectangle with spaces in a style.
+    public mutating func fill(x: Int, y: Int, width w: Int, height h: Int, style: Style = .normal) {
+        for row in max(y, 0)..<min(y + h, height) {
+            for col in max(x, 0)..<min(x + w, width) {
+                self[col, row] = Cell(character: " ", style: style, isContinuation: false)
+            }
+        }
+    }
+
+    /// Restyles a rectangle, keeping its characters (selection highlight).
+    public mutating func restyle(x: Int, y: Int, width w: Int, height h: Int = 1, style: Style) {
+        for row in max(y, 0)..<min(y + h, height) {
+            for col in max(x, 0)..<min(x + w, width) { cells[row * width + col].style = style }
+        }
+    }
+
+    /// One row as text, continuation cells skipped.
+    public func row(_ y: Int) -> String {
+        var s = ""
+        for x in 0..<width where !self[x, y].isContinuation { s.append(self[x, y].character) }
+        return s
+    }
+
+    /// The screen as text, trailing spaces trimmed: what golden tests compare.
+    public var text: String {
+        (0..<height).map { y in
+            var r = row(y)
+            while r.last == " " { r.removeLast() }
+            return r
+        }.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,40 @@
+/// What views draw on: the cell grid plus the glyphs this terminal can show.
+public struct Canvas {
+    public var grid: CellGrid
+    public let glyphs: Glyphs
+
+    public init(width: Int, height: Int, glyphs: Glyphs) {
+        grid = CellGrid(width: width, height: height)
+        self.glyphs = glyphs
+    }
+
+    public var width: Int { grid.width }
+    public var height: Int { grid.height }
+
+    @discardableResult
+    public mutating func text(_ s: String, x: Int, y: Int, style: Style = .normal, width: Int? = nil) -> Int {
+        grid.put(glyphs == .ascii ? Glyphs.asciiOnly(s) : s, x: x, y: y, style: style, maxWidth: width)
+    }
+
+    /// A section title over a horizontal rule: `── Progress ─────`.
+    public mutating func rule(_ title: String, x: Int, y: Int, width: Int) {
+        let h = glyphs.horizontal
+        grid.put(String(repeating: h, count: max(width, 0)), x: x, y: y, style: .dim, maxWidth: width)
+        if !title.isEmpty { text(" " + title + " ", x: x + 2, y: y, style: .header, width: max(width - 2, 0)) }
+    }
+
+    /// A framed box with a title, cleared inside (overlays).
+    public mutating func box(_ title: String, x: Int, y: Int, width w: Int, height h: Int) {
+        guard w >= 2, h >= 2 else { return }
+        grid.fill(x: x, y: y, width: w, height: h)
+        let g = glyphs
+        let inner = String(repeating: g.horizontal, count: w - 2)
+        grid.put(g.topLeft + inner + g.topRight, x: x, y: y, style: .accent)
+        for row in (y + 1)..<(y + h - 1) {
+            grid.put(g.vertical, x: x, y: row, style: .accent)
+            grid.put(g.vertical, x: x + w - 1, y: row, style: .accent)
+        }
+        grid.put(g.bottomLeft + inner + g.bottomRight, x: x, y: y + h - 1, style: .accent)
+        if !title.isEmpty { text(" " + title + " ", x: x + 2, y: y, style: .header, width: w - 4) }
+    }
+}

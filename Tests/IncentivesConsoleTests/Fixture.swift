@@ -1,0 +1,29 @@
+import Foundation
+import IncentivesConsole
+import IncentivesCore
+
+/// The test data set (Fixtures/: 16 users, ~1000 events, 33 achievements) and a fixed clock.
+enum Fixture {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
+    static let goldenDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden").path
+    static let clock = ConsoleClock.fixed(Instant(seconds: 1_795_619_045)) // 2026-11-25T15:04:05Z
+
+    static func data() throws -> InMemoryConsoleData {
+        try InMemoryConsoleData(catalogPath: directory + "/catalog.json", rosterPath: directory + "/roster.jsonl",
+                                eventsPath: directory + "/events.jsonl", sourceName: "fixtures")
+    }
+
+    static func state(_ screen: ScreenID = .programs) throws -> AppState {
+        TerminalEnvironment.prepareLocale()
+        return AppState(data: try data(), clock: clock, screen: screen)
+    }
+
+    static func text(_ s: AppState, _ w: Int = 80, _ h: Int = 24, glyphs: Glyphs = .unicode) -> String {
+        AppView.render(s, width: w, height: h, glyphs: glyphs).grid.text
+    }
+}
+
+extension AppState {
+    mutating func press(_ keys: Key...) { for k in keys { handle(k) } }
+    mutating func type(_ s: String) { for c in s { handle(.character(c)) } }
+}

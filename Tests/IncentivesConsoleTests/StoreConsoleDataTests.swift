@@ -1,0 +1,68 @@
+import Foundation
+import IncentivesConsole
+import IncentivesCore
+import XCTest
+
+/// The store adapter answers the screens' questions as the in-memory data does, for the same files
+/// loaded with `incentives init` and `incentives ingest`.
+final class StoreConsoleDataTests: XCTestCase {
+    nonisolated(unsafe) static var database: String? // XCTest runs these tests one at a time
+
+    func storeData() throws -> StoreConsoleData {
+        if Self.database == nil {
+            let binary = try XCTUnwrap(Binary.path)
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("console-store-\(getpid())")
+            try? FileManager.default.removeItem(at: dir)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let db = dir.appendingPathComponent("i.sqlite").path
+            let f = Fixture.directory
+            for args in [["init", "--db", db, "--catalog", f + "/catalog.json", "--roster", f + "/roster.jsonl"],
+                         ["ingest", "--db", db, "--events", f + "/events.jsonl"]] {
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: binary)
+                p.arguments = args
+                p.standardOutput = FileHandle.nullDevice
+                p.standardError = FileHandle.nullDevice
+                try p.run()
+                p.waitUntilExit()
+                XCTAssertEqual(p.terminationStatus, 0, "incentives \(args[0])")
+            }
+            Self.database = db
+        }
+        return try StoreConsoleData(path: Self.database!)
+    }
+
+    func testProgramsMatchTheEngine() throws {
+        let store = try storeData(), memory = try Fixture.data()
+        func summary(_ d: any ConsoleData) -> [String] {
+            d.programsOverview().flatMap { e in e.programs.map { "\(e.employer.id) \(e.users) \($0.program.id) \($0.achievements)" } }
+        }
+        XCTAssertEqual(summary(store), summary(memory))
+        XCTAssertTrue(summary(store).contains { !$0.hasSuffix(" 0") })
+    }
+
+    func testUserProfileAndAchievementsMatch() throws {
+        let store = try storeData(), memory = try Fixture.data()
+        let today = Fixture.clock.today
+        let a = try XCTUnwrap(store.userProfile(id: "u-1002", today: today))
+        let b = try XCTUnwrap(memory.userProfile(id: "u-1002", today: today))
+        XCTAssertEqual(a.standings, b.standings)
+        XCTAssertEqual(a.achievements.map(\.achievement.id), b.achievements.map(\.achievement.id))
+        XCTAssertEqual(a.loggedDays, b.loggedDays)
+        XCTAssertEqual(a.evidenceDays, b.evidenceDays)
+        XCTAssertFalse(a.evidenceDays.isEmpty)
+        XCTAssertNil(store.userProfile(id: "nobody", today: today))
+        XCTAssertEqual(store.achievements(AchievementQuery()).total, memory.achievements(AchievementQuery()).total)
+        let first = try XCTUnwrap(store.achievements(AchievementQuery()).rows.first)
+        XCTAssertEqual(store.evidence(of: first).map(\.event.id), first.achievement.evidence)
+    }
+
+    func testLiveChangesFollowTheCursor() throws {
+        let store = try storeData()
+        let start = store.changes(since: .start, limit: 10)
+        XCTAssertEqual(start.events.count, 10)
+        XCTAssertEqual(start.totalEvents, 1007)
+        let next = store.changes(since: start.cursor, limit: 10)
+        XCTAssertTrue(next.events.isEmpty, "nothing new after the latest")
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import XCTest
+
+/// A headless tmux server on a private socket, running one command in an 80×24 (or any size) pane.
+/// Tests send keys and poll `capture-pane` until what they expect appears, with a deadline: no fixed sleeps.
+final class Tmux {
+    let socket: String
+    let directory: URL
+    private static let tmuxPath = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    static var available: Bool { tmuxPath != nil }
+
+    /// Starts `command` (run by /bin/sh) in a fresh server. The pane stays after the command exits, so
+    /// its exit status and final screen can be read.
+    init(_ command: String, width: Int = 80, height: Int = 24, env: [String: String] = [:]) throws {
+        socket = "incentives-test-\(getpid())-\(UUID().uuidString.prefix(8))"
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(socket)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let conf = directory.appendingPathComponent("tmux.conf")
+        try "set -g remain-on-exit on\nset -g default-terminal tmux-256color\nset -g escape-time 0\nset -g status off\n"
+            .write(to: conf, atomically: true, encoding: .utf8)
+        var environment = ["LANG": "C.UTF-8", "SWIFT_BACKTRACE": "enable=no"]
+        environment.merge(env) { $1 }
+        let exports = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\(Tmux.quote($0.value))" }.joined(separator: " ")
+        // The test runner's own NO_COLOR (swift test may set it) must not leak into the pane.
+        let unset = env["NO_COLOR"] == nil ? "-u NO_COLOR " : ""
+        try run(["-f", conf.path, "new-session", "-d", "-s", "t", "-x", String(width), "-y", String(height), "env \(unset)\(exports) \(command)"])
+    }
+
+    deinit {
+        _ = try? run(["kill-server"])
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+    /// Runs tmux through /bin/sh with its output in a file: the server that new-session forks would
+    /// inherit a pipe and keep it open, and Foundation's Process waits for that pipe.
+    @discardableResult
+    func run(_ args: [String]) throws -> String {
+        let out = directory.appendingPathComponent("out-\(UUID().uuidString.prefix(8))").path
+        let command = ([Tmux.tmuxPath!, "-L", socket] + args).map(Tmux.quote).joined(separator: " ")
+            + " </dev/null >" + Tmux.quote(out) + " 2>/dev/null"
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = ["/bin/sh", "-c", command].map { (s: String) -> UnsafeMutablePointer<CChar>? in strdup(s) } + [nil]
+        defer { argv.forEach { free($0) } }
+        guard posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ) == 0 else { return "" }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        defer { unlink(out) }
+        return (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+    }
+
+    /// Keys as tmux names them (`Enter`, `Escape`, `Down`, `q`).
+    func send(_ keys: String...) { _ = try? run(["send-keys", "-t", "t"] + keys) }
+    /// Text typed literally.
+    func type(_ text: String) { _ = try? run(["send-keys", "-t", "t", "-l", text]) }
+
+    func capture(escapes: Bool = false) -> String {
+        (try? run(["capture-pane", "-p", "-t", "t"] + (escapes ? ["-e"] : []))) ?? ""
+    }
+
+    func display(_ format: String) -> String {
+        ((try? run(["display", "-p", "-t", "t", format])) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func resize(width: Int, height: Int) { _ = try? run(["resize-window", "-t", "t", "-x", String(width), "-y", String(height)]) }
+
+    /// Polls the screen until `predicate` holds or the deadline passes; returns the last capture.
+    @discardableResult
+    func wait(timeout: TimeInterval = 10, escapes: Bool = false, file: StaticString = #filePath, line: UInt = #line, _ what: String,
+              until predicate: (String) -> Bool) -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var screen = capture(escapes: escapes)
+        while !predicate(screen) {
+            if Date() > deadline {
+                XCTFail("timed out waiting for \(what); the screen was:\n\(screen)", file: file, line: line)
+                return screen
+            }
+            usleep(30_000)
+            screen = capture(escapes: escapes)
+        }
+        return screen
+    }
+
+    @discardableResult
+    func wait(for text: String, timeout: TimeInterval = 10, file: StaticString = #filePath, line: UInt = #line) -> String {
+        wait(timeout: timeout, file: file, line: line, "\"\(text)\"") { $0.contains(text) }
+    }
+
+    /// The pid of the pane's first child process (the program the wrapper shell started).
+    func childPID() -> Int32? {
+        guard let shell = Int32(display("#{pane_pid}")) else { return nil }
+        let children = (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)) ?? ""
+        return children.split(separator: " ").first.flatMap { Int32($0) }
+    }
+}
+
+/// The `incentives` binary SwiftPM built next to the test bundle.
+enum Binary {
+    static var path: String? {
+        var candidates: [String] = []
+        let bundle = URL(fileURLWithPath: CommandLine.arguments.first { $0.hasSuffix(".xctest") } ?? CommandLine.arguments[0])
+        candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("incentives").path)
+        for b in Bundle.allBundles { candidates.append(b.bundleURL.deletingLastPathComponent().appendingPathComponent("incentives").path) }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(root.appendingPathComponent(".build/debug/incentives").path)
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+}

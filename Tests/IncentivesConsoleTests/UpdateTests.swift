@@ -1,0 +1,275 @@
+import IncentivesConsole
+import IncentivesCore
+import XCTest
+
+/// The update function: keys in, state out, with no terminal.
+final class UpdateTests: XCTestCase {
+    func testQuitBacksOutFirstThenQuits() throws {
+        var s = try Fixture.state(.users)
+        s.press(.enter)
+        XCTAssertNotNil(s.users.profile)
+        s.press(.character("q"))
+        XCTAssertNil(s.users.profile, "q closes the open page first")
+        XCTAssertFalse(s.quitting)
+        s.press(.character("q"))
+        XCTAssertTrue(s.quitting)
+    }
+
+    func testEscBacksOutAndNeverQuits() throws {
+        var s = try Fixture.state(.achievements)
+        s.press(.enter)
+        XCTAssertNotNil(s.achievements.evidence)
+        s.press(.escape)
+        XCTAssertNil(s.achievements.evidence)
+        s.press(.escape, .escape)
+        XCTAssertFalse(s.quitting)
+    }
+
+    func testNumberKeysSwitchScreensButTypeIntoTheSearch() throws {
+        var s = try Fixture.state(.programs)
+        s.press(.character("3"))
+        XCTAssertEqual(s.screen, .achievements)
+        s.press(.character("2"), .character("/"))
+        s.type("u-10")
+        XCTAssertEqual(s.screen, .users, "digits typed into the search box do not switch screens")
+        XCTAssertEqual(s.users.search.text, "u-10")
+        XCTAssertTrue(s.users.results.allSatisfy { $0.id.hasPrefix("u-10") })
+        s.press(.backspace)
+        XCTAssertEqual(s.users.search.text, "u-1")
+    }
+
+    func testSearchingAUserOpensTheirProgress() throws {
+        var s = try Fixture.state(.users)
+        s.press(.character("/"))
+        s.type("u-1002")
+        s.press(.enter)
+        let profile = try XCTUnwrap(s.users.profile)
+        XCTAssertEqual(profile.member.id, "u-1002")
+        XCTAssertEqual(profile.standings.map(\.reward), ["Water bottle", "$10 gift card", "Fitness tracker"])
+        XCTAssertTrue(Fixture.text(s).contains("Water bottle"))
+    }
+
+    func testUnknownUserSearchShowsNothingAndOpensNothing() throws {
+        var s = try Fixture.state(.users)
+        s.press(.character("/"))
+        s.type("nobody")
+        s.press(.enter)
+        XCTAssertNil(s.users.profile)
+        XCTAssertTrue(Fixture.text(s).contains("No user id starts with \"nobody\""))
+    }
+
+    func testSelectionStaysInRange() throws {
+        var s = try Fixture.state(.users)
+        s.press(.up, .up)
+        XCTAssertEqual(s.users.selected, 0)
+        s.press(.end)
+        XCTAssertEqual(s.users.selected, s.users.results.count - 1)
+        s.press(.down)
+        XCTAssertEqual(s.users.selected, s.users.results.count - 1)
+    }
+
+    /// The selected row is visible at every size, so a resize keeps it on screen.
+    func testSelectedRowVisibleAfterResize() throws {
+        var s = try Fixture.state(.users)
+        s.press(.end)
+        let last = s.users.results.last!.id
+        for (w, h) in [(80, 24), (120, 40), (100, 30), (80, 24)] {
+            XCTAssertTrue(Fixture.text(s, w, h).contains(last), "\(last) visible at \(w)x\(h)")
+        }
+        XCTAssertEqual(s.users.results[s.users.selected].id, last)
+    }
+
+    func testAchievementFilterAndSort() throws {
+        var s = try Fixture.state(.achievements)
+        s.press(.character("/"))
+        s.type("program:globex-moms from:2026-11-01")
+        s.press(.enter)
+        XCTAssertEqual(s.achievements.query.program, "globex-moms")
+        XCTAssertFalse(s.achievements.page.rows.isEmpty)
+        XCTAssertTrue(s.achievements.page.rows.allSatisfy {
+            $0.achievement.program == "globex-moms" && $0.achievement.completedOn >= LocalDate(iso: "2026-11-01")!
+        })
+        s.press(.character("s"))
+        XCTAssertEqual(s.achievements.query.sort, .completedOn)
+        s.press(.character("r"))
+        let days = s.achievements.page.rows.map(\.achievement.completedOn)
+        XCTAssertEqual(days, days.sorted())
+    }
+
+    func testBadFilterIsExplained() throws {
+        var s = try Fixture.state(.achievements)
+        s.press(.character("/"))
+        s.type("from:yesterday")
+        s.press(.enter)
+        XCTAssertEqual(s.achievements.filterError, "from: not a date (YYYY-MM-DD): yesterday")
+        XCTAssertTrue(Fixture.text(s).contains("not a date"))
+    }
+
+    func testEnterOnAProgramListsItsAchievements() throws {
+        var s = try Fixture.state(.programs)
+        s.press(.down, .enter)
+        XCTAssertEqual(s.screen, .achievements)
+        XCTAssertEqual(s.achievements.query.program, "globex-moms")
+    }
+
+    func testSimulatorStreakAwardsOnceWithEvidence() throws {
+        var s = try Fixture.state(.simulator)
+        XCTAssertEqual(s.simulator.standings.first?.slot.reward.reward, "Pregnancy pillow")
+        s.press(.character("s"))
+        let awards = s.simulator.feed.filter { $0.text.contains("AWARDED") }
+        XCTAssertEqual(awards.map(\.text), ["  * AWARDED Pregnancy pillow · acme-2026 · log-5-days #1"])
+        XCTAssertEqual(s.simulator.standings.first?.awards, 1)
+        // The limit is 1: a second streak earns nothing more.
+        s.press(.character("n"), .character("s"))
+        XCTAssertEqual(s.simulator.feed.filter { $0.text.contains("AWARDED") }.count, 1)
+    }
+
+    func testSimulatorLateEventFillsTheGap() throws {
+        var s = try Fixture.state(.simulator)
+        // Days 1, 2, _, 4, 5 then a late log for day 3 completes the run.
+        s.press(.character("l"), .character("n"), .character("l"), .character("n"), .character("n"), .character("l"),
+                .character("n"), .character("l"))
+        XCTAssertFalse(s.simulator.feed.contains { $0.text.contains("AWARDED") })
+        s.press(.character("+"), .character("+"), .character("-"))
+        XCTAssertEqual(s.simulator.daysBack, 2)
+        s.press(.character("p"))
+        XCTAssertTrue(s.simulator.feed.contains { $0.text.contains("AWARDED Pregnancy pillow") }, s.simulator.feed.map(\.text).joined(separator: "\n"))
+    }
+
+    func testSimulatorNeverTouchesTheRealData() throws {
+        var s = try Fixture.state(.simulator)
+        let before = s.data.achievements(AchievementQuery()).total
+        s.press(.character("s"), .character("b"))
+        XCTAssertEqual(s.data.achievements(AchievementQuery()).total, before)
+        XCTAssertTrue(s.data.searchUsers(prefix: "test-", limit: 10).isEmpty)
+    }
+
+    func testSimulatorBirthAndOtherEmployerAndZone() throws {
+        var s = try Fixture.state(.simulator)
+        s.press(.character("b"))
+        XCTAssertTrue(s.simulator.feed.contains { $0.text.contains("AWARDED $50 gift card") })
+        s.press(.character("e"))
+        XCTAssertEqual(s.simulator.user?.employer, "globex")
+        XCTAssertEqual(s.simulator.user?.id, "test-2")
+        s.press(.character("z"))
+        XCTAssertEqual(s.simulator.user?.timezone, "America/New_York")
+        s.press(.left)
+        XCTAssertEqual(s.simulator.user?.id, "test-2")
+    }
+
+    func testLiveFreezeCountsWhatIsMissed() throws {
+        var s = try Fixture.state(.live)
+        s.receive(s.data.changes(since: .start, limit: 10))
+        XCTAssertEqual(s.live.events.count, 10)
+        s.press(.character("f"))
+        let more = LiveChanges(events: [s.live.events[0]], achievements: [], cursor: s.live.cursor, totalEvents: 1, totalAchievements: 0)
+        s.receive(more)
+        XCTAssertEqual(s.live.events.count, 10)
+        XCTAssertEqual(s.live.missed, 1)
+        s.press(.escape)
+        XCTAssertFalse(s.live.frozen)
+    }
+
+    func testRetryAFailedDelivery() throws {
+        let data = try Fixture.data()
+        let a = data.achievements(AchievementQuery()).rows[0].achievement
+        let partner = data.catalog.partners(for: a)[0]
+        let id = "\(partner.id):\(a.id)"
+        data.setDelivery(id: id, status: .failed, attempts: 2, error: "connection refused")
+        var s = AppState(data: data, clock: Fixture.clock, screen: .deliveries)
+        let row = try XCTUnwrap(s.deliveries.partners.firstIndex { $0.partnerID == partner.id })
+        while s.deliveries.selected < row { s.press(.down) }
+        XCTAssertEqual(s.deliveries.partners[row].failed, 1)
+        s.press(.right, .character("r"))
+        XCTAssertEqual(s.status, "queued \(id) for another attempt")
+        XCTAssertEqual(s.deliveries.partners[row].failed, 0)
+        s.press(.character("r"))
+        XCTAssertEqual(s.status, "select a failed delivery to retry")
+        // Retrying something that has not failed is refused with the reason.
+        guard case .failure(let why) = data.retryDelivery(id: id) else { return XCTFail("retried a delivery that has not failed") }
+        XCTAssertEqual(why.message, "\(id) has not failed")
+    }
+
+    func testHelpClosesOnAnyKey() throws {
+        var s = try Fixture.state()
+        s.press(.character("?"))
+        XCTAssertTrue(s.showHelp)
+        s.press(.character("q"))
+        XCTAssertFalse(s.showHelp)
+        XCTAssertFalse(s.quitting, "q closes help, it does not quit")
+    }
+
+    /// The footer and the help overlay come from the same table: every footer hint is a binding
+    /// whose keys do what the help says.
+    func testFooterHintsComeFromTheKeyTable() throws {
+        for screen in ScreenID.allCases {
+            for (label, _) in KeyMap.hints(for: screen) {
+                let b = try XCTUnwrap(KeyMap.bindings.first { $0.label == label && ($0.scope == .global || $0.scope == .screen(screen)) })
+                for key in b.keys { XCTAssertEqual(KeyMap.action(for: key, on: screen), b.action, "\(key) on \(screen)") }
+            }
+        }
+    }
+}
+
+final class PagingTests: XCTestCase {
+    /// A long achievement list loads page by page as the selection moves down.
+    func testAchievementsLoadMoreNearTheEnd() throws {
+        TerminalEnvironment.prepareLocale()
+        let data = try Fixture.data()
+        var s = AppState(data: data, clock: Fixture.clock, screen: .achievements)
+        s.achievements.query.limit = 10
+        s.press(.character("r"), .character("r")) // reversing twice reloads with the small page
+        XCTAssertEqual(s.achievements.page.rows.count, 10)
+        s.press(.down)
+        XCTAssertGreaterThan(s.achievements.page.rows.count, 10)
+        s.press(.end)
+        XCTAssertEqual(s.achievements.page.rows.count, s.achievements.page.total)
+        XCTAssertEqual(s.achievements.selected, s.achievements.page.total - 1)
+    }
+}
+
+final class SimulatorZoneTests: XCTestCase {
+    func testATypedZoneMakesANewTestUser() throws {
+        var s = try Fixture.state(.simulator)
+        s.press(.character("/"))
+        s.type("Asia/Kathmandu")
+        XCTAssertEqual(s.screen, .simulator)
+        XCTAssertTrue(Fixture.text(s).contains("time zone for a new test user: Asia/Kathmandu_"))
+        s.press(.enter)
+        XCTAssertEqual(s.simulator.user?.timezone, "Asia/Kathmandu")
+        XCTAssertEqual(s.simulator.user?.id, "test-2")
+    }
+
+    func testAnUnknownZoneIsRefusedWithTheReason() throws {
+        var s = try Fixture.state(.simulator)
+        s.press(.character("/"))
+        s.type("Mars/Olympus")
+        s.press(.enter)
+        XCTAssertEqual(s.simulator.user?.id, "test-1", "no user was added")
+        XCTAssertEqual(s.simulator.feed.last?.text, "unknown time zone \"Mars/Olympus\" (an IANA name such as Europe/Paris)")
+    }
+}
+
+final class FollowTests: XCTestCase {
+    /// Lines appended to the events file are taken once complete; a half-written line waits.
+    func testFollowingTakesOnlyCompleteLines() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("follow-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for f in ["catalog.json", "roster.jsonl", "events.jsonl"] {
+            try FileManager.default.copyItem(atPath: Fixture.directory + "/" + f, toPath: dir.appendingPathComponent(f).path)
+        }
+        let events = dir.appendingPathComponent("events.jsonl")
+        let data = try InMemoryConsoleData(catalogPath: dir.appendingPathComponent("catalog.json").path,
+                                           rosterPath: dir.appendingPathComponent("roster.jsonl").path, eventsPath: events.path)
+        let before = data.changes(since: .start, limit: 5)
+        let line = #"{"id": "e-new", "type": "health_data_logged", "user": "u-1001", "at": "2026-11-25T15:00:00Z", "category": "mood"}"#
+        let h = try FileHandle(forWritingTo: events)
+        h.seekToEndOfFile()
+        h.write(Data(line.prefix(40).utf8))
+        XCTAssertTrue(data.changes(since: before.cursor, limit: 5).events.isEmpty, "half a line is not read")
+        h.write(Data(line.dropFirst(40).utf8) + Data([10]))
+        try h.close()
+        XCTAssertEqual(data.changes(since: before.cursor, limit: 5).events.map(\.event.id), ["e-new"])
+    }
+}
