@@ -12,7 +12,7 @@ import Glibc
 /// checkpoint (line and byte offset reached). A crash (even kill -9) therefore loses at most the batches in
 /// flight, which the next run of the same ingest reads again from the checkpoint; event ids make any overlap
 /// harmless. Parsing, the engine and SQLite run on three threads (DESIGN.md §4). Memory is bounded: lines are
-/// streamed, at most two batches wait for the writer, users' progress is dropped from memory once it is
+/// streamed, one batch waits while the writer commits another, users' progress is dropped from memory once it is
 /// committed and too many are held, and so are the duplicate check's ids (`Options.maxIDsInMemory`).
 public final class Ingestor {
     public struct Options: Sendable {
