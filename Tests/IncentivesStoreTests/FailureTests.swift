@@ -264,3 +264,29 @@ final class WriterFailureTests: XCTestCase {
         XCTAssertEqual(try reader.counts().events, expected.counts.accepted)
     }
 }
+
+final class PageSizeTests: XCTestCase {
+    /// A new database gets the large pages the ingest is measured with; an existing one keeps its own (SQLite
+    /// could only change it by rewriting the file) and works as before.
+    func testNewDatabasesGetLargePagesAndOldOnesKeepTheirs() throws {
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 20, events: 1_500)
+        let fresh = dir.path("fresh.sqlite")
+        _ = try Fixtures.initStore(fresh, g.inputs)
+        XCTAssertEqual(try Database(path: fresh, mode: .readOnly).pragma("page_size"), Store.pageSize)
+
+        let old = dir.path("old.sqlite")
+        do {
+            let raw = try Database(path: old, mode: .readWrite(create: true))
+            try raw.execute("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL")
+            try raw.execute(Schema.migrations[0])
+            try raw.execute("PRAGMA application_id = \(Schema.applicationID); PRAGMA user_version = 1")
+        }
+        let store = try Fixtures.initStore(old, g.inputs)
+        XCTAssertEqual(try store.db.pragma("page_size"), 4096)
+        XCTAssertEqual(try store.db.pragma("user_version"), Store.schemaVersion)
+        let outcome = try Ingestor(store: store).ingest(path: g.inputs.events)
+        XCTAssertEqual(outcome.counts, try Fixtures.replay(g.inputs).counts)
+        XCTAssertEqual(try Fixtures.storedLines(old), try Fixtures.replay(g.inputs).lines)
+    }
+}
