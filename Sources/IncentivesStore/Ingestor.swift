@@ -109,8 +109,10 @@ public final class Ingestor {
         let writer = BatchWriter(db: db, catalog: catalog, ingestID: checkpoint.id, display: display,
                                  achievementsBefore: checkpoint.counts.achievements)
         // Fewer, larger WAL checkpoints while ingesting: a page changed by many batches is copied into the
-        // database once per checkpoint, not once per batch. Back to SQLite's default (1000 pages) afterwards.
-        try db.execute("PRAGMA wal_autocheckpoint = 16384")
+        // database once per checkpoint, not once per batch. A checkpoint every 64 MB of WAL, whatever the page
+        // size (a file's own; see `Store.pageSize`). Back to SQLite's default (1000 pages) afterwards.
+        let pageBytes = max(try db.pragma("page_size"), 512)
+        try db.execute("PRAGMA wal_autocheckpoint = \((64 << 20) / pageBytes)")
         defer { _ = try? db.execute("PRAGMA wal_autocheckpoint = 1000") }
         // Events stored after the last progress save (a crash, or an ingest stopped mid-way) go through the
         // engine again, so that its state is that of an uninterrupted run before this file goes on. The awards
