@@ -8,11 +8,12 @@ import Glibc
 /// Streams an events file into the store: the same decisions as `replay` (CONTRACT §4), made durable.
 ///
 /// Lines are processed in batches; each batch is ONE transaction holding its accepted events, its rejects,
-/// the progress of every user it touched, the achievements it earned with their evidence and outbox rows,
-/// and the checkpoint (line and byte offset reached). A crash (even kill -9) therefore loses at most the
-/// batch in flight, which the next run of the same ingest reads again from the checkpoint; event ids make
-/// any overlap harmless. Memory stays flat: lines are streamed, and users' progress is dropped from
-/// memory once it is committed and too many are held.
+/// the achievements it earned with their evidence and outbox rows, users' progress when it is saved, and the
+/// checkpoint (line and byte offset reached). A crash (even kill -9) therefore loses at most the batches in
+/// flight, which the next run of the same ingest reads again from the checkpoint; event ids make any overlap
+/// harmless. Parsing, the engine and SQLite run on three threads (DESIGN.md §4). Memory is bounded: lines are
+/// streamed, one batch waits while the writer commits another, users' progress is dropped from memory once it is
+/// committed and too many are held, and so are the duplicate check's ids (`Options.maxIDsInMemory`).
 public final class Ingestor {
     public struct Options: Sendable {
         /// Lines per transaction: larger batches are faster, smaller ones redo less after a crash.
@@ -25,6 +26,8 @@ public final class Ingestor {
         public var progressEvery = 1_000_000
         /// Users whose progress may stay in memory after a save before it is dropped (it is in the database).
         public var maxUsersInMemory = 200_000
+        /// Event ids the duplicate check holds in memory (about 50 bytes each) before it asks the database instead.
+        public var maxIDsInMemory = 2_000_000
 
         public init() {}
     }
@@ -77,7 +80,7 @@ public final class Ingestor {
         let catalog = engine.catalog
 
         // Find or start the ingest record (the checkpoint).
-        var checkpoint = try db.transaction { () -> Checkpoint in
+        let checkpoint = try db.transaction { () -> Checkpoint in
             if !options.restart, let identity, let found = try Checkpoint.find(identity, in: db) { return found }
             return try Checkpoint.start(source: display, identity: identity, in: db)
         }
@@ -91,87 +94,92 @@ public final class Ingestor {
             return Outcome(counts: checkpoint.counts, resumedAfterLine: resumedAfter, alreadyComplete: true, ingestID: checkpoint.id)
         }
 
-        let insertEvent = try db.prepare("INSERT OR IGNORE INTO events(id, type, user, at_ns, category, ingest, line) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        let findEvent = try db.prepare("SELECT type, user, at_ns, category FROM events WHERE id = ?")
-        let insertReject = try db.prepare("INSERT INTO rejects(ingest, file, line, code, field, reason, text, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-        let insertAchievement = try db.prepare("""
-            INSERT OR IGNORE INTO achievements(id, user, employer, program, incentive, reward, ordinal, completed_on, achieved_at,
-              event_seq, json, evidence, evidence_days)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let insertDelivery = try db.prepare("INSERT OR IGNORE INTO deliveries(id, achievement_id, partner, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)")
+        // Three stages on their own threads, in file order: the reader parses and validates lines
+        // (`forEachPipelined`); this thread admits events and runs the engine; `BatchWriter` commits each batch
+        // in one transaction on the store's connection. Duplicates are decided here, in memory (`Admission`),
+        // so the engine never waits for SQLite; ids accepted by earlier ingests are looked up on a read-only
+        // connection, which sees committed rows only — and every id of this run is in `Admission` anyway.
+        let lookup = try Database(path: store.path, mode: .readOnly)
+        let loadState = try lookup.prepare("SELECT state FROM progress WHERE user = ?")
+        engine.loadProgress = { member in
+            guard (try? loadState.bind(1, member.id)) != nil else { return nil }
+            defer { loadState.reset() }
+            return (try? loadState.step()) == true ? loadState.blob(0) : nil
+        }
+        let writer = BatchWriter(db: db, catalog: catalog, ingestID: checkpoint.id, display: display,
+                                 achievementsBefore: checkpoint.counts.achievements)
+        // Fewer, larger WAL checkpoints while ingesting: a page changed by many batches is copied into the
+        // database once per checkpoint, not once per batch. A checkpoint every 64 MB of WAL, whatever the page
+        // size (a file's own; see `Store.pageSize`). Back to SQLite's default (1000 pages) afterwards.
+        let pageBytes = max(try db.pragma("page_size"), 512)
+        try db.execute("PRAGMA wal_autocheckpoint = \((64 << 20) / pageBytes)")
+        defer { _ = try? db.execute("PRAGMA wal_autocheckpoint = 1000") }
+        // Events stored after the last progress save (a crash, or an ingest stopped mid-way) go through the
+        // engine again, so that its state is that of an uninterrupted run before this file goes on. The awards
+        // they earn are stored already (their batch committed them), so this stores nothing new but in odd cases.
+        try db.transaction {
+            _ = try ProgressLog.catchUp(engine, in: db) { earned, seq in for a in earned { _ = try writer.record(.init(a, eventSeq: seq)) } }
+        }
+        // Sequence numbers are handed out here (the ingest lock makes this the only writer of events), so the
+        // engine thread knows each event's `seq` without waiting for its INSERT.
+        var nextSeq = Int64(try db.integer("SELECT coalesce(max(seq), 0) FROM events")) + 1
+        let findEvent = try lookup.prepare("SELECT type, user, at_ns, category FROM events WHERE id = ?")
+        /// The fingerprint an earlier ingest stored `event.id` with, or nil. A fresh database has none to ask for.
+        var askDatabase = nextSeq > 1
+        func storedBefore(_ event: Event) throws -> UInt64? {
+            guard askDatabase else { return nil }
+            try findEvent.bind(1, event.id)
+            defer { findEvent.reset() }
+            guard try findEvent.step() else { return nil }
+            guard let type = EventType(rawValue: findEvent.text(0)) else { return ~event.contentFingerprint }
+            return Event(id: event.id, type: type, user: findEvent.text(1), at: ProgressLog.instant(ns: findEvent.int64(2)),
+                         category: findEvent.optionalText(3)).contentFingerprint
+        }
+        let admission = Admission(roster: engine.roster,
+                                  expectedEvents: Int(min((identity?.size ?? 0) / 120, Int64(options.maxIDsInMemory))))
+
         var counts = checkpoint.counts
-        var linesInBatch = 0
         var acceptedSinceSave = 0
-        var usersHeld = Set<String>()
-        let now = Date().timeIntervalSince1970
+        var usersHeld = 0
+        var batch = IngestBatch(reserving: options.batchLines)
+        var linesInBatch = 0
 
-        /// Stores what one event earned; returns how many were new (an award already stored is never stored twice).
-        func record(_ earned: [Achievement], eventSeq: Int64) throws -> Int {
-            var added = 0
-            for a in earned {
-                let id = a.id
-                try insertAchievement.bind(1, id)
-                try insertAchievement.bind(2, a.user)
-                try insertAchievement.bind(3, a.employer)
-                try insertAchievement.bind(4, a.program)
-                try insertAchievement.bind(5, a.incentive)
-                try insertAchievement.bind(6, a.reward)
-                try insertAchievement.bind(7, a.ordinal)
-                try insertAchievement.bind(8, a.completedOn.iso)
-                try insertAchievement.bind(9, a.achievedAt.rfc3339)
-                try insertAchievement.bind(10, eventSeq)
-                try insertAchievement.bind(11, a.jsonLine)
-                try insertAchievement.bind(12, "[" + a.evidence.map(JSONText.quote).joined(separator: ",") + "]")
-                try insertAchievement.bind(13, "[" + a.evidenceDays.map { "\"" + $0.iso + "\"" }.joined(separator: ",") + "]")
-                try insertAchievement.runToEnd()
-                // Already recorded (same user, program, incentive, ordinal): never award twice.
-                guard db.changes == 1 else { continue }
-                added += 1
-                for partner in catalog.partners(for: a) {
-                    try insertDelivery.bind(1, id + ":" + partner.id)
-                    try insertDelivery.bind(2, id)
-                    try insertDelivery.bind(3, partner.id)
-                    try insertDelivery.bind(4, .double(now))
-                    try insertDelivery.bind(5, .double(now))
-                    try insertDelivery.runToEnd()
-                }
-            }
-            return added
-        }
-
-        func reject(_ line: Int, _ why: Rejection, id: String?) throws {
-            counts.rejected += 1
-            try insertReject.bind(1, checkpoint.id)
-            try insertReject.bind(2, display)
-            try insertReject.bind(3, line)
-            try insertReject.bind(4, why.code.rawValue)
-            try insertReject.bind(5, why.field)
-            try insertReject.bind(6, why.description)
-            try insertReject.bind(7, id)
-            try insertReject.bind(8, .double(now))
-            try insertReject.runToEnd()
-            onReject(RejectedLine(file: display, line: line, reason: why.description))
-        }
-
-        func commitBatch(line: Int, offset: Int64, finished: Bool) throws {
+        /// Hands the batch to the writer with the checkpoint it reaches; saves progress when due.
+        func submitBatch(line: Int, offset: Int64, finished: Bool) throws {
+            batch.line = line
+            batch.offset = offset
+            batch.counts = counts
+            batch.finished = finished
+            batch.size = finished ? identity?.size : nil
             let saveProgress = finished || acceptedSinceSave >= options.progressEvery
             if saveProgress {
-                for id in try ProgressLog.save(engine, in: db) { usersHeld.insert(id) }
+                let states = ProgressLog.changedStates(of: engine)
+                usersHeld += states.count
+                batch.progress = (states, nextSeq - 1)
                 acceptedSinceSave = 0
             }
-            checkpoint.line = line
-            checkpoint.offset = offset
-            checkpoint.counts = counts
-            checkpoint.finished = finished
-            checkpoint.size = finished ? identity?.size : nil
-            try checkpoint.save(in: db)
-            try db.commit()
-            if saveProgress && usersHeld.count > options.maxUsersInMemory {
-                // Their progress is committed: the engine reloads it on demand.
-                engine.forgetProgress()
-                usersHeld.removeAll()
+            try writer.submit(batch)
+            batch = IngestBatch(reserving: options.batchLines)
+            linesInBatch = 0
+            if !finished && admission.remembered > options.maxIDsInMemory {
+                // Bounded memory for any file size: once every id admitted so far is committed, the database
+                // answers for them, and the in-memory table starts again empty.
+                try writer.drain()
+                admission.forgetSeen()
+                askDatabase = true
             }
+            if saveProgress && !finished && usersHeld > options.maxUsersInMemory {
+                // Their progress is committed once the writer is done: the engine then reloads it on demand.
+                try writer.drain()
+                engine.forgetProgress()
+                usersHeld = 0
+            }
+        }
+
+        func reject(_ line: Int, _ why: Rejection, id: String?) {
+            counts.rejected += 1
+            batch.rejects.append(.init(line: line, why: why, id: id))
+            onReject(RejectedLine(file: display, line: line, reason: why.description))
         }
 
         var stream = EventStream(path: path)
@@ -179,83 +187,53 @@ public final class Ingestor {
         stream.startOffset = checkpoint.offset
         var lastLine = checkpoint.line
         var lastOffset = checkpoint.offset
-        // Fewer, larger WAL checkpoints while ingesting: a page changed by many batches is copied into the
-        // database once per checkpoint, not once per batch. Back to SQLite's default (1000 pages) afterwards.
-        try db.execute("PRAGMA wal_autocheckpoint = 16384")
-        defer { _ = try? db.execute("PRAGMA wal_autocheckpoint = 1000") }
-        try db.begin()
+        writer.start()
         do {
-            // Events stored after the last progress save (a crash, or an ingest stopped mid-way) go through the
-            // engine again, so that its state is that of an uninterrupted run before this file goes on.
-            _ = try ProgressLog.catchUp(engine, in: db) { earned, seq in _ = try record(earned, eventSeq: seq) }
+            defer { writer.cancel() }
             try withoutActuallyEscaping(onProgress) { report in
-            // Reading and parsing run on a second thread (batches through a bounded queue); this thread runs
-            // the engine and SQLite, in file order.
             try stream.forEachPipelined(progress: { bytes in
-                report(Progress(bytes: bytes, totalBytes: identity?.size, counts: counts))
+                var c = counts
+                c.achievements = writer.achievementsSoFar
+                report(Progress(bytes: bytes, totalBytes: identity?.size, counts: c))
             }) { item in
+                counts.read += 1
                 switch item.event {
                 case .failure(let why):
-                    counts.read += 1
-                    try reject(item.line, why, id: nil)
+                    reject(item.line, why, id: nil)
                 case .success(let event):
-                    counts.read += 1
-                    guard engine.knows(user: event.user) else {
-                        try reject(item.line, Rejection(.unknownUser, field: "user", "unknown user \(JSONText.quote(event.user))"), id: event.id)
-                        break
-                    }
-                    let atNS = event.at.seconds &* 1_000_000_000 &+ Int64(event.at.nanoseconds)
-                    try insertEvent.bind(1, event.id)
-                    try insertEvent.bind(2, event.type.rawValue)
-                    try insertEvent.bind(3, event.user)
-                    try insertEvent.bind(4, atNS)
-                    try insertEvent.bind(5, event.category)
-                    try insertEvent.bind(6, checkpoint.id)
-                    try insertEvent.bind(7, item.line)
-                    try insertEvent.runToEnd()
-                    if db.changes == 0 {
-                        // The id is known: the same content is a duplicate, other content a conflict (CONTRACT §4).
-                        try findEvent.bind(1, event.id)
-                        defer { findEvent.reset() }
-                        let same = try findEvent.step() && findEvent.text(0) == event.type.rawValue && findEvent.text(1) == event.user
-                            && findEvent.int64(2) == atNS && findEvent.optionalText(3) == event.category
-                        if same {
-                            counts.duplicates += 1
-                        } else {
-                            try reject(item.line, Rejection(.conflict, field: "id",
-                                                            "\(JSONText.quote(event.id)) was already accepted with other content; the first one stands"), id: event.id)
+                    switch try admission.admit(event, stored: storedBefore) {
+                    case .rejected(let why):
+                        reject(item.line, why, id: event.id)
+                    case .duplicate:
+                        counts.duplicates += 1
+                    case .new:
+                        let seq = nextSeq
+                        nextSeq += 1
+                        batch.events.append(.init(seq: seq, event: event, line: item.line))
+                        guard case .success(let earned) = engine.record(event) else {
+                            preconditionFailure("the engine refused a known user's event")
                         }
-                        break
+                        counts.accepted += 1
+                        acceptedSinceSave += 1
+                        for a in earned { batch.achievements.append(.init(a, eventSeq: seq)) }
                     }
-                    let eventSeq = db.lastInsertRowID
-                    guard case .success(let earned) = engine.record(event) else {
-                        preconditionFailure("the engine refused a known user's event")
-                    }
-                    counts.accepted += 1
-                    acceptedSinceSave += 1
-                    if !earned.isEmpty { counts.achievements += try record(earned, eventSeq: eventSeq) }
                 }
                 lastLine = item.line
                 lastOffset = item.nextOffset
                 linesInBatch += 1
                 if linesInBatch >= options.batchLines {
-                    try commitBatch(line: lastLine, offset: lastOffset, finished: false)
-                    onProgress(Progress(bytes: lastOffset, totalBytes: identity?.size, counts: counts))
-                    linesInBatch = 0
-                    // Let other writers (init, the delivery sender) take the lock between batches: they poll for it
-                    // every millisecond (see `Database`), so a short pause is enough and costs ~0.1% of a batch.
-                    usleep(3_000)
-                    try db.begin()
+                    try submitBatch(line: lastLine, offset: lastOffset, finished: false)
+                    var c = counts
+                    c.achievements = writer.achievementsSoFar
+                    onProgress(Progress(bytes: lastOffset, totalBytes: identity?.size, counts: c))
                 }
                 return true
             }
             }
             // The end of the file. The checkpoint stays after the last event line, not after trailing blank
             // lines, so that line numbers stay exact when the file grows; `size` tells a finished file.
-            try commitBatch(line: lastLine, offset: lastOffset, finished: true)
-        } catch {
-            db.rollback()
-            throw error
+            try submitBatch(line: lastLine, offset: lastOffset, finished: true)
+            counts.achievements = try writer.finish()
         }
         onProgress(Progress(bytes: lastOffset, totalBytes: identity?.size, counts: counts))
         return Outcome(counts: counts, resumedAfterLine: resumedAfter, alreadyComplete: false, ingestID: checkpoint.id)

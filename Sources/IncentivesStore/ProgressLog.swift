@@ -16,22 +16,23 @@ enum ProgressLog {
         Int64(try db.row("SELECT value FROM settings WHERE key = ?", .text(key)) { Int($0.text(0)) ?? 0 } ?? 0)
     }
 
-    /// Saves the progress of every user changed since the last save, and moves `progress_seq` to the
-    /// newest stored event. Call inside the batch's transaction. Returns the users saved.
-    static func save(_ engine: Engine, in db: Database) throws -> [String] {
+    /// The encoded progress of every user changed since the last call, taken on the engine's thread so that it
+    /// is exactly the state after the events handed to the engine so far.
+    static func changedStates(of engine: Engine) -> [(user: String, bytes: [UInt8])] {
+        engine.takeChangedMembers().compactMap { member in engine.encodedProgress(of: member.id).map { (member.id, $0) } }
+    }
+
+    /// Saves users' progress and moves `progress_seq` to `throughSeq`, the last event that progress includes.
+    /// Call inside the batch's transaction, the one that stores that event.
+    static func save(_ states: [(user: String, bytes: [UInt8])], throughSeq: Int64, in db: Database) throws {
         let upsert = try db.prepare("INSERT INTO progress(user, state) VALUES (?, ?) ON CONFLICT(user) DO UPDATE SET state = excluded.state")
-        var saved: [String] = []
-        for member in engine.takeChangedMembers() {
-            guard let bytes = engine.encodedProgress(of: member.id) else { continue }
-            try upsert.bind(1, member.id)
+        for (user, bytes) in states {
+            try upsert.bind(1, user)
             try upsert.bind(2, bytes: bytes)
             try upsert.runToEnd()
-            saved.append(member.id)
         }
-        let last = try db.integer("SELECT max(seq) FROM events")
         try db.run("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                   .text(key), .text(String(last)))
-        return saved
+                   .text(key), .text(String(throughSeq)))
     }
 
     /// Replays stored events after `progress_seq` through `engine`, in arrival order, handing what they earn

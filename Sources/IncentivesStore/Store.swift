@@ -11,14 +11,24 @@ public final class Store {
     public let db: Database
     public var path: String { db.path }
 
+    /// The page size of a database this build creates (bytes).
+    public static let pageSize = 32_768
+
     /// The schema version this build writes.
     public static var schemaVersion: Int { Schema.version }
 
     /// Opens (and with `create`, creates) a database for writing, migrating it to the current schema.
-    /// `maxPages`: a size limit (`PRAGMA max_page_count`), for tests of a full disk.
-    public init(path: String, create: Bool = true, busyTimeout: Int32 = 5_000, maxPages: Int? = nil) throws {
+    /// `maxPages`: a size limit (`PRAGMA max_page_count`), for tests of a full disk. `pageSize`: for a new file only.
+    public init(path: String, create: Bool = true, busyTimeout: Int32 = 5_000, maxPages: Int? = nil,
+                pageSize: Int = Store.pageSize) throws {
         db = try Database(path: path, mode: .readWrite(create: create), busyTimeout: busyTimeout)
         if db.isReadOnlyFile { throw StoreError.readOnly(path: path) }
+        // Pages of 32 KiB for a new file (an existing one keeps its size): an ingest commits every batch, and each
+        // commit writes every page the batch touched to the WAL; events' `(user, seq)` index is touched all over
+        // by every batch, and with bigger pages the same changes make fewer pages, fewer B-tree levels and fewer
+        // writes. Measured on the benchmark load: ingest 3.4-3.9 s with 4 KiB pages, 2.9 s with 16 KiB, 2.7 s
+        // with 32 KiB; look-ups stay well under a millisecond. Only possible before the file has its first page.
+        if try db.integer("PRAGMA page_count") == 0 { try db.execute("PRAGMA page_size = \(pageSize)") }
         // WAL: readers never wait for the writer, and a crash leaves either a whole transaction or none.
         let mode = try db.row("PRAGMA journal_mode = WAL") { $0.text(0) } ?? ""
         if mode.lowercased() != "wal" {

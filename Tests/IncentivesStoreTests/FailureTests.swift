@@ -221,3 +221,72 @@ final class IngestLockTests: XCTestCase {
         XCTAssertEqual(st.st_mode & 0o777, 0o600)
     }
 }
+
+final class WriterFailureTests: XCTestCase {
+    /// The SQLite writer runs on its own thread, batches behind the engine: when it fails mid-file (a full disk),
+    /// the ingest still ends with that error, the database holds whole batches only, each matching its
+    /// checkpoint, and the same ingest completes exactly once there is space.
+    func testTheWriterFailingMidFileLeavesWholeBatchesAndTheIngestResumes() throws {
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 40, events: 20_000, seed: 5)
+        let path = dir.path("db.sqlite")
+        let expected = try Fixtures.replay(g.inputs)
+        var options = Ingestor.Options()
+        options.batchLines = 1_000
+        options.progressEvery = 3_000
+        do {
+            let store = try Fixtures.initStore(path, g.inputs, maxPages: 400)
+            XCTAssertThrowsError(try Ingestor(store: store).ingest(path: g.inputs.events, options: options)) { error in
+                XCTAssertEqual(error as? StoreError, .full(path: path))
+            }
+        }
+        let reader = try StoreReader(path: path)
+        let checkpoint = try XCTUnwrap(try reader.db.row("SELECT line, accepted, rejected, achievements FROM ingests") {
+            [$0.int(0), $0.int(1), $0.int(2), $0.int(3)]
+        })
+        XCTAssertGreaterThan(checkpoint[0], 0, "some batches were committed before the disk filled")
+        XCTAssertLessThan(checkpoint[0], g.eventLines.count, "the disk filled before the end")
+        // The rows and the checkpoint they were committed with agree: nothing of the failed batch is left.
+        XCTAssertEqual(try reader.db.integer("SELECT count(*) FROM events"), checkpoint[1])
+        XCTAssertEqual(try reader.db.integer("SELECT count(*) FROM rejects"), checkpoint[2])
+        XCTAssertEqual(try reader.db.integer("SELECT count(*) FROM achievements"), checkpoint[3])
+        XCTAssertEqual(try reader.db.integer("SELECT coalesce(max(line), 0) FROM events"),
+                       try reader.db.integer("SELECT coalesce(max(line), 0) FROM events WHERE line <= ?", .int(Int64(checkpoint[0]))))
+        let stored = try Fixtures.storedLines(path)
+        XCTAssertEqual(stored, Array(expected.lines.prefix(stored.count)))
+
+        let store = try Store(path: path)
+        var rejects: [String] = []
+        let outcome = try Ingestor(store: store).ingest(path: g.inputs.events, options: options, onReject: { rejects.append($0.message) })
+        XCTAssertEqual(outcome.counts, expected.counts)
+        XCTAssertEqual(rejects, expected.rejects)
+        XCTAssertEqual(try Fixtures.storedLines(path), expected.lines)
+        XCTAssertEqual(try reader.counts().events, expected.counts.accepted)
+    }
+}
+
+final class PageSizeTests: XCTestCase {
+    /// A new database gets the large pages the ingest is measured with; an existing one keeps its own (SQLite
+    /// could only change it by rewriting the file) and works as before.
+    func testNewDatabasesGetLargePagesAndOldOnesKeepTheirs() throws {
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 20, events: 1_500)
+        let fresh = dir.path("fresh.sqlite")
+        _ = try Fixtures.initStore(fresh, g.inputs)
+        XCTAssertEqual(try Database(path: fresh, mode: .readOnly).pragma("page_size"), Store.pageSize)
+
+        let old = dir.path("old.sqlite")
+        do {
+            let raw = try Database(path: old, mode: .readWrite(create: true))
+            try raw.execute("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL")
+            try raw.execute(Schema.migrations[0])
+            try raw.execute("PRAGMA application_id = \(Schema.applicationID); PRAGMA user_version = 1")
+        }
+        let store = try Fixtures.initStore(old, g.inputs)
+        XCTAssertEqual(try store.db.pragma("page_size"), 4096)
+        XCTAssertEqual(try store.db.pragma("user_version"), Store.schemaVersion)
+        let outcome = try Ingestor(store: store).ingest(path: g.inputs.events)
+        XCTAssertEqual(outcome.counts, try Fixtures.replay(g.inputs).counts)
+        XCTAssertEqual(try Fixtures.storedLines(old), try Fixtures.replay(g.inputs).lines)
+    }
+}

@@ -88,7 +88,8 @@ enum Fixtures {
     /// A new store at `path` with the catalog and roster loaded.
     @discardableResult
     static func initStore(_ path: String, _ inputs: Inputs, maxPages: Int? = nil) throws -> Store {
-        let store = try Store(path: path, maxPages: maxPages)
+        // A full disk is simulated in 4 KiB pages (the tests' limits were chosen in those), whatever the default.
+        let store = try Store(path: path, maxPages: maxPages, pageSize: maxPages == nil ? Store.pageSize : 4096)
         let catalog = try CatalogDecoder.load(path: inputs.catalog)
         let roster = try RosterDecoder.load(path: inputs.roster, catalog: catalog)
         try store.load(catalogJSON: try Data(contentsOf: URL(fileURLWithPath: inputs.catalog)), catalogFile: inputs.catalog,

@@ -19,19 +19,34 @@ public final class Admission: @unchecked Sendable {
         seen = IDTable(capacity: expectedEvents)
     }
 
+    /// How many ids are remembered.
+    public var remembered: Int { seen.count }
+
+    /// Forgets every id remembered (to bound memory), for a caller whose `stored` look-up knows them all by then.
+    public func forgetSeen() {
+        seen = IDTable()
+    }
+
     /// Admits or refuses one event, in arrival order. A new event is remembered at once: only
     /// admitted events stand, so an id first seen with an unknown user stays free.
     public func admit(_ event: Event) -> Verdict {
-        guard roster.position(of: event.user) != nil else {
-            return .rejected(Rejection(.unknownUser, field: "user", "unknown user \(JSONText.quote(event.user))"))
-        }
+        admit(event, stored: { _ in nil })
+    }
+
+    /// The same, for ids that may also have been accepted before this run (the store): `stored` is asked
+    /// about an id this admission has not seen, and gives the content fingerprint it was accepted with, or
+    /// nil when it is new. What it finds is remembered, so each id is looked up at most once.
+    public func admit(_ event: Event, stored: (Event) throws -> UInt64?) rethrows -> Verdict {
+        guard roster.position(of: event.user) != nil else { return .rejected(.unknownUser(event.user)) }
         let fingerprint = event.contentFingerprint
         let key = IDDigest(event.id)
-        if let earlier = seen.value(for: key) {
-            guard earlier == fingerprint else {
-                return .rejected(Rejection(.conflict, field: "id",
-                                           "\(JSONText.quote(event.id)) was already accepted with other content; the first one stands"))
-            }
+        var earlier = seen.value(for: key)
+        if earlier == nil, let found = try stored(event) {
+            seen.set(found, for: key)
+            earlier = found
+        }
+        if let earlier {
+            guard earlier == fingerprint else { return .rejected(.conflict(id: event.id)) }
             return .duplicate
         }
         seen.set(fingerprint, for: key)

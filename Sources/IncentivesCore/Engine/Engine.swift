@@ -99,7 +99,7 @@ public final class Engine {
     /// or `.unknownUser` (and changes nothing) when the user is not on the roster.
     public func record(_ event: Event) -> Result<[Achievement], Rejection> {
         guard let pos = roster.position(of: event.user) else {
-            return .failure(Rejection(.unknownUser, field: "user", "unknown user \(JSONText.quote(event.user))"))
+            return .failure(.unknownUser(event.user))
         }
         let employer = Int(employerOfMember[pos])
         guard employer >= 0 else { return .success([]) }

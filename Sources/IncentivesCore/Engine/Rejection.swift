@@ -23,4 +23,14 @@ public struct Rejection: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { field.map { "\($0): \(message)" } ?? message }
+
+    /// An event whose user is not on the roster (CONTRACT §4). One wording for replay, the engine and the store.
+    public static func unknownUser(_ user: String) -> Rejection {
+        Rejection(.unknownUser, field: "user", "unknown user \(JSONText.quote(user))")
+    }
+
+    /// An id already accepted with other content: the first one stands (CONTRACT §4).
+    public static func conflict(id: String) -> Rejection {
+        Rejection(.conflict, field: "id", "\(JSONText.quote(id)) was already accepted with other content; the first one stands")
+    }
 }

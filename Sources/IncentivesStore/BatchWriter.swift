@@ -1,0 +1,244 @@
+import Foundation
+import IncentivesCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The ingest's SQLite stage: a thread of its own that owns the write connection and commits `IngestBatch`es
+/// in the order they are submitted, one transaction each. The engine thread goes on with the next batch
+/// meanwhile (at most `slots` batches wait), so SQLite's work overlaps parsing and the engine.
+///
+/// A failed batch is rolled back and stops the writer: every later `submit` (and `finish`) throws that error,
+/// so the ingest ends with the database as of the last whole batch — as when everything ran on one thread.
+final class BatchWriter: @unchecked Sendable {
+    private let db: Database
+    private let catalog: Catalog
+    private let ingestID: Int64
+    private let display: String
+    private let now = Date().timeIntervalSince1970
+    /// Pause after each commit, so that other writers (init, the delivery sender) get the lock between batches.
+    private let pauseMicroseconds: useconds_t
+
+    private let lock = NSCondition()
+    private var queue: [IngestBatch] = []
+    private let slots: Int
+    private var busy = false
+    private var closed = false
+    private var cancelled = false
+    private var failure: (any Error)?
+    private var threadDone = false
+    /// Achievements committed so far (the file's count, earlier runs included).
+    private var committedAchievements: Int
+
+    init(db: Database, catalog: Catalog, ingestID: Int64, display: String, achievementsBefore: Int,
+         slots: Int = 1, pauseMicroseconds: useconds_t = 3_000) {
+        self.db = db
+        self.catalog = catalog
+        self.ingestID = ingestID
+        self.display = display
+        self.committedAchievements = achievementsBefore
+        self.slots = slots
+        self.pauseMicroseconds = pauseMicroseconds
+    }
+
+    // MARK: - The engine thread's side
+
+    func start() {
+        let thread = Thread { [self] in run() }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    /// Queues a batch; blocks while `slots` batches wait. Throws the writer's error once it has failed.
+    func submit(_ batch: IngestBatch) throws {
+        lock.lock(); defer { lock.unlock() }
+        while queue.count >= slots && failure == nil { lock.wait() }
+        if let failure { throw failure }
+        queue.append(batch)
+        lock.broadcast()
+    }
+
+    /// Waits until every submitted batch is committed.
+    func drain() throws {
+        lock.lock(); defer { lock.unlock() }
+        while (!queue.isEmpty || busy) && failure == nil { lock.wait() }
+        if let failure { throw failure }
+    }
+
+    /// Commits what is queued, stops the thread and returns the achievements count.
+    func finish() throws -> Int {
+        lock.lock(); defer { lock.unlock() }
+        closed = true
+        lock.broadcast()
+        while !threadDone { lock.wait() }
+        if let failure { throw failure }
+        return committedAchievements
+    }
+
+    /// Stops the thread without committing what waits (the engine thread failed); a no-op after `finish`.
+    func cancel() {
+        lock.lock(); defer { lock.unlock() }
+        cancelled = true
+        closed = true
+        queue.removeAll()
+        lock.broadcast()
+        while !threadDone { lock.wait() }
+    }
+
+    /// The achievements count of the last committed batch, for the progress bar.
+    var achievementsSoFar: Int {
+        lock.lock(); defer { lock.unlock() }
+        return committedAchievements
+    }
+
+    // MARK: - The writer thread
+
+    private func run() {
+        while true {
+            lock.lock()
+            while queue.isEmpty && !closed { lock.wait() }
+            if queue.isEmpty || cancelled {
+                threadDone = true
+                lock.broadcast()
+                lock.unlock()
+                return
+            }
+            let batch = queue.removeFirst()
+            busy = true
+            let before = committedAchievements
+            lock.unlock()
+
+            var added = 0
+            var error: (any Error)?
+            do {
+                try db.begin()
+                added = try write(batch)
+                try db.commit()
+            } catch let e {
+                db.rollback()
+                error = e
+            }
+
+            lock.lock()
+            busy = false
+            if let error {
+                failure = error
+                queue.removeAll()
+                threadDone = true
+                lock.broadcast()
+                lock.unlock()
+                return
+            }
+            committedAchievements = before + added
+            lock.broadcast()
+            lock.unlock()
+            if !batch.finished { usleep(pauseMicroseconds) }
+        }
+    }
+
+    /// The rows of one batch, inside its transaction. Returns how many achievements were new.
+    private func write(_ batch: IngestBatch) throws -> Int {
+        // Events go in `eventsPerStatement` rows per INSERT: one statement run instead of 32 saves SQLite's
+        // per-statement work (step, reset, VDBE set-up), a tenth of the writer's time. The rest one by one.
+        var rows = batch.events[...]
+        if rows.count >= Self.eventsPerStatement {
+            let many = try db.prepare(Self.insertEvents(rows: Self.eventsPerStatement))
+            while rows.count >= Self.eventsPerStatement {
+                for (i, row) in rows.prefix(Self.eventsPerStatement).enumerated() { try bind(row, to: many, at: Int32(i * 8)) }
+                try many.runToEnd()
+                rows = rows.dropFirst(Self.eventsPerStatement)
+            }
+        }
+        if !rows.isEmpty {
+            let one = try db.prepare(Self.insertEvents(rows: 1))
+            for row in rows {
+                try bind(row, to: one, at: 0)
+                try one.runToEnd()
+            }
+        }
+        let insertReject = try db.prepare("INSERT INTO rejects(ingest, file, line, code, field, reason, text, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        for r in batch.rejects {
+            try insertReject.bind(1, ingestID)
+            try insertReject.bind(2, display)
+            try insertReject.bind(3, r.line)
+            try insertReject.bind(4, r.why.code.rawValue)
+            try insertReject.bind(5, r.why.field)
+            try insertReject.bind(6, r.why.description)
+            try insertReject.bind(7, r.id)
+            try insertReject.bind(8, .double(now))
+            try insertReject.runToEnd()
+        }
+        var added = 0
+        for row in batch.achievements where try record(row) { added += 1 }
+        if let progress = batch.progress {
+            try ProgressLog.save(progress.states, throughSeq: progress.throughSeq, in: db)
+        }
+        var counts = batch.counts
+        lock.lock(); counts.achievements = committedAchievements + added; lock.unlock()
+        let checkpoint = Checkpoint(id: ingestID, line: batch.line, offset: batch.offset, counts: counts,
+                                    finished: batch.finished, size: batch.size)
+        try checkpoint.save(in: db)
+        return added
+    }
+
+    static let eventsPerStatement = 32
+
+    static func insertEvents(rows: Int) -> String {
+        // OR FAIL, not the default ABORT: an ABORT must undo a failing statement's earlier rows, so SQLite would
+        // keep a statement journal (a temporary file, written page by page) for every multi-row INSERT. A failure
+        // rolls the whole batch back anyway. (A fresh id failing is a bug: `Admission` decided it is new.)
+        "INSERT OR FAIL INTO events(seq, id, type, user, at_ns, category, ingest, line) VALUES "
+            + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+    }
+
+    /// Binds one event row to parameters `base + 1 ... base + 8`.
+    @inline(__always)
+    private func bind(_ row: IngestBatch.EventRow, to s: Statement, at base: Int32) throws {
+        let e = row.event
+        try s.bind(base + 1, row.seq)
+        try s.bind(base + 2, e.id)
+        try s.bind(base + 3, e.type.rawValue)
+        try s.bind(base + 4, e.user)
+        try s.bind(base + 5, e.at.seconds &* 1_000_000_000 &+ Int64(e.at.nanoseconds))
+        try s.bind(base + 6, e.category)
+        try s.bind(base + 7, ingestID)
+        try s.bind(base + 8, row.line)
+    }
+
+    /// Stores one award with its outbox rows; false when it was stored already (same user, program, incentive,
+    /// ordinal: never award twice). Also used, before the thread starts, to catch the engine up (`ProgressLog`).
+    func record(_ row: IngestBatch.AchievementRow) throws -> Bool {
+        let a = row.achievement
+        let insertAchievement = try db.prepare("""
+            INSERT OR IGNORE INTO achievements(id, user, employer, program, incentive, reward, ordinal, completed_on, achieved_at,
+              event_seq, json, evidence, evidence_days)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let id = a.id
+        try insertAchievement.bind(1, id)
+        try insertAchievement.bind(2, a.user)
+        try insertAchievement.bind(3, a.employer)
+        try insertAchievement.bind(4, a.program)
+        try insertAchievement.bind(5, a.incentive)
+        try insertAchievement.bind(6, a.reward)
+        try insertAchievement.bind(7, a.ordinal)
+        try insertAchievement.bind(8, row.completedOn)
+        try insertAchievement.bind(9, row.achievedAt)
+        try insertAchievement.bind(10, row.eventSeq)
+        try insertAchievement.bind(11, row.json)
+        try insertAchievement.bind(12, row.evidence)
+        try insertAchievement.bind(13, row.evidenceDays)
+        try insertAchievement.runToEnd()
+        guard db.changes == 1 else { return false }
+        let insertDelivery = try db.prepare("INSERT OR IGNORE INTO deliveries(id, achievement_id, partner, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)")
+        for partner in catalog.partners(for: a) {
+            try insertDelivery.bind(1, id + ":" + partner.id)
+            try insertDelivery.bind(2, id)
+            try insertDelivery.bind(3, partner.id)
+            try insertDelivery.bind(4, .double(now))
+            try insertDelivery.bind(5, .double(now))
+            try insertDelivery.runToEnd()
+        }
+        return true
+    }
+}

@@ -1,0 +1,62 @@
+import IncentivesCore
+
+/// Everything one batch of an ingest writes, decided by the engine thread and written by `BatchWriter` in ONE
+/// transaction: the accepted events (with the sequence numbers the engine thread gave them), the refused
+/// lines, the achievements with the event that earned each, the users' progress when it is saved, and the
+/// checkpoint. The checkpoint and all the rows up to it therefore commit together or not at all.
+struct IngestBatch {
+    struct EventRow {
+        let seq: Int64
+        let event: Event
+        let line: Int
+    }
+
+    struct RejectRow {
+        let line: Int
+        let why: Rejection
+        let id: String?
+    }
+
+    /// An award with the text columns already formatted, on the engine thread (the writer is the busier one).
+    struct AchievementRow {
+        let achievement: Achievement
+        let eventSeq: Int64
+        let completedOn: String
+        let achievedAt: String
+        let json: String
+        let evidence: String
+        let evidenceDays: String
+
+        init(_ a: Achievement, eventSeq: Int64) {
+            achievement = a
+            self.eventSeq = eventSeq
+            completedOn = a.completedOn.iso
+            achievedAt = a.achievedAt.rfc3339
+            json = a.jsonLine
+            evidence = "[" + a.evidence.map(JSONText.quote).joined(separator: ",") + "]"
+            evidenceDays = "[" + a.evidenceDays.map { "\"" + $0.iso + "\"" }.joined(separator: ",") + "]"
+        }
+    }
+
+    var events: [EventRow] = []
+    var rejects: [RejectRow] = []
+    /// In recording order: their `seq` in `achievements` is the order replay prints them in.
+    var achievements: [AchievementRow] = []
+    /// Set when this batch saves users' progress: each changed user's encoded state, and the last event
+    /// sequence number that state includes (`ProgressLog`).
+    var progress: (states: [(user: String, bytes: [UInt8])], throughSeq: Int64)?
+
+    // The checkpoint reached at the end of the batch.
+    var line = 0
+    var offset: Int64 = 0
+    /// The counts so far, but for achievements: only the writer knows which awards are new to the database.
+    var counts = IntakeCounts()
+    var finished = false
+    var size: Int64?
+
+    init() {}
+
+    init(reserving lines: Int) {
+        events.reserveCapacity(lines)
+    }
+}
