@@ -103,6 +103,9 @@ final class ReaderTests: XCTestCase {
         XCTAssertEqual(programs[1].achievements, 0)
         XCTAssertEqual(programs[1].limit, 1)
         XCTAssertEqual(try reader.programs(employer: "globex").count, 0)
+        // The unfiltered query again after a filtered one (cached statements must not keep old bindings).
+        XCTAssertEqual(try reader.programs(employer: "acme").count, 2)
+        XCTAssertEqual(try reader.programs().count, 2)
 
         XCTAssertEqual(try reader.users(prefix: "an").map(\.id), ["ana", "andy"])
         XCTAssertEqual(try reader.users(prefix: "b").map(\.id), ["bob"])

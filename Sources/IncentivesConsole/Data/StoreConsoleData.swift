@@ -48,9 +48,7 @@ public final class StoreConsoleData: ConsoleData, @unchecked Sendable { // each 
     }
 
     private func computeOverview(_ reader: StoreReader) -> [EmployerOverview] {
-        // Per employer: StoreReader.programs() without an employer binds a parameter its SQL does not
-        // have (SQLite error 25); with one it is fine. Reported to the store's owner.
-        let rows = (try? catalog.employers.flatMap { try reader.programs(employer: $0.id) }) ?? []
+        let rows = (try? reader.programs()) ?? []
         var earned: [String: Int] = [:]
         var enrolled: [String: Int] = [:]
         for r in rows {
