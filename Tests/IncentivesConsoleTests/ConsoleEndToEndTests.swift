@@ -86,23 +86,23 @@ final class ConsoleEndToEndTests: XCTestCase {
     }
 
     func testSigtermRestoresTheTerminal() throws {
-        let tmux = try Tmux(wrapped(files))
-        tmux.wait(for: "Programs")
-        let pid = try XCTUnwrap(tmux.childPID())
-        kill(pid, SIGTERM)
-        tmux.wait(for: "exit=")
-        assertRestored(tmux.wait(for: "icanon"), exit: 128 + Int(SIGTERM), tmux)
+        try assertSignalRestoresTheTerminal(SIGTERM)
     }
 
     /// A crash (here a SIGSEGV sent from outside, the same path as a bad pointer) still gives the
     /// terminal back before the process dies.
     func testCrashRestoresTheTerminal() throws {
+        try assertSignalRestoresTheTerminal(SIGSEGV)
+    }
+
+    /// Sends `signal` to the running console and checks the shell gets a sane terminal and the signal's status.
+    private func assertSignalRestoresTheTerminal(_ signal: Int32, file: StaticString = #filePath, line: UInt = #line) throws {
         let tmux = try Tmux(wrapped(files))
         tmux.wait(for: "Programs")
-        let pid = try XCTUnwrap(tmux.childPID())
-        kill(pid, SIGSEGV)
+        let pid = try XCTUnwrap(tmux.childPID(), file: file, line: line)
+        kill(pid, signal)
         tmux.wait(for: "exit=")
-        assertRestored(tmux.wait(for: "icanon"), exit: 128 + Int(SIGSEGV), tmux)
+        assertRestored(tmux.wait(for: "icanon"), exit: 128 + Int(signal), tmux)
     }
 
     /// With Swift's crash reporter on (the default on a terminal), a crash restores the terminal first, so

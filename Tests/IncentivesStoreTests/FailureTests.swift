@@ -142,16 +142,10 @@ final class FailureTests: XCTestCase {
                 XCTAssertEqual(error as? StoreError, .full(path: path))
             }
             // What was committed is whole: every stored achievement is one replay recorded, in order.
-            let stored = try Fixtures.storedLines(path)
-            XCTAssertEqual(stored, Array(expected.lines.prefix(stored.count)))
+            try Fixtures.assertCommittedPrefix(path, of: expected.lines)
         }
         // Space again: the same ingest resumes and ends exactly where an uninterrupted run ends.
-        let store = try Store(path: path)
-        var rejects: [String] = []
-        let outcome = try Ingestor(store: store).ingest(path: g.inputs.events, options: options, onReject: { rejects.append($0.message) })
-        XCTAssertEqual(outcome.counts, expected.counts)
-        XCTAssertEqual(rejects, expected.rejects)
-        XCTAssertEqual(try Fixtures.storedLines(path), expected.lines)
+        try Fixtures.assertResumesToReplay(path, g.inputs, options: options, expected: expected)
     }
 
     func testIngestBeforeInitIsRefused() throws {
@@ -252,15 +246,9 @@ final class WriterFailureTests: XCTestCase {
         XCTAssertEqual(try reader.db.integer("SELECT count(*) FROM achievements"), checkpoint[3])
         XCTAssertEqual(try reader.db.integer("SELECT coalesce(max(line), 0) FROM events"),
                        try reader.db.integer("SELECT coalesce(max(line), 0) FROM events WHERE line <= ?", .int(Int64(checkpoint[0]))))
-        let stored = try Fixtures.storedLines(path)
-        XCTAssertEqual(stored, Array(expected.lines.prefix(stored.count)))
+        try Fixtures.assertCommittedPrefix(path, of: expected.lines)
 
-        let store = try Store(path: path)
-        var rejects: [String] = []
-        let outcome = try Ingestor(store: store).ingest(path: g.inputs.events, options: options, onReject: { rejects.append($0.message) })
-        XCTAssertEqual(outcome.counts, expected.counts)
-        XCTAssertEqual(rejects, expected.rejects)
-        XCTAssertEqual(try Fixtures.storedLines(path), expected.lines)
+        try Fixtures.assertResumesToReplay(path, g.inputs, options: options, expected: expected)
         XCTAssertEqual(try reader.counts().events, expected.counts.accepted)
     }
 }

@@ -85,6 +85,25 @@ enum Fixtures {
         return (lines, rejects, intake.counts)
     }
 
+    /// After an interrupted ingest: what was committed is a prefix of what replay records, in order.
+    static func assertCommittedPrefix(_ path: String, of expected: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        let stored = try storedLines(path)
+        XCTAssertEqual(stored, Array(expected.prefix(stored.count)), file: file, line: line)
+    }
+
+    /// Runs the same ingest again and checks it ends exactly where an uninterrupted run ends:
+    /// the same counts, the same rejects, the same achievements in the same order.
+    static func assertResumesToReplay(_ path: String, _ inputs: Inputs, options: Ingestor.Options,
+                                      expected: (lines: [String], rejects: [String], counts: IntakeCounts),
+                                      file: StaticString = #filePath, line: UInt = #line) throws {
+        let store = try Store(path: path)
+        var rejects: [String] = []
+        let outcome = try Ingestor(store: store).ingest(path: inputs.events, options: options, onReject: { rejects.append($0.message) })
+        XCTAssertEqual(outcome.counts, expected.counts, file: file, line: line)
+        XCTAssertEqual(rejects, expected.rejects, file: file, line: line)
+        XCTAssertEqual(try storedLines(path), expected.lines, file: file, line: line)
+    }
+
     /// A new store at `path` with the catalog and roster loaded.
     @discardableResult
     static func initStore(_ path: String, _ inputs: Inputs, maxPages: Int? = nil) throws -> Store {
