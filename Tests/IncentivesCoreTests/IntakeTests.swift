@@ -59,6 +59,73 @@ struct IntakeTests {
     }
 }
 
+@Suite("A sharded intake gives one intake's answers")
+struct ShardedIntakeTests {
+    /// Lines where ids repeat (same content: duplicate; other user, instant or category: conflict), users are
+    /// off the roster (their ids stay free), and some lines never became events.
+    private func jumble(users: Int, lines: Int) -> [Result<Event, Rejection>] {
+        var x: UInt64 = 987_654_321
+        func next(_ n: Int) -> Int { x = x &* 6364136223846793005 &+ 1442695040888963407; return Int((x >> 33) % UInt64(n)) }
+        var sent: [Event] = []
+        var out: [Result<Event, Rejection>] = []
+        for i in 0..<lines {
+            switch next(20) {
+            case 0 where !sent.isEmpty: out.append(.success(sent[next(sent.count)])) // duplicate
+            case 1 where !sent.isEmpty: // conflict: an earlier id with another user or time
+                let e = sent[next(sent.count)]
+                out.append(.success(log(e.id, "u\(next(users))", "2026-03-\(10 + next(9))T08:00:00Z", e.category ?? "mood")))
+            case 2: out.append(.success(log("n\(i)", "nobody\(next(3))", "2026-03-05T08:00:00Z"))) // unknown user
+            case 3: out.append(.failure(Rejection(.invalidJSON, field: nil, "not valid JSON")))
+            case 4: out.append(.success(log("n\(i - 1)", "u\(next(users))", "2026-03-05T08:00:00Z"))) // maybe the id an unknown user had
+            default:
+                let e = log("e\(i)", "u\(next(users))", "2026-03-\(10 + next(18))T\(10 + next(10)):00:00Z", ["mood", "sleep"][next(2)])
+                sent.append(e)
+                out.append(.success(e))
+            }
+        }
+        return out
+    }
+
+    @Test(arguments: [2, 3, 5])
+    func batchesAcrossShardsMatchOneIntakeLineByLine(count: Int) throws {
+        var w = World()
+        w.offer("s3", StreakRule(days: 3), limit: 2)
+        w.offer("w4", DaysInWindowRule(days: 4, window: 7), categories: ["mood", "sleep"], limit: 2)
+        for u in 0..<30 { w.member("u\(u)", zone: ["UTC", "Asia/Kathmandu", "America/New_York"][u % 3]) }
+        let lines = jumble(users: 30, lines: 3000)
+
+        let one = Intake(engine: try w.engine())
+        var expected = Intake.BatchOutcome()
+        for (i, line) in lines.enumerated() {
+            switch line {
+            case .failure(let why): one.reject(why, countAsRead: true); expected.rejected.append((i, why))
+            case .success(let e):
+                switch one.take(e) {
+                case .accepted(let a): if !a.isEmpty { expected.earned.append((i, a)) }
+                case .rejected(let why): expected.rejected.append((i, why))
+                case .duplicate: break
+                }
+            }
+        }
+        let engine = try w.engine()
+        let sharded = Intake(shards: try EngineShards(catalog: engine.catalog, roster: engine.roster, count: count))
+        var got = Intake.BatchOutcome()
+        for start in stride(from: 0, to: lines.count, by: 256) {
+            let part = sharded.take(batch: Array(lines[start..<min(start + 256, lines.count)]))
+            got.earned += part.earned.map { (start + $0.index, $0.achievements) }
+            got.rejected += part.rejected.map { (start + $0.index, $0.why) }
+        }
+        #expect(sharded.counts == one.counts)
+        #expect(got.earned.map { $0.index } == expected.earned.map { $0.index })
+        #expect(got.earned.map { $0.achievements } == expected.earned.map { $0.achievements })
+        #expect(got.rejected.map { $0.index } == expected.rejected.map { $0.index })
+        #expect(got.rejected.map { $0.why.code } == expected.rejected.map { $0.why.code })
+        // The jumble exercises every path.
+        #expect(one.counts.duplicates > 50 && one.counts.achievements > 20)
+        #expect(Set(expected.rejected.map { $0.why.code }) == [.conflict, .unknownUser, .invalidJSON])
+    }
+}
+
 @Suite("Engine shards give one engine's answers")
 struct ShardTests {
     @Test(arguments: [1, 2, 3, 7])

@@ -37,19 +37,29 @@ public final class Admission: @unchecked Sendable {
     /// about an id this admission has not seen, and gives the content fingerprint it was accepted with, or
     /// nil when it is new. What it finds is remembered, so each id is looked up at most once.
     public func admit(_ event: Event, stored: (Event) throws -> UInt64?) rethrows -> Verdict {
-        guard roster.position(of: event.user) != nil else { return .rejected(.unknownUser(event.user)) }
-        let fingerprint = event.contentFingerprint
-        let key = IDDigest(event.id)
+        try judge(event, key: IDDigest(event.id), stored: stored).verdict
+    }
+
+    /// The verdict and, when the user is on the roster, their position in it (-1 when not), so that the
+    /// engine need not look the user up again. `key` is `IDDigest(event.id)`.
+    func judge(_ event: Event, key: IDDigest) -> (verdict: Verdict, member: Int) {
+        judge(event, key: key, stored: { _ in nil })
+    }
+
+    func judge(_ event: Event, key: IDDigest, stored: (Event) throws -> UInt64?) rethrows -> (verdict: Verdict, member: Int) {
+        let userKey = IDDigest(event.user)
+        guard let member = roster.position(of: event.user, digest: userKey) else { return (.rejected(.unknownUser(event.user)), -1) }
+        let fingerprint = event.contentFingerprint(userDigest: userKey)
         var earlier = seen.value(for: key)
         if earlier == nil, let found = try stored(event) {
             seen.set(found, for: key)
             earlier = found
         }
         if let earlier {
-            guard earlier == fingerprint else { return .rejected(.conflict(id: event.id)) }
-            return .duplicate
+            guard earlier == fingerprint else { return (.rejected(.conflict(id: event.id)), member) }
+            return (.duplicate, member)
         }
         seen.set(fingerprint, for: key)
-        return .new
+        return (.new, member)
     }
 }

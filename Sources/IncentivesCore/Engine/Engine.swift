@@ -101,10 +101,15 @@ public final class Engine {
         guard let pos = roster.position(of: event.user) else {
             return .failure(.unknownUser(event.user))
         }
+        return .success(record(event, member: pos))
+    }
+
+    /// The same, for an event whose user was already found on the roster at `pos` (by `Admission`).
+    func record(_ event: Event, member pos: Int) -> [Achievement] {
         let employer = Int(employerOfMember[pos])
-        guard employer >= 0 else { return .success([]) }
+        guard employer >= 0 else { return [] }
         let day = zoneOfMember[pos].localDate(of: event.at)
-        guard day.dayNumber >= eligibleFrom[pos], day.dayNumber <= eligibleUntil[pos] else { return .success([]) }
+        guard day.dayNumber >= eligibleFrom[pos], day.dayNumber <= eligibleUntil[pos] else { return [] }
         let category = categories.code(of: event.category)
         let categoryBit = categories.bit(of: category)
         var earned: [Achievement] = []
@@ -144,7 +149,7 @@ public final class Engine {
             changedFlags[pos] = true
             changed.append(pos)
         }
-        return .success(earned)
+        return earned
     }
 
     /// Names the evidence: a day stands for its first arriving event that this slot counts.

@@ -21,39 +21,48 @@ public final class EngineShards: @unchecked Sendable {
         self.engines = engines
     }
 
-    /// The shard that owns a user (stable for a given shard count).
+    /// The shard that owns a user (stable for a given roster and shard count). A user off the roster has no
+    /// progress anywhere; the first shard answers for them.
     public func shard(of user: String) -> Int {
-        Int(IDDigest(user).high % UInt64(engines.count))
+        engines[0].roster.position(of: user).map(shard(ofMember:)) ?? 0
     }
+
+    func shard(ofMember position: Int) -> Int { position % engines.count }
 
     public func engine(for user: String) -> Engine { engines[shard(of: user)] }
 
     /// Records a batch of new events (already admitted), in arrival order, shards in parallel.
     /// `results[i]` is what `events[i]` earned.
     public func record(_ events: [Event]) -> [Result<[Achievement], Rejection>] {
-        var results = [Result<[Achievement], Rejection>](repeating: .success([]), count: events.count)
-        guard engines.count > 1 else {
-            for i in events.indices { results[i] = engines[0].record(events[i]) }
-            return results
+        let roster = engines[0].roster
+        let members = events.map { roster.position(of: $0.user) ?? -1 }
+        return zip(events, zip(members, record(events, members: members))).map { event, recorded in
+            recorded.0 < 0 ? .failure(.unknownUser(event.user)) : .success(recorded.1)
         }
+    }
+
+    /// The same for events whose users were found on the roster (`members[i]` is `events[i]`'s position;
+    /// a negative position is skipped). `result[i]` is what `events[i]` earned.
+    func record(_ events: [Event], members: [Int]) -> [[Achievement]] {
+        var earned = [[Achievement]](repeating: [], count: events.count)
         var lanes = [[Int]](repeating: [], count: engines.count)
-        for i in events.indices { lanes[shard(of: events[i].user)].append(i) }
-        results.withUnsafeMutableBufferPointer { buffer in
+        for i in events.indices where members[i] >= 0 { lanes[shard(ofMember: members[i])].append(i) }
+        earned.withUnsafeMutableBufferPointer { buffer in
             let out = SharedBuffer(base: buffer.baseAddress!)
-            let work = ShardWork(engines: engines, lanes: lanes, events: events)
+            let work = ShardWork(engines: engines, lanes: lanes, events: events, members: members)
             DispatchQueue.concurrentPerform(iterations: engines.count) { s in
                 let engine = work.engines[s]
                 // Each shard writes only the indices of its own lane: no two threads touch one slot.
-                for i in work.lanes[s] { out.base[i] = engine.record(work.events[i]) }
+                for i in work.lanes[s] { out.base[i] = engine.record(work.events[i], member: work.members[i]) }
             }
         }
-        return results
+        return earned
     }
 }
 
 /// The results buffer, shared by the shard threads, each writing its own indices.
-private struct SharedBuffer: @unchecked Sendable {
-    let base: UnsafeMutablePointer<Result<[Achievement], Rejection>>
+struct SharedBuffer<Element>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Element>
 }
 
 /// What the shard threads read: each thread uses one engine only.
@@ -61,4 +70,5 @@ private struct ShardWork: @unchecked Sendable {
     let engines: [Engine]
     let lanes: [[Int]]
     let events: [Event]
+    let members: [Int]
 }

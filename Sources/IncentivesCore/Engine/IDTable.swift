@@ -66,7 +66,11 @@ public struct IDTable: Sendable {
     public init(capacity: Int = 0) {
         var size = 16
         while size < capacity * 10 / 7 + 1 { size <<= 1 }
-        entries = Array(repeating: Entry(high: 0, low: 0, value: 0), count: size)
+        entries = Array(unsafeUninitializedCapacity: size) { buffer, initialized in
+            HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
+            buffer.initialize(repeating: Entry(high: 0, low: 0, value: 0))
+            initialized = size
+        }
         mask = size - 1
     }
 

@@ -1,25 +1,34 @@
+import Dispatch
+
 /// The in-memory front of the engine used by `replay` and the console's simulator: admission
 /// (unknown users, duplicates, conflicts — CONTRACT §4), then the engine, and the run's counts.
 /// The store does the same admission against its event table instead.
+///
+/// With shards, a batch is taken in two parallel steps. Admission is partitioned by event id: whether an
+/// event is a duplicate or a conflict depends only on earlier events with the same id, which all land in
+/// the same partition, in arrival order. The engine is partitioned by user (`EngineShards`). So every
+/// verdict and every achievement is the one a single admission and a single engine would give.
 public final class Intake {
     /// The engine; with shards, the first shard's (use `engine(for:)` to reach a user's).
     public let engine: Engine
     private let shards: EngineShards?
-    /// Used by `take(_:)`. Callers that admit on another thread pass their verdicts to `take(_:verdict:)`.
-    public let admission: Admission
+    /// One admission per id partition (one in all without shards); each remembers only its own ids.
+    private let admissions: [Admission]
     public private(set) var counts = IntakeCounts()
 
     public init(engine: Engine, expectedEvents: Int = 0) {
         self.engine = engine
         shards = nil
-        admission = Admission(roster: engine.roster, expectedEvents: expectedEvents)
+        admissions = [Admission(roster: engine.roster, expectedEvents: expectedEvents)]
     }
 
-    /// Evaluates with several engines partitioned by user, in parallel a batch at a time (`take(batch:)`).
+    /// Evaluates with several engines partitioned by user, and admits with as many admissions partitioned
+    /// by event id, in parallel a batch at a time (`take(batch:)`).
     public init(shards: EngineShards, expectedEvents: Int = 0) {
         engine = shards.engines[0]
         self.shards = shards
-        admission = Admission(roster: engine.roster, expectedEvents: expectedEvents)
+        let n = shards.engines.count
+        admissions = (0..<n).map { _ in Admission(roster: shards.engines[0].roster, expectedEvents: (expectedEvents + n - 1) / n) }
     }
 
     /// The engine that holds this user's progress.
@@ -31,13 +40,15 @@ public final class Intake {
         case rejected(Rejection)
     }
 
-    /// One validated event, in arrival order.
-    public func take(_ event: Event) -> Disposition {
-        take(event, verdict: admission.admit(event))
+    /// The id partition an event's admission belongs to.
+    private func partition(of key: IDDigest) -> Int {
+        admissions.count == 1 ? 0 : Int(key.high % UInt64(admissions.count))
     }
 
-    /// One event already admitted (by this intake's `admission`, possibly on another thread), in arrival order.
-    public func take(_ event: Event, verdict: Admission.Verdict) -> Disposition {
+    /// One validated event, in arrival order.
+    public func take(_ event: Event) -> Disposition {
+        let key = IDDigest(event.id)
+        let (verdict, member) = admissions[partition(of: key)].judge(event, key: key)
         counts.read += 1
         switch verdict {
         case .duplicate:
@@ -46,40 +57,99 @@ public final class Intake {
         case .rejected(let why):
             return reject(why)
         case .new:
-            return count(engine(for: event.user).record(event))
+            let earned = shards.map { $0.engines[$0.shard(ofMember: member)] } ?? engine
+            return accept(earned.record(event, member: member))
         }
     }
 
-    /// A batch of admitted events, in arrival order; with shards the new ones are evaluated in parallel.
-    /// Returns each event's disposition at its place.
-    public func take(batch: [(event: Event, verdict: Admission.Verdict)]) -> [Disposition] {
-        guard let shards else { return batch.map { take($0.event, verdict: $0.verdict) } }
-        var fresh: [Event] = []
-        for entry in batch { if case .new = entry.verdict { fresh.append(entry.event) } }
-        var recorded = shards.record(fresh).makeIterator()
-        return batch.map { entry in
-            counts.read += 1
-            switch entry.verdict {
-            case .duplicate:
-                counts.duplicates += 1
-                return .duplicate
-            case .rejected(let why):
-                return reject(why)
-            case .new:
-                return count(recorded.next()!)
+    /// What a batch of lines came to, only where there is something to say: most events earn nothing.
+    public struct BatchOutcome: Sendable {
+        /// Accepted events that earned achievements: their index in the batch and what they earned, in order.
+        public var earned: [(index: Int, achievements: [Achievement])] = []
+        /// Refused lines: their index in the batch and why, in order.
+        public var rejected: [(index: Int, why: Rejection)] = []
+
+        public init() {}
+    }
+
+    /// A batch of lines in arrival order, each a validated event or the reason it is not one; with shards
+    /// admission and evaluation run in parallel.
+    public func take(batch: [Result<Event, Rejection>]) -> BatchOutcome {
+        var outcome = BatchOutcome()
+        guard let shards else {
+            for (i, line) in batch.enumerated() {
+                let disposition: Disposition
+                switch line {
+                case .success(let event): disposition = take(event)
+                case .failure(let why): disposition = reject(why, countAsRead: true)
+                }
+                switch disposition {
+                case .accepted(let a): if !a.isEmpty { outcome.earned.append((i, a)) }
+                case .rejected(let why): outcome.rejected.append((i, why))
+                case .duplicate: break
+                }
+            }
+            return outcome
+        }
+        // 1. Admission, one thread per id partition; each writes only its own events' slots.
+        var verdicts = [Admission.Verdict](repeating: .duplicate, count: batch.count)
+        var members = [Int](repeating: -1, count: batch.count)
+        verdicts.withUnsafeMutableBufferPointer { v in
+            members.withUnsafeMutableBufferPointer { m in
+                let out = (SharedBuffer(base: v.baseAddress!), SharedBuffer(base: m.baseAddress!))
+                let work = AdmissionWork(admissions: admissions, batch: batch)
+                DispatchQueue.concurrentPerform(iterations: work.admissions.count) { p in
+                    let admission = work.admissions[p], n = UInt64(work.admissions.count)
+                    for i in work.batch.indices {
+                        guard case .success(let event) = work.batch[i] else { continue }
+                        // Every partition digests every id: cheaper than a pass that sorts them out.
+                        let key = IDDigest(event.id)
+                        guard key.high % n == UInt64(p) else { continue }
+                        (out.0.base[i], out.1.base[i]) = admission.judge(event, key: key)
+                    }
+                }
             }
         }
+        // 2. The new events, one thread per user partition.
+        var fresh: [Event] = [], freshMembers: [Int] = [], freshIndex: [Int] = []
+        fresh.reserveCapacity(batch.count)
+        freshMembers.reserveCapacity(batch.count)
+        freshIndex.reserveCapacity(batch.count)
+        for i in batch.indices {
+            if case .new = verdicts[i], case .success(let event) = batch[i] {
+                fresh.append(event)
+                freshMembers.append(members[i])
+                freshIndex.append(i)
+            }
+        }
+        let recorded = shards.record(fresh, members: freshMembers)
+        // 3. Counts and outcome, in arrival order.
+        for i in batch.indices {
+            if case .failure(let why) = batch[i] {
+                reject(why, countAsRead: true)
+                outcome.rejected.append((i, why))
+                continue
+            }
+            counts.read += 1
+            switch verdicts[i] {
+            case .duplicate: counts.duplicates += 1
+            case .rejected(let why):
+                reject(why)
+                outcome.rejected.append((i, why))
+            case .new: counts.accepted += 1
+            }
+        }
+        for (k, achievements) in recorded.enumerated() where !achievements.isEmpty {
+            counts.achievements += achievements.count
+            outcome.earned.append((freshIndex[k], achievements))
+        }
+        return outcome
     }
 
-    private func count(_ result: Result<[Achievement], Rejection>) -> Disposition {
-        switch result {
-        case .failure(let why):
-            return reject(why)
-        case .success(let achievements):
-            counts.accepted += 1
-            counts.achievements += achievements.count
-            return .accepted(achievements)
-        }
+    private func accept(_ achievements: [Achievement]) -> Disposition {
+        counts.accepted += 1
+        counts.achievements += achievements.count
+        return .accepted(achievements)
     }
 
     /// A line that failed before it became an event (bad JSON, missing field...).
@@ -89,6 +159,12 @@ public final class Intake {
         counts.rejected += 1
         return .rejected(why)
     }
+}
+
+/// What the admission threads read: each thread uses one admission only.
+private struct AdmissionWork: @unchecked Sendable {
+    let admissions: [Admission]
+    let batch: [Result<Event, Rejection>]
 }
 
 /// The numbers in the closing summary line.
@@ -113,3 +189,4 @@ public struct IntakeCounts: Sendable, Equatable {
         return c
     }
 }
+

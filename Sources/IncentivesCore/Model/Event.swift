@@ -18,8 +18,10 @@ public struct Event: Sendable, Hashable {
     /// What makes two events with the same id "the same event" (CONTRACT §4): type, user, instant and category.
     /// A 64-bit digest, so that a log of millions of ids stays small. It only decides duplicate-versus-conflict
     /// between two events that already share an id.
-    public var contentFingerprint: UInt64 {
-        let u = IDDigest(user)
+    public var contentFingerprint: UInt64 { contentFingerprint(userDigest: IDDigest(user)) }
+
+    /// The same, for a caller that already holds `IDDigest(user)`.
+    public func contentFingerprint(userDigest u: IDDigest) -> UInt64 {
         let c = category.map { IDDigest($0).low } ?? 0x6E6F_6E65 // "none"
         var h = IDDigest.mix(u.low ^ (type == .healthDataLogged ? 0x1 : 0x2))
         h = IDDigest.mix(h ^ UInt64(bitPattern: at.seconds))

@@ -44,7 +44,12 @@ public struct Roster: Sendable {
 
     /// The member's position in `members`. The digest finds the slot; comparing the id keeps it exact.
     public func position(of id: String) -> Int? {
-        guard let i = index.value(for: IDDigest(id)).map({ Int($0) }), members[i].id == id else { return nil }
+        position(of: id, digest: IDDigest(id))
+    }
+
+    /// The same, for a caller that already holds the id's digest (the hot path digests each id once).
+    public func position(of id: String, digest: IDDigest) -> Int? {
+        guard let i = index.value(for: digest).map({ Int($0) }), members[i].id == id else { return nil }
         return i
     }
 

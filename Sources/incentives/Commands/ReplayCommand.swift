@@ -29,6 +29,10 @@ enum ReplayCommand: Command {
 
     """
 
+    /// Lines per batch: each batch ends with the partitions waiting for one another, so small batches leave
+    /// a core idle, while large ones hold more lines in memory at once.
+    static let batchSize = 16_384
+
     static func run(_ args: Arguments) throws -> ExitCode {
         try args.noPositionals()
         let catalogPath = try args.required("catalog")
@@ -44,9 +48,9 @@ enum ReplayCommand: Command {
 
     /// Streams the events through a fresh intake; shared with `bench`.
     ///
-    /// Three kinds of work share the cores: a reading thread parses lines and admits events (unknown
-    /// users, duplicates), then each batch's new events are evaluated by engine shards, one per core,
-    /// partitioned by user; output follows file order.
+    /// A reading thread parses lines into batches (simdjson, field checks) while this thread takes the
+    /// previous batch through the intake, whose admission and engine each run one thread per core
+    /// (partitioned by event id, then by user); output follows file order.
     static func replay(catalog: Catalog, roster: Roster, zones: ZoneDirectory, events: String, out: Output?, err: Output?) throws -> IntakeCounts {
         let shards: EngineShards
         do {
@@ -54,39 +58,19 @@ enum ReplayCommand: Command {
         } catch {
             throw CommandFailure(.config, "\(error)")
         }
-        // Size the id table for the file up front (about 100 bytes a line) instead of regrowing it.
+        // Size the id tables for the file up front (about 100 bytes a line) instead of regrowing them.
         let size = (try? FileManager.default.attributesOfItem(atPath: events)[.size] as? Int) ?? 0
         let intake = Intake(shards: shards, expectedEvents: (size ?? 0) / 100)
         let stream = EventStream(path: events)
         let file = stream.displayName
         do {
-            let admission = intake.admission
-            // Batches of 8,192 lines: while the shards wait for one another the reading thread has the core,
-            // so larger batches (EngineShards.preferredBatch) gained nothing here and cost 60 MB (measured).
-            try stream.forEachBatchPipelined(prepare: { item in
-                (item, item.event.map { admission.admit($0) })
-            }) { batch in
-                var admitted: [(event: Event, verdict: Admission.Verdict)] = []
-                admitted.reserveCapacity(batch.count)
-                for (item, verdict) in batch {
-                    if case .success(let e) = item.event, case .success(let v) = verdict { admitted.append((e, v)) }
+            try stream.forEachBatchPipelined(batchSize: batchSize, prepare: { $0 }) { batch in
+                let outcome = intake.take(batch: batch.map(\.event))
+                // Achievements go to stdout and rejects to stderr, each in file order.
+                for (_, achievements) in outcome.earned {
+                    for a in achievements { out?.line(a.jsonLine) }
                 }
-                var dispositions = intake.take(batch: admitted).makeIterator()
-                for (item, verdict) in batch {
-                    let disposition: Intake.Disposition
-                    switch (item.event, verdict) {
-                    case (.success, .success): disposition = dispositions.next()!
-                    case (.failure(let why), _), (_, .failure(let why)): disposition = intake.reject(why, countAsRead: true)
-                    }
-                    switch disposition {
-                    case .accepted(let achievements):
-                        for a in achievements { out?.line(a.jsonLine) }
-                    case .rejected(let why):
-                        err?.line("\(file):\(item.line): \(why)")
-                    case .duplicate:
-                        break
-                    }
-                }
+                for (i, why) in outcome.rejected { err?.line("\(file):\(batch[i].line): \(why)") }
                 return true
             }
         } catch let e as UnreadableInput {
