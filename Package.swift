@@ -24,9 +24,12 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // Prefetch hints for the engine's table look-ups (one static inline function each).
+        .target(name: "CMemoryHints", path: "Sources/CMemoryHints"),
         // The model, the rules, the engine: pure Swift, no I/O.
         .target(
             name: "IncentivesCore",
+            dependencies: ["CMemoryHints"],
             // The engine's state lives in classes it alone touches on one thread; dynamic exclusivity
             // checks on every bitset write cost a fifth of evaluation time in release builds.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]

@@ -40,6 +40,9 @@ public final class Admission: @unchecked Sendable {
         try judge(event, key: IDDigest(event.id), stored: stored).verdict
     }
 
+    /// Starts loading what judging an event with this id will read: call it a few events ahead.
+    func prefetch(_ key: IDDigest) { seen.prefetch(key) }
+
     /// The verdict and, when the user is on the roster, their position in it (-1 when not), so that the
     /// engine need not look the user up again. `key` is `IDDigest(event.id)`.
     func judge(_ event: Event, key: IDDigest) -> (verdict: Verdict, member: Int) {

@@ -1,3 +1,5 @@
+import CMemoryHints
+
 /// Decides exactly when a user has earned a reward.
 ///
 /// Fed one accepted event at a time (after duplicate checks, see `Intake`), in arrival order; returns
@@ -102,6 +104,22 @@ public final class Engine {
             return .failure(.unknownUser(event.user))
         }
         return .success(record(event, member: pos))
+    }
+
+    /// Prefetching a user's state ahead of `record`, in three stages a few events apart, each needing the
+    /// previous one's memory in cache: 1. the progress object, 2. its lists, 3. its rules' progress.
+    /// References are read as plain words, without retaining (a retain would wait on the memory itself).
+    @inline(__always)
+    func prefetch(member pos: Int, stage: Int) {
+        members.withUnsafeBufferPointer { b in
+            let word = UnsafeRawPointer(b.baseAddress!).load(fromByteOffset: pos * MemoryLayout<MemberProgress?>.stride, as: UInt.self)
+            guard word != 0, let object = UnsafeRawPointer(bitPattern: word) else { return }
+            switch stage {
+            case 1: incentives_prefetch_for_write(object)
+            case 2: Unmanaged<MemberProgress>.fromOpaque(object)._withUnsafeGuaranteedRef { $0.prefetchLists() }
+            default: Unmanaged<MemberProgress>.fromOpaque(object)._withUnsafeGuaranteedRef { $0.prefetchRules() }
+            }
+        }
     }
 
     /// The same, for an event whose user was already found on the roster at `pos` (by `Admission`).
@@ -262,13 +280,13 @@ public final class Engine {
             }
         }
         let logCount = try r.readInt()
-        p.dayLog.reserveCapacity(logCount)
+        p.reserveLog(logCount)
         for _ in 0..<logCount {
             let day = Int32(try r.readInt())
             guard let type = EventType(rawValue: try r.readString()) else { throw ByteReader.Failure.mismatch("saved progress names an unknown event type") }
             let name = try r.readString()
             let code = categories.code(of: name.isEmpty ? nil : name)
-            p.dayLog.append(.init(day: day, type: type, category: code, id: try r.readString()))
+            p.appendToLog(.init(day: day, type: type, category: code, id: try r.readString()))
         }
         return p
     }

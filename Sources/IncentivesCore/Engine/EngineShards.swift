@@ -53,7 +53,15 @@ public final class EngineShards: @unchecked Sendable {
             DispatchQueue.concurrentPerform(iterations: engines.count) { s in
                 let engine = work.engines[s]
                 // Each shard writes only the indices of its own lane: no two threads touch one slot.
-                for i in work.lanes[s] { out.base[i] = engine.record(work.events[i], member: work.members[i]) }
+                let lane = work.lanes[s]
+                for k in lane.indices {
+                    // A user's state is three dependent loads away: start each a few events ahead.
+                    if k + 12 < lane.count { engine.prefetch(member: work.members[lane[k + 12]], stage: 1) }
+                    if k + 8 < lane.count { engine.prefetch(member: work.members[lane[k + 8]], stage: 2) }
+                    if k + 4 < lane.count { engine.prefetch(member: work.members[lane[k + 4]], stage: 3) }
+                    let i = lane[k]
+                    out.base[i] = engine.record(work.events[i], member: work.members[i])
+                }
             }
         }
         return earned

@@ -1,3 +1,5 @@
+import CMemoryHints
+
 /// A 128-bit digest of a string's UTF-8 bytes, stable across processes and machines.
 ///
 /// Event ids are looked up once or twice per event; Swift's `Dictionary<String, _>` hashes with a
@@ -78,6 +80,14 @@ public struct IDTable: Sendable {
     @inline(__always)
     private static func stored(_ key: IDDigest) -> (UInt64, UInt64) {
         key.high == 0 && key.low == 0 ? (0, 1) : (key.high, key.low)
+    }
+
+    /// Starts loading the entry where `key`'s probe begins, so that a look-up issued a few keys later
+    /// finds it in cache instead of waiting on memory (the table is far larger than the caches).
+    @inline(__always)
+    func prefetch(_ key: IDDigest) {
+        let (_, l) = IDTable.stored(key)
+        entries.withUnsafeBufferPointer { incentives_prefetch($0.baseAddress! + (Int(truncatingIfNeeded: l) & mask)) }
     }
 
     public func value(for key: IDDigest) -> UInt64? {

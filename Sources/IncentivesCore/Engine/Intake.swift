@@ -15,6 +15,8 @@ public final class Intake {
     /// One admission per id partition (one in all without shards); each remembers only its own ids.
     private let admissions: [Admission]
     public private(set) var counts = IntakeCounts()
+    /// How many events ahead table entries are prefetched (enough to cover a memory access).
+    static let lookahead = 8
 
     public init(engine: Engine, expectedEvents: Int = 0) {
         self.engine = engine
@@ -100,11 +102,20 @@ public final class Intake {
                 let work = AdmissionWork(admissions: admissions, batch: batch)
                 DispatchQueue.concurrentPerform(iterations: work.admissions.count) { p in
                     let admission = work.admissions[p], n = UInt64(work.admissions.count)
+                    // Every partition digests every id, keeping its own: cheaper than a pass that sorts them out.
+                    var own: [(index: Int, key: IDDigest)] = []
+                    own.reserveCapacity(work.batch.count / work.admissions.count + 64)
                     for i in work.batch.indices {
                         guard case .success(let event) = work.batch[i] else { continue }
-                        // Every partition digests every id: cheaper than a pass that sorts them out.
                         let key = IDDigest(event.id)
-                        guard key.high % n == UInt64(p) else { continue }
+                        if key.high % n == UInt64(p) { own.append((i, key)) }
+                    }
+                    // Ids are random over a table much larger than the caches: ask for the entry a few
+                    // events ahead so that memory latency overlaps the work on the current one.
+                    for j in own.indices {
+                        if j + Intake.lookahead < own.count { admission.prefetch(own[j + Intake.lookahead].key) }
+                        let (i, key) = own[j]
+                        guard case .success(let event) = work.batch[i] else { continue }
                         (out.0.base[i], out.1.base[i]) = admission.judge(event, key: key)
                     }
                 }

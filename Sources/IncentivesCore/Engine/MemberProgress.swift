@@ -1,6 +1,13 @@
+import CMemoryHints
+
 /// Everything the engine remembers about one user: per reward slot of their employer, how many
 /// times they earned it and their progress toward the next award; and once for all slots, the first
 /// event of each (local day, type, category), from which day-counting evidence is named.
+///
+/// Both lists live in buffers this object owns rather than in Swift arrays: an array keeps its length
+/// in its own storage, one more memory access that must finish before the end of the list can even be
+/// found. Here address and length sit in this object, so the engine can prefetch a user's state a few
+/// events ahead in stages (`prefetchState`): this object, then its lists, then the slots' rules.
 final class MemberProgress {
     struct SlotState {
         var awards: Int
@@ -16,34 +23,93 @@ final class MemberProgress {
         var id: String
     }
 
-    var slots: ContiguousArray<SlotState>
-    var dayLog: ContiguousArray<DayFirst> = []
+    /// One state per reward slot of the user's employer, in catalog order.
+    let slots: UnsafeMutableBufferPointer<SlotState>
+    private var log: UnsafeMutablePointer<DayFirst>
+    private var logCount = 0
+    private var logCapacity: Int
 
     init(slots: Int) {
-        self.slots = ContiguousArray(repeating: SlotState(awards: 0, rule: nil), count: slots)
+        self.slots = .allocate(capacity: slots)
+        self.slots.initialize(repeating: SlotState(awards: 0, rule: nil))
+        logCapacity = 16
+        log = .allocate(capacity: logCapacity)
+    }
+
+    deinit {
+        _ = slots.deinitialize()
+        slots.deallocate()
+        log.deinitialize(count: logCount)
+        log.deallocate()
+    }
+
+    /// The first events by day, oldest day first.
+    var dayLog: UnsafeBufferPointer<DayFirst> { UnsafeBufferPointer(start: log, count: logCount) }
+
+    /// Adds an entry at the end (restoring saved progress, which is already in order).
+    func appendToLog(_ entry: DayFirst) {
+        reserveLog(logCount + 1)
+        (log + logCount).initialize(to: entry)
+        logCount += 1
+    }
+
+    func reserveLog(_ capacity: Int) {
+        guard capacity > logCapacity else { return }
+        let bigger = UnsafeMutablePointer<DayFirst>.allocate(capacity: max(capacity, logCapacity * 2))
+        bigger.moveInitialize(from: log, count: logCount)
+        log.deallocate()
+        log = bigger
+        logCapacity = max(capacity, logCapacity * 2)
     }
 
     /// Remembers `id` if it is the first event of its day, type and category.
     func noteFirst(day: Int32, type: EventType, category: Int32, id: String) {
-        var i = dayLog.count
-        while i > 0, dayLog[i - 1].day > day { i -= 1 }
+        var i = logCount
+        while i > 0, log[i - 1].day > day { i -= 1 }
         var j = i
-        while j > 0, dayLog[j - 1].day == day {
-            if dayLog[j - 1].type == type && dayLog[j - 1].category == category { return }
+        while j > 0, log[j - 1].day == day {
+            if log[j - 1].type == type && log[j - 1].category == category { return }
             j -= 1
         }
-        dayLog.insert(DayFirst(day: day, type: type, category: category, id: id), at: i)
+        reserveLog(logCount + 1)
+        // Late events insert before later days; moveInitialize handles the overlapping shift.
+        (log + i + 1).moveInitialize(from: log + i, count: logCount - i)
+        (log + i).initialize(to: DayFirst(day: day, type: type, category: category, id: id))
+        logCount += 1
     }
 
     /// The first arriving event of `day` that `admits` accepts.
     func firstEvent(on day: Int32, where admits: (EventType, Int32) -> Bool) -> String? {
-        var i = dayLog.count
-        while i > 0, dayLog[i - 1].day >= day { i -= 1 }
-        while i < dayLog.count, dayLog[i].day == day {
-            if admits(dayLog[i].type, dayLog[i].category) { return dayLog[i].id }
+        var i = logCount
+        while i > 0, log[i - 1].day >= day { i -= 1 }
+        while i < logCount, log[i].day == day {
+            if admits(log[i].type, log[i].category) { return log[i].id }
             i += 1
         }
         return nil
+    }
+
+    // MARK: - Prefetching (hints only: nothing here changes state)
+
+    /// Stage 2, once this object is in cache: the end of the day log (where an event's day is looked up
+    /// and most often added) and the slot states.
+    @inline(__always)
+    func prefetchLists() {
+        incentives_prefetch_for_write(log + max(0, logCount - 1))
+        incentives_prefetch_for_write(slots.baseAddress)
+    }
+
+    /// Stage 3, once the slot states are in cache: each slot's rule progress. Reads each reference as a
+    /// plain word: a class-bound existential begins with its object pointer (0 when nil), and copying the
+    /// existential would retain it, which waits on the very memory being prefetched.
+    @inline(__always)
+    func prefetchRules() {
+        guard let base = slots.baseAddress, let offset = MemoryLayout<SlotState>.offset(of: \.rule) else { return }
+        let raw = UnsafeRawPointer(base)
+        for i in 0..<slots.count {
+            let word = raw.load(fromByteOffset: i * MemoryLayout<SlotState>.stride + offset, as: UInt.self)
+            if word != 0 { incentives_prefetch_for_write(UnsafeRawPointer(bitPattern: word)) }
+        }
     }
 }
 
