@@ -42,35 +42,28 @@ public struct Achievement: Sendable, Hashable {
 
     /// The contract's JSON line (CONTRACT §5), keys in this order.
     public var jsonLine: String {
-        var s = "{\"user\":" + JSONText.quote(user)
-        s += ",\"employer\":" + JSONText.quote(employer)
-        s += ",\"program\":" + JSONText.quote(program)
-        s += ",\"incentive\":" + JSONText.quote(incentive)
-        s += ",\"reward\":" + JSONText.quote(reward)
-        s += ",\"completedOn\":\"" + completedOn.iso + "\""
-        s += ",\"achievedAt\":\"" + achievedAt.rfc3339 + "\""
-        s += ",\"evidence\":[" + evidence.map(JSONText.quote).joined(separator: ",") + "]}"
-        return s
+        var bytes: [UInt8] = []
+        writeJSON(into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
-}
 
-/// Writing JSON strings (not parsing: reading uses simdjson and Foundation).
-public enum JSONText {
-    public static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20:
-                let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(u)
-            }
+    /// The same line appended as UTF-8 to `out`, without a newline: what `replay` writes, a few hundred
+    /// bytes and no intermediate strings per achievement.
+    public func writeJSON(into out: inout [UInt8]) {
+        var w = JSONBytes(out)
+        w.raw("{\"user\":"); w.string(user)
+        w.raw(",\"employer\":"); w.string(employer)
+        w.raw(",\"program\":"); w.string(program)
+        w.raw(",\"incentive\":"); w.string(incentive)
+        w.raw(",\"reward\":"); w.string(reward)
+        w.raw(",\"completedOn\":\""); completedOn.writeISO(into: &w.bytes)
+        w.raw("\",\"achievedAt\":\""); achievedAt.writeRFC3339(into: &w.bytes)
+        w.raw("\",\"evidence\":[")
+        for (i, id) in evidence.enumerated() {
+            if i > 0 { w.raw(",") }
+            w.string(id)
         }
-        return out + "\""
+        w.raw("]}")
+        out = w.bytes
     }
 }

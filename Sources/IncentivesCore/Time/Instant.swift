@@ -24,16 +24,29 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// RFC 3339 in UTC with `Z`; fractional seconds only when present, without trailing zeros.
     public var rfc3339: String {
+        var bytes: [UInt8] = []
+        writeRFC3339(into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS[.fraction]Z` appended as bytes; the fraction without trailing zeros.
+    public func writeRFC3339(into out: inout [UInt8]) {
         let day = localDate(offsetSeconds: 0)
         let secOfDay = Int(seconds - Int64(day.dayNumber) * 86_400)
-        var s = day.iso + "T" + Digits.pad(secOfDay / 3600, 2) + ":" + Digits.pad(secOfDay / 60 % 60, 2)
-            + ":" + Digits.pad(secOfDay % 60, 2)
+        day.writeISO(into: &out)
+        out.append(UInt8(ascii: "T"))
+        Digits.write(secOfDay / 3600, width: 2, into: &out)
+        out.append(UInt8(ascii: ":"))
+        Digits.write(secOfDay / 60 % 60, width: 2, into: &out)
+        out.append(UInt8(ascii: ":"))
+        Digits.write(secOfDay % 60, width: 2, into: &out)
         if nanoseconds != 0 {
-            var frac = Digits.pad(Int(nanoseconds), 9)
-            while frac.hasSuffix("0") { frac.removeLast() }
-            s += "." + frac
+            var frac = Int(nanoseconds), width = 9
+            while frac % 10 == 0 { frac /= 10; width -= 1 }
+            out.append(UInt8(ascii: "."))
+            Digits.write(frac, width: width, into: &out)
         }
-        return s + "Z"
+        out.append(UInt8(ascii: "Z"))
     }
 
     public var description: String { rfc3339 }

@@ -38,8 +38,19 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// `YYYY-MM-DD`.
     public var iso: String {
+        var bytes: [UInt8] = []
+        writeISO(into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `YYYY-MM-DD` appended as bytes.
+    public func writeISO(into out: inout [UInt8]) {
         let (y, m, d) = components
-        return Digits.pad(y, 4) + "-" + Digits.pad(m, 2) + "-" + Digits.pad(d, 2)
+        Digits.write(y, width: 4, into: &out)
+        out.append(UInt8(ascii: "-"))
+        Digits.write(m, width: 2, into: &out)
+        out.append(UInt8(ascii: "-"))
+        Digits.write(d, width: 2, into: &out)
     }
 
     public var description: String { iso }
@@ -90,10 +101,5 @@ enum Digits {
             v = v * 10 + Int(c)
         }
         return v
-    }
-
-    static func pad(_ v: Int, _ width: Int) -> String {
-        let s = String(v)
-        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
 }

@@ -25,6 +25,13 @@ final class Output: @unchecked Sendable {  // used from the main thread only
         if buffer.count >= bufferSize { flush() }
     }
 
+    /// One line whose bytes `body` appends (a newline follows), without an intermediate string.
+    func line(_ body: (inout [UInt8]) -> Void) {
+        body(&buffer)
+        buffer.append(0x0A)
+        if buffer.count >= bufferSize { flush() }
+    }
+
     func write(_ s: String) {
         buffer.append(contentsOf: s.utf8)
         if buffer.count >= bufferSize { flush() }

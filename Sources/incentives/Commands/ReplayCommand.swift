@@ -68,7 +68,7 @@ enum ReplayCommand: Command {
                 let outcome = intake.take(batch: batch.map(\.event))
                 // Achievements go to stdout and rejects to stderr, each in file order.
                 for (_, achievements) in outcome.earned {
-                    for a in achievements { out?.line(a.jsonLine) }
+                    for a in achievements { out?.line { a.writeJSON(into: &$0) } }
                 }
                 for (i, why) in outcome.rejected { err?.line("\(file):\(batch[i].line): \(why)") }
                 return true
