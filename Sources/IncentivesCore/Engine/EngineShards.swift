@@ -34,8 +34,18 @@ public final class EngineShards: @unchecked Sendable {
     /// Records a batch of new events (already admitted), in arrival order, shards in parallel.
     /// `results[i]` is what `events[i]` earned.
     public func record(_ events: [Event]) -> [Result<[Achievement], Rejection>] {
-        let roster = engines[0].roster
-        let members = events.map { roster.position(of: $0.user) ?? -1 }
+        // Find the users on the roster in parallel too: one sequential pass cost a tenth of the batch.
+        var members = [Int](repeating: -1, count: events.count)
+        members.withUnsafeMutableBufferPointer { m in
+            let out = SharedBuffer(base: m.baseAddress!)
+            let work = LookupWork(roster: engines[0].roster, events: events, parts: engines.count)
+            DispatchQueue.concurrentPerform(iterations: work.parts) { part in
+                let chunk = (work.events.count + work.parts - 1) / work.parts
+                for i in (part * chunk)..<min(work.events.count, (part + 1) * chunk) {
+                    out.base[i] = work.roster.position(of: work.events[i].user) ?? -1
+                }
+            }
+        }
         return zip(events, zip(members, record(events, members: members))).map { event, recorded in
             recorded.0 < 0 ? .failure(.unknownUser(event.user)) : .success(recorded.1)
         }
@@ -79,4 +89,11 @@ private struct ShardWork: @unchecked Sendable {
     let lanes: [[Int]]
     let events: [Event]
     let members: [Int]
+}
+
+/// What the roster look-up threads read.
+private struct LookupWork: @unchecked Sendable {
+    let roster: Roster
+    let events: [Event]
+    let parts: Int
 }

@@ -54,7 +54,12 @@ struct CategoryCodes {
     /// The category's code, assigning one on first sight; -1 for no category.
     mutating func code(of category: String?) -> Int32 {
         guard let category else { return -1 }
-        if let c = codes[category] { return c }
+        // A catalog names a handful of categories: comparing short strings beats hashing one.
+        if names.count <= 16 {
+            for i in names.indices where names[i] == category { return Int32(i) }
+        } else if let c = codes[category] {
+            return c
+        }
         let c = Int32(names.count)
         codes[category] = c
         names.append(category)

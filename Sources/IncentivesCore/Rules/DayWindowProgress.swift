@@ -49,6 +49,10 @@ final class DayWindowProgress: ManagedBuffer<DayWindowProgress.Header, UInt64>, 
     func record(_ event: QualifyingEvent) -> Evidence? {
         let off = Int(event.day.dayNumber - header.base)
         guard off >= 0, off < length else { return nil }
+        // A day already counted changes nothing. After every event no window holds `days` unused days
+        // (an event adds one day to the windows around it and an award uses `days` of them), so the
+        // state this event finds was already judged to earn nothing: most logs are a day's second or third.
+        guard !bit(0, off) else { return nil }
         setBit(0, off)
         if Int32(off) > header.lastOffset { header.lastOffset = Int32(off) }
 

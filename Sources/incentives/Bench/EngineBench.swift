@@ -56,20 +56,33 @@ enum EngineBench {
             for e in admitted { if case .success(let a) = engine.record(e) { n += a.count } }
             return n
         }
+        let shardedWithAdmission = try best {
+            let shards = try EngineShards(catalog: setup.catalog, roster: setup.roster, count: cores, zones: setup.zones)
+            let intake = Intake(shards: shards, expectedEvents: events.count)
+            var i = 0
+            while i < events.count {
+                _ = intake.take(batch: events[i..<min(i + ReplayCommand.batchSize, events.count)].map { .success($0) })
+                i += ReplayCommand.batchSize
+            }
+            return intake.counts.achievements
+        }
         let withAdmission = try best {
             let intake = Intake(engine: try Engine(catalog: setup.catalog, roster: setup.roster, zones: setup.zones), expectedEvents: events.count)
             for e in events { _ = intake.take(e) }
             return intake.counts.achievements
         }
-        guard sharded.achievements == single.achievements, single.achievements == withAdmission.achievements else {
-            throw CommandFailure(.software, "shards and one engine disagree: \(sharded.achievements) vs \(single.achievements) vs \(withAdmission.achievements) achievements")
+        guard sharded.achievements == single.achievements, single.achievements == withAdmission.achievements,
+              shardedWithAdmission.achievements == single.achievements else {
+            throw CommandFailure(.software, "shards and one engine disagree: \(sharded.achievements) vs \(single.achievements) vs \(withAdmission.achievements) vs \(shardedWithAdmission.achievements) achievements")
         }
+        let eventCount = events.count
         events = []
         print("load: \(users) users × \(days) days, \(employers) employers: \(files.lines) lines, \(admitted.count) new events, \(files.bytes / 1_000_000) MB (\(dir))")
         print(String(format: "(a) evaluation alone, %d engine shards: %9.0f events/s  (%.3f s, %d achievements)",
                      cores, Double(admitted.count) / sharded.seconds, sharded.seconds, sharded.achievements))
         print(String(format: "    one engine, one core:             %9.0f events/s  (%.3f s)", Double(admitted.count) / single.seconds, single.seconds))
-        print(String(format: "    one engine with duplicate check:  %9.0f events/s  (%.3f s)", Double(files.lines) / withAdmission.seconds, withAdmission.seconds))
+        print(String(format: "    with duplicate check, %d partitions: %7.0f events/s  (%.3f s, as replay runs it)", cores, Double(eventCount) / shardedWithAdmission.seconds, shardedWithAdmission.seconds))
+        print(String(format: "    one engine with duplicate check:  %9.0f events/s  (%.3f s)", Double(eventCount) / withAdmission.seconds, withAdmission.seconds))
 
         // Parsing alone, for the breakdown: how much of (b) is reading and validating lines.
         var parsed = 0
