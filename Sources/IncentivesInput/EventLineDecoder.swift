@@ -25,11 +25,17 @@ public final class EventLineDecoder {
             return .failure(Rejection(.invalidJSON, field: nil, "not valid JSON (\(why))"))
         }
 
-        let id: String, typeName: String, user: String, at: String
+        let id: String, user: String
         switch Self.requiredString(out.id, "id") { case .success(let v): id = v; case .failure(let e): return .failure(e) }
-        switch Self.requiredString(out.type, "type") { case .success(let v): typeName = v; case .failure(let e): return .failure(e) }
-        guard let type = EventType(rawValue: typeName) else {
-            return .failure(Rejection(.unknownType, field: "type", "unknown event type \(JSONText.quote(typeName))"))
+        let type: EventType
+        switch Self.requiredField(out.type, "type") {
+        case .failure(let e): return .failure(e)
+        case .success(let raw):
+            guard let known = EventType(utf8: raw) else {
+                let typeName = String(decoding: raw, as: UTF8.self)
+                return .failure(Rejection(.unknownType, field: "type", "unknown event type \(JSONText.quote(typeName))"))
+            }
+            type = known
         }
         switch Self.requiredString(out.user, "user") { case .success(let v): user = v; case .failure(let e): return .failure(e) }
         let instant: Instant

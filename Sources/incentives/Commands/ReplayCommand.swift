@@ -60,7 +60,7 @@ enum ReplayCommand: Command {
         }
         // Size the id tables for the file up front (about 100 bytes a line) instead of regrowing them.
         let size = (try? FileManager.default.attributesOfItem(atPath: events)[.size] as? Int) ?? 0
-        let intake = Intake(shards: shards, expectedEvents: (size ?? 0) / 100)
+        let intake = Intake(shards: shards, expectedEvents: size / 100)
         let stream = EventStream(path: events)
         let file = stream.displayName
         do {
