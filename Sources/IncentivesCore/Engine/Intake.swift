@@ -93,68 +93,83 @@ public final class Intake {
             }
             return outcome
         }
-        // 1. Admission, one thread per id partition; each writes only its own events' slots.
-        var verdicts = [Admission.Verdict](repeating: .duplicate, count: batch.count)
-        var members = [Int](repeating: -1, count: batch.count)
-        verdicts.withUnsafeMutableBufferPointer { v in
-            members.withUnsafeMutableBufferPointer { m in
-                let out = (SharedBuffer(base: v.baseAddress!), SharedBuffer(base: m.baseAddress!))
-                let work = AdmissionWork(admissions: admissions, batch: batch)
-                DispatchQueue.concurrentPerform(iterations: work.admissions.count) { p in
-                    let admission = work.admissions[p], n = UInt64(work.admissions.count)
-                    // Every partition digests every id, keeping its own: cheaper than a pass that sorts them out.
-                    var own: [(index: Int, key: IDDigest)] = []
-                    own.reserveCapacity(work.batch.count / work.admissions.count + 64)
-                    for i in work.batch.indices {
-                        guard case .success(let event) = work.batch[i] else { continue }
-                        let key = IDDigest(event.id)
-                        if key.high % n == UInt64(p) { own.append((i, key)) }
-                    }
-                    // Ids are random over a table much larger than the caches: ask for the entry a few
-                    // events ahead so that memory latency overlaps the work on the current one.
-                    for j in own.indices {
-                        if j + Intake.lookahead < own.count { admission.prefetch(own[j + Intake.lookahead].key) }
-                        let (i, key) = own[j]
-                        guard case .success(let event) = work.batch[i] else { continue }
-                        (out.0.base[i], out.1.base[i]) = admission.judge(event, key: key)
-                    }
+        // 1. Admission, one thread per id partition. Each keeps its verdicts in a list of its own, merged
+        //    after in arrival order (writing them at their places in one shared array had the cores fight
+        //    over cache lines: partitions interleave through the batch).
+        var perPartition = [[Judged]](repeating: [], count: admissions.count)
+        perPartition.withUnsafeMutableBufferPointer { buffer in
+            let out = SharedBuffer(base: buffer.baseAddress!)
+            let work = AdmissionWork(admissions: admissions, batch: batch)
+            DispatchQueue.concurrentPerform(iterations: work.admissions.count) { p in
+                let admission = work.admissions[p], n = UInt64(work.admissions.count)
+                // Every partition digests every id, keeping its own: cheaper than a pass that sorts them out.
+                var own: [(index: Int, key: IDDigest)] = []
+                own.reserveCapacity(work.batch.count / work.admissions.count + 64)
+                for i in work.batch.indices {
+                    guard case .success(let event) = work.batch[i] else { continue }
+                    let key = IDDigest(event.id)
+                    if key.high % n == UInt64(p) { own.append((i, key)) }
                 }
+                // Ids are random over a table much larger than the caches: ask for the entry a few
+                // events ahead so that memory latency overlaps the work on the current one.
+                var judged: [Judged] = []
+                judged.reserveCapacity(own.count)
+                for j in own.indices {
+                    if j + Intake.lookahead < own.count { admission.prefetch(own[j + Intake.lookahead].key) }
+                    let (i, key) = own[j]
+                    guard case .success(let event) = work.batch[i] else { continue }
+                    let (verdict, member) = admission.judge(event, key: key)
+                    judged.append(Judged(index: i, member: member, verdict: verdict))
+                }
+                out.base[p] = judged
             }
         }
-        // 2. The new events, one thread per user partition.
+        // 2. Counts and refusals in arrival order; the new events go, one thread per user partition, to the engine.
         var fresh: [Event] = [], freshMembers: [Int] = [], freshIndex: [Int] = []
         fresh.reserveCapacity(batch.count)
         freshMembers.reserveCapacity(batch.count)
         freshIndex.reserveCapacity(batch.count)
+        var next = [Int](repeating: 0, count: perPartition.count)
         for i in batch.indices {
-            if case .new = verdicts[i], case .success(let event) = batch[i] {
-                fresh.append(event)
-                freshMembers.append(members[i])
-                freshIndex.append(i)
-            }
-        }
-        let recorded = shards.record(fresh, members: freshMembers)
-        // 3. Counts and outcome, in arrival order.
-        for i in batch.indices {
-            if case .failure(let why) = batch[i] {
+            let event: Event
+            switch batch[i] {
+            case .failure(let why):
                 reject(why, countAsRead: true)
                 outcome.rejected.append((i, why))
                 continue
+            case .success(let e): event = e
             }
+            // The partition whose next verdict is this line's.
+            var p = 0
+            while next[p] >= perPartition[p].count || perPartition[p][next[p]].index != i { p += 1 }
+            let judged = perPartition[p][next[p]]
+            next[p] += 1
             counts.read += 1
-            switch verdicts[i] {
+            switch judged.verdict {
             case .duplicate: counts.duplicates += 1
             case .rejected(let why):
                 reject(why)
                 outcome.rejected.append((i, why))
-            case .new: counts.accepted += 1
+            case .new:
+                counts.accepted += 1
+                fresh.append(event)
+                freshMembers.append(judged.member)
+                freshIndex.append(i)
             }
         }
-        for (k, achievements) in recorded.enumerated() where !achievements.isEmpty {
+        // 3. What the new events earned, at their lines.
+        for (k, achievements) in shards.record(fresh, members: freshMembers) {
             counts.achievements += achievements.count
             outcome.earned.append((freshIndex[k], achievements))
         }
         return outcome
+    }
+
+    /// One admission verdict, at its line in the batch.
+    private struct Judged {
+        let index: Int
+        let member: Int
+        let verdict: Admission.Verdict
     }
 
     private func accept(_ achievements: [Achievement]) -> Disposition {
