@@ -86,11 +86,11 @@ public final class EngineShards: @unchecked Sendable {
     }
 }
 
-/// Merging per-thread lists, each sorted by index, into one sorted list.
+/// Merging per-shard lists of results, each sorted by index, into one sorted list.
 enum Merge {
-    static func byIndex<T>(_ lists: [[(index: Int, achievements: T)]]) -> [(index: Int, achievements: T)] {
+    static func byIndex(_ lists: [[(index: Int, achievements: [Achievement])]]) -> [(index: Int, achievements: [Achievement])] {
         if lists.count == 1 { return lists[0] }
-        var merged: [(index: Int, achievements: T)] = []
+        var merged: [(index: Int, achievements: [Achievement])] = []
         merged.reserveCapacity(lists.reduce(0) { $0 + $1.count })
         var next = [Int](repeating: 0, count: lists.count)
         while true {
