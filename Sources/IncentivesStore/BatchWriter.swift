@@ -187,7 +187,7 @@ final class BatchWriter: @unchecked Sendable {
         // OR FAIL, not the default ABORT: an ABORT must undo a failing statement's earlier rows, so SQLite would
         // keep a statement journal (a temporary file, written page by page) for every multi-row INSERT. A failure
         // rolls the whole batch back anyway. (A fresh id failing is a bug: `Admission` decided it is new.)
-        "INSERT OR FAIL INTO events(seq, id, type, user, at_ns, category, ingest, line) VALUES "
+        "INSERT OR FAIL INTO events(seq, id, type, user_key, at_ns, category, ingest, line) VALUES "
             + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
     }
 
@@ -198,7 +198,7 @@ final class BatchWriter: @unchecked Sendable {
         try s.bind(base + 1, row.seq)
         try s.bind(base + 2, e.id)
         try s.bind(base + 3, e.type.rawValue)
-        try s.bind(base + 4, e.user)
+        try s.bind(base + 4, row.userKey)
         try s.bind(base + 5, e.at.seconds &* 1_000_000_000 &+ Int64(e.at.nanoseconds))
         try s.bind(base + 6, e.category)
         try s.bind(base + 7, ingestID)

@@ -8,6 +8,8 @@ struct IngestBatch {
     struct EventRow {
         let seq: Int64
         let event: Event
+        /// The user's key in `user_keys` (the events table stores it, not the id).
+        let userKey: Int64
         let line: Int
     }
 

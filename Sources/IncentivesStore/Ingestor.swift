@@ -11,9 +11,10 @@ import Glibc
 /// the achievements it earned with their evidence and outbox rows, users' progress when it is saved, and the
 /// checkpoint (line and byte offset reached). A crash (even kill -9) therefore loses at most the batches in
 /// flight, which the next run of the same ingest reads again from the checkpoint; event ids make any overlap
-/// harmless. Parsing, the engine and SQLite run on three threads (DESIGN.md §4). Memory is bounded: lines are
-/// streamed, one batch waits while the writer commits another, users' progress is dropped from memory once it is
-/// committed and too many are held, and so are the duplicate check's ids (`Options.maxIDsInMemory`).
+/// harmless. Parsing, the engine and SQLite run on three threads (DESIGN.md §4). Memory is bounded whatever the
+/// file's size: lines are streamed, one batch waits while the writer commits another, users' progress is dropped
+/// from memory once it is committed and too many are held, the duplicate check holds a fixed number of ids (older
+/// ones are asked of the database, behind a fixed-size `IDFilter`), and SQLite's page cache has a fixed size.
 public final class Ingestor {
     public struct Options: Sendable {
         /// Lines per transaction: larger batches are faster, smaller ones redo less after a crash.
@@ -26,8 +27,12 @@ public final class Ingestor {
         public var progressEvery = 1_000_000
         /// Users whose progress may stay in memory after a save before it is dropped (it is in the database).
         public var maxUsersInMemory = 200_000
-        /// Event ids the duplicate check holds in memory (about 50 bytes each) before it asks the database instead.
-        public var maxIDsInMemory = 2_000_000
+        /// Event ids the duplicate check holds in memory (24 bytes each in a table at most 70% full: 12 MB for
+        /// the default) before it forgets them and asks the database about older ids instead.
+        public var maxIDsInMemory = 250_000
+        /// The size of the filter that spares the database a look-up for ids certainly never accepted
+        /// (`IDFilter`): 8 MB keeps wrong "perhaps" answers (each a look-up) under 1% up to 3M ids, ~6% at 10M.
+        public var idFilterBytes = 8 << 20
 
         public init() {}
     }
@@ -122,12 +127,25 @@ public final class Ingestor {
         }
         // Sequence numbers are handed out here (the ingest lock makes this the only writer of events), so the
         // engine thread knows each event's `seq` without waiting for its INSERT.
+        let roster = engine.roster
+        let userKeys = try UserKeys.byPosition(roster, in: db)
         var nextSeq = Int64(try db.integer("SELECT coalesce(max(seq), 0) FROM events")) + 1
-        let findEvent = try lookup.prepare("SELECT type, user, at_ns, category FROM events WHERE id = ?")
-        /// The fingerprint an earlier ingest stored `event.id` with, or nil. A fresh database has none to ask for.
-        var askDatabase = nextSeq > 1
-        func storedBefore(_ event: Event) throws -> UInt64? {
-            guard askDatabase else { return nil }
+        let findEvent = try lookup.prepare("SELECT e.type, k.id, e.at_ns, e.category FROM events e JOIN user_keys k ON k.key = e.user_key WHERE e.id = ?")
+        /// Whether earlier ingests stored events: then any id may be stored, and the database is asked about each
+        /// id `admission` does not hold. Otherwise only ids this run accepted may be, and `accepted` knows which.
+        let storedEarlier = nextSeq > 1
+        var accepted = IDFilter(bytes: options.idFilterBytes)
+        /// Set when `admission` forgot ids whose batches may not be committed yet: the database can answer for
+        /// them once the writer is drained, which is done before the next look-up (rarely needed: repeats of
+        /// old ids are few), not at every forgetting.
+        var drainBeforeLookup = false
+        /// The fingerprint an earlier batch or ingest stored `event.id` with, or nil.
+        func storedBefore(_ event: Event, digest: IDDigest) throws -> UInt64? {
+            guard storedEarlier || accepted.mightContain(digest) else { return nil }
+            if drainBeforeLookup {
+                try writer.drain()
+                drainBeforeLookup = false
+            }
             try findEvent.bind(1, event.id)
             defer { findEvent.reset() }
             guard try findEvent.step() else { return nil }
@@ -162,11 +180,10 @@ public final class Ingestor {
             batch = IngestBatch(reserving: options.batchLines)
             linesInBatch = 0
             if !finished && admission.remembered > options.maxIDsInMemory {
-                // Bounded memory for any file size: once every id admitted so far is committed, the database
-                // answers for them, and the in-memory table starts again empty.
-                try writer.drain()
+                // Bounded memory for any file size: the in-memory table starts again empty, and the database
+                // answers for the ids it held (`storedBefore`), every one of them submitted by now.
                 admission.forgetSeen()
-                askDatabase = true
+                drainBeforeLookup = true
             }
             if saveProgress && !finished && usersHeld > options.maxUsersInMemory {
                 // Their progress is committed once the writer is done: the engine then reloads it on demand.
@@ -201,15 +218,19 @@ public final class Ingestor {
                 case .failure(let why):
                     reject(item.line, why, id: nil)
                 case .success(let event):
-                    switch try admission.admit(event, stored: storedBefore) {
+                    let digest = IDDigest(event.id)
+                    switch try admission.admit(event, stored: { try storedBefore($0, digest: digest) }) {
                     case .rejected(let why):
                         reject(item.line, why, id: event.id)
                     case .duplicate:
                         counts.duplicates += 1
                     case .new:
+                        accepted.insert(digest)
                         let seq = nextSeq
                         nextSeq += 1
-                        batch.events.append(.init(seq: seq, event: event, line: item.line))
+                        // Admission found the user on the roster.
+                        let userKey = userKeys[roster.position(of: event.user)!]
+                        batch.events.append(.init(seq: seq, event: event, userKey: userKey, line: item.line))
                         guard case .success(let earned) = engine.record(event) else {
                             preconditionFailure("the engine refused a known user's event")
                         }

@@ -42,8 +42,8 @@ enum ProgressLog {
                         earned: ([Achievement], Int64) throws -> Void) throws -> Int {
         let after = try savedThrough(db)
         let sql = user == nil
-            ? "SELECT seq, id, type, user, at_ns, category FROM events WHERE seq > ? ORDER BY seq"
-            : "SELECT seq, id, type, user, at_ns, category FROM events WHERE user = ? AND seq > ? ORDER BY seq"
+            ? "SELECT e.seq, e.id, e.type, k.id, e.at_ns, e.category FROM events e JOIN user_keys k ON k.key = e.user_key WHERE e.seq > ? ORDER BY e.seq"
+            : "SELECT seq, id, type, ?1, at_ns, category FROM events WHERE user_key = (SELECT key FROM user_keys WHERE id = ?1) AND seq > ?2 ORDER BY seq"
         let s = try db.prepare(sql)
         if let user { try s.bind(1, user); try s.bind(2, after) } else { try s.bind(1, after) }
         defer { s.reset() }
