@@ -103,7 +103,7 @@ final class BatchWriter: @unchecked Sendable {
                 lock.unlock()
                 return
             }
-            let batch = queue.removeFirst()
+            var batch = queue.removeFirst()
             busy = true
             let before = committedAchievements
             lock.unlock()
@@ -112,7 +112,7 @@ final class BatchWriter: @unchecked Sendable {
             var error: (any Error)?
             do {
                 try db.begin()
-                added = try write(batch)
+                added = try write(&batch)
                 try db.commit()
             } catch let e {
                 db.rollback()
@@ -137,7 +137,7 @@ final class BatchWriter: @unchecked Sendable {
     }
 
     /// The rows of one batch, inside its transaction. Returns how many achievements were new.
-    private func write(_ batch: IngestBatch) throws -> Int {
+    private func write(_ batch: inout IngestBatch) throws -> Int {
         // Events go in `eventsPerStatement` rows per INSERT: one statement run instead of 32 saves SQLite's
         // per-statement work (step, reset, VDBE set-up), a tenth of the writer's time. The rest one by one.
         var rows = batch.events[...]
@@ -172,6 +172,14 @@ final class BatchWriter: @unchecked Sendable {
         for row in batch.achievements where try record(row) { added += 1 }
         if let progress = batch.progress {
             try ProgressLog.save(progress.states, throughSeq: progress.throughSeq, in: db)
+        }
+        if batch.buildUserIndex {
+            // Last, with the rows and users' progress (every user's, at the end: tens of MB) freed, so that
+            // SQLite's sorter reuses their memory rather than adding to the ingest's peak.
+            batch.events = []
+            batch.achievements = []
+            batch.progress = nil
+            try UserIndex.build(in: db)
         }
         var counts = batch.counts
         lock.lock(); counts.achievements = committedAchievements + added; lock.unlock()

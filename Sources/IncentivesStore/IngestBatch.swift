@@ -35,8 +35,8 @@ struct IngestBatch {
             completedOn = a.completedOn.iso
             achievedAt = a.achievedAt.rfc3339
             json = a.jsonLine
-            evidence = "[" + a.evidence.map(JSONText.quote).joined(separator: ",") + "]"
-            evidenceDays = "[" + a.evidenceDays.map { "\"" + $0.iso + "\"" }.joined(separator: ",") + "]"
+            evidence = RowText.jsonArray(a.evidence)
+            evidenceDays = RowText.jsonArray(a.evidenceDays)
         }
     }
 
@@ -55,6 +55,8 @@ struct IngestBatch {
     var counts = IntakeCounts()
     var finished = false
     var size: Int64?
+    /// Build events' per-user index in this (the last) batch's transaction: the ingest dropped it (`UserIndex`).
+    var buildUserIndex = false
 
     init() {}
 

@@ -33,6 +33,9 @@ public final class Ingestor {
         /// The size of the filter that spares the database a look-up for ids certainly never accepted
         /// (`IDFilter`): 8 MB keeps wrong "perhaps" answers (each a look-up) under 1% up to 3M ids, ~6% at 10M.
         public var idFilterBytes = 8 << 20
+        /// An ingest expected to add at least this many events (from the file's size), and at least as many as
+        /// are stored, drops events' per-user index and builds it again at its end (`UserIndex`).
+        public var rebuildUserIndexFrom = 200_000
 
         public init() {}
     }
@@ -67,6 +70,9 @@ public final class Ingestor {
 
     private let store: Store
     private var db: Database { store.db }
+
+    /// A rough size of an event line, to guess a file's events from its size.
+    static let bytesPerLine: Int64 = 120
 
     public init(store: Store) { self.store = store }
 
@@ -132,16 +138,18 @@ public final class Ingestor {
         var nextSeq = Int64(try db.integer("SELECT coalesce(max(seq), 0) FROM events")) + 1
         let findEvent = try lookup.prepare("SELECT e.type, k.id, e.at_ns, e.category FROM events e JOIN user_keys k ON k.key = e.user_key WHERE e.id = ?")
         /// Whether earlier ingests stored events: then any id may be stored, and the database is asked about each
-        /// id `admission` does not hold. Otherwise only ids this run accepted may be, and `accepted` knows which.
+        /// id `admission` does not hold. Otherwise only ids this run accepted and `admission` forgot may be, and
+        /// `accepted` knows which (until the first forgetting, none: `admission` holds them all).
         let storedEarlier = nextSeq > 1
         var accepted = IDFilter(bytes: options.idFilterBytes)
+        var forgotSome = false
         /// Set when `admission` forgot ids whose batches may not be committed yet: the database can answer for
         /// them once the writer is drained, which is done before the next look-up (rarely needed: repeats of
         /// old ids are few), not at every forgetting.
         var drainBeforeLookup = false
         /// The fingerprint an earlier batch or ingest stored `event.id` with, or nil.
         func storedBefore(_ event: Event, digest: IDDigest) throws -> UInt64? {
-            guard storedEarlier || accepted.mightContain(digest) else { return nil }
+            guard storedEarlier || (forgotSome && accepted.mightContain(digest)) else { return nil }
             if drainBeforeLookup {
                 try writer.drain()
                 drainBeforeLookup = false
@@ -153,8 +161,17 @@ public final class Ingestor {
             return Event(id: event.id, type: type, user: findEvent.text(1), at: ProgressLog.instant(ns: findEvent.int64(2)),
                          category: findEvent.optionalText(3)).contentFingerprint
         }
+        // A first load (or one much larger than what is stored) builds events' per-user index at its end.
+        let expectedEvents = max(0, (identity?.size ?? 0) - checkpoint.offset) / Self.bytesPerLine
+        let rebuildUserIndex = identity != nil && expectedEvents >= max(Int64(options.rebuildUserIndexFrom), nextSeq - 1)
+        if rebuildUserIndex {
+            try db.transaction { try UserIndex.drop(in: db) }
+        } else {
+            try db.transaction { try UserIndex.build(in: db) } // after an ingest killed without it
+        }
+        defer { if rebuildUserIndex { _ = try? db.transaction { try UserIndex.build(in: db) } } } // stopped early
         let admission = Admission(roster: engine.roster,
-                                  expectedEvents: Int(min((identity?.size ?? 0) / 120, Int64(options.maxIDsInMemory))))
+                                  expectedEvents: Int(min(expectedEvents, Int64(options.maxIDsInMemory))))
 
         var counts = checkpoint.counts
         var acceptedSinceSave = 0
@@ -169,6 +186,7 @@ public final class Ingestor {
             batch.counts = counts
             batch.finished = finished
             batch.size = finished ? identity?.size : nil
+            batch.buildUserIndex = finished && rebuildUserIndex
             let saveProgress = finished || acceptedSinceSave >= options.progressEvery
             if saveProgress {
                 let states = ProgressLog.changedStates(of: engine)
@@ -183,6 +201,7 @@ public final class Ingestor {
                 // Bounded memory for any file size: the in-memory table starts again empty, and the database
                 // answers for the ids it held (`storedBefore`), every one of them submitted by now.
                 admission.forgetSeen()
+                forgotSome = true
                 drainBeforeLookup = true
             }
             if saveProgress && !finished && usersHeld > options.maxUsersInMemory {

@@ -43,6 +43,7 @@ public final class Store {
         try db.execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; PRAGMA cache_size = -16384")
         if let maxPages { _ = try db.integer("PRAGMA max_page_count = \(maxPages)") }
         try Schema.migrate(db)
+        UserIndex.repairIfIdle(db)
     }
 
     // MARK: - Catalog and roster
