@@ -15,6 +15,8 @@ final class BatchWriter: @unchecked Sendable {
     private let catalog: Catalog
     private let ingestID: Int64
     private let display: String
+    /// Events are stored under their user's key, looked up here rather than on the engine thread.
+    private let userKeys: UserKeys.Roster
     private let now = Date().timeIntervalSince1970
     /// Pause after each commit, so that other writers (init, the delivery sender) get the lock between batches.
     private let pauseMicroseconds: useconds_t
@@ -30,9 +32,10 @@ final class BatchWriter: @unchecked Sendable {
     /// Achievements committed so far (the file's count, earlier runs included).
     private var committedAchievements: Int
 
-    init(db: Database, catalog: Catalog, ingestID: Int64, display: String, achievementsBefore: Int,
+    init(db: Database, catalog: Catalog, userKeys: UserKeys.Roster, ingestID: Int64, display: String, achievementsBefore: Int,
          slots: Int = 1, pauseMicroseconds: useconds_t = 3_000) {
         self.db = db
+        self.userKeys = userKeys
         self.catalog = catalog
         self.ingestID = ingestID
         self.display = display
@@ -174,11 +177,9 @@ final class BatchWriter: @unchecked Sendable {
             try ProgressLog.save(progress.states, throughSeq: progress.throughSeq, in: db)
         }
         if batch.buildUserIndex {
-            // Last, with the rows and users' progress (every user's, at the end: tens of MB) freed, so that
-            // SQLite's sorter reuses their memory rather than adding to the ingest's peak.
+            // Last, with the batch's rows freed, so that SQLite's sorter may reuse their memory.
             batch.events = []
             batch.achievements = []
-            batch.progress = nil
             try UserIndex.build(in: db)
         }
         var counts = batch.counts
@@ -206,7 +207,7 @@ final class BatchWriter: @unchecked Sendable {
         try s.bind(base + 1, row.seq)
         try s.bind(base + 2, e.id)
         try s.bind(base + 3, e.type.rawValue)
-        try s.bind(base + 4, row.userKey)
+        try s.bind(base + 4, userKeys.key(of: e.user))
         try s.bind(base + 5, e.at.seconds &* 1_000_000_000 &+ Int64(e.at.nanoseconds))
         try s.bind(base + 6, e.category)
         try s.bind(base + 7, ingestID)
@@ -230,12 +231,12 @@ final class BatchWriter: @unchecked Sendable {
         try insertAchievement.bind(5, a.incentive)
         try insertAchievement.bind(6, a.reward)
         try insertAchievement.bind(7, a.ordinal)
-        try insertAchievement.bind(8, row.completedOn)
-        try insertAchievement.bind(9, row.achievedAt)
+        try insertAchievement.bind(8, a.completedOn.iso)
+        try insertAchievement.bind(9, a.achievedAt.rfc3339)
         try insertAchievement.bind(10, row.eventSeq)
-        try insertAchievement.bind(11, row.json)
-        try insertAchievement.bind(12, row.evidence)
-        try insertAchievement.bind(13, row.evidenceDays)
+        try insertAchievement.bind(11, a.jsonLine)
+        try insertAchievement.bind(12, RowText.jsonArray(a.evidence))
+        try insertAchievement.bind(13, RowText.jsonArray(a.evidenceDays))
         try insertAchievement.runToEnd()
         guard db.changes == 1 else { return false }
         let insertDelivery = try db.prepare("INSERT OR IGNORE INTO deliveries(id, achievement_id, partner, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)")

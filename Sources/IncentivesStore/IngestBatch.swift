@@ -8,8 +8,6 @@ struct IngestBatch {
     struct EventRow {
         let seq: Int64
         let event: Event
-        /// The user's key in `user_keys` (the events table stores it, not the id).
-        let userKey: Int64
         let line: Int
     }
 
@@ -19,24 +17,15 @@ struct IngestBatch {
         let id: String?
     }
 
-    /// An award with the text columns already formatted, on the engine thread (the writer is the busier one).
+    /// An award and the event that earned it. Its text columns are formatted by the writer: the engine thread
+    /// is the busier one once events' per-user index is built at the end of a load (`UserIndex`).
     struct AchievementRow {
         let achievement: Achievement
         let eventSeq: Int64
-        let completedOn: String
-        let achievedAt: String
-        let json: String
-        let evidence: String
-        let evidenceDays: String
 
         init(_ a: Achievement, eventSeq: Int64) {
             achievement = a
             self.eventSeq = eventSeq
-            completedOn = a.completedOn.iso
-            achievedAt = a.achievedAt.rfc3339
-            json = a.jsonLine
-            evidence = RowText.jsonArray(a.evidence)
-            evidenceDays = RowText.jsonArray(a.evidenceDays)
         }
     }
 
@@ -55,7 +44,8 @@ struct IngestBatch {
     var counts = IntakeCounts()
     var finished = false
     var size: Int64?
-    /// Build events' per-user index in this (the last) batch's transaction: the ingest dropped it (`UserIndex`).
+    /// Build events' per-user index in this batch's transaction, the last with events: the ingest dropped it
+    /// (`UserIndex`).
     var buildUserIndex = false
 
     init() {}

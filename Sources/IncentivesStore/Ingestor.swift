@@ -117,7 +117,7 @@ public final class Ingestor {
             defer { loadState.reset() }
             return (try? loadState.step()) == true ? loadState.blob(0) : nil
         }
-        let writer = BatchWriter(db: db, catalog: catalog, ingestID: checkpoint.id, display: display,
+        let writer = BatchWriter(db: db, catalog: catalog, userKeys: try UserKeys.Roster(engine.roster, in: db), ingestID: checkpoint.id, display: display,
                                  achievementsBefore: checkpoint.counts.achievements)
         // Fewer, larger WAL checkpoints while ingesting: a page changed by many batches is copied into the
         // database once per checkpoint, not once per batch. A checkpoint every 64 MB of WAL, whatever the page
@@ -133,8 +133,6 @@ public final class Ingestor {
         }
         // Sequence numbers are handed out here (the ingest lock makes this the only writer of events), so the
         // engine thread knows each event's `seq` without waiting for its INSERT.
-        let roster = engine.roster
-        let userKeys = try UserKeys.byPosition(roster, in: db)
         var nextSeq = Int64(try db.integer("SELECT coalesce(max(seq), 0) FROM events")) + 1
         let findEvent = try lookup.prepare("SELECT e.type, k.id, e.at_ns, e.category FROM events e JOIN user_keys k ON k.key = e.user_key WHERE e.id = ?")
         /// Whether earlier ingests stored events: then any id may be stored, and the database is asked about each
@@ -179,15 +177,16 @@ public final class Ingestor {
         var batch = IngestBatch(reserving: options.batchLines)
         var linesInBatch = 0
 
-        /// Hands the batch to the writer with the checkpoint it reaches; saves progress when due.
-        func submitBatch(line: Int, offset: Int64, finished: Bool) throws {
+        /// Hands the batch to the writer with the checkpoint it reaches; saves progress when due (always at the end,
+        /// never in the batch that builds the per-user index: the end follows it at once).
+        func submitBatch(line: Int, offset: Int64, finished: Bool, buildUserIndex: Bool = false) throws {
             batch.line = line
             batch.offset = offset
             batch.counts = counts
             batch.finished = finished
             batch.size = finished ? identity?.size : nil
-            batch.buildUserIndex = finished && rebuildUserIndex
-            let saveProgress = finished || acceptedSinceSave >= options.progressEvery
+            batch.buildUserIndex = buildUserIndex
+            let saveProgress = finished || (!buildUserIndex && acceptedSinceSave >= options.progressEvery)
             if saveProgress {
                 let states = ProgressLog.changedStates(of: engine)
                 usersHeld += states.count
@@ -247,9 +246,7 @@ public final class Ingestor {
                         accepted.insert(digest)
                         let seq = nextSeq
                         nextSeq += 1
-                        // Admission found the user on the roster.
-                        let userKey = userKeys[roster.position(of: event.user)!]
-                        batch.events.append(.init(seq: seq, event: event, userKey: userKey, line: item.line))
+                        batch.events.append(.init(seq: seq, event: event, line: item.line))
                         guard case .success(let earned) = engine.record(event) else {
                             preconditionFailure("the engine refused a known user's event")
                         }
@@ -272,6 +269,10 @@ public final class Ingestor {
             }
             // The end of the file. The checkpoint stays after the last event line, not after trailing blank
             // lines, so that line numbers stay exact when the file grows; `size` tells a finished file.
+            if rebuildUserIndex {
+                // The writer builds the index while this thread encodes every user's progress for the end.
+                try submitBatch(line: lastLine, offset: lastOffset, finished: false, buildUserIndex: true)
+            }
             try submitBatch(line: lastLine, offset: lastOffset, finished: true)
             counts.achievements = try writer.finish()
         }

@@ -3,7 +3,7 @@
 ///
 /// Keeping it up to date row by row is the dearest part of a large ingest (each event lands in a random place
 /// of it); SQLite builds it in one sorted pass for a fraction of that. So an ingest that adds more events than
-/// are stored already (a first load) drops it and builds it again in its last batch's transaction
+/// are stored already (a first load) drops it and builds it again in the transaction of its last rows
 /// (`Ingestor.Options.rebuildUserIndexFrom`). Meanwhile readers still get every answer, by scanning events:
 /// slower, never wrong. An ingest that stops early builds it again on its way out; one killed leaves it missing
 /// until the next ingest, or the next writer that finds no ingest running, builds it.

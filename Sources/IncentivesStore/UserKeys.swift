@@ -12,19 +12,31 @@ enum UserKeys {
         try db.run("INSERT OR IGNORE INTO user_keys(id) SELECT id FROM members ORDER BY position")
     }
 
-    /// The key of every roster member, by roster position, for the ingest's engine thread (an array, not a
-    /// dictionary: `Roster.position(of:)` already finds the member).
-    static func byPosition(_ roster: Roster, in db: Database) throws -> [Int64] {
-        var keys: [String: Int64] = [:]
-        keys.reserveCapacity(roster.members.count)
-        for (id, key) in try db.rows("SELECT k.id, k.key FROM members m JOIN user_keys k ON k.id = m.id", map: { ($0.text(0), $0.int64(1)) }) {
-            keys[id] = key
-        }
-        return try roster.members.map { m in
-            guard let key = keys[m.id] else {
-                throw StoreError.corrupt(path: db.path, reason: "user \(m.id) has no key in user_keys")
+    /// The keys of the roster's members, for the ingest's writer thread.
+    struct Roster: Sendable {
+        private let roster: IncentivesCore.Roster
+        /// By roster position (`Roster.position(of:)` finds the member; no second table of ids).
+        private let keys: [Int64]
+
+        init(_ roster: IncentivesCore.Roster, in db: Database) throws {
+            var byID: [String: Int64] = [:]
+            byID.reserveCapacity(roster.members.count)
+            for (id, key) in try db.rows("SELECT k.id, k.key FROM members m JOIN user_keys k ON k.id = m.id", map: { ($0.text(0), $0.int64(1)) }) {
+                byID[id] = key
             }
-            return key
+            keys = try roster.members.map { m in
+                guard let key = byID[m.id] else {
+                    throw StoreError.corrupt(path: db.path, reason: "user \(m.id) has no key in user_keys")
+                }
+                return key
+            }
+            self.roster = roster
+        }
+
+        /// The key of a member of the roster (the ingest stores events of members only).
+        func key(of user: String) -> Int64 {
+            guard let i = roster.position(of: user) else { preconditionFailure("an event of \(user), not on the roster, was accepted") }
+            return keys[i]
         }
     }
 
