@@ -5,8 +5,9 @@ import Glibc
 #endif
 
 /// The ingest's SQLite stage: a thread of its own that owns the write connection and commits `IngestBatch`es
-/// in the order they are submitted, one transaction each. The engine thread goes on with the next batch
-/// meanwhile (at most `slots` batches wait), so SQLite's work overlaps parsing and the engine.
+/// in the order they are submitted, one transaction each (a batch that `continues` shares the next one's). The
+/// engine thread goes on with the next batch meanwhile (at most `slots` batches wait), so SQLite's work overlaps
+/// parsing and the engine.
 ///
 /// A failed batch is rolled back and stops the writer: every later `submit` (and `finish`) throws that error,
 /// so the ingest ends with the database as of the last whole batch — as when everything ran on one thread.
@@ -101,6 +102,7 @@ final class BatchWriter: @unchecked Sendable {
             lock.lock()
             while queue.isEmpty && !closed { lock.wait() }
             if queue.isEmpty || cancelled {
+                db.rollback() // a transaction left going on by a cancelled ingest (a no-op otherwise)
                 threadDone = true
                 lock.broadcast()
                 lock.unlock()
@@ -114,9 +116,9 @@ final class BatchWriter: @unchecked Sendable {
             var added = 0
             var error: (any Error)?
             do {
-                try db.begin()
+                if !db.isInTransaction { try db.begin() }
                 added = try write(&batch)
-                try db.commit()
+                if !batch.continues { try db.commit() }
             } catch let e {
                 db.rollback()
                 error = e
@@ -135,7 +137,7 @@ final class BatchWriter: @unchecked Sendable {
             committedAchievements = before + added
             lock.broadcast()
             lock.unlock()
-            if !batch.finished { usleep(pauseMicroseconds) }
+            if !batch.finished && !batch.continues { usleep(pauseMicroseconds) }
         }
     }
 

@@ -36,6 +36,10 @@ struct IngestBatch {
     /// Set when this batch saves users' progress: each changed user's encoded state, and the last event
     /// sequence number that state includes (`ProgressLog`).
     var progress: (states: [(user: String, bytes: [UInt8])], throughSeq: Int64)?
+    /// The transaction goes on in the next batch, which commits it unless it goes on too: users' progress is
+    /// saved in parts (`Ingestor.Options.progressPartUsers`), each handed to the writer as soon as it is
+    /// encoded, in the transaction of the batch whose state it is.
+    var continues = false
 
     // The checkpoint reached at the end of the batch.
     var line = 0
@@ -52,5 +56,16 @@ struct IngestBatch {
 
     init(reserving lines: Int) {
         events.reserveCapacity(lines)
+    }
+
+    /// A batch of no rows with the same checkpoint: for the next part of users' progress.
+    var sameCheckpoint: IngestBatch {
+        var b = IngestBatch()
+        b.line = line
+        b.offset = offset
+        b.counts = counts
+        b.finished = finished
+        b.size = size
+        return b
     }
 }

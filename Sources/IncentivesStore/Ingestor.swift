@@ -27,6 +27,9 @@ public final class Ingestor {
         public var progressEvery = 1_000_000
         /// Users whose progress may stay in memory after a save before it is dropped (it is in the database).
         public var maxUsersInMemory = 200_000
+        /// Users whose progress is encoded and handed to the writer at a time when it is saved (a few MB):
+        /// all parts go in one transaction (`IngestBatch.continues`), so memory holds a few parts, not all.
+        public var progressPartUsers = 2_000
         /// Event ids the duplicate check holds in memory (24 bytes each in a table at most 70% full: 12 MB for
         /// the default) before it forgets them and asks the database about older ids instead.
         public var maxIDsInMemory = 250_000
@@ -188,12 +191,23 @@ public final class Ingestor {
             batch.buildUserIndex = buildUserIndex
             let saveProgress = finished || (!buildUserIndex && acceptedSinceSave >= options.progressEvery)
             if saveProgress {
-                let states = ProgressLog.changedStates(of: engine)
-                usersHeld += states.count
-                batch.progress = (states, nextSeq - 1)
+                // In parts, each encoded while the writer stores the one before (memory: a few parts, not every
+                // user's state at once), all in this batch's transaction.
+                let members = engine.takeChangedMembers()
+                usersHeld += members.count
                 acceptedSinceSave = 0
+                var start = 0
+                repeat {
+                    let end = min(start + max(1, options.progressPartUsers), members.count)
+                    var part = start == 0 ? batch : batch.sameCheckpoint
+                    part.progress = (ProgressLog.states(of: members[start..<end], in: engine), nextSeq - 1)
+                    part.continues = end < members.count
+                    try writer.submit(part)
+                    start = end
+                } while start < members.count
+            } else {
+                try writer.submit(batch)
             }
-            try writer.submit(batch)
             batch = IngestBatch(reserving: options.batchLines)
             linesInBatch = 0
             if !finished && admission.remembered > options.maxIDsInMemory {

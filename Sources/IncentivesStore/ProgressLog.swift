@@ -16,10 +16,10 @@ enum ProgressLog {
         Int64(try db.row("SELECT value FROM settings WHERE key = ?", .text(key)) { Int($0.text(0)) ?? 0 } ?? 0)
     }
 
-    /// The encoded progress of every user changed since the last call, taken on the engine's thread so that it
-    /// is exactly the state after the events handed to the engine so far.
-    static func changedStates(of engine: Engine) -> [(user: String, bytes: [UInt8])] {
-        engine.takeChangedMembers().compactMap { member in engine.encodedProgress(of: member.id).map { (member.id, $0) } }
+    /// The encoded progress of `members`, taken on the engine's thread so that it is exactly the state after the
+    /// events handed to the engine so far. (`Engine.takeChangedMembers()` tells which changed since the last save.)
+    static func states(of members: ArraySlice<Member>, in engine: Engine) -> [(user: String, bytes: [UInt8])] {
+        members.compactMap { member in engine.encodedProgress(of: member.id).map { (member.id, $0) } }
     }
 
     /// Saves users' progress and moves `progress_seq` to `throughSeq`, the last event that progress includes.

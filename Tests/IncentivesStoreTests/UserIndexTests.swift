@@ -104,3 +104,54 @@ final class UserIndexTests: XCTestCase {
         XCTAssertEqual(try StoreReader(path: path).events(of: "u2", limit: 1_000), before)
     }
 }
+
+/// Users' progress is saved in parts, all in the transaction of the batch whose state it is.
+final class ProgressPartsTests: XCTestCase {
+    func testProgressSavedInManyPartsEndsAsReplayInOneRunAndInChunks() throws {
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 60, events: 6_000, seed: 13)
+        let expected = try Fixtures.replay(g.inputs)
+        var options = Ingestor.Options()
+        options.batchLines = 400
+        options.progressEvery = 900
+        options.progressPartUsers = 7
+        options.maxUsersInMemory = 10 // progress dropped after saves and reloaded from the parts saved
+        let whole = dir.path("whole.sqlite")
+        var rejects: [String] = []
+        let outcome = try Ingestor(store: try Fixtures.initStore(whole, g.inputs)).ingest(path: g.inputs.events, options: options,
+                                                                                          onReject: { rejects.append($0.message) })
+        XCTAssertEqual(outcome.counts, expected.counts)
+        XCTAssertEqual(rejects, expected.rejects)
+        XCTAssertEqual(try Fixtures.storedLines(whole), expected.lines)
+        XCTAssertEqual(try StoreReader(path: whole).db.integer("SELECT count(*) FROM progress"), 60 - 6, "every user with events (u?9 have no employer)")
+
+        let chunked = dir.path("chunked.sqlite")
+        let store = try Fixtures.initStore(chunked, g.inputs)
+        for chunk in g.chunks(5, in: dir) { _ = try Ingestor(store: store).ingest(path: chunk, options: options) }
+        XCTAssertEqual(try Fixtures.storedLines(chunked), expected.lines)
+    }
+
+    func testAFullDiskDuringAProgressSaveUndoesTheWholeBatchAndTheIngestResumes() throws {
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 40, events: 20_000, seed: 5)
+        let path = dir.path("db.sqlite")
+        let expected = try Fixtures.replay(g.inputs)
+        var options = Ingestor.Options()
+        options.batchLines = 1_000
+        options.progressEvery = 1_000 // a save in nearly every batch, in parts of 3 users
+        options.progressPartUsers = 3
+        do {
+            let store = try Fixtures.initStore(path, g.inputs, maxPages: 400)
+            XCTAssertThrowsError(try Ingestor(store: store).ingest(path: g.inputs.events, options: options)) { error in
+                XCTAssertEqual(error as? StoreError, .full(path: path))
+            }
+        }
+        let reader = try StoreReader(path: path)
+        let checkpoint = try XCTUnwrap(try reader.db.row("SELECT line, accepted FROM ingests") { [$0.int(0), $0.int(1)] })
+        XCTAssertGreaterThan(checkpoint[0], 0)
+        XCTAssertEqual(try reader.db.integer("SELECT count(*) FROM events"), checkpoint[1], "rows and checkpoint agree")
+        XCTAssertLessThanOrEqual(try ProgressLog.savedThrough(reader.db), Int64(checkpoint[1]), "no progress beyond the rows")
+        try Fixtures.assertCommittedPrefix(path, of: expected.lines)
+        try Fixtures.assertResumesToReplay(path, g.inputs, options: options, expected: expected)
+    }
+}
