@@ -236,7 +236,7 @@ final class BatchWriter: @unchecked Sendable {
         try insertAchievement.bind(8, a.completedOn.iso)
         try insertAchievement.bind(9, a.achievedAt.rfc3339)
         try insertAchievement.bind(10, row.eventSeq)
-        try insertAchievement.bind(11, a.jsonLine)
+        try insertAchievement.bind(11, row.json)
         try insertAchievement.bind(12, RowText.jsonArray(a.evidence))
         try insertAchievement.bind(13, RowText.jsonArray(a.evidenceDays))
         try insertAchievement.runToEnd()
