@@ -34,7 +34,7 @@ public final class Ingestor {
         /// the default) before it forgets them and asks the database about older ids instead.
         public var maxIDsInMemory = 250_000
         /// The size of the filter that spares the database a look-up for ids certainly never accepted
-        /// (`IDFilter`): 8 MB keeps wrong "perhaps" answers (each a look-up) under 1% up to 3M ids, ~6% at 10M.
+        /// (`IDFilter`): 8 MB keeps wrong "perhaps" answers (each a look-up) under 1% up to 3M ids, an estimated 5-10% at 10M.
         public var idFilterBytes = 8 << 20
         /// An ingest expected to add at least this many events (from the file's size), and at least as many as
         /// are stored, drops events' per-user index and builds it again at its end (`UserIndex`).
