@@ -5,8 +5,9 @@ import Glibc
 #endif
 
 /// The ingest's SQLite stage: a thread of its own that owns the write connection and commits `IngestBatch`es
-/// in the order they are submitted, one transaction each. The engine thread goes on with the next batch
-/// meanwhile (at most `slots` batches wait), so SQLite's work overlaps parsing and the engine.
+/// in the order they are submitted, one transaction each (a batch that `continues` shares the next one's). The
+/// engine thread goes on with the next batch meanwhile (at most `slots` batches wait), so SQLite's work overlaps
+/// parsing and the engine.
 ///
 /// A failed batch is rolled back and stops the writer: every later `submit` (and `finish`) throws that error,
 /// so the ingest ends with the database as of the last whole batch — as when everything ran on one thread.
@@ -15,6 +16,8 @@ final class BatchWriter: @unchecked Sendable {
     private let catalog: Catalog
     private let ingestID: Int64
     private let display: String
+    /// Events are stored under their user's key, looked up here rather than on the engine thread.
+    private let userKeys: UserKeys.Roster
     private let now = Date().timeIntervalSince1970
     /// Pause after each commit, so that other writers (init, the delivery sender) get the lock between batches.
     private let pauseMicroseconds: useconds_t
@@ -30,9 +33,10 @@ final class BatchWriter: @unchecked Sendable {
     /// Achievements committed so far (the file's count, earlier runs included).
     private var committedAchievements: Int
 
-    init(db: Database, catalog: Catalog, ingestID: Int64, display: String, achievementsBefore: Int,
+    init(db: Database, catalog: Catalog, userKeys: UserKeys.Roster, ingestID: Int64, display: String, achievementsBefore: Int,
          slots: Int = 1, pauseMicroseconds: useconds_t = 3_000) {
         self.db = db
+        self.userKeys = userKeys
         self.catalog = catalog
         self.ingestID = ingestID
         self.display = display
@@ -98,12 +102,13 @@ final class BatchWriter: @unchecked Sendable {
             lock.lock()
             while queue.isEmpty && !closed { lock.wait() }
             if queue.isEmpty || cancelled {
+                db.rollback() // a transaction left going on by a cancelled ingest (a no-op otherwise)
                 threadDone = true
                 lock.broadcast()
                 lock.unlock()
                 return
             }
-            let batch = queue.removeFirst()
+            var batch = queue.removeFirst()
             busy = true
             let before = committedAchievements
             lock.unlock()
@@ -111,9 +116,9 @@ final class BatchWriter: @unchecked Sendable {
             var added = 0
             var error: (any Error)?
             do {
-                try db.begin()
-                added = try write(batch)
-                try db.commit()
+                if !db.isInTransaction { try db.begin() }
+                added = try write(&batch)
+                if !batch.continues { try db.commit() }
             } catch let e {
                 db.rollback()
                 error = e
@@ -132,12 +137,12 @@ final class BatchWriter: @unchecked Sendable {
             committedAchievements = before + added
             lock.broadcast()
             lock.unlock()
-            if !batch.finished { usleep(pauseMicroseconds) }
+            if !batch.finished && !batch.continues { usleep(pauseMicroseconds) }
         }
     }
 
     /// The rows of one batch, inside its transaction. Returns how many achievements were new.
-    private func write(_ batch: IngestBatch) throws -> Int {
+    private func write(_ batch: inout IngestBatch) throws -> Int {
         // Events go in `eventsPerStatement` rows per INSERT: one statement run instead of 32 saves SQLite's
         // per-statement work (step, reset, VDBE set-up), a tenth of the writer's time. The rest one by one.
         var rows = batch.events[...]
@@ -173,6 +178,12 @@ final class BatchWriter: @unchecked Sendable {
         if let progress = batch.progress {
             try ProgressLog.save(progress.states, throughSeq: progress.throughSeq, in: db)
         }
+        if batch.buildUserIndex {
+            // Last, with the batch's rows freed, so that SQLite's sorter may reuse their memory.
+            batch.events = []
+            batch.achievements = []
+            try UserIndex.build(in: db)
+        }
         var counts = batch.counts
         lock.lock(); counts.achievements = committedAchievements + added; lock.unlock()
         let checkpoint = Checkpoint(id: ingestID, line: batch.line, offset: batch.offset, counts: counts,
@@ -187,7 +198,7 @@ final class BatchWriter: @unchecked Sendable {
         // OR FAIL, not the default ABORT: an ABORT must undo a failing statement's earlier rows, so SQLite would
         // keep a statement journal (a temporary file, written page by page) for every multi-row INSERT. A failure
         // rolls the whole batch back anyway. (A fresh id failing is a bug: `Admission` decided it is new.)
-        "INSERT OR FAIL INTO events(seq, id, type, user, at_ns, category, ingest, line) VALUES "
+        "INSERT OR FAIL INTO events(seq, id, type, user_key, at_ns, category, ingest, line) VALUES "
             + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
     }
 
@@ -198,7 +209,7 @@ final class BatchWriter: @unchecked Sendable {
         try s.bind(base + 1, row.seq)
         try s.bind(base + 2, e.id)
         try s.bind(base + 3, e.type.rawValue)
-        try s.bind(base + 4, e.user)
+        try s.bind(base + 4, userKeys.key(of: e.user))
         try s.bind(base + 5, e.at.seconds &* 1_000_000_000 &+ Int64(e.at.nanoseconds))
         try s.bind(base + 6, e.category)
         try s.bind(base + 7, ingestID)
@@ -222,12 +233,12 @@ final class BatchWriter: @unchecked Sendable {
         try insertAchievement.bind(5, a.incentive)
         try insertAchievement.bind(6, a.reward)
         try insertAchievement.bind(7, a.ordinal)
-        try insertAchievement.bind(8, row.completedOn)
-        try insertAchievement.bind(9, row.achievedAt)
+        try insertAchievement.bind(8, a.completedOn.iso)
+        try insertAchievement.bind(9, a.achievedAt.rfc3339)
         try insertAchievement.bind(10, row.eventSeq)
         try insertAchievement.bind(11, row.json)
-        try insertAchievement.bind(12, row.evidence)
-        try insertAchievement.bind(13, row.evidenceDays)
+        try insertAchievement.bind(12, RowText.jsonArray(a.evidence))
+        try insertAchievement.bind(13, RowText.jsonArray(a.evidenceDays))
         try insertAchievement.runToEnd()
         guard db.changes == 1 else { return false }
         let insertDelivery = try db.prepare("INSERT OR IGNORE INTO deliveries(id, achievement_id, partner, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)")

@@ -17,24 +17,17 @@ struct IngestBatch {
         let id: String?
     }
 
-    /// An award with the text columns already formatted, on the engine thread (the writer is the busier one).
+    /// An award and the event that earned it, with its JSON line formatted on the engine thread; the writer
+    /// formats the other text columns. (Split so that the two threads are about as busy on the benchmark load.)
     struct AchievementRow {
         let achievement: Achievement
         let eventSeq: Int64
-        let completedOn: String
-        let achievedAt: String
         let json: String
-        let evidence: String
-        let evidenceDays: String
 
         init(_ a: Achievement, eventSeq: Int64) {
             achievement = a
             self.eventSeq = eventSeq
-            completedOn = a.completedOn.iso
-            achievedAt = a.achievedAt.rfc3339
             json = a.jsonLine
-            evidence = "[" + a.evidence.map(JSONText.quote).joined(separator: ",") + "]"
-            evidenceDays = "[" + a.evidenceDays.map { "\"" + $0.iso + "\"" }.joined(separator: ",") + "]"
         }
     }
 
@@ -45,6 +38,10 @@ struct IngestBatch {
     /// Set when this batch saves users' progress: each changed user's encoded state, and the last event
     /// sequence number that state includes (`ProgressLog`).
     var progress: (states: [(user: String, bytes: [UInt8])], throughSeq: Int64)?
+    /// The transaction goes on in the next batch, which commits it unless it goes on too: users' progress is
+    /// saved in parts (`Ingestor.Options.progressPartUsers`), each handed to the writer as soon as it is
+    /// encoded, in the transaction of the batch whose state it is.
+    var continues = false
 
     // The checkpoint reached at the end of the batch.
     var line = 0
@@ -53,10 +50,24 @@ struct IngestBatch {
     var counts = IntakeCounts()
     var finished = false
     var size: Int64?
+    /// Build events' per-user index in this batch's transaction, the last with events: the ingest dropped it
+    /// (`UserIndex`).
+    var buildUserIndex = false
 
     init() {}
 
     init(reserving lines: Int) {
         events.reserveCapacity(lines)
+    }
+
+    /// A batch of no rows with the same checkpoint: for the next part of users' progress.
+    var sameCheckpoint: IngestBatch {
+        var b = IngestBatch()
+        b.line = line
+        b.offset = offset
+        b.counts = counts
+        b.finished = finished
+        b.size = size
+        return b
     }
 }

@@ -11,9 +11,10 @@ import Glibc
 /// the achievements it earned with their evidence and outbox rows, users' progress when it is saved, and the
 /// checkpoint (line and byte offset reached). A crash (even kill -9) therefore loses at most the batches in
 /// flight, which the next run of the same ingest reads again from the checkpoint; event ids make any overlap
-/// harmless. Parsing, the engine and SQLite run on three threads (DESIGN.md §4). Memory is bounded: lines are
-/// streamed, one batch waits while the writer commits another, users' progress is dropped from memory once it is
-/// committed and too many are held, and so are the duplicate check's ids (`Options.maxIDsInMemory`).
+/// harmless. Parsing, the engine and SQLite run on three threads (DESIGN.md §4). Memory is bounded whatever the
+/// file's size: lines are streamed, one batch waits while the writer commits another, users' progress is dropped
+/// from memory once it is committed and too many are held, the duplicate check holds a fixed number of ids (older
+/// ones are asked of the database, behind a fixed-size `IDFilter`), and SQLite's page cache has a fixed size.
 public final class Ingestor {
     public struct Options: Sendable {
         /// Lines per transaction: larger batches are faster, smaller ones redo less after a crash.
@@ -26,8 +27,18 @@ public final class Ingestor {
         public var progressEvery = 1_000_000
         /// Users whose progress may stay in memory after a save before it is dropped (it is in the database).
         public var maxUsersInMemory = 200_000
-        /// Event ids the duplicate check holds in memory (about 50 bytes each) before it asks the database instead.
-        public var maxIDsInMemory = 2_000_000
+        /// Users whose progress is encoded and handed to the writer at a time when it is saved (a few MB):
+        /// all parts go in one transaction (`IngestBatch.continues`), so memory holds a few parts, not all.
+        public var progressPartUsers = 2_000
+        /// Event ids the duplicate check holds in memory (24 bytes each in a table at most 70% full: 12 MB for
+        /// the default) before it forgets them and asks the database about older ids instead.
+        public var maxIDsInMemory = 250_000
+        /// The size of the filter that spares the database a look-up for ids certainly never accepted
+        /// (`IDFilter`): 8 MB keeps wrong "perhaps" answers (each a look-up) under 1% up to 3M ids, an estimated 5-10% at 10M.
+        public var idFilterBytes = 8 << 20
+        /// An ingest expected to add at least this many events (from the file's size), and at least as many as
+        /// are stored, drops events' per-user index and builds it again at its end (`UserIndex`).
+        public var rebuildUserIndexFrom = 200_000
 
         public init() {}
     }
@@ -62,6 +73,9 @@ public final class Ingestor {
 
     private let store: Store
     private var db: Database { store.db }
+
+    /// A rough size of an event line, to guess a file's events from its size.
+    static let bytesPerLine: Int64 = 120
 
     public init(store: Store) { self.store = store }
 
@@ -106,7 +120,7 @@ public final class Ingestor {
             defer { loadState.reset() }
             return (try? loadState.step()) == true ? loadState.blob(0) : nil
         }
-        let writer = BatchWriter(db: db, catalog: catalog, ingestID: checkpoint.id, display: display,
+        let writer = BatchWriter(db: db, catalog: catalog, userKeys: try UserKeys.Roster(engine.roster, in: db), ingestID: checkpoint.id, display: display,
                                  achievementsBefore: checkpoint.counts.achievements)
         // Fewer, larger WAL checkpoints while ingesting: a page changed by many batches is copied into the
         // database once per checkpoint, not once per batch. A checkpoint every 64 MB of WAL, whatever the page
@@ -123,11 +137,24 @@ public final class Ingestor {
         // Sequence numbers are handed out here (the ingest lock makes this the only writer of events), so the
         // engine thread knows each event's `seq` without waiting for its INSERT.
         var nextSeq = Int64(try db.integer("SELECT coalesce(max(seq), 0) FROM events")) + 1
-        let findEvent = try lookup.prepare("SELECT type, user, at_ns, category FROM events WHERE id = ?")
-        /// The fingerprint an earlier ingest stored `event.id` with, or nil. A fresh database has none to ask for.
-        var askDatabase = nextSeq > 1
-        func storedBefore(_ event: Event) throws -> UInt64? {
-            guard askDatabase else { return nil }
+        let findEvent = try lookup.prepare("SELECT e.type, k.id, e.at_ns, e.category FROM events e JOIN user_keys k ON k.key = e.user_key WHERE e.id = ?")
+        /// Whether earlier ingests stored events: then any id may be stored, and the database is asked about each
+        /// id `admission` does not hold. Otherwise only ids this run accepted and `admission` forgot may be, and
+        /// `accepted` knows which (until the first forgetting, none: `admission` holds them all).
+        let storedEarlier = nextSeq > 1
+        var accepted = IDFilter(bytes: options.idFilterBytes)
+        var forgotSome = false
+        /// Set when `admission` forgot ids whose batches may not be committed yet: the database can answer for
+        /// them once the writer is drained, which is done before the next look-up (rarely needed: repeats of
+        /// old ids are few), not at every forgetting.
+        var drainBeforeLookup = false
+        /// The fingerprint an earlier batch or ingest stored `event.id` with, or nil.
+        func storedBefore(_ event: Event, digest: IDDigest) throws -> UInt64? {
+            guard storedEarlier || (forgotSome && accepted.mightContain(digest)) else { return nil }
+            if drainBeforeLookup {
+                try writer.drain()
+                drainBeforeLookup = false
+            }
             try findEvent.bind(1, event.id)
             defer { findEvent.reset() }
             guard try findEvent.step() else { return nil }
@@ -135,8 +162,17 @@ public final class Ingestor {
             return Event(id: event.id, type: type, user: findEvent.text(1), at: ProgressLog.instant(ns: findEvent.int64(2)),
                          category: findEvent.optionalText(3)).contentFingerprint
         }
+        // A first load (or one much larger than what is stored) builds events' per-user index at its end.
+        let expectedEvents = max(0, (identity?.size ?? 0) - checkpoint.offset) / Self.bytesPerLine
+        let rebuildUserIndex = identity != nil && expectedEvents >= max(Int64(options.rebuildUserIndexFrom), nextSeq - 1)
+        if rebuildUserIndex {
+            try db.transaction { try UserIndex.drop(in: db) }
+        } else {
+            try db.transaction { try UserIndex.build(in: db) } // after an ingest killed without it
+        }
+        defer { if rebuildUserIndex { _ = try? db.transaction { try UserIndex.build(in: db) } } } // stopped early
         let admission = Admission(roster: engine.roster,
-                                  expectedEvents: Int(min((identity?.size ?? 0) / 120, Int64(options.maxIDsInMemory))))
+                                  expectedEvents: Int(min(expectedEvents, Int64(options.maxIDsInMemory))))
 
         var counts = checkpoint.counts
         var acceptedSinceSave = 0
@@ -144,29 +180,42 @@ public final class Ingestor {
         var batch = IngestBatch(reserving: options.batchLines)
         var linesInBatch = 0
 
-        /// Hands the batch to the writer with the checkpoint it reaches; saves progress when due.
-        func submitBatch(line: Int, offset: Int64, finished: Bool) throws {
+        /// Hands the batch to the writer with the checkpoint it reaches; saves progress when due (always at the end,
+        /// never in the batch that builds the per-user index: the end follows it at once).
+        func submitBatch(line: Int, offset: Int64, finished: Bool, buildUserIndex: Bool = false) throws {
             batch.line = line
             batch.offset = offset
             batch.counts = counts
             batch.finished = finished
             batch.size = finished ? identity?.size : nil
-            let saveProgress = finished || acceptedSinceSave >= options.progressEvery
+            batch.buildUserIndex = buildUserIndex
+            let saveProgress = finished || (!buildUserIndex && acceptedSinceSave >= options.progressEvery)
             if saveProgress {
-                let states = ProgressLog.changedStates(of: engine)
-                usersHeld += states.count
-                batch.progress = (states, nextSeq - 1)
+                // In parts, each encoded while the writer stores the one before (memory: a few parts, not every
+                // user's state at once), all in this batch's transaction.
+                let members = engine.takeChangedMembers()
+                usersHeld += members.count
                 acceptedSinceSave = 0
+                var start = 0
+                repeat {
+                    let end = min(start + max(1, options.progressPartUsers), members.count)
+                    var part = start == 0 ? batch : batch.sameCheckpoint
+                    part.progress = (ProgressLog.states(of: members[start..<end], in: engine), nextSeq - 1)
+                    part.continues = end < members.count
+                    try writer.submit(part)
+                    start = end
+                } while start < members.count
+            } else {
+                try writer.submit(batch)
             }
-            try writer.submit(batch)
             batch = IngestBatch(reserving: options.batchLines)
             linesInBatch = 0
             if !finished && admission.remembered > options.maxIDsInMemory {
-                // Bounded memory for any file size: once every id admitted so far is committed, the database
-                // answers for them, and the in-memory table starts again empty.
-                try writer.drain()
+                // Bounded memory for any file size: the in-memory table starts again empty, and the database
+                // answers for the ids it held (`storedBefore`), every one of them submitted by now.
                 admission.forgetSeen()
-                askDatabase = true
+                forgotSome = true
+                drainBeforeLookup = true
             }
             if saveProgress && !finished && usersHeld > options.maxUsersInMemory {
                 // Their progress is committed once the writer is done: the engine then reloads it on demand.
@@ -201,12 +250,14 @@ public final class Ingestor {
                 case .failure(let why):
                     reject(item.line, why, id: nil)
                 case .success(let event):
-                    switch try admission.admit(event, stored: storedBefore) {
+                    let digest = IDDigest(event.id)
+                    switch try admission.admit(event, stored: { try storedBefore($0, digest: digest) }) {
                     case .rejected(let why):
                         reject(item.line, why, id: event.id)
                     case .duplicate:
                         counts.duplicates += 1
                     case .new:
+                        accepted.insert(digest)
                         let seq = nextSeq
                         nextSeq += 1
                         batch.events.append(.init(seq: seq, event: event, line: item.line))
@@ -232,6 +283,10 @@ public final class Ingestor {
             }
             // The end of the file. The checkpoint stays after the last event line, not after trailing blank
             // lines, so that line numbers stay exact when the file grows; `size` tells a finished file.
+            if rebuildUserIndex {
+                // The writer builds the index while this thread encodes every user's progress for the end.
+                try submitBatch(line: lastLine, offset: lastOffset, finished: false, buildUserIndex: true)
+            }
             try submitBatch(line: lastLine, offset: lastOffset, finished: true)
             counts.achievements = try writer.finish()
         }

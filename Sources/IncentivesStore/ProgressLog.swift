@@ -16,10 +16,10 @@ enum ProgressLog {
         Int64(try db.row("SELECT value FROM settings WHERE key = ?", .text(key)) { Int($0.text(0)) ?? 0 } ?? 0)
     }
 
-    /// The encoded progress of every user changed since the last call, taken on the engine's thread so that it
-    /// is exactly the state after the events handed to the engine so far.
-    static func changedStates(of engine: Engine) -> [(user: String, bytes: [UInt8])] {
-        engine.takeChangedMembers().compactMap { member in engine.encodedProgress(of: member.id).map { (member.id, $0) } }
+    /// The encoded progress of `members`, taken on the engine's thread so that it is exactly the state after the
+    /// events handed to the engine so far. (`Engine.takeChangedMembers()` tells which changed since the last save.)
+    static func states(of members: ArraySlice<Member>, in engine: Engine) -> [(user: String, bytes: [UInt8])] {
+        members.compactMap { member in engine.encodedProgress(of: member.id).map { (member.id, $0) } }
     }
 
     /// Saves users' progress and moves `progress_seq` to `throughSeq`, the last event that progress includes.
@@ -42,8 +42,8 @@ enum ProgressLog {
                         earned: ([Achievement], Int64) throws -> Void) throws -> Int {
         let after = try savedThrough(db)
         let sql = user == nil
-            ? "SELECT seq, id, type, user, at_ns, category FROM events WHERE seq > ? ORDER BY seq"
-            : "SELECT seq, id, type, user, at_ns, category FROM events WHERE user = ? AND seq > ? ORDER BY seq"
+            ? "SELECT e.seq, e.id, e.type, k.id, e.at_ns, e.category FROM events e JOIN user_keys k ON k.key = e.user_key WHERE e.seq > ? ORDER BY e.seq"
+            : "SELECT seq, id, type, ?1, at_ns, category FROM events WHERE user_key = (SELECT key FROM user_keys WHERE id = ?1) AND seq > ?2 ORDER BY seq"
         let s = try db.prepare(sql)
         if let user { try s.bind(1, user); try s.bind(2, after) } else { try s.bind(1, after) }
         defer { s.reset() }

@@ -37,9 +37,13 @@ public final class Store {
         // NORMAL in WAL mode: a commit is safe from a crashed or killed process (the OS has the pages) and
         // fsyncs happen at checkpoints only. A power cut may undo the last batches, checkpoint included, so
         // the next ingest reads them again: consistent, and ids keep it idempotent (DESIGN.md §4).
-        try db.execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; PRAGMA cache_size = -65536")
+        // A page cache of 16 MB, whatever the database's size, so that an ingest's memory does not grow with it.
+        // Measured on the benchmark load: the same CPU time as 64 MB (which grew the ingest's peak by 50 MB at
+        // 0.8M events); 8 MB began to cost reads.
+        try db.execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; PRAGMA cache_size = -16384")
         if let maxPages { _ = try db.integer("PRAGMA max_page_count = \(maxPages)") }
         try Schema.migrate(db)
+        UserIndex.repairIfIdle(db)
     }
 
     // MARK: - Catalog and roster
@@ -81,6 +85,7 @@ public final class Store {
             }
             try db.run("DELETE FROM members WHERE id NOT IN (SELECT id FROM temp.loaded)")
             let removed = db.changes
+            try UserKeys.assign(in: db)
             try db.execute("DELETE FROM temp.loaded")
             return LoadSummary(users: roster.members.count, added: roster.members.count - (before - removed), removed: removed,
                                employers: roster.members.isEmpty ? 0 : Set(roster.members.compactMap(\.employer)).count)

@@ -112,7 +112,7 @@ public final class StoreReader {
             let standings = try self.standings(of: member, today: day)
             let achievements = try self.achievements(AchievementQuery(user: id, order: .recorded, limit: achievementLimit))
             let events = try self.events(of: id, limit: recentEvents)
-            let count = try db.integer("SELECT count(*) FROM events WHERE user = ?", .text(id))
+            let count = try db.integer("SELECT count(*) FROM events WHERE user_key = \(UserKeys.keyOfUser)", .text(id))
             return UserProfile(
                 user: UserRecord(id: member.id, employer: member.employer, timezone: member.timezone, eligibleFrom: member.eligibleFrom.iso,
                                  eligibleUntil: member.eligibleUntil?.iso, partnerIDs: member.partnerMemberIDs),
@@ -183,8 +183,8 @@ public final class StoreReader {
         return z
     }
 
-    static let eventColumns = "e.seq, e.id, e.type, e.user, e.at_ns, e.category, i.source, e.line"
-    static let eventFrom = "events e LEFT JOIN ingests i ON i.id = e.ingest"
+    static let eventColumns = "e.seq, e.id, e.type, k.id, e.at_ns, e.category, i.source, e.line"
+    static let eventFrom = "events e JOIN user_keys k ON k.key = e.user_key LEFT JOIN ingests i ON i.id = e.ingest"
 
     private func eventRecord(_ s: Statement) throws -> EventRecord {
         let at = ProgressLog.instant(ns: s.int64(4))
@@ -196,7 +196,7 @@ public final class StoreReader {
 
     /// A user's events, newest first; `beforeSeq` pages further back.
     public func events(of user: String, limit: Int = 20, beforeSeq: Int64? = nil) throws -> [EventRecord] {
-        try db.rows("SELECT \(Self.eventColumns) FROM \(Self.eventFrom) WHERE e.user = ? AND e.seq < ? ORDER BY e.seq DESC LIMIT ?",
+        try db.rows("SELECT \(Self.eventColumns) FROM \(Self.eventFrom) WHERE e.user_key = \(UserKeys.keyOfUser) AND e.seq < ? ORDER BY e.seq DESC LIMIT ?",
                     .text(user), .int(beforeSeq ?? Int64.max), .int(Int64(limit))) { try eventRecord($0) }
     }
 

@@ -24,6 +24,37 @@ final class DuplicateCheckTests: XCTestCase {
         XCTAssertEqual(try StoreReader(path: path).counts().events, expected.counts.accepted)
     }
 
+    func testAFilterThatAlwaysSaysPerhapsOnlyCostsLookUps() throws {
+        // An 8-byte filter is full at once: every id it is asked about goes to the database (or the in-memory
+        // table), as a wrong "perhaps" does. The verdicts must not change.
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 50, events: 5_000, seed: 5)
+        let expected = try Fixtures.replay(g.inputs)
+        let path = dir.path("db.sqlite")
+        let store = try Fixtures.initStore(path, g.inputs)
+        var options = Ingestor.Options()
+        options.batchLines = 250
+        options.maxIDsInMemory = 300
+        options.idFilterBytes = 8
+        var rejects: [String] = []
+        let outcome = try Ingestor(store: store).ingest(path: g.inputs.events, options: options, onReject: { rejects.append($0.message) })
+        XCTAssertEqual(outcome.counts, expected.counts)
+        XCTAssertEqual(rejects, expected.rejects)
+        XCTAssertEqual(try Fixtures.storedLines(path), expected.lines)
+    }
+
+    func testTheFilterNeverForgetsAnId() {
+        var filter = IDFilter(bytes: 1 << 12)
+        let ids = (0..<20_000).map { IDDigest("e-\($0)") }
+        for d in ids.prefix(10_000) { filter.insert(d) }
+        XCTAssertTrue(ids.prefix(10_000).allSatisfy { filter.mightContain($0) })
+        // 10,000 ids in 32,768 bits: most others are told apart (the ingest's filter holds far fewer per bit).
+        XCTAssertLessThan(ids.suffix(10_000).filter { filter.mightContain($0) }.count, 9_000)
+        var roomy = IDFilter(bytes: 1 << 20)
+        for d in ids.prefix(10_000) { roomy.insert(d) }
+        XCTAssertLessThan(ids.suffix(10_000).filter { roomy.mightContain($0) }.count, 10, "under 0.1% wrong at 800 bits an id")
+    }
+
     func testAnIdFromAnEarlierIngestIsADuplicateOrAConflictAsInReplay() throws {
         let dir = TempDir()
         let g = Generated.make(in: dir, users: 30, events: 3_000, seed: 9)
