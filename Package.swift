@@ -39,7 +39,7 @@ let package = Package(
         // The system SQLite (pkg-config sqlite3, Debian libsqlite3-dev).
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // The durable store: ingest, look-ups, the partner outbox, on one SQLite file.
-        .target(name: "IncentivesStore", dependencies: ["IncentivesCore", "IncentivesInput", "CSQLite"]),
+        .target(name: "IncentivesStore", dependencies: ["IncentivesCore", "IncentivesInput", "CSQLite", "CMemoryHints"]),
         // Handing achievements to reward partners: payloads, pseudonyms, signatures, webhooks, batch files.
         .target(name: "IncentivesDelivery", dependencies: ["IncentivesCore", "CCrypto"]),
         // ncursesw through pkg-config, with a shim that exposes the macros Swift cannot import.

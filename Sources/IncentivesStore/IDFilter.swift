@@ -1,3 +1,4 @@
+import CMemoryHints
 import IncentivesCore
 
 /// A Bloom filter over the event ids an ingest accepted: it answers "certainly not accepted" or "perhaps".
@@ -33,6 +34,12 @@ struct IDFilter {
             h >>= 6
         }
         return (Int(truncatingIfNeeded: d.high) & mask, bits)
+    }
+
+    /// Starts loading the word an id's answer is in (a hint for a look-up a few events later).
+    func prefetch(_ d: IDDigest) {
+        let (i, _) = slot(d)
+        words.withUnsafeBufferPointer { incentives_prefetch($0.baseAddress! + i) }
     }
 
     mutating func insert(_ d: IDDigest) {

@@ -240,43 +240,61 @@ public final class Ingestor {
         do {
             defer { writer.cancel() }
             try withoutActuallyEscaping(onProgress) { report in
-            try stream.forEachPipelined(progress: { bytes in
+            try stream.forEachBatchPipelined(prepare: { $0 }, progress: { bytes in
                 var c = counts
                 c.achievements = writer.achievementsSoFar
                 report(Progress(bytes: bytes, totalBytes: identity?.size, counts: c))
-            }) { item in
-                counts.read += 1
-                switch item.event {
-                case .failure(let why):
-                    reject(item.line, why, id: nil)
-                case .success(let event):
-                    let digest = IDDigest(event.id)
-                    switch try admission.admit(event, stored: { try storedBefore($0, digest: digest) }) {
-                    case .rejected(let why):
-                        reject(item.line, why, id: event.id)
-                    case .duplicate:
-                        counts.duplicates += 1
-                    case .new:
-                        accepted.insert(digest)
-                        let seq = nextSeq
-                        nextSeq += 1
-                        batch.events.append(.init(seq: seq, event: event, line: item.line))
-                        guard case .success(let earned) = engine.record(event) else {
-                            preconditionFailure("the engine refused a known user's event")
-                        }
-                        counts.accepted += 1
-                        acceptedSinceSave += 1
-                        for a in earned { batch.achievements.append(.init(a, eventSeq: seq)) }
-                    }
+            }) { items in
+                // Each event's id digest and user, found once for the batch so that the tables an event will
+                // touch (its id's entries, its user's state) can be prefetched a few events ahead: at this size
+                // they are far from the caches and the look-ups would otherwise wait on memory one by one.
+                let keys = items.map { item -> IDDigest? in
+                    if case .success(let e) = item.event { IDDigest(e.id) } else { nil }
                 }
-                lastLine = item.line
-                lastOffset = item.nextOffset
-                linesInBatch += 1
-                if linesInBatch >= options.batchLines {
-                    try submitBatch(line: lastLine, offset: lastOffset, finished: false)
-                    var c = counts
-                    c.achievements = writer.achievementsSoFar
-                    onProgress(Progress(bytes: lastOffset, totalBytes: identity?.size, counts: c))
+                let users = items.map { item -> Int in
+                    if case .success(let e) = item.event { engine.roster.position(of: e.user) ?? -1 } else { -1 }
+                }
+                for k in items.indices {
+                    if k + Prefetch.ids < items.count, let key = keys[k + Prefetch.ids] {
+                        admission.prefetch(key)
+                        accepted.prefetch(key)
+                    }
+                    for (ahead, stage) in Prefetch.userStages where k + ahead < items.count && users[k + ahead] >= 0 {
+                        engine.prefetch(member: users[k + ahead], stage: stage)
+                    }
+                    let item = items[k]
+                    counts.read += 1
+                    switch item.event {
+                    case .failure(let why):
+                        reject(item.line, why, id: nil)
+                    case .success(let event):
+                        let digest = keys[k]!
+                        let (verdict, member) = try admission.judge(event, key: digest, stored: { try storedBefore($0, digest: digest) })
+                        switch verdict {
+                        case .rejected(let why):
+                            reject(item.line, why, id: event.id)
+                        case .duplicate:
+                            counts.duplicates += 1
+                        case .new:
+                            accepted.insert(digest)
+                            let seq = nextSeq
+                            nextSeq += 1
+                            batch.events.append(.init(seq: seq, event: event, line: item.line))
+                            let earned = engine.record(event, member: member)
+                            counts.accepted += 1
+                            acceptedSinceSave += 1
+                            for a in earned { batch.achievements.append(.init(a, eventSeq: seq)) }
+                        }
+                    }
+                    lastLine = item.line
+                    lastOffset = item.nextOffset
+                    linesInBatch += 1
+                    if linesInBatch >= options.batchLines {
+                        try submitBatch(line: lastLine, offset: lastOffset, finished: false)
+                        var c = counts
+                        c.achievements = writer.achievementsSoFar
+                        onProgress(Progress(bytes: lastOffset, totalBytes: identity?.size, counts: c))
+                    }
                 }
                 return true
             }

@@ -41,15 +41,15 @@ public final class Admission: @unchecked Sendable {
     }
 
     /// Starts loading what judging an event with this id will read: call it a few events ahead.
-    func prefetch(_ key: IDDigest) { seen.prefetch(key) }
+    public func prefetch(_ key: IDDigest) { seen.prefetch(key) }
 
     /// The verdict and, when the user is on the roster, their position in it (-1 when not), so that the
     /// engine need not look the user up again. `key` is `IDDigest(event.id)`.
-    func judge(_ event: Event, key: IDDigest) -> (verdict: Verdict, member: Int) {
+    public func judge(_ event: Event, key: IDDigest) -> (verdict: Verdict, member: Int) {
         judge(event, key: key, stored: { _ in nil })
     }
 
-    func judge(_ event: Event, key: IDDigest, stored: (Event) throws -> UInt64?) rethrows -> (verdict: Verdict, member: Int) {
+    public func judge(_ event: Event, key: IDDigest, stored: (Event) throws -> UInt64?) rethrows -> (verdict: Verdict, member: Int) {
         let userKey = IDDigest(event.user)
         guard let member = roster.position(of: event.user, digest: userKey) else { return (.rejected(.unknownUser(event.user)), -1) }
         let fingerprint = event.contentFingerprint(userDigest: userKey)

@@ -21,10 +21,13 @@ public struct ByteWriter: Sendable {
     }
 
     public mutating func write(_ s: String) {
-        let u = Array(s.utf8)
-        write(u.count)
-        bytes.append(contentsOf: u)
+        // Straight from the string's UTF-8: no intermediate array (a store saves millions of these at once).
+        write(s.utf8.count)
+        bytes.append(contentsOf: s.utf8)
     }
+
+    /// Room for `n` more bytes, when their number is known roughly.
+    public mutating func reserve(_ n: Int) { bytes.reserveCapacity(bytes.count + n) }
 }
 
 public struct ByteReader: Sendable {

@@ -109,8 +109,9 @@ public final class Engine {
     /// Prefetching a user's state ahead of `record`, in three stages a few events apart, each needing the
     /// previous one's memory in cache: 1. the progress object, 2. its lists, 3. its rules' progress.
     /// References are read as plain words, without retaining (a retain would wait on the memory itself).
+    /// A hint only: it reads but never changes state.
     @inline(__always)
-    func prefetch(member pos: Int, stage: Int) {
+    public func prefetch(member pos: Int, stage: Int) {
         members.withUnsafeBufferPointer { b in
             let word = UnsafeRawPointer(b.baseAddress!).load(fromByteOffset: pos * MemoryLayout<MemberProgress?>.stride, as: UInt.self)
             guard word != 0, let object = UnsafeRawPointer(bitPattern: word) else { return }
@@ -122,8 +123,10 @@ public final class Engine {
         }
     }
 
-    /// The same, for an event whose user was already found on the roster at `pos` (by `Admission`).
-    func record(_ event: Event, member pos: Int) -> [Achievement] {
+    /// The same, for an event whose user was already found on the roster at `pos` (`Admission.judge` gives
+    /// it), so the hot path looks each user up once.
+    public func record(_ event: Event, member pos: Int) -> [Achievement] {
+        assert(roster.members[pos].id == event.user, "the member position must be the event's user's")
         let employer = Int(employerOfMember[pos])
         guard employer >= 0 else { return [] }
         let day = zoneOfMember[pos].localDate(of: event.at)
@@ -223,6 +226,7 @@ public final class Engine {
         guard let pos = roster.position(of: user), let p = members[pos] else { return nil }
         let slots = self.slots(for: roster.members[pos])
         var w = ByteWriter()
+        w.reserve(64 + slots.count * 48 + p.dayLog.count * 20)
         w.write(1) // format version
         w.write(slots.count)
         for (i, slot) in slots.enumerated() {

@@ -71,9 +71,9 @@ public final class EngineShards: @unchecked Sendable {
                 var earned: [(index: Int, achievements: [Achievement])] = []
                 for k in lane.indices {
                     // A user's state is three dependent loads away: start each a few events ahead.
-                    if k + 12 < lane.count { engine.prefetch(member: work.members[lane[k + 12]], stage: 1) }
-                    if k + 8 < lane.count { engine.prefetch(member: work.members[lane[k + 8]], stage: 2) }
-                    if k + 4 < lane.count { engine.prefetch(member: work.members[lane[k + 4]], stage: 3) }
+                    for (ahead, stage) in Prefetch.userStages where k + ahead < lane.count {
+                        engine.prefetch(member: work.members[lane[k + ahead]], stage: stage)
+                    }
                     let i = lane[k]
                     let achievements = engine.record(work.events[i], member: work.members[i])
                     if !achievements.isEmpty { earned.append((i, achievements)) }

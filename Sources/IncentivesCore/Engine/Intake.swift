@@ -15,8 +15,6 @@ public final class Intake {
     /// One admission per id partition (one in all without shards); each remembers only its own ids.
     private let admissions: [Admission]
     public private(set) var counts = IntakeCounts()
-    /// How many events ahead table entries are prefetched (enough to cover a memory access).
-    static let lookahead = 8
 
     public init(engine: Engine, expectedEvents: Int = 0) {
         self.engine = engine
@@ -115,7 +113,7 @@ public final class Intake {
                 var judged: [Judged] = []
                 judged.reserveCapacity(own.count)
                 for j in own.indices {
-                    if j + Intake.lookahead < own.count { admission.prefetch(own[j + Intake.lookahead].key) }
+                    if j + Prefetch.ids < own.count { admission.prefetch(own[j + Prefetch.ids].key) }
                     let (i, key) = own[j]
                     guard case .success(let event) = work.batch[i] else { continue }
                     let (verdict, member) = admission.judge(event, key: key)
