@@ -78,3 +78,82 @@ struct ProgressTests {
         #expect(got[0].1.jsonLine == #"{"user":"u-1001","employer":"acme","program":"p","incentive":"log-5-days","reward":"Pillow \"deluxe\"","completedOn":"2026-03-07","achievedAt":"2026-03-07T05:30:00Z","evidence":["e-1"]}"#)
     }
 }
+
+@Suite("Saved progress formats")
+struct ProgressFormatTests {
+    private func world() -> World {
+        var w = World()
+        w.offer("s3", StreakRule(days: 3), limit: 2)
+        w.offer("w2", DaysInWindowRule(days: 2, window: 7), categories: ["sleep"], limit: 3)
+        w.member("ana")
+        return w
+    }
+
+    /// Format 1 as the previous version wrote it: each day log entry's day, type and category spelled out.
+    private func formatOne(from v2: [UInt8], slots: Int) throws -> [UInt8] {
+        var r = ByteReader(v2)
+        var w = ByteWriter()
+        #expect(try r.readInt() == 2)
+        w.write(1)
+        w.write(try r.readInt())
+        for _ in 0..<slots {
+            w.write(try r.readString()); w.write(try r.readInt())
+            let hasRule = try r.readInt()
+            w.write(hasRule)
+            if hasRule == 1 { // DayWindowProgress: base, length, last, then 2 words per 64 days
+                let base = try r.readInt(), length = try r.readInt(), last = try r.readInt()
+                w.write(base); w.write(length); w.write(last)
+                for _ in 0..<(2 * ((length + 63) / 64)) { w.write(try r.readUInt64()) }
+            }
+        }
+        let names = try (0..<r.readInt()).map { _ in try r.readString() }
+        let n = try r.readInt()
+        w.write(n)
+        var day = 0
+        for _ in 0..<n {
+            day += try r.readInt()
+            let t = try r.readInt(), c = try r.readInt()
+            w.write(day); w.write(names[t]); w.write(c < 0 ? "" : names[c]); w.write(try r.readString())
+        }
+        #expect(r.isAtEnd)
+        return w.bytes
+    }
+
+    private func logs(_ prefix: String, from first: String, days: Int, _ category: String) -> [Event] {
+        (0..<days).map { i in log("\(prefix)\(i)", "ana", date(first).adding(days: i).iso + "T12:00:00Z", category) }
+    }
+
+    @Test func bothFormatsRestoreToTheSameDecisions() throws {
+        let first = logs("s", from: "2026-03-01", days: 4, "sleep") + logs("m", from: "2026-03-01", days: 2, "mood")
+        let rest = logs("t", from: "2026-03-05", days: 6, "sleep") + [log("late", "ana", "2026-02-27T12:00:00Z", "sleep")]
+        let straight = try world().engine()
+        let expected = feed(straight, first + rest).map(\.1)
+        let saved = try world().engine()
+        _ = feed(saved, first)
+        let v2 = try #require(saved.encodedProgress(of: "ana"))
+        let v1 = try formatOne(from: v2, slots: 2)
+        #expect(v1.count > v2.count) // names once, days as differences: format 2 is the smaller
+        for bytes in [v2, v1] {
+            let engine = try world().engine()
+            try engine.restoreProgress(of: "ana", from: bytes)
+            #expect(feed(engine, rest).map(\.1) == Array(expected.dropFirst(feed(try world().engine(), first).count)))
+            #expect(engine.encodedProgress(of: "ana") != nil)
+        }
+        #expect(!expected.isEmpty)
+    }
+
+    @Test func corruptCountsAndDaysAreRefusedNotTrapped() throws {
+        let e = try world().engine()
+        _ = feed(e, logs("s", from: "2026-03-01", days: 3, "sleep"))
+        let good = try #require(e.encodedProgress(of: "ana"))
+        // A huge or negative count, and a day far out of range, where the day log starts.
+        for bad: [Int] in [[Int.max], [-5], [1, 1 << 40, 0, -1, 0]] { // count, count, (count, day, type, category, id)
+            var w = ByteWriter()
+            w.write(2); w.write(0) // no slots
+            w.write(0) // no names
+            for v in bad { w.write(v) }
+            #expect(throws: (any Error).self) { try e.restoreProgress(of: "ana", from: w.bytes) }
+        }
+        try e.restoreProgress(of: "ana", from: good)
+    }
+}

@@ -68,6 +68,20 @@ public struct ByteReader: Sendable {
         return Int(Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1))))
     }
 
+    /// A number of items to follow: never negative, and never more than the bytes left (each item takes
+    /// at least one), so that a corrupt count is refused instead of trapping or allocating wildly.
+    public mutating func readCount() throws -> Int {
+        let n = try readInt()
+        guard n >= 0, n <= bytes.count - position else { throw Failure.truncated }
+        return n
+    }
+
+    /// A number that must fit in 32 bits (day numbers).
+    public mutating func readInt32() throws -> Int32 {
+        guard let v = Int32(exactly: try readInt()) else { throw Failure.mismatch("saved progress holds a number out of range") }
+        return v
+    }
+
     public mutating func readString() throws -> String {
         let n = try readInt()
         guard n >= 0, position + n <= bytes.count else { throw Failure.truncated }

@@ -226,8 +226,8 @@ public final class Engine {
         guard let pos = roster.position(of: user), let p = members[pos] else { return nil }
         let slots = self.slots(for: roster.members[pos])
         var w = ByteWriter()
-        w.reserve(64 + slots.count * 48 + p.dayLog.count * 20)
-        w.write(1) // format version
+        w.reserve(64 + slots.count * 48 + p.dayLog.count * 12)
+        w.write(2) // format version (1: the day log spelled each entry's type and category out)
         w.write(slots.count)
         for (i, slot) in slots.enumerated() {
             w.write(slot.key)
@@ -239,11 +239,24 @@ public final class Engine {
                 w.write(0)
             }
         }
+        // The day log: the names its entries use (event types, then categories), once; then each entry as
+        // (days since the previous entry, type's name, category's name or -1, event id). Names, not the
+        // engine's codes, so that saved progress outlives a catalog edit.
+        var names: [String] = EventType.allCases.map(\.rawValue)
+        var nameOfCode = [Int](repeating: -1, count: categories.count)
+        for entry in p.dayLog where entry.category >= 0 && nameOfCode[Int(entry.category)] < 0 {
+            nameOfCode[Int(entry.category)] = names.count
+            names.append(categories.name(of: entry.category) ?? "")
+        }
+        w.write(names.count)
+        for name in names { w.write(name) }
         w.write(p.dayLog.count)
+        var previousDay: Int32 = 0
         for entry in p.dayLog {
-            w.write(Int(entry.day))
-            w.write(entry.type.rawValue)
-            w.write(categories.name(of: entry.category) ?? "")
+            w.write(Int(entry.day - previousDay))
+            previousDay = entry.day
+            w.write(EventType.allCases.firstIndex(of: entry.type)!)
+            w.write(entry.category >= 0 ? nameOfCode[Int(entry.category)] : -1)
             w.write(entry.id)
         }
         return w.bytes
@@ -266,10 +279,11 @@ public final class Engine {
 
     private func decode(_ bytes: [UInt8], member: Member, slots: [RewardSlot]) throws -> MemberProgress {
         var r = ByteReader(bytes)
-        guard try r.readInt() == 1 else { throw ByteReader.Failure.mismatch("saved progress has an unknown format") }
+        let version = try r.readInt()
+        guard version == 1 || version == 2 else { throw ByteReader.Failure.mismatch("saved progress has an unknown format") }
         let p = MemberProgress(slots: slots.count)
         let index = Dictionary(slots.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
-        let n = try r.readInt()
+        let n = try r.readCount()
         for _ in 0..<n {
             let key = try r.readString()
             let awards = try r.readInt()
@@ -283,16 +297,38 @@ public final class Engine {
                 p.slots[i].rule = try slots[i].incentive.rule.decodeProgress(span: slots[i].span(for: member), from: &r)
             }
         }
-        let logCount = try r.readInt()
+        if version == 1 {
+            try decodeDayLogV1(from: &r, into: p)
+        } else {
+            let names = try (0..<r.readCount()).map { _ in try r.readString() }
+            let logCount = try r.readCount()
+            p.reserveLog(logCount)
+            var day: Int32 = 0
+            for _ in 0..<logCount {
+                let (next, overflow) = day.addingReportingOverflow(try r.readInt32())
+                guard !overflow else { throw ByteReader.Failure.mismatch("saved progress holds a day out of range") }
+                day = next
+                let t = try r.readInt(), c = try r.readInt()
+                guard names.indices.contains(t), let type = EventType(rawValue: names[t]), c == -1 || names.indices.contains(c) else {
+                    throw ByteReader.Failure.mismatch("saved progress names an unknown event type or category")
+                }
+                p.appendToLog(.init(day: day, type: type, category: c < 0 ? -1 : categories.code(of: names[c]), id: try r.readString()))
+            }
+        }
+        return p
+    }
+
+    /// The day log as format 1 wrote it: each entry's day, type and category spelled out.
+    private func decodeDayLogV1(from r: inout ByteReader, into p: MemberProgress) throws {
+        let logCount = try r.readCount()
         p.reserveLog(logCount)
         for _ in 0..<logCount {
-            let day = Int32(try r.readInt())
+            let day = try r.readInt32()
             guard let type = EventType(rawValue: try r.readString()) else { throw ByteReader.Failure.mismatch("saved progress names an unknown event type") }
             let name = try r.readString()
             let code = categories.code(of: name.isEmpty ? nil : name)
             p.appendToLog(.init(day: day, type: type, category: code, id: try r.readString()))
         }
-        return p
     }
 
     // MARK: - Looking at progress

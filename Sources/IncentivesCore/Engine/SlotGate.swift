@@ -66,6 +66,9 @@ struct CategoryCodes {
         return c
     }
 
+    /// How many codes are assigned.
+    var count: Int { names.count }
+
     func name(of code: Int32) -> String? { code >= 0 && Int(code) < names.count ? names[Int(code)] : nil }
 
     @inline(__always)

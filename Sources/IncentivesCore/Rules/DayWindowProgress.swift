@@ -136,11 +136,12 @@ final class DayWindowProgress: ManagedBuffer<DayWindowProgress.Header, UInt64>, 
 
     static func decode(days: Int, window: Int, span: ClosedRange<LocalDate>?, from r: inout ByteReader) throws -> DayWindowProgress {
         let p = make(days: days, window: window, span: span)
-        let base = try r.readInt(), length = try r.readInt(), last = try r.readInt()
+        let base = try r.readInt(), length = try r.readInt(), last = try r.readInt32()
         guard base == Int(p.header.base), length == p.length else {
             throw ByteReader.Failure.mismatch("saved progress covers other days than the program and eligibility now allow")
         }
-        p.header.lastOffset = Int32(last)
+        guard last >= -1, Int(last) < length else { throw ByteReader.Failure.mismatch("saved progress names a day outside its span") }
+        p.header.lastOffset = last
         let wc = p.header.wordCount
         for i in 0..<(2 * wc) {
             let word = try r.readUInt64()

@@ -12,8 +12,8 @@ public struct SingleEventRule: IncentiveRule {
 
     public func decodeProgress(span: ClosedRange<LocalDate>?, from reader: inout ByteReader) throws -> any RuleProgress {
         let p = Progress()
-        let n = try reader.readInt()
-        for _ in 0..<n { p.days.append(LocalDate(dayNumber: Int32(try reader.readInt()))) }
+        let n = try reader.readCount()
+        for _ in 0..<n { p.days.append(LocalDate(dayNumber: try reader.readInt32())) }
         return p
     }
 
