@@ -228,12 +228,7 @@ final class WriterFailureTests: XCTestCase {
         var options = Ingestor.Options()
         options.batchLines = 1_000
         options.progressEvery = 3_000
-        do {
-            let store = try Fixtures.initStore(path, g.inputs, maxPages: 400)
-            XCTAssertThrowsError(try Ingestor(store: store).ingest(path: g.inputs.events, options: options)) { error in
-                XCTAssertEqual(error as? StoreError, .full(path: path))
-            }
-        }
+        try Fixtures.assertIngestStopsWhenFull(path, g.inputs, options: options)
         let reader = try StoreReader(path: path)
         let checkpoint = try XCTUnwrap(try reader.db.row("SELECT line, accepted, rejected, achievements FROM ingests") {
             [$0.int(0), $0.int(1), $0.int(2), $0.int(3)]

@@ -117,6 +117,15 @@ enum Fixtures {
     }
 
     /// Every achievement line in recording order, as `incentives achievements --format jsonl` prints them.
+    /// Ingests into a store limited to `maxPages` pages, which must stop it with a full disk.
+    static func assertIngestStopsWhenFull(_ path: String, _ inputs: Inputs, options: Ingestor.Options, maxPages: Int = 400,
+                                          file: StaticString = #filePath, line: UInt = #line) throws {
+        let store = try initStore(path, inputs, maxPages: maxPages)
+        XCTAssertThrowsError(try Ingestor(store: store).ingest(path: inputs.events, options: options), file: file, line: line) { error in
+            XCTAssertEqual(error as? StoreError, .full(path: path), file: file, line: line)
+        }
+    }
+
     static func storedLines(_ path: String) throws -> [String] {
         let reader = try StoreReader(path: path)
         var out: [String] = []

@@ -69,12 +69,7 @@ final class UserIndexTests: XCTestCase {
         var options = Ingestor.Options()
         options.batchLines = 1_000
         options.rebuildUserIndexFrom = 0
-        do {
-            let store = try Fixtures.initStore(path, g.inputs, maxPages: 400)
-            XCTAssertThrowsError(try Ingestor(store: store).ingest(path: g.inputs.events, options: options)) { error in
-                XCTAssertEqual(error as? StoreError, .full(path: path))
-            }
-        }
+        try Fixtures.assertIngestStopsWhenFull(path, g.inputs, options: options)
         // With room again, opening the store for writing builds it if the failing ingest could not.
         _ = try Store(path: path)
         XCTAssertTrue(try UserIndex.exists(in: try StoreReader(path: path).db))
