@@ -15,6 +15,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case full(path: String)
     /// Written by a newer version of incentives, whose schema this version does not know.
     case newerSchema(path: String, found: Int, supported: Int)
+    /// Written by an earlier version, and this user cannot write it to bring it up to date.
+    case olderSchemaReadOnly(path: String, found: Int, supported: Int)
     /// Not a SQLite database, or a SQLite database that incentives did not create.
     case notADatabase(path: String, reason: String)
     /// SQLite found damaged pages.
@@ -31,6 +33,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .ingestRunning(let p): return "\(p): another ingest is running on this database; run this one when it ends (it resumes where that one stops)"
         case .readOnly(let p): return "\(p): the database is read-only (check the file's and its folder's permissions)"
         case .full(let p): return "\(p): the disk or the database's size limit is full; nothing from the failed batch was kept"
+        case .olderSchemaReadOnly(let p, let found, let supported):
+            return "\(p): written by an earlier version of incentives (schema \(found); this version reads \(supported)) and read-only here, so it cannot be upgraded; open it once with write access (any command) to upgrade it"
         case .newerSchema(let p, let found, let supported):
             return "\(p): written by a newer version of incentives (schema \(found); this version knows up to \(supported)); upgrade incentives to open it"
         case .notADatabase(let p, let why): return "\(p): not an incentives database (\(why))"

@@ -15,7 +15,20 @@ public final class StoreReader {
     private var zoneOfUser: [String: ZoneRules] = [:]
 
     public init(path: String, busyTimeout: Int32 = 100) throws {
-        db = try Database(path: path, mode: .readOnly, busyTimeout: busyTimeout)
+        var db = try Database(path: path, mode: .readOnly, busyTimeout: busyTimeout)
+        let found = try db.pragma("user_version")
+        if found > 0 && found < Schema.version {
+            // A file from an earlier version: the queries below assume the current schema, so it is brought up to
+            // date once (opening it for writing migrates it) and read from then on. One this user cannot write
+            // is refused with that reason rather than failing on a missing table.
+            do {
+                _ = try Store(path: path, create: false)
+            } catch StoreError.readOnly {
+                throw StoreError.olderSchemaReadOnly(path: path, found: found, supported: Schema.version)
+            }
+            db = try Database(path: path, mode: .readOnly, busyTimeout: busyTimeout)
+        }
+        self.db = db
         try Schema.check(db)
         catalog = try StoredConfiguration.catalog(db)
     }

@@ -157,3 +157,26 @@ func runProcess(_ executable: String, _ args: [String], environment: [String: St
     p.waitUntilExit()
     return (p.terminationStatus, String(decoding: outBox.data, as: UTF8.self), String(decoding: errData, as: UTF8.self))
 }
+
+/// Makes a file unwritable even for root (who ignores permission bits): `chattr +i` as root, `chmod 0400`
+/// otherwise. Returns how to undo it, or nil when this machine does not allow it (the caller skips that part).
+enum ReadOnlyFile {
+    static func make(_ path: String) -> (() -> Void)? {
+        guard getuid() == 0 else {
+            guard chmod(path, 0o400) == 0 else { return nil }
+            return { _ = chmod(path, 0o600) }
+        }
+        guard chattr("+i", path) else { return nil }
+        return { _ = chattr("-i", path) }
+    }
+
+    private static func chattr(_ flag: String, _ path: String) -> Bool {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
+        p.arguments = [flag, path]
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return false }
+        p.waitUntilExit()
+        return p.terminationStatus == 0
+    }
+}

@@ -8,6 +8,55 @@ import IncentivesInput
 /// id text) upgraded to version 4 must answer every question as a database written at version 4 does, and
 /// ingest on from there as replay does.
 final class UserKeyMigrationTests: XCTestCase {
+    /// What version 3 would have written for the data in `current`: the first three migrations, events naming
+    /// their user by id.
+    private func makeVersionThree(copying current: String, at old: String) throws {
+        let raw = try Database(path: old, mode: .readWrite(create: true))
+        for m in Schema.migrations.prefix(3) { try raw.execute(m) }
+        try raw.execute("PRAGMA application_id = \(Schema.applicationID); PRAGMA user_version = 3")
+        try raw.execute("ATTACH '\(current)' AS src")
+        try raw.transaction {
+            for table in ["settings", "members", "ingests", "progress", "achievements", "rejects", "deliveries"] {
+                try raw.execute("INSERT INTO main.\(table) SELECT * FROM src.\(table)")
+            }
+            try raw.execute("""
+                INSERT INTO main.events(seq, id, type, user, at_ns, category, ingest, line)
+                  SELECT e.seq, e.id, e.type, k.id, e.at_ns, e.category, e.ingest, e.line
+                  FROM src.events e JOIN src.user_keys k ON k.key = e.user_key
+                """)
+        }
+        try raw.execute("DETACH src")
+    }
+
+    /// Readers (`incentives user`, the console) opening a version-3 file upgrade it first, as a writer would;
+    /// one they cannot write is refused with that reason, not with "no such table".
+    func testAReaderOpeningAnOlderDatabaseUpgradesItOrSaysWhyItCannot() throws {
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 20, events: 1_500, seed: 4)
+        let current = dir.path("v4.sqlite")
+        _ = try Ingestor(store: try Fixtures.initStore(current, g.inputs)).ingest(path: g.inputs.events)
+        let expected = try XCTUnwrap(try StoreReader(path: current).profile(of: "u3"))
+        XCTAssertFalse(expected.recentEvents.isEmpty)
+
+        let readOnly = dir.path("v3-ro.sqlite")
+        try makeVersionThree(copying: current, at: readOnly)
+        if let undo = ReadOnlyFile.make(readOnly) {
+            defer { undo() }
+            XCTAssertThrowsError(try StoreReader(path: readOnly)) { error in
+                guard case .olderSchemaReadOnly(_, let found, _)? = error as? StoreError else { return XCTFail("\(error)") }
+                XCTAssertEqual(found, 3)
+                XCTAssertTrue("\(error)".contains("open it once with write access"), "\(error)")
+            }
+            XCTAssertEqual(try Database(path: readOnly, mode: .readOnly).pragma("user_version"), 3, "left as it was")
+        }
+
+        let old = dir.path("v3.sqlite")
+        try makeVersionThree(copying: current, at: old)
+        let reader = try StoreReader(path: old)
+        XCTAssertEqual(try reader.db.pragma("user_version"), Schema.version)
+        XCTAssertEqual(try reader.profile(of: "u3"), expected)
+    }
+
     func testAVersionThreeDatabaseUpgradedAnswersAsOneWrittenAtVersionFour() throws {
         let dir = TempDir()
         let g = Generated.make(in: dir, users: 40, events: 4_000, seed: 11)
@@ -29,24 +78,8 @@ final class UserKeyMigrationTests: XCTestCase {
 
         // The same data as version 3 wrote it: the first three migrations, events with their user's id.
         let old = dir.path("v3.sqlite")
-        do {
-            let raw = try Database(path: old, mode: .readWrite(create: true))
-            for m in Schema.migrations.prefix(3) { try raw.execute(m) }
-            try raw.execute("PRAGMA application_id = \(Schema.applicationID); PRAGMA user_version = 3")
-            try raw.execute("ATTACH '\(current)' AS src")
-            try raw.transaction {
-                for table in ["settings", "members", "ingests", "progress", "achievements", "rejects", "deliveries"] {
-                    try raw.execute("INSERT INTO main.\(table) SELECT * FROM src.\(table)")
-                }
-                try raw.execute("""
-                    INSERT INTO main.events(seq, id, type, user, at_ns, category, ingest, line)
-                      SELECT e.seq, e.id, e.type, k.id, e.at_ns, e.category, e.ingest, e.line
-                      FROM src.events e JOIN src.user_keys k ON k.key = e.user_key
-                    """)
-            }
-            try raw.execute("DETACH src")
-            XCTAssertEqual(try raw.integer("SELECT count(*) FROM events WHERE user = 'u1'") > 0, true)
-        }
+        try makeVersionThree(copying: current, at: old)
+        XCTAssertEqual(try Database(path: old, mode: .readOnly).integer("SELECT count(*) FROM events WHERE user = 'u1'") > 0, true)
 
         // Opening it for writing upgrades it.
         let upgraded = try Store(path: old)

@@ -38,7 +38,7 @@ enum StoreAccess {
         case .locked, .ingestRunning: return .tempFail
         case .readOnly, .cannotOpen: return .cantCreate
         case .full: return .ioError
-        case .newerSchema, .notInitialized: return .config
+        case .newerSchema, .notInitialized, .olderSchemaReadOnly: return .config
         case .notADatabase, .corrupt: return .dataError
         case .sqlite: return .software
         }
