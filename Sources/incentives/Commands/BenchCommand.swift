@@ -15,7 +15,8 @@ enum BenchCommand: Command {
 
     Generates a realistic load (default 10,000 users × 100 days ≈ 1M events over 20 employers, mixed
     zones, logs arriving day by day) once into DIR, then measures in a release build:
-      (a) evaluation alone: validated events fed to the engine in memory (duplicate check included);
+      (a) evaluation alone: parsed events fed to the engine in memory, with one engine per core and
+          with one engine, then with the duplicate check in front (partitioned as replay runs it, and one);
       (b) end-to-end replay of the JSONL file by `incentives replay`, run as a child process, with its
           peak resident memory.
     `bench store` instead times `incentives ingest` of the file against sqlite3's own `.import` of the
