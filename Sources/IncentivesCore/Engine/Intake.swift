@@ -75,54 +75,11 @@ public final class Intake {
     /// A batch of lines in arrival order, each a validated event or the reason it is not one; with shards
     /// admission and evaluation run in parallel.
     public func take(batch: [Result<Event, Rejection>]) -> BatchOutcome {
+        guard let shards else { return takeOneByOne(batch) }
         var outcome = BatchOutcome()
-        guard let shards else {
-            for (i, line) in batch.enumerated() {
-                let disposition: Disposition
-                switch line {
-                case .success(let event): disposition = take(event)
-                case .failure(let why): disposition = reject(why, countAsRead: true)
-                }
-                switch disposition {
-                case .accepted(let a): if !a.isEmpty { outcome.earned.append((i, a)) }
-                case .rejected(let why): outcome.rejected.append((i, why))
-                case .duplicate: break
-                }
-            }
-            return outcome
-        }
-        // 1. Admission, one thread per id partition. Each keeps its verdicts in a list of its own, merged
-        //    after in arrival order (writing them at their places in one shared array had the cores fight
-        //    over cache lines: partitions interleave through the batch).
-        var perPartition = [[Judged]](repeating: [], count: admissions.count)
-        perPartition.withUnsafeMutableBufferPointer { buffer in
-            let out = SharedBuffer(base: buffer.baseAddress!)
-            let work = AdmissionWork(admissions: admissions, batch: batch)
-            DispatchQueue.concurrentPerform(iterations: work.admissions.count) { p in
-                let admission = work.admissions[p], n = UInt64(work.admissions.count)
-                // Every partition digests every id, keeping its own: cheaper than a pass that sorts them out.
-                var own: [(index: Int, key: IDDigest)] = []
-                own.reserveCapacity(work.batch.count / work.admissions.count + 64)
-                for i in work.batch.indices {
-                    guard case .success(let event) = work.batch[i] else { continue }
-                    let key = IDDigest(event.id)
-                    if key.high % n == UInt64(p) { own.append((i, key)) }
-                }
-                // Ids are random over a table much larger than the caches: ask for the entry a few
-                // events ahead so that memory latency overlaps the work on the current one.
-                var judged: [Judged] = []
-                judged.reserveCapacity(own.count)
-                for j in own.indices {
-                    if j + Prefetch.ids < own.count { admission.prefetch(own[j + Prefetch.ids].key) }
-                    let (i, key) = own[j]
-                    guard case .success(let event) = work.batch[i] else { continue }
-                    let (verdict, member) = admission.judge(event, key: key)
-                    judged.append(Judged(index: i, member: member, verdict: verdict))
-                }
-                out.base[p] = judged
-            }
-        }
-        // 2. Counts and refusals in arrival order; the new events go, one thread per user partition, to the engine.
+        // 1. Admission, one thread per id partition.
+        let perPartition = admitInParallel(batch)
+        // 2. Counts and refusals in arrival order; the new events collected for the engine.
         var fresh: [Event] = [], freshMembers: [Int] = [], freshIndex: [Int] = []
         fresh.reserveCapacity(batch.count)
         freshMembers.reserveCapacity(batch.count)
@@ -155,12 +112,65 @@ public final class Intake {
                 freshIndex.append(i)
             }
         }
-        // 3. What the new events earned, at their lines.
+        // 3. The new events, one thread per user partition; what they earned, at their lines.
         for (k, achievements) in shards.record(fresh, members: freshMembers) {
             counts.achievements += achievements.count
             outcome.earned.append((freshIndex[k], achievements))
         }
         return outcome
+    }
+
+    /// Without shards: each line through `take(_:)`, in order.
+    private func takeOneByOne(_ batch: [Result<Event, Rejection>]) -> BatchOutcome {
+        var outcome = BatchOutcome()
+        for (i, line) in batch.enumerated() {
+            let disposition: Disposition
+            switch line {
+            case .success(let event): disposition = take(event)
+            case .failure(let why): disposition = reject(why, countAsRead: true)
+            }
+            switch disposition {
+            case .accepted(let a): if !a.isEmpty { outcome.earned.append((i, a)) }
+            case .rejected(let why): outcome.rejected.append((i, why))
+            case .duplicate: break
+            }
+        }
+        return outcome
+    }
+
+    /// Each partition's verdicts on its own events, in arrival order. Each thread keeps a list of its own,
+    /// merged by the caller: writing verdicts at their places in one shared array had the cores fight over
+    /// cache lines, since partitions interleave through the batch.
+    private func admitInParallel(_ batch: [Result<Event, Rejection>]) -> [[Judged]] {
+        var perPartition = [[Judged]](repeating: [], count: admissions.count)
+        perPartition.withUnsafeMutableBufferPointer { buffer in
+            let out = SharedBuffer(base: buffer.baseAddress!)
+            let work = AdmissionWork(admissions: admissions, batch: batch)
+            DispatchQueue.concurrentPerform(iterations: work.admissions.count) { p in
+                let admission = work.admissions[p], n = UInt64(work.admissions.count)
+                // Every partition digests every id, keeping its own: cheaper than a pass that sorts them out.
+                var own: [(index: Int, key: IDDigest)] = []
+                own.reserveCapacity(work.batch.count / work.admissions.count + 64)
+                for i in work.batch.indices {
+                    guard case .success(let event) = work.batch[i] else { continue }
+                    let key = IDDigest(event.id)
+                    if key.high % n == UInt64(p) { own.append((i, key)) }
+                }
+                // Ids are random over a table much larger than the caches: ask for the entry a few
+                // events ahead so that memory latency overlaps the work on the current one.
+                var judged: [Judged] = []
+                judged.reserveCapacity(own.count)
+                for j in own.indices {
+                    if j + Prefetch.ids < own.count { admission.prefetch(own[j + Prefetch.ids].key) }
+                    let (i, key) = own[j]
+                    guard case .success(let event) = work.batch[i] else { continue }
+                    let (verdict, member) = admission.judge(event, key: key)
+                    judged.append(Judged(index: i, member: member, verdict: verdict))
+                }
+                out.base[p] = judged  // one write per thread, at the end
+            }
+        }
+        return perPartition
     }
 
     /// One admission verdict, at its line in the batch.
