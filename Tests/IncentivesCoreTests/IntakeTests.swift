@@ -155,5 +155,12 @@ struct ShardTests {
         }
         #expect(got == expected)
         #expect(expected.compactMap { $0 }.joined().count > 50)
+        // The sparse form replay takes: only the events that earned, at their places.
+        let sparse = try EngineShards(catalog: catalog, roster: roster, count: count)
+        var earning: [Int: [Achievement]] = [:]
+        for start in stride(from: 0, to: events.count, by: 512) {
+            for (i, a) in sparse.recordEarning(Array(events[start..<min(start + 512, events.count)])) { earning[start + i] = a }
+        }
+        #expect(earning == Dictionary(uniqueKeysWithValues: expected.enumerated().compactMap { i, a in a.flatMap { $0.isEmpty ? nil : (i, $0) } }))
     }
 }
