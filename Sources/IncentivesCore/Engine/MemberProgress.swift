@@ -15,12 +15,32 @@ final class MemberProgress {
     }
 
     /// The first event of one (day, type, category). Sorted by day; within a day, in arrival order.
+    ///
+    /// The day log is most of a user's state (a few entries a day for the whole program), so an entry is packed
+    /// into 24 bytes rather than 32: the type and the category share one word.
     struct DayFirst {
-        var day: Int32
-        var type: EventType
-        /// A `CategoryCodes` code; -1 for none.
-        var category: Int32
         var id: String
+        var day: Int32
+        /// The type's index (top 4 bits) and the `CategoryCodes` code + 1 (low 28 bits; 0 for none). Codes stay
+        /// far below 2²⁸: each is a distinct category string the engine holds in memory.
+        private var kind: UInt32
+
+        init(day: Int32, type: EventType, category: Int32, id: String) {
+            self.id = id
+            self.day = day
+            kind = DayFirst.kind(type, category)
+        }
+
+        @inline(__always)
+        static func kind(_ type: EventType, _ category: Int32) -> UInt32 {
+            UInt32(type.index) << 28 | (UInt32(truncatingIfNeeded: category &+ 1) & 0x0FFF_FFFF)
+        }
+
+        var type: EventType { EventType(index: Int(kind >> 28)) }
+        /// A `CategoryCodes` code; -1 for none.
+        var category: Int32 { Int32(kind & 0x0FFF_FFFF) - 1 }
+
+        func isOf(_ type: EventType, _ category: Int32) -> Bool { kind == DayFirst.kind(type, category) }
     }
 
     /// One state per reward slot of the user's employer, in catalog order.
@@ -68,7 +88,7 @@ final class MemberProgress {
         while i > 0, log[i - 1].day > day { i -= 1 }
         var j = i
         while j > 0, log[j - 1].day == day {
-            if log[j - 1].type == type && log[j - 1].category == category { return }
+            if log[j - 1].isOf(type, category) { return }
             j -= 1
         }
         reserveLog(logCount + 1)

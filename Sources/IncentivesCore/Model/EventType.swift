@@ -18,6 +18,18 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         return nil
     }
 
+    /// A small number for each type, for packed storage (`MemberProgress.DayFirst`); `init(index:)` reverses it.
+    var index: Int {
+        switch self {
+        case .healthDataLogged: return 0
+        case .birthReported: return 1
+        }
+    }
+
+    init(index: Int) {
+        self = index == 0 ? .healthDataLogged : .birthReported
+    }
+
     /// Whether an event of this type must carry a non-empty `category`.
     public var needsCategory: Bool { self == .healthDataLogged }
 }
