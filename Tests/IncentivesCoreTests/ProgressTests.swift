@@ -142,6 +142,24 @@ struct ProgressFormatTests {
         #expect(!expected.isEmpty)
     }
 
+    /// The day log keeps each entry's type and category packed in one word: a birth that arrives first on a day
+    /// must never be named as a log's evidence, in memory or after a save and restore.
+    @Test func aDaysFirstBirthIsNeverALogsEvidence() throws {
+        var w = World()
+        w.offer("s2", StreakRule(days: 2))
+        w.offer("birth", SingleEventRule(), event: .birthReported)
+        w.member("ana")
+        let first = [birth("b1", "ana", "2026-03-01T08:00:00Z"), log("m1", "ana", "2026-03-01T09:00:00Z", "sleep")]
+        let rest = [birth("b2", "ana", "2026-03-02T08:00:00Z"), log("m2", "ana", "2026-03-02T09:00:00Z", "mood")]
+        let straight = feed(try w.engine(), first + rest).map(\.1)
+        #expect(straight.map(\.evidence) == [["b1"], ["m1", "m2"]])
+        let saved = try w.engine()
+        _ = feed(saved, first)
+        let restored = try w.engine()
+        try restored.restoreProgress(of: "ana", from: try #require(saved.encodedProgress(of: "ana")))
+        #expect(feed(restored, rest).map(\.1).map(\.evidence) == [["m1", "m2"]])
+    }
+
     @Test func corruptCountsAndDaysAreRefusedNotTrapped() throws {
         let e = try world().engine()
         _ = feed(e, logs("s", from: "2026-03-01", days: 3, "sleep"))
