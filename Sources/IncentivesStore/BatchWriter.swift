@@ -237,8 +237,13 @@ final class BatchWriter: @unchecked Sendable {
         try insertAchievement.bind(9, a.achievedAt.rfc3339)
         try insertAchievement.bind(10, row.eventSeq)
         try insertAchievement.bind(11, row.json)
-        try insertAchievement.bind(12, RowText.jsonArray(a.evidence))
-        try insertAchievement.bind(13, RowText.jsonArray(a.evidenceDays))
+        // The evidence columns as JSON arrays, written byte by byte (string building had cost a sixth of the
+        // engine thread's time when these were formatted there).
+        var ids = JSONBytes(), days = JSONBytes()
+        ids.array(a.evidence)
+        days.array(a.evidenceDays)
+        try insertAchievement.bind(12, ids.text)
+        try insertAchievement.bind(13, days.text)
         try insertAchievement.runToEnd()
         guard db.changes == 1 else { return false }
         let insertDelivery = try db.prepare("INSERT OR IGNORE INTO deliveries(id, achievement_id, partner, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)")

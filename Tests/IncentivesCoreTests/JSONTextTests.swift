@@ -24,4 +24,14 @@ struct JSONTextTests {
         #expect(try Instant.parseRFC3339("0999-02-03T04:05:06.000000001Z").get().rfc3339 == "0999-02-03T04:05:06.000000001Z")
         #expect(try Instant.parseRFC3339("2026-03-01T00:00:00.100Z").get().rfc3339 == "2026-03-01T00:00:00.1Z")
     }
+
+    @Test func arraysOfStringsAndDays() {
+        var ids = JSONBytes(), days = JSONBytes(), none = JSONBytes()
+        ids.array(["e-1", "say \"hi\"", "tab\t"])
+        days.array([LocalDate(dayNumber: 0), LocalDate(dayNumber: 20_513)])
+        none.array([String]())
+        #expect(ids.text == #"["e-1","say \"hi\"","tab\t"]"#)
+        #expect(days.text == #"["1970-01-01","2026-03-01"]"#)
+        #expect(none.text == "[]")
+    }
 }

@@ -58,12 +58,9 @@ public struct Achievement: Sendable, Hashable {
         w.raw(",\"reward\":"); w.string(reward)
         w.raw(",\"completedOn\":\""); completedOn.writeISO(into: &w.bytes)
         w.raw("\",\"achievedAt\":\""); achievedAt.writeRFC3339(into: &w.bytes)
-        w.raw("\",\"evidence\":[")
-        for (i, id) in evidence.enumerated() {
-            if i > 0 { w.raw(",") }
-            w.string(id)
-        }
-        w.raw("]}")
+        w.raw("\",\"evidence\":")
+        w.array(evidence)
+        w.raw("}")
         out = w.bytes
     }
 }

@@ -4,7 +4,7 @@ public enum JSONText {
     public static func quote(_ s: String) -> String {
         var w = JSONBytes()
         w.string(s)
-        return String(decoding: w.bytes, as: UTF8.self)
+        return w.text
     }
 }
 
@@ -43,6 +43,32 @@ public struct JSONBytes {
         }
         bytes.append(UInt8(ascii: "\""))
     }
+}
+
+extension JSONBytes {
+    /// `["a","b"]`: each string quoted and escaped as `string(_:)` does.
+    public mutating func array(_ strings: [String]) {
+        raw("[")
+        for (i, s) in strings.enumerated() {
+            if i > 0 { raw(",") }
+            string(s)
+        }
+        raw("]")
+    }
+
+    /// `["2026-03-01","2026-03-02"]`: each day as `LocalDate.iso`.
+    public mutating func array(_ days: [LocalDate]) {
+        raw("[")
+        for (i, day) in days.enumerated() {
+            raw(i > 0 ? ",\"" : "\"")
+            day.writeISO(into: &bytes)
+            raw("\"")
+        }
+        raw("]")
+    }
+
+    /// The text written so far, as a `String`.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
 }
 
 extension Digits {
