@@ -1,8 +1,8 @@
 import Dispatch
 
-/// Several engines, each owning the users whose id digests to it: the partition-by-user design of
-/// DESIGN §9 applied to one machine's cores. A batch of admitted events is evaluated with one thread
-/// per shard; each event's achievements come back at its place in the batch.
+/// Several engines, each owning the users whose roster position falls to it: the partition-by-user design
+/// of DESIGN §9 applied to one machine's cores. A batch of admitted events is evaluated with one thread
+/// per shard; what each event earned comes back by its place in the batch.
 ///
 /// Why this gives the same answers as one engine: every rule reads and writes only its own user's
 /// state, all of a user's events go to one shard, and each shard takes its events in arrival order.
