@@ -48,6 +48,7 @@ public struct JSONBytes {
 extension JSONBytes {
     /// `["a","b"]`: each string quoted and escaped as `string(_:)` does.
     public mutating func array(_ strings: [String]) {
+        bytes.reserveCapacity(bytes.count + 2 + strings.reduce(0) { $0 + $1.utf8.count + 3 })
         raw("[")
         for (i, s) in strings.enumerated() {
             if i > 0 { raw(",") }
@@ -58,6 +59,7 @@ extension JSONBytes {
 
     /// `["2026-03-01","2026-03-02"]`: each day as `LocalDate.iso`.
     public mutating func array(_ days: [LocalDate]) {
+        bytes.reserveCapacity(bytes.count + 2 + days.count * 13)
         raw("[")
         for (i, day) in days.enumerated() {
             raw(i > 0 ? ",\"" : "\"")
