@@ -4,7 +4,7 @@ public struct StreakRule: IncentiveRule {
     public static let kind = "streak"
     public let days: Int
 
-    public static var examples: [StreakRule] { [StreakRule(days: 5), StreakRule(days: 1), StreakRule(days: 366)] }
+    public static var examples: [StreakRule] { [StreakRule(days: 5), StreakRule(days: 1), StreakRule(days: 30)] }
 
     public init(days: Int) { self.days = days }
 
