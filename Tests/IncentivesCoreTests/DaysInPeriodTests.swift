@@ -164,7 +164,7 @@ struct DaysInPeriodTests {
         #expect(Self.month3.describe(p.status(today: date("2026-03-20"))) == "0 of 3 days in April", "March has earned: April is next")
         let w = Self.week4.makeProgress(span: date("2026-01-01")...date("2026-12-31"))
         _ = w.record(QualifyingEvent(id: "a", day: date("2026-03-04")))
-        #expect(Self.week4.describe(w.status(today: date("2026-03-08"))) == "1 of 4 days in the week of Mon 2 Mar")
+        #expect(Self.week4.describe(w.status(today: date("2026-03-08"))) == "1 of 4 days, week of Mon 2 Mar")
         #expect(Self.week4.describe(Self.week4.freshStatus(today: nil)) == "0 of 4 days in a week (Mon–Sun)")
     }
 

@@ -41,9 +41,9 @@ public struct DaysInPeriodRule: IncentiveRule {
 
     public var summary: String { "\(days) days in \(period.phrase)" }
 
-    /// "2 of 3 days in March", "1 of 4 days in the week of Mon 2 Mar".
+    /// "2 of 3 days in March", "1 of 4 days, week of Mon 2 Mar".
     public func describe(_ status: ProgressStatus) -> String {
-        "\(status.done) of \(status.needed) days in \(status.within.map(period.name(of:)) ?? period.phrase)"
+        "\(status.done) of \(status.needed) days" + (status.within.map(period.name(of:)) ?? " in \(period.phrase)")
     }
 
     /// The first `days` days from `day` on that fit in one period: this one if enough of it is left,
@@ -92,8 +92,8 @@ public enum CalendarPeriod: String, Sendable, CaseIterable {
         }
     }
 
-    /// "March", "the week of Mon 2 Mar".
+    /// " in March", ", week of Mon 2 Mar": what follows "2 of 3 days".
     func name(of days: ClosedRange<LocalDate>) -> String {
-        self == .week ? "the week of \(DayFormat.short(days.lowerBound))" : DayFormat.month(of: days.lowerBound)
+        self == .week ? ", week of \(DayFormat.short(days.lowerBound))" : " in \(DayFormat.month(of: days.lowerBound))"
     }
 }

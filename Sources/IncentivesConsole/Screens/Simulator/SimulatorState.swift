@@ -113,8 +113,10 @@ public struct SimulatorState {
             }
         }
         refresh()
-        if earned.isEmpty, let s = standings.first(where: { $0.slot.incentive.counts(type, category: category) && !$0.limitReached }),
-           s.status != nil {
+        // The selected reward when this event counts for it (the one being played), else the first that counts.
+        let counting = { (s: RewardStanding) in s.slot.incentive.counts(type, category: category) && !s.limitReached && s.status != nil }
+        if earned.isEmpty, let s = standings.indices.contains(selectedReward) && counting(standings[selectedReward])
+            ? standings[selectedReward] : standings.first(where: counting) {
             announce("  counts toward \(s.slot.reward.reward): \(s.progressText)", .dim)
         }
     }
