@@ -33,11 +33,11 @@ public struct ProgramReward: Sendable, Equatable {
     public let rewardIndex: Int
     public let incentive: String
     public let incentiveName: String
-    /// `single`, `streak`, `days_in_window`.
+    /// The catalog's `kind`.
     public let kind: String
     /// "5 days in a row".
     public let ruleSummary: String
-    /// `[("days", 5)]`, as name/value pairs.
+    /// `days=5`, as the rule gives them.
     public let parameters: [RuleParameter]
     public let eventType: String
     /// nil: every category counts.
@@ -47,11 +47,6 @@ public struct ProgramReward: Sendable, Equatable {
     /// Users of this employer on the roster (enrolled in all its programs).
     public let enrolled: Int
     public let achievements: Int
-}
-
-public struct RuleParameter: Sendable, Equatable {
-    public let name: String
-    public let value: Int
 }
 
 /// A roster entry.
@@ -123,12 +118,14 @@ public struct StandingRecord: Sendable, Equatable {
     /// Progress toward the next award: `done` of `needed` (nil when no qualifying event was seen yet).
     public let done: Int?
     public let needed: Int
+    /// The same in the rule's words: "day 3 of 5", "2 of 3 days in March".
+    public let progress: String
     /// The latest local day that counted, if any.
     public let lastDay: String?
     /// Days counted toward this reward (used and unused), for calendars.
     public let countedDays: [String]
     public let usedDays: [String]
-    /// For people: "streak 3/5 days, last logged Tue 4 Mar (America/Chicago)", "earned 1/1", ...
+    /// For people: "day 3 of 5, last logged Tue 4 Mar (America/Chicago)", "earned 1/1", ...
     public let summary: String
 
     public var limitReached: Bool { awards >= limit }

@@ -82,8 +82,7 @@ public final class StoreReader {
                         out.append(ProgramReward(
                             employer: e.id, employerName: e.name, program: p.id, programName: p.name,
                             starts: p.starts.iso, ends: p.ends.iso, rewardIndex: i, incentive: inc.id, incentiveName: inc.name,
-                            kind: type(of: inc.rule).kind, ruleSummary: inc.rule.summary,
-                            parameters: inc.rule.parameters.map { RuleParameter(name: $0.0, value: $0.1) },
+                            kind: type(of: inc.rule).kind, ruleSummary: inc.rule.summary, parameters: inc.rule.parameters,
                             eventType: inc.event.rawValue, categories: inc.categories.map { $0.sorted() },
                             reward: r.reward, limit: r.limit, enrolled: enrolled[e.id] ?? 0,
                             achievements: earned[e.id + "\u{1f}" + p.id + "\u{1f}" + inc.id + "\u{1f}" + r.reward] ?? 0))
@@ -150,35 +149,22 @@ public final class StoreReader {
         // The blob includes events up to `progress_seq`; this user's later ones (a running ingest) go on top.
         try ProgressLog.catchUp(engine, in: db, user: member.id) { _, _ in }
         return engine.standings(of: member.id, today: today).map { s in
-            let kind = type(of: s.slot.incentive.rule).kind
-            return StandingRecord(
+            StandingRecord(
                 employer: s.slot.employer.id, program: s.slot.program.id, programName: s.slot.program.name,
-                incentive: s.slot.incentive.id, incentiveName: s.slot.incentive.name, kind: kind,
+                incentive: s.slot.incentive.id, incentiveName: s.slot.incentive.name, kind: type(of: s.slot.incentive.rule).kind,
                 reward: s.slot.reward.reward, limit: s.slot.reward.limit, awards: s.awards,
-                done: s.status?.done, needed: s.status?.needed ?? Self.needed(s.slot.incentive.rule),
+                done: s.status?.done, needed: s.outlook.needed, progress: s.progressText,
                 lastDay: s.status?.lastDay?.iso, countedDays: s.countedDays.map(\.iso), usedDays: s.usedDays.map(\.iso),
-                summary: Self.describe(s, kind: kind, zone: member.timezone))
+                summary: Self.describe(s, zone: member.timezone))
         }
     }
 
-    static func needed(_ rule: any IncentiveRule) -> Int {
-        rule.parameters.first { $0.0 == "days" }?.1 ?? 1
-    }
-
-    /// "streak 3/5 days, last logged Tue 4 Mar (America/Chicago)".
-    static func describe(_ s: RewardStanding, kind: String, zone: String) -> String {
+    /// "day 3 of 5, last logged Tue 4 Mar (America/Chicago)": the rule words the progress, this adds
+    /// what every kind shares.
+    static func describe(_ s: RewardStanding, zone: String) -> String {
         let limit = s.slot.reward.limit
         if s.limitReached { return "earned \(s.awards)/\(limit), limit reached" }
-        var parts: [String] = []
-        let needed = s.status?.needed ?? needed(s.slot.incentive.rule)
-        let done = s.status?.done ?? 0
-        switch kind {
-        case StreakRule.kind: parts.append("streak \(done)/\(needed) days")
-        case DaysInWindowRule.kind:
-            let window = s.slot.incentive.rule.parameters.first { $0.0 == "window" }?.1 ?? needed
-            parts.append("\(done)/\(needed) days within \(window)")
-        default: parts.append("not yet")
-        }
+        var parts = [s.progressText]
         if s.awards > 0 { parts.append("earned \(s.awards)/\(limit)") }
         if let last = s.status?.lastDay { parts.append("last logged \(DayFormat.short(last)) (\(zone))") }
         else { parts.append("nothing logged yet") }
@@ -370,16 +356,5 @@ public final class StoreReader {
                                 lastAchievementSeq: achievements.last?.seq ?? sinceAchievement,
                                 lastRejectSeq: rejects.last?.seq ?? sinceReject)
         }
-    }
-}
-
-/// Short day names for people: "Tue 4 Mar".
-public enum DayFormat {
-    static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
-    public static func short(_ d: LocalDate) -> String {
-        let (_, m, day) = d.components
-        return "\(weekdays[d.weekday]) \(day) \(months[m - 1])"
     }
 }

@@ -98,4 +98,55 @@ final class GoldenScreenTests: XCTestCase {
         XCTAssertFalse(text.unicodeScalars.contains { !$0.isASCII }, text)
         XCTAssertTrue(text.contains("##########"), text)
     }
+
+    // MARK: - A calendar-period kind, shown by its own words
+
+    /// Initech rewards 3 days in a calendar month and 4 days in a week; ines (Kolkata) logged on
+    /// Mon 2 Nov and Tue 24 Nov, and the clock is Wed 25 Nov.
+    static func calendarPeriodState(_ screen: ScreenID) throws -> AppState {
+        TerminalEnvironment.prepareLocale()
+        let catalog = Catalog(
+            incentives: [Incentive(id: "log-3-in-month", name: "Log on 3 days in a calendar month", event: .healthDataLogged, categories: nil,
+                                   rule: DaysInPeriodRule(days: 3, period: .month)),
+                         Incentive(id: "log-4-in-week", name: "Log on 4 days in a week", event: .healthDataLogged, categories: nil,
+                                   rule: DaysInPeriodRule(days: 4, period: .week))],
+            employers: [Employer(id: "initech", name: "Initech", programs: [
+                Program(id: "initech-2026", name: "Initech Everyday 2026", starts: LocalDate(iso: "2026-01-01")!, ends: LocalDate(iso: "2026-12-31")!,
+                        rewards: [Reward(incentive: "log-3-in-month", reward: "$5 coffee card", limit: 12),
+                                  Reward(incentive: "log-4-in-week", reward: "Step badge", limit: 2)])])])
+        let roster = Roster(members: [Member(id: "ines", employer: "initech", timezone: "Asia/Kolkata",
+                                             eligibleFrom: LocalDate(iso: "2026-01-01")!, eligibleUntil: nil)])
+        let events = ["2026-11-02T12:00:00+05:30", "2026-11-24T12:00:00+05:30"].enumerated().map { i, at in
+            Event(id: "i\(i + 1)", type: .healthDataLogged, user: "ines", at: try! Instant.parseRFC3339(at).get(), category: "mood")
+        }
+        let data = try InMemoryConsoleData(catalog: catalog, roster: roster, events: events, sourceName: "fixtures")
+        return AppState(data: data, clock: Fixture.clock, screen: screen)
+    }
+
+    func testCalendarPeriodProgramAndUserPage() throws {
+        var s = try Self.calendarPeriodState(.programs)
+        XCTAssertTrue(Fixture.text(s, 120, 40).contains("days_in_period days=3 period=month"))
+        s = try Self.calendarPeriodState(.users)
+        s.press(.character("/"))
+        s.type("ines")
+        s.press(.enter)
+        let profile = try XCTUnwrap(s.users.profile)
+        XCTAssertEqual(profile.standings.map(\.text), ["2 of 3 days in November", "1 of 4 days, week of Mon 23 Nov"])
+        XCTAssertEqual(profile.standings.map(\.done), [2, 1])
+        check("7-calendar-period-user-page", s)
+    }
+
+    func testCalendarPeriodSimulatorPlaysWholePeriods() throws {
+        var s = try Self.calendarPeriodState(.simulator)
+        XCTAssertEqual(s.simulator.standings.map(\.slot.incentive.rule.summary), ["3 days in a calendar month", "4 days in a week (Mon–Sun)"])
+        s.press(.character("s"))
+        let feed = s.simulator.feed.map(\.text)
+        XCTAssertTrue(feed.contains(">> playing 3 days of mood for $5 coffee card (3 days in a calendar month)"), feed.joined(separator: "\n"))
+        XCTAssertTrue(feed.contains { $0.contains("AWARDED $5 coffee card") })
+        // Friday 27 November: too little of the week is left, so the week of Mon 30 Nov is played.
+        s.press(.down, .character("s"))
+        XCTAssertTrue(s.simulator.feed.contains { $0.text.contains("AWARDED Step badge") }, s.simulator.feed.map(\.text).joined(separator: "\n"))
+        XCTAssertTrue(s.simulator.feed.contains { $0.text.contains("evidence: 11-30 sim-4, 12-01 sim-5, 12-02 sim-6, 12-03 sim-7") })
+        check("7-calendar-period-simulator", s)
+    }
 }

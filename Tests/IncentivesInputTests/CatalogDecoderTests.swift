@@ -47,7 +47,7 @@ struct CatalogDecoderTests {
         ("\"days\": 5}", "\"days\": \"5\"}", "catalog.json: incentives[0].days: expected an integer"),
         ("\"days\": 5}", "\"dayz\": 5}", "catalog.json: incentives[0].days: missing"),
         ("\"days\": 4, \"window\": 7", "\"days\": 8, \"window\": 7", "catalog.json: incentives[1].days: must be between 1 and window (7), got 8"),
-        ("\"kind\": \"streak\"", "\"kind\": \"marathon\"", "catalog.json: incentives[0].kind: unknown kind \"marathon\" (expected one of single, streak, days_in_window)"),
+        ("\"kind\": \"streak\"", "\"kind\": \"marathon\"", "catalog.json: incentives[0].kind: unknown kind \"marathon\" (expected one of single, streak, days_in_window, days_in_period)"),
         ("\"event\": \"birth_reported\"}", "\"event\": \"steps\"}", "catalog.json: incentives[2].event: unknown event type \"steps\" (expected one of health_data_logged, birth_reported)"),
         ("{\"id\": \"mood-4-of-7\"", "{\"id\": \"log-5-days\"", "catalog.json: incentives[1].id: duplicate incentive id \"log-5-days\""),
         ("{\"id\": \"acme-b\"", "{\"id\": \"acme-2026\"", "catalog.json: employers[0].programs[1].id: duplicate program id \"acme-2026\""),
@@ -64,6 +64,25 @@ struct CatalogDecoderTests {
         #expect(Self.valid.contains(find), "fixture lost its anchor: \(find)")
         var text = Self.valid.replacingOccurrences(of: find, with: replace)
         if replace.hasPrefix("[") { text += "]" }
+        #expect(error(text) == message)
+    }
+
+    @Test(arguments: [
+        (#""days": 3, "period": "month""#, nil),
+        (#""days": 31, "period": "month""#, nil),
+        (#""days": 7, "period": "week""#, nil),
+        (#""days": 8, "period": "week""#, #"catalog.json: incentives[2].days: must be between 1 and 7 for period "week", got 8"#),
+        (#""days": 32, "period": "month""#, #"catalog.json: incentives[2].days: must be between 1 and 31 for period "month", got 32"#),
+        (#""days": 0, "period": "month""#, #"catalog.json: incentives[2].days: must be between 1 and 31 for period "month", got 0"#),
+        (#""days": 3, "period": "year""#, #"catalog.json: incentives[2].period: must be "week" or "month", got "year""#),
+        (#""days": 3, "period": 7"#, "catalog.json: incentives[2].period: expected a string"),
+        (#""days": 3"#, "catalog.json: incentives[2].period: missing"),
+        (#""period": "week""#, "catalog.json: incentives[2].days: missing"),
+    ] as [(String, String?)])
+    func daysInPeriodParametersAreChecked(params: String, message: String?) {
+        let item = #"{"id": "p", "kind": "days_in_period", "event": "health_data_logged", "#
+        let text = Self.valid.replacingOccurrences(of: #"{"id": "report-birth""#, with: item + params + "},\n  " + #"{"id": "report-birth""#)
+        #expect(text != Self.valid)
         #expect(error(text) == message)
     }
 

@@ -49,6 +49,10 @@ final class EquivalenceTests: XCTestCase {
         let g = Generated.make(in: dir, users: 60, events: 6_000)
         let expected = try Fixtures.replay(g.inputs)
         XCTAssertGreaterThan(expected.lines.count, 50, "the generated file earns achievements")
+        for incentive in ["month-4", "week-2"] {
+            XCTAssertGreaterThan(expected.lines.filter { $0.contains("\"incentive\":\"\(incentive)\"") }.count, 5,
+                                 "calendar-period awards are part of what must match")
+        }
         XCTAssertGreaterThan(expected.counts.duplicates, 0)
         XCTAssertGreaterThan(expected.counts.rejected, 0)
 

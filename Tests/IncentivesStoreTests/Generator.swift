@@ -1,6 +1,6 @@
 import Foundation
 
-/// Deterministic generated inputs with everything the contract allows: several employers and kinds,
+/// Deterministic generated inputs with everything the contract allows: several employers and every kind,
 /// limits above one, categories, zones far from UTC, eligibility ends, users with no employer,
 /// late events, duplicates, conflicts, bad lines and blank lines.
 struct Generated {
@@ -13,19 +13,24 @@ struct Generated {
       {"id": "streak-2", "name": "Log 2 days in a row", "kind": "streak", "event": "health_data_logged", "days": 2},
       {"id": "mood-3-of-5", "name": "Mood 3 days in 5", "kind": "days_in_window", "event": "health_data_logged",
        "days": 3, "window": 5, "categories": ["mood", "symptom"]},
-      {"id": "birth", "name": "Report a birth", "kind": "single", "event": "birth_reported"}
+      {"id": "birth", "name": "Report a birth", "kind": "single", "event": "birth_reported"},
+      {"id": "month-4", "name": "Log 4 days in a month", "kind": "days_in_period", "event": "health_data_logged", "days": 4, "period": "month"},
+      {"id": "week-2", "name": "Mood 2 days in a week", "kind": "days_in_period", "event": "health_data_logged",
+       "days": 2, "period": "week", "categories": ["mood"]}
     ],
     "employers": [
       {"id": "acme", "name": "Acme", "programs": [
         {"id": "acme-2026", "starts": "2026-01-01", "ends": "2026-12-31", "rewards": [
           {"incentive": "streak-3", "reward": "Pillow", "limit": 2},
-          {"incentive": "birth", "reward": "Gift card"}]},
+          {"incentive": "birth", "reward": "Gift card"},
+          {"incentive": "month-4", "reward": "Coffee", "limit": 6}]},
         {"id": "acme-spring", "starts": "2026-03-01", "ends": "2026-05-31", "rewards": [
           {"incentive": "mood-3-of-5", "reward": "Tea", "limit": 3}]}]},
       {"id": "globex", "name": "Globex", "programs": [
         {"id": "globex-q1", "starts": "2026-01-15", "ends": "2026-03-31", "rewards": [
           {"incentive": "streak-2", "reward": "Socks", "limit": 4},
-          {"incentive": "streak-3", "reward": "Pillow"}]}]}
+          {"incentive": "streak-3", "reward": "Pillow"},
+          {"incentive": "week-2", "reward": "Badge", "limit": 5}]}]}
     ],
     "partners": [
       {"id": "pillowco", "name": "PillowCo", "employers": ["acme", "globex"], "rewards": ["Pillow"],

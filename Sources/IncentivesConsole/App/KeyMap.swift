@@ -70,7 +70,7 @@ public enum KeyMap {
             KeyBinding([c("n")], "n", "next day", .simNextDay, sim, hint: "next day"),
             KeyBinding([c("p")], "p", "log for a past day (late)", .simPastDay, sim, hint: "late"),
             KeyBinding([c("b")], "b", "report a birth", .simBirth, sim, hint: "birth"),
-            KeyBinding([c("s")], "s", "play a streak for the reward", .simStreak, sim, hint: "streak"),
+            KeyBinding([c("s")], "s", "play the days that earn the reward", .simStreak, sim, hint: "play"),
             KeyBinding([c("c")], "c", "next category", .simCategory, sim, hint: "category"),
             KeyBinding([c("u")], "u", "new test user", .simNewUser, sim),
             KeyBinding([c("e")], "e", "new user, next employer", .simEmployer, sim),

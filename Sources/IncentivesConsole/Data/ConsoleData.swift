@@ -131,8 +131,10 @@ public struct RewardProgress: Sendable, Equatable {
     /// Days (or events) toward the next award, of those needed; full once the limit is reached.
     public let done: Int
     public let needed: Int
+    /// The rule's words for it: "day 3 of 5", "2 of 3 days in March".
+    public let text: String
 
-    public init(reward: String, program: String, incentive: String, awards: Int, limit: Int, done: Int, needed: Int) {
+    public init(reward: String, program: String, incentive: String, awards: Int, limit: Int, done: Int, needed: Int, text: String) {
         self.reward = reward
         self.program = program
         self.incentive = incentive
@@ -140,6 +142,7 @@ public struct RewardProgress: Sendable, Equatable {
         self.limit = limit
         self.done = done
         self.needed = needed
+        self.text = text
     }
 
     public var limitReached: Bool { awards >= limit }
@@ -147,7 +150,7 @@ public struct RewardProgress: Sendable, Equatable {
     public init(_ s: RewardStanding) {
         let (done, needed) = s.bar
         self.init(reward: s.slot.reward.reward, program: s.slot.program.id, incentive: s.slot.incentive.id,
-                  awards: s.awards, limit: s.slot.reward.limit, done: done, needed: needed)
+                  awards: s.awards, limit: s.slot.reward.limit, done: done, needed: needed, text: s.progressText)
     }
 }
 

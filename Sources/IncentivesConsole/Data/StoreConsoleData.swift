@@ -92,7 +92,8 @@ public final class StoreConsoleData: ConsoleData, @unchecked Sendable { // each 
                 member: member, employerName: p.employerName,
                 standings: p.standings.map {
                     RewardProgress(reward: $0.reward, program: $0.program, incentive: $0.incentive, awards: $0.awards, limit: $0.limit,
-                                   done: $0.limitReached ? $0.needed : min($0.done ?? 0, $0.needed), needed: $0.needed)
+                                   done: $0.limitReached ? $0.needed : min($0.done ?? 0, $0.needed), needed: $0.needed,
+                                   text: $0.progress)
                 },
                 loggedDays: Set(days),
                 evidenceDays: evidence,

@@ -342,7 +342,9 @@ public final class Engine {
         let p = progress(of: pos, employer: employer)
         return slots.enumerated().map { i, slot in
             let rule = p.slots[i].rule
-            return RewardStanding(slot: slot, awards: p.slots[i].awards, status: rule?.status(today: today),
+            let status = rule?.status(today: today)
+            return RewardStanding(slot: slot, awards: p.slots[i].awards, status: status,
+                                  outlook: status ?? slot.incentive.rule.freshStatus(today: today),
                                   countedDays: rule?.countedDays ?? [], usedDays: rule?.usedDays ?? [])
         }
     }

@@ -157,9 +157,15 @@ public struct RewardSlot: Sendable {
 public struct RewardStanding: Sendable {
     public let slot: RewardSlot
     public let awards: Int
+    /// The progress toward the next award; nil when there is none (nothing counted yet, or the limit reached).
     public let status: ProgressStatus?
+    /// What people see: `status`, or for a user with no progress, nothing done toward the first award.
+    public let outlook: ProgressStatus
     public let countedDays: [LocalDate]
     public let usedDays: [LocalDate]
 
     public var limitReached: Bool { awards >= slot.reward.limit }
+
+    /// The standing in words, by the rule: "day 3 of 5", "2 of 3 days in March".
+    public var progressText: String { slot.incentive.rule.describe(outlook) }
 }

@@ -1,21 +1,69 @@
 /// How an incentive turns qualifying events into awards. One type per `kind` in the catalog.
 ///
-/// To add a kind (say "N events in a calendar month"): write one type conforming to `IncentiveRule`
-/// (its parameters are decoded from the incentive's JSON object, with errors that carry the JSON path),
-/// give it a `RuleProgress` class, and list the type in `RuleKinds.all`. The engine, the store, the
-/// console and the input decoder need no change.
+/// A kind describes itself completely, so that nothing outside its own file names it or one of its
+/// parameters: the catalog decoder, the engine, the store, the tables, the console and the generator
+/// only ever go through these requirements. To add a kind (say "N days in a calendar quarter"): write one
+/// type conforming to `IncentiveRule` with its `RuleProgress`, and list the type in `RuleKinds.all`.
 public protocol IncentiveRule: Sendable, Decodable {
+    // MARK: What it is
+
     /// The catalog's `kind` string.
     static var kind: String { get }
-    /// A short phrase for people: "5 days in a row", "4 days within 7".
+    /// Typical, valid settings of this kind: the tests that run every kind, and help texts, use them.
+    static var examples: [Self] { get }
+    /// The parameters in their outward form, for tables and exports (`days=5`). Decoding reads the same
+    /// names from the incentive's JSON object (`init(from:)`, which ends with `validated(from:)`).
+    var parameters: [RuleParameter] { get }
+    /// Whether the parameters make sense together. The error names the parameter at fault, so the
+    /// catalog's refusal carries its JSON path (`incentives[2].days: ...`).
+    func validate() throws(RuleParameterError)
+
+    // MARK: For people
+
+    /// What it asks, in a few words: "5 days in a row", "4 of any 7 days".
     var summary: String { get }
-    /// Parameters as name/value pairs, for tables and exports (`days=5`).
-    var parameters: [(String, Int)] { get }
+    /// A status of this kind's progress in words: "day 3 of 5", "2 of 3 days in March".
+    func describe(_ status: ProgressStatus) -> String
+    /// The fewest local days, from `day` on, on which one qualifying event each earns an award starting
+    /// from no progress (the simulator plays them).
+    func daysThatEarn(from day: LocalDate) -> [LocalDate]
+
+    // MARK: Evaluation
+
     /// Fresh progress for one user and one reward. `span` is the range of local days that can count
     /// (program ∩ eligibility); nil when no day can.
     func makeProgress(span: ClosedRange<LocalDate>?) -> any RuleProgress
-    /// Progress restored from `RuleProgress.encode(into:)`.
+    /// Progress restored from `RuleProgress.encode(into:)`. Bytes that this kind with these parameters
+    /// and this span could not have written throw.
     func decodeProgress(span: ClosedRange<LocalDate>?, from reader: inout ByteReader) throws -> any RuleProgress
+}
+
+extension IncentiveRule {
+    /// This rule once `validate()` accepts it; otherwise a decoding error at the parameter's key, which
+    /// the catalog decoder turns into `incentives[2].days: must be ...`. A kind's `init(from:)` ends with it.
+    public func validated(from decoder: any Decoder) throws -> Self {
+        do {
+            try validate()
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath + [ParameterKey(error.parameter)],
+                                                    debugDescription: error.reason))
+        }
+        return self
+    }
+
+    /// The status of a user with no progress yet: nothing done toward the first award, as of `today`.
+    public func freshStatus(today: LocalDate?) -> ProgressStatus {
+        makeProgress(span: nil).status(today: today)
+    }
+}
+
+/// A parameter's key in the incentive's JSON object, for error paths.
+private struct ParameterKey: CodingKey {
+    let stringValue: String
+    init(_ name: String) { stringValue = name }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    var intValue: Int? { nil }
+    init?(intValue: Int) { nil }
 }
 
 /// One qualifying event as a rule sees it: its id and the user's local day it falls on.
@@ -65,11 +113,15 @@ public struct ProgressStatus: Sendable, Equatable {
     public let needed: Int
     /// The latest local day that counted, if any.
     public let lastDay: LocalDate?
+    /// The days `done` was counted in, for a kind that counts within a stretch people name (a calendar
+    /// week or month); nil for the others.
+    public let within: ClosedRange<LocalDate>?
 
-    public init(done: Int, needed: Int, lastDay: LocalDate?) {
+    public init(done: Int, needed: Int, lastDay: LocalDate?, within: ClosedRange<LocalDate>? = nil) {
         self.done = done
         self.needed = needed
         self.lastDay = lastDay
+        self.within = within
     }
 }
 
@@ -79,6 +131,7 @@ public enum RuleKinds {
         SingleEventRule.self,
         StreakRule.self,
         DaysInWindowRule.self,
+        DaysInPeriodRule.self,
     ]
 
     public static func type(named kind: String) -> (any IncentiveRule.Type)? {

@@ -2,11 +2,18 @@
 public struct SingleEventRule: IncentiveRule {
     public static let kind = "single"
 
+    public static var examples: [SingleEventRule] { [SingleEventRule()] }
+
     public init() {}
     public init(from decoder: any Decoder) throws {}
 
+    public var parameters: [RuleParameter] { [] }
+    public func validate() throws(RuleParameterError) {}
+
     public var summary: String { "one event" }
-    public var parameters: [(String, Int)] { [] }
+    /// Between awards there is nothing to be partway through.
+    public func describe(_ status: ProgressStatus) -> String { "not yet" }
+    public func daysThatEarn(from day: LocalDate) -> [LocalDate] { [day] }
 
     public func makeProgress(span: ClosedRange<LocalDate>?) -> any RuleProgress { Progress() }
 

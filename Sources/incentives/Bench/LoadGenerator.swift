@@ -46,6 +46,10 @@ struct LoadGenerator {
         ["id": "log-20-of-30", "name": "Log anything on 20 days in a month", "kind": "days_in_window",
          "event": "health_data_logged", "days": 20, "window": 30],
         ["id": "report-birth", "name": "Report a birth", "kind": "single", "event": "birth_reported"],
+        ["id": "log-12-in-month", "name": "Log health data on 12 days in a calendar month", "kind": "days_in_period",
+         "event": "health_data_logged", "days": 12, "period": "month"],
+        ["id": "move-3-in-week", "name": "Log steps or weight on 3 days in a week (Monday to Sunday)", "kind": "days_in_period",
+         "event": "health_data_logged", "days": 3, "period": "week", "categories": ["steps", "weight"]],
     ] }
     static let rewards = ["Pregnancy pillow", "$50 gift card", "$10 gift card", "Water bottle", "Sleep mask",
                           "Baby carrier", "Yoga class pass", "Fitness tracker"]

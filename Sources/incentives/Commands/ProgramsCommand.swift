@@ -34,7 +34,7 @@ enum ProgramsCommand: Command {
         var t = Table(["employer", "program", "starts", "ends", "incentive", "kind", "parameters", "counts", "reward", "limit", "enrolled", "achievements"],
                       numeric: ["limit", "enrolled", "achievements"])
         for r in rows {
-            let params = r.parameters.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
+            let params = r.parameters.map(\.description).joined(separator: " ")
             let counts = r.eventType + (r.categories.map { " [" + $0.joined(separator: ",") + "]" } ?? "")
             t.add([r.employer, r.program, r.starts, r.ends, r.incentive, r.kind, params, counts, r.reward, String(r.limit),
                    String(r.enrolled), String(r.achievements)])

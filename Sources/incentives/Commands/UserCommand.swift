@@ -11,7 +11,7 @@ enum UserCommand: Command {
     Usage: incentives user USER [--events N] [--today DATE] [--format table|jsonl|csv] [--db PATH]
 
     Shows a user's profile and eligibility, their standing on each reward of their employer's programs
-    (e.g. "streak 3/5 days, last logged Tue 4 Mar (America/Chicago)"), their achievements and their most
+    (e.g. "day 3 of 5, last logged Tue 4 Mar (America/Chicago)"), their achievements and their most
     recent events with the local day each counted for. A user id that is not found lists the users whose
     id starts with it.
 

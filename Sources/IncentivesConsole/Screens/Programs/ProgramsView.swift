@@ -25,11 +25,11 @@ enum ProgramsView {
         let facts = "employer \(employer.employer.id) · \(p.starts.iso) → \(p.ends.iso) · \(program.enrolled) of \(employer.users) users enrolled · \(program.achievements) achievements"
         c.text(facts, x: x, y: top, style: .dim, width: width)
         let rewards = Table(
-            columns: [.flex("Reward", min: 10), .flex("Incentive", min: 10), .fixed("Kind", 14), .fixed("Parameters", 15),
+            columns: [.flex("Reward", min: 10), .flex("Incentive", min: 10), .fixed("Kind", 14), .fixed("Parameters", 19),
                       .flex("Categories", min: 8), .fixed("Lim", 3, right: true), .fixed("Earned", 6, right: true)],
             rows: program.rewards.map { r in
                 [r.reward.reward, r.incentive.id, type(of: r.incentive.rule).kind,
-                 r.incentive.rule.parameters.map { "\($0.0)=\($0.1)" }.joined(separator: " "),
+                 r.incentive.rule.parameters.map(\.description).joined(separator: " "),
                  r.incentive.event == .birthReported ? "-" : (r.incentive.categories.map { $0.sorted().joined(separator: ",") } ?? "all"),
                  String(r.reward.limit), String(r.achievements)]
             },

@@ -113,9 +113,11 @@ public struct SimulatorState {
             }
         }
         refresh()
-        if earned.isEmpty, let s = standings.first(where: { $0.slot.incentive.counts(type, category: category) && !$0.limitReached }),
-           let st = s.status {
-            announce("  counts toward \(s.slot.reward.reward): \(st.done)/\(st.needed)", .dim)
+        // The selected reward when this event counts for it (the one being played), else the first that counts.
+        let counting = { (s: RewardStanding) in s.slot.incentive.counts(type, category: category) && !s.limitReached && s.status != nil }
+        if earned.isEmpty, let s = standings.indices.contains(selectedReward) && counting(standings[selectedReward])
+            ? standings[selectedReward] : standings.first(where: counting) {
+            announce("  counts toward \(s.slot.reward.reward): \(s.progressText)", .dim)
         }
     }
 
@@ -174,7 +176,7 @@ public struct SimulatorState {
         return true
     }
 
-    /// One qualifying event a day for the selected reward's streak length, from the clock's day on.
+    /// One qualifying event on each day the selected reward's rule needs, from the clock's day on.
     mutating func playStreak() {
         guard standings.indices.contains(selectedReward) else { announce("no reward selected", .bad); return }
         let s = standings[selectedReward]
@@ -183,11 +185,11 @@ public struct SimulatorState {
             log(.birthReported, category: nil, on: day)
             return
         }
-        let n = incentive.rule.parameters.first { $0.0 == "days" }?.1 ?? 1
+        let days = incentive.rule.daysThatEarn(from: day)
         let cat = category(for: s)
-        announce(">> playing \(n) days of \(cat) for \(s.slot.reward.reward) (\(incentive.rule.summary))", .accent)
-        for i in 0..<n {
-            if i > 0 { day = day.adding(days: 1); secondOfDay = 12 * 3600 }
+        announce(">> playing \(days.count) days of \(cat) for \(s.slot.reward.reward) (\(incentive.rule.summary))", .accent)
+        for d in days {
+            if d != day { day = d; secondOfDay = 12 * 3600 }
             log(.healthDataLogged, category: cat, on: day)
         }
     }

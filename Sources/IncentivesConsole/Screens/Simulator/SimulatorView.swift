@@ -21,7 +21,7 @@ enum SimulatorView {
         if !s.zoneField.editing { c.text(clock, x: x, y: y + 2, width: width) }
 
         let rewardsHeight = min(s.standings.count + 1, max((height - 4) / 2, 2))
-        Table(columns: [.flex("Reward", min: 12), .flex("Program", min: 10), .fixed("Rule", 16), .fixed("Progress", 16), .fixed("Won", 5, right: true)],
+        Table(columns: [.flex("Reward", min: 12), .flex("Program", min: 10), .flex("Rule", min: 16), .fixed("Progress", 16), .fixed("Won", 5, right: true)],
               rows: s.standings.map { st in
                   let (done, needed) = st.bar
                   let bar = ProgressBar.text(done: done, needed: needed, width: 10, glyphs: c.glyphs) + " \(done)/\(needed)"

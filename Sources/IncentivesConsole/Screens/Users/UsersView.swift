@@ -41,7 +41,9 @@ enum UsersView {
         let nameWidth = min(max(leftWidth - 22, 10), 30)
         let names = p.standings.map(\.reward)
         let repeated = Set(names.filter { n in names.filter { $0 == n }.count > 1 })
-        let programColumn = x + nameWidth + 14 + 12 + 8 < x + leftWidth
+        // The program tells apart rewards of several programs; with one program it only takes room.
+        let programColumn = x + nameWidth + 14 + 12 + 8 < x + leftWidth && Set(p.standings.map(\.program)).count > 1
+        let programWidth = min(p.standings.map { TextWidth.of($0.program) }.max() ?? 0, 16)
         for st in p.standings where row < y + height {
             let (done, needed) = (st.done, st.needed)
             // A reward offered twice (two programs, or two menu items in one) is told apart by its incentive.
@@ -50,9 +52,12 @@ enum UsersView {
             ProgressBar.draw(on: &c, x: x + nameWidth + 1, y: row, width: 12, done: done, needed: needed, style: st.limitReached ? .good : .warn)
             let awards = "won \(st.awards)/\(st.limit)" + (st.limitReached ? " " + c.glyphs.check : "")
             c.text(awards, x: x + nameWidth + 14, y: row, style: st.awards > 0 ? .good : .dim, width: leftWidth - nameWidth - 14)
-            // The same reward can sit in two programs: name the program when there is room.
+            // The same reward can sit in two programs: name the program when there is room, then the
+            // rule's own words for the progress ("2 of 3 days in March") in what is left.
             let programX = x + nameWidth + 14 + 12
-            if programColumn { c.text(st.program, x: programX, y: row, style: .dim, width: x + leftWidth - programX) }
+            if programColumn { c.text(st.program, x: programX, y: row, style: .dim, width: min(programWidth, x + leftWidth - programX)) }
+            let textX = programColumn ? programX + programWidth + 1 : programX
+            if !st.limitReached, x + leftWidth - textX >= 10 { c.text(st.text, x: textX, y: row, style: .dim, width: x + leftWidth - textX) }
             row += 1
         }
         row += 0
