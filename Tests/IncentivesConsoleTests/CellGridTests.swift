@@ -1,3 +1,4 @@
+import IncentivesText
 import Foundation
 import IncentivesConsole
 import XCTest
@@ -7,7 +8,7 @@ final class CellGridTests: XCTestCase {
     override func setUp() { setlocale(LC_CTYPE, "C.UTF-8") }
 
     func testWideCharactersTakeTwoCells() {
-        XCTAssertEqual(TextWidth.of("日本✓é"), 6)
+        XCTAssertEqual(TerminalText.cells("日本✓é"), 6)
         var g = CellGrid(width: 10, height: 1)
         XCTAssertEqual(g.put("日本✓é", x: 0, y: 0), 6)
         XCTAssertEqual(g.text, "日本✓é\n")
@@ -31,8 +32,8 @@ final class CellGridTests: XCTestCase {
     }
 
     func testTruncationMeasuresColumns() {
-        XCTAssertEqual(TextWidth.truncate("日本語テキスト", to: 7), "日本語…")
-        XCTAssertEqual(TextWidth.pad("42", to: 5, right: true), "   42")
+        XCTAssertEqual(TerminalText.truncate("日本語テキスト", to: 7), "日本語…")
+        XCTAssertEqual(TerminalText.pad("42", to: 5, right: true), "   42")
     }
 
     func testAsciiFallbackReplacesEverythingOutsideAscii() {
