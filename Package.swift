@@ -34,6 +34,10 @@ let package = Package(
             // checks on every bitset write cost a fifth of evaluation time in release builds.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
+        // Text from data made safe for a terminal and measured in cells: the CLI's tables and the console share it.
+        .target(name: "IncentivesText", dependencies: ["CTextWidth"]),
+        // wcwidth(3), which Glibc's Swift module does not export.
+        .target(name: "CTextWidth", path: "Sources/CTextWidth"),
         // Decoding and validating catalog.json, roster.jsonl and events.jsonl.
         .target(name: "IncentivesInput", dependencies: ["IncentivesCore", "CJSONLines"]),
         // The system SQLite (pkg-config sqlite3, Debian libsqlite3-dev).
@@ -45,13 +49,14 @@ let package = Package(
         // ncursesw through pkg-config, with a shim that exposes the macros Swift cannot import.
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
         // The admin console: state, update and views over a cell grid; the ncurses backend is one edge.
-        .target(name: "IncentivesConsole", dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesStore", "CNcursesw"]),
+        .target(name: "IncentivesConsole", dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesStore", "IncentivesText", "CNcursesw"]),
         .executableTarget(
             name: "incentives",
-            dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesStore", "IncentivesDelivery", "IncentivesConsole"]
+            dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesStore", "IncentivesDelivery", "IncentivesConsole", "IncentivesText"]
         ),
         .testTarget(name: "IncentivesCoreTests", dependencies: ["IncentivesCore"]),
         .testTarget(name: "IncentivesInputTests", dependencies: ["IncentivesInput", "IncentivesCore"]),
+        .testTarget(name: "IncentivesTextTests", dependencies: ["IncentivesText"]),
         // Runs the built executable as a person would; depends on it so `swift test` builds it first.
         .testTarget(name: "IncentivesCLITests", dependencies: ["incentives"]),
         // Depends on the executable so that the crash tests can run (and kill) a real `incentives ingest`.

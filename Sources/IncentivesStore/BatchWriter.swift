@@ -149,7 +149,7 @@ final class BatchWriter: @unchecked Sendable {
         if rows.count >= Self.eventsPerStatement {
             let many = try db.prepare(Self.insertEvents(rows: Self.eventsPerStatement))
             while rows.count >= Self.eventsPerStatement {
-                for (i, row) in rows.prefix(Self.eventsPerStatement).enumerated() { try bind(row, to: many, at: Int32(i * 8)) }
+                for (i, row) in rows.prefix(Self.eventsPerStatement).enumerated() { try bind(row, to: many, at: Int32(i * Self.columnsPerEvent)) }
                 try many.runToEnd()
                 rows = rows.dropFirst(Self.eventsPerStatement)
             }
@@ -193,16 +193,18 @@ final class BatchWriter: @unchecked Sendable {
     }
 
     static let eventsPerStatement = 32
+    /// The parameters `bind(_:to:at:)` fills for one event row.
+    static let columnsPerEvent = 9
 
     static func insertEvents(rows: Int) -> String {
         // OR FAIL, not the default ABORT: an ABORT must undo a failing statement's earlier rows, so SQLite would
         // keep a statement journal (a temporary file, written page by page) for every multi-row INSERT. A failure
         // rolls the whole batch back anyway. (A fresh id failing is a bug: `Admission` decided it is new.)
-        "INSERT OR FAIL INTO events(seq, id, type, user_key, at_ns, category, ingest, line) VALUES "
-            + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+        "INSERT OR FAIL INTO events(seq, id, type, user_key, at_s, at_nanos, category, ingest, line) VALUES "
+            + Array(repeating: "(" + Array(repeating: "?", count: columnsPerEvent).joined(separator: ", ") + ")", count: rows).joined(separator: ", ")
     }
 
-    /// Binds one event row to parameters `base + 1 ... base + 8`.
+    /// Binds one event row to parameters `base + 1 ... base + 9`.
     @inline(__always)
     private func bind(_ row: IngestBatch.EventRow, to s: Statement, at base: Int32) throws {
         let e = row.event
@@ -210,10 +212,11 @@ final class BatchWriter: @unchecked Sendable {
         try s.bind(base + 2, e.id)
         try s.bind(base + 3, e.type.rawValue)
         try s.bind(base + 4, userKeys.key(of: e.user))
-        try s.bind(base + 5, e.at.seconds &* 1_000_000_000 &+ Int64(e.at.nanoseconds))
-        try s.bind(base + 6, e.category)
-        try s.bind(base + 7, ingestID)
-        try s.bind(base + 8, row.line)
+        try s.bind(base + 5, e.at.seconds)
+        try s.bind(base + 6, Int64(e.at.nanoseconds))
+        try s.bind(base + 7, e.category)
+        try s.bind(base + 8, ingestID)
+        try s.bind(base + 9, row.line)
     }
 
     /// Stores one award with its outbox rows; false when it was stored already (same user, program, incentive,

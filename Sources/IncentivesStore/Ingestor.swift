@@ -137,7 +137,7 @@ public final class Ingestor {
         // Sequence numbers are handed out here (the ingest lock makes this the only writer of events), so the
         // engine thread knows each event's `seq` without waiting for its INSERT.
         var nextSeq = Int64(try db.integer("SELECT coalesce(max(seq), 0) FROM events")) + 1
-        let findEvent = try lookup.prepare("SELECT e.type, k.id, e.at_ns, e.category FROM events e JOIN user_keys k ON k.key = e.user_key WHERE e.id = ?")
+        let findEvent = try lookup.prepare("SELECT e.type, k.id, e.at_s, e.at_nanos, e.category FROM events e JOIN user_keys k ON k.key = e.user_key WHERE e.id = ?")
         /// Whether earlier ingests stored events: then any id may be stored, and the database is asked about each
         /// id `admission` does not hold. Otherwise only ids this run accepted and `admission` forgot may be, and
         /// `accepted` knows which (until the first forgetting, none: `admission` holds them all).
@@ -159,8 +159,8 @@ public final class Ingestor {
             defer { findEvent.reset() }
             guard try findEvent.step() else { return nil }
             guard let type = EventType(rawValue: findEvent.text(0)) else { return ~event.contentFingerprint }
-            return Event(id: event.id, type: type, user: findEvent.text(1), at: ProgressLog.instant(ns: findEvent.int64(2)),
-                         category: findEvent.optionalText(3)).contentFingerprint
+            return Event(id: event.id, type: type, user: findEvent.text(1), at: try ProgressLog.instant(findEvent, 2),
+                         category: findEvent.optionalText(4)).contentFingerprint
         }
         // A first load (or one much larger than what is stored) builds events' per-user index at its end.
         let expectedEvents = max(0, (identity?.size ?? 0) - checkpoint.offset) / Self.bytesPerLine

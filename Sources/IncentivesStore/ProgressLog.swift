@@ -42,8 +42,8 @@ enum ProgressLog {
                         earned: ([Achievement], Int64) throws -> Void) throws -> Int {
         let after = try savedThrough(db)
         let sql = user == nil
-            ? "SELECT e.seq, e.id, e.type, k.id, e.at_ns, e.category FROM events e JOIN user_keys k ON k.key = e.user_key WHERE e.seq > ? ORDER BY e.seq"
-            : "SELECT seq, id, type, ?1, at_ns, category FROM events WHERE user_key = (SELECT key FROM user_keys WHERE id = ?1) AND seq > ?2 ORDER BY seq"
+            ? "SELECT e.seq, e.id, e.type, k.id, e.at_s, e.at_nanos, e.category FROM events e JOIN user_keys k ON k.key = e.user_key WHERE e.seq > ? ORDER BY e.seq"
+            : "SELECT seq, id, type, ?1, at_s, at_nanos, category FROM events WHERE user_key = (SELECT key FROM user_keys WHERE id = ?1) AND seq > ?2 ORDER BY seq"
         let s = try db.prepare(sql)
         if let user { try s.bind(1, user); try s.bind(2, after) } else { try s.bind(1, after) }
         defer { s.reset() }
@@ -63,7 +63,7 @@ enum ProgressLog {
             while try s.step() {
                 guard let type = EventType(rawValue: s.text(2)) else { continue }
                 lastSeq = s.int64(0)
-                pending.append((lastSeq, Event(id: s.text(1), type: type, user: s.text(3), at: instant(ns: s.int64(4)), category: s.optionalText(5))))
+                pending.append((lastSeq, Event(id: s.text(1), type: type, user: s.text(3), at: try instant(s, 4), category: s.optionalText(6))))
                 if pending.count >= 10_000 { more = true; break }
             }
             s.reset()
@@ -74,8 +74,13 @@ enum ProgressLog {
         return n
     }
 
-    static func instant(ns: Int64) -> Instant {
-        let secs = ns >= 0 ? ns / 1_000_000_000 : (ns - 999_999_999) / 1_000_000_000
-        return Instant(seconds: secs, nanoseconds: Int32(ns - secs * 1_000_000_000))
+    /// The instant stored in columns `column` (seconds since 1970) and `column + 1` (nanoseconds). Checked, not
+    /// trusted: a value no ingest could have written (a damaged or edited file) is an error, not a wrong day.
+    static func instant(_ s: Statement, _ column: Int32) throws -> Instant {
+        let seconds = s.int64(column), nanos = s.int64(column + 1)
+        guard Instant.storable.contains(seconds), (0..<1_000_000_000).contains(nanos) else {
+            throw StoreError.corrupt(path: s.database.path, reason: "an event's instant (\(seconds) s, \(nanos) ns) is outside years 1 to 9999")
+        }
+        return Instant(seconds: seconds, nanoseconds: Int32(nanos))
     }
 }

@@ -166,6 +166,18 @@ enum Schema {
         DROP TABLE events_v3;
         CREATE INDEX events_user ON events(user_key, seq);
         """,
+        // 5: an event's instant is kept exactly, as whole seconds since 1970 and nanoseconds (0 ..< 10⁹). A single
+        // count of nanoseconds in 64 bits ends in 1677 and 2262, while the contract's timestamps run from year 1
+        // to 9999: beyond those ends it wrapped, storing another instant. What version 4 stored inside its range
+        // converts exactly (floor division, so instants before 1970 keep a nanosecond part in 0 ..< 10⁹).
+        """
+        ALTER TABLE events ADD COLUMN at_s INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE events ADD COLUMN at_nanos INTEGER NOT NULL DEFAULT 0;
+        UPDATE events SET
+          at_s = at_ns / 1000000000 - (CASE WHEN at_ns % 1000000000 < 0 THEN 1 ELSE 0 END),
+          at_nanos = (at_ns % 1000000000 + 1000000000) % 1000000000;
+        ALTER TABLE events DROP COLUMN at_ns;
+        """,
     ]
 
     /// The version this build writes and understands.

@@ -182,15 +182,15 @@ public final class StoreReader {
         return z
     }
 
-    static let eventColumns = "e.seq, e.id, e.type, k.id, e.at_ns, e.category, i.source, e.line"
+    static let eventColumns = "e.seq, e.id, e.type, k.id, e.at_s, e.at_nanos, e.category, i.source, e.line"
     static let eventFrom = "events e JOIN user_keys k ON k.key = e.user_key LEFT JOIN ingests i ON i.id = e.ingest"
 
     private func eventRecord(_ s: Statement) throws -> EventRecord {
-        let at = ProgressLog.instant(ns: s.int64(4))
+        let at = try ProgressLog.instant(s, 4)
         let user = s.text(3)
         return EventRecord(seq: s.int64(0), id: s.text(1), type: s.text(2), user: user, at: at.rfc3339,
-                           localDay: try zone(of: user)?.localDate(of: at).iso, category: s.optionalText(5),
-                           file: s.optionalText(6), line: s.int(7))
+                           localDay: try zone(of: user)?.localDate(of: at).iso, category: s.optionalText(6),
+                           file: s.optionalText(7), line: s.int(8))
     }
 
     /// A user's events, newest first; `beforeSeq` pages further back.

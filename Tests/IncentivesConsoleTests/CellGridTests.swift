@@ -1,3 +1,4 @@
+import IncentivesText
 import Foundation
 import IncentivesConsole
 import XCTest
@@ -6,8 +7,21 @@ final class CellGridTests: XCTestCase {
     // Widths come from the C library's tables for the locale: use a UTF-8 one whatever the runner's LANG.
     override func setUp() { setlocale(LC_CTYPE, "C.UTF-8") }
 
+    /// Text from data cannot move the cursor or reach the terminal raw: each control shows as its escape,
+    /// on its own row, and the next row keeps what was there.
+    func testControlCharactersInDataAreShownEscapedAndStayOnTheirRow() {
+        var g = CellGrid(width: 40, height: 2)
+        g.put("0123456789", x: 0, y: 1)
+        g.put("a\u{8}\u{8}b\r\nc\u{1B}[2J\u{202E}", x: 0, y: 0)
+        XCTAssertEqual(g.row(0).trimmingCharacters(in: .whitespaces), "a\\u{08}\\u{08}b\\u{0D}\\u{0A}c\\u{1B}[2J\\u{202E}".prefix(40).description)
+        XCTAssertEqual(g.row(1).trimmingCharacters(in: .whitespaces), "0123456789")
+        for cell in g.cells {
+            XCTAssertFalse(cell.character.unicodeScalars.contains(where: TerminalText.isHazard), "\(cell.character.debugDescription)")
+        }
+    }
+
     func testWideCharactersTakeTwoCells() {
-        XCTAssertEqual(TextWidth.of("日本✓é"), 6)
+        XCTAssertEqual(TerminalText.cells("日本✓é"), 6)
         var g = CellGrid(width: 10, height: 1)
         XCTAssertEqual(g.put("日本✓é", x: 0, y: 0), 6)
         XCTAssertEqual(g.text, "日本✓é\n")
@@ -31,8 +45,8 @@ final class CellGridTests: XCTestCase {
     }
 
     func testTruncationMeasuresColumns() {
-        XCTAssertEqual(TextWidth.truncate("日本語テキスト", to: 7), "日本語…")
-        XCTAssertEqual(TextWidth.pad("42", to: 5, right: true), "   42")
+        XCTAssertEqual(TerminalText.truncate("日本語テキスト", to: 7), "日本語…")
+        XCTAssertEqual(TerminalText.pad("42", to: 5, right: true), "   42")
     }
 
     func testAsciiFallbackReplacesEverythingOutsideAscii() {

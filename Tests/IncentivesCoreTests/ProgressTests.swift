@@ -100,10 +100,23 @@ struct ProgressFormatTests {
             w.write(try r.readString()); w.write(try r.readInt())
             let hasRule = try r.readInt()
             w.write(hasRule)
-            if hasRule == 1 { // DayWindowProgress: base, length, last, then 2 words per 64 days
-                let base = try r.readInt(), length = try r.readInt(), last = try r.readInt()
+            if hasRule == 1 {
+                // Day-window marks are saved as the words that hold a bit (base, -1, length, last, then each
+                // word's index step, counted and used bits); the previous version wrote every word: base,
+                // length, last, then all counted words and all used words.
+                let base = try r.readInt()
+                #expect(try r.readInt() == -1)
+                let length = try r.readInt(), last = try r.readInt()
+                let wordCount = (length + 63) / 64
+                var counted = [UInt64](repeating: 0, count: wordCount), used = counted
+                var index = -1
+                for _ in 0..<(try r.readInt()) {
+                    index += try r.readInt()
+                    counted[index] = try r.readUInt64()
+                    used[index] = try r.readUInt64()
+                }
                 w.write(base); w.write(length); w.write(last)
-                for _ in 0..<(2 * ((length + 63) / 64)) { w.write(try r.readUInt64()) }
+                for word in counted + used { w.write(word) }
             }
         }
         let names = try (0..<r.readInt()).map { _ in try r.readString() }

@@ -21,7 +21,7 @@ final class UserKeyMigrationTests: XCTestCase {
             }
             try raw.execute("""
                 INSERT INTO main.events(seq, id, type, user, at_ns, category, ingest, line)
-                  SELECT e.seq, e.id, e.type, k.id, e.at_ns, e.category, e.ingest, e.line
+                  SELECT e.seq, e.id, e.type, k.id, e.at_s * 1000000000 + e.at_nanos, e.category, e.ingest, e.line
                   FROM src.events e JOIN src.user_keys k ON k.key = e.user_key
                 """)
         }

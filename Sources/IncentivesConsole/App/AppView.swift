@@ -1,3 +1,4 @@
+import IncentivesText
 /// The view: the whole screen drawn from the state into a fresh canvas. Pure: no data queries.
 public enum AppView {
     public static let minimumWidth = 80
@@ -8,7 +9,7 @@ public enum AppView {
         guard width >= minimumWidth, height >= minimumHeight else {
             let msg = ["The console needs \(minimumWidth)×\(minimumHeight);", "this terminal is \(width)×\(height).", "Enlarge it, or press q to quit."]
             for (i, line) in msg.enumerated() where i < height {
-                c.text(line, x: max((width - TextWidth.of(line)) / 2, 0), y: max(height / 2 - 1, 0) + i, style: i == 0 ? .header : .normal)
+                c.text(line, x: max((width - TerminalText.cells(line)) / 2, 0), y: max(height / 2 - 1, 0) + i, style: i == 0 ? .header : .normal)
             }
             return c
         }

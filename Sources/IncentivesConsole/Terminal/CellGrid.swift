@@ -1,3 +1,4 @@
+import IncentivesText
 /// One terminal cell: a character and its style. A wide character occupies its cell and marks the
 /// next one as a continuation, so that what the grid holds is exactly what the screen will show.
 public struct Cell: Equatable, Sendable {
@@ -29,13 +30,16 @@ public struct CellGrid: Sendable {
 
     /// Writes text at (x, y), clipped to `maxWidth` columns and to the grid; returns the columns used.
     /// A wide character that would straddle the clip edge is replaced by a space.
+    ///
+    /// Every string on the screen passes here, so this is where text from data is made safe: a control or
+    /// bidi character (`\r`, `\b`, ESC in an id) is shown as its escape and never reaches the terminal.
     @discardableResult
     public mutating func put(_ text: String, x: Int, y: Int, style: Style = .normal, maxWidth: Int? = nil) -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(width, x + (maxWidth ?? width))
         var col = x
-        for c in text {
-            let w = TextWidth.of(c)
+        for c in TerminalText.safe(text) {
+            let w = TerminalText.cells(c)
             if w == 0 { continue }
             if col + w > limit {
                 if col < limit, col >= 0 { self[col, y] = Cell(character: " ", style: style, isContinuation: false) ; col += 1 }
@@ -43,7 +47,7 @@ public struct CellGrid: Sendable {
             }
             if col >= 0 {
                 clearWideNeighbour(x: col, y: y)
-                self[col, y] = Cell(character: c == "\t" ? " " : c, style: style, isContinuation: false)
+                self[col, y] = Cell(character: c, style: style, isContinuation: false)
                 if w == 2 {
                     clearWideNeighbour(x: col + 1, y: y)
                     self[col + 1, y] = Cell(character: " ", style: style, isContinuation: true)

@@ -1,3 +1,4 @@
+import IncentivesText
 /// The bottom line: a message when there is one, otherwise the key hints for the screen, both drawn
 /// from `KeyMap.bindings`.
 enum Footer {
@@ -11,7 +12,7 @@ enum Footer {
         let hints: [(String, String)] = editing ? [("Enter", "apply"), ("Esc", "cancel"), ("Bksp", "delete")] : KeyMap.hints(for: screen)
         var x = 1
         for (key, what) in hints {
-            let width = TextWidth.of(key) + TextWidth.of(what) + 2
+            let width = TerminalText.cells(key) + TerminalText.cells(what) + 2
             if x + width > c.width { break }
             x += c.text(key, x: x, y: y, style: .selected)
             x += c.text(" " + what + " ", x: x, y: y, style: .bar)

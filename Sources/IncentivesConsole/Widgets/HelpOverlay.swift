@@ -1,3 +1,4 @@
+import IncentivesText
 /// `?`: every key binding, the screen's own then the global ones, from the same table as the footer.
 /// Two columns when the screen is wide enough, so that it fits 80×24.
 enum HelpOverlay {
@@ -36,8 +37,8 @@ enum HelpOverlay {
             if key.isEmpty {
                 c.text(what, x: cx, y: cy, style: .header, width: colWidth - 1)
             } else {
-                c.text(TextWidth.pad(key, to: 7), x: cx, y: cy, style: .accent)
-                c.text(TextWidth.truncate(what, to: colWidth - 9), x: cx + 8, y: cy, width: colWidth - 9)
+                c.text(TerminalText.pad(key, to: 7), x: cx, y: cy, style: .accent)
+                c.text(TerminalText.truncate(what, to: colWidth - 9), x: cx + 8, y: cy, width: colWidth - 9)
             }
         }
     }

@@ -1,3 +1,4 @@
+import IncentivesText
 /// The top line: the screens with the active one highlighted, then the database and the clock.
 enum TabBar {
     static func draw(active: ScreenID, source: String, clock: String, on c: inout Canvas) {
@@ -13,7 +14,7 @@ enum TabBar {
         let right = " \(source) · \(clock) "
         let room = c.width - x - 1
         guard room > 8 else { return }
-        let shown = TextWidth.of(right) <= room ? right : " " + TextWidth.truncate(source, to: max(room - TextWidth.of(clock) - 5, 1)) + " · " + clock + " "
-        c.text(shown, x: c.width - TextWidth.of(shown), y: 0, style: .bar)
+        let shown = TerminalText.cells(right) <= room ? right : " " + TerminalText.truncate(source, to: max(room - TerminalText.cells(clock) - 5, 1)) + " · " + clock + " "
+        c.text(shown, x: c.width - TerminalText.cells(shown), y: 0, style: .bar)
     }
 }

@@ -1,3 +1,4 @@
+import IncentivesText
 /// A column of a `Table`: fixed width, or a share of what is left.
 public struct Column: Sendable {
     public let title: String
@@ -61,7 +62,7 @@ public struct Table {
             var out = ""
             for (i, w) in widths.enumerated() {
                 if i > 0 { out += " " }
-                out += TextWidth.pad(i < cells.count ? cells[i] : "", to: w, right: columns[i].right)
+                out += TerminalText.pad(i < cells.count ? cells[i] : "", to: w, right: columns[i].right)
             }
             return out
         }
@@ -80,8 +81,8 @@ public struct Table {
         // Where the selection is in a long list, when the header has room for it (never over a title).
         if rows.count > body, body > 0 {
             let label = " \((selected ?? 0) + 1)/\(rows.count)"
-            let free = width - TextWidth.of(header.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
-            if free > TextWidth.of(label) { canvas.text(label, x: x + width - TextWidth.of(label), y: y, style: .dim) }
+            let free = width - TerminalText.cells(header.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
+            if free > TerminalText.cells(label) { canvas.text(label, x: x + width - TerminalText.cells(label), y: y, style: .dim) }
         }
     }
 }

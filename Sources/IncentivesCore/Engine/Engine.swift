@@ -292,6 +292,8 @@ public final class Engine {
                 // A reward the catalog no longer offers: its progress cannot be decoded without its rule.
                 throw ByteReader.Failure.mismatch("saved progress for a reward the catalog no longer has: \(key)")
             }
+            // More than the limit is possible (a catalog may lower it: none is taken back); below zero is not.
+            guard awards >= 0 else { throw ByteReader.Failure.mismatch("saved progress holds a negative award count for \(key)") }
             p.slots[i].awards = awards
             if hasRule {
                 p.slots[i].rule = try slots[i].incentive.rule.decodeProgress(span: slots[i].span(for: member), from: &r)

@@ -38,10 +38,10 @@ public struct DaysInWindowRule: IncentiveRule {
     public func daysThatEarn(from day: LocalDate) -> [LocalDate] { (0..<days).map { day.adding(days: $0) } }
 
     public func makeProgress(span: ClosedRange<LocalDate>?) -> any RuleProgress {
-        DayWindowProgress.make(days: days, window: window, span: span)
+        DayWindow.make(days: days, window: window, measure: .window, span: span)
     }
 
     public func decodeProgress(span: ClosedRange<LocalDate>?, from reader: inout ByteReader) throws -> any RuleProgress {
-        try DayWindowProgress.decode(days: days, window: window, span: span, from: &reader)
+        try DayWindow.decode(days: days, window: window, measure: .window, span: span, from: &reader)
     }
 }

@@ -31,10 +31,10 @@ public struct StreakRule: IncentiveRule {
     public func daysThatEarn(from day: LocalDate) -> [LocalDate] { (0..<days).map { day.adding(days: $0) } }
 
     public func makeProgress(span: ClosedRange<LocalDate>?) -> any RuleProgress {
-        DayWindowProgress.make(days: days, window: days, span: span)
+        DayWindow.make(days: days, window: days, measure: .run, span: span)
     }
 
     public func decodeProgress(span: ClosedRange<LocalDate>?, from reader: inout ByteReader) throws -> any RuleProgress {
-        try DayWindowProgress.decode(days: days, window: days, span: span, from: &reader)
+        try DayWindow.decode(days: days, window: days, measure: .run, span: span, from: &reader)
     }
 }

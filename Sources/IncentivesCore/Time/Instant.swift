@@ -11,15 +11,26 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.nanoseconds = nanoseconds
     }
 
+    /// Every instant a valid timestamp can name: years 0001 to 9999 written with any offset up to ±23:59, so
+    /// from 0000-12-31T00:01Z to 10000-01-01T23:59Z. Readers of stored instants check against it.
+    public static let storable: ClosedRange<Int64> = {
+        let first = Int64(LocalDate(year: 1, month: 1, day: 1)!.dayNumber) * 86_400 - 86_399
+        let last = Int64(LocalDate(year: 9999, month: 12, day: 31)!.dayNumber) * 86_400 + 2 * 86_400 - 1
+        return first...last
+    }()
+
     public static func < (a: Instant, b: Instant) -> Bool {
         a.seconds != b.seconds ? a.seconds < b.seconds : a.nanoseconds < b.nanoseconds
     }
 
-    /// The UTC calendar date of this instant shifted by `offsetSeconds`.
+    /// The UTC calendar date of this instant shifted by `offsetSeconds`. Exact for every `storable` instant and
+    /// any real offset; anything further out (only a hand-made `Instant` can be) is clamped, never wrapped.
     public func localDate(offsetSeconds: Int) -> LocalDate {
-        let shifted = seconds + Int64(offsetSeconds)
-        let day = shifted >= 0 ? shifted / 86_400 : (shifted - 86_399) / 86_400
-        return LocalDate(dayNumber: Int32(truncatingIfNeeded: day))
+        let (shifted, overflow) = seconds.addingReportingOverflow(Int64(clamping: offsetSeconds))
+        let s = overflow ? (seconds < 0 ? Int64.min : Int64.max) : shifted
+        // Floor division, so instants before 1970 fall on the right day.
+        let day = s / 86_400 - (s % 86_400 < 0 ? 1 : 0)
+        return LocalDate(dayNumber: Int32(clamping: day))
     }
 
     /// RFC 3339 in UTC with `Z`; fractional seconds only when present, without trailing zeros.

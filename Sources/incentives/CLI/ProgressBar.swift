@@ -21,7 +21,7 @@ final class ProgressBar {
         lastDraw = now
         let elapsed = max(now.timeIntervalSince(start), 0.001)
         let rate = Double(lines) / elapsed
-        var s = "\r"
+        var s = ""
         if let total, total > 0 {
             let fraction = min(1, Double(done) / Double(total))
             let width = 30
@@ -34,6 +34,7 @@ final class ProgressBar {
             }
         }
         s += "\(lines) lines, \(Int(rate))/s   "
+        Output.stderr.control("\r")
         Output.stderr.write(s)
         Output.stderr.flush()
         drawn = true
@@ -42,7 +43,7 @@ final class ProgressBar {
     /// Clears the bar so that the summary line starts clean.
     func finish() {
         guard enabled, drawn else { return }
-        Output.stderr.write("\r\u{1b}[K")
+        Output.stderr.control("\r\u{1b}[K")
         Output.stderr.flush()
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import IncentivesCore
+import IncentivesText
 
 /// How look-up commands print: an aligned table for people, JSON lines or CSV for scripts.
 enum OutputFormat: String, CaseIterable {
@@ -34,17 +35,19 @@ struct Table {
         switch format {
         case .table:
             guard !rows.isEmpty else { return }
+            // Each value made safe for a terminal first, so that widths are those of what is shown, in cells.
+            let shown = rows.map { r in r.map { TerminalText.safe($0 ?? "") } }
             var widths = columns.map(\.count)
-            for r in rows { for (i, v) in r.enumerated() { widths[i] = max(widths[i], (v ?? "").count) } }
+            for r in shown { for (i, v) in r.enumerated() { widths[i] = max(widths[i], TerminalText.cells(v)) } }
             func line(_ cells: [String]) -> String {
                 var s = ""
                 for (i, c) in cells.enumerated() {
-                    s += i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0) + "  "
+                    s += i == cells.count - 1 ? c : TerminalText.pad(c, to: widths[i]) + "  "
                 }
                 return s
             }
             out.line(line(columns.map { $0.uppercased() }))
-            for r in rows { out.line(line(r.map { $0 ?? "" })) }
+            for r in shown { out.line(line(r)) }
         case .jsonl:
             for r in rows {
                 var parts: [String] = []
@@ -53,11 +56,11 @@ struct Table {
                     let value = v.map { numeric.contains(c) ? $0 : JSONText.quote($0) } ?? "null"
                     parts.append(JSONText.quote(c) + ":" + value)
                 }
-                out.line("{" + parts.joined(separator: ",") + "}")
+                out.dataLine("{" + parts.joined(separator: ",") + "}", format: .json)
             }
         case .csv:
-            out.line(Self.csvLine(columns))
-            for r in rows { out.line(Self.csvLine(r)) }
+            out.dataLine(Self.csvLine(columns), format: .csv)
+            for r in rows { out.dataLine(Self.csvLine(r), format: .csv) }
         }
     }
 

@@ -56,11 +56,11 @@ enum AchievementsCommand: Command {
         try StoreAccess.mapping {
             switch format {
             case .jsonl:
-                try reader.forEachAchievement(q) { out.line($0.jsonLine) }
+                try reader.forEachAchievement(q) { out.dataLine($0.jsonLine, format: .json) }
             case .csv:
                 // Streamed row by row, so that a million rows never sit in memory.
-                out.line(Table.csvLine(columns))
-                try reader.forEachAchievement(q) { out.line(Table.csvLine(row($0))) }
+                out.dataLine(Table.csvLine(columns), format: .csv)
+                try reader.forEachAchievement(q) { out.dataLine(Table.csvLine(row($0)), format: .csv) }
             case .table:
                 var table = Table(columns)
                 try reader.forEachAchievement(q) { table.add(row($0)) }

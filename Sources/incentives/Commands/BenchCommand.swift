@@ -18,10 +18,11 @@ enum BenchCommand: Command {
       (a) evaluation alone: parsed events fed to the engine in memory, with one engine per core and
           with one engine, then with the duplicate check in front (partitioned as replay runs it, and one);
       (b) end-to-end replay of the JSONL file by `incentives replay`, run as a child process, with its
-          peak resident memory.
+          peak resident memory; then again with every program ending 9999-12-31 (memory within 1.2×).
     `bench store` instead times `incentives ingest` of the file against sqlite3's own `.import` of the
     same rows as CSV (ratio printed), `incentives user` look-ups and achievement pages (median, p99 over
-    --lookups N, default 2000), and ingest's peak memory at a tenth and at the whole file.
+    --lookups N, default 2000), and ingest's peak memory at a tenth and at the whole file, and at the
+    whole file with every program ending 9999-12-31.
     `bench delivery` sends the file's achievements to a loopback receiver: deliveries per second
     sequentially, with requests in flight and with batched database writes.
     `bench console` times the console's first frame on the ingested database and key-to-frame per screen.
@@ -105,5 +106,23 @@ enum BenchInput {
         var lines = 0
         try EventStream(path: files.events).forEach { _ in lines += 1; return true }
         return Files(catalog: files.catalog, roster: files.roster, events: files.events, lines: lines, bytes: bytes)
+    }
+
+    /// The same catalog with every program ending 9999-12-31, the "open-ended" sentinel employers use: memory
+    /// must follow what users logged, not the calendar (DESIGN "Hostile input").
+    static func openEndedCatalog(_ files: Files, dir: String) throws -> String {
+        let path = dir + "/catalog-open-ended.json"
+        guard var catalog = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: files.catalog))) as? [String: Any],
+              var employers = catalog["employers"] as? [[String: Any]] else {
+            throw CommandFailure(.software, "\(files.catalog): not a catalog")
+        }
+        for e in employers.indices {
+            var programs = employers[e]["programs"] as? [[String: Any]] ?? []
+            for p in programs.indices { programs[p]["ends"] = "9999-12-31" }
+            employers[e]["programs"] = programs
+        }
+        catalog["employers"] = employers
+        try JSONSerialization.data(withJSONObject: catalog, options: [.sortedKeys]).write(to: URL(fileURLWithPath: path))
+        return path
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import IncentivesText
 import IncentivesCore
 import IncentivesDelivery
 
@@ -125,7 +126,7 @@ enum DeliverCommand: Command {
         let out = Output.stdout
         out.line("partner              pending  delivered  failed")
         for c in try queue.counts() {
-            out.line(c.partner.padding(toLength: 20, withPad: " ", startingAt: 0) + " " + pad(c.pending, 7) + "  " + pad(c.delivered, 9) + "  " + pad(c.failed, 6))
+            out.line(TerminalText.pad(c.partner, to: 20) + " " + pad(c.pending, 7) + "  " + pad(c.delivered, 9) + "  " + pad(c.failed, 6))
         }
         let failures = try queue.recentFailures(limit: 20)
         if !failures.isEmpty {

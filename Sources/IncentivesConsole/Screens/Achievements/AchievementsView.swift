@@ -1,3 +1,4 @@
+import IncentivesText
 import IncentivesCore
 
 enum AchievementsView {
@@ -7,7 +8,7 @@ enum AchievementsView {
         let shown = s.filter.text.isEmpty && !s.filter.editing ? "(none) e.g. program:acme-2026 from:2026-11-01" : s.filter.text
         c.text(shown + (s.filter.editing ? "_" : ""), x: x + 10, y: y, style: s.filter.editing ? .selected : (s.filter.text.isEmpty ? .dim : .normal), width: width - 40)
         let order = "\(s.page.total) · by \(s.query.sort.label) \(s.query.descending ? c.glyphs.arrowDown : c.glyphs.arrowUp)"
-        c.text(order, x: x + width - TextWidth.of(order), y: y, style: .dim)
+        c.text(order, x: x + width - TerminalText.cells(order), y: y, style: .dim)
         if let e = s.filterError { c.text(e, x: x, y: y + 1, style: .bad, width: width) }
         let top = y + (s.filterError == nil ? 1 : 2)
         if s.page.rows.isEmpty {

@@ -1,3 +1,4 @@
+import IncentivesText
 import IncentivesCore
 
 enum SimulatorView {
@@ -12,7 +13,7 @@ enum SimulatorView {
         let who = "\(user.id) · \(employer) · \(user.timezone)"
         c.text(who, x: x, y: y + 1, style: .accent, width: width)
         let count = "user \(s.current + 1)/\(s.sandbox.members.count)"
-        c.text(count, x: x + width - TextWidth.of(count), y: y + 1, style: .dim)
+        c.text(count, x: x + width - TerminalText.cells(count), y: y + 1, style: .dim)
         if s.zoneField.editing {
             c.text("time zone for a new test user: ", x: x, y: y + 2, style: .dim)
             c.text(s.zoneField.text + "_", x: x + 31, y: y + 2, style: .selected, width: width - 31)

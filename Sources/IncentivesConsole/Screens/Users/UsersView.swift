@@ -1,3 +1,4 @@
+import IncentivesText
 import IncentivesCore
 
 enum UsersView {
@@ -11,7 +12,7 @@ enum UsersView {
         c.text("search user id: ", x: x + 2, y: y, style: .dim)
         c.text(s.search.text + cursor, x: x + 18, y: y, style: s.search.editing ? .selected : .normal, width: width - 18)
         let count = s.results.count >= UsersState.limit ? "\(UsersState.limit)+ users" : "\(s.results.count) users"
-        c.text(count, x: x + width - TextWidth.of(count), y: y, style: .dim)
+        c.text(count, x: x + width - TerminalText.cells(count), y: y, style: .dim)
         if s.results.isEmpty {
             c.text("No user id starts with \"\(s.search.text)\".", x: x + 1, y: y + 2, style: .dim)
             return
@@ -26,7 +27,7 @@ enum UsersView {
         let m = p.member
         let employer = m.employer.map { "\(p.employerName ?? $0) (\($0))" } ?? "no employer: events earn nothing"
         c.text(m.id, x: x, y: y, style: .accent)
-        c.text("  " + employer + " · " + m.timezone, x: x + TextWidth.of(m.id), y: y, width: width - TextWidth.of(m.id))
+        c.text("  " + employer + " · " + m.timezone, x: x + TerminalText.cells(m.id), y: y, width: width - TerminalText.cells(m.id))
         let until = m.eligibleUntil?.iso ?? "open-ended"
         let eligible = m.isEligible(on: today) ? "eligible" : "not eligible today"
         c.text("\(eligible): \(m.eligibleFrom.iso) → \(until)", x: x, y: y + 1, style: m.isEligible(on: today) ? .dim : .warn, width: width)
@@ -43,12 +44,12 @@ enum UsersView {
         let repeated = Set(names.filter { n in names.filter { $0 == n }.count > 1 })
         // The program tells apart rewards of several programs; with one program it only takes room.
         let programColumn = x + nameWidth + 14 + 12 + 8 < x + leftWidth && Set(p.standings.map(\.program)).count > 1
-        let programWidth = min(p.standings.map { TextWidth.of($0.program) }.max() ?? 0, 16)
+        let programWidth = min(p.standings.map { TerminalText.cells($0.program) }.max() ?? 0, 16)
         for st in p.standings where row < y + height {
             let (done, needed) = (st.done, st.needed)
             // A reward offered twice (two programs, or two menu items in one) is told apart by its incentive.
             let name = repeated.contains(st.reward) ? st.reward + " · " + st.incentive : st.reward
-            c.text(TextWidth.pad(name, to: nameWidth), x: x, y: row, style: st.limitReached ? .good : .normal)
+            c.text(TerminalText.pad(name, to: nameWidth), x: x, y: row, style: st.limitReached ? .good : .normal)
             ProgressBar.draw(on: &c, x: x + nameWidth + 1, y: row, width: 12, done: done, needed: needed, style: st.limitReached ? .good : .warn)
             let awards = "won \(st.awards)/\(st.limit)" + (st.limitReached ? " " + c.glyphs.check : "")
             c.text(awards, x: x + nameWidth + 14, y: row, style: st.awards > 0 ? .good : .dim, width: leftWidth - nameWidth - 14)

@@ -1,0 +1,118 @@
+import CTextWidth
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Text from data made safe to put on a terminal, and measured in terminal cells.
+///
+/// Ids, names, categories, file names and partners' answers come from outside. A terminal acts on some
+/// characters instead of showing them: C0 controls (ESC starts sequences that clear the screen or retitle
+/// the window; `\b`, `\r`, `\n` move the cursor), DEL, C1 controls (U+009B is a one-character CSI), and the
+/// bidi controls that reorder what follows them (U+202E shows `exe.txt` as `txt.exe`). Every string that
+/// reaches a terminal, in the CLI's tables and messages and in the console's cell grid, goes through `safe`:
+/// each such character is shown as `\u{XX}`, visibly and unambiguously, and nothing else changes.
+/// Columns are counted with `cells`, the terminal's own measure (wide CJK and emoji take two).
+public enum TerminalText {
+    /// Whether a terminal would act on this character rather than show it.
+    @inline(__always)
+    public static func isHazard(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x00...0x1F, 0x7F...0x9F: return true                 // C0, DEL, C1
+        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return true  // bidi controls
+        case 0x2028, 0x2029: return true                           // line and paragraph separators
+        default: return false
+        }
+    }
+
+    /// `text` with every hazard escaped as `\u{XX}`. With `keepingNewlines`, `\n` stays (whole messages whose
+    /// lines are ours); a newline inside a value must never pass, so values are escaped without it.
+    public static func safe(_ text: String, keepingNewlines: Bool = false) -> String {
+        // Fast path: printable ASCII, by far the most common, comes back as it is.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F || (keepingNewlines && $0 == 0x0A) }) { return text }
+        if !text.unicodeScalars.contains(where: { isHazard($0) && !(keepingNewlines && $0 == "\n") }) { return text }
+        var out = String.UnicodeScalarView()
+        for s in text.unicodeScalars {
+            if isHazard(s) && !(keepingNewlines && s == "\n") {
+                out.append(contentsOf: "\\u{".unicodeScalars)
+                out.append(contentsOf: String(s.value, radix: 16, uppercase: true).leftPadded(to: 2).unicodeScalars)
+                out.append("}")
+            } else {
+                out.append(s)
+            }
+        }
+        return String(out)
+    }
+
+    /// Columns one character takes on a terminal: 0 for combining marks and other zero-width characters,
+    /// 2 for wide CJK and emoji, 1 otherwise (and for anything the C library cannot measure). A hazard is
+    /// measured as the escape `safe` turns it into.
+    public static func cells(_ c: Character) -> Int {
+        let scalars = c.unicodeScalars
+        let first = scalars.first!
+        if first.value >= 0x20 && first.value < 0x7F && scalars.count == 1 { return 1 }
+        if scalars.contains(where: isHazard) { return safe(String(c)).unicodeScalars.reduce(0) { $0 + scalarCells($1) } }
+        let w = scalarCells(first)
+        // An emoji presentation selector makes a narrow symbol wide.
+        if w == 1, scalars.contains(where: { $0.value == 0xFE0F }) { return 2 }
+        return w
+    }
+
+    /// Columns `text` takes once made safe.
+    public static func cells(_ text: String) -> Int {
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text.utf8.count }
+        var n = 0
+        for c in safe(text) { n += cells(c) }
+        return n
+    }
+
+    /// The safe form of `text` cut to at most `width` columns, with `…` when something was cut. A wide
+    /// character that would straddle the edge is left out rather than split.
+    public static func truncate(_ text: String, to width: Int, ellipsis: String = "…") -> String {
+        guard width > 0 else { return "" }
+        let t = safe(text)
+        if cells(t) <= width { return t }
+        let room = width - cells(ellipsis)
+        guard room >= 0 else { return "" }
+        var out = ""
+        var used = 0
+        for c in t {
+            let w = cells(c)
+            if used + w > room { break }
+            out.append(c)
+            used += w
+        }
+        return out + ellipsis
+    }
+
+    /// The safe form of `text`, padded with spaces (or cut) to exactly `width` columns; `right` aligns numbers.
+    public static func pad(_ text: String, to width: Int, right: Bool = false) -> String {
+        let t = truncate(text, to: width)
+        let gap = String(repeating: " ", count: max(0, width - cells(t)))
+        return right ? gap + t : t + gap
+    }
+
+    private static func scalarCells(_ s: Unicode.Scalar) -> Int {
+        if s.value >= 0x20 && s.value < 0x7F { return 1 }
+        _ = localeReady
+        let w = Int(incentives_wcwidth(s.value))
+        return w < 0 ? 1 : w
+    }
+
+    /// `wcwidth` measures by the locale's character type. Without a UTF-8 one (cron, CI, `LANG` unset) it
+    /// measures nothing beyond ASCII, so the first measurement sets the environment's, or C.UTF-8.
+    private static let localeReady: Bool = {
+        func isUTF8() -> Bool {
+            guard let p = setlocale(LC_CTYPE, nil) else { return false }
+            let name = String(cString: p).lowercased()
+            return name.contains("utf-8") || name.contains("utf8")
+        }
+        if isUTF8() { return true }
+        _ = setlocale(LC_CTYPE, "")
+        if isUTF8() { return true }
+        return setlocale(LC_CTYPE, "C.UTF-8") != nil || setlocale(LC_CTYPE, "C.utf8") != nil
+    }()
+}
+
+private extension String {
+    func leftPadded(to n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import XCTest
+import IncentivesCore
+import IncentivesInput
+@testable import IncentivesStore
+
+/// CONTRACT §1: timestamps run from year 0001 to 9999 and every instant is handled exactly, in any store.
+/// Nanoseconds since 1970 in 64 bits end in 1677 and 2262: the store keeps seconds and nanoseconds apart.
+final class ExactInstantTests: XCTestCase {
+    /// Instants at both ends of the contract's years and on either side of the int64-nanosecond range.
+    static let edges = [
+        "0001-01-01T00:00:00Z", "0001-01-01T00:00:00+23:59", "0001-01-02T00:00:00.000000001Z",
+        "1677-09-21T00:12:43.145224191Z", "1677-09-21T00:12:43.145224192Z", "1969-12-31T23:59:59.5Z",
+        "2262-04-11T23:47:16.854775807Z", "2262-04-11T23:47:16.854775808Z", "2262-04-11T23:47:17Z",
+        "3000-06-01T12:00:00Z", "9999-12-31T23:59:59.999999999Z", "9999-12-31T23:59:59-23:59",
+    ]
+
+    func world(in dir: TempDir, events: [String]) -> Inputs {
+        let catalog = """
+            {"incentives": [{"id": "log", "name": "Log", "kind": "streak", "event": "health_data_logged", "days": 2}],
+             "employers": [{"id": "e", "name": "E", "programs": [{"id": "p", "name": "P", "starts": "0001-01-01",
+               "ends": "9999-12-31", "rewards": [{"incentive": "log", "reward": "R", "limit": 20}]}]}]}
+            """
+        let roster = #"{"id": "u", "employer": "e", "timezone": "Etc/UTC", "eligibleFrom": "0001-01-01"}"# + "\n"
+        let lines = events.enumerated().map { i, at in
+            #"{"id": "e\#(i)", "type": "health_data_logged", "user": "u", "at": "\#(at)", "category": "mood"}"#
+        }
+        return Inputs(catalog: dir.write("catalog.json", catalog), roster: dir.write("roster.jsonl", roster),
+                      events: dir.write("events.jsonl", lines.joined(separator: "\n") + "\n"))
+    }
+
+    func testEveryInstantComesBackFromTheStoreExactly() throws {
+        let dir = TempDir()
+        let inputs = world(in: dir, events: Self.edges)
+        let db = dir.path("db.sqlite")
+        let outcome = try Ingestor(store: try Fixtures.initStore(db, inputs)).ingest(path: inputs.events)
+        XCTAssertEqual(outcome.counts.accepted, Self.edges.count)
+        let stored = try StoreReader(path: db).events(of: "u", limit: 100).sorted { $0.seq < $1.seq }
+        let expected = Self.edges.map { try! Instant.parseRFC3339($0).get().rfc3339 }
+        XCTAssertEqual(stored.map(\.at), expected)
+        XCTAssertEqual(try Fixtures.storedLines(db), try Fixtures.replay(inputs).lines)
+    }
+
+    /// A re-send of an edge event is a duplicate (its stored content compares equal), not a conflict; and one
+    /// nanosecond off is a conflict.
+    func testAReSentEdgeEventIsADuplicateAndOneNanosecondOffIsAConflict() throws {
+        let dir = TempDir()
+        let inputs = world(in: dir, events: Self.edges)
+        let db = dir.path("db.sqlite")
+        let store = try Fixtures.initStore(db, inputs)
+        _ = try Ingestor(store: store).ingest(path: inputs.events)
+        let again = dir.write("again.jsonl", try String(contentsOfFile: inputs.events, encoding: .utf8))
+        var options = Ingestor.Options()
+        options.maxIDsInMemory = 0 // every id is asked of the database, as after a restart
+        let second = try Ingestor(store: store).ingest(path: again, options: options)
+        XCTAssertEqual(second.counts.duplicates, Self.edges.count)
+        XCTAssertEqual(second.counts.rejected, 0)
+
+        let shifted = dir.write("shifted.jsonl",
+            #"{"id": "e7", "type": "health_data_logged", "user": "u", "at": "2262-04-11T23:47:16.854775809Z", "category": "mood"}"# + "\n")
+        var rejects: [String] = []
+        let third = try Ingestor(store: store).ingest(path: shifted, onReject: { rejects.append($0.reason) })
+        XCTAssertEqual(third.counts.rejected, 1)
+        XCTAssertTrue(rejects.first?.contains("already accepted with other content") == true, "\(rejects)")
+    }
+
+    /// Version 4 kept nanoseconds since 1970; upgrading splits them exactly, before 1970 as after.
+    func testAVersionFourDatabaseUpgradesToExactInstants() throws {
+        let dir = TempDir()
+        let inRange = ["1677-09-21T00:12:43.145224192Z", "1969-12-31T23:59:59.5Z", "1969-12-31T23:59:59Z", "1970-01-01T00:00:00Z",
+                       "2026-03-02T23:30:00.123456789-06:00", "2262-04-11T23:47:16.854775807Z"]
+        let inputs = world(in: dir, events: inRange)
+        let current = dir.path("v5.sqlite")
+        _ = try Ingestor(store: try Fixtures.initStore(current, inputs)).ingest(path: inputs.events)
+        let expected = try StoreReader(path: current).events(of: "u", limit: 100)
+
+        let old = dir.path("v4.sqlite")
+        let raw = try Database(path: old, mode: .readWrite(create: true))
+        for m in Schema.migrations.prefix(4) { try raw.execute(m) }
+        try raw.execute("PRAGMA application_id = \(Schema.applicationID); PRAGMA user_version = 4")
+        try raw.execute("ATTACH '\(current)' AS src")
+        try raw.transaction {
+            for table in ["settings", "members", "ingests", "progress", "achievements", "rejects", "deliveries", "user_keys"] {
+                try raw.execute("INSERT INTO main.\(table) SELECT * FROM src.\(table)")
+            }
+            try raw.execute("""
+                INSERT INTO main.events(seq, id, type, user_key, at_ns, category, ingest, line)
+                  SELECT seq, id, type, user_key, at_s * 1000000000 + at_nanos, category, ingest, line FROM src.events
+                """)
+        }
+        try raw.execute("DETACH src")
+
+        let reader = try StoreReader(path: old)
+        XCTAssertEqual(try reader.db.pragma("user_version"), Schema.version)
+        XCTAssertEqual(try reader.events(of: "u", limit: 100), expected)
+        XCTAssertEqual(try reader.db.integer("SELECT count(*) FROM pragma_table_info('events') WHERE name = 'at_ns'"), 0)
+    }
+
+    /// A stored instant no ingest could have written is refused with the file's name, not shown as another day.
+    func testAnImpossibleStoredInstantIsReportedAsCorrupt() throws {
+        let dir = TempDir()
+        let inputs = world(in: dir, events: ["2026-01-01T00:00:00Z"])
+        let db = dir.path("db.sqlite")
+        let store = try Fixtures.initStore(db, inputs)
+        _ = try Ingestor(store: store).ingest(path: inputs.events)
+        try store.db.execute("UPDATE events SET at_s = 9223372036854775807")
+        XCTAssertThrowsError(try StoreReader(path: db).events(of: "u")) { error in
+            guard case .corrupt(let path, _)? = error as? StoreError else { return XCTFail("\(error)") }
+            XCTAssertEqual(path, db)
+        }
+    }
+}
