@@ -17,6 +17,9 @@ public final class LoopbackReceiver: @unchecked Sendable {  // mutable state gua
         /// Take the delivery (count it accepted) but answer only after this long: lets a test kill the
         /// sender after the partner has it and before the sender can mark it.
         case acceptThenHang(seconds: Double)
+        /// Answer with this status and a body of `megabytes` MB that starts with `text`, streamed in chunks:
+        /// a partner whose error page never ends. `hugeBodyBytesSent` tells how much the sender let through.
+        case hugeBody(Int, megabytes: Int, text: String)
     }
 
     public struct Received: Sendable {
@@ -40,6 +43,7 @@ public final class LoopbackReceiver: @unchecked Sendable {  // mutable state gua
     private var _requestCount = 0
     private var _duplicates = 0
     private var stopped = false
+    private var _hugeBodyBytesSent = 0
 
     public var url: URL { URL(string: "http://127.0.0.1:\(port)/hooks/achievements")! }
 
@@ -91,6 +95,8 @@ public final class LoopbackReceiver: @unchecked Sendable {  // mutable state gua
     public var requestCount: Int { lock.lock(); defer { lock.unlock() }; return _requestCount }
     /// Delivery ids taken for the first time, in order.
     public var accepted: [String] { lock.lock(); defer { lock.unlock() }; return _accepted }
+    /// Bytes of the last `.hugeBody` answer the sender read before it closed the connection.
+    public var hugeBodyBytesSent: Int { lock.lock(); defer { lock.unlock() }; return _hugeBodyBytesSent }
     /// Valid deliveries whose id had been taken before.
     public var duplicates: Int { lock.lock(); defer { lock.unlock() }; return _duplicates }
 
@@ -146,6 +152,10 @@ public final class LoopbackReceiver: @unchecked Sendable {  // mutable state gua
                 record(received, taken: true)
                 Thread.sleep(forTimeInterval: seconds)
                 respond(fd, 200, [:])
+            case .hugeBody(let code, let megabytes, let text):
+                record(received, taken: (200..<300).contains(code))
+                streamHugeBody(fd, code, megabytes: megabytes, text: text)
+                return
             }
         }
     }
@@ -170,6 +180,28 @@ public final class LoopbackReceiver: @unchecked Sendable {  // mutable state gua
             if n <= 0 { return }
             sent += n
         }
+    }
+
+    private func streamHugeBody(_ fd: Int32, _ code: Int, megabytes: Int, text: String) {
+        let total = megabytes << 20
+        let head = "HTTP/1.1 \(code) Error\r\nContent-Type: text/plain\r\nContent-Length: \(total)\r\n\r\n"
+        var pending = Array(head.utf8) + Array(text.utf8)
+        var body = pending.count - head.utf8.count
+        let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 1 << 16)
+        var sent = 0
+        while true {
+            let n = pending.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { break }
+            sent += n
+            pending.removeFirst(n)
+            if pending.isEmpty {
+                guard body < total else { break }
+                let next = min(chunk.count, total - body)
+                pending = Array(chunk.prefix(next))
+                body += next
+            }
+        }
+        lock.lock(); _hugeBodyBytesSent = sent; lock.unlock()
     }
 
     /// One request from the connection, or nil at end of stream.

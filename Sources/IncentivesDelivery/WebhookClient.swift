@@ -30,9 +30,16 @@ public struct WebhookRequest: Sendable {
 /// Sends webhook requests with URLSession, several at a time, and says what each came to.
 /// It touches no queue: the caller marks outcomes afterwards, on its own thread, which is what lets a
 /// crash between the two simply lead to a resend.
+///
+/// A partner's answer is read only when it announces a length of at most `answerPrefixBytes` (what an error
+/// message needs); any other answer's body is not read at all and the connection is closed after its headers.
+/// A partner answering with hundreds of megabytes costs a few kilobytes.
 public final class WebhookClient: Sendable {
     public let timeout: Double
+    /// How much of an answer's body is kept: enough for the start of an error page.
+    public static let answerPrefixBytes = 4096
     private let session: URLSession
+    private let answers: Answers
 
     public init(timeout: Double = 10) {
         // swift-corelibs-foundation truncates timeouts to whole seconds (0.5 s times out at once), so round up.
@@ -45,7 +52,8 @@ public final class WebhookClient: Sendable {
         config.urlCache = nil
         config.httpCookieStorage = nil
         config.httpShouldSetCookies = false
-        session = URLSession(configuration: config, delegate: RefuseRedirects(), delegateQueue: nil)
+        answers = Answers()
+        session = URLSession(configuration: config, delegate: answers, delegateQueue: nil)
     }
 
     deinit { session.invalidateAndCancel() }
@@ -64,7 +72,8 @@ public final class WebhookClient: Sendable {
             request.httpBody = Data(r.body)
             request.timeoutInterval = timeout
             for (k, v) in r.headers { request.setValue(v, forHTTPHeaderField: k) }
-            let task = session.dataTask(with: request) { data, response, error in
+            let task = session.dataTask(with: request)
+            answers.expect(task) { data, response, error in
                 results.set(i, Self.outcome(data: data, response: response, error: error, timeout: timeout))
                 slots.signal()
                 group.leave()
@@ -107,9 +116,66 @@ public final class WebhookClient: Sendable {
     }
 }
 
-/// A signed delivery goes to the URL in the catalog and nowhere else: a redirect is answered as the 3xx
-/// it is (a misconfigured endpoint, not retried) instead of being followed, possibly as a GET, elsewhere.
-private final class RefuseRedirects: NSObject, URLSessionTaskDelegate, @unchecked Sendable {  // stateless
+/// The session's delegate: keeps at most `answerPrefixBytes` of each answer, and refuses redirects. A signed delivery goes to the URL in the catalog and nowhere else: a redirect is
+/// answered as the 3xx it is (a misconfigured endpoint, not retried) instead of being followed, possibly as a
+/// GET, elsewhere.
+private final class Answers: NSObject, URLSessionDataDelegate, @unchecked Sendable {  // guarded by `lock`
+    typealias Completion = @Sendable (Data?, URLResponse?, (any Error)?) -> Void
+    private struct Pending {
+        var data = Data()
+        var response: URLResponse?
+        var cut = false
+        let done: Completion
+    }
+    private let lock = NSLock()
+    private var pending: [Int: Pending] = [:]
+
+    func expect(_ task: URLSessionTask, done: @escaping Completion) {
+        lock.lock(); pending[task.taskIdentifier] = Pending(done: done); lock.unlock()
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+                    completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void) {
+        // Foundation buffers an allowed body whatever the delegate does with it, and does not stop reading when
+        // the task is cancelled mid-body: so a body is allowed only when it says it is small. A larger or
+        // unannounced one is not read at all; the message says so instead of quoting it.
+        let length = response.expectedContentLength
+        let small = length >= 0 && length <= Int64(WebhookClient.answerPrefixBytes)
+        lock.lock()
+        pending[dataTask.taskIdentifier]?.response = response
+        if !small {
+            pending[dataTask.taskIdentifier]?.cut = true
+            pending[dataTask.taskIdentifier]?.data = Data((length >= 0 ? "(an answer of \(length) bytes, not read)" : "(an answer of unannounced length, not read)").utf8)
+        }
+        lock.unlock()
+        completionHandler(small ? .allow : .cancel)
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        lock.lock()
+        var cancel = false
+        if var p = pending[dataTask.taskIdentifier], !p.cut {
+            p.data.append(data.prefix(WebhookClient.answerPrefixBytes - p.data.count))
+            if p.data.count >= WebhookClient.answerPrefixBytes {
+                p.cut = true
+                cancel = true
+            }
+            pending[dataTask.taskIdentifier] = p
+        }
+        lock.unlock()
+        // Enough for the message: the rest is not read at all.
+        if cancel { dataTask.cancel() }
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+        lock.lock()
+        let p = pending.removeValue(forKey: task.taskIdentifier)
+        lock.unlock()
+        guard let p else { return }
+        // A cancellation of ours, after the prefix, is an answer like any other.
+        p.done(p.data, p.response ?? task.response, p.cut ? nil : error)
+    }
+
     func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
                     newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
         completionHandler(nil)

@@ -25,6 +25,31 @@ final class WebhookDeliveryTests: XCTestCase {
         XCTAssertEqual(try queue.counts(), [PartnerDeliveryCounts(partner: "pillowco", pending: 0, delivered: 5, failed: 0)])
     }
 
+    /// A partner answering with 300 MB: the sender reads its status and headers, says how large the answer was,
+    /// and closes the connection; it never reads, let alone holds, the body. (A short error page is quoted.)
+    func testAHugeAnswerIsReadOnlyAsFarAsTheMessageNeeds() throws {
+        let receiver = try LoopbackReceiver(secret: Fixtures.secret,
+                                            script: [.hugeBody(500, megabytes: 300, text: "boom: the partner's error page")])
+        defer { receiver.stop() }
+        let a = Fixtures.achievement(1)
+        let queue = Fixtures.queue([a])
+        let started = Date()
+        let outcome = WebhookClient(timeout: 10).send([WebhookRequest(payload: DeliveryPayload(a, partner: "pillowco", secret: Fixtures.secret),
+                                                                       url: receiver.url, secret: Fixtures.secret, timestamp: Int(Date().timeIntervalSince1970))],
+                                                      concurrency: 1)
+        guard case .transient(let reason, _) = outcome.first else { return XCTFail("\(outcome)") }
+        XCTAssertEqual(reason, "HTTP 500: (an answer of 314572800 bytes, not read)")
+        XCTAssertLessThanOrEqual(reason.utf8.count, 220, "the message keeps a short prefix")
+        Thread.sleep(forTimeInterval: 0.2)
+        // The connection closes as soon as the prefix is in; what the kernel and curl had in flight by then passes
+        // unread (tens of MB on loopback), never the whole answer, and none of it is kept.
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        XCTAssertLessThan(usage.ru_maxrss, 250 << 10, "peak memory of the test process, in KB: the answer was never held")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5)
+        _ = queue
+    }
+
     func testServerErrorThenTimeoutThenSuccessGivesExactlyOneAcceptedDelivery() throws {
         let receiver = try LoopbackReceiver(secret: Fixtures.secret,
                                             script: [.status(500), .stall(seconds: 6), .status(200)])
