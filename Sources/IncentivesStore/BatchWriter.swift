@@ -116,9 +116,12 @@ final class BatchWriter: @unchecked Sendable {
             var added = 0
             var error: (any Error)?
             do {
+                // A database deleted or replaced under the ingest would take every later batch with it, silently.
+                if db.fileHasMoved { throw StoreError.moved(path: db.path) }
                 if !db.isInTransaction { try db.begin() }
                 added = try write(&batch)
                 if !batch.continues { try db.commit() }
+                if db.fileHasMoved { throw StoreError.moved(path: db.path) }
             } catch let e {
                 db.rollback()
                 error = e

@@ -382,3 +382,19 @@ public final class Statement {
         return Array(UnsafeRawBufferPointer(start: p, count: n))
     }
 }
+
+extension Database {
+    /// Whether the main database file was deleted, renamed or replaced since it was opened (SQLite's
+    /// `SQLITE_FCNTL_HAS_MOVED`): writes would then go to a file that no other connection can find.
+    public var fileHasMoved: Bool {
+        var moved: Int32 = 0
+        return sqlite3_file_control(handle, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && moved != 0
+    }
+
+    /// How many names (hard links) the database file has; 1 for a new or ordinary file.
+    public var fileLinkCount: Int {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return 1 }
+        return Int(st.st_nlink)
+    }
+}

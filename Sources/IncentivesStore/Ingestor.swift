@@ -361,14 +361,17 @@ struct FileIdentity: Sendable {
     }
 }
 
-/// The ingest lock: an exclusive `flock` on `DATABASE-ingest.lock`, held for a whole ingest. The kernel drops it
+/// The ingest lock: an exclusive `flock` on `DATABASE-ingest.lock` (the database's real path), held for a whole ingest. The kernel drops it
 /// when the process dies, kill -9 included, so a crash never leaves a stale lock. (Not a lock on the database
 /// file itself: closing any other descriptor of that file would drop SQLite's own POSIX locks.)
 final class IngestLock {
     private var fd: Int32
 
     init(databasePath: String) throws {
-        let path = databasePath + "-ingest.lock"
+        // Named after the file's real path, so that a symbolic link to the database takes the same lock.
+        // (A hard link would name it otherwise: `Store` refuses a file with several names.)
+        let real = realpath(databasePath, nil).map { p in defer { free(p) }; return String(cString: p) } ?? databasePath
+        let path = real + "-ingest.lock"
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw errno == EACCES || errno == EROFS ? StoreError.readOnly(path: databasePath)

@@ -200,6 +200,18 @@ enum Schema {
         }
     }
 
+    /// Refuses, without writing a byte, a file that holds another program's tables: ours have our application
+    /// id, and a new file has no tables. Read-only pragmas only, so a refused file stays exactly as it was.
+    static func refuseForeign(_ db: Database) throws {
+        let tables = try db.integer("SELECT count(*) FROM sqlite_schema")
+        guard tables > 0 else { return }
+        let app = try db.pragma("application_id")
+        guard app == applicationID else {
+            throw StoreError.notADatabase(path: db.path, reason: app == 0 ? "it holds tables that incentives did not create"
+                                                                         : "application id \(app), expected \(applicationID)")
+        }
+    }
+
     /// For read-only opens: the database must be ours and not newer than this build.
     static func check(_ db: Database) throws {
         let found = try db.pragma("user_version")

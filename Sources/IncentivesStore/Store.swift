@@ -23,6 +23,10 @@ public final class Store {
                 pageSize: Int = Store.pageSize) throws {
         db = try Database(path: path, mode: .readWrite(create: create), busyTimeout: busyTimeout)
         if db.isReadOnlyFile { throw StoreError.readOnly(path: path) }
+        // Before anything is written (the page size, WAL mode): a file that is not ours is refused unchanged,
+        // and one with several names is refused before a second write-ahead log can exist beside another name.
+        try Schema.refuseForeign(db)
+        if db.fileLinkCount > 1 { throw StoreError.severalNames(path: path, links: db.fileLinkCount) }
         // Pages of 32 KiB for a new file (an existing one keeps its size): an ingest commits every batch, and each
         // commit writes every page the batch touched to the WAL; events' `(user, seq)` index is touched all over
         // by every batch, and with bigger pages the same changes make fewer pages, fewer B-tree levels and fewer

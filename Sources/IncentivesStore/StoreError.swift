@@ -23,6 +23,11 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case corrupt(path: String, reason: String)
     /// The database has no catalog and roster yet.
     case notInitialized(path: String)
+    /// The file has more than one name (hard links): SQLite keeps the write-ahead log beside the name a
+    /// connection used, so two names mean two logs for one database.
+    case severalNames(path: String, links: Int)
+    /// The file was deleted or replaced while open: what is written goes to a file nobody can open again.
+    case moved(path: String)
     /// Anything else SQLite reported.
     case sqlite(path: String, code: Int32, message: String)
 
@@ -41,6 +46,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .corrupt(let p, let why): return "\(p): the database file is damaged (\(why)); restore it from a backup or re-create it with init and ingest"
         case .notInitialized(let p): return "\(p): no catalog and roster yet; run 'incentives init --catalog FILE --roster FILE' first"
         case .sqlite(let p, let code, let message): return "\(p): SQLite error \(code): \(message)"
+        case .severalNames(let p, let links):
+            return "\(p): the database file has \(links) names (hard links); SQLite keeps its write-ahead log beside the name it was opened by, so two names would mean two logs and a damaged database: keep one name (a symbolic link is fine)"
+        case .moved(let p):
+            return "\(p): the database file was deleted or replaced while in use; stopped, because what follows would be written to a file nobody can open. The batches committed before are in the file that was removed or replaced; run the same command again on the database you mean to keep (ingest resumes from that file's checkpoint)"
         }
     }
 
