@@ -1,7 +1,10 @@
 #include "jsonlines.h"
 
 #include <simdjson.h>
+#include <algorithm>
+#include <string>
 #include <string_view>
+#include <vector>
 
 // One DOM parser reused for every line: simdjson validates the whole line (structure, UTF-8,
 // numbers) so a malformed field we do not read still makes the line "not JSON", as it should.
@@ -19,14 +22,7 @@ extern "C" jl_parser *jl_parser_new(void) {
 
 extern "C" void jl_parser_free(jl_parser *parser) { delete parser; }
 
-static void read_field(simdjson::dom::object &object, std::string_view key, jl_field *field) {
-    field->ptr = nullptr;
-    field->len = 0;
-    simdjson::dom::element value;
-    if (object.at_key(key).get(value) != simdjson::SUCCESS) {
-        field->presence = JL_ABSENT;
-        return;
-    }
+static void set_field(simdjson::dom::element value, jl_field *field) {
     std::string_view text;
     if (value.get_string().get(text) == simdjson::SUCCESS) {
         field->presence = JL_STRING;
@@ -39,6 +35,33 @@ static void read_field(simdjson::dom::object &object, std::string_view key, jl_f
     }
 }
 
+// The first key that appears twice in `object`, if any. Objects are small (an event has five or six keys):
+// comparing each key with those before it is cheaper than any set.
+static bool first_duplicate(simdjson::dom::object object, std::string_view *duplicate) {
+    std::string_view seen[16];
+    size_t n = 0;
+    std::vector<std::string_view> many;
+    for (auto field : object) {
+        std::string_view key = field.key;
+        if (n < 16) {
+            for (size_t i = 0; i < n; i++) {
+                if (seen[i] == key) { *duplicate = key; return true; }
+            }
+            seen[n++] = key;
+        } else {
+            if (many.empty()) many.assign(seen, seen + n);
+            many.push_back(key);
+        }
+    }
+    if (many.empty()) return false;
+    std::vector<std::string_view> sorted = many;
+    std::sort(sorted.begin(), sorted.end());
+    auto at = std::adjacent_find(sorted.begin(), sorted.end());
+    if (at == sorted.end()) return false;
+    *duplicate = *at;
+    return true;
+}
+
 extern "C" int jl_parse_event(jl_parser *parser, const char *line, size_t len, jl_event *out, const char **error_out) {
     simdjson::dom::element root;
     // parse() copies into the parser's padded buffer, so `line` needs no padding of its own.
@@ -49,10 +72,89 @@ extern "C" int jl_parse_event(jl_parser *parser, const char *line, size_t len, j
     }
     simdjson::dom::object object;
     if (root.get_object().get(object) != simdjson::SUCCESS) return JL_NOT_OBJECT;
-    read_field(object, "id", &out->id);
-    read_field(object, "type", &out->type);
-    read_field(object, "user", &out->user);
-    read_field(object, "at", &out->at);
-    read_field(object, "category", &out->category);
+    jl_field *fields[5] = {&out->id, &out->type, &out->user, &out->at, &out->category};
+    for (jl_field *f : fields) { f->ptr = nullptr; f->len = 0; f->presence = JL_ABSENT; }
+    out->duplicate = jl_field{nullptr, 0, JL_ABSENT};
+    std::string_view duplicate;
+    if (first_duplicate(object, &duplicate)) {
+        out->duplicate = jl_field{duplicate.data(), duplicate.size(), JL_STRING};
+        return JL_DUPLICATE_KEY;
+    }
+    // One pass over the fields, each key matched by its length first.
+    for (auto field : object) {
+        std::string_view key = field.key;
+        jl_field *target = nullptr;
+        switch (key.size()) {
+        case 2: if (key == "id") target = &out->id; else if (key == "at") target = &out->at; break;
+        case 4: if (key == "type") target = &out->type; else if (key == "user") target = &out->user; break;
+        case 8: if (key == "category") target = &out->category; break;
+        default: break;
+        }
+        if (target) set_field(field.value, target);
+    }
     return JL_OK;
+}
+
+static void append_path(std::string &path, std::string_view key) {
+    if (!path.empty()) path += '.';
+    path.append(key.data(), key.size());
+}
+
+// Walks the document depth first; `found` says whether an element is what is looked for and names the key at
+// fault inside it, if any. `path` ends as the JSON path of the first such place.
+template <typename Found>
+static bool walk(simdjson::dom::element element, std::string &path, Found found) {
+    std::string_view key;
+    if (found(element, &key)) {
+        if (!key.empty()) append_path(path, key);
+        return true;
+    }
+    simdjson::dom::object object;
+    if (element.get_object().get(object) == simdjson::SUCCESS) {
+        for (auto field : object) {
+            size_t before = path.size();
+            append_path(path, field.key);
+            if (walk(field.value, path, found)) return true;
+            path.resize(before);
+        }
+        return false;
+    }
+    simdjson::dom::array array;
+    if (element.get_array().get(array) == simdjson::SUCCESS) {
+        size_t i = 0;
+        for (auto item : array) {
+            size_t before = path.size();
+            path += "[" + std::to_string(i++) + "]";
+            if (walk(item, path, found)) return true;
+            path.resize(before);
+        }
+    }
+    return false;
+}
+
+template <typename Found>
+static int find_path(jl_parser *parser, const char *text, size_t len, char *path_out, size_t path_cap, Found found) {
+    simdjson::dom::element root;
+    if (parser->dom.parse(text, len, true).get(root)) return JL_NOT_JSON;
+    std::string path;
+    if (!walk(root, path, found)) return JL_OK;
+    if (path_cap > 0) {
+        size_t n = std::min(path.size(), path_cap - 1);
+        path.copy(path_out, n);
+        path_out[n] = 0;
+    }
+    return JL_FOUND;
+}
+
+extern "C" int jl_find_duplicate_key(jl_parser *parser, const char *text, size_t len, char *path_out, size_t path_cap) {
+    return find_path(parser, text, len, path_out, path_cap, [](simdjson::dom::element e, std::string_view *key) {
+        simdjson::dom::object object;
+        return e.get_object().get(object) == simdjson::SUCCESS && first_duplicate(object, key);
+    });
+}
+
+extern "C" int jl_find_fraction(jl_parser *parser, const char *text, size_t len, char *path_out, size_t path_cap) {
+    return find_path(parser, text, len, path_out, path_cap, [](simdjson::dom::element e, std::string_view *) {
+        return e.type() == simdjson::dom::element_type::DOUBLE;
+    });
 }

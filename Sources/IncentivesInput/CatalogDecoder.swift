@@ -6,11 +6,14 @@ import IncentivesCore
 /// JSON types cannot express (unique ids, known incentives, date order) are checked here.
 public enum CatalogDecoder {
     public static func decode(_ data: Data, file: String) throws(ConfigurationError) -> Catalog {
+        if let path = JSONScan.duplicateKey(in: data) {
+            throw ConfigurationError(file: file, path: path, reason: "appears twice in one object; which one was meant is unclear")
+        }
         let raw: RawCatalog
         do {
             raw = try JSONDecoder().decode(RawCatalog.self, from: data)
         } catch {
-            let (path, reason) = JSONPath.explain(error)
+            let (path, reason) = JSONPath.explain(error, in: data)
             throw ConfigurationError(file: file, path: path, reason: reason)
         }
         func fail(_ path: String, _ reason: String) -> ConfigurationError {

@@ -20,6 +20,10 @@ public final class EventLineDecoder {
         switch Int(status) {
         case Int(JL_OK.rawValue): break
         case Int(JL_NOT_OBJECT.rawValue): return .failure(Rejection(.invalidJSON, field: nil, "not a JSON object"))
+        case Int(JL_DUPLICATE_KEY.rawValue):
+            // Parsers disagree on which of two same-named fields wins: a line that says two things is refused.
+            let key = String(decoding: UnsafeRawBufferPointer(start: out.duplicate.ptr, count: out.duplicate.len), as: UTF8.self)
+            return .failure(Rejection(.duplicateKey, field: key, "appears twice in the line; which one was meant is unclear"))
         default:
             let why = message.map { String(cString: $0) } ?? "parse error"
             return .failure(Rejection(.invalidJSON, field: nil, "not valid JSON (\(why))"))

@@ -1,3 +1,4 @@
+import Foundation
 import IncentivesCore
 
 /// A configuration file refused as a whole (CONTRACT §1): nothing is processed.
@@ -54,8 +55,12 @@ enum JSONPath {
     }
 
     /// The path and a person's reason for a decoding failure.
-    static func explain(_ error: any Error) -> (path: String, reason: String) {
+    /// `data`: the document, to find where a number that should be whole is not (the decoder does not say).
+    static func explain(_ error: any Error, in data: Data? = nil) -> (path: String, reason: String) {
         guard let error = error as? DecodingError else { return ("", String(describing: error)) }
+        if case .dataCorrupted(let ctx) = error, ctx.codingPath.isEmpty, let data, let path = JSONScan.fraction(in: data) {
+            return (path, "must be a whole number")
+        }
         switch error {
         case .keyNotFound(let key, let ctx):
             return (format(ctx.codingPath + [key]), "missing")

@@ -17,12 +17,17 @@ enum JSONLinesFile {
                 lineNumber += 1
                 guard failure == nil, !LineSplitter.isBlank(bytes) else { return }
                 do {
-                    let line = try decoder.decode(Line.self, from: Data(bytes))
+                    let data = Data(bytes)
+                    if let path = JSONScan.duplicateKey(in: data) {
+                        failure = ConfigurationError(file: file, line: lineNumber, path: path, reason: "appears twice in one object; which one was meant is unclear")
+                        return
+                    }
+                    let line = try decoder.decode(Line.self, from: data)
                     if let (field, reason) = check(line, lineNumber) {
                         failure = ConfigurationError(file: file, line: lineNumber, path: field, reason: reason)
                     }
                 } catch {
-                    let (path, reason) = JSONPath.explain(error)
+                    let (path, reason) = JSONPath.explain(error, in: Data(bytes))
                     failure = ConfigurationError(file: file, line: lineNumber, path: path, reason: reason)
                 }
             }

@@ -59,6 +59,20 @@ public final class LineReader {
         public var description: String { reason }
     }
 
+    /// A line with no end in sight gives up the reading: past this many bytes without a newline the input is
+    /// not JSON lines (`/dev/zero`, a binary file, a stream that never sends a newline), and skipping on would
+    /// never end. An over-long line shorter than this is only rejected, and reading goes on.
+    public static let maxRunawayBytes: Int64 = 64 << 20
+
+    /// The input stopped at a line that never ended (see `maxRunawayBytes`); lines before it were read.
+    public struct RunawayLine: Error, CustomStringConvertible {
+        public let line: Int
+        public let bytes: Int64
+        public var description: String {
+            "line \(line): no end of line within \(LineReader.maxRunawayBytes >> 20) MiB; this is not a JSON-lines file, so reading stopped there"
+        }
+    }
+
     /// Calls `body` for every line until the end of input or until `body` returns false.
     public func forEachLine(_ body: (Line) throws -> Bool) throws {
         var filled = 0      // bytes in buffer
@@ -97,6 +111,9 @@ public final class LineReader {
             if skipping {
                 offset += Int64(partial)
                 filled = 0
+                if offset - skipStart > LineReader.maxRunawayBytes {
+                    throw RunawayLine(line: lineNumber + 1, bytes: offset - skipStart)
+                }
             } else {
                 if scanFrom > 0 && partial > 0 { memmove(buffer, buffer + scanFrom, partial) }
                 filled = partial

@@ -43,6 +43,9 @@ extension EventStream {
                 if !batch.isEmpty { _ = channel.put(.items(batch)) }
                 _ = channel.put(.end(nil))
             } catch {
+                // The lines read before the error are handed over first: a read that fails part-way (a runaway
+                // line, an I/O error) must not take the good lines before it along.
+                if !batch.isEmpty { _ = channel.put(.items(batch)) }
                 _ = channel.put(.end(error))
             }
             channel.readerFinished()

@@ -239,6 +239,7 @@ public final class Ingestor {
         writer.start()
         do {
             defer { writer.cancel() }
+            do {
             try withoutActuallyEscaping(onProgress) { report in
             try stream.forEachBatchPipelined(prepare: { $0 }, progress: { bytes in
                 var c = counts
@@ -298,6 +299,13 @@ public final class Ingestor {
                 }
                 return true
             }
+            }
+            } catch let runaway as LineReader.RunawayLine {
+                // Input that never ends a line (`/dev/zero`, a binary file): what was read before it is kept,
+                // committed with the checkpoint of its last line, and the reading stops with the reason.
+                try submitBatch(line: lastLine, offset: lastOffset, finished: false)
+                _ = try writer.finish()
+                throw runaway
             }
             // The end of the file. The checkpoint stays after the last event line, not after trailing blank
             // lines, so that line numbers stay exact when the file grows; `size` tells a finished file.

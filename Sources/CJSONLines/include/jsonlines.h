@@ -21,10 +21,13 @@ typedef struct jl_field {
 
 typedef struct jl_event {
     jl_field id, type, user, at, category;
+    /// The first key that appears twice in the object (JL_DUPLICATE_KEY).
+    jl_field duplicate;
 } jl_event;
 
-/// Result codes of jl_parse_event.
-enum jl_status { JL_OK = 0, JL_NOT_JSON = 1, JL_NOT_OBJECT = 2 };
+/// Result codes. On JL_DUPLICATE_KEY from jl_parse_event, `duplicate` in the event names the key;
+/// JL_FOUND is what the jl_find_ functions return when they found what they look for.
+enum jl_status { JL_OK = 0, JL_NOT_JSON = 1, JL_NOT_OBJECT = 2, JL_DUPLICATE_KEY = 3, JL_FOUND = 4 };
 
 typedef struct jl_parser jl_parser;
 
@@ -33,6 +36,16 @@ void jl_parser_free(jl_parser *parser);
 
 /// Parses one line (without its newline). On JL_NOT_JSON, *error_out points at simdjson's reason.
 int jl_parse_event(jl_parser *parser, const char *line, size_t len, jl_event *out, const char **error_out);
+
+/// Checks a whole JSON document (a catalog, a roster line) for an object holding the same key twice: JSON
+/// parsers disagree on which one wins, so such a document is refused. Returns JL_OK when there is none,
+/// JL_FOUND with the key's JSON path in `path_out` (NUL-terminated, cut to `path_cap`), or
+/// JL_NOT_JSON (the caller's own decoder then says why).
+int jl_find_duplicate_key(jl_parser *parser, const char *text, size_t len, char *path_out, size_t path_cap);
+
+/// The JSON path of the first number with a fraction or an exponent (`1.5`), as jl_find_duplicate_key:
+/// for saying which field must be a whole number when a decoder refuses the document.
+int jl_find_fraction(jl_parser *parser, const char *text, size_t len, char *path_out, size_t path_cap);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,7 @@ public struct Rejection: Error, Sendable, Equatable, CustomStringConvertible {
         case unknownUser = "unknown-user"
         case conflict = "conflict"
         case tooLong = "too-long"
+        case duplicateKey = "duplicate-key"
     }
 
     public let code: Code

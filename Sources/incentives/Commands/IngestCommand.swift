@@ -62,6 +62,9 @@ enum IngestCommand: Command {
         } catch let e as UnreadableInput {
             bar.finish()
             throw CommandFailure(.noInput, e.description)
+        } catch let e as LineReader.RunawayLine {
+            bar.finish()
+            throw CommandFailure(.dataError, "\(InputFile.displayName(events)): \(e)")
         } catch let e as LineReader.ReadError {
             bar.finish()
             throw CommandFailure(.ioError, "\(InputFile.displayName(events)): read failed: \(e.reason)")

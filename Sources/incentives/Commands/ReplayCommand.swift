@@ -75,6 +75,9 @@ enum ReplayCommand: Command {
             }
         } catch let e as UnreadableInput {
             throw CommandFailure(.noInput, e.description)
+        } catch let e as LineReader.RunawayLine {
+            
+            throw CommandFailure(.dataError, "\(file): \(e)")
         } catch let e as LineReader.ReadError {
             throw CommandFailure(.ioError, "\(file): read failed: \(e.reason)")
         }

@@ -1,0 +1,27 @@
+import CJSONLines
+import Foundation
+
+/// Looks through a whole JSON document (a catalog, a roster line) with simdjson for what Foundation's decoder
+/// would read silently or report without a path.
+enum JSONScan {
+    /// The JSON path of the first key an object holds twice (`employers[0].programs[1].ends`), or nil. JSON
+    /// parsers disagree on which of the two wins (simdjson's look-up takes the first, Foundation and most
+    /// others the last), so a document that says two things is refused rather than read one way here and
+    /// another way elsewhere.
+    static func duplicateKey(in data: Data) -> String? { find(data, jl_find_duplicate_key) }
+
+    /// The JSON path of the first number with a fraction (`1.5`), or nil: Foundation refuses it for an
+    /// integer field as "not valid JSON", without saying where.
+    static func fraction(in data: Data) -> String? { find(data, jl_find_fraction) }
+
+    private static func find(_ data: Data, _ look: (OpaquePointer?, UnsafePointer<CChar>?, Int, UnsafeMutablePointer<CChar>?, Int) -> Int32) -> String? {
+        guard let parser = jl_parser_new() else { return nil }
+        defer { jl_parser_free(parser) }
+        var path = [CChar](repeating: 0, count: 512)
+        let status = data.withUnsafeBytes { raw in
+            look(parser, raw.baseAddress?.assumingMemoryBound(to: CChar.self), raw.count, &path, path.count)
+        }
+        guard status == Int32(JL_FOUND.rawValue) else { return nil }
+        return String(cString: path)
+    }
+}
