@@ -60,6 +60,10 @@ public struct BatchExport: Sendable, Equatable {
     /// Writes the data file, then the manifest, each to a temporary name in the same directory and renamed
     /// into place: a partner that picks up files when the manifest appears never sees half a file.
     public func write(to directory: String) throws {
+        // The names come from the partner's id: never a path made from data that was not checked.
+        for name in [dataFileName, manifestFileName] where name.contains("/") || name.hasPrefix(".") {
+            throw CocoaError(.fileWriteInvalidFileName, userInfo: [NSFilePathErrorKey: name])
+        }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try Self.atomicWrite(data, to: (directory as NSString).appendingPathComponent(dataFileName))
         try Self.atomicWrite(manifest, to: (directory as NSString).appendingPathComponent(manifestFileName))
@@ -67,18 +71,27 @@ public struct BatchExport: Sendable, Equatable {
 
     static func atomicWrite(_ bytes: [UInt8], to path: String) throws {
         let temp = (path as NSString).deletingLastPathComponent + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: temp, contents: Data(bytes)) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temp])
+        func failure(_ at: String) -> CocoaError {
+            CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: at, NSLocalizedDescriptionKey: String(cString: strerror(errno))])
         }
-        // Flush before the rename so a power cut cannot leave the new name pointing at empty blocks.
-        if let h = FileHandle(forUpdatingAtPath: temp) {
-            try? h.synchronize()
-            try? h.close()
+        // 0600 like the database, from the first byte: the file carries member ids and rewards, for the
+        // partner's process alone.
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw failure(temp) }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { let e = failure(temp); close(fd); unlink(temp); throw e }
+            written += n
         }
+        // Flushed before the rename so a power cut cannot leave the new name pointing at empty blocks.
+        fsync(fd)
+        close(fd)
         guard rename(temp, path) == 0 else {
-            let reason = String(cString: strerror(errno))
+            let e = failure(path)
             unlink(temp)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: reason])
+            throw e
         }
     }
 }

@@ -71,6 +71,9 @@ public enum CatalogDecoder {
         for (i, raw) in (raw.partners ?? []).enumerated() {
             let path = "partners[\(i)]"
             guard !raw.id.isEmpty else { throw fail(path + ".id", "must not be empty") }
+            guard Partner.isPlainID(raw.id) else {
+                throw fail(path + ".id", "\(JSONText.quote(raw.id)) is not a plain name (letters, digits, '.', '_', '-', starting with a letter or digit, up to 64): it names the partner's files")
+            }
             guard partnerIDs.insert(raw.id).inserted else { throw fail(path + ".id", "duplicate partner id \(JSONText.quote(raw.id))") }
             guard !raw.employers.isEmpty else { throw fail(path + ".employers", "must name at least one employer") }
             for (e, employer) in raw.employers.enumerated() where !employerIDs.contains(employer) {
@@ -80,10 +83,10 @@ public enum CatalogDecoder {
             let secretEnv: String
             switch (raw.webhook, raw.drop) {
             case (let hook?, nil):
-                guard hook.url.hasPrefix("https://") || hook.url.hasPrefix("http://") else {
-                    throw fail(path + ".webhook.url", "must be an http:// or https:// URL")
+                switch WebhookURL.check(hook.url, allowHTTP: hook.allowHTTP ?? false) {
+                case .success(let url): channel = .webhook(url: url)
+                case .failure(let why): throw fail(path + ".webhook.url", why.description)
                 }
-                channel = .webhook(url: hook.url)
                 secretEnv = hook.secretEnv
             case (nil, let drop?):
                 guard !drop.directory.isEmpty else { throw fail(path + ".drop.directory", "must not be empty") }
@@ -115,7 +118,12 @@ private struct RawCatalog: Decodable {
 }
 
 private struct RawPartner: Decodable {
-    struct Webhook: Decodable { let url: String; let secretEnv: String }
+    struct Webhook: Decodable {
+        let url: String
+        let secretEnv: String
+        /// Plain http to a host other than this machine's loopback, knowingly (a partner's test endpoint).
+        let allowHTTP: Bool?
+    }
     struct Drop: Decodable { let directory: String; let secretEnv: String }
     let id: String
     let name: String?

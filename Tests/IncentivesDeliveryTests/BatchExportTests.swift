@@ -11,6 +11,26 @@ final class BatchExportTests: XCTestCase {
                                                       completedOn: LocalDate(iso: "2026-04-0\(n)")!))
     }
 
+    /// Batch files carry member ids and rewards: 0600 like the database, whatever the umask; and a name made
+    /// from an unchecked id never leaves the directory.
+    func testFilesArePrivateAndStayInTheirDirectory() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("drops-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let old = umask(0o022)
+        defer { umask(old) }
+        let e = BatchExport(partner: "dropco", secret: Fixtures.secret, rows: rows, format: .csv, since: nil, until: nil)
+        try e.write(to: dir)
+        for name in [e.dataFileName, e.manifestFileName] {
+            let attrs = try FileManager.default.attributesOfItem(atPath: dir + "/" + name)
+            XCTAssertEqual((attrs[.posixPermissions] as? NSNumber)?.intValue, 0o600, name)
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(), [e.dataFileName, e.manifestFileName].sorted(),
+                       "no temporary file is left")
+        let escaping = BatchExport(partner: "../escaped", secret: Fixtures.secret, rows: rows, format: .csv, since: nil, until: nil)
+        XCTAssertThrowsError(try escaping.write(to: dir + "/inner"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/escaped_start_end.csv"))
+    }
+
     func testTheSameRangeAlwaysGivesTheSameBytes() {
         for format in BatchFormat.allCases {
             let a = BatchExport(partner: "dropco", secret: Fixtures.secret, rows: rows, format: format, since: LocalDate(iso: "2026-04-01"), until: nil)

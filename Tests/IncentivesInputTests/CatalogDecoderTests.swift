@@ -100,7 +100,7 @@ struct CatalogDecoderTests {
             == "catalog.json: partners[0].employers[0]: unknown employer \"nope\"")
         #expect(error(withPartners(#"{"id": "pc", "employers": ["acme"]}"#)) == "catalog.json: partners[0]: needs exactly one of \"webhook\" or \"drop\"")
         #expect(error(withPartners(#"{"id": "pc", "employers": ["acme"], "webhook": {"url": "ftp://x", "secretEnv": "S"}}"#))
-            == "catalog.json: partners[0].webhook.url: must be an http:// or https:// URL")
+            == #"catalog.json: partners[0].webhook.url: must be an https:// URL, got scheme "ftp""#)
         #expect(error(withPartners(#"{"id": "pc", "employers": ["acme"], "webhook": {"url": "https://x", "secretEnv": "s3cr3t!"}}"#))
             == "catalog.json: partners[0].webhook.secretEnv: must be the name of an environment variable (letters, digits, _), not the secret itself")
     }

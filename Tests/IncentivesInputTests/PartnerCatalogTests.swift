@@ -27,6 +27,40 @@ final class PartnerCatalogTests: XCTestCase {
         }
     }
 
+    /// A partner's id names its batch files: only plain names, so that no id can lead outside the drop folder.
+    func testPartnerIdsMustBePlainNames() throws {
+        let hook = #""webhook": {"url": "https://p.example", "secretEnv": "P"}"#
+        for bad in ["../x", "a/b", ".hidden", "-flag", "x..y", "naïve", "a b", String(repeating: "p", count: 65), #"x\u001b[2J"#] {
+            let refusal = refusal(#"[{"id": "\#(bad)", "employers": ["acme"], \#(hook)}]"#) ?? "accepted"
+            XCTAssertTrue(refusal.hasPrefix("catalog.json: partners[0].id: ") && refusal.contains("is not a plain name"), "\(bad): \(refusal)")
+        }
+        for good in ["giftly", "Pillow.Co_2", "p-1", String(repeating: "p", count: 64)] {
+            XCTAssertNil(refusal(#"[{"id": "\#(good)", "employers": ["acme"], \#(hook)}]"#), good)
+        }
+    }
+
+    /// Signed payloads go over https; plain http only to this machine or when the catalog says so knowingly.
+    func testWebhookURLsAreHTTPSOrLoopbackHTTP() throws {
+        /// The URL kept, or the refusal prefixed with "refused: ".
+        func url(_ text: String, allow: Bool = false) -> String {
+            let extra = allow ? #", "allowHTTP": true"# : ""
+            do {
+                let c = try decode(#"[{"id": "p", "employers": ["acme"], "webhook": {"url": "\#(text)", "secretEnv": "P"\#(extra)}}]"#)
+                guard case .webhook(let u) = c.partners[0].channel else { return "not a webhook" }
+                return u
+            } catch { return "refused: " + error.description }
+        }
+        XCTAssertEqual(url("HTTPS://Hooks.Partner.Example/in"), "https://Hooks.Partner.Example/in", "schemes are case-insensitive")
+        XCTAssertEqual(url("http://127.0.0.1:8080/hook"), "http://127.0.0.1:8080/hook")
+        XCTAssertEqual(url("http://localhost/hook"), "http://localhost/hook")
+        XCTAssertEqual(url("http://[::1]:9/hook"), "http://[::1]:9/hook")
+        XCTAssertEqual(url("http://partner.example/hook", allow: true), "http://partner.example/hook")
+        for bad in ["http://partner.example/hook", "HTTP://10.0.0.8/hook", "http://127.0.0.1.evil.example/x", "https://", "hooks.example/in"] {
+            XCTAssertTrue(url(bad).hasPrefix("refused: catalog.json: partners[0].webhook.url: "), "\(bad): \(url(bad))")
+        }
+        XCTAssertTrue(url("http://partner.example/hook").contains("plain http would send payloads and signatures unencrypted"))
+    }
+
     func testWebhookAndDropPartnersDecode() throws {
         let c = try decode("""
         [{"id": "pillowco", "name": "PillowCo", "employers": ["acme"], "rewards": ["$50 gift card"],
@@ -62,7 +96,7 @@ final class PartnerCatalogTests: XCTestCase {
         XCTAssertEqual(refusal(#"[{"id": "", "employers": ["acme"], \#(hook)}]"#),
                        "catalog.json: partners[0].id: must not be empty")
         XCTAssertEqual(refusal(#"[{"id": "p", "employers": ["acme"], "webhook": {"url": "ftp://p.example", "secretEnv": "P"}}]"#),
-                       "catalog.json: partners[0].webhook.url: must be an http:// or https:// URL")
+                       #"catalog.json: partners[0].webhook.url: must be an https:// URL, got scheme "ftp""#)
         XCTAssertEqual(refusal(#"[{"id": "p", "employers": ["acme"], "drop": {"directory": "", "secretEnv": "P"}}]"#),
                        "catalog.json: partners[0].drop.directory: must not be empty")
         XCTAssertEqual(refusal(#"[{"id": "p", "employers": ["acme"], "webhook": {"url": "https://p.example", "secretEnv": "s3cr3t-value!"}}]"#),

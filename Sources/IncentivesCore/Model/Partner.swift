@@ -27,6 +27,16 @@ public struct Partner: Sendable, Hashable {
         self.secretEnv = secretEnv
     }
 
+    /// Whether `id` can name files: letters, digits, `.`, `_` and `-`, starting with a letter or digit, at
+    /// most 64 characters. A partner's id names its batch files (`giftly_2026-11-01_end.csv`): an id like
+    /// `../x` would write outside the drop directory, so the catalog refuses any other.
+    public static func isPlainID(_ id: String) -> Bool {
+        guard let first = id.unicodeScalars.first, id.utf8.count <= 64,
+              first.isASCII, first.properties.isAlphabetic || ("0"..."9").contains(first) else { return false }
+        return id.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) }
+            && !id.contains("..")
+    }
+
     /// Whether this partner must receive this achievement.
     public func serves(employer: String, reward: String) -> Bool {
         employers.contains(employer) && (rewards?.contains(reward) ?? true)
