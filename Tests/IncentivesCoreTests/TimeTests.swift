@@ -61,3 +61,22 @@ struct TimeTests {
         #expect(try Instant.parseRFC3339("2026-03-02T12:00:00-06:00").get() == Instant.parseRFC3339("2026-03-02T18:00:00Z").get())
     }
 }
+
+@Suite("Date arithmetic on values from data never traps")
+struct SaturatingDateTests {
+    @Test func addingDaysSaturatesInsteadOfTrapping() {
+        let d = LocalDate(iso: "9999-12-31")!
+        #expect(d.adding(days: 1).dayNumber == d.dayNumber + 1)
+        #expect(d.adding(days: Int.max).dayNumber == Int32.max)
+        #expect(d.adding(days: Int.min).dayNumber == Int32.min)
+        #expect(LocalDate(dayNumber: Int32.max).adding(days: 1).dayNumber == Int32.max)
+    }
+
+    @Test func localDaysOfExtremeInstantsClampRatherThanWrap() {
+        #expect(Instant(seconds: Int64.max).localDate(offsetSeconds: 3600).dayNumber == Int32.max)
+        #expect(Instant(seconds: Int64.min).localDate(offsetSeconds: -3600).dayNumber == Int32.min)
+        #expect(Instant(seconds: -1).localDate(offsetSeconds: 0) == LocalDate(iso: "1969-12-31"))
+        #expect(Instant(seconds: -86_400).localDate(offsetSeconds: 0) == LocalDate(iso: "1969-12-31"))
+        #expect(Instant(seconds: -86_401).localDate(offsetSeconds: 0) == LocalDate(iso: "1969-12-30"))
+    }
+}

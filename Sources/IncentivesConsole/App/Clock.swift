@@ -9,7 +9,8 @@ public struct ConsoleClock: Sendable {
 
     public static let system = ConsoleClock {
         let t = Date().timeIntervalSince1970
-        return Instant(seconds: Int64(t.rounded(.down)), nanoseconds: Int32((t - t.rounded(.down)) * 1e9))
+        // The fraction times 10⁹ can round up to 10⁹ itself, one past an instant's nanoseconds.
+        return Instant(seconds: Int64(t.rounded(.down)), nanoseconds: min(Int32((t - t.rounded(.down)) * 1e9), 999_999_999))
     }
 
     public static func fixed(_ instant: Instant) -> ConsoleClock { ConsoleClock { instant } }

@@ -253,7 +253,7 @@ public final class Engine {
         w.write(p.dayLog.count)
         var previousDay: Int32 = 0
         for entry in p.dayLog {
-            w.write(Int(entry.day - previousDay))
+            w.write(Int(entry.day) - Int(previousDay))
             previousDay = entry.day
             w.write(EventType.allCases.firstIndex(of: entry.type)!)
             w.write(entry.category >= 0 ? nameOfCode[Int(entry.category)] : -1)

@@ -28,7 +28,12 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public static func < (a: LocalDate, b: LocalDate) -> Bool { a.dayNumber < b.dayNumber }
 
-    public func adding(days: Int) -> LocalDate { LocalDate(dayNumber: dayNumber + Int32(days)) }
+    /// The date `days` later (earlier when negative). Saturates at the ends of `dayNumber`'s range, which lie
+    /// over five million years past the contract's dates: no count from data can make it trap.
+    public func adding(days: Int) -> LocalDate {
+        let (sum, overflow) = Int(dayNumber).addingReportingOverflow(days)
+        return LocalDate(dayNumber: Int32(clamping: overflow ? (days > 0 ? Int.max : Int.min) : sum))
+    }
     public func days(since other: LocalDate) -> Int { Int(dayNumber) - Int(other.dayNumber) }
 
     public var components: (year: Int, month: Int, day: Int) { LocalDate.civil(fromDays: Int(dayNumber)) }
