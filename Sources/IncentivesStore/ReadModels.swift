@@ -172,6 +172,8 @@ public struct AchievementQuery: Sendable, Equatable {
         case newest
         case user
         case completed
+        case program
+        case reward
     }
 
     public var user: String?
@@ -182,6 +184,8 @@ public struct AchievementQuery: Sendable, Equatable {
     public var since: String?
     public var until: String?
     public var order: Order = .recorded
+    /// The order's reverse (`newest` reversed is `recorded`); ties always follow recording order the same way.
+    public var descending = false
     /// nil: no limit.
     public var limit: Int?
     public var offset = 0
@@ -190,9 +194,10 @@ public struct AchievementQuery: Sendable, Equatable {
     public var afterSeq: Int64?
 
     public init(user: String? = nil, employer: String? = nil, program: String? = nil, incentive: String? = nil,
-                since: String? = nil, until: String? = nil, order: Order = .recorded, limit: Int? = nil, offset: Int = 0,
-                afterSeq: Int64? = nil) {
+                since: String? = nil, until: String? = nil, order: Order = .recorded, descending: Bool = false,
+                limit: Int? = nil, offset: Int = 0, afterSeq: Int64? = nil) {
         self.afterSeq = afterSeq
+        self.descending = descending
         self.user = user
         self.employer = employer
         self.program = program

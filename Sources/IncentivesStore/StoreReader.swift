@@ -244,16 +244,20 @@ public final class StoreReader {
                 """, .text(query.since ?? "0000-00-00"), .text(query.until ?? "9999-99-99"))
             if probe < 2000 { from = "achievements INDEXED BY achievements_completed" }
         }
+        // Each order's key, then recording order for ties, all in the one direction asked for.
+        let newestFirst = (query.order == .newest) != query.descending
+        let dir = newestFirst ? " DESC" : ""
         let order: String
         switch query.order {
-        case .recorded: order = "seq"
-        case .newest: order = "seq DESC"
-        case .user: order = "user, seq"
-        case .completed: order = "completed_on, seq"
+        case .recorded, .newest: order = "seq" + dir
+        case .user: order = "user\(dir), seq\(dir)"
+        case .completed: order = "completed_on\(dir), seq\(dir)"
+        case .program: order = "program\(dir), seq\(dir)"
+        case .reward: order = "reward\(dir), seq\(dir)"
         }
         if let after = query.afterSeq, query.order == .recorded || query.order == .newest {
             // Keyset paging: the next page starts after the last row shown, whatever its depth.
-            whereSQL += (whereSQL.isEmpty ? " WHERE " : " AND ") + (query.order == .newest ? "seq < ?" : "seq > ?")
+            whereSQL += (whereSQL.isEmpty ? " WHERE " : " AND ") + (newestFirst ? "seq < ?" : "seq > ?")
             values.append(.int(after))
         }
         let sql = "SELECT \(Self.achievementColumns) FROM \(from)\(whereSQL) ORDER BY \(order) LIMIT ? OFFSET ?"

@@ -57,6 +57,39 @@ final class StoreConsoleDataTests: XCTestCase {
         XCTAssertEqual(store.evidence(of: first).map(\.event.id), first.achievement.evidence)
     }
 
+    /// Every sort, both ways, gives the same rows from the store as in memory, and each is really sorted by
+    /// its key (ties in recording order, reversed with the rest): `by program` and `by reward` used to come back
+    /// in recorded order from the store, and `r` reversed only `by recorded`.
+    func testEverySortAndItsReverseAgreeAndAreSorted() throws {
+        let store = try storeData(), memory = try Fixture.data()
+        for sort in AchievementSort.allCases {
+            var previous: [String]?
+            for descending in [false, true] {
+                var q = AchievementQuery()
+                q.sort = sort
+                q.descending = descending
+                q.limit = 10_000
+                let a = store.achievements(q).rows, b = memory.achievements(q).rows
+                XCTAssertEqual(a.map(\.achievement.id), b.map(\.achievement.id), "\(sort) descending \(descending)")
+                func key(_ r: AchievementRecord) -> String {
+                    switch sort {
+                    case .recorded: return ""
+                    case .completedOn: return r.achievement.completedOn.iso
+                    case .user: return r.achievement.user
+                    case .program: return r.achievement.program
+                    case .reward: return r.achievement.reward
+                    }
+                }
+                let keys = a.map(key)
+                XCTAssertEqual(keys, descending ? keys.sorted(by: >) : keys.sorted(), "\(sort) descending \(descending)")
+                let ids = a.map(\.achievement.id)
+                if let previous { XCTAssertEqual(ids, previous.reversed(), "\(sort): r reverses the whole list") }
+                previous = ids
+                XCTAssertGreaterThan(a.count, 5)
+            }
+        }
+    }
+
     func testLiveChangesFollowTheCursor() throws {
         let store = try storeData()
         let start = store.changes(since: .start, limit: 10)

@@ -104,16 +104,17 @@ public final class StoreConsoleData: ConsoleData, @unchecked Sendable { // each 
     }
 
     public func achievements(_ q: AchievementQuery) -> AchievementPage {
-        // The store sorts by recording order, user or completion day; program and reward fall back to newest.
         let order: IncentivesStore.AchievementQuery.Order
-        switch (q.sort, q.descending) {
-        case (.recorded, false): order = .recorded
-        case (.user, _): order = .user
-        case (.completedOn, _): order = .completed
-        default: order = .newest
+        switch q.sort {
+        case .recorded: order = .recorded
+        case .user: order = .user
+        case .completedOn: order = .completed
+        case .program: order = .program
+        case .reward: order = .reward
         }
         let sq = IncentivesStore.AchievementQuery(user: q.user, employer: q.employer, program: q.program, incentive: q.incentive,
-                                                  since: q.from?.iso, until: q.through?.iso, order: order, limit: q.limit, offset: q.offset)
+                                                  since: q.from?.iso, until: q.through?.iso, order: order, descending: q.descending,
+                                                  limit: q.limit, offset: q.offset)
         return read({ r in
             AchievementPage(rows: try r.achievements(sq).map(Self.achievement), total: try r.achievementCount(sq))
         }, otherwise: AchievementPage(rows: [], total: 0))

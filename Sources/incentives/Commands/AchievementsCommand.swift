@@ -20,7 +20,7 @@ enum AchievementsCommand: Command {
       --incentive I    only this menu item's
       --since DATE     completed on or after DATE (YYYY-MM-DD, the user's local day)
       --until DATE     completed on or before DATE
-      --sort ORDER     recorded (default), newest, user or completed
+      --sort ORDER     recorded (default), newest, user, completed, program or reward
       --limit N        at most N (default: all; 200 for the table)
       --offset N       skip the first N
     \(OutputFormat.optionHelp)
