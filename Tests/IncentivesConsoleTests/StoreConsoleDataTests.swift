@@ -97,5 +97,9 @@ final class StoreConsoleDataTests: XCTestCase {
         XCTAssertEqual(start.totalEvents, 1007)
         let next = store.changes(since: start.cursor, limit: 10)
         XCTAssertTrue(next.events.isEmpty, "nothing new after the latest")
+        // Far behind (a fast ingest): the newest ten at once, the rest counted.
+        let behind = store.changes(since: LiveCursor(event: 3, achievement: 2), limit: 10)
+        XCTAssertEqual(behind.events.map(\.sequence), start.events.map(\.sequence))
+        XCTAssertEqual(behind.skipped, (1007 - 3 - 10) + (start.totalAchievements - 2 - 10))
     }
 }

@@ -190,6 +190,41 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(why.message, "\(id) has not failed")
     }
 
+    /// A `deliver` in another terminal changes deliveries without any new event: F5 (or ^R) refreshes at once,
+    /// and the screen says it refreshes on a timer too.
+    func testDeliveriesRefreshWhenChangedElsewhere() throws {
+        let data = try Fixture.data()
+        let a = data.achievements(AchievementQuery()).rows[0].achievement
+        let partner = data.catalog.partners(for: a)[0]
+        var s = AppState(data: data, clock: Fixture.clock, screen: .deliveries)
+        let row = try XCTUnwrap(s.deliveries.partners.firstIndex { $0.partnerID == partner.id })
+        XCTAssertEqual(s.deliveries.partners[row].failed, 0)
+        data.setDelivery(id: "\(partner.id):\(a.id)", status: .failed, attempts: 8, error: "HTTP 500")
+        XCTAssertEqual(s.deliveries.partners[row].failed, 0, "stale until refreshed")
+        s.press(.function(5))
+        XCTAssertEqual(s.deliveries.partners[row].failed, 1)
+        XCTAssertEqual(s.status, "refreshed")
+        data.setDelivery(id: "\(partner.id):\(a.id)", status: .delivered, attempts: 9, error: nil)
+        s.press(.character("\u{12}"))
+        XCTAssertEqual(s.deliveries.partners[row].failed, 0)
+        XCTAssertTrue(s.refreshesOnATimer)
+    }
+
+    /// A fast ingest: the live screen shows the newest rows at once and counts what it did not list.
+    func testLiveJumpsToTheNewestRowsAndCountsTheRest() throws {
+        let data = try Fixture.data()
+        let all = data.changes(since: .start, limit: 100_000)
+        let oldCursor = LiveCursor(event: 5, achievement: 1)
+        let c = data.changes(since: oldCursor, limit: 10)
+        XCTAssertEqual(c.events.map(\.sequence), Array(all.events.suffix(10)).map(\.sequence), "the newest ten")
+        XCTAssertEqual(c.achievements.count, 10)
+        XCTAssertEqual(c.skipped, (all.events.count - 5 - 10) + (all.achievements.count - 1 - 10))
+        XCTAssertEqual(c.cursor.event, all.events.last?.sequence)
+        var s = try Fixture.state(.live)
+        s.receive(c)
+        XCTAssertTrue(Fixture.text(s, 120, 40).contains("\(c.skipped) passed too fast to list"))
+    }
+
     func testHelpClosesOnAnyKey() throws {
         var s = try Fixture.state()
         s.press(.character("?"))

@@ -69,6 +69,10 @@ public struct AppState {
         guard let action = KeyMap.action(for: key, on: screen) else { return }
         switch action {
         case .help: showHelp = true; return
+        case .refresh:
+            refreshVisible()
+            status = "refreshed"
+            return
         case .switchTo(let s): enter(s); return
         case .nextScreen: enter(ScreenID(rawValue: screen.rawValue % ScreenID.allCases.count + 1)!); return
         case .previousScreen: enter(ScreenID(rawValue: (screen.rawValue + ScreenID.allCases.count - 2) % ScreenID.allCases.count + 1)!); return
@@ -100,6 +104,10 @@ public struct AppState {
     public mutating func receive(_ changes: LiveChanges) {
         live.receive(changes)
     }
+
+    /// Screens whose data changes without new events (a `deliver` in another terminal marks deliveries):
+    /// the run loop refreshes them on a timer as well.
+    public var refreshesOnATimer: Bool { screen == .deliveries || screen == .programs }
 
     /// Refreshes the visible screen after the data changed underneath (live ingest).
     public mutating func refreshVisible() {

@@ -48,6 +48,8 @@ public enum ConsoleApp {
             }
             let now = clock.now().seconds
             // Other screens follow live data at most once a second: a page query per batch is plenty.
+            // Deliveries change without new events (a `deliver` elsewhere): those screens follow every 2 s anyway.
+            if state.refreshesOnATimer, now - lastRefresh >= 2 { pendingRefresh = true }
             if pendingRefresh, now != lastRefresh {
                 state.refreshVisible()
                 pendingRefresh = false

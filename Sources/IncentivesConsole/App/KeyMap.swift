@@ -1,6 +1,6 @@
 /// What a key does. Screens interpret the generic moves; the rest are specific.
 public enum Action: Hashable, Sendable {
-    case back, quit, help, switchTo(ScreenID), nextScreen, previousScreen
+    case back, quit, help, refresh, switchTo(ScreenID), nextScreen, previousScreen
     case up, down, pageUp, pageDown, top, bottom, open, filter, clearFilter
     case sortNext, sortReverse
     case simLog, simNextDay, simPastDay, simMoreDaysBack, simFewerDaysBack, left, right, simBirth, simStreak, simNewUser, simZone, simCategory, simEmployer, simReset
@@ -52,6 +52,7 @@ public enum KeyMap {
             KeyBinding([c("q")], "q", "back out; quit at the top", .quit, hint: "quit"),
             KeyBinding([c("/")], "/", "filter / search", .filter, hint: "filter"),
             KeyBinding([c("?")], "?", "this help", .help, hint: "help"),
+            KeyBinding([.function(5), c("\u{12}")], "F5/^R", "refresh now", .refresh),
             KeyBinding([.tab], "Tab", "next screen", .nextScreen),
             KeyBinding([.backTab], "S-Tab", "previous screen", .previousScreen),
         ]

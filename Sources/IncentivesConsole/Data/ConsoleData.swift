@@ -240,13 +240,18 @@ public struct LiveChanges: Sendable {
     /// Totals in the whole data set, for the header.
     public let totalEvents: Int
     public let totalAchievements: Int
+    /// Rows that arrived since the cursor but older than the newest `limit`: counted, not fetched, so the
+    /// screen shows the newest rows at once whatever the ingest's speed.
+    public let skipped: Int
 
-    public init(events: [EventRecord], achievements: [AchievementRecord], cursor: LiveCursor, totalEvents: Int, totalAchievements: Int) {
+    public init(events: [EventRecord], achievements: [AchievementRecord], cursor: LiveCursor, totalEvents: Int, totalAchievements: Int,
+                skipped: Int = 0) {
         self.events = events
         self.achievements = achievements
         self.cursor = cursor
         self.totalEvents = totalEvents
         self.totalAchievements = totalAchievements
+        self.skipped = skipped
     }
 }
 

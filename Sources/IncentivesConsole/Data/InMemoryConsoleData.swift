@@ -179,13 +179,15 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
     public func changes(since cursor: LiveCursor, limit: Int) -> LiveChanges {
         try? follow()
         lock.lock(); defer { lock.unlock() }
-        let newEvents = cursor.event < 0 ? Array(events.suffix(limit)) : Array(events.lazy.filter { $0.sequence > cursor.event }.prefix(limit))
-        let newAchievements = cursor.achievement < 0 ? Array(achievements.suffix(limit))
-            : Array(achievements.lazy.filter { $0.sequence > cursor.achievement }.prefix(limit))
+        // The newest `limit` since the cursor; older ones are counted as skipped (as the store adapter does).
+        let allEvents = cursor.event < 0 ? events[...] : events.drop { $0.sequence <= cursor.event }
+        let allAchievements = cursor.achievement < 0 ? achievements[...] : achievements.drop { $0.sequence <= cursor.achievement }
+        let newEvents = Array(allEvents.suffix(limit)), newAchievements = Array(allAchievements.suffix(limit))
+        let skipped = cursor == .start ? 0 : (allEvents.count - newEvents.count) + (allAchievements.count - newAchievements.count)
         let next = LiveCursor(event: newEvents.last?.sequence ?? max(cursor.event, 0),
                               achievement: newAchievements.last?.sequence ?? max(cursor.achievement, 0))
         return LiveChanges(events: newEvents, achievements: newAchievements, cursor: next,
-                           totalEvents: events.count, totalAchievements: achievements.count)
+                           totalEvents: events.count, totalAchievements: achievements.count, skipped: skipped)
     }
 
     // MARK: - Deliveries

@@ -133,6 +133,12 @@ public final class StoreConsoleData: ConsoleData, @unchecked Sendable { // each 
         if from == .start {
             from = LiveCursor(event: max(Int(counts.lastEventSeq) - limit, 0), achievement: max(Int(counts.lastAchievementSeq) - limit, 0))
         }
+        // More than `limit` since the last look (a fast ingest): jump to the newest `limit` and count the rest,
+        // instead of climbing `limit` rows a poll behind the ingest.
+        let skippedEvents = max(0, Int(counts.lastEventSeq) - from.event - limit)
+        let skippedAchievements = max(0, Int(counts.lastAchievementSeq) - from.achievement - limit)
+        let skipped = cursor == .start ? 0 : skippedEvents + skippedAchievements
+        from = LiveCursor(event: from.event + skippedEvents, achievement: from.achievement + skippedAchievements)
         guard let c = try? live.changes(sinceEvent: Int64(from.event), sinceAchievement: Int64(from.achievement), limit: limit) else {
             return LiveChanges(events: [], achievements: [], cursor: from, totalEvents: counts.events, totalAchievements: counts.achievements)
         }
@@ -142,7 +148,7 @@ public final class StoreConsoleData: ConsoleData, @unchecked Sendable { // each 
         }
         return LiveChanges(events: c.events.compactMap(Self.event), achievements: c.achievements.map(Self.achievement),
                            cursor: LiveCursor(event: Int(c.lastEventSeq), achievement: Int(c.lastAchievementSeq)),
-                           totalEvents: max(counts.events, Int(c.lastEventSeq)), totalAchievements: counts.achievements)
+                           totalEvents: max(counts.events, Int(c.lastEventSeq)), totalAchievements: counts.achievements, skipped: skipped)
     }
 
     public func deliveries() -> [PartnerDeliveries] {

@@ -12,12 +12,15 @@ public struct LiveState {
     /// Frozen: new rows are counted but the lists hold still for reading.
     public var frozen = false
     public var missed = 0
+    /// Rows that arrived faster than the screen fetches: counted so the header can say so.
+    public var skipped = 0
     public var selected = 0
 
     mutating func receive(_ c: LiveChanges) {
         cursor = c.cursor
         totalEvents = c.totalEvents
         totalAchievements = c.totalAchievements
+        skipped += c.skipped
         if frozen {
             missed += c.events.count + c.achievements.count
             return

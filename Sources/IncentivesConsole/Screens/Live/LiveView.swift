@@ -4,7 +4,8 @@ import IncentivesCore
 enum LiveView {
     static func draw(_ s: LiveState, on c: inout Canvas, x: Int, y: Int, width: Int, height: Int) {
         let state = s.frozen ? "FROZEN (\(s.missed) new) · f to follow" : "following · f to freeze"
-        c.text("\(s.totalEvents) events · \(s.totalAchievements) achievements", x: x, y: y, style: .accent)
+        let skipped = s.skipped > 0 ? " · \(s.skipped) passed too fast to list" : ""
+        c.text("\(s.totalEvents) events · \(s.totalAchievements) achievements" + skipped, x: x, y: y, style: .accent)
         c.text(state, x: x + width - TerminalText.cells(state), y: y, style: s.frozen ? .warn : .dim)
         let achHeight = max(min(s.achievements.count + 2, height / 2), 3)
         c.rule("Achievements, newest first", x: x, y: y + 1, width: width)
