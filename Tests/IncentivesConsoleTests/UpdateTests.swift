@@ -15,6 +15,45 @@ final class UpdateTests: XCTestCase {
         XCTAssertTrue(s.quitting)
     }
 
+    /// Esc after Enter on a program goes back to Programs (where Enter came from), not to an unfiltered list.
+    func testEscReturnsToWhereEnterCameFrom() throws {
+        var s = try Fixture.state(.programs)
+        s.press(.enter)
+        XCTAssertEqual(s.screen, .achievements)
+        XCTAssertTrue(s.achievements.filter.text.hasPrefix("program:"))
+        s.press(.enter)
+        XCTAssertNotNil(s.achievements.evidence, "Enter on a row opens its evidence")
+        s.press(.escape)
+        XCTAssertNil(s.achievements.evidence, "Esc closes the evidence first")
+        XCTAssertEqual(s.screen, .achievements)
+        s.press(.escape)
+        XCTAssertEqual(s.screen, .programs)
+        XCTAssertEqual(s.achievements.filter.text, "")
+        // Reached with its number key, Esc on Achievements stays there.
+        s.press(.character("3"))
+        s.press(.escape)
+        XCTAssertEqual(s.screen, .achievements)
+    }
+
+    /// q with played test users asks first; any key but y keeps them.
+    func testQuittingAsksBeforeDiscardingTestUsers() throws {
+        var s = try Fixture.state(.simulator)
+        s.press(.character("l"))
+        XCTAssertGreaterThan(s.simulator.sandbox.eventCount, 0)
+        s.press(.character("q"))
+        XCTAssertFalse(s.quitting)
+        XCTAssertEqual(s.status, "quit and discard 1 test user and 1 event? y quits, any other key stays")
+        s.press(.character("n"))
+        XCTAssertFalse(s.quitting)
+        XCTAssertEqual(s.simulator.sandbox.eventCount, 1)
+        s.press(.character("q"), .character("y"))
+        XCTAssertTrue(s.quitting)
+        // An untouched simulator quits at once.
+        var fresh = try Fixture.state(.simulator)
+        fresh.press(.character("q"))
+        XCTAssertTrue(fresh.quitting)
+    }
+
     func testEscBacksOutAndNeverQuits() throws {
         var s = try Fixture.state(.achievements)
         s.press(.enter)

@@ -10,6 +10,10 @@ public struct AppState {
     public var quitting = false
     /// A one-line message in the footer (what a key did, or why it did nothing).
     public var status: String?
+    /// Where Esc goes back to: the screen whose Enter opened this one (a program's achievements).
+    public var cameFrom: ScreenID?
+    /// `q` was pressed with test users in the simulator's sandbox: the next `y` quits, any other key stays.
+    public var confirmingQuit = false
 
     public var programs = ProgramsState()
     public var users = UsersState()
@@ -52,6 +56,11 @@ public struct AppState {
     /// The update function: one key in, the new state out.
     public mutating func handle(_ key: Key) {
         status = nil
+        if confirmingQuit {
+            confirmingQuit = false
+            if key == .character("y") { quitting = true } else { status = "still here: the test users are kept" }
+            return
+        }
         if showHelp {
             // Any key closes help; q and Esc only close it.
             showHelp = false
@@ -73,7 +82,7 @@ public struct AppState {
             refreshVisible()
             status = "refreshed"
             return
-        case .switchTo(let s): enter(s); return
+        case .switchTo(let s): cameFrom = nil; enter(s); return
         case .nextScreen: enter(ScreenID(rawValue: screen.rawValue % ScreenID.allCases.count + 1)!); return
         case .previousScreen: enter(ScreenID(rawValue: (screen.rawValue + ScreenID.allCases.count - 2) % ScreenID.allCases.count + 1)!); return
         default: break
@@ -88,16 +97,36 @@ public struct AppState {
                 achievements.filter.text = "program:" + program
                 achievements.applyFilter()
                 enter(.achievements)
+                cameFrom = .programs
             }
         case .users: consumed = users.handle(action, data: data, today: clock.today)
-        case .achievements: consumed = achievements.handle(action, data: data)
+        case .achievements:
+            if action == .back, let origin = cameFrom, achievements.evidence == nil {
+                // Esc after Enter on a program goes back to that program, as the user came.
+                achievements.filter.text = ""
+                achievements.applyFilter()
+                cameFrom = nil
+                enter(origin)
+                return
+            }
+            consumed = achievements.handle(action, data: data)
         case .simulator: consumed = simulator.handle(action)
         case .live: consumed = live.handle(action)
         case .deliveries: (consumed, status) = deliveries.handle(action, data: data)
         }
         if consumed { return }
-        // `q` and Esc back out of whatever is open; at the top, `q` quits.
-        if action == .quit { quitting = true }
+        // `q` and Esc back out of whatever is open; at the top, `q` quits — after asking, when quitting
+        // would throw away the simulator's test users.
+        if action == .quit {
+            // Only when something was played: the sandbox starts with one untouched test user.
+            let testUsers = simulator.sandbox.members.count
+            if simulator.sandbox.eventCount > 0 {
+                confirmingQuit = true
+                status = "quit and discard \(testUsers) test user\(testUsers == 1 ? "" : "s") and \(simulator.sandbox.eventCount) event\(simulator.sandbox.eventCount == 1 ? "" : "s")? y quits, any other key stays"
+            } else {
+                quitting = true
+            }
+        }
     }
 
     /// New live data arrived (from the poller thread, handed over by the run loop).
