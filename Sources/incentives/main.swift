@@ -1,3 +1,4 @@
+import IncentivesCore
 import IncentivesStore
 #if canImport(Glibc)
 import Glibc
@@ -20,11 +21,15 @@ enum Commands {
         ConsoleCommand.self,
     ]
 
+    /// This build's version, as `incentives --version` prints it.
+    static let version = "0.9.0"
+
     static let usage = """
     incentives — decides when enterprise users have earned their employers' rewards.
 
     Usage: incentives <command> [options]
            incentives            (no command: opens the console on the default database)
+           incentives --version
 
     Commands:
     \(all.map { "  " + $0.name.padding(toLength: 14, withPad: " ", startingAt: 0) + $0.summary }.joined(separator: "\n"))
@@ -56,8 +61,12 @@ func dispatch(_ argv: [String]) -> ExitCode {
         Output.stdout.write(Commands.usage)
         return .ok
     }
+    if first == "--version" || first == "version" {
+        Output.stdout.line("incentives \(Commands.version) (store schema \(Store.schemaVersion); rule kinds: \(RuleKinds.all.map { $0.kind }.joined(separator: ", ")))")
+        return .ok
+    }
     guard let command = Commands.all.first(where: { $0.name == first }) else {
-        printError("incentives: unknown command '\(first)'")
+        printError("incentives: unknown command '\(first)'" + Suggestion.clause(for: first, in: Commands.all.map { $0.name }))
         printError("Run 'incentives --help' for the list of commands.")
         return .usage
     }

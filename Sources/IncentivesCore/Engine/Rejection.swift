@@ -1,7 +1,7 @@
 /// Why one event line was refused: the field at fault (nil when the line as a whole is) and the reason.
 /// Printed as `FIELD: REASON`, after the file and line that the reader knows.
 public struct Rejection: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Code: String, Sendable {
+    public enum Code: String, Sendable, CaseIterable {
         case invalidJSON = "invalid-json"
         case missingField = "missing-field"
         case wrongType = "wrong-type"

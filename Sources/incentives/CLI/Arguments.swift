@@ -46,7 +46,7 @@ struct Arguments {
                 guard value == nil else { throw UsageError(message: "--\(name) takes no value") }
                 flags.insert(name)
             } else {
-                throw UsageError(message: "unknown option --\(name)")
+                throw UsageError(message: "unknown option --\(name)" + Suggestion.clause(for: name, in: valued.union(booleans).union(["help"]), prefix: "--"))
             }
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import IncentivesStore
 
 /// Opening the database for a command: `--db`, `$INCENTIVES_DB` or the XDG default (`StoreLocation`),
@@ -10,7 +11,11 @@ enum StoreAccess {
 
     /// For commands that write (init, ingest): creates the file when `create`.
     static func writer(_ args: Arguments, create: Bool) throws -> Store {
-        try mapping { try Store(path: path(args), create: create) }
+        let path = path(args)
+        if !create, !FileManager.default.fileExists(atPath: path) {
+            throw CommandFailure(.noInput, "\(path): no database here yet; create it first with 'incentives init --db \(path) --catalog FILE --roster FILE'")
+        }
+        return try mapping { try Store(path: path, create: create) }
     }
 
     /// For look-ups: a read-only connection that an ingest never blocks.

@@ -52,6 +52,18 @@ enum AchievementsCommand: Command {
         q.limit = explicitLimit ? try args.int("limit", default: 0, range: 0...Int.max) : (format == .table ? 200 : nil)
         q.offset = try args.int("offset", default: 0, range: 0...Int.max)
         let reader = try StoreAccess.reader(args)
+        // A name that is in no catalog is a typo, not "no achievements": say so, as `programs` does (66).
+        let catalog = reader.catalog
+        if let e = q.employer, catalog.employer(e) == nil {
+            throw CommandFailure(.noInput, "no employer \(JSONText.quote(e)) in the catalog" + Suggestion.clause(for: e, in: catalog.employers.map(\.id)))
+        }
+        if let p = q.program, !catalog.employers.contains(where: { $0.programs.contains { $0.id == p } }) {
+            throw CommandFailure(.noInput, "no program \(JSONText.quote(p)) in the catalog"
+                                 + Suggestion.clause(for: p, in: catalog.employers.flatMap { $0.programs.map(\.id) }))
+        }
+        if let i = q.incentive, catalog.incentive(i) == nil {
+            throw CommandFailure(.noInput, "no incentive \(JSONText.quote(i)) in the catalog" + Suggestion.clause(for: i, in: catalog.incentives.map(\.id)))
+        }
         let out = Output.stdout
         try StoreAccess.mapping {
             switch format {

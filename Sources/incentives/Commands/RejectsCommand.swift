@@ -1,4 +1,5 @@
 import Foundation
+import IncentivesCore
 import IncentivesStore
 
 /// `incentives rejects`: the lines ingest refused, and why.
@@ -11,7 +12,7 @@ enum RejectsCommand: Command {
 
     Lists refused event lines in the order they were refused: the file (as it was named to ingest),
     the line, the reason code (invalid-json, missing-field, wrong-type, unknown-type, bad-timestamp,
-    unknown-user, conflict, too-long), the reason and the event id when the line had one.
+    unknown-user, conflict, too-long, duplicate-key), the reason and the event id when the line had one.
 
       --file FILE      only lines of this file
       --code CODE      only this reason code
@@ -30,6 +31,10 @@ enum RejectsCommand: Command {
         let format = try OutputFormat.from(args)
         let limit = args.value("limit") != nil ? try args.int("limit", default: 0, range: 0...Int.max) : (format == .table ? 200 : nil)
         let offset = try args.int("offset", default: 0, range: 0...Int.max)
+        if let code = args.value("code"), Rejection.Code(rawValue: code) == nil {
+            let known = Rejection.Code.allCases.map(\.rawValue)
+            throw CommandFailure(.noInput, "no reason code \(JSONText.quote(code)) (codes: \(known.joined(separator: ", ")))" + Suggestion.clause(for: code, in: known))
+        }
         let reader = try StoreAccess.reader(args)
         let rows = try StoreAccess.mapping { try reader.rejects(file: args.value("file"), code: args.value("code"), limit: limit, offset: offset) }
         var t = Table(["file", "line", "code", "reason", "eventId", "refusedAt"], numeric: ["line"])
