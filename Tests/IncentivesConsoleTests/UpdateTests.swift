@@ -163,6 +163,24 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(s.simulator.feed.filter { $0.text.contains("AWARDED") }.count, 1)
     }
 
+    /// A second play right after the first starts on a new day and earns again (it used to start on the
+    /// first play's last day, already counted, and end one day short).
+    func testPlayingTwiceEarnsTwice() throws {
+        var s = try Fixture.state(.simulator)
+        // A test user of an employer whose streak reward can be earned twice (globex: limit 2).
+        for _ in 0..<5 where !s.simulator.standings.contains(where: { $0.slot.reward.limit >= 2 && $0.slot.incentive.event == .healthDataLogged }) {
+            s.press(.character("e"))
+        }
+        let slot = try XCTUnwrap(s.simulator.standings.firstIndex { $0.slot.reward.limit >= 2 && $0.slot.incentive.event == .healthDataLogged })
+        while s.simulator.selectedReward < slot { s.press(.down) }
+        s.press(.character("s"))
+        let first = s.simulator.standings[slot]
+        XCTAssertEqual(first.awards, 1)
+        s.press(.character("s"))
+        let second = s.simulator.standings[slot]
+        XCTAssertEqual(second.awards, 2, s.simulator.feed.suffix(8).map(\.text).joined(separator: "\n"))
+    }
+
     func testSimulatorLateEventFillsTheGap() throws {
         var s = try Fixture.state(.simulator)
         // Days 1, 2, _, 4, 5 then a late log for day 3 completes the run.

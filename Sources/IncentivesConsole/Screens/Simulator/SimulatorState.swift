@@ -185,7 +185,12 @@ public struct SimulatorState {
             log(.birthReported, category: nil, on: day)
             return
         }
-        let days = incentive.rule.daysThatEarn(from: day)
+        // From the first day this reward has not counted yet: a second play right after the first must not
+        // start on the first's last day (already counted, so it would end one day short).
+        let counted = Set(s.countedDays)
+        var start = day
+        while counted.contains(start) { start = start.adding(days: 1) }
+        let days = incentive.rule.daysThatEarn(from: start)
         let cat = category(for: s)
         announce(">> playing \(days.count) days of \(cat) for \(s.slot.reward.reward) (\(incentive.rule.summary))", .accent)
         for d in days {
