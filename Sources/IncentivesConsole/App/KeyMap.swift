@@ -96,10 +96,30 @@ public enum KeyMap {
         return bindings.first(where: { $0.scope == .global && $0.keys.contains(key) })?.action
     }
 
+    /// Global actions a screen has no use for: never promised in its footer or help (a test walks every
+    /// screen and presses every key listed there, and fails on one that changes nothing).
+    static let unusedGlobally: [ScreenID: Set<Action>] = [
+        .programs: [.filter],
+        .simulator: [.open, .top, .bottom, .pageUp, .pageDown],
+        .live: [.open, .filter, .up, .down, .pageUp, .pageDown, .top, .bottom],
+        .deliveries: [.filter],
+    ]
+
+    /// The bindings in effect on a screen: its own, then the global ones that it uses and that none of its
+    /// own keys shadows (the simulator's `/` is its own, so the global `/ filter` is not listed there).
+    public static func bindings(for screen: ScreenID) -> (own: [KeyBinding], global: [KeyBinding]) {
+        let own = bindings.filter { $0.scope == .screen(screen) }
+        let ownKeys = Set(own.flatMap(\.keys))
+        let unused = unusedGlobally[screen] ?? []
+        let global = bindings.filter { b in
+            b.scope == .global && !unused.contains(b.action) && !b.keys.allSatisfy(ownKeys.contains)
+        }
+        return (own, global)
+    }
+
     /// Footer hints for a screen: its own first, then the global ones.
     public static func hints(for screen: ScreenID) -> [(String, String)] {
-        let own = bindings.filter { $0.scope == .screen(screen) && $0.hint != nil }
-        let global = bindings.filter { $0.scope == .global && $0.hint != nil }
-        return (own + global).map { ($0.label, $0.hint!) }
+        let (own, global) = bindings(for: screen)
+        return (own + global).filter { $0.hint != nil }.map { ($0.label, $0.hint!) }
     }
 }

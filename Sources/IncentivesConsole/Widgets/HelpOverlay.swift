@@ -3,8 +3,8 @@ import IncentivesText
 /// Two columns when the screen is wide enough, so that it fits 80×24.
 enum HelpOverlay {
     static func lines(for screen: ScreenID) -> [(String, String)] {
-        let own = KeyMap.bindings.filter { $0.scope == .screen(screen) }
-        let global = KeyMap.bindings.filter { $0.scope == .global && !isScreenSwitch($0.action) }
+        let (own, all) = KeyMap.bindings(for: screen)
+        let global = all.filter { !isScreenSwitch($0.action) }
         var out: [(String, String)] = []
         if !own.isEmpty {
             out.append(("", screen.title))

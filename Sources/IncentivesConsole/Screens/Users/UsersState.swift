@@ -5,7 +5,12 @@ public struct UsersState {
     public var search = TextField()
     public var results: [UserSummary] = []
     public var selected = 0
-    public var profile: UserProfile?
+    public var profile: UserProfile? {
+        didSet { if profile?.member.id != oldValue?.member.id { achievementSelected = 0; evidence = nil } }
+    }
+    /// On the user page: the selected achievement, and its evidence events once opened with Enter.
+    public var achievementSelected = 0
+    public var evidence: [EventRecord]?
     static let limit = 500
 
     mutating func reload(_ data: any ConsoleData, today: LocalDate) {
@@ -39,10 +44,23 @@ public struct UsersState {
     }
 
     mutating func handle(_ action: Action, data: any ConsoleData, today: LocalDate) -> Bool {
-        if profile != nil {
+        if let p = profile {
             switch action {
-            case .back, .quit: profile = nil; return true
+            case .back, .quit:
+                // Back out one level: the evidence first, then the page.
+                if evidence != nil { evidence = nil } else { profile = nil }
+                return true
             case .filter: profile = nil; search = TextField(); search.editing = true; return true
+            case _ where Selection.isMove(action):
+                achievementSelected = Selection.move(achievementSelected, action, count: p.achievements.count)
+                if evidence != nil, p.achievements.indices.contains(achievementSelected) {
+                    evidence = data.evidence(of: p.achievements[achievementSelected])
+                }
+                return true
+            case .open:
+                guard p.achievements.indices.contains(achievementSelected) else { return false }
+                evidence = data.evidence(of: p.achievements[achievementSelected])
+                return true
             default: return false
             }
         }

@@ -4,7 +4,7 @@ import IncentivesCore
 enum UsersView {
     static func draw(_ s: UsersState, today: LocalDate, on c: inout Canvas, x: Int, y: Int, width: Int, height: Int) {
         if let p = s.profile {
-            drawProfile(p, today: today, on: &c, x: x, y: y, width: width, height: height)
+            drawProfile(p, today: today, selected: s.achievementSelected, evidence: s.evidence, on: &c, x: x, y: y, width: width, height: height)
             return
         }
         let cursor = s.search.editing ? "_" : ""
@@ -23,7 +23,8 @@ enum UsersView {
             .draw(on: &c, x: x, y: y + 1, width: width, height: height - 1)
     }
 
-    static func drawProfile(_ p: UserProfile, today: LocalDate, on c: inout Canvas, x: Int, y: Int, width: Int, height: Int) {
+    static func drawProfile(_ p: UserProfile, today: LocalDate, selected: Int = 0, evidence: [EventRecord]? = nil,
+                            on c: inout Canvas, x: Int, y: Int, width: Int, height: Int) {
         let m = p.member
         let employer = m.employer.map { "\(p.employerName ?? $0) (\($0))" } ?? "no employer: events earn nothing"
         c.text(m.id, x: x, y: y, style: .accent)
@@ -66,10 +67,21 @@ enum UsersView {
             c.rule("Achievements (\(p.achievements.count))", x: x, y: row, width: leftWidth)
             row += 1
             if p.achievements.isEmpty { c.text("None yet.", x: x, y: row, style: .dim); row += 1 }
-            for a in p.achievements where row < y + height {
-                let line = "\(a.achievement.completedOn.iso)  \(a.achievement.reward)  (\(a.achievement.evidence.count) events)"
-                c.text(line, x: x, y: row, style: .good, width: leftWidth)
+            // The selected row stays in view; each row names its incentive and program, so two "$50 gift card"
+            // rows are told apart even at 80 columns.
+            let room = max(y + height - row - (evidence == nil ? 0 : min(evidence!.count + 1, 6)), 1)
+            let first = max(0, min(selected - room + 1, p.achievements.count - room))
+            for (i, a) in p.achievements.enumerated().dropFirst(first) where row < y + height {
+                let r = a.achievement
+                let line = "\(r.completedOn.iso)  \(r.reward) · \(r.incentive) · \(r.program)  (\(r.evidence.count) ev.)"
+                c.text(TerminalText.pad(line, to: leftWidth), x: x, y: row, style: i == selected ? .selected : .good, width: leftWidth)
                 row += 1
+                if i == selected, let evidence {
+                    for e in evidence.prefix(5) where row < y + height {
+                        c.text("   \(e.localDay.iso)  \(e.event.id)  \(e.event.category ?? e.event.type.rawValue)", x: x, y: row, style: .dim, width: leftWidth)
+                        row += 1
+                    }
+                }
             }
         }
 
