@@ -51,10 +51,9 @@ public enum TerminalText {
         let first = scalars.first!
         if first.value >= 0x20 && first.value < 0x7F && scalars.count == 1 { return 1 }
         if scalars.contains(where: isHazard) { return safe(String(c)).unicodeScalars.reduce(0) { $0 + scalarCells($1) } }
-        let w = scalarCells(first)
-        // An emoji presentation selector makes a narrow symbol wide.
-        if w == 1, scalars.contains(where: { $0.value == 0xFE0F }) { return 2 }
-        return w
+        // As ncurses counts it (the first code point's width; the rest ride along), so that the grid and the
+        // terminal agree: an emoji presentation selector does not widen a narrow symbol there either.
+        return scalarCells(first)
     }
 
     /// Columns `text` takes once made safe.
@@ -91,26 +90,13 @@ public enum TerminalText {
         return right ? gap + t : t + gap
     }
 
+    /// `wcwidth` under C.UTF-8 (see `CTextWidth`), whatever the process's locale.
     private static func scalarCells(_ s: Unicode.Scalar) -> Int {
         if s.value >= 0x20 && s.value < 0x7F { return 1 }
-        _ = localeReady
         let w = Int(incentives_wcwidth(s.value))
         return w < 0 ? 1 : w
     }
 
-    /// `wcwidth` measures by the locale's character type. Without a UTF-8 one (cron, CI, `LANG` unset) it
-    /// measures nothing beyond ASCII, so the first measurement sets the environment's, or C.UTF-8.
-    private static let localeReady: Bool = {
-        func isUTF8() -> Bool {
-            guard let p = setlocale(LC_CTYPE, nil) else { return false }
-            let name = String(cString: p).lowercased()
-            return name.contains("utf-8") || name.contains("utf8")
-        }
-        if isUTF8() { return true }
-        _ = setlocale(LC_CTYPE, "")
-        if isUTF8() { return true }
-        return setlocale(LC_CTYPE, "C.UTF-8") != nil || setlocale(LC_CTYPE, "C.utf8") != nil
-    }()
 }
 
 private extension String {
