@@ -76,7 +76,9 @@ public struct BatchExport: Sendable, Equatable {
         }
         // 0600 like the database, from the first byte: the file carries member ids and rewards, for the
         // partner's process alone.
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        // A new file, never one found there: a link planted at the temporary name is removed, not written through.
+        unlink(temp)
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw failure(temp) }
         var written = 0
         while written < bytes.count {

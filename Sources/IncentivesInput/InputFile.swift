@@ -8,17 +8,27 @@ public enum InputFile {
     /// How a path is named in messages: as the user wrote it, `stdin` for `-`.
     public static func displayName(_ path: String) -> String { path == "-" ? "stdin" : path }
 
+    /// A catalog or roster is read whole; past this it is not one (`/dev/zero`, a stream that never ends),
+    /// and reading on would only fill memory.
+    public static let maxWholeFileBytes = 1 << 30
+
     public static func readAll(_ path: String) throws(UnreadableInput) -> Data {
-        if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw UnreadableInput(file: path, reason: "no such file")
+        let fd = try open(path)
+        defer { if fd != 0 { close(fd) } }
+        var data = Data()
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw UnreadableInput(file: path, reason: "cannot be read (\(String(cString: strerror(errno))))")
+            }
+            if n == 0 { return data }
+            guard data.count + n <= maxWholeFileBytes else {
+                throw UnreadableInput(file: path, reason: "larger than \(maxWholeFileBytes >> 30) GiB: not a catalog or roster")
+            }
+            data.append(contentsOf: chunk[..<n])
         }
-        guard !isDir.boolValue else { throw UnreadableInput(file: path, reason: "is a directory, not a file") }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw UnreadableInput(file: path, reason: "cannot be read (\(String(cString: strerror(errno))))")
-        }
-        return data
     }
 
     /// Opens a file for streaming (`-` is standard input).

@@ -147,6 +147,10 @@ enum StoredConfiguration {
         do {
             return try CatalogDecoder.decode(Data(text.utf8), file: "catalog stored in \(db.path)")
         } catch {
+            // Text that is not a catalog at all is damage; a catalog that today's stricter rules refuse is not.
+            if (try? JSONSerialization.jsonObject(with: Data(text.utf8))) is [String: Any] {
+                throw StoreError.storedCatalogRefused(path: db.path, reason: "\(error)")
+            }
             throw StoreError.corrupt(path: db.path, reason: "the stored catalog no longer decodes: \(error)")
         }
     }

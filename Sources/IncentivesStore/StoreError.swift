@@ -26,6 +26,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file has more than one name (hard links): SQLite keeps the write-ahead log beside the name a
     /// connection used, so two names mean two logs for one database.
     case severalNames(path: String, links: Int)
+    /// The catalog an earlier `init` stored is refused by this version's rules (a partner id or URL it no
+    /// longer accepts): not damage, a configuration to correct.
+    case storedCatalogRefused(path: String, reason: String)
     /// The file was deleted or replaced while open: what is written goes to a file nobody can open again.
     case moved(path: String)
     /// Anything else SQLite reported.
@@ -48,6 +51,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .sqlite(let p, let code, let message): return "\(p): SQLite error \(code): \(message)"
         case .severalNames(let p, let links):
             return "\(p): the database file has \(links) names (hard links); SQLite keeps its write-ahead log beside the name it was opened by, so two names would mean two logs and a damaged database: keep one name (a symbolic link is fine)"
+        case .storedCatalogRefused(let p, let why):
+            return "\(p): the catalog stored by an earlier init is refused by this version (\(why)); run 'incentives init --db \(p) --catalog FILE --roster FILE' with a corrected catalog"
         case .moved(let p):
             return "\(p): the database file was deleted or replaced while in use; stopped, because what follows would be written to a file nobody can open. The batches committed before are in the file that was removed or replaced; run the same command again on the database you mean to keep (ingest resumes from that file's checkpoint)"
         }

@@ -26,6 +26,13 @@ final class BatchExportTests: XCTestCase {
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(), [e.dataFileName, e.manifestFileName].sorted(),
                        "no temporary file is left")
+        // A link planted at the temporary name is replaced, never written through.
+        let outside = dir + "-outside.txt"
+        FileManager.default.createFile(atPath: outside, contents: Data("keep".utf8))
+        defer { try? FileManager.default.removeItem(atPath: outside) }
+        XCTAssertEqual(symlink(outside, dir + "/." + e.dataFileName + ".tmp-\(getpid())"), 0)
+        try e.write(to: dir)
+        XCTAssertEqual(try String(contentsOfFile: outside, encoding: .utf8), "keep")
         let escaping = BatchExport(partner: "../escaped", secret: Fixtures.secret, rows: rows, format: .csv, since: nil, until: nil)
         XCTAssertThrowsError(try escaping.write(to: dir + "/inner"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/escaped_start_end.csv"))

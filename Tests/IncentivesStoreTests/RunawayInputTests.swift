@@ -17,6 +17,34 @@ final class RunawayInputTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(started), 60)
     }
 
+    /// A catalog or roster is read whole: `/dev/zero` is refused once past 1 GiB, not read until memory runs out.
+    func testAWholeFileThatNeverEndsIsRefused() throws {
+        let binary = try XCTUnwrap(Fixtures.binary)
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 5, events: 50)
+        let r = try runProcess(binary, ["replay", "--catalog", g.inputs.catalog, "--roster", "/dev/zero", "--events", g.inputs.events])
+        XCTAssertEqual(r.status, 66, r.stderr)
+        XCTAssertTrue(r.stderr.contains("/dev/zero: larger than 1 GiB: not a catalog or roster"), r.stderr)
+    }
+
+    /// A catalog stored by an earlier init that this version's rules refuse (here a partner id that would
+    /// name files outside the drop folder) is a configuration to correct (78), not a damaged database.
+    func testAStoredCatalogRefusedByNewerRulesSaysWhatToDo() throws {
+        let binary = try XCTUnwrap(Fixtures.binary)
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 5, events: 50)
+        let db = dir.path("db.sqlite")
+        let store = try Fixtures.initStore(db, g.inputs)
+        try store.db.execute(#"UPDATE settings SET value = replace(value, '"id": "cards"', '"id": "../cards"') WHERE key = 'catalog'"#)
+        for args in [["achievements"], ["export", "--partner", "../cards"]] {
+            let r = try runProcess(binary, args + ["--db", db])
+            XCTAssertEqual(r.status, 78, "\(args[0]): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("the catalog stored by an earlier init is refused by this version"), r.stderr)
+            XCTAssertTrue(r.stderr.contains("partners[1].id"), r.stderr)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "/tmp/cards_start_end.jsonl"))
+    }
+
     func testAnIngestKeepsWhatCameBeforeARunawayLine() throws {
         let binary = try XCTUnwrap(Fixtures.binary)
         let dir = TempDir()

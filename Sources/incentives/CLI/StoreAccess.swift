@@ -43,7 +43,7 @@ enum StoreAccess {
         case .locked, .ingestRunning: return .tempFail
         case .readOnly, .cannotOpen: return .cantCreate
         case .full: return .ioError
-        case .newerSchema, .notInitialized, .olderSchemaReadOnly, .severalNames: return .config
+        case .newerSchema, .notInitialized, .olderSchemaReadOnly, .severalNames, .storedCatalogRefused: return .config
         case .moved: return .ioError
         case .notADatabase, .corrupt: return .dataError
         case .sqlite: return .software
