@@ -11,6 +11,15 @@ public enum DayFormat {
         return "\(weekdays[d.weekday]) \(day) \(months[m - 1])"
     }
 
+    /// "today, Tue 4 Mar", "tomorrow, Wed 5 Mar", or "Thu 6 Mar".
+    public static func relative(_ d: LocalDate, today: LocalDate) -> String {
+        switch d.days(since: today) {
+        case 0: return "today, \(short(d))"
+        case 1: return "tomorrow, \(short(d))"
+        default: return short(d)
+        }
+    }
+
     /// "March".
     public static func month(of d: LocalDate) -> String { monthNames[d.components.month - 1] }
 }
