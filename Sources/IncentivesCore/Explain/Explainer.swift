@@ -47,8 +47,8 @@ public final class Explainer {
 
     /// A line of this user refused before it became an event (a bad timestamp...) or refused in an earlier run
     /// (the store keeps conflicts): it never reached the engine. `event` when the line was one.
-    public func refused(_ why: Rejection, event: Event? = nil, file: String? = nil, line: Int? = nil) {
-        let explained = ExplainedEvent(id: event?.id, type: event?.type, category: event?.category, at: event?.at,
+    public func refused(_ why: Rejection, id: String? = nil, event: Event? = nil, file: String? = nil, line: Int? = nil) {
+        let explained = ExplainedEvent(id: event?.id ?? id, type: event?.type, category: event?.category, at: event?.at,
                                        localDay: event.flatMap { intake.engine(for: member.id).localDate(of: $0.at, for: member.id) },
                                        file: file, line: line)
         lines.append(ExplanationLine(event: explained, slot: nil, outcome: why.code == .conflict ? .conflict(why) : .rejected(why)))
