@@ -12,6 +12,7 @@ enum Commands {
         IngestCommand.self,
         AchievementsCommand.self,
         UserCommand.self,
+        WhyCommand.self,
         ProgramsCommand.self,
         RejectsCommand.self,
         DeliverCommand.self,

@@ -92,7 +92,7 @@ public struct RewardOutlook: Sendable {
         case .limitReached: return "earned \(awards) of \(limit): limit reached"
         case .notOffered: return "the user's employer does not run this program"
         case .closed:
-            parts.append(deadline.map { "closed: the last day that counted was \(Outcome.day($0)) (\(deadlineReason ?? ""))" }
+            parts.append(deadline.map { "closed: the last day that counted was \(Outcome.dayName($0)) (\(deadlineReason ?? ""))" }
                          ?? "closed: the program and the user's eligibility never overlap")
             if awards > 0 { parts.append("earned \(awards) of \(limit)") }
             return parts.joined(separator: "; ")
@@ -100,7 +100,7 @@ public struct RewardOutlook: Sendable {
             parts.append(standing)
             if awards > 0 { parts.append("earned \(awards) of \(limit)") }
             if let next { parts.append(next) }
-            if let deadline { parts.append("last day that counts \(Outcome.day(deadline)) (\(deadlineReason ?? ""))") }
+            if let deadline { parts.append("last day that counts \(Outcome.dayName(deadline)) (\(deadlineReason ?? ""))") }
             return parts.joined(separator: "; ")
         }
     }

@@ -62,26 +62,26 @@ public enum Outcome: Sendable, Equatable {
     public var sentence: String {
         switch self {
         case .earned(let a):
-            return "earned \(JSONText.quote(a.reward)) (award \(a.ordinal), completed \(Self.day(a.completedOn))); evidence "
+            return "earned \(JSONText.quote(a.reward)) (award \(a.ordinal), completed \(Self.dayName(a.completedOn))); evidence "
                 + Self.evidence(a)
         case .counted(let standing):
             return "counted a new day: \(standing)"
         case .dayAlreadyCounted(let standing):
             return "this day already counted (an earlier event that day): nothing added, still \(standing)"
         case .dayAlreadyUsed(let award):
-            return "this day is already evidence of an earlier award" + (award.map { " (award \($0.ordinal), completed \(Self.day($0.completedOn)))" } ?? "")
+            return "this day is already evidence of an earlier award" + (award.map { " (award \($0.ordinal), completed \(Self.dayName($0.completedOn)))" } ?? "")
                 + ": a day counts once per reward"
         case .periodAlreadyEarned(let within, let award):
-            return "\(Self.day(within.lowerBound))–\(Self.day(within.upperBound)) already earned its one award"
-                + (award.map { " (award \($0.ordinal), completed \(Self.day($0.completedOn)))" } ?? "")
+            return "\(Self.dayName(within.lowerBound))–\(Self.dayName(within.upperBound)) already earned its one award"
+                + (award.map { " (award \($0.ordinal), completed \(Self.dayName($0.completedOn)))" } ?? "")
         case .limitReached(let limit):
             return "the limit is reached: \(limit) award\(limit == 1 ? "" : "s") of this reward per user"
         case .beforeProgram(let starts):
-            return "before the program starts on \(Self.day(starts))"
+            return "before the program starts on \(Self.dayName(starts))"
         case .afterProgram(let ends):
-            return "after the program ended on \(Self.day(ends))"
+            return "after the program ended on \(Self.dayName(ends))"
         case .notEligible(let from, let until):
-            return "outside the user's eligibility (\(Self.day(from)) to \(until.map(Self.day) ?? "open-ended")): counts for no reward"
+            return "outside the user's eligibility (\(Self.dayName(from)) to \(until.map(Self.dayName) ?? "open-ended")): counts for no reward"
         case .wrongType(let type, let counts):
             return "a \(type.rawValue) event does not count: this reward counts \(counts.rawValue)"
         case .categoryNotCounted(let category, let counted):
@@ -98,7 +98,7 @@ public enum Outcome: Sendable, Equatable {
     }
 
     /// "Mon 2 Mar 2026".
-    static func day(_ d: LocalDate) -> String { "\(DayFormat.short(d)) \(d.components.year)" }
+    public static func dayName(_ d: LocalDate) -> String { "\(DayFormat.short(d)) \(d.components.year)" }
 
     /// "e-1 (Mon 2 Mar), e-3 (Tue 3 Mar)".
     static func evidence(_ a: Achievement) -> String {
