@@ -51,6 +51,10 @@ final class WhyCommandTests: XCTestCase {
         XCTAssertFalse(out.contains("  wrong-type  "), out)
         XCTAssertTrue(try runProcess(binary, ["why", "ana", "--db", db, "--all"]).stdout.contains("  wrong-type  "))
 
+        let latest = try runProcess(binary, ["why", "ana", "--db", db, "--limit", "2"]).stdout
+        XCTAssertTrue(latest.contains("5 earlier lines not shown; --limit or --since"), latest)
+        XCTAssertTrue(latest.contains("a5 ") && !latest.contains("a1 "), latest)
+
         // JSON lines: one object per event and reward, then per reward.
         let jsonl = try runProcess(binary, ["why", "ana", "--db", db, "--format", "jsonl", "--today", "2026-03-05"])
         XCTAssertEqual(jsonl.status, 0, jsonl.stderr)

@@ -36,9 +36,9 @@ public final class Explainer {
                                        localDay: day, file: file, line: line)
         switch disposition {
         case .duplicate:
-            lines.append(ExplanationLine(event: explained, slot: nil, outcome: .duplicate))
+            lines.append(ExplanationLine(event: explained, slotIndex: nil, outcome: .duplicate))
         case .rejected(let why):
-            lines.append(ExplanationLine(event: explained, slot: nil, outcome: why.code == .conflict ? .conflict(why) : .rejected(why)))
+            lines.append(ExplanationLine(event: explained, slotIndex: nil, outcome: why.code == .conflict ? .conflict(why) : .rejected(why)))
         case .accepted:
             accepted.append(explained)
             for finding in findings { lines.append(word(finding, event: event, explained: explained)) }
@@ -51,7 +51,7 @@ public final class Explainer {
         let explained = ExplainedEvent(id: event?.id ?? id, type: event?.type, category: event?.category, at: event?.at,
                                        localDay: event.flatMap { intake.engine(for: member.id).localDate(of: $0.at, for: member.id) },
                                        file: file, line: line)
-        lines.append(ExplanationLine(event: explained, slot: nil, outcome: why.code == .conflict ? .conflict(why) : .rejected(why)))
+        lines.append(ExplanationLine(event: explained, slotIndex: nil, outcome: why.code == .conflict ? .conflict(why) : .rejected(why)))
     }
 
     /// The explanation so far, with each reward's next step as of `today` (the user's local day). `program`:
@@ -71,6 +71,7 @@ public final class Explainer {
                                          deadlineReason: span == nil ? nil : eligibilityFirst ? "eligibility end" : "program end"))
         }
         var all = lines
+        var named = slots
         if let program, !slots.contains(where: { $0.program.id == program }) {
             for employer in engine.catalog.employers {
                 for p in employer.programs where p.id == program {
@@ -79,8 +80,10 @@ public final class Explainer {
                         let slot = RewardSlot(employer: employer, program: p, reward: reward, rewardIndex: i, incentive: incentive)
                         rewards.append(RewardOutlook(slot: slot, state: .notOffered, awards: 0, standing: "", next: nil,
                                                      deadline: nil, deadlineReason: nil))
+                        named.append(slot)
                         for e in accepted {
-                            all.append(ExplanationLine(event: e, slot: slot, outcome: .employerNotInProgram(employer: member.employer, program: program)))
+                            all.append(ExplanationLine(event: e, slotIndex: named.count - 1,
+                                                       outcome: .employerNotInProgram(employer: member.employer, program: program)))
                         }
                     }
                 }
@@ -88,7 +91,7 @@ public final class Explainer {
             // Keep arrival order: the lines of one event together.
             all = Self.inArrivalOrder(all, accepted: accepted)
         }
-        return Explanation(member: member, today: today, lines: all, rewards: rewards)
+        return Explanation(member: member, today: today, lines: all, rewards: rewards, slots: named)
     }
 
     private static func inArrivalOrder(_ lines: [ExplanationLine], accepted: [ExplainedEvent]) -> [ExplanationLine] {
@@ -117,9 +120,9 @@ public final class Explainer {
             case .afterProgram: outcome = .afterProgram(ends: slot?.program.ends ?? day)
             case .limitReached: outcome = .limitReached(limit: slot?.reward.limit ?? 0)
             }
-            return ExplanationLine(event: explained, slot: slot, outcome: outcome)
+            return ExplanationLine(event: explained, slotIndex: i, outcome: outcome)
         case .counted(let i, let status):
-            return ExplanationLine(event: explained, slot: slots[i], outcome: .counted(standing: slots[i].incentive.rule.describe(status)))
+            return ExplanationLine(event: explained, slotIndex: i, outcome: .counted(standing: slots[i].incentive.rule.describe(status)))
         case .alreadyHad(let i, let regard, let status):
             let outcome: Outcome
             switch regard {
@@ -128,10 +131,10 @@ public final class Explainer {
             case .counted, .notCounted:
                 outcome = .dayAlreadyCounted(standing: slots[i].incentive.rule.describe(status))
             }
-            return ExplanationLine(event: explained, slot: slots[i], outcome: outcome)
+            return ExplanationLine(event: explained, slotIndex: i, outcome: outcome)
         case .earned(let i, let achievement):
             awards[i].append(achievement)
-            return ExplanationLine(event: explained, slot: slots[i], outcome: .earned(achievement))
+            return ExplanationLine(event: explained, slotIndex: i, outcome: .earned(achievement))
         }
     }
 }

@@ -8,18 +8,27 @@ public struct Explanation: Sendable {
     public var lines: [ExplanationLine]
     /// One per reward of the user's employer (and of a program asked about that the employer does not run).
     public var rewards: [RewardOutlook]
+    /// The rewards the lines name, by `ExplanationLine.slotIndex`: the user's employer's in catalog order, then
+    /// those of a program asked about that the employer does not run. (An index rather than a copy per line:
+    /// a reward carries the catalog's strings, and a year of a user's lines is tens of thousands of them.)
+    public let slots: [RewardSlot]
+
+    /// The reward a line is about; nil when it is about every reward.
+    public func slot(of line: ExplanationLine) -> RewardSlot? { line.slotIndex.map { slots[$0] } }
 
     /// The lines and rewards of one program, one reward (its name or its incentive id) and days from `since` on.
     /// Lines without a reward concern every reward and stay.
     public func filtered(program: String? = nil, reward: String? = nil, since: LocalDate? = nil) -> Explanation {
+        guard program != nil || reward != nil || since != nil else { return self }
         func keeps(_ slot: RewardSlot?) -> Bool {
             guard let slot else { return true }
             return (program.map { slot.program.id == $0 } ?? true)
                 && (reward.map { slot.reward.reward == $0 || slot.incentive.id == $0 } ?? true)
         }
+        let kept = slots.map(keeps)
         var e = self
         e.lines = lines.filter { line in
-            guard keeps(line.slot) else { return false }
+            guard line.slotIndex.map({ kept[$0] }) ?? true else { return false }
             guard let since, let day = line.event.localDay else { return true }
             return day >= since
         }
@@ -55,7 +64,8 @@ public struct ExplainedEvent: Sendable {
 /// One event and one reward (nil: every reward) and what came of it.
 public struct ExplanationLine: Sendable {
     public let event: ExplainedEvent
-    public let slot: RewardSlot?
+    /// The reward, in `Explanation.slots`; nil for every reward.
+    public let slotIndex: Int?
     public let outcome: Outcome
 }
 

@@ -118,7 +118,7 @@ enum StoreBench {
         func time(_ user: String) throws -> (Double, Int) {
             let t0 = DispatchTime.now().uptimeNanoseconds
             guard let x = try StoreAccess.mapping({ try reader.explain(user: user) }) else { return (0, 0) }
-            WhyCommand.writeJSONLines(x, to: sink)
+            WhyJSONLines.write(x, to: sink)
             return (Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6, x.lines.count)
         }
         var random: [Double] = []

@@ -6,6 +6,8 @@ struct WhyTimeline {
     let explanation: Explanation
     /// wrong-type lines say little to a person (a birth is not a log) and there are many: hidden unless asked.
     let showWrongType: Bool
+    /// The most timeline lines shown (the latest); nil for all.
+    let limit: Int?
 
     func write(to out: Output) {
         let x = explanation
@@ -24,9 +26,15 @@ struct WhyTimeline {
             t.write(.table, to: out)
         }
         out.line("")
-        let shown = x.lines.filter { showWrongType || $0.outcome.code != "wrong-type" }
+        var shown = x.lines.filter { showWrongType || $0.outcome.code != "wrong-type" }
         let hidden = x.lines.count - shown.count
-        out.line("Timeline, latest first" + (hidden > 0 ? " (\(hidden) wrong-type lines not shown; --all shows them)" : ""))
+        var notes: [String] = []
+        if hidden > 0 { notes.append("\(hidden) wrong-type lines not shown; --all shows them") }
+        if let limit, shown.count > limit {
+            notes.append("\(shown.count - limit) earlier lines not shown; --limit or --since")
+            shown.removeFirst(shown.count - limit)
+        }
+        out.line("Timeline, latest first" + (notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")"))
         guard !shown.isEmpty else {
             out.line("  no events")
             return
@@ -44,7 +52,7 @@ struct WhyTimeline {
         for l in byEvent.reversed().joined() {
             let e = l.event
             let what = e.type.map { $0 == .healthDataLogged ? "log \(e.category ?? "")" : "birth" } ?? "line \(e.line.map(String.init) ?? "?")"
-            t.add([e.localDay.map(Outcome.dayName) ?? "-", e.id ?? "-", what, l.slot?.program.id ?? "(all)", l.slot?.reward.reward ?? "(all)",
+            t.add([e.localDay.map(Outcome.dayName) ?? "-", e.id ?? "-", what, x.slot(of: l)?.program.id ?? "(all)", x.slot(of: l)?.reward.reward ?? "(all)",
                    l.outcome.code, l.outcome.sentence])
         }
         t.write(.table, to: out)

@@ -8,10 +8,10 @@ import IncentivesStore
 enum WhyCommand: Command {
     static let name = "why"
     static let summary = "why a user's events earned, counted or not, reward by reward, and what would earn next"
-    static let valuedOptions: Set<String> = ["db", "format", "reward", "program", "since", "today", "catalog", "roster", "events"]
+    static let valuedOptions: Set<String> = ["db", "format", "reward", "program", "since", "today", "limit", "catalog", "roster", "events"]
     static let booleanOptions: Set<String> = ["all"]
     static let help = """
-    Usage: incentives why USER [--reward R] [--program P] [--since DATE] [--today DATE] [--all]
+    Usage: incentives why USER [--reward R] [--program P] [--since DATE] [--today DATE] [--all] [--limit N]
                               [--format table|jsonl] [--db PATH]
            incentives why USER --catalog FILE --roster FILE --events FILE|-  [the same filters]
 
@@ -30,6 +30,7 @@ enum WhyCommand: Command {
       --since DATE     only events on local days from DATE (YYYY-MM-DD) on
       --today DATE     judge what comes next as of this local day (default: today in the user's zone)
       --all            the table also lists wrong-type lines (jsonl always does)
+      --limit N        the table's timeline shows the latest N lines (default 200; jsonl: all)
       --format F       table (default: a timeline, latest first) or jsonl (one object per event and reward,
                        in arrival order, then one per reward)
       --catalog, --roster, --events   explain from the files, like replay, without a database
@@ -50,6 +51,7 @@ enum WhyCommand: Command {
         let format = try OutputFormat.from(args)
         guard format != .csv else { throw Arguments.UsageError(message: "--format must be table or jsonl, got csv") }
         let since = try date(args, "since"), today = try date(args, "today")
+        let limit = try args.int("limit", default: 200, range: 1...Int.max)
         let files = ["catalog", "roster", "events"].filter { args.value($0) != nil }
         guard files.isEmpty || files.count == 3 else {
             throw Arguments.UsageError(message: "--catalog, --roster and --events go together")
@@ -60,8 +62,8 @@ enum WhyCommand: Command {
         guard let explanation else { return .noInput }
         let shown = explanation.filtered(program: args.value("program"), reward: args.value("reward"), since: since)
         switch format {
-        case .jsonl: writeJSONLines(shown, to: Output.stdout)
-        default: WhyTimeline(explanation: shown, showWrongType: args.flag("all")).write(to: Output.stdout)
+        case .jsonl: WhyJSONLines.write(shown, to: Output.stdout)
+        default: WhyTimeline(explanation: shown, showWrongType: args.flag("all"), limit: limit).write(to: Output.stdout)
         }
         Output.stdout.flush()
         return .ok
@@ -135,25 +137,5 @@ enum WhyCommand: Command {
     private static func unknownUser(_ id: String, similar: [(String, String?, String)]) {
         printError("incentives why: no user \(JSONText.quote(id)) on the roster" + (similar.isEmpty ? "" : "; the nearest ids:"))
         for (u, employer, zone) in similar { printError("  \(u)  \(employer ?? "-")  \(zone)") }
-    }
-
-    /// One object per event and reward in arrival order, then one per reward.
-    static func writeJSONLines(_ x: Explanation, to out: Output) {
-        // `award` holds the achievement's own JSON line, written as is.
-        var t = Table(["kind", "user", "event", "type", "category", "at", "localDay", "file", "line", "program", "incentive", "reward",
-                       "outcome", "detail", "award", "awards", "standing", "next", "deadline"],
-                      numeric: ["line", "award", "awards"])
-        for l in x.lines {
-            var award: String?
-            if case .earned(let a) = l.outcome { award = a.jsonLine }
-            t.add(["event", x.member.id, l.event.id, l.event.type?.rawValue, l.event.category, l.event.at?.rfc3339, l.event.localDay?.iso,
-                   l.event.file, l.event.line.map(String.init), l.slot?.program.id, l.slot?.incentive.id, l.slot?.reward.reward,
-                   l.outcome.code, l.outcome.sentence, award, nil, nil, nil, nil])
-        }
-        for r in x.rewards {
-            t.add(["reward", x.member.id, nil, nil, nil, nil, nil, nil, nil, r.slot.program.id, r.slot.incentive.id, r.slot.reward.reward,
-                   r.state.rawValue, r.sentence, nil, String(r.awards), r.standing.isEmpty ? nil : r.standing, r.next, r.deadline?.iso])
-        }
-        t.write(.jsonl, to: out)
     }
 }
