@@ -2,17 +2,19 @@
 /// share: a stable `code` for scripts and tests, and a `sentence` for people.
 ///
 /// The codes are the contract of `incentives why --format jsonl`: add new ones, never rename one.
+/// The cases that carry an award are `indirect`: an explanation holds one outcome per event and reward, and an
+/// award inline would make every one of them as large as an award.
 public enum Outcome: Sendable, Equatable {
     /// The event earned the reward: the award, with its evidence.
-    case earned(Achievement)
+    indirect case earned(Achievement)
     /// A new day toward the next award; `standing` is the rule's own words after it ("day 3 of 5").
     case counted(standing: String)
     /// The day already counted for this reward (an earlier event that day): nothing added.
     case dayAlreadyCounted(standing: String)
     /// The day is evidence of an earlier award of this reward (named when the explanation saw it).
-    case dayAlreadyUsed(by: Achievement?)
+    indirect case dayAlreadyUsed(by: Achievement?)
     /// The calendar stretch holding the day already earned its one award.
-    case periodAlreadyEarned(within: ClosedRange<LocalDate>, by: Achievement?)
+    indirect case periodAlreadyEarned(within: ClosedRange<LocalDate>, by: Achievement?)
     /// The user has every award of this reward the program allows.
     case limitReached(limit: Int)
     case beforeProgram(starts: LocalDate)

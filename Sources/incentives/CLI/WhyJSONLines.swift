@@ -13,25 +13,38 @@ enum WhyJSONLines {
         }
         var everyReward = JSONBytes()
         everyReward.slot(nil)
-        for l in x.lines {
+        // An event's fields are the same on each of its lines (one per reward): written once per event.
+        // A reward's outcome is often the same as on the event before (wrong-type, limit-reached, ...): its
+        // sentence, escaped, is kept per reward and reused while the outcome repeats.
+        var lastOutcome = [Outcome?](repeating: nil, count: x.slots.count)
+        var lastDetail = [[UInt8]](repeating: [], count: x.slots.count)
+        func detail(_ l: ExplanationLine) -> [UInt8] {
+            if let i = l.slotIndex, lastOutcome[i] == l.outcome { return lastDetail[i] }
+            var w = JSONBytes()
+            w.raw(",\"outcome\":"); w.string(l.outcome.code)
+            w.raw(",\"detail\":"); w.string(l.outcome.sentence)
+            if let i = l.slotIndex {
+                lastOutcome[i] = l.outcome
+                lastDetail[i] = w.bytes
+            }
+            return w.bytes
+        }
+        var eventFields = JSONBytes()
+        var previous: (id: String?, line: Int?) = (nil, nil)
+        for (i, l) in x.lines.enumerated() {
+            if i == 0 || l.event.id != previous.id || l.event.line != previous.line || l.event.id == nil {
+                previous = (l.event.id, l.event.line)
+                eventFields.bytes.removeAll(keepingCapacity: true)
+                eventFields.write(l.event, user: x.member.id)
+            }
+            let outcome = detail(l)
             out.line { buffer in
                 var w = JSONBytes()
                 swap(&w.bytes, &buffer)
                 defer { swap(&w.bytes, &buffer) }
-                w.raw("{\"kind\":\"event\",\"user\":"); w.string(x.member.id)
-                w.raw(",\"event\":"); w.optional(l.event.id)
-                w.raw(",\"type\":"); w.optional(l.event.type?.rawValue)
-                w.raw(",\"category\":"); w.optional(l.event.category)
-                w.raw(",\"at\":")
-                if let at = l.event.at { w.raw("\""); at.writeRFC3339(into: &w.bytes); w.raw("\"") } else { w.raw("null") }
-                w.raw(",\"localDay\":")
-                if let day = l.event.localDay { w.raw("\""); day.writeISO(into: &w.bytes); w.raw("\"") } else { w.raw("null") }
-                w.raw(",\"file\":"); w.optional(l.event.file)
-                w.raw(",\"line\":")
-                if let line = l.event.line { w.bytes.append(contentsOf: String(line).utf8) } else { w.raw("null") }
+                w.bytes.append(contentsOf: eventFields.bytes)
                 w.bytes.append(contentsOf: l.slotIndex.map { slotFields[$0] } ?? everyReward.bytes)
-                w.raw(",\"outcome\":"); w.string(l.outcome.code)
-                w.raw(",\"detail\":"); w.string(l.outcome.sentence)
+                w.bytes.append(contentsOf: outcome)
                 if case .earned(let a) = l.outcome {
                     w.raw(",\"award\":")
                     a.writeJSON(into: &w.bytes)
@@ -60,6 +73,21 @@ enum WhyJSONLines {
 }
 
 private extension JSONBytes {
+    /// `{"kind":"event","user":…,"event":…` up to the event's line number.
+    mutating func write(_ e: ExplainedEvent, user: String) {
+        raw("{\"kind\":\"event\",\"user\":"); string(user)
+        raw(",\"event\":"); optional(e.id)
+        raw(",\"type\":"); optional(e.type?.rawValue)
+        raw(",\"category\":"); optional(e.category)
+        raw(",\"at\":")
+        if let at = e.at { raw("\""); at.writeRFC3339(into: &bytes); raw("\"") } else { raw("null") }
+        raw(",\"localDay\":")
+        if let day = e.localDay { raw("\""); day.writeISO(into: &bytes); raw("\"") } else { raw("null") }
+        raw(",\"file\":"); optional(e.file)
+        raw(",\"line\":")
+        if let line = e.line { bytes.append(contentsOf: String(line).utf8) } else { raw("null") }
+    }
+
     mutating func optional(_ s: String?) {
         if let s { string(s) } else { raw("null") }
     }
