@@ -11,7 +11,7 @@ public final class StoreReader {
     public let db: Database
     /// The catalog as `init` stored it. Call `reload()` after an `init` to see a new one.
     public private(set) var catalog: Catalog
-    private let zones = ZoneDirectory()
+    let zones = ZoneDirectory()
     private var zoneOfUser: [String: ZoneRules] = [:]
 
     public init(path: String, busyTimeout: Int32 = 100) throws {

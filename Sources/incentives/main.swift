@@ -13,6 +13,7 @@ enum Commands {
         IngestCommand.self,
         AchievementsCommand.self,
         UserCommand.self,
+        WhyCommand.self,
         ProgramsCommand.self,
         RejectsCommand.self,
         DeliverCommand.self,

@@ -126,22 +126,52 @@ public final class Engine {
     /// The same, for an event whose user was already found on the roster at `pos` (`Admission.judge` gives
     /// it), so the hot path looks each user up once.
     public func record(_ event: Event, member pos: Int) -> [Achievement] {
+        var silent = SilentObserver()
+        return evaluate(event, member: pos, observer: &silent)
+    }
+
+    /// The same as `record(_:member:)`, through the same gates in the same order, and also why each reward
+    /// of the user's employer took the event or not: one finding per reward, in catalog order, or a single
+    /// finding without a slot when the event stopped before any reward (no employer, not eligible).
+    public func recordExplaining(_ event: Event, member pos: Int) -> (earned: [Achievement], findings: [SlotFinding]) {
+        var collector = FindingCollector()
+        let earned = evaluate(event, member: pos, observer: &collector)
+        return (earned, collector.findings)
+    }
+
+    /// The one evaluation both `record` and `recordExplaining` run. The observer only watches: with
+    /// `SilentObserver` its calls compile away, so the hot path pays nothing for explanations.
+    @inline(__always)
+    private func evaluate<Observer: EvaluationObserver>(_ event: Event, member pos: Int, observer: inout Observer) -> [Achievement] {
         assert(roster.members[pos].id == event.user, "the member position must be the event's user's")
         let employer = Int(employerOfMember[pos])
-        guard employer >= 0 else { return [] }
+        guard employer >= 0 else {
+            observer.stopped(.noEmployer, slot: nil)
+            return []
+        }
         let day = zoneOfMember[pos].localDate(of: event.at)
-        guard day.dayNumber >= eligibleFrom[pos], day.dayNumber <= eligibleUntil[pos] else { return [] }
+        guard day.dayNumber >= eligibleFrom[pos], day.dayNumber <= eligibleUntil[pos] else {
+            observer.stopped(.notEligible, slot: nil)
+            return []
+        }
         let category = categories.code(of: event.category)
         let categoryBit = categories.bit(of: category)
         var earned: [Achievement] = []
         var state: MemberProgress?
         let first = gateStart[employer]
         for g in first..<gateStart[employer + 1] {
-            guard gates[g].admits(event.type, categoryBit: categoryBit, day: day.dayNumber) else { continue }
             let i = g - first
+            let verdict = gates[g].verdict(event.type, categoryBit: categoryBit, day: day.dayNumber)
+            guard verdict == .admitted else {
+                observer.stopped(GateStop(verdict), slot: i)
+                continue
+            }
             // Category sets too large for the bitmask fall back to the set itself.
             if gates[g].needsSetCheck {
-                guard slotsByEmployer[employer][i].incentive.counts(event.type, category: event.category) else { continue }
+                guard slotsByEmployer[employer][i].incentive.counts(event.type, category: event.category) else {
+                    observer.stopped(.categoryNotCounted, slot: i)
+                    continue
+                }
             }
             let progress: MemberProgress
             if let state { progress = state } else {
@@ -150,7 +180,10 @@ public final class Engine {
                 state = progress
             }
             let limit = gates[g].limit
-            guard progress.slots[i].awards < limit else { continue }
+            guard progress.slots[i].awards < limit else {
+                observer.stopped(.limitReached, slot: i)
+                continue
+            }
             let rule: any RuleProgress
             if let existing = progress.slots[i].rule {
                 rule = existing
@@ -159,12 +192,18 @@ public final class Engine {
                 rule = slot.incentive.rule.makeProgress(span: slot.span(for: roster.members[pos]))
                 progress.slots[i].rule = rule
             }
-            guard let evidence = rule.record(QualifyingEvent(id: event.id, day: day)) else { continue }
+            observer.willRecord(day, in: rule, slot: i)
+            guard let evidence = rule.record(QualifyingEvent(id: event.id, day: day)) else {
+                observer.recorded(day, in: rule, slot: i)
+                continue
+            }
             progress.slots[i].awards += 1
             // Once the limit is reached nothing more can be earned: drop the progress to bound memory.
             if progress.slots[i].awards >= limit { progress.slots[i].rule = nil }
-            earned.append(achievement(slot: slotsByEmployer[employer][i], gate: gates[g], user: event.user, at: event.at,
-                                      evidence: evidence, ordinal: progress.slots[i].awards, progress: progress))
+            let achievement = achievement(slot: slotsByEmployer[employer][i], gate: gates[g], user: event.user, at: event.at,
+                                          evidence: evidence, ordinal: progress.slots[i].awards, progress: progress)
+            observer.earned(achievement, slot: i)
+            earned.append(achievement)
         }
         if state != nil, !changedFlags[pos] {
             changedFlags[pos] = true
@@ -334,6 +373,18 @@ public final class Engine {
     }
 
     // MARK: - Looking at progress
+
+    /// What would earn each reward of the user's employer next, in the rule's words, as of `today`
+    /// (catalog order); nil for a reward the user cannot earn on any day (program and eligibility apart).
+    public func nextSteps(of user: String, today: LocalDate) -> [String?] {
+        guard let pos = roster.position(of: user) else { return [] }
+        let employer = Int(employerOfMember[pos])
+        guard employer >= 0 else { return [] }
+        let p = progress(of: pos, employer: employer)
+        return slotsByEmployer[employer].enumerated().map { i, slot in
+            slot.span(for: roster.members[pos]).map { slot.incentive.rule.nextStep(p.slots[i].rule, today: today, span: $0) }
+        }
+    }
 
     /// The user's standing on every reward of their employer's programs, in catalog order.
     public func standings(of user: String, today: LocalDate? = nil) -> [RewardStanding] {

@@ -62,6 +62,25 @@ public final class Intake {
         }
     }
 
+    /// `take(_:)` with the engine's findings for the event, reward by reward (for explanations): the same
+    /// admission and the same engine, so an explanation cannot disagree with what was awarded.
+    public func takeExplaining(_ event: Event) -> (disposition: Disposition, findings: [SlotFinding]) {
+        let key = IDDigest(event.id)
+        let (verdict, member) = admissions[partition(of: key)].judge(event, key: key)
+        counts.read += 1
+        switch verdict {
+        case .duplicate:
+            counts.duplicates += 1
+            return (.duplicate, [])
+        case .rejected(let why):
+            return (reject(why), [])
+        case .new:
+            let engine = shards.map { $0.engines[$0.shard(ofMember: member)] } ?? engine
+            let (earned, findings) = engine.recordExplaining(event, member: member)
+            return (accept(earned), findings)
+        }
+    }
+
     /// What a batch of lines came to, only where there is something to say: most events earn nothing.
     public struct BatchOutcome: Sendable {
         /// Accepted events that earned achievements: their index in the batch and what they earned, in order.

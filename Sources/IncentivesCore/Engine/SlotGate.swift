@@ -26,9 +26,20 @@ struct SlotGate {
         limit = slot.reward.limit
     }
 
+    /// The first check an event fails, in the order they are made (type, category, program dates), or
+    /// `.admitted`. The engine's hot path and its explaining path both ask this one function, so an
+    /// explanation can never give another reason than the one that decided.
     @inline(__always)
-    func admits(_ type: EventType, categoryBit: UInt64, day: Int32) -> Bool {
-        type == eventType && categoryMask & categoryBit != 0 && day >= starts && day <= ends
+    func verdict(_ type: EventType, categoryBit: UInt64, day: Int32) -> Verdict {
+        if type != eventType { return .wrongType }
+        if categoryMask & categoryBit == 0 { return .categoryNotCounted }
+        if day < starts { return .beforeProgram }
+        if day > ends { return .afterProgram }
+        return .admitted
+    }
+
+    enum Verdict: UInt8 {
+        case admitted, wrongType, categoryNotCounted, beforeProgram, afterProgram
     }
 }
 

@@ -26,6 +26,11 @@ public struct JSONBytes {
         bytes.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { utf8 in
+            // Most strings (ids, names, dates) need no escaping: copy them whole.
+            if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                bytes.append(contentsOf: utf8)
+                return
+            }
             for b in utf8 {
                 switch b {
                 case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(b)

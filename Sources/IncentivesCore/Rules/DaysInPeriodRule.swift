@@ -58,6 +58,35 @@ public struct DaysInPeriodRule: IncentiveRule {
         return (0..<days).map { start.adding(days: $0) }
     }
 
+    /// The period of today (or the next one once today's has earned): how many more days it needs and
+    /// whether they still fit in it.
+    public func nextStep(_ progress: (any RuleProgress)?, today: LocalDate, span: ClosedRange<LocalDate>) -> String {
+        let days = CountedDays(progress)
+        if today > span.upperBound { return "too late: the last day that counted was \(DayFormat.short(span.upperBound))" }
+        var start = max(today, span.lowerBound)
+        var notes: [String] = []
+        for _ in 0..<3 {
+            let whole = period.days(holding: start)
+            let lo = max(whole.lowerBound, span.lowerBound), hi = min(whole.upperBound, span.upperBound)
+            let name = period.label(of: whole)
+            if days.used(from: lo, through: hi) > 0 {
+                notes.append("already earned for \(name)")
+            } else {
+                let need = self.days - days.counted(from: lo, through: hi)
+                let next = days.isCounted(start) ? start.adding(days: 1) : start
+                let free = next > hi ? 0 : hi.days(since: next) + 1 - days.counted(from: next, through: hi)
+                if free >= need {
+                    notes.append("log on \(need) more day\(need == 1 ? "" : "s") from \(DayFormat.relative(next, today: today)) to \(DayFormat.short(hi)) to earn it for \(name)")
+                    return notes.joined(separator: "; ")
+                }
+                notes.append("\(name) can no longer earn it (\(need) more days needed, \(free) left)")
+            }
+            guard hi < span.upperBound else { break }
+            start = hi.adding(days: 1)
+        }
+        return notes.joined(separator: "; ")
+    }
+
     public func makeProgress(span: ClosedRange<LocalDate>?) -> any RuleProgress {
         DaysInPeriodProgress(days: days, period: period, span: span)
     }
@@ -92,8 +121,27 @@ public enum CalendarPeriod: String, Sendable, CaseIterable {
         }
     }
 
+    /// "March", "the week of Mon 2 Mar".
+    func label(of days: ClosedRange<LocalDate>) -> String {
+        self == .week ? "the week of \(DayFormat.short(days.lowerBound))" : DayFormat.month(of: days.lowerBound)
+    }
+
     /// " in March", ", week of Mon 2 Mar": what follows "2 of 3 days".
     func name(of days: ClosedRange<LocalDate>) -> String {
         self == .week ? ", week of \(DayFormat.short(days.lowerBound))" : " in \(DayFormat.month(of: days.lowerBound))"
+    }
+}
+
+extension DaysInPeriodProgress {
+    /// A day of a period that already earned cannot count, whether or not it was logged (`record` checks the
+    /// period first): that is this kind's own reason, beyond counted and used.
+    func regard(_ day: LocalDate) -> DayRegard {
+        if used.contains(day.dayNumber) { return .used }
+        if let span, span.contains(day) {
+            let whole = period.days(holding: day)
+            let lo = max(whole.lowerBound, span.lowerBound).dayNumber, hi = min(whole.upperBound, span.upperBound).dayNumber
+            if used.contains(where: { $0 >= lo && $0 <= hi }) { return .stretchEarned(whole) }
+        }
+        return pending.contains(day.dayNumber) ? .counted : .notCounted
     }
 }

@@ -37,6 +37,28 @@ public struct DaysInWindowRule: IncentiveRule {
     /// Consecutive days earn in any window that holds them.
     public func daysThatEarn(from day: LocalDate) -> [LocalDate] { (0..<days).map { day.adding(days: $0) } }
 
+    /// The unused days of the window that ends today, and how many more days it needs by the day the
+    /// earliest of them falls out of the window.
+    public func nextStep(_ progress: (any RuleProgress)?, today: LocalDate, span: ClosedRange<LocalDate>) -> String {
+        let days = CountedDays(progress)
+        if today > span.upperBound { return "too late: the last day that counted was \(DayFormat.short(span.upperBound))" }
+        let next = max(days.isCounted(today) ? today.adding(days: 1) : today, span.lowerBound)
+        let inWindow = (0..<window).map { today.adding(days: -$0) }.filter(days.isUnused).sorted()
+        let need = self.days - inWindow.count
+        if let oldest = inWindow.first {
+            let by = min(oldest.adding(days: window - 1), span.upperBound)
+            let free = by.days(since: next) + 1 - days.counted(from: next, through: by)
+            if free >= need {
+                return "log on \(need) more day\(need == 1 ? "" : "s") from \(DayFormat.relative(next, today: today)) to \(DayFormat.short(by)) to have \(self.days) within \(window)"
+            }
+        }
+        let finish = next.adding(days: self.days - 1)
+        if finish > span.upperBound {
+            return "\(self.days) days no longer fit before the last day that counts, \(DayFormat.short(span.upperBound))"
+        }
+        return "log on \(self.days) days within \(window), e.g. every day from \(DayFormat.relative(next, today: today)) to \(DayFormat.short(finish))"
+    }
+
     public func makeProgress(span: ClosedRange<LocalDate>?) -> any RuleProgress {
         DayWindow.make(days: days, window: window, measure: .window, span: span)
     }

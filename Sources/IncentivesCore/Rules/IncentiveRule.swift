@@ -27,6 +27,10 @@ public protocol IncentiveRule: Sendable, Decodable {
     /// The fewest local days, from `day` on, on which one qualifying event each earns an award starting
     /// from no progress (the simulator plays them).
     func daysThatEarn(from day: LocalDate) -> [LocalDate]
+    /// What would earn the next award as of `today`, for people: "log tomorrow, Wed 4 Mar, to finish 5 in a
+    /// row"; "the run broke on Sun 1 Mar: no log that day". `progress` is nil when nothing counts yet; `span`
+    /// the days that can count (program ∩ eligibility). The default names `daysThatEarn`.
+    func nextStep(_ progress: (any RuleProgress)?, today: LocalDate, span: ClosedRange<LocalDate>) -> String
 
     // MARK: Evaluation
 
@@ -49,6 +53,12 @@ extension IncentiveRule {
                                                     debugDescription: error.reason))
         }
         return self
+    }
+
+    public func nextStep(_ progress: (any RuleProgress)?, today: LocalDate, span: ClosedRange<LocalDate>) -> String {
+        let days = daysThatEarn(from: max(today, span.lowerBound))
+        guard let first = days.first, let last = days.last else { return "nothing more to do" }
+        return days.count == 1 ? "log on \(DayFormat.short(first))" : "log on \(days.count) days, e.g. \(DayFormat.short(first)) to \(DayFormat.short(last))"
     }
 
     /// The status of a user with no progress yet: nothing done toward the first award, as of `today`.
@@ -106,6 +116,29 @@ public protocol RuleProgress: AnyObject {
     var countedDays: [LocalDate] { get }
     var usedDays: [LocalDate] { get }
     func encode(into writer: inout ByteWriter)
+    /// How this progress holds `day` now, before an event on it is counted (for explanations: "counted",
+    /// "day-already-counted", ...). The default reads `countedDays` and `usedDays`; a kind whose days can
+    /// stop counting for another reason (an earned period) says so itself.
+    func regard(_ day: LocalDate) -> DayRegard
+}
+
+extension RuleProgress {
+    public func regard(_ day: LocalDate) -> DayRegard {
+        if usedDays.contains(day) { return .used }
+        return countedDays.contains(day) ? .counted : .notCounted
+    }
+}
+
+/// How a rule's progress holds one local day.
+public enum DayRegard: Sendable, Equatable {
+    /// Not counted yet: an event on it adds a day.
+    case notCounted
+    /// Counted toward the next award: another event on it adds nothing.
+    case counted
+    /// Evidence of an earlier award of this reward: it never counts again for it.
+    case used
+    /// In a stretch (a calendar period) that already earned its one award: it cannot count.
+    case stretchEarned(ClosedRange<LocalDate>)
 }
 
 public struct ProgressStatus: Sendable, Equatable {

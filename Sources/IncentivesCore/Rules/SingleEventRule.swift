@@ -15,6 +15,11 @@ public struct SingleEventRule: IncentiveRule {
     public func describe(_ status: ProgressStatus) -> String { "not yet" }
     public func daysThatEarn(from day: LocalDate) -> [LocalDate] { [day] }
 
+    public func nextStep(_ progress: (any RuleProgress)?, today: LocalDate, span: ClosedRange<LocalDate>) -> String {
+        today > span.upperBound ? "too late: the last day that counted was \(DayFormat.short(span.upperBound))"
+            : "one qualifying event by \(DayFormat.short(span.upperBound)) earns it"
+    }
+
     public func makeProgress(span: ClosedRange<LocalDate>?) -> any RuleProgress { Progress() }
 
     public func decodeProgress(span: ClosedRange<LocalDate>?, from reader: inout ByteReader) throws -> any RuleProgress {

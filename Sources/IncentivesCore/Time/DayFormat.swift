@@ -11,6 +11,16 @@ public enum DayFormat {
         return "\(weekdays[d.weekday]) \(day) \(months[m - 1])"
     }
 
+    /// "today, Tue 4 Mar", "tomorrow, Wed 5 Mar", or "Thu 6 Mar". `aside`: mid-sentence, the date after
+    /// "today"/"tomorrow" is set off by commas on both sides ("log tomorrow, Wed 5 Mar, to finish").
+    public static func relative(_ d: LocalDate, today: LocalDate, aside: Bool = true) -> String {
+        switch d.days(since: today) {
+        case 0: return "today, \(short(d))" + (aside ? "," : "")
+        case 1: return "tomorrow, \(short(d))" + (aside ? "," : "")
+        default: return short(d)
+        }
+    }
+
     /// "March".
     public static func month(of d: LocalDate) -> String { monthNames[d.components.month - 1] }
 }

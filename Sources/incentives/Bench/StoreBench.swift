@@ -83,10 +83,15 @@ enum StoreBench {
             _ = try StoreAccess.mapping { try reader.achievements(q) }
             pageTimes.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
         }
+        let why = try whyTimes(reader, users: users, lookups: lookups, work: work, rng: &rng)
         print(String(format: "(2) incentives user (profile, %d random users): median %.2f ms, p99 %.2f ms  (target < 5 ms)",
                      lookups, percentile(profileTimes, 0.5), percentile(profileTimes, 0.99)))
         print(String(format: "    page of 50 achievements (random filters, %d achievements): median %.2f ms, p99 %.2f ms  (target < 10 ms)",
                      total, percentile(pageTimes, 0.5), percentile(pageTimes, 0.99)))
+        print(String(format: "    incentives why (explain + JSON lines, %d random users): median %.2f ms, p99 %.2f ms  (target < 20 ms)",
+                     why.random.count, percentile(why.random, 0.5), percentile(why.random, 0.99)))
+        print(String(format: "    incentives why, the %d users with most events (%d–%d events, %d lines each at most): median %.2f ms, p99 %.2f ms",
+                     why.heavyUsers, why.fewest, why.most, why.maxLines, percentile(why.heavy, 0.5), percentile(why.heavy, 0.99)))
 
         // 3. Peak memory of ingest at a tenth of the file and at the whole file.
         let tenth = work + "/events-tenth.jsonl"
@@ -111,6 +116,36 @@ enum StoreBench {
         print(String(format: "    programs ending 9999-12-31: %d lines %.0f MB (×%.2f of the same file with the bench catalog; target ≤ 1.2)",
                      files.lines, Double(o.peakRSSBytes) / 1_048_576, Double(o.peakRSSBytes) / Double(max(peaks[1].1, 1))))
         return .ok
+    }
+
+    /// `why` as the command runs it (explanation, then every line worded as JSON, written to /dev/null), for
+    /// random users and, ten times each, for the users with the most events: the long histories are the slow ones.
+    static func whyTimes(_ reader: StoreReader, users: [String], lookups: Int, work: String, rng: inout SplitMix64) throws
+        -> (random: [Double], heavy: [Double], heavyUsers: Int, fewest: Int, most: Int, maxLines: Int) {
+        let sink = try create("/dev/null")
+        func time(_ user: String) throws -> (Double, Int) {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            guard let x = try StoreAccess.mapping({ try reader.explain(user: user) }) else { return (0, 0) }
+            WhyJSONLines.write(x, to: sink)
+            return (Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6, x.lines.count)
+        }
+        var random: [Double] = []
+        for _ in 0..<max(1, lookups / 4) { random.append(try time(users[Int(rng.next() % UInt64(users.count))]).0) }
+        let heaviest = try StoreAccess.mapping {
+            try reader.db.rows("SELECT k.id, count(*) FROM events e JOIN user_keys k ON k.key = e.user_key GROUP BY e.user_key ORDER BY 2 DESC LIMIT 20") {
+                ($0.text(0), $0.int(1))
+            }
+        }
+        var heavy: [Double] = [], maxLines = 0
+        for _ in 0..<10 {
+            for (user, _) in heaviest {
+                let (ms, lines) = try time(user)
+                heavy.append(ms)
+                maxLines = max(maxLines, lines)
+            }
+        }
+        sink.close()
+        return (random, heavy, heaviest.count, heaviest.last?.1 ?? 0, heaviest.first?.1 ?? 0, maxLines)
     }
 
     static func initDatabase(_ db: String, _ files: BenchInput.Files, catalog: String? = nil) throws {
