@@ -32,6 +32,12 @@ public enum Known {
     /// `9999-12-31T23:30:00-01:00`) is accepted, then formats as `0000-…` or `10000-…`, which the parser
     /// refuses: the RFC 3339 round trip fails. (Instant arithmetic, being fixed on another branch.)
     public static let instantOutsideYears1To9999 = !strict
+
+    /// `TextWidth.pad(s, to: w, right: true)` where `s` begins with a character that extends the one before it
+    /// (ZWJ, a combining mark, VS16): the padding's last space and `s`'s first cluster merge into one cluster,
+    /// and the result is a column short, e.g. pad("\u{200D}\u{FE0F}", 2, right: true) is 1 wide. Console text
+    /// width, left for the terminal sanitiser's author (a sanitiser that drops a leading extender fixes it).
+    public static let textWidthPadMergesClusters = !strict
 }
 
 /// Bytes read as small numbers, for targets that build structured input from the fuzzer's bytes. Past

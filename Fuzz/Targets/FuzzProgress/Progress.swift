@@ -94,5 +94,5 @@ let seedsWritten: Void = {
     write(w.bytes)
     write([2, 0, 14, 0, 0])
     print("wrote \(n) seeds to \(dir)")
-    exit(0)
+    _exit(0)
 }()
