@@ -62,7 +62,9 @@ func check(_ text: String, width: Int) {
     } else if total <= width {
         require(cut == text, "text that fits was changed: \(text.debugDescription) → \(cut.debugDescription)")
     } else {
-        require(cut.hasSuffix("…") && text.hasPrefix(String(cut.dropLast())), "not a prefix plus …: \(cut.debugDescription)")
+        // Scalar by scalar: "…" can join the cluster before it (after a prepend character such as U+0600).
+        let scalars = Array(cut.unicodeScalars)
+        require(scalars.last == "…" && text.unicodeScalars.starts(with: scalars.dropLast()), "not a prefix plus …: \(cut.debugDescription)")
         require(TextWidth.of(cut) <= width, "truncated to \(width) but \(TextWidth.of(cut)) wide: \(cut.debugDescription)")
     }
     for right in [false, true] {

@@ -84,7 +84,8 @@ public struct ByteReader: Sendable {
 
     public mutating func readString() throws -> String {
         let n = try readInt()
-        guard n >= 0, position + n <= bytes.count else { throw Failure.truncated }
+        // Not `position + n <= bytes.count`: a corrupt length near Int.max overflows the sum and traps.
+        guard n >= 0, n <= bytes.count - position else { throw Failure.truncated }
         defer { position += n }
         return String(decoding: bytes[position..<(position + n)], as: UTF8.self)
     }
