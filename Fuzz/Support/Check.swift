@@ -33,10 +33,11 @@ public enum Known {
     /// refuses: the RFC 3339 round trip fails. (Instant arithmetic, being fixed on another branch.)
     public static let instantOutsideYears1To9999 = !strict
 
-    /// `TextWidth.pad(s, to: w, right: true)` where `s` begins with a character that extends the one before it
-    /// (ZWJ, a combining mark, VS16): the padding's last space and `s`'s first cluster merge into one cluster,
-    /// and the result is a column short, e.g. pad("\u{200D}\u{FE0F}", 2, right: true) is 1 wide. Console text
-    /// width, left for the terminal sanitiser's author (a sanitiser that drops a leading extender fixes it).
+    /// `TextWidth.pad` measures `s` and the padding apart, but concatenated their clusters can merge: `s` beginning
+    /// with a character that extends the one before it (ZWJ, a combining mark, VS16) swallows the last space of a
+    /// right alignment; `s` ending with a prepend character (U+0600, U+070F…) swallows the first space of a left
+    /// one. The result is a column short: pad("\u{200D}\u{FE0F}", 2, right: true) is 1 wide. Console text width,
+    /// left for the terminal sanitiser's author (a sanitiser that drops such characters at the ends fixes it).
     public static let textWidthPadMergesClusters = !strict
 }
 

@@ -66,3 +66,18 @@ struct FuzzProgressFindingsTests {
         try replay("BAoeYWNtZR9wMR8wH2xvZy0zAgLKwAJeCBcHLGFjbWUfcDEfMR9zbGVlcC0yLW9mLTQCAI7//////////z09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT3///8EM2FjbWVwHzH/fgAAHmFjbWUfcDIfMR9sb2ctMwAACiRoZWFsdGhf")
     }
 }
+
+/// Inputs Fuzz/FuzzEventLine found with `--strict`, inlined. Recorded, not fixed here: the instant arithmetic is
+/// being fixed on another branch (see `Known.instantOutsideYears1To9999` in Fuzz/Support/Check.swift). Enable this
+/// when that lands, and remove the `Known` switch with it.
+@Suite("Fuzz findings: instants")
+struct FuzzInstantFindingsTests {
+    /// An accepted instant outside years 0001...9999 formats as `10000-…` or `0000-…`, which the parser refuses.
+    /// Either refusing these timestamps or round-tripping them passes.
+    @Test(.disabled("known: instants outside years 1-9999 (Fuzz finding, being fixed on another branch)"),
+          arguments: ["9999-12-31T23:59:60Z", "9999-12-31T23:30:00-01:00", "0001-01-01T00:00:00+01:00"])
+    func anAcceptedInstantRoundTrips(_ text: String) throws {
+        guard case .success(let instant) = Instant.parseRFC3339(text) else { return }
+        #expect(Instant.parseRFC3339(instant.rfc3339) == .success(instant), "\(text) → \(instant.rfc3339)")
+    }
+}

@@ -68,7 +68,8 @@ func check(_ text: String, width: Int) {
         require(TextWidth.of(cut) <= width, "truncated to \(width) but \(TextWidth.of(cut)) wide: \(cut.debugDescription)")
     }
     for right in [false, true] {
-        if right, Known.textWidthPadMergesClusters, (" " + text).count != text.count + 1 { continue }
+        let merges = right ? (" " + text).count != text.count + 1 : (text + " ").count != text.count + 1
+        if Known.textWidthPadMergesClusters, merges { continue }
         let padded = TextWidth.pad(text, to: width, right: right)
         require(TextWidth.of(padded) == width,
                 "pad(\(text.debugDescription), \(width), right: \(right)) is \(TextWidth.of(padded)) wide: \(padded.debugDescription)")
