@@ -41,18 +41,32 @@ public enum Known {
     public static let textWidthPadMergesClusters = !strict
 }
 
-/// Bytes read as small numbers, for targets that build structured input from the fuzzer's bytes. Past
-/// the end every read is 0, so short inputs give small worlds.
+/// Bytes read as small numbers, for targets that build structured input from the fuzzer's bytes. Past the
+/// end, the numbers come from a generator seeded with all the bytes: the input is both the first choices and
+/// the seed for the rest (zeros instead made every world past the end alike).
 public struct ByteStream {
     private let bytes: UnsafeRawBufferPointer
     private var position = 0
+    private var state: UInt64
 
-    public init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+    public init(_ bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        state = h
+    }
 
     public var isAtEnd: Bool { position >= bytes.count }
 
     public mutating func byte() -> UInt8 {
-        guard position < bytes.count else { return 0 }
+        guard position < bytes.count else {
+            // SplitMix64.
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return UInt8(truncatingIfNeeded: z ^ (z >> 31))
+        }
         defer { position += 1 }
         return bytes[position]
     }

@@ -6,11 +6,16 @@
 //      forgets everything, and reloads it on demand from the saved bytes (what the store does).
 // Properties: the three give identical achievements (same events, same order, same evidence) and counts.
 import FuzzSupport
+#if canImport(Glibc)
+import Glibc
+#endif
 import IncentivesCore
 
 let zoneNames = awkwardZones
 let categories = ["sleep", "mood", "steps"]
 let baseDay = LocalDate(iso: "2026-03-01")!
+/// INCENTIVES_FUZZ_VERBOSE=1: one line per world, to see that the worlds earn something.
+let verbose = getenv("INCENTIVES_FUZZ_VERBOSE") != nil
 
 struct World {
     var catalog: Catalog
@@ -62,17 +67,17 @@ func makeWorld(_ s: inout ByteStream) -> World {
         members.append(Member(id: "u\(m)", employer: employer, timezone: s.pick(zoneNames), eligibleFrom: from, eligibleUntil: until))
     }
     var events: [Event] = []
-    let count = s.within(0...80)
+    let count = s.within(0...120)
     for _ in 0..<count {
         if !events.isEmpty, s.chance(1) {
             events.append(events[s.below(events.count)]) // an exact duplicate, perhaps much later
             continue
         }
-        let id = "e\(s.below(48))" // a small pool: some ids collide (conflicts)
+        let id = "e\(s.below(1_000))" // a pool: a few ids collide (conflicts); exact duplicates come above
         let user = s.chance(7) ? members[s.below(members.count)].id : "stranger"
         let type: EventType = s.chance(7) ? .healthDataLogged : .birthReported
         // Any time in the span; half-hours and a few seconds so local midnights in every zone are crossed.
-        let seconds = Int64(baseDay.dayNumber) * 86_400 + Int64(s.within(-3...30)) * 86_400 + Int64(s.below(48)) * 1_800
+        let seconds = Int64(baseDay.dayNumber) * 86_400 + Int64(s.within(-3...22)) * 86_400 + Int64(s.below(48)) * 1_800
             + Int64(s.chance(2) ? s.within(-2...2) : 0)
         let category = type.needsCategory ? (s.chance(7) ? categories[s.below(categories.count)] : "other") : nil
         events.append(Event(id: id, type: type, user: user, at: Instant(seconds: seconds, nanoseconds: s.chance(1) ? 1 : 0), category: category))
@@ -153,6 +158,10 @@ public func fuzzEngineDiff(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         require(plain == sharded, "one engine and \(world.shards) shards disagree:\n\(diff(plain, sharded))\n\(describe(world))")
         let saved = runOneByOne(world, saving: true)
         require(plain == saved, "saving and restoring progress changes the outcome:\n\(diff(plain, saved))\n\(describe(world))")
+        if verbose {
+            print("world: \(world.roster.members.count) users, \(world.events.count) events, \(world.saveAt.count) saves, " +
+                  "\(world.shards) shards: \(plain.counts.summary)")
+        }
     }
     return 0
 }
