@@ -96,8 +96,9 @@ public final class WebhookClient: Sendable {
             return .transient(reason: "no HTTP response", retryAfter: nil)
         }
         let status = http.statusCode
-        let snippet = data.map { String(decoding: $0.prefix(200), as: UTF8.self) }?
-            .replacingOccurrences(of: "\n", with: " ") ?? ""
+        // One line: every line break becomes a space. Not just "\n": a CRLF body ("maintenance\r\nback soon") left
+        // its "\r" behind, and a carriage return in a reason overwrites the start of the line it is printed on.
+        let snippet = data.map { String(String(decoding: $0.prefix(200), as: UTF8.self).map { $0.isNewline ? " " : $0 }) } ?? ""
         switch status {
         case 200..<300:
             return .accepted(status: status)

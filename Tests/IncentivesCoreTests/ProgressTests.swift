@@ -187,4 +187,84 @@ struct ProgressFormatTests {
         }
         try e.restoreProgress(of: "ana", from: good)
     }
+
+    /// Found by Fuzz/ (FuzzProgress): a string length near Int.max overflowed the reader's bounds check and trapped.
+    @Test func aHugeStringLengthIsRefusedNotTrapped() throws {
+        let e = try world().engine()
+        for length in [Int.max, Int.max - 1, Int.max / 2 + 1] {
+            var w = ByteWriter()
+            w.write(2); w.write(1) // format 2, one slot, whose key is a string of `length` bytes
+            w.write(length)
+            w.write("acme")
+            #expect(throws: (any Error).self) { try e.restoreProgress(of: "ana", from: w.bytes) }
+            var r = ByteReader(w.bytes)
+            _ = try r.readInt(); _ = try r.readInt()
+            #expect(throws: ByteReader.Failure.truncated) { try r.readString() }
+        }
+        // The length as the fuzzer's input spelled it (LEB128, zig-zag), where a slot key was due.
+        var r = ByteReader([0x8e, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x3d, 0x3d, 0x3d])
+        #expect(throws: ByteReader.Failure.truncated) { try r.readString() }
+    }
+
+    /// Found by Fuzz/ (FuzzProgress): saved progress whose rule counts a day the day log has no event for restored,
+    /// and the award that used that day trapped naming its evidence ("every counted day has a first event").
+    @Test func aCountedDayWithoutALoggedEventIsRefused() throws {
+        let e = try world().engine()
+        _ = feed(e, logs("s", from: "2026-03-01", days: 1, "sleep"))
+        // The streak's progress as saved, then an empty day log: day 2026-03-01 counted, no event for it.
+        let saved = try #require(e.encodedProgress(of: "ana"))
+        var r = ByteReader(saved)
+        _ = try r.readInt(); _ = try r.readInt()
+        var w = ByteWriter()
+        w.write(2); w.write(2)
+        for _ in 0..<2 {
+            w.write(try r.readString()); w.write(try r.readInt())
+            let hasRule = try r.readInt()
+            w.write(hasRule)
+            if hasRule == 1 {
+                let base = try r.readInt(), length = try r.readInt(), last = try r.readInt()
+                w.write(base); w.write(length); w.write(last)
+                for _ in 0..<(2 * ((length + 63) / 64)) { w.write(try r.readUInt64()) }
+            }
+        }
+        w.write(0); w.write(0) // no names, no day log
+        let restored = try world().engine()
+        #expect(throws: (any Error).self) { try restored.restoreProgress(of: "ana", from: w.bytes) }
+        // The engine goes on from scratch and names its evidence.
+        #expect(feed(restored, logs("t", from: "2026-03-02", days: 3, "sleep")).map(\.1.evidence) == [["t0", "t1"], ["t0", "t1", "t2"]])
+    }
+
+    /// The same trap without corrupt bytes: progress saved under a catalog that counted "mood" days, restored under
+    /// one whose incentive counts only "sleep". The day counted then still counts, named by its first event.
+    @Test func aDayCountedUnderAnEarlierCatalogKeepsItsEvidence() throws {
+        func engine(_ categories: Set<String>) throws -> Engine {
+            var w = World()
+            w.offer("w3", DaysInWindowRule(days: 3, window: 7), categories: categories)
+            w.member("ana")
+            return try w.engine()
+        }
+        let before = try engine(["sleep", "mood"])
+        _ = feed(before, [log("m1", "ana", "2026-03-01T12:00:00Z", "mood")])
+        let after = try engine(["sleep"])
+        try after.restoreProgress(of: "ana", from: try #require(before.encodedProgress(of: "ana")))
+        let got = feed(after, logs("s", from: "2026-03-02", days: 2, "sleep")).map(\.1)
+        #expect(got.map(\.evidence) == [["m1", "s0", "s1"]])
+    }
+
+    /// Found by Fuzz/ (FuzzProgress): a format-1 day log spells days out, in any order and as far apart as Int32
+    /// allows; re-encoding it as format 2 (differences between days) trapped on the Int32 subtraction.
+    @Test func aFormatOneDayLogOutOfOrderOrFarApartDoesNotTrap() throws {
+        for days in [[Int(Int32.max), Int(Int32.min)], [Int(Int32.min), Int(Int32.max)]] {
+            var w = ByteWriter()
+            w.write(1); w.write(0) // format 1, no slots
+            w.write(days.count)
+            for (k, day) in days.enumerated() { w.write(day); w.write("health_data_logged"); w.write("sleep"); w.write("e\(k)") }
+            let e = try world().engine()
+            do { try e.restoreProgress(of: "ana", from: w.bytes) } catch { continue } // refusing is fine
+            let again = try world().engine()
+            let bytes = try #require(e.encodedProgress(of: "ana"))
+            try again.restoreProgress(of: "ana", from: bytes)
+            #expect(again.encodedProgress(of: "ana") == bytes)
+        }
+    }
 }

@@ -69,4 +69,14 @@ final class RetryPolicyTests: XCTestCase {
         XCTAssertEqual(outcome(404), .rejected(status: 404, reason: "x"))
         XCTAssertEqual(outcome(302), .rejected(status: 302, reason: "x"))
     }
+
+    /// Found by Fuzz/ (FuzzWebhookResponse): a CRLF body kept its "\r" in the one-line reason.
+    func testAReasonIsOneLineWhateverTheBodysLineBreaks() {
+        func outcome(_ status: Int, _ body: [UInt8]) -> AttemptOutcome {
+            let r = HTTPURLResponse(url: URL(string: "http://127.0.0.1/")!, statusCode: status, httpVersion: "HTTP/1.1", headerFields: [:])
+            return WebhookClient.outcome(data: Data(body), response: r, error: nil, timeout: 1)
+        }
+        XCTAssertEqual(outcome(503, Array("maintenance\r\nback soon".utf8)), .transient(reason: "HTTP 503: maintenance back soon", retryAfter: nil))
+        XCTAssertEqual(outcome(400, Array("a\rb\nc\u{2028}d\u{0B}e\u{85}f".utf8)), .rejected(status: 400, reason: "a b c d e f"))
+    }
 }

@@ -227,6 +227,10 @@ public final class Engine {
                     gate.needsSetCheck ? slot.incentive.counts(type, category: categories.name(of: code))
                         : type == gate.eventType && gate.categoryMask & categories.bit(of: code) != 0
                 }
+                    // Progress saved under an earlier catalog can count a day for a category this slot no longer
+                    // counts (the incentive's categories were narrowed): the day stays counted, and its evidence is
+                    // that day's first event. Restoring checks that every counted day has one.
+                    ?? progress.firstEvent(on: day.dayNumber) { _, _ in true }
                 precondition(id != nil, "every counted day has a first event")
                 ids.append(id ?? "")
                 days.append(day)
@@ -345,15 +349,31 @@ public final class Engine {
             let logCount = try r.readCount()
             p.reserveLog(logCount)
             var day: Int32 = 0
-            for _ in 0..<logCount {
-                let (next, overflow) = day.addingReportingOverflow(try r.readInt32())
-                guard !overflow else { throw ByteReader.Failure.mismatch("saved progress holds a day out of range") }
+            for i in 0..<logCount {
+                let delta = try r.readInt()
+                let (sum, overflow) = Int(day).addingReportingOverflow(delta)
+                guard !overflow, let next = Int32(exactly: sum) else { throw ByteReader.Failure.mismatch("saved progress holds a day out of range") }
+                guard i == 0 || delta >= 0 else { throw ByteReader.Failure.mismatch("saved progress's day log is out of order") }
                 day = next
                 let t = try r.readInt(), c = try r.readInt()
                 guard names.indices.contains(t), let type = EventType(rawValue: names[t]), c == -1 || names.indices.contains(c) else {
                     throw ByteReader.Failure.mismatch("saved progress names an unknown event type or category")
                 }
                 p.appendToLog(.init(day: day, type: type, category: c < 0 ? -1 : categories.code(of: names[c]), id: try r.readString()))
+            }
+        }
+        // Evidence is named from the day log (`achievement`): a day a rule counts with no event logged for it would
+        // trap there when it is used. Progress the engine saved never has one; corrupt bytes can.
+        // Both lists are in day order: one merge per slot.
+        let log = p.dayLog
+        for i in 0..<p.slots.count {
+            guard let rule = p.slots[i].rule else { continue }
+            var j = 0
+            for day in rule.countedDays.sorted() { // a single event's days are in arrival order
+                while j < log.count, log[j].day < day.dayNumber { j += 1 }
+                guard j < log.count, log[j].day == day.dayNumber else {
+                    throw ByteReader.Failure.mismatch("saved progress counts a day it logged no event for: \(day)")
+                }
             }
         }
         return p
@@ -363,8 +383,11 @@ public final class Engine {
     private func decodeDayLogV1(from r: inout ByteReader, into p: MemberProgress) throws {
         let logCount = try r.readCount()
         p.reserveLog(logCount)
+        var previous = Int32.min
         for _ in 0..<logCount {
             let day = try r.readInt32()
+            guard day >= previous else { throw ByteReader.Failure.mismatch("saved progress's day log is out of order") }
+            previous = day
             guard let type = EventType(rawValue: try r.readString()) else { throw ByteReader.Failure.mismatch("saved progress names an unknown event type") }
             let name = try r.readString()
             let code = categories.code(of: name.isEmpty ? nil : name)

@@ -1,0 +1,41 @@
+// (c) roster.jsonl through RosterDecoder, against a fixed catalog.
+//
+// Properties:
+// - a refusal has a reason, a line number within the file, and a JSON path unless the line as a whole is
+//   at fault (not JSON, not an object);
+// - an accepted roster has unique, non-empty ids, known employers and zones, eligibleUntil ≥ eligibleFrom,
+//   finds every member at their own position, and makes an engine.
+import Foundation
+import FuzzSupport
+import IncentivesCore
+import IncentivesInput
+
+let catalog = fixedCatalog
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzRoster(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = withInput(data, size) { Data($0) }
+    let roster: Roster
+    do {
+        roster = try RosterDecoder.decode(bytes, file: "roster.jsonl", catalog: catalog, zones: sharedZones)
+    } catch {
+        require(!error.reason.isEmpty, "a refusal without a reason: \(error)")
+        let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).count
+        require(error.line.map { $0 >= 1 && $0 <= lines } ?? false, "a refusal without a line in the file: \(error)")
+        let whole = error.reason.hasPrefix("not valid JSON") || error.reason == "expected an object"
+        require(!(error.path ?? "").isEmpty || whole, "a refusal without a JSON path: \(error)")
+        return 0
+    }
+    let ids = roster.members.map(\.id)
+    require(Set(ids).count == ids.count && !ids.contains(""), "empty or duplicate ids accepted: \(ids)")
+    for (i, m) in roster.members.enumerated() {
+        require(roster.position(of: m.id) == i, "member \(m.id) not found at its position \(i)")
+        require(m.employer.map { catalog.employer($0) != nil } ?? true, "unknown employer accepted: \(m)")
+        require(sharedZones.rules(for: m.timezone) != nil, "unknown zone accepted: \(m.timezone)")
+        require(m.eligibleUntil.map { $0 >= m.eligibleFrom } ?? true, "eligibility ends before it starts: \(m)")
+    }
+    do { _ = try Engine(catalog: catalog, roster: roster, zones: sharedZones) } catch {
+        propertyFailed("an accepted roster does not make an engine: \(error)")
+    }
+    return 0
+}

@@ -1,0 +1,1 @@
+../../../Sources/IncentivesConsole/Terminal/TextWidth.swift
