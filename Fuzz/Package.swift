@@ -15,7 +15,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzProgress", ["IncentivesInput", "IncentivesCore"]),
     ("FuzzArguments", []),
     ("FuzzWebhookResponse", ["IncentivesDelivery", "IncentivesCore"]),
-    ("FuzzTextWidth", ["CNcursesw"]),
+    ("FuzzTextWidth", ["IncentivesText"]),
     ("FuzzEngineDiff", ["IncentivesCore"]),
 ]
 
@@ -35,7 +35,8 @@ let package = Package(
         // -enable-testing: the fuzzer reads the HTTP answer through `WebhookClient.outcome`, which is internal.
         .target(name: "IncentivesDelivery", dependencies: ["IncentivesCore", "CCrypto"], path: "Sources/IncentivesDelivery",
                 swiftSettings: [.unsafeFlags(["-enable-testing"])]),
-        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw", pkgConfig: "ncursesw"),
+        .target(name: "CTextWidth", path: "Sources/CTextWidth"),
+        .target(name: "IncentivesText", dependencies: ["CTextWidth"], path: "Sources/IncentivesText"),
         // Assertions and the small fixed worlds the targets share.
         // Swift 5 mode for the harnesses only: their globals are set up once and used from libFuzzer's one thread.
         .target(name: "FuzzSupport", dependencies: ["IncentivesCore", "IncentivesInput"], path: "Support",

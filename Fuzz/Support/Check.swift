@@ -32,13 +32,6 @@ public enum Known {
     /// `9999-12-31T23:30:00-01:00`) is accepted, then formats as `0000-…` or `10000-…`, which the parser
     /// refuses: the RFC 3339 round trip fails. (Instant arithmetic, being fixed on another branch.)
     public static let instantOutsideYears1To9999 = !strict
-
-    /// `TextWidth.pad` measures `s` and the padding apart, but concatenated their clusters can merge: `s` beginning
-    /// with a character that extends the one before it (ZWJ, a combining mark, VS16) swallows the last space of a
-    /// right alignment; `s` ending with a prepend character (U+0600, U+070F…) swallows the first space of a left
-    /// one. The result is a column short: pad("\u{200D}\u{FE0F}", 2, right: true) is 1 wide. Console text width,
-    /// left for the terminal sanitiser's author (a sanitiser that drops such characters at the ends fixes it).
-    public static let textWidthPadMergesClusters = !strict
 }
 
 /// Bytes read as small numbers, for targets that build structured input from the fuzzer's bytes. Past the

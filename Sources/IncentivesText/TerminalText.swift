@@ -24,15 +24,41 @@ public enum TerminalText {
         }
     }
 
+    /// Invisible format characters (general category Cf: zero-width space, soft hyphen, U+070F and the other
+    /// prepended marks, which join the character after them into one cell) are shown escaped too, but for
+    /// the joiners and tags that emoji sequences are made of. Shown, they are harmless; hidden, they make two
+    /// strings that look alike differ, and a prepended mark merges with padding placed after it.
+    @inline(__always)
+    static func isHiddenFormat(_ s: Unicode.Scalar) -> Bool {
+        guard s.value >= 0xAD, s.properties.generalCategory == .format else { return false }
+        return s.value != 0x200C && s.value != 0x200D && !(0xE0020...0xE007F).contains(s.value)
+    }
+
+    /// A mark that joins the character before it: at the very start of a value it would join whatever is
+    /// drawn before (padding, a column gap), so there it is shown escaped.
+    @inline(__always)
+    static func joinsPrevious(_ s: Unicode.Scalar) -> Bool {
+        switch s.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return true
+        default: return s.value == 0x200C || s.value == 0x200D || (0xFE00...0xFE0F).contains(s.value)
+        }
+    }
+
     /// `text` with every hazard escaped as `\u{XX}`. With `keepingNewlines`, `\n` stays (whole messages whose
     /// lines are ours); a newline inside a value must never pass, so values are escaped without it.
     public static func safe(_ text: String, keepingNewlines: Bool = false) -> String {
         // Fast path: printable ASCII, by far the most common, comes back as it is.
         if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F || (keepingNewlines && $0 == 0x0A) }) { return text }
-        if !text.unicodeScalars.contains(where: { isHazard($0) && !(keepingNewlines && $0 == "\n") }) { return text }
+        func escaped(_ s: Unicode.Scalar, first: Bool) -> Bool {
+            (isHazard(s) && !(keepingNewlines && s == "\n")) || isHiddenFormat(s) || (first && joinsPrevious(s))
+        }
+        var first = true
+        if !text.unicodeScalars.contains(where: { s in defer { first = false }; return escaped(s, first: first) }) { return text }
         var out = String.UnicodeScalarView()
+        first = true
         for s in text.unicodeScalars {
-            if isHazard(s) && !(keepingNewlines && s == "\n") {
+            defer { first = false }
+            if escaped(s, first: first) {
                 out.append(contentsOf: "\\u{".unicodeScalars)
                 out.append(contentsOf: String(s.value, radix: 16, uppercase: true).leftPadded(to: 2).unicodeScalars)
                 out.append("}")

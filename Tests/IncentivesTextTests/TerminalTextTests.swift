@@ -25,8 +25,21 @@ struct TerminalTextTests {
     }
 
     @Test func ordinaryTextIsUnchanged() {
-        for s in ["u-1001", "Acme Corp", "日本語の報酬", "café", "e\u{301}", "👍🏽 done", "Zoë's $50 gift card", "zero\u{200B}width", ""] {
+        for s in ["u-1001", "Acme Corp", "日本語の報酬", "café", "e\u{301}", "👍🏽 done", "Zoë's $50 gift card", "👩\u{200D}👧", ""] {
             #expect(TerminalText.safe(s) == s, "\(s)")
+        }
+    }
+
+    /// Invisible format characters are shown; a mark that would join what is drawn before a value is shown
+    /// at its start (found by the fuzzer: padding merged with it and came out a column short).
+    @Test func hiddenFormatAndLeadingJoinersAreShown() {
+        #expect(TerminalText.safe("zero\u{200B}width") == "zero\\u{200B}width")
+        #expect(TerminalText.safe("x\u{070F}") == "x\\u{70F}")
+        #expect(TerminalText.safe("\u{301}e") == "\\u{301}e")
+        #expect(TerminalText.safe("\u{200D}\u{FE0F}") == "\\u{200D}\u{FE0F}")
+        #expect(TerminalText.safe("e\u{301}") == "e\u{301}", "a mark after its letter stays")
+        for (width, text, right) in [(2, "\u{200D}\u{FE0F}", true), (10, "\u{2019}\u{301}x!~\u{0}\u{70F}", false)] {
+            #expect(TerminalText.cells(TerminalText.pad(text, to: width, right: right)) == width, "\(text.debugDescription)")
         }
     }
 

@@ -1,1 +1,0 @@
-../../../Sources/IncentivesConsole/Terminal/TextWidth.swift
