@@ -104,6 +104,23 @@ final class HostileInputTests: XCTestCase {
         assertTerminalSafe(replay.stderr, "replay's reject lines")
     }
 
+    /// A partner's error text is data too: `deliver --status` shows it escaped.
+    func testAPartnersErrorReachesTheTerminalEscaped() throws {
+        let g = Generated.make(in: dir, users: 20, events: 2_000, seed: 3)
+        let db = dir.path("deliver.sqlite")
+        let store = try Fixtures.initStore(db, g.inputs)
+        _ = try Ingestor(store: store).ingest(path: g.inputs.events)
+        try store.db.execute("""
+            UPDATE deliveries SET status = 'failed', attempts = 8,
+              last_error = 'HTTP 500: ' || char(27) || ']0;pwned' || char(7) || char(27) || '[2J' || char(13) || 'ok' || char(8238) || 'txt'
+            WHERE id = (SELECT min(id) FROM deliveries WHERE partner = 'pillowco')
+            """)
+        let r = try runProcess(binary, ["deliver", "--status", "--db", db])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains(#"HTTP 500: \u{1B}]0;pwned\u{07}\u{1B}[2J\u{0D}ok\u{202E}txt"#), r.stdout)
+        assertTerminalSafe(r.stdout + r.stderr, "deliver --status")
+    }
+
     // MARK: - kill -9 and resume
 
     func testKillAndResumeWithHostileValuesLosesNothing() throws {

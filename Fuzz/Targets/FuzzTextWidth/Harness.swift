@@ -9,6 +9,7 @@
 // - truncate(s, w) is s itself when it fits, else a prefix of s plus "…", and never wider than w;
 // - pad(s, w) (left and right aligned) is exactly w columns wide.
 import FuzzSupport
+import IncentivesText
 
 /// The sanitiser under test.
 let sanitise: ((String) -> String)? = { TerminalText.safe($0) }
