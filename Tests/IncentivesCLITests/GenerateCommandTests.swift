@@ -31,4 +31,15 @@ struct GenerateCommandTests {
         let blocked = try Binary.run(["generate", "--out", "/proc/nope"])
         #expect(blocked.status == 73)
     }
+
+    /// Found by Fuzz/ (FuzzArguments): in `--seed=\u{0748}` the "=" and the combining mark after it are one
+    /// Character, and the parser took the whole word for an option name ("unknown option --seed=݈").
+    @Test func aValueAfterEqualsMayBeginWithACombiningMark() throws {
+        let r = try Binary.run(["generate", "--seed=\u{0748}", "--out", dir()])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("--seed must be a whole number"), "\(r.stderr)")
+        #expect(!r.stderr.contains("unknown option"))
+        let ok = try Binary.run(["generate", "--out=\(dir())", "--users=\u{0301}5"])
+        #expect(ok.stderr.contains("--users must be a whole number"), "\(ok.stderr)")
+    }
 }

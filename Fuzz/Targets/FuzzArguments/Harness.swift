@@ -32,7 +32,9 @@ func check(_ args: [String], valued: Set<String>, booleans: Set<String>) {
         let m = error.message
         require(!m.isEmpty, "a usage error without a message")
         let named = args.contains { !$0.isEmpty && m.contains($0) }
-            || args.contains { a in a.hasPrefix("--") && m.contains("--" + a.dropFirst(2).prefix { $0 != "=" }) }
+            || args.contains { a in
+                a.hasPrefix("--") && m.contains("--" + String(decoding: a.utf8.dropFirst(2).prefix { $0 != UInt8(ascii: "=") }, as: UTF8.self))
+            }
         require(named, "usage error \"\(m)\" names none of \(args)")
         return
     } catch {

@@ -29,9 +29,12 @@ struct Arguments {
             if a == "--" { onlyPositionals = true; continue }
             var name = String(a.dropFirst(2))
             var value: String?
-            if let eq = name.firstIndex(of: "=") {
-                value = String(name[name.index(after: eq)...])
-                name = String(name[..<eq])
+            // The first "=" byte, not Character: a value that begins with a combining mark (`--seed=\u{301}…`) makes
+            // "=" and the mark one Character, and a Character search missed it ("unknown option --seed=́…").
+            let bytes = Array(name.utf8)
+            if let eq = bytes.firstIndex(of: UInt8(ascii: "=")) {
+                value = String(decoding: bytes[(eq + 1)...], as: UTF8.self)
+                name = String(decoding: bytes[..<eq], as: UTF8.self)
             }
             if name == "help" { flags.insert("help"); continue }
             if valued.contains(name) {
