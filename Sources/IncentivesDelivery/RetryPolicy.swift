@@ -70,6 +70,10 @@ public enum RetryAfter {
     public static func seconds(_ header: String?, now: Date) -> Double? {
         guard let text = header?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
         if let s = Int(text) { return s >= 0 ? Double(s) : nil }
+        // An HTTP-date is printable ASCII. Anything else never reaches DateFormatter, which traps on some of it
+        // (corelibs Foundation: "Incorrect range CFRange" for "Sun Nov \u{742}…"; found by FuzzWebhookResponse):
+        // a partner's header must not be able to crash the deliverer.
+        guard text.utf8.allSatisfy({ (0x20..<0x7F).contains($0) }) else { return nil }
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.timeZone = TimeZone(identifier: "GMT")

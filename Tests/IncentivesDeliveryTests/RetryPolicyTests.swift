@@ -70,6 +70,17 @@ final class RetryPolicyTests: XCTestCase {
         XCTAssertEqual(outcome(302), .rejected(status: 302, reason: "x"))
     }
 
+    /// Found by Fuzz/ (FuzzWebhookResponse): this Retry-After made DateFormatter trap ("Incorrect range CFRange"),
+    /// taking the deliverer down with it. A header that is not printable ASCII is no HTTP-date: ignored.
+    func testARetryAfterThatIsNotAnHTTPDateCannotCrashTheDeliverer() {
+        let header = String(decoding: [0x53, 0x75, 0x6e, 0x20, 0x4e, 0x6f, 0x76, 0x20, 0xdd, 0x82, 0xf1, 0xfd, 0x3d] as [UInt8], as: UTF8.self)
+        XCTAssertNil(RetryAfter.seconds(header, now: Date()))
+        XCTAssertNil(RetryAfter.seconds("Sun, 06 Nov 1994 08:49:37 GMT\u{301}", now: Date()))
+        XCTAssertEqual(RetryAfter.seconds("Sun, 06 Nov 1994 08:49:37 GMT", now: Date(timeIntervalSince1970: 0)).map { $0 > 0 }, true)
+        let r = HTTPURLResponse(url: URL(string: "http://127.0.0.1/")!, statusCode: 503, httpVersion: "HTTP/1.1", headerFields: ["Retry-After": header])
+        XCTAssertEqual(WebhookClient.outcome(data: Data(), response: r, error: nil, timeout: 1), .transient(reason: "HTTP 503", retryAfter: nil))
+    }
+
     /// Found by Fuzz/ (FuzzWebhookResponse): a CRLF body kept its "\r" in the one-line reason.
     func testAReasonIsOneLineWhateverTheBodysLineBreaks() {
         func outcome(_ status: Int, _ body: [UInt8]) -> AttemptOutcome {
