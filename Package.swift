@@ -56,7 +56,7 @@ let package = Package(
         ),
         .testTarget(name: "IncentivesCoreTests", dependencies: ["IncentivesCore"]),
         .testTarget(name: "IncentivesInputTests", dependencies: ["IncentivesInput", "IncentivesCore"]),
-        .testTarget(name: "IncentivesTextTests", dependencies: ["IncentivesText"]),
+        .testTarget(name: "IncentivesTextTests", dependencies: ["IncentivesText", "IncentivesCore"]),
         // Runs the built executable as a person would; depends on it so `swift test` builds it first.
         .testTarget(name: "IncentivesCLITests", dependencies: ["incentives"]),
         // Depends on the executable so that the crash tests can run (and kill) a real `incentives ingest`.

@@ -1,4 +1,5 @@
 import Testing
+import IncentivesCore
 import IncentivesText
 
 @Suite("TerminalText: text from data made safe for a terminal, measured in cells")
@@ -71,7 +72,7 @@ struct TerminalTextTests {
     /// Property over many random strings (seeded, so a failure repeats): the safe form holds no hazard, keeps
     /// every other character in order, and `pad` fills exactly the cells asked for.
     @Test func randomTextNeverCarriesAHazardAndPadsExactly() {
-        var rng = SplitMix(seed: 2026)
+        var rng = SplitMix64(seed: 2026)
         let pool: [UInt32] = Self.hazards + Array(0x20...0x7E) + [0xE9, 0x301, 0x65E5, 0x672C, 0x1F44D, 0xFE0F, 0x200B, 0x5831]
         for _ in 0..<2_000 {
             let n = Int(rng.next() % 24)
@@ -83,17 +84,5 @@ struct TerminalTextTests {
             #expect(TerminalText.cells(TerminalText.pad(s, to: width)) == width, "\(s.debugDescription) to \(width)")
             #expect(TerminalText.safe(safe) == safe, "escaping is idempotent")
         }
-    }
-}
-
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
