@@ -45,37 +45,43 @@ public final class Intake {
         admissions.count == 1 ? 0 : Int(key.high % UInt64(admissions.count))
     }
 
-    /// One validated event, in arrival order.
-    public func take(_ event: Event) -> Disposition {
+    /// Admission for one event, with the counts: where it stops (a duplicate, a refusal), or the engine that
+    /// holds its user and its roster position. `take` and `takeExplaining` share it, so they cannot differ.
+    private enum Admitted {
+        case stop(Disposition)
+        case new(member: Int, engine: Engine)
+    }
+
+    @inline(__always)
+    private func admit(_ event: Event) -> Admitted {
         let key = IDDigest(event.id)
         let (verdict, member) = admissions[partition(of: key)].judge(event, key: key)
         counts.read += 1
         switch verdict {
         case .duplicate:
             counts.duplicates += 1
-            return .duplicate
+            return .stop(.duplicate)
         case .rejected(let why):
-            return reject(why)
+            return .stop(reject(why))
         case .new:
-            let earned = shards.map { $0.engines[$0.shard(ofMember: member)] } ?? engine
-            return accept(earned.record(event, member: member))
+            return .new(member: member, engine: shards.map { $0.engines[$0.shard(ofMember: member)] } ?? engine)
+        }
+    }
+
+    /// One validated event, in arrival order.
+    public func take(_ event: Event) -> Disposition {
+        switch admit(event) {
+        case .stop(let d): return d
+        case .new(let member, let engine): return accept(engine.record(event, member: member))
         }
     }
 
     /// `take(_:)` with the engine's findings for the event, reward by reward (for explanations): the same
     /// admission and the same engine, so an explanation cannot disagree with what was awarded.
     public func takeExplaining(_ event: Event) -> (disposition: Disposition, findings: [SlotFinding]) {
-        let key = IDDigest(event.id)
-        let (verdict, member) = admissions[partition(of: key)].judge(event, key: key)
-        counts.read += 1
-        switch verdict {
-        case .duplicate:
-            counts.duplicates += 1
-            return (.duplicate, [])
-        case .rejected(let why):
-            return (reject(why), [])
-        case .new:
-            let engine = shards.map { $0.engines[$0.shard(ofMember: member)] } ?? engine
+        switch admit(event) {
+        case .stop(let d): return (d, [])
+        case .new(let member, let engine):
             let (earned, findings) = engine.recordExplaining(event, member: member)
             return (accept(earned), findings)
         }
