@@ -97,7 +97,9 @@ extern "C" int jl_parse_event(jl_parser *parser, const char *line, size_t len, j
 
 static void append_path(std::string &path, std::string_view key) {
     if (!path.empty()) path += '.';
-    path.append(key.data(), key.size());
+    // An empty key is still a place: written `""`, so that a message about it names a path (found by FuzzRoster).
+    if (key.empty()) path += "\"\"";
+    else path.append(key.data(), key.size());
 }
 
 // Walks the document depth first; `found` says whether an element is what is looked for and names the key at

@@ -56,6 +56,18 @@ struct AmbiguousJSONTests {
         }
     }
 
+    /// Found by FuzzRoster: an empty key given twice was refused with no path at all.
+    @Test func anEmptyKeyTwiceIsNamed() throws {
+        let catalog = try CatalogDecoder.decode(Data(CatalogDecoderTests.valid.utf8), file: "catalog.json")
+        let line = #"{"id": "u-00001", "employer": "acme", "": "2026-cme", "": "2026-01-01"}"#
+        do {
+            _ = try RosterDecoder.decode(Data(line.utf8), file: "roster.jsonl", catalog: catalog)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.description == #"roster.jsonl:1: "": appears twice in one object; which one was meant is unclear"#)
+        }
+    }
+
     @Test(arguments: [(#""days": 5}"#, #""days": 1.5}"#, "incentives[0].days"),
                       (#""reward": "$50", "limit": 1}"#, #""reward": "$50", "limit": 2.5}"#, "employers[0].programs[0].rewards[1].limit"),
                       (#""days": 4, "window": 7"#, #""days": 4, "window": 7.25"#, "incentives[1].window")])
