@@ -107,8 +107,9 @@ static void append_path(std::string &path, std::string_view key) {
 template <typename Found>
 static bool walk(simdjson::dom::element element, std::string &path, Found found) {
     std::string_view key;
-    if (found(element, &key)) {
-        if (!key.empty()) append_path(path, key);
+    bool named = false;
+    if (found(element, &key, &named)) {
+        if (named) append_path(path, key);
         return true;
     }
     simdjson::dom::object object;
@@ -149,14 +150,14 @@ static int find_path(jl_parser *parser, const char *text, size_t len, char *path
 }
 
 extern "C" int jl_find_duplicate_key(jl_parser *parser, const char *text, size_t len, char *path_out, size_t path_cap) {
-    return find_path(parser, text, len, path_out, path_cap, [](simdjson::dom::element e, std::string_view *key) {
+    return find_path(parser, text, len, path_out, path_cap, [](simdjson::dom::element e, std::string_view *key, bool *named) {
         simdjson::dom::object object;
-        return e.get_object().get(object) == simdjson::SUCCESS && first_duplicate(object, key);
+        return e.get_object().get(object) == simdjson::SUCCESS && (*named = first_duplicate(object, key));
     });
 }
 
 extern "C" int jl_find_fraction(jl_parser *parser, const char *text, size_t len, char *path_out, size_t path_cap) {
-    return find_path(parser, text, len, path_out, path_cap, [](simdjson::dom::element e, std::string_view *) {
+    return find_path(parser, text, len, path_out, path_cap, [](simdjson::dom::element e, std::string_view *, bool *) {
         return e.type() == simdjson::dom::element_type::DOUBLE;
     });
 }
