@@ -49,7 +49,7 @@ let package = Package(
         // ncursesw through pkg-config, with a shim that exposes the macros Swift cannot import.
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
         // The admin console: state, update and views over a cell grid; the ncurses backend is one edge.
-        .target(name: "IncentivesConsole", dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesStore", "IncentivesText", "CNcursesw"]),
+        .target(name: "IncentivesConsole", dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesText", "CNcursesw"]),
         .executableTarget(
             name: "incentives",
             dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesStore", "IncentivesDelivery", "IncentivesConsole", "IncentivesText"]

@@ -161,3 +161,18 @@ extern "C" int jl_find_fraction(jl_parser *parser, const char *text, size_t len,
         return e.type() == simdjson::dom::element_type::DOUBLE;
     });
 }
+
+extern "C" long jl_string_array(jl_parser *parser, const char *text, size_t len, jl_field *items, size_t max_items) {
+    simdjson::dom::element root;
+    if (parser->dom.parse(text, len, true).get(root)) return -1;
+    simdjson::dom::array array;
+    if (root.get_array().get(array) != simdjson::SUCCESS) return -1;
+    size_t n = 0;
+    for (auto item : array) {
+        std::string_view s;
+        if (item.get_string().get(s) != simdjson::SUCCESS) return -1;
+        if (n < max_items) items[n] = jl_field{s.data(), s.size(), JL_STRING};
+        n++;
+    }
+    return n > max_items ? -2 : (long)n;
+}

@@ -7,11 +7,14 @@ import IncentivesInput
 /// It opens its own read-only connection, so in WAL mode it never waits for a running ingest (and never
 /// makes one wait): each call sees the last committed batch. Not thread-safe: one reader per thread.
 /// Every call is a few indexed queries; see README for measured latencies.
-public final class StoreReader {
-    public let db: Database
+public final class StoreReader: StoreReading {
+    /// The connection, for this package's own queries (`WhyQuery`, the delivery summary, tests); the console
+    /// and the CLI see only `StoreReading`.
+    package let db: Database
     /// The catalog as `init` stored it. Call `reload()` after an `init` to see a new one.
     public private(set) var catalog: Catalog
     let zones = ZoneDirectory()
+    private let arrays = StringArrayReader()
     private var zoneOfUser: [String: ZoneRules] = [:]
 
     public init(path: String, busyTimeout: Int32 = 100) throws {
@@ -59,7 +62,7 @@ public final class StoreReader {
     }
 
     /// Every reward of every program, in catalog order, with enrolment and achievement counts.
-    public func programs(employer: String? = nil) throws -> [ProgramReward] {
+    public func programs(employer: String?) throws -> [ProgramReward] {
         try db.snapshot {
             var enrolled: [String: Int] = [:]
             for (e, n) in try db.rows("SELECT employer, count(*) FROM members WHERE employer IS NOT NULL GROUP BY employer",
@@ -80,11 +83,7 @@ public final class StoreReader {
                     for (i, r) in p.rewards.enumerated() {
                         guard let inc = catalog.incentive(r.incentive) else { continue }
                         out.append(ProgramReward(
-                            employer: e.id, employerName: e.name, program: p.id, programName: p.name,
-                            starts: p.starts.iso, ends: p.ends.iso, rewardIndex: i, incentive: inc.id, incentiveName: inc.name,
-                            kind: type(of: inc.rule).kind, ruleSummary: inc.rule.summary, parameters: inc.rule.parameters,
-                            eventType: inc.event.rawValue, categories: inc.categories.map { $0.sorted() },
-                            reward: r.reward, limit: r.limit, enrolled: enrolled[e.id] ?? 0,
+                            employer: e, program: p, rewardIndex: i, incentive: inc, enrolled: enrolled[e.id] ?? 0,
                             achievements: earned[e.id + "\u{1f}" + p.id + "\u{1f}" + inc.id + "\u{1f}" + r.reward] ?? 0))
                     }
                 }
@@ -95,25 +94,19 @@ public final class StoreReader {
 
     // MARK: - Users
 
-    public func user(_ id: String) throws -> UserRecord? {
-        try db.row("SELECT \(StoredConfiguration.memberColumns) FROM members WHERE id = ?", .text(id)) { try Self.userRecord($0) }
+    public func user(_ id: String) throws -> Member? {
+        try db.row("SELECT \(StoredConfiguration.memberColumns) FROM members WHERE id = ?", .text(id)) { try StoredConfiguration.member($0) }
     }
 
     /// Users whose id starts with `prefix`, in id order (the primary key makes this a range scan).
-    public func users(prefix: String, limit: Int = 20) throws -> [UserRecord] {
+    public func users(prefix: String, limit: Int) throws -> [Member] {
         try db.rows("SELECT \(StoredConfiguration.memberColumns) FROM members WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
-                    .text(prefix), .text(prefix + "\u{10FFFF}"), .int(Int64(limit))) { try Self.userRecord($0) }
-    }
-
-    static func userRecord(_ s: Statement) throws -> UserRecord {
-        let m = try StoredConfiguration.member(s)
-        return UserRecord(id: m.id, employer: m.employer, timezone: m.timezone, eligibleFrom: m.eligibleFrom.iso,
-                          eligibleUntil: m.eligibleUntil?.iso, partnerIDs: m.partnerMemberIDs)
+                    .text(prefix), .text(prefix + "\u{10FFFF}"), .int(Int64(limit))) { try StoredConfiguration.member($0) }
     }
 
     /// The user's profile: eligibility, standing on each reward, achievements and recent events.
     /// `today`: the local day progress is judged on (default: the user's today).
-    public func profile(of id: String, today: LocalDate? = nil, recentEvents: Int = 10, achievementLimit: Int = 100) throws -> UserProfile? {
+    public func profile(of id: String, today: LocalDate?, recentEvents: Int, achievementLimit: Int) throws -> UserProfile? {
         try db.snapshot {
             guard let member = try db.row("SELECT \(StoredConfiguration.memberColumns) FROM members WHERE id = ?", .text(id),
                                           map: { try StoredConfiguration.member($0) }) else { return nil }
@@ -123,13 +116,12 @@ public final class StoreReader {
             let day = today ?? zone.localDate(of: Instant(seconds: Int64(Date().timeIntervalSince1970.rounded(.down))))
             let standings = try self.standings(of: member, today: day)
             let achievements = try self.achievements(AchievementQuery(user: id, order: .recorded, limit: achievementLimit))
-            let events = try self.events(of: id, limit: recentEvents)
+            let events = try self.events(of: id, limit: recentEvents, beforeSeq: nil)
             let count = try db.integer("SELECT count(*) FROM events WHERE user_key = \(UserKeys.keyOfUser)", .text(id))
             return UserProfile(
-                user: UserRecord(id: member.id, employer: member.employer, timezone: member.timezone, eligibleFrom: member.eligibleFrom.iso,
-                                 eligibleUntil: member.eligibleUntil?.iso, partnerIDs: member.partnerMemberIDs),
+                member: member,
                 employerName: member.employer.flatMap { catalog.employer($0)?.name },
-                today: day.iso, eligibleToday: member.isEligible(on: day),
+                today: day, eligibleToday: member.isEligible(on: day),
                 standings: standings, achievements: achievements, recentEvents: events, eventCount: count)
         }
     }
@@ -148,27 +140,7 @@ public final class StoreReader {
         }
         // The blob includes events up to `progress_seq`; this user's later ones (a running ingest) go on top.
         try ProgressLog.catchUp(engine, in: db, user: member.id) { _, _ in }
-        return engine.standings(of: member.id, today: today).map { s in
-            StandingRecord(
-                employer: s.slot.employer.id, program: s.slot.program.id, programName: s.slot.program.name,
-                incentive: s.slot.incentive.id, incentiveName: s.slot.incentive.name, kind: type(of: s.slot.incentive.rule).kind,
-                reward: s.slot.reward.reward, limit: s.slot.reward.limit, awards: s.awards,
-                done: s.status?.done, needed: s.outlook.needed, progress: s.progressText,
-                lastDay: s.status?.lastDay?.iso, countedDays: s.countedDays.map(\.iso), usedDays: s.usedDays.map(\.iso),
-                summary: Self.describe(s, zone: member.timezone))
-        }
-    }
-
-    /// "day 3 of 5, last logged Tue 4 Mar (America/Chicago)": the rule words the progress, this adds
-    /// what every kind shares.
-    static func describe(_ s: RewardStanding, zone: String) -> String {
-        let limit = s.slot.reward.limit
-        if s.limitReached { return "earned \(s.awards)/\(limit), limit reached" }
-        var parts = [s.progressText]
-        if s.awards > 0 { parts.append("earned \(s.awards)/\(limit)") }
-        if let last = s.status?.lastDay { parts.append("last logged \(DayFormat.short(last)) (\(zone))") }
-        else { parts.append("nothing logged yet") }
-        return parts.joined(separator: ", ")
+        return engine.standings(of: member.id, today: today).map { StandingRecord($0, zone: member.timezone) }
     }
 
     // MARK: - Events
@@ -188,13 +160,15 @@ public final class StoreReader {
     private func eventRecord(_ s: Statement) throws -> EventRecord {
         let at = try ProgressLog.instant(s, 4)
         let user = s.text(3)
-        return EventRecord(seq: s.int64(0), id: s.text(1), type: s.text(2), user: user, at: at.rfc3339,
-                           localDay: try zone(of: user)?.localDate(of: at).iso, category: s.optionalText(6),
-                           file: s.optionalText(7), line: s.int(8))
+        guard let type = EventType(rawValue: s.text(2)) else {
+            throw StoreError.corrupt(path: db.path, reason: "event \(s.text(1)): unknown type \(s.text(2))")
+        }
+        return EventRecord(seq: s.int64(0), event: Event(id: s.text(1), type: type, user: user, at: at, category: s.optionalText(6)),
+                           localDay: try zone(of: user)?.localDate(of: at), file: s.optionalText(7), line: s.int(8))
     }
 
     /// A user's events, newest first; `beforeSeq` pages further back.
-    public func events(of user: String, limit: Int = 20, beforeSeq: Int64? = nil) throws -> [EventRecord] {
+    public func events(of user: String, limit: Int, beforeSeq: Int64?) throws -> [EventRecord] {
         try db.rows("SELECT \(Self.eventColumns) FROM \(Self.eventFrom) WHERE e.user_key = \(UserKeys.keyOfUser) AND e.seq < ? ORDER BY e.seq DESC LIMIT ?",
                     .text(user), .int(beforeSeq ?? Int64.max), .int(Int64(limit))) { try eventRecord($0) }
     }
@@ -205,12 +179,32 @@ public final class StoreReader {
 
     // MARK: - Achievements
 
-    static let achievementColumns = "seq, id, user, employer, program, incentive, reward, ordinal, completed_on, achieved_at, json"
+    /// The achievement's columns, its evidence (JSON arrays of ids and days) and the instant of the event that
+    /// earned it (exact, where `achieved_at` is text).
+    static let achievementColumns = """
+        seq, user, employer, program, incentive, reward, ordinal, completed_on, \
+        (SELECT at_s FROM events WHERE events.seq = achievements.event_seq), \
+        (SELECT at_nanos FROM events WHERE events.seq = achievements.event_seq), evidence, evidence_days
+        """
 
-    static func achievementRecord(_ s: Statement) -> AchievementRecord {
-        AchievementRecord(seq: s.int64(0), id: s.text(1), user: s.text(2), employer: s.text(3), program: s.text(4),
-                          incentive: s.text(5), reward: s.text(6), ordinal: s.int(7), completedOn: s.text(8),
-                          achievedAt: s.text(9), jsonLine: s.text(10))
+    /// An achievement row as the read model: instants as instants, evidence as lists.
+    private func achievementRecord(_ s: Statement) throws -> AchievementRecord {
+        let seq = s.int64(0)
+        guard let completed = LocalDate(iso: s.text(7)) else {
+            throw StoreError.corrupt(path: db.path, reason: "achievement \(seq): bad completed_on \(s.text(7))")
+        }
+        guard let ids = arrays.read(s.text(10)), let dayTexts = arrays.read(s.text(11)), ids.count == dayTexts.count else {
+            throw StoreError.corrupt(path: db.path, reason: "achievement \(seq): unreadable evidence")
+        }
+        var days: [LocalDate] = []
+        days.reserveCapacity(dayTexts.count)
+        for t in dayTexts {
+            guard let d = LocalDate(iso: t) else { throw StoreError.corrupt(path: db.path, reason: "achievement \(seq): bad evidence day \(t)") }
+            days.append(d)
+        }
+        return AchievementRecord(seq: seq, achievement: Achievement(
+            user: s.text(1), employer: s.text(2), program: s.text(3), incentive: s.text(4), reward: s.text(5),
+            completedOn: completed, achievedAt: try ProgressLog.instant(s, 8), evidence: ids, evidenceDays: days, ordinal: s.int(6)))
     }
 
     private func whereClause(_ q: AchievementQuery) -> (String, [SQLValue]) {
@@ -222,18 +216,23 @@ public final class StoreReader {
             values.append(.text(v))
         }
         add("user = ?", q.user)
+        if let prefix = q.userPrefix, !prefix.isEmpty {
+            // A range on the user index rather than LIKE (which is case-blind and reads `_` and `%` as patterns).
+            terms.append("user >= ? AND user < ?")
+            values += [.text(prefix), .text(prefix + "\u{10FFFF}")]
+        }
         add("employer = ?", q.employer)
         add("program = ?", q.program)
         add("incentive = ?", q.incentive)
-        add("completed_on >= ?", q.since)
-        add("completed_on <= ?", q.until)
+        add("completed_on >= ?", q.since?.iso)
+        add("completed_on <= ?", q.until?.iso)
         return (terms.isEmpty ? "" : " WHERE " + terms.joined(separator: " AND "), values)
     }
 
     private func achievementSQL(_ query: AchievementQuery) throws -> (String, [SQLValue]) {
         var (whereSQL, values) = whereClause(query)
         var from = "achievements"
-        if query.since != nil || query.until != nil, query.user == nil, query.employer == nil,
+        if query.since != nil || query.until != nil, query.user == nil, query.userPrefix == nil, query.employer == nil,
            query.order == .recorded || query.order == .newest {
             // SQLite (without stat4) walks the table in seq order and filters, which is quick when many rows
             // match and slow when few do. Probe the date index, up to a bound: few matches → read them through
@@ -241,7 +240,7 @@ public final class StoreReader {
             let probe = try db.integer("""
                 SELECT count(*) FROM (SELECT 1 FROM achievements INDEXED BY achievements_completed
                 WHERE completed_on >= ? AND completed_on <= ? LIMIT 2000)
-                """, .text(query.since ?? "0000-00-00"), .text(query.until ?? "9999-99-99"))
+                """, .text(query.since?.iso ?? "0000-00-00"), .text(query.until?.iso ?? "9999-99-99"))
             if probe < 2000 { from = "achievements INDEXED BY achievements_completed" }
         }
         // Each order's key, then recording order for ties, all in the one direction asked for.
@@ -272,7 +271,7 @@ public final class StoreReader {
         try s.bind(values)
         defer { s.reset() }
         var out: [AchievementRecord] = []
-        while try s.step() { out.append(Self.achievementRecord(s)) }
+        while try s.step() { out.append(try achievementRecord(s)) }
         return out
     }
 
@@ -284,7 +283,7 @@ public final class StoreReader {
         let s = try Statement.prepareUncached(sql, on: db)
         defer { s.finalize() }
         try s.bind(values)
-        while try s.step() { try body(Self.achievementRecord(s)) }
+        while try s.step() { try body(try achievementRecord(s)) }
     }
 
     public func achievementCount(_ query: AchievementQuery) throws -> Int {
@@ -296,15 +295,14 @@ public final class StoreReader {
     }
 
     public func achievement(id: String) throws -> AchievementRecord? {
-        try db.row("SELECT \(Self.achievementColumns) FROM achievements WHERE id = ?", .text(id)) { Self.achievementRecord($0) }
+        try db.row("SELECT \(Self.achievementColumns) FROM achievements WHERE id = ?", .text(id)) { try achievementRecord($0) }
     }
 
     /// The events that prove an achievement, by day.
     public func evidence(of achievementID: String) throws -> [EvidenceRecord] {
         try db.snapshot {
-            guard let (ids, days) = try db.row("SELECT evidence, evidence_days FROM achievements WHERE id = ?", .text(achievementID),
-                                               map: { (Self.stringArray($0.text(0)), Self.stringArray($0.text(1))) }) else { return [] }
-            return try zip(ids, days).enumerated().map { i, pair in
+            guard let a = try achievement(id: achievementID)?.achievement else { return [] }
+            return try zip(a.evidence, a.evidenceDays).enumerated().map { i, pair in
                 EvidenceRecord(position: i, eventID: pair.0, day: pair.1, event: try event(id: pair.0))
             }
         }
@@ -312,13 +310,9 @@ public final class StoreReader {
 
     /// The achievements of `user` that used `eventID` as evidence ("why did this log not count again?").
     public func achievements(usingEvent eventID: String, of user: String) throws -> [AchievementRecord] {
-        try db.rows("SELECT \(Self.achievementColumns), evidence FROM achievements WHERE user = ? ORDER BY seq", .text(user)) { s in
-            (Self.achievementRecord(s), Self.stringArray(s.text(11)))
-        }.filter { $0.1.contains(eventID) }.map(\.0)
-    }
-
-    static func stringArray(_ json: String) -> [String] {
-        (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
+        try db.rows("SELECT \(Self.achievementColumns) FROM achievements WHERE user = ? ORDER BY seq", .text(user)) { s in
+            try achievementRecord(s)
+        }.filter { $0.achievement.evidence.contains(eventID) }
     }
 
     // MARK: - Rejects and changes
@@ -347,12 +341,12 @@ public final class StoreReader {
 
     /// Events, achievements and rejects committed after the given sequence numbers (at most `limit` of each),
     /// for a live screen that polls.
-    public func changes(sinceEvent: Int64, sinceAchievement: Int64, sinceReject: Int64 = 0, limit: Int = 200) throws -> StoreChanges {
+    public func changes(sinceEvent: Int64, sinceAchievement: Int64, sinceReject: Int64, limit: Int) throws -> StoreChanges {
         try db.snapshot {
             let events = try db.rows("SELECT \(Self.eventColumns) FROM \(Self.eventFrom) WHERE e.seq > ? ORDER BY e.seq LIMIT ?",
                                      .int(sinceEvent), .int(Int64(limit))) { try eventRecord($0) }
             let achievements = try db.rows("SELECT \(Self.achievementColumns) FROM achievements WHERE seq > ? ORDER BY seq LIMIT ?",
-                                           .int(sinceAchievement), .int(Int64(limit))) { Self.achievementRecord($0) }
+                                           .int(sinceAchievement), .int(Int64(limit))) { try achievementRecord($0) }
             let rejects = try db.rows("SELECT \(Self.rejectColumns) FROM rejects WHERE seq > ? ORDER BY seq LIMIT ?",
                                       .int(sinceReject), .int(Int64(limit))) { Self.rejectRecord($0) }
             return StoreChanges(events: events, achievements: achievements, rejects: rejects,

@@ -71,7 +71,7 @@ final class GoldenScreenTests: XCTestCase {
         let data = try Fixture.data()
         let first = data.deliveries()[0]
         _ = first
-        let achievement = data.achievements(AchievementQuery()).rows.last!.achievement
+        let achievement = data.achievements(AchievementQuery(descending: true, limit: 100)).rows.last!.achievement
         let partner = data.catalog.partners(for: achievement)[0]
         data.setDelivery(id: "\(partner.id):\(achievement.id)", status: .failed, attempts: 3, error: "HTTP 503 from partner")
         var s = AppState(data: data, clock: Fixture.clock, screen: .deliveries)
@@ -131,7 +131,7 @@ final class GoldenScreenTests: XCTestCase {
         s.type("ines")
         s.press(.enter)
         let profile = try XCTUnwrap(s.users.profile)
-        XCTAssertEqual(profile.standings.map(\.text), ["2 of 3 days in November", "1 of 4 days, week of Mon 23 Nov"])
+        XCTAssertEqual(profile.standings.map(\.progress), ["2 of 3 days in November", "1 of 4 days, week of Mon 23 Nov"])
         XCTAssertEqual(profile.standings.map(\.done), [2, 1])
         check("7-calendar-period-user-page", s)
     }

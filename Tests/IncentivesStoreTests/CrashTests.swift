@@ -70,7 +70,7 @@ final class CrashTests: XCTestCase {
         let catalog = try Store(path: db).catalog()
         let achievements = try reader.achievements(AchievementQuery())
         let due = achievements.reduce(0) { n, a in
-            n + catalog.partners.filter { $0.serves(employer: a.employer, reward: a.reward) }.count
+            n + catalog.partners.filter { $0.serves(employer: a.achievement.employer, reward: a.achievement.reward) }.count
         }
         XCTAssertEqual(deliveries, due)
         XCTAssertGreaterThan(due, 0)

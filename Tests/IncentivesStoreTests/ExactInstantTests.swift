@@ -37,7 +37,7 @@ final class ExactInstantTests: XCTestCase {
         XCTAssertEqual(outcome.counts.accepted, Self.edges.count)
         let stored = try StoreReader(path: db).events(of: "u", limit: 100).sorted { $0.seq < $1.seq }
         let expected = Self.edges.map { try! Instant.parseRFC3339($0).get().rfc3339 }
-        XCTAssertEqual(stored.map(\.at), expected)
+        XCTAssertEqual(stored.map(\.at.rfc3339), expected)
         XCTAssertEqual(try Fixtures.storedLines(db), try Fixtures.replay(inputs).lines)
     }
 

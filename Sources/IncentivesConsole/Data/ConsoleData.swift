@@ -1,8 +1,9 @@
 import IncentivesCore
 
-/// Exactly the questions the console's screens ask, and nothing more. Two implementations:
-/// `InMemoryConsoleData` (catalog, roster and events files run through the engine: the demo, tests and
-/// benchmarks) and an adapter over the SQLite store's read API. Implementations are thread-safe: the
+/// Exactly the questions the console's screens ask, and nothing more, answered with the core's read models
+/// (`EventRecord`, `AchievementRecord`, `StandingRecord`...). Two implementations: `InMemoryConsoleData`
+/// (catalog, roster and events files run through the engine: the demo, tests and benchmarks) and
+/// `ReaderConsoleData` over any store's `StoreReading` (the console never sees a database). Implementations are thread-safe: the
 /// live refresher asks for changes on its own thread while the UI thread reads pages.
 public protocol ConsoleData: AnyObject, Sendable {
     /// What the tab bar shows as "database": a path or "demo files".
@@ -14,9 +15,9 @@ public protocol ConsoleData: AnyObject, Sendable {
     func programsOverview() -> [EmployerOverview]
 
     /// Screen 2: users whose id starts with `prefix` (all when empty), sorted by id.
-    func searchUsers(prefix: String, limit: Int) -> [UserSummary]
+    func searchUsers(prefix: String, limit: Int) -> [Member]
     /// A user's page as of `today` (the calendar's last day); nil for an unknown id.
-    func userProfile(id: String, today: LocalDate) -> UserProfile?
+    func userPage(id: String, today: LocalDate) -> UserPage?
 
     /// Screen 3: one page of achievements matching the filter, in the requested order, with the total.
     func achievements(_ query: AchievementQuery) -> AchievementPage
@@ -82,23 +83,12 @@ public struct RewardOverview: Sendable {
 
 // MARK: - Users
 
-public struct UserSummary: Sendable, Equatable {
-    public let id: String
-    public let employer: String?
-    public let timezone: String
-
-    public init(id: String, employer: String?, timezone: String) {
-        self.id = id
-        self.employer = employer
-        self.timezone = timezone
-    }
-}
-
-public struct UserProfile: Sendable {
+/// What the user page shows: the user, their standing on each reward, and the days for the calendar.
+public struct UserPage: Sendable {
     public let member: Member
     public let employerName: String?
     /// Per reward of the employer's programs, in catalog order.
-    public let standings: [RewardProgress]
+    public let standings: [StandingRecord]
     /// Local days with at least one accepted event, and the days some achievement used as evidence.
     public let loggedDays: Set<LocalDate>
     public let evidenceDays: Set<LocalDate>
@@ -108,7 +98,7 @@ public struct UserProfile: Sendable {
     /// The user's latest local day with an event (the calendar falls back to it for old activity).
     public let lastActiveDay: LocalDate?
 
-    public init(member: Member, employerName: String?, standings: [RewardProgress], loggedDays: Set<LocalDate>,
+    public init(member: Member, employerName: String?, standings: [StandingRecord], loggedDays: Set<LocalDate>,
                 evidenceDays: Set<LocalDate>, achievements: [AchievementRecord], recentEvents: [EventRecord], lastActiveDay: LocalDate?) {
         self.member = member
         self.employerName = employerName
@@ -121,92 +111,21 @@ public struct UserProfile: Sendable {
     }
 }
 
-/// A user's standing on one reward, as the progress bars show it (from the engine or the store).
-public struct RewardProgress: Sendable, Equatable {
-    public let reward: String
-    public let program: String
-    public let incentive: String
-    public let awards: Int
-    public let limit: Int
-    /// Days (or events) toward the next award, of those needed; full once the limit is reached.
-    public let done: Int
-    public let needed: Int
-    /// The rule's words for it: "day 3 of 5", "2 of 3 days in March".
-    public let text: String
+// MARK: - Achievements
 
-    public init(reward: String, program: String, incentive: String, awards: Int, limit: Int, done: Int, needed: Int, text: String) {
-        self.reward = reward
-        self.program = program
-        self.incentive = incentive
-        self.awards = awards
-        self.limit = limit
-        self.done = done
-        self.needed = needed
-        self.text = text
-    }
+/// The orders the Achievements screen cycles through with `o`, and their words in the header.
+extension AchievementQuery.Order {
+    static let cycle: [AchievementQuery.Order] = [.recorded, .completed, .user, .program, .reward]
 
-    public var limitReached: Bool { awards >= limit }
-
-    public init(_ s: RewardStanding) {
-        let (done, needed) = s.bar
-        self.init(reward: s.slot.reward.reward, program: s.slot.program.id, incentive: s.slot.incentive.id,
-                  awards: s.awards, limit: s.slot.reward.limit, done: done, needed: needed, text: s.progressText)
-    }
-}
-
-// MARK: - Events and achievements
-
-/// An accepted event with its place in the log and the user's local day.
-public struct EventRecord: Sendable, Equatable {
-    public let sequence: Int
-    public let event: Event
-    public let localDay: LocalDate
-
-    public init(sequence: Int, event: Event, localDay: LocalDate) {
-        self.sequence = sequence
-        self.event = event
-        self.localDay = localDay
-    }
-}
-
-public struct AchievementRecord: Sendable, Equatable {
-    public let sequence: Int
-    public let achievement: Achievement
-
-    public init(sequence: Int, achievement: Achievement) {
-        self.sequence = sequence
-        self.achievement = achievement
-    }
-}
-
-public enum AchievementSort: String, Sendable, CaseIterable {
-    case recorded, completedOn, user, program, reward
-
-    public var label: String {
+    var label: String {
         switch self {
-        case .recorded: return "recorded"
-        case .completedOn: return "completed"
+        case .recorded, .newest: return "recorded"
+        case .completed: return "completed"
         case .user: return "user"
         case .program: return "program"
         case .reward: return "reward"
         }
     }
-}
-
-public struct AchievementQuery: Sendable, Equatable {
-    public var employer: String?
-    public var program: String?
-    public var incentive: String?
-    /// A user id prefix.
-    public var user: String?
-    public var from: LocalDate?
-    public var through: LocalDate?
-    public var sort: AchievementSort = .recorded
-    public var descending = true
-    public var offset = 0
-    public var limit = 100
-
-    public init() {}
 }
 
 public struct AchievementPage: Sendable {
@@ -255,52 +174,3 @@ public struct LiveChanges: Sendable {
     }
 }
 
-// MARK: - Deliveries
-
-public enum DeliveryStatus: String, Sendable {
-    case pending, delivered, failed
-}
-
-public struct DeliveryRecord: Sendable, Equatable {
-    public let id: String
-    public let partner: String
-    public let achievementID: String
-    public let user: String
-    public let reward: String
-    public let status: DeliveryStatus
-    public let attempts: Int
-    public let lastError: String?
-
-    public init(id: String, partner: String, achievementID: String, user: String, reward: String,
-                status: DeliveryStatus, attempts: Int, lastError: String?) {
-        self.id = id
-        self.partner = partner
-        self.achievementID = achievementID
-        self.user = user
-        self.reward = reward
-        self.status = status
-        self.attempts = attempts
-        self.lastError = lastError
-    }
-}
-
-public struct PartnerDeliveries: Sendable {
-    public let partnerID: String
-    public let partnerName: String
-    public let pending: Int
-    public let delivered: Int
-    public let failed: Int
-    public let lastError: String?
-    /// The failed ones (newest first), which the screen lists and can retry.
-    public let failures: [DeliveryRecord]
-
-    public init(partnerID: String, partnerName: String, pending: Int, delivered: Int, failed: Int, lastError: String?, failures: [DeliveryRecord]) {
-        self.partnerID = partnerID
-        self.partnerName = partnerName
-        self.pending = pending
-        self.delivered = delivered
-        self.failed = failed
-        self.lastError = lastError
-        self.failures = failures
-    }
-}

@@ -17,7 +17,7 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
     private var achievementsByUser: [String: [Int]] = [:]
     private var achievementCount: [String: Int] = [:] // "program\u{1f}rewardIndex" → count
     private var deliveryOverrides: [String: (DeliveryStatus, Int, String?)] = [:]
-    private var sequence = 0
+    private var sequence: Int64 = 0
     /// Following a file: where to read from next.
     private let followPath: String?
     private var followLine = 0
@@ -48,11 +48,11 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
               let day = engine.localDate(of: event.at, for: event.user) else { return }
         sequence += 1
         eventsByUser[event.user, default: []].append(events.count)
-        events.append(EventRecord(sequence: sequence, event: event, localDay: day))
+        events.append(EventRecord(seq: sequence, event: event, localDay: day))
         for a in earned {
             sequence += 1
             achievementsByUser[a.user, default: []].append(achievements.count)
-            achievements.append(AchievementRecord(sequence: sequence, achievement: a))
+            achievements.append(AchievementRecord(seq: sequence, achievement: a))
             achievementCount[a.program + "\u{1f}" + a.incentive + "\u{1f}" + a.reward, default: 0] += 1
         }
     }
@@ -112,58 +112,39 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
 
     // MARK: - Users
 
-    public func searchUsers(prefix: String, limit: Int) -> [UserSummary] {
+    public func searchUsers(prefix: String, limit: Int) -> [Member] {
         lock.lock(); defer { lock.unlock() }
-        return engine.roster.members.lazy.filter { $0.id.hasPrefix(prefix) }
-            .sorted { $0.id < $1.id }.prefix(limit)
-            .map { UserSummary(id: $0.id, employer: $0.employer, timezone: $0.timezone) }
+        return Array(engine.roster.members.lazy.filter { $0.id.hasPrefix(prefix) }
+            .sorted { $0.id < $1.id }.prefix(limit))
     }
 
-    public func userProfile(id: String, today: LocalDate) -> UserProfile? {
+    public func userPage(id: String, today: LocalDate) -> UserPage? {
         lock.lock(); defer { lock.unlock() }
         guard let member = engine.roster.member(id) else { return nil }
         let mine = (eventsByUser[id] ?? []).map { events[$0] }
         let won = (achievementsByUser[id] ?? []).map { achievements[$0] }
-        return UserProfile(
+        return UserPage(
             member: member,
             employerName: member.employer.flatMap { catalog.employer($0)?.name },
-            standings: engine.standings(of: id, today: today).map(RewardProgress.init),
-            loggedDays: Set(mine.map(\.localDay)),
+            standings: engine.standings(of: id, today: today).map { StandingRecord($0, zone: member.timezone) },
+            loggedDays: Set(mine.compactMap(\.localDay)),
             evidenceDays: Set(won.flatMap(\.achievement.evidenceDays)),
             achievements: won.reversed(),
             recentEvents: Array(mine.suffix(20).reversed()),
-            lastActiveDay: mine.map(\.localDay).max())
+            lastActiveDay: mine.compactMap(\.localDay).max())
     }
 
     // MARK: - Achievements
 
     public func achievements(_ q: AchievementQuery) -> AchievementPage {
         lock.lock(); defer { lock.unlock() }
-        var rows = achievements.filter { r in
-            let a = r.achievement
-            if let e = q.employer, a.employer != e { return false }
-            if let p = q.program, a.program != p { return false }
-            if let i = q.incentive, a.incentive != i { return false }
-            if let u = q.user, !a.user.hasPrefix(u) { return false }
-            if let f = q.from, a.completedOn < f { return false }
-            if let t = q.through, a.completedOn > t { return false }
-            return true
+        // The same filters and order as the stores' SQL (`AchievementQuery.matches`, `precedes`).
+        var rows = achievements.filter { q.matches($0.achievement) }
+        rows.sort(by: q.precedes)
+        if let after = q.afterSeq, q.order == .recorded || q.order == .newest {
+            rows = rows.filter { (q.order == .newest) != q.descending ? $0.seq < after : $0.seq > after }
         }
-        func key(_ r: AchievementRecord) -> (String, Int) {
-            let a = r.achievement
-            switch q.sort {
-            case .recorded: return ("", r.sequence)
-            case .completedOn: return (a.completedOn.iso, r.sequence)
-            case .user: return (a.user, r.sequence)
-            case .program: return (a.program, r.sequence)
-            case .reward: return (a.reward, r.sequence)
-            }
-        }
-        rows.sort { l, r in
-            let a = key(l), b = key(r)
-            return q.descending ? (a.0, a.1) > (b.0, b.1) : (a.0, a.1) < (b.0, b.1)
-        }
-        let page = Array(rows.dropFirst(q.offset).prefix(q.limit))
+        let page = Array(rows.dropFirst(q.offset).prefix(q.limit ?? Int.max))
         return AchievementPage(rows: page, total: rows.count)
     }
 
@@ -171,7 +152,7 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
         lock.lock(); defer { lock.unlock() }
         let ids = Set(record.achievement.evidence)
         return (eventsByUser[record.achievement.user] ?? []).map { events[$0] }.filter { ids.contains($0.event.id) }
-            .sorted { $0.localDay < $1.localDay }
+            .sorted { ($0.localDay ?? $0.event.at.localDate(offsetSeconds: 0)) < ($1.localDay ?? $1.event.at.localDate(offsetSeconds: 0)) }
     }
 
     // MARK: - Live
@@ -180,12 +161,12 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
         try? follow()
         lock.lock(); defer { lock.unlock() }
         // The newest `limit` since the cursor; older ones are counted as skipped (as the store adapter does).
-        let allEvents = cursor.event < 0 ? events[...] : events.drop { $0.sequence <= cursor.event }
-        let allAchievements = cursor.achievement < 0 ? achievements[...] : achievements.drop { $0.sequence <= cursor.achievement }
+        let allEvents = cursor.event < 0 ? events[...] : events.drop { $0.seq <= cursor.event }
+        let allAchievements = cursor.achievement < 0 ? achievements[...] : achievements.drop { $0.seq <= cursor.achievement }
         let newEvents = Array(allEvents.suffix(limit)), newAchievements = Array(allAchievements.suffix(limit))
         let skipped = cursor == .start ? 0 : (allEvents.count - newEvents.count) + (allAchievements.count - newAchievements.count)
-        let next = LiveCursor(event: newEvents.last?.sequence ?? max(cursor.event, 0),
-                              achievement: newAchievements.last?.sequence ?? max(cursor.achievement, 0))
+        let next = LiveCursor(event: newEvents.last.map { Int($0.seq) } ?? max(cursor.event, 0),
+                              achievement: newAchievements.last.map { Int($0.seq) } ?? max(cursor.achievement, 0))
         return LiveChanges(events: newEvents, achievements: newAchievements, cursor: next,
                            totalEvents: events.count, totalAchievements: achievements.count, skipped: skipped)
     }

@@ -42,7 +42,7 @@ enum ConsoleBench {
         let data: any ConsoleData
         do {
             if let db = options["db"] {
-                data = try StoreConsoleData(path: db)
+                data = try StoreAccess.consoleData(path: db)
             } else if let c = options["catalog"], let r = options["roster"] {
                 data = try InMemoryConsoleData(catalogPath: c, rosterPath: r, eventsPath: options["events"])
             } else {

@@ -77,7 +77,7 @@ enum StoreBench {
             case 0: q.afterSeq = Int64(rng.next() % UInt64(max(1, total))) // a deep page, as the console pages
             case 1: q.employer = employers[Int(rng.next() % UInt64(employers.count))]; q.order = .newest
             case 2: q.user = users[Int(rng.next() % UInt64(users.count))]
-            default: q.since = "2026-0\(1 + Int(rng.next() % 9))-01"; q.order = .newest
+            default: q.since = LocalDate(year: 2026, month: 1 + Int(rng.next() % 9), day: 1); q.order = .newest
             }
             let t0 = DispatchTime.now().uptimeNanoseconds
             _ = try StoreAccess.mapping { try reader.achievements(q) }

@@ -61,7 +61,7 @@ enum Demo {
         let out = Output.stdout
         out.line("\(path): \(c.users) users, \(c.employers) employers, \(c.programs) programs; \(c.events) events, \(c.achievements) achievements, \(c.rejects) rejected lines")
         if let first = try StoreAccess.mapping({ try reader.achievements(AchievementQuery(order: .newest, limit: 1)) }).first {
-            out.line("Try:  incentives user \(first.user)        (a user's progress and achievements)")
+            out.line("Try:  incentives user \(first.achievement.user)        (a user's progress and achievements)")
         }
         out.line("      incentives programs                 (the employers' menus)")
         out.line("      incentives achievements --since \(LocalDate(dayNumber: 0).adding(days: Int(Date().timeIntervalSince1970 / 86_400) - 30).iso)")

@@ -1,5 +1,6 @@
 import Foundation
 import IncentivesStore
+import IncentivesConsole
 
 /// Opening the database for a command: `--db`, `$INCENTIVES_DB` or the XDG default (`StoreLocation`),
 /// with each store failure mapped to its exit status. Every command that touches the database uses this.
@@ -27,6 +28,11 @@ enum StoreAccess {
             if case .cannotOpen = e { throw CommandFailure(.noInput, e.description) }
             throw CommandFailure(exitCode(e), e.description)
         }
+    }
+
+    /// The console's data over the store at `path`: two read-only readers and the retry connection.
+    static func consoleData(path: String) throws -> ReaderConsoleData {
+        try ReaderConsoleData(sourceName: path, open: { try StoreReader(path: path) }, retry: StoreDeliveryRetry(path: path))
     }
 
     /// Runs `body`, turning a `StoreError` into a `CommandFailure` with its exit status.

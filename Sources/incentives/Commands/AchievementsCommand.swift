@@ -39,8 +39,8 @@ enum AchievementsCommand: Command {
                                  incentive: args.value("incentive"))
         for name in ["since", "until"] {
             guard let v = args.value(name) else { continue }
-            guard LocalDate(iso: v) != nil else { throw Arguments.UsageError(message: "--\(name) must be a date YYYY-MM-DD, got \(v)") }
-            if name == "since" { q.since = v } else { q.until = v }
+            guard let day = LocalDate(iso: v) else { throw Arguments.UsageError(message: "--\(name) must be a date YYYY-MM-DD, got \(v)") }
+            if name == "since" { q.since = day } else { q.until = day }
         }
         if let sort = args.value("sort") {
             guard let o = AchievementQuery.Order(rawValue: sort) else {
@@ -90,7 +90,8 @@ enum AchievementsCommand: Command {
 
     static let columns = ["id", "user", "employer", "program", "incentive", "reward", "ordinal", "completedOn", "achievedAt"]
 
-    static func row(_ a: AchievementRecord) -> [String?] {
-        [a.id, a.user, a.employer, a.program, a.incentive, a.reward, String(a.ordinal), a.completedOn, a.achievedAt]
+    static func row(_ r: AchievementRecord) -> [String?] {
+        let a = r.achievement
+        return [a.id, a.user, a.employer, a.program, a.incentive, a.reward, String(a.ordinal), a.completedOn.iso, a.achievedAt.rfc3339]
     }
 }

@@ -76,7 +76,7 @@ enum ConsoleCommand: Command {
             throw CommandFailure(.noInput, "\(path): no such database (create one with incentives init, or try --demo)")
         }
         do {
-            return try StoreConsoleData(path: path)
+            return try StoreAccess.consoleData(path: path)
         } catch {
             throw CommandFailure(.noInput, "\(path): cannot open the database: \(error)")
         }

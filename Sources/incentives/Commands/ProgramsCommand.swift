@@ -34,9 +34,11 @@ enum ProgramsCommand: Command {
         var t = Table(["employer", "program", "starts", "ends", "incentive", "kind", "parameters", "counts", "reward", "limit", "enrolled", "achievements"],
                       numeric: ["limit", "enrolled", "achievements"])
         for r in rows {
-            let params = r.parameters.map(\.description).joined(separator: " ")
-            let counts = r.eventType + (r.categories.map { " [" + $0.joined(separator: ",") + "]" } ?? "")
-            t.add([r.employer, r.program, r.starts, r.ends, r.incentive, r.kind, params, counts, r.reward, String(r.limit),
+            let inc = r.incentive
+            let params = inc.rule.parameters.map(\.description).joined(separator: " ")
+            let counts = inc.event.rawValue + (inc.categories.map { " [" + $0.sorted().joined(separator: ",") + "]" } ?? "")
+            t.add([r.employer.id, r.program.id, r.program.starts.iso, r.program.ends.iso, inc.id, r.kind, params, counts, r.reward.reward,
+                   String(r.reward.limit),
                    String(r.enrolled), String(r.achievements)])
         }
         if format == .table && rows.isEmpty { Output.stdout.line("no programs") }

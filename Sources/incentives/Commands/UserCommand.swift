@@ -53,8 +53,8 @@ enum UserCommand: Command {
             var t = Table(["user", "employer", "program", "incentive", "kind", "reward", "limit", "awards", "done", "needed", "lastDay", "summary"],
                           numeric: ["limit", "awards", "done", "needed"])
             for s in profile.standings {
-                t.add([profile.user.id, s.employer, s.program, s.incentive, s.kind, s.reward, String(s.limit), String(s.awards),
-                       s.done.map(String.init), String(s.needed), s.lastDay, s.summary])
+                t.add([profile.member.id, s.employer, s.program, s.incentive, s.kind, s.reward, String(s.limit), String(s.awards),
+                       s.done.map(String.init), String(s.needed), s.lastDay?.iso, s.summary])
             }
             t.write(format, to: out)
         }
@@ -63,13 +63,13 @@ enum UserCommand: Command {
     }
 
     static func printProfile(_ p: UserProfile, to out: Output) {
-        let u = p.user
+        let u = p.member
         out.line("User       \(u.id)")
         out.line("Employer   \(u.employer.map { "\($0) (\(p.employerName ?? $0))" } ?? "none: events are accepted and never earn")")
         out.line("Time zone  \(u.timezone)")
-        out.line("Eligible   \(u.eligibleFrom) .. \(u.eligibleUntil ?? "open-ended")  (\(p.eligibleToday ? "eligible" : "not eligible") on \(p.today), the user's today)")
-        if !u.partnerIDs.isEmpty {
-            out.line("Partners   " + u.partnerIDs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+        out.line("Eligible   \(u.eligibleFrom.iso) .. \(u.eligibleUntil?.iso ?? "open-ended")  (\(p.eligibleToday ? "eligible" : "not eligible") on \(p.today.iso), the user's today)")
+        if !u.partnerMemberIDs.isEmpty {
+            out.line("Partners   " + u.partnerMemberIDs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
         }
         out.line("Events     \(p.eventCount) accepted")
         out.line("")
@@ -87,7 +87,10 @@ enum UserCommand: Command {
         } else {
             out.line("Achievements")
             var t = Table(["completed", "program", "incentive", "reward", "achieved at", "id"])
-            for a in p.achievements { t.add([a.completedOn, a.program, a.incentive, a.reward, a.achievedAt, a.id]) }
+            for r in p.achievements {
+                let a = r.achievement
+                t.add([a.completedOn.iso, a.program, a.incentive, a.reward, a.achievedAt.rfc3339, a.id])
+            }
             t.write(.table, to: out)
         }
         out.line("")
@@ -97,8 +100,8 @@ enum UserCommand: Command {
             out.line("Recent events (latest arrivals first)")
             var t = Table(["local day", "at (UTC)", "type", "category", "id", "from"])
             for e in p.recentEvents {
-                t.add([e.localDay.flatMap(LocalDate.init(iso:)).map { "\(DayFormat.short($0)) \($0.components.year)" } ?? "-",
-                       e.at, e.type, e.category ?? "", e.id, e.file.map { "\($0):\(e.line)" } ?? ""])
+                t.add([e.localDay.map { "\(DayFormat.short($0)) \($0.components.year)" } ?? "-",
+                       e.at.rfc3339, e.event.type.rawValue, e.event.category ?? "", e.id, e.file.map { "\($0):\(e.line)" } ?? ""])
             }
             t.write(.table, to: out)
         }

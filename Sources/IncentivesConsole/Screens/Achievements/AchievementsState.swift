@@ -6,7 +6,7 @@ import IncentivesCore
 /// user:u-10 from:2026-03-01 to:2026-03-31`; a bare word is a user id prefix.
 public struct AchievementsState {
     public var filter = TextField()
-    public var query: AchievementQuery = { var q = AchievementQuery(); q.limit = AchievementsState.pageSize; return q }()
+    public var query: AchievementQuery = AchievementQuery(descending: true, limit: AchievementsState.pageSize)
     public var page = AchievementPage(rows: [], total: 0)
     public var selected = 0
     public var evidence: [EventRecord]?
@@ -23,21 +23,21 @@ public struct AchievementsState {
     mutating func applyFilter() {
         var q = AchievementQuery()
         q.limit = AchievementsState.pageSize
-        q.sort = query.sort
+        q.order = query.order
         q.descending = query.descending
         filterError = nil
         for word in filter.text.split(separator: " ") {
             let parts = word.split(separator: ":", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { q.user = String(word); continue }
+            guard parts.count == 2 else { q.userPrefix = String(word); continue }
             let (name, value) = (parts[0], parts[1])
             switch name {
             case "employer": q.employer = value
             case "program": q.program = value
             case "incentive": q.incentive = value
-            case "user": q.user = value
+            case "user": q.userPrefix = value
             case "from", "to":
                 guard let d = LocalDate(iso: value) else { filterError = "\(name): not a date (YYYY-MM-DD): \(value)"; continue }
-                if name == "from" { q.from = d } else { q.through = d }
+                if name == "from" { q.since = d } else { q.until = d }
             default: filterError = "unknown filter \(name): (employer, program, incentive, user, from, to)"
             }
         }
@@ -64,7 +64,7 @@ public struct AchievementsState {
             selected = Selection.move(selected, action, count: page.rows.count)
             // Pages load as the selection nears the end of what is loaded, not all at once.
             if selected >= page.rows.count - 10, page.rows.count < page.total {
-                query.limit += AchievementsState.pageSize
+                query.limit = (query.limit ?? 0) + AchievementsState.pageSize
                 reload(data)
                 if action == .bottom { selected = page.rows.count - 1 }
             }
@@ -74,8 +74,8 @@ public struct AchievementsState {
         case .filter:
             filter.editing = true
         case .sortNext:
-            let all = AchievementSort.allCases
-            query.sort = all[(all.firstIndex(of: query.sort)! + 1) % all.count]
+            let all = AchievementQuery.Order.cycle
+            query.order = all[((all.firstIndex(of: query.order) ?? -1) + 1) % all.count]
             reload(data)
         case .sortReverse:
             query.descending.toggle()

@@ -7,7 +7,7 @@ enum AchievementsView {
         c.text("filter: ", x: x + 2, y: y, style: .dim)
         let shown = s.filter.text.isEmpty && !s.filter.editing ? "(none) e.g. program:acme-2026 from:2026-11-01" : s.filter.text
         c.text(shown + (s.filter.editing ? "_" : ""), x: x + 10, y: y, style: s.filter.editing ? .selected : (s.filter.text.isEmpty ? .dim : .normal), width: width - 40)
-        let order = "\(s.page.total) · by \(s.query.sort.label) \(s.query.descending ? c.glyphs.arrowDown : c.glyphs.arrowUp)"
+        let order = "\(s.page.total) · by \(s.query.order.label) \(s.query.descending ? c.glyphs.arrowDown : c.glyphs.arrowUp)"
         c.text(order, x: x + width - TerminalText.cells(order), y: y, style: .dim)
         if let e = s.filterError { c.text(e, x: x, y: y + 1, style: .bad, width: width) }
         let top = y + (s.filterError == nil ? 1 : 2)
@@ -34,7 +34,7 @@ enum AchievementsView {
         let ey = top + body
         c.rule("Evidence · \(a.user) · \(a.reward) · \(a.id)", x: x, y: ey, width: width)
         Table(columns: [.fixed("Local day", 10), .flex("Event", min: 10), .flex("At", min: 20), .flex("Category", min: 8)],
-              rows: evidence.map { [$0.localDay.iso, $0.event.id, $0.event.at.rfc3339, $0.event.category ?? $0.event.type.rawValue] },
+              rows: evidence.map { [$0.localDay?.iso ?? "?", $0.event.id, $0.event.at.rfc3339, $0.event.category ?? $0.event.type.rawValue] },
               selected: nil)
             .draw(on: &c, x: x, y: ey + 1, width: width, height: height - (ey + 1 - y))
     }

@@ -1,3 +1,4 @@
+import IncentivesCore
 /// Screen 6: per partner, deliveries pending, delivered and failed with the last error; the failures
 /// of the selected partner below, where `r` puts one back in the queue.
 public struct DeliveriesState {

@@ -1,3 +1,4 @@
+import IncentivesCore
 enum DeliveriesView {
     static func draw(_ s: DeliveriesState, on c: inout Canvas, x: Int, y: Int, width: Int, height: Int) {
         if s.partners.isEmpty {

@@ -22,7 +22,7 @@ enum LiveView {
         if s.events.isEmpty { c.text("Waiting for events…", x: x + 1, y: ey + 2, style: .dim) }
         Table(columns: [.fixed("Seq", 8, right: true), .fixed("Local day", 10), .flex("User", min: 8), .flex("Event", min: 10), .flex("Type", min: 12)],
               rows: s.events.reversed().map { e in
-                  [String(e.sequence), e.localDay.iso, e.event.user, e.event.id, e.event.category.map { "log " + $0 } ?? "birth"]
+                  [String(e.seq), e.localDay?.iso ?? "?", e.event.user, e.event.id, e.event.category.map { "log " + $0 } ?? "birth"]
               },
               selected: nil)
             .draw(on: &c, x: x, y: ey + 1, width: width, height: height - (ey + 1 - y))

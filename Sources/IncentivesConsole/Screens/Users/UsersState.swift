@@ -3,9 +3,9 @@ import IncentivesCore
 /// Screen 2: search users by id prefix; Enter opens a user's page.
 public struct UsersState {
     public var search = TextField()
-    public var results: [UserSummary] = []
+    public var results: [Member] = []
     public var selected = 0
-    public var profile: UserProfile? {
+    public var profile: UserPage? {
         didSet { if profile?.member.id != oldValue?.member.id { achievementSelected = 0; evidence = nil } }
     }
     /// On the user page: the selected achievement, and its evidence events once opened with Enter.
@@ -20,7 +20,7 @@ public struct UsersState {
 
     /// After live changes: the list, and the open page.
     mutating func refresh(_ data: any ConsoleData, today: LocalDate) {
-        if let p = profile { profile = data.userProfile(id: p.member.id, today: today) } else { reload(data, today: today) }
+        if let p = profile { profile = data.userPage(id: p.member.id, today: today) } else { reload(data, today: today) }
     }
 
     /// Typing in the search box narrows the list as you type; Enter with one match opens it.
@@ -40,7 +40,7 @@ public struct UsersState {
 
     mutating func open(_ data: any ConsoleData, today: LocalDate) {
         guard results.indices.contains(selected) else { return }
-        profile = data.userProfile(id: results[selected].id, today: today)
+        profile = data.userPage(id: results[selected].id, today: today)
     }
 
     mutating func handle(_ action: Action, data: any ConsoleData, today: LocalDate) -> Bool {

@@ -23,7 +23,7 @@ enum UsersView {
             .draw(on: &c, x: x, y: y + 1, width: width, height: height - 1)
     }
 
-    static func drawProfile(_ p: UserProfile, today: LocalDate, selected: Int = 0, evidence: [EventRecord]? = nil,
+    static func drawProfile(_ p: UserPage, today: LocalDate, selected: Int = 0, evidence: [EventRecord]? = nil,
                             on c: inout Canvas, x: Int, y: Int, width: Int, height: Int) {
         let m = p.member
         let employer = m.employer.map { "\(p.employerName ?? $0) (\($0))" } ?? "no employer: events earn nothing"
@@ -47,7 +47,7 @@ enum UsersView {
         let programColumn = x + nameWidth + 14 + 12 + 8 < x + leftWidth && Set(p.standings.map(\.program)).count > 1
         let programWidth = min(p.standings.map { TerminalText.cells($0.program) }.max() ?? 0, 16)
         for st in p.standings where row < y + height {
-            let (done, needed) = (st.done, st.needed)
+            let (done, needed) = st.bar
             // A reward offered twice (two programs, or two menu items in one) is told apart by its incentive.
             let name = repeated.contains(st.reward) ? st.reward + " · " + st.incentive : st.reward
             c.text(TerminalText.pad(name, to: nameWidth), x: x, y: row, style: st.limitReached ? .good : .normal)
@@ -59,7 +59,7 @@ enum UsersView {
             let programX = x + nameWidth + 14 + 12
             if programColumn { c.text(st.program, x: programX, y: row, style: .dim, width: min(programWidth, x + leftWidth - programX)) }
             let textX = programColumn ? programX + programWidth + 1 : programX
-            if !st.limitReached, x + leftWidth - textX >= 10 { c.text(st.text, x: textX, y: row, style: .dim, width: x + leftWidth - textX) }
+            if !st.limitReached, x + leftWidth - textX >= 10 { c.text(st.progress, x: textX, y: row, style: .dim, width: x + leftWidth - textX) }
             row += 1
         }
         row += 0
@@ -78,7 +78,7 @@ enum UsersView {
                 row += 1
                 if i == selected, let evidence {
                     for e in evidence.prefix(5) where row < y + height {
-                        c.text("   \(e.localDay.iso)  \(e.event.id)  \(e.event.category ?? e.event.type.rawValue)", x: x, y: row, style: .dim, width: leftWidth)
+                        c.text("   \(e.localDay?.iso ?? "?")  \(e.event.id)  \(e.event.category ?? e.event.type.rawValue)", x: x, y: row, style: .dim, width: leftWidth)
                         row += 1
                     }
                 }
@@ -96,7 +96,7 @@ enum UsersView {
             r += 1
             for e in p.recentEvents where r < y + height {
                 let what = e.event.category ?? "birth"
-                c.text("\(e.localDay.iso) \(what)", x: rx, y: r, width: width - leftWidth - 2)
+                c.text("\(e.localDay?.iso ?? "?") \(what)", x: rx, y: r, width: width - leftWidth - 2)
                 r += 1
             }
         }

@@ -1,14 +1,15 @@
 import Foundation
 import IncentivesConsole
 import IncentivesCore
+import IncentivesStore
 import XCTest
 
 /// The store adapter answers the screens' questions as the in-memory data does, for the same files
 /// loaded with `incentives init` and `incentives ingest`.
-final class StoreConsoleDataTests: XCTestCase {
+final class ReaderConsoleDataTests: XCTestCase {
     nonisolated(unsafe) static var database: String? // XCTest runs these tests one at a time
 
-    func storeData() throws -> StoreConsoleData {
+    func storeData() throws -> ReaderConsoleData {
         if Self.database == nil {
             let binary = try XCTUnwrap(Binary.path)
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("console-store-\(getpid())")
@@ -29,7 +30,8 @@ final class StoreConsoleDataTests: XCTestCase {
             }
             Self.database = db
         }
-        return try StoreConsoleData(path: Self.database!)
+        let path = Self.database!
+        return try ReaderConsoleData(sourceName: path, open: { try StoreReader(path: path) }, retry: StoreDeliveryRetry(path: path))
     }
 
     func testProgramsMatchTheEngine() throws {
@@ -44,14 +46,14 @@ final class StoreConsoleDataTests: XCTestCase {
     func testUserProfileAndAchievementsMatch() throws {
         let store = try storeData(), memory = try Fixture.data()
         let today = Fixture.clock.today
-        let a = try XCTUnwrap(store.userProfile(id: "u-1002", today: today))
-        let b = try XCTUnwrap(memory.userProfile(id: "u-1002", today: today))
+        let a = try XCTUnwrap(store.userPage(id: "u-1002", today: today))
+        let b = try XCTUnwrap(memory.userPage(id: "u-1002", today: today))
         XCTAssertEqual(a.standings, b.standings)
         XCTAssertEqual(a.achievements.map(\.achievement.id), b.achievements.map(\.achievement.id))
         XCTAssertEqual(a.loggedDays, b.loggedDays)
         XCTAssertEqual(a.evidenceDays, b.evidenceDays)
         XCTAssertFalse(a.evidenceDays.isEmpty)
-        XCTAssertNil(store.userProfile(id: "nobody", today: today))
+        XCTAssertNil(store.userPage(id: "nobody", today: today))
         XCTAssertEqual(store.achievements(AchievementQuery()).total, memory.achievements(AchievementQuery()).total)
         let first = try XCTUnwrap(store.achievements(AchievementQuery()).rows.first)
         XCTAssertEqual(store.evidence(of: first).map(\.event.id), first.achievement.evidence)
@@ -62,19 +64,19 @@ final class StoreConsoleDataTests: XCTestCase {
     /// in recorded order from the store, and `r` reversed only `by recorded`.
     func testEverySortAndItsReverseAgreeAndAreSorted() throws {
         let store = try storeData(), memory = try Fixture.data()
-        for sort in AchievementSort.allCases {
+        for sort in AchievementQuery.Order.allCases {
             var previous: [String]?
             for descending in [false, true] {
                 var q = AchievementQuery()
-                q.sort = sort
+                q.order = sort
                 q.descending = descending
                 q.limit = 10_000
                 let a = store.achievements(q).rows, b = memory.achievements(q).rows
                 XCTAssertEqual(a.map(\.achievement.id), b.map(\.achievement.id), "\(sort) descending \(descending)")
                 func key(_ r: AchievementRecord) -> String {
                     switch sort {
-                    case .recorded: return ""
-                    case .completedOn: return r.achievement.completedOn.iso
+                    case .recorded, .newest: return ""
+                    case .completed: return r.achievement.completedOn.iso
                     case .user: return r.achievement.user
                     case .program: return r.achievement.program
                     case .reward: return r.achievement.reward
@@ -99,7 +101,7 @@ final class StoreConsoleDataTests: XCTestCase {
         XCTAssertTrue(next.events.isEmpty, "nothing new after the latest")
         // Far behind (a fast ingest): the newest ten at once, the rest counted.
         let behind = store.changes(since: LiveCursor(event: 3, achievement: 2), limit: 10)
-        XCTAssertEqual(behind.events.map(\.sequence), start.events.map(\.sequence))
+        XCTAssertEqual(behind.events.map(\.seq), start.events.map(\.seq))
         XCTAssertEqual(behind.skipped, (1007 - 3 - 10) + (start.totalAchievements - 2 - 10))
     }
 }

@@ -1,0 +1,138 @@
+import Foundation
+import IncentivesCore
+
+/// Console data read from a store through `StoreReading` (for SQLite, read-only connections: the console
+/// never blocks an ingest and an ingest never blocks the console). Two readers, because a reader is
+/// single-threaded: one for the UI thread's pages, one for the live poller. Retrying a delivery is the
+/// only write, through `DeliveryRetrying`.
+public final class ReaderConsoleData: ConsoleData, @unchecked Sendable { // each reader is used under its own lock
+    public let sourceName: String
+    public let catalog: Catalog
+    private let ui: any StoreReading
+    private let live: any StoreReading
+    private let retrier: any DeliveryRetrying
+    private let uiLock = NSLock()
+    private let liveLock = NSLock()
+    private let cacheLock = NSLock()
+    private var overview: [EmployerOverview]?
+
+    /// `open` is called twice, for the two readers.
+    public init(sourceName: String, open: () throws -> any StoreReading, retry: any DeliveryRetrying) throws {
+        ui = try open()
+        live = try open()
+        retrier = retry
+        catalog = ui.catalog
+        self.sourceName = sourceName
+    }
+
+    private func read<T>(_ body: (any StoreReading) throws -> T, otherwise fallback: T) -> T {
+        uiLock.lock(); defer { uiLock.unlock() }
+        // A read that fails (the file vanished, a locked schema change) shows as empty rather than
+        // ending the console; the next key asks again.
+        return (try? body(ui)) ?? fallback
+    }
+
+    /// The overview counts every achievement (tens of milliseconds on a million events), so it is computed
+    /// once, then again on the poller thread when new achievements arrive: entering the screen never waits.
+    public func programsOverview() -> [EmployerOverview] {
+        cacheLock.lock()
+        let cached = overview
+        cacheLock.unlock()
+        if let cached { return cached }
+        uiLock.lock()
+        let fresh = computeOverview(ui)
+        uiLock.unlock()
+        cacheLock.lock(); overview = fresh; cacheLock.unlock()
+        return fresh
+    }
+
+    private func computeOverview(_ reader: any StoreReading) -> [EmployerOverview] {
+        let rows = (try? reader.programs(employer: nil)) ?? []
+        var earned: [String: Int] = [:]
+        var enrolled: [String: Int] = [:]
+        for r in rows {
+            earned[r.program.id + "\u{1f}" + String(r.rewardIndex)] = r.achievements
+            enrolled[r.employer.id] = r.enrolled
+        }
+        return catalog.employers.map { e in
+            EmployerOverview(employer: e, users: enrolled[e.id] ?? 0, programs: e.programs.map { p in
+                ProgramOverview(program: p, enrolled: enrolled[e.id] ?? 0, rewards: p.rewards.enumerated().compactMap { i, r in
+                    catalog.incentive(r.incentive).map {
+                        RewardOverview(reward: r, incentive: $0, achievements: earned[p.id + "\u{1f}" + String(i)] ?? 0)
+                    }
+                })
+            })
+        }
+    }
+
+    public func searchUsers(prefix: String, limit: Int) -> [Member] {
+        read({ try $0.users(prefix: prefix, limit: limit) }, otherwise: [])
+    }
+
+    public func userPage(id: String, today: LocalDate) -> UserPage? {
+        read({ r -> UserPage? in
+            guard let p = try r.profile(of: id, today: today, recentEvents: 20, achievementLimit: 100) else { return nil }
+            // The calendar shows five weeks: the last 200 events cover them for any plausible user.
+            let days = try r.events(of: id, limit: 200, beforeSeq: nil).compactMap(\.localDay)
+            // Evidence days come from the achievements themselves: once a reward's limit is reached the
+            // engine keeps no progress for it, so its standing has no used days left to show.
+            return UserPage(
+                member: p.member, employerName: p.employerName, standings: p.standings,
+                loggedDays: Set(days),
+                evidenceDays: Set(p.achievements.flatMap(\.achievement.evidenceDays)),
+                achievements: p.achievements.reversed(),
+                recentEvents: p.recentEvents,
+                lastActiveDay: days.max())
+        }, otherwise: nil)
+    }
+
+    public func achievements(_ q: AchievementQuery) -> AchievementPage {
+        read({ r in
+            AchievementPage(rows: try r.achievements(q), total: try r.achievementCount(q))
+        }, otherwise: AchievementPage(rows: [], total: 0))
+    }
+
+    public func evidence(of record: AchievementRecord) -> [EventRecord] {
+        read({ try $0.evidence(of: record.id) }, otherwise: []).compactMap(\.event)
+    }
+
+    public func changes(since cursor: LiveCursor, limit: Int) -> LiveChanges {
+        liveLock.lock(); defer { liveLock.unlock() }
+        guard let counts = try? live.counts() else {
+            return LiveChanges(events: [], achievements: [], cursor: cursor, totalEvents: 0, totalAchievements: 0)
+        }
+        var from = cursor
+        if from == .start {
+            from = LiveCursor(event: max(Int(counts.lastEventSeq) - limit, 0), achievement: max(Int(counts.lastAchievementSeq) - limit, 0))
+        }
+        // More than `limit` since the last look (a fast ingest): jump to the newest `limit` and count the rest,
+        // instead of climbing `limit` rows a poll behind the ingest.
+        let skippedEvents = max(0, Int(counts.lastEventSeq) - from.event - limit)
+        let skippedAchievements = max(0, Int(counts.lastAchievementSeq) - from.achievement - limit)
+        let skipped = cursor == .start ? 0 : skippedEvents + skippedAchievements
+        from = LiveCursor(event: from.event + skippedEvents, achievement: from.achievement + skippedAchievements)
+        guard let c = try? live.changes(sinceEvent: Int64(from.event), sinceAchievement: Int64(from.achievement), sinceReject: 0, limit: limit) else {
+            return LiveChanges(events: [], achievements: [], cursor: from, totalEvents: counts.events, totalAchievements: counts.achievements)
+        }
+        if !c.achievements.isEmpty, cursor != .start {
+            let fresh = computeOverview(live)
+            cacheLock.lock(); overview = fresh; cacheLock.unlock()
+        }
+        return LiveChanges(events: c.events.filter { $0.localDay != nil }, achievements: c.achievements,
+                           cursor: LiveCursor(event: Int(c.lastEventSeq), achievement: Int(c.lastAchievementSeq)),
+                           totalEvents: max(counts.events, Int(c.lastEventSeq)), totalAchievements: counts.achievements, skipped: skipped)
+    }
+
+    public func deliveries() -> [PartnerDeliveries] {
+        read({ try $0.deliveries(failureLimit: 200) }, otherwise: [])
+    }
+
+    public func retryDelivery(id: String) -> Result<Void, ConsoleDataError> {
+        uiLock.lock(); defer { uiLock.unlock() }
+        do {
+            return try retrier.retry(delivery: id, at: Date().timeIntervalSince1970) ? .success(()) : .failure(ConsoleDataError("\(id) has not failed"))
+        } catch {
+            return .failure(ConsoleDataError("\(error)"))
+        }
+    }
+}

@@ -1,0 +1,54 @@
+/// The read side of a store, as the console and the CLI's tables ask it: every answer is one of the typed
+/// read models in this folder. The SQLite store implements it (`StoreReader`) and the PostgreSQL store will;
+/// the console depends on this protocol only, never on a database.
+///
+/// One reader is used by one thread at a time (open one per thread).
+public protocol StoreReading: AnyObject {
+    /// The catalog the data was recorded under.
+    var catalog: Catalog { get }
+
+    func counts() throws -> StoreCounts
+    /// Every reward of every program (of one employer), in catalog order, with enrolment and achievement counts.
+    func programs(employer: String?) throws -> [ProgramReward]
+
+    func user(_ id: String) throws -> Member?
+    /// Users whose id starts with `prefix`, in id order.
+    func users(prefix: String, limit: Int) throws -> [Member]
+    /// `today`: the local day progress is judged on (default: the user's today).
+    func profile(of id: String, today: LocalDate?, recentEvents: Int, achievementLimit: Int) throws -> UserProfile?
+
+    /// A user's events, newest first; `beforeSeq` pages further back.
+    func events(of user: String, limit: Int, beforeSeq: Int64?) throws -> [EventRecord]
+    func event(id: String) throws -> EventRecord?
+
+    func achievements(_ query: AchievementQuery) throws -> [AchievementRecord]
+    func achievementCount(_ query: AchievementQuery) throws -> Int
+    func achievement(id: String) throws -> AchievementRecord?
+    /// The events that prove an achievement, by day.
+    func evidence(of achievementID: String) throws -> [EvidenceRecord]
+
+    /// Events, achievements and rejects recorded after the given sequence numbers (at most `limit` of each).
+    func changes(sinceEvent: Int64, sinceAchievement: Int64, sinceReject: Int64, limit: Int) throws -> StoreChanges
+    /// Per partner of the catalog: pending, delivered and failed deliveries, the `failureLimit` newest failures.
+    func deliveries(failureLimit: Int) throws -> [PartnerDeliveries]
+    /// Why the user stands where they do on each reward (see `Explainer`); nil for an unknown user.
+    func explain(user: String, today: LocalDate?, program: String?) throws -> Explanation?
+}
+
+/// The one thing support staff change from a read screen: putting a failed delivery back in the queue.
+public protocol DeliveryRetrying: AnyObject {
+    /// false when the delivery has not failed (nothing to retry).
+    func retry(delivery id: String, at unixSeconds: Double) throws -> Bool
+}
+
+extension StoreReading {
+    public func users(prefix: String) throws -> [Member] { try users(prefix: prefix, limit: 20) }
+    public func profile(of id: String, today: LocalDate? = nil, recentEvents: Int = 10) throws -> UserProfile? {
+        try profile(of: id, today: today, recentEvents: recentEvents, achievementLimit: 100)
+    }
+    public func events(of user: String, limit: Int = 20) throws -> [EventRecord] { try events(of: user, limit: limit, beforeSeq: nil) }
+    public func programs() throws -> [ProgramReward] { try programs(employer: nil) }
+    public func changes(sinceEvent: Int64, sinceAchievement: Int64, sinceReject: Int64 = 0, limit: Int = 200) throws -> StoreChanges {
+        try changes(sinceEvent: sinceEvent, sinceAchievement: sinceAchievement, sinceReject: sinceReject, limit: limit)
+    }
+}
