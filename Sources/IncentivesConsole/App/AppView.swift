@@ -17,8 +17,8 @@ public enum AppView {
         let (x, y, w, h) = (1, 2, width - 2, height - 4)
         switch s.screen {
         case .programs: ProgramsView.draw(s.programs, on: &c, x: x, y: y, width: w, height: h)
-        case .users: UsersView.draw(s.users, today: s.clock.today, on: &c, x: x, y: y, width: w, height: h)
-        case .achievements: AchievementsView.draw(s.achievements, on: &c, x: x, y: y, width: w, height: h)
+        case .users: UsersView.draw(s.users, today: s.clock.today, catalog: s.data.catalog, on: &c, x: x, y: y, width: w, height: h)
+        case .achievements: AchievementsView.draw(s.achievements, catalog: s.data.catalog, on: &c, x: x, y: y, width: w, height: h)
         case .simulator: SimulatorView.draw(s.simulator, on: &c, x: x, y: y, width: w, height: h)
         case .live: LiveView.draw(s.live, on: &c, x: x, y: y, width: w, height: h)
         case .deliveries: DeliveriesView.draw(s.deliveries, on: &c, x: x, y: y, width: w, height: h)

@@ -18,6 +18,9 @@ public protocol ConsoleData: AnyObject, Sendable {
     func searchUsers(prefix: String, limit: Int) -> [Member]
     /// A user's page as of `today` (the calendar's last day); nil for an unknown id.
     func userPage(id: String, today: LocalDate) -> UserPage?
+    /// Why the user stands where they do: every event, reward by reward, and what each reward needs next,
+    /// replayed through the same pipeline as ingest (`Explainer`); nil for an unknown id.
+    func explanation(of user: String, today: LocalDate) -> Explanation?
 
     /// Screen 3: one page of achievements matching the filter, in the requested order, with the total.
     func achievements(_ query: AchievementQuery) -> AchievementPage

@@ -134,6 +134,17 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
             lastActiveDay: mine.compactMap(\.localDay).max())
     }
 
+    /// The user's accepted events, in arrival order, through a fresh `Explainer` (this data keeps no duplicates
+    /// or refused lines, so the timeline shows accepted events only).
+    public func explanation(of user: String, today: LocalDate) -> Explanation? {
+        lock.lock(); defer { lock.unlock() }
+        guard let member = engine.roster.member(user),
+              let fresh = try? Engine(catalog: catalog, roster: Roster(members: [member])),
+              let explainer = try? Explainer(intake: Intake(engine: fresh), user: user) else { return nil }
+        for i in eventsByUser[user] ?? [] { explainer.take(events[i].event) }
+        return explainer.explanation(today: today)
+    }
+
     // MARK: - Achievements
 
     public func achievements(_ q: AchievementQuery) -> AchievementPage {

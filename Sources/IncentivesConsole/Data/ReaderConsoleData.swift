@@ -86,6 +86,10 @@ public final class ReaderConsoleData: ConsoleData, @unchecked Sendable { // each
         }, otherwise: nil)
     }
 
+    public func explanation(of user: String, today: LocalDate) -> Explanation? {
+        read({ try $0.explain(user: user, today: today, program: nil) }, otherwise: nil)
+    }
+
     public func achievements(_ q: AchievementQuery) -> AchievementPage {
         read({ r in
             AchievementPage(rows: try r.achievements(q), total: try r.achievementCount(q))

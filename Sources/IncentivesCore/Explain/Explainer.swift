@@ -24,11 +24,14 @@ public final class Explainer {
         awards = Array(repeating: [], count: slots.count)
     }
 
-    /// One validated event of any user, in arrival order; `file` and `line` say where it came from.
-    public func take(_ event: Event, file: String? = nil, line: Int? = nil) {
+    /// One validated event of any user, in arrival order; `file` and `line` say where it came from. Returns the
+    /// lines it added (none for another user's event): what the simulator announces as each event is logged.
+    @discardableResult
+    public func take(_ event: Event, file: String? = nil, line: Int? = nil) -> ArraySlice<ExplanationLine> {
+        let before = lines.count
         guard event.user == member.id else {
             _ = intake.take(event)
-            return
+            return []
         }
         let (disposition, findings) = intake.takeExplaining(event)
         let day = intake.engine(for: member.id).localDate(of: event.at, for: member.id)
@@ -43,7 +46,14 @@ public final class Explainer {
             accepted.append(explained)
             for finding in findings { lines.append(word(finding, event: event, explained: explained)) }
         }
+        return lines[before...]
     }
+
+    /// The rewards `ExplanationLine.slotIndex` names (the user's employer's, in catalog order).
+    public var rewardSlots: [RewardSlot] { slots }
+
+    /// The engine holding the user's progress (standings, local days).
+    public var engine: Engine { intake.engine(for: member.id) }
 
     /// A line of this user refused before it became an event (a bad timestamp...) or refused in an earlier run
     /// (the store keeps conflicts): it never reached the engine. `event` when the line was one.

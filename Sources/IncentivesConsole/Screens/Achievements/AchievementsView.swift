@@ -2,7 +2,7 @@ import IncentivesText
 import IncentivesCore
 
 enum AchievementsView {
-    static func draw(_ s: AchievementsState, on c: inout Canvas, x: Int, y: Int, width: Int, height: Int) {
+    static func draw(_ s: AchievementsState, catalog: Catalog, on c: inout Canvas, x: Int, y: Int, width: Int, height: Int) {
         c.text("/", x: x, y: y, style: .accent)
         c.text("filter: ", x: x + 2, y: y, style: .dim)
         let shown = s.filter.text.isEmpty && !s.filter.editing ? "(none) e.g. program:acme-2026 from:2026-11-01" : s.filter.text
@@ -33,9 +33,10 @@ enum AchievementsView {
         let a = s.page.rows[s.selected].achievement
         let ey = top + body
         c.rule("Evidence · \(a.user) · \(a.reward) · \(a.id)", x: x, y: ey, width: width)
+        c.text(AwardSentence.of(a, catalog: catalog), x: x, y: ey + 1, style: .accent, width: width)
         Table(columns: [.fixed("Local day", 10), .flex("Event", min: 10), .flex("At", min: 20), .flex("Category", min: 8)],
               rows: evidence.map { [$0.localDay?.iso ?? "?", $0.event.id, $0.event.at.rfc3339, $0.event.category ?? $0.event.type.rawValue] },
               selected: nil)
-            .draw(on: &c, x: x, y: ey + 1, width: width, height: height - (ey + 1 - y))
+            .draw(on: &c, x: x, y: ey + 2, width: width, height: height - (ey + 2 - y))
     }
 }

@@ -1,30 +1,44 @@
 import IncentivesCore
 
-/// The simulator's private world: the open database's catalog, a roster of test users only, and its
-/// own engine and intake. Nothing here is written anywhere; closing the console forgets it.
+/// The simulator's private world: the open database's catalog, a roster of test users only, and for each
+/// user an `Explainer` over its own intake and engine (the pipeline `replay` and `ingest` use), so that every
+/// event logged says what it did to every reward. Nothing here is written anywhere; closing the console
+/// forgets it.
 public final class Sandbox {
     public let catalog: Catalog
     public private(set) var members: [Member] = []
-    private var intake: Intake
-    /// Every event logged so far, replayed when a user is added (the engine's roster is fixed at start).
+    /// One per member, in the same order. Test users never share an event, so each runs alone.
+    private var explainers: [Explainer] = []
     private var log: [Event] = []
     private var nextEvent = 1
     let zones = ZoneDirectory()
 
     public init(catalog: Catalog) {
         self.catalog = catalog
-        intake = Intake(engine: try! Engine(catalog: catalog, roster: Roster(members: [])))
     }
 
-    /// Adds a test user and rebuilds the engine with the same history.
+    /// What one logged event did: the event, what it earned, and one line per reward it reached.
+    public struct Logged {
+        public let event: Event
+        public let earned: [Achievement]
+        public let lines: [ExplanationLine]
+        /// The rewards the lines' `slotIndex` names.
+        public let slots: [RewardSlot]
+    }
+
+    /// Adds a test user with a fresh engine of their own.
     @discardableResult
     public func addUser(employer: String?, zone: String, eligibleFrom: LocalDate) -> Member {
         let member = Member(id: "test-\(members.count + 1)", employer: employer, timezone: zone, eligibleFrom: eligibleFrom, eligibleUntil: nil)
         members.append(member)
-        // The catalog already validated and the zones come from a fixed list, so this cannot fail.
-        intake = Intake(engine: try! Engine(catalog: catalog, roster: Roster(members: members), zones: zones))
-        for e in log { _ = intake.take(e) }
+        // The catalog already validated and the zones come from a fixed list, so neither can fail.
+        let engine = try! Engine(catalog: catalog, roster: Roster(members: [member]), zones: zones)
+        explainers.append(try! Explainer(intake: Intake(engine: engine), user: member.id))
         return member
+    }
+
+    private func explainer(of user: String) -> Explainer? {
+        members.firstIndex { $0.id == user }.map { explainers[$0] }
     }
 
     /// The instant of a local day and time of day in the user's zone.
@@ -33,20 +47,24 @@ public final class Sandbox {
         return Instant(seconds: start.seconds + Int64(secondOfDay))
     }
 
-    /// Logs one event through the intake, as the real ingest would; returns the event and what it earned.
-    public func log(type: EventType, category: String?, user: Member, at: Instant) -> (Event, [Achievement]) {
+    /// Logs one event through the user's intake, as the real ingest would.
+    public func log(type: EventType, category: String?, user: Member, at: Instant) -> Logged {
         let event = Event(id: "sim-\(nextEvent)", type: type, user: user.id, at: at, category: category)
         nextEvent += 1
         log.append(event)
-        if case .accepted(let earned) = intake.take(event) { return (event, earned) }
-        return (event, [])
+        guard let explainer = explainer(of: user.id) else { return Logged(event: event, earned: [], lines: [], slots: []) }
+        let lines = Array(explainer.take(event))
+        let earned = lines.compactMap { line -> Achievement? in
+            if case .earned(let a) = line.outcome { return a } else { return nil }
+        }
+        return Logged(event: event, earned: earned, lines: lines, slots: explainer.rewardSlots)
     }
 
     public func standings(of user: Member, today: LocalDate) -> [RewardStanding] {
-        intake.engine.standings(of: user.id, today: today)
+        explainer(of: user.id)?.engine.standings(of: user.id, today: today) ?? []
     }
 
-    public func localDay(of event: Event) -> LocalDate? { intake.engine.localDate(of: event.at, for: event.user) }
+    public func localDay(of event: Event) -> LocalDate? { explainer(of: event.user)?.engine.localDate(of: event.at, for: event.user) }
 
     public var eventCount: Int { log.count }
 }

@@ -98,7 +98,8 @@ public struct SimulatorState {
     mutating func log(_ type: EventType, category: String?, on logDay: LocalDate, late: Bool = false) {
         guard let user else { return }
         let at = sandbox.instant(day: logDay, secondOfDay: secondOfDay, user: user)
-        let (event, earned) = sandbox.log(type: type, category: category, user: user, at: at)
+        let logged = sandbox.log(type: type, category: category, user: user, at: at)
+        let (event, earned) = (logged.event, logged.earned)
         // Each event a minute after the last, so a timeline has distinct instants.
         secondOfDay = min(secondOfDay + 60, 86_399)
         let what = type == .birthReported ? "reports a birth" : "logs \(category ?? "")"
@@ -112,12 +113,32 @@ public struct SimulatorState {
                 announce((start == 0 ? "    evidence: " : "              ") + chunk, .good)
             }
         }
+        // What the event did to every other reward it reached, in the engine's own words (`Outcome`): a second
+        // log the same day, a day already used, the limit, the program's end... (A birth is not a log: the
+        // wrong-type lines would only repeat that for every streak.)
+        for line in logged.lines {
+            let outcome = line.outcome
+            if case .earned = outcome { continue }
+            if case .wrongType = outcome { continue }
+            let reward = line.slotIndex.map { logged.slots[$0] }.map { Self.rewardName($0, among: logged.slots) } ?? "every reward"
+            announce("  \(reward): \(outcome.sentence)", Self.style(of: outcome))
+        }
         refresh()
-        // The selected reward when this event counts for it (the one being played), else the first that counts.
-        let counting = { (s: RewardStanding) in s.slot.incentive.counts(type, category: category) && !s.limitReached && s.status != nil }
-        if earned.isEmpty, let s = standings.indices.contains(selectedReward) && counting(standings[selectedReward])
-            ? standings[selectedReward] : standings.first(where: counting) {
-            announce("  counts toward \(s.slot.reward.reward): \(s.progressText)", .dim)
+    }
+
+    /// A reward's name, with its program when another program offers a reward of the same name.
+    static func rewardName(_ slot: RewardSlot, among slots: [RewardSlot]) -> String {
+        slots.contains { $0.reward.reward == slot.reward.reward && $0.program.id != slot.program.id }
+            ? "\(slot.reward.reward) (\(slot.program.id))" : slot.reward.reward
+    }
+
+    static func style(of outcome: Outcome) -> Style {
+        switch outcome {
+        case .earned: return .good
+        case .counted: return .normal
+        case .duplicate, .conflict, .rejected: return .bad
+        case .categoryNotCounted: return .dim
+        default: return .warn
         }
     }
 

@@ -2,9 +2,10 @@ import IncentivesText
 import IncentivesCore
 
 enum UsersView {
-    static func draw(_ s: UsersState, today: LocalDate, on c: inout Canvas, x: Int, y: Int, width: Int, height: Int) {
+    static func draw(_ s: UsersState, today: LocalDate, catalog: Catalog, on c: inout Canvas, x: Int, y: Int, width: Int, height: Int) {
         if let p = s.profile {
-            drawProfile(p, today: today, selected: s.achievementSelected, evidence: s.evidence, on: &c, x: x, y: y, width: width, height: height)
+            drawProfile(p, today: today, selected: s.achievementSelected, evidence: s.evidence, why: s.why, whyReward: s.whyReward, catalog: catalog,
+                        on: &c, x: x, y: y, width: width, height: height)
             return
         }
         let cursor = s.search.editing ? "_" : ""
@@ -24,6 +25,7 @@ enum UsersView {
     }
 
     static func drawProfile(_ p: UserPage, today: LocalDate, selected: Int = 0, evidence: [EventRecord]? = nil,
+                            why: Explanation? = nil, whyReward: Int = 0, catalog: Catalog? = nil,
                             on c: inout Canvas, x: Int, y: Int, width: Int, height: Int) {
         let m = p.member
         let employer = m.employer.map { "\(p.employerName ?? $0) (\($0))" } ?? "no employer: events earn nothing"
@@ -46,11 +48,12 @@ enum UsersView {
         // The program tells apart rewards of several programs; with one program it only takes room.
         let programColumn = x + nameWidth + 14 + 12 + 8 < x + leftWidth && Set(p.standings.map(\.program)).count > 1
         let programWidth = min(p.standings.map { TerminalText.cells($0.program) }.max() ?? 0, 16)
-        for st in p.standings where row < y + height {
+        for (i, st) in p.standings.enumerated() where row < y + height {
             let (done, needed) = st.bar
             // A reward offered twice (two programs, or two menu items in one) is told apart by its incentive.
             let name = repeated.contains(st.reward) ? st.reward + " · " + st.incentive : st.reward
-            c.text(TerminalText.pad(name, to: nameWidth), x: x, y: row, style: st.limitReached ? .good : .normal)
+            let picked = why != nil && i == whyReward
+            c.text(TerminalText.pad(name, to: nameWidth), x: x, y: row, style: picked ? .selected : st.limitReached ? .good : .normal)
             ProgressBar.draw(on: &c, x: x + nameWidth + 1, y: row, width: 12, done: done, needed: needed, style: st.limitReached ? .good : .warn)
             let awards = "won \(st.awards)/\(st.limit)" + (st.limitReached ? " " + c.glyphs.check : "")
             c.text(awards, x: x + nameWidth + 14, y: row, style: st.awards > 0 ? .good : .dim, width: leftWidth - nameWidth - 14)
@@ -62,14 +65,15 @@ enum UsersView {
             if !st.limitReached, x + leftWidth - textX >= 10 { c.text(st.progress, x: textX, y: row, style: .dim, width: x + leftWidth - textX) }
             row += 1
         }
-        row += 0
-        if row < y + height - 1 {
+        if let why, p.standings.indices.contains(whyReward) {
+            drawWhy(why, standing: p.standings[whyReward], on: &c, x: x, y: row, width: leftWidth, height: y + height - row)
+        } else if row < y + height - 1 {
             c.rule("Achievements (\(p.achievements.count))", x: x, y: row, width: leftWidth)
             row += 1
             if p.achievements.isEmpty { c.text("None yet.", x: x, y: row, style: .dim); row += 1 }
             // The selected row stays in view; each row names its incentive and program, so two "$50 gift card"
             // rows are told apart even at 80 columns.
-            let room = max(y + height - row - (evidence == nil ? 0 : min(evidence!.count + 1, 6)), 1)
+            let room = max(y + height - row - (evidence == nil ? 0 : min(evidence!.count + 2, 7)), 1)
             let first = max(0, min(selected - room + 1, p.achievements.count - room))
             for (i, a) in p.achievements.enumerated().dropFirst(first) where row < y + height {
                 let r = a.achievement
@@ -77,6 +81,10 @@ enum UsersView {
                 c.text(TerminalText.pad(line, to: leftWidth), x: x, y: row, style: i == selected ? .selected : .good, width: leftWidth)
                 row += 1
                 if i == selected, let evidence {
+                    if let catalog, row < y + height {
+                        c.text("   " + AwardSentence.of(r, catalog: catalog), x: x, y: row, style: .accent, width: leftWidth)
+                        row += 1
+                    }
                     for e in evidence.prefix(5) where row < y + height {
                         c.text("   \(e.localDay?.iso ?? "?")  \(e.event.id)  \(e.event.category ?? e.event.type.rawValue)", x: x, y: row, style: .dim, width: leftWidth)
                         row += 1
@@ -100,5 +108,58 @@ enum UsersView {
                 r += 1
             }
         }
+    }
+
+    /// The Why pane: where the reward stands and what would earn it next, then each event's effect on it,
+    /// latest first, in the engine's own words (the same lines as `incentives why`).
+    static func drawWhy(_ x: Explanation, standing st: StandingRecord, on c: inout Canvas, x left: Int, y top: Int, width: Int, height: Int) {
+        guard height >= 2 else { return }
+        c.rule("Why · \(st.reward) · \(st.program)", x: left, y: top, width: width)
+        var row = top + 1
+        let matches = { (slot: RewardSlot) in slot.program.id == st.program && slot.reward.reward == st.reward && slot.incentive.id == st.incentive }
+        if let outlook = x.rewards.first(where: { matches($0.slot) }) {
+            for part in wrap(outlook.sentence, width: width).prefix(3) where row < top + height {
+                c.text(part, x: left, y: row, style: outlook.state == .open ? .accent : .dim, width: width)
+                row += 1
+            }
+        }
+        // Lines about this reward, and those about every reward (no employer, not eligible, refused); a birth
+        // is not a log, so wrong-type lines are left out as in `incentives why`.
+        let lines = x.lines.filter { line in
+            if case .wrongType = line.outcome { return false }
+            return x.slot(of: line).map(matches) ?? true
+        }
+        if lines.isEmpty, row < top + height { c.text("No events yet.", x: left, y: row, style: .dim) }
+        for line in lines.reversed() where row < top + height {
+            let day = line.event.localDay.map { DayFormat.short($0) } ?? "-"
+            let id = line.event.id ?? "-"
+            let head = TerminalText.pad(day, to: 10) + " " + TerminalText.pad(TerminalText.truncate(id, to: 12), to: 12) + " "
+            let style: Style
+            switch line.outcome {
+            case .earned: style = .good
+            case .counted: style = .normal
+            case .duplicate, .conflict, .rejected: style = .bad
+            default: style = .warn
+            }
+            c.text(head, x: left, y: row, style: .dim, width: width)
+            c.text(line.outcome.sentence, x: left + TerminalText.cells(head), y: row, style: style, width: max(width - TerminalText.cells(head), 0))
+            row += 1
+        }
+    }
+
+    /// Words of `text` in lines of at most `width` cells (a word longer than that is cut by the drawing).
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = [], current = ""
+        for word in text.split(separator: " ") {
+            let candidate = current.isEmpty ? String(word) : current + " " + word
+            if TerminalText.cells(candidate) > width, !current.isEmpty {
+                lines.append(current)
+                current = String(word)
+            } else {
+                current = candidate
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
     }
 }
