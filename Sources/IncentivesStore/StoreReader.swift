@@ -98,6 +98,10 @@ public final class StoreReader: StoreReading {
         try db.row("SELECT \(StoredConfiguration.memberColumns) FROM members WHERE id = ?", .text(id)) { try StoredConfiguration.member($0) }
     }
 
+    public func members() throws -> [Member] {
+        try db.rows("SELECT \(StoredConfiguration.memberColumns) FROM members ORDER BY id") { try StoredConfiguration.member($0) }
+    }
+
     /// Users whose id starts with `prefix`, in id order (the primary key makes this a range scan).
     public func users(prefix: String, limit: Int) throws -> [Member] {
         try db.rows("SELECT \(StoredConfiguration.memberColumns) FROM members WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
@@ -171,6 +175,25 @@ public final class StoreReader: StoreReading {
     public func events(of user: String, limit: Int, beforeSeq: Int64?) throws -> [EventRecord] {
         try db.rows("SELECT \(Self.eventColumns) FROM \(Self.eventFrom) WHERE e.user_key = \(UserKeys.keyOfUser) AND e.seq < ? ORDER BY e.seq DESC LIMIT ?",
                     .text(user), .int(beforeSeq ?? Int64.max), .int(Int64(limit))) { try eventRecord($0) }
+    }
+
+    public func forEachEvent(afterSeq: Int64, _ body: (Int64, Event) throws -> Void) throws {
+        // A statement of its own (`body` may query this connection), read in one snapshot.
+        let s = try Statement.prepareUncached("""
+            SELECT e.seq, e.id, e.type, k.id, e.at_s, e.at_nanos, e.category FROM events e JOIN user_keys k ON k.key = e.user_key
+            WHERE e.seq > ? ORDER BY e.seq
+            """, on: db)
+        defer { s.finalize() }
+        try s.bind(1, afterSeq)
+        var types: [String: EventType] = [:]
+        while try s.step() {
+            let typeText = s.text(2)
+            guard let type = types[typeText] ?? EventType(rawValue: typeText) else {
+                throw StoreError.corrupt(path: db.path, reason: "event \(s.text(1)): unknown type \(typeText)")
+            }
+            types[typeText] = type
+            try body(s.int64(0), Event(id: s.text(1), type: type, user: s.text(3), at: try ProgressLog.instant(s, 4), category: s.optionalText(6)))
+        }
     }
 
     public func event(id: String) throws -> EventRecord? {

@@ -15,6 +15,7 @@ enum Commands {
         UserCommand.self,
         WhyCommand.self,
         ProgramsCommand.self,
+        PreviewCommand.self,
         RejectsCommand.self,
         DeliverCommand.self,
         ExportCommand.self,

@@ -15,6 +15,8 @@ struct ReaderFailureTests {
         func counts() throws -> StoreCounts { throw Unavailable() }
         func programs(employer: String?) throws -> [ProgramReward] { throw Unavailable() }
         func user(_ id: String) throws -> Member? { throw Unavailable() }
+        func members() throws -> [Member] { throw Unavailable() }
+        func forEachEvent(afterSeq: Int64, _ body: (Int64, Event) throws -> Void) throws { throw Unavailable() }
         func users(prefix: String, limit: Int) throws -> [Member] { throw Unavailable() }
         func profile(of id: String, today: LocalDate?, recentEvents: Int, achievementLimit: Int) throws -> UserProfile? { throw Unavailable() }
         func events(of user: String, limit: Int, beforeSeq: Int64?) throws -> [EventRecord] { throw Unavailable() }

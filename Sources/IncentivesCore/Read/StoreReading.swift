@@ -12,6 +12,8 @@ public protocol StoreReading: AnyObject {
     func programs(employer: String?) throws -> [ProgramReward]
 
     func user(_ id: String) throws -> Member?
+    /// Every user on the roster (what-if previews evaluate all of them).
+    func members() throws -> [Member]
     /// Users whose id starts with `prefix`, in id order.
     func users(prefix: String, limit: Int) throws -> [Member]
     /// `today`: the local day progress is judged on (default: the user's today).
@@ -20,6 +22,9 @@ public protocol StoreReading: AnyObject {
     /// A user's events, newest first; `beforeSeq` pages further back.
     func events(of user: String, limit: Int, beforeSeq: Int64?) throws -> [EventRecord]
     func event(id: String) throws -> EventRecord?
+    /// Every stored event after `afterSeq`, in arrival order, streamed: `body` gets the sequence number and the
+    /// event (no local day or source, which a full pass does not need).
+    func forEachEvent(afterSeq: Int64, _ body: (Int64, Event) throws -> Void) throws
 
     func achievements(_ query: AchievementQuery) throws -> [AchievementRecord]
     func achievementCount(_ query: AchievementQuery) throws -> Int
