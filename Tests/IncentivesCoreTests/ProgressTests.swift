@@ -3,6 +3,29 @@ import Testing
 
 @Suite("Progress: standings, saving and restoring")
 struct ProgressTests {
+    /// Format 2 as the previous version wrote it, from format 3: slots keyed by position (the test world's
+    /// employer `acme` and program `p`), rule bytes unsized; the day log is the same in both.
+    static func formatTwo(from v3: [UInt8], incentives: [String]) throws -> [UInt8] {
+        var r = ByteReader(v3)
+        var w = ByteWriter()
+        #expect(try r.readInt() == 3)
+        w.write(2)
+        let n = try r.readInt()
+        w.write(n)
+        for i in 0..<n {
+            _ = try r.readString()
+            w.write("acme\u{1f}p\u{1f}\(i)\u{1f}\(incentives[i])")
+            w.write(try r.readInt())
+            let hasRule = try r.readInt()
+            w.write(hasRule)
+            if hasRule == 1 { w.writeRaw(try r.readSizedBytes()) }
+        }
+        w.writeRaw(r.readRest())
+        return w.bytes
+    }
+
+    func formatTwo(from v3: [UInt8], incentives: [String]) throws -> [UInt8] { try Self.formatTwo(from: v3, incentives: incentives) }
+
     private func world() -> World {
         var w = World()
         w.offer("s5", StreakRule(days: 5), limit: 2)
@@ -53,11 +76,15 @@ struct ProgressTests {
         let good = try #require(e.encodedProgress(of: "ana"))
         #expect(throws: (any Error).self) { try e.restoreProgress(of: "ana", from: Array(good.prefix(good.count / 2))) }
         #expect(throws: (any Error).self) { try e.restoreProgress(of: "ana", from: [9, 9, 9]) }
-        // A catalog without those rewards cannot take the progress.
+        // A catalog without those rewards leaves their progress behind (format 3 steps over it) and starts its own
+        // reward from nothing; in the older format, which cannot step over a rule it does not know, it is refused.
         var other = World()
         other.offer("different", StreakRule(days: 2))
         other.member("ana")
-        #expect(throws: (any Error).self) { try other.engine().restoreProgress(of: "ana", from: good) }
+        let foreign = try other.engine()
+        try foreign.restoreProgress(of: "ana", from: good)
+        #expect(foreign.standings(of: "ana").map { $0.status?.done } == [nil])
+        #expect(throws: (any Error).self) { try other.engine().restoreProgress(of: "ana", from: try formatTwo(from: good, incentives: ["s5", "w3", "birth"])) }
         // The engine still works on its own progress.
         try e.restoreProgress(of: "ana", from: good)
         #expect(e.standings(of: "ana")[0].status?.done == 2)
@@ -87,6 +114,11 @@ struct ProgressFormatTests {
         w.offer("w2", DaysInWindowRule(days: 2, window: 7), categories: ["sleep"], limit: 3)
         w.member("ana")
         return w
+    }
+
+    /// Format 2 as the previous version wrote it: slots keyed by position, rule bytes unsized.
+    func formatTwo(from v3: [UInt8], incentives: [String]) throws -> [UInt8] {
+        try ProgressTests.formatTwo(from: v3, incentives: incentives)
     }
 
     /// Format 1 as the previous version wrote it: each day log entry's day, type and category spelled out.
@@ -143,10 +175,11 @@ struct ProgressFormatTests {
         let expected = feed(straight, first + rest).map(\.1)
         let saved = try world().engine()
         _ = feed(saved, first)
-        let v2 = try #require(saved.encodedProgress(of: "ana"))
+        let v3 = try #require(saved.encodedProgress(of: "ana"))
+        let v2 = try formatTwo(from: v3, incentives: ["s3", "w2"])
         let v1 = try formatOne(from: v2, slots: 2)
         #expect(v1.count > v2.count) // names once, days as differences: format 2 is the smaller
-        for bytes in [v2, v1] {
+        for bytes in [v3, v2, v1] {
             let engine = try world().engine()
             try engine.restoreProgress(of: "ana", from: bytes)
             #expect(feed(engine, rest).map(\.1) == Array(expected.dropFirst(feed(try world().engine(), first).count)))
@@ -212,7 +245,7 @@ struct ProgressFormatTests {
         let e = try world().engine()
         _ = feed(e, logs("s", from: "2026-03-01", days: 1, "sleep"))
         // The streak's progress as saved, then an empty day log: day 2026-03-01 counted, no event for it.
-        let saved = try #require(e.encodedProgress(of: "ana"))
+        let saved = try formatTwo(from: try #require(e.encodedProgress(of: "ana")), incentives: ["s3", "w2"])
         var r = ByteReader(saved)
         _ = try r.readInt(); _ = try r.readInt()
         var w = ByteWriter()
@@ -234,9 +267,10 @@ struct ProgressFormatTests {
         #expect(feed(restored, logs("t", from: "2026-03-02", days: 3, "sleep")).map(\.1.evidence) == [["t0", "t1"], ["t0", "t1", "t2"]])
     }
 
-    /// The same trap without corrupt bytes: progress saved under a catalog that counted "mood" days, restored under
-    /// one whose incentive counts only "sleep". The day counted then still counts, named by its first event.
-    @Test func aDayCountedUnderAnEarlierCatalogKeepsItsEvidence() throws {
+    /// Progress saved under a catalog that counted "mood" days, restored under one whose incentive counts only
+    /// "sleep": the incentive now asks something else, so its progress is left behind and the reward starts from
+    /// nothing (DESIGN §13: a changed incentive ends the old reward and starts a new one). Nothing traps.
+    @Test func aChangedIncentiveStartsFromNothing() throws {
         func engine(_ categories: Set<String>) throws -> Engine {
             var w = World()
             w.offer("w3", DaysInWindowRule(days: 3, window: 7), categories: categories)
@@ -247,8 +281,8 @@ struct ProgressFormatTests {
         _ = feed(before, [log("m1", "ana", "2026-03-01T12:00:00Z", "mood")])
         let after = try engine(["sleep"])
         try after.restoreProgress(of: "ana", from: try #require(before.encodedProgress(of: "ana")))
-        let got = feed(after, logs("s", from: "2026-03-02", days: 2, "sleep")).map(\.1)
-        #expect(got.map(\.evidence) == [["m1", "s0", "s1"]])
+        let got = feed(after, logs("s", from: "2026-03-02", days: 3, "sleep")).map(\.1)
+        #expect(got.map(\.evidence) == [["s0", "s1", "s2"]])
     }
 
     /// Found by Fuzz/ (FuzzProgress): a format-1 day log spells days out, in any order and as far apart as Int32

@@ -26,6 +26,19 @@ public struct ByteWriter: Sendable {
         bytes.append(contentsOf: s.utf8)
     }
 
+    /// What `body` writes, preceded by its length in four bytes (patched in afterwards, so nothing is copied):
+    /// a reader that cannot decode it can step over it (`ByteReader.skipSized`).
+    public mutating func writeSized(_ body: (inout ByteWriter) -> Void) {
+        let at = bytes.count
+        bytes.append(contentsOf: [0, 0, 0, 0])
+        body(&self)
+        let n = UInt32(truncatingIfNeeded: bytes.count - at - 4)
+        for k in 0..<4 { bytes[at + k] = UInt8(truncatingIfNeeded: n >> (8 * UInt32(k))) }
+    }
+
+    /// Bytes as they are (what a `ByteReader` took from another encoding: converting between formats).
+    public mutating func writeRaw(_ raw: some Sequence<UInt8>) { bytes.append(contentsOf: raw) }
+
     /// Room for `n` more bytes, when their number is known roughly.
     public mutating func reserve(_ n: Int) { bytes.reserveCapacity(bytes.count + n) }
 }
@@ -80,6 +93,43 @@ public struct ByteReader: Sendable {
     public mutating func readInt32() throws -> Int32 {
         guard let v = Int32(exactly: try readInt()) else { throw Failure.mismatch("saved progress holds a number out of range") }
         return v
+    }
+
+    /// The length `writeSized` wrote, checked against what is left.
+    private mutating func readSize() throws -> Int {
+        guard bytes.count - position >= 4 else { throw Failure.truncated }
+        var n = 0
+        for k in 0..<4 { n |= Int(bytes[position + k]) << (8 * k) }
+        position += 4
+        guard n <= bytes.count - position else { throw Failure.truncated }
+        return n
+    }
+
+    /// Reads what `writeSized` wrote with `body`, which must read all of it and no more.
+    public mutating func readSized<T>(_ body: (inout ByteReader) throws -> T) throws -> T {
+        let n = try readSize()
+        let end = position + n
+        let value = try body(&self)
+        guard position == end else { throw Failure.mismatch("saved progress: a part was not read as written") }
+        return value
+    }
+
+    /// What `writeSized` wrote, as bytes (converting between formats).
+    public mutating func readSizedBytes() throws -> ArraySlice<UInt8> {
+        let n = try readSize()
+        defer { position += n }
+        return bytes[position..<(position + n)]
+    }
+
+    /// Everything not read yet.
+    public mutating func readRest() -> ArraySlice<UInt8> {
+        defer { position = bytes.count }
+        return bytes[position...]
+    }
+
+    /// Steps over what `writeSized` wrote.
+    public mutating func skipSized() throws {
+        position += try readSize()
     }
 
     public mutating func readString() throws -> String {

@@ -270,14 +270,18 @@ public final class Engine {
         let slots = self.slots(for: roster.members[pos])
         var w = ByteWriter()
         w.reserve(64 + slots.count * 48 + p.dayLog.count * 12)
-        w.write(2) // format version (1: the day log spelled each entry's type and category out)
+        // Format 3: slots keyed by what they mean, each rule's bytes sized so that a reader whose catalog no
+        // longer has the reward steps over them. (1: the day log spelled each entry's type and category out;
+        // 2: slots keyed by position, rule bytes unsized.)
+        w.write(3)
         w.write(slots.count)
-        for (i, slot) in slots.enumerated() {
-            w.write(slot.key)
+        let keys = Self.savedKeys(slots)
+        for i in slots.indices {
+            w.write(keys[i])
             w.write(p.slots[i].awards)
             if let rule = p.slots[i].rule {
                 w.write(1)
-                rule.encode(into: &w)
+                w.writeSized { rule.encode(into: &$0) }
             } else {
                 w.write(0)
             }
@@ -305,6 +309,17 @@ public final class Engine {
         return w.bytes
     }
 
+    /// Each slot's key in saved progress: its definition key, with `#2`, `#3`... for a second and third slot that
+    /// means the same (an employer offering the same reward for the same incentive twice in one program).
+    static func savedKeys(_ slots: [RewardSlot]) -> [String] {
+        var seen: [String: Int] = [:]
+        return slots.map { slot in
+            let n = seen[slot.definitionKey, default: 0] + 1
+            seen[slot.definitionKey] = n
+            return n == 1 ? slot.definitionKey : slot.definitionKey + "#\(n)"
+        }
+    }
+
     /// Replaces a user's progress with saved bytes. Saved bytes that do not fit the catalog's rules
     /// throw and leave the progress as it was.
     public func restoreProgress(of user: String, from bytes: [UInt8]) throws {
@@ -323,23 +338,30 @@ public final class Engine {
     private func decode(_ bytes: [UInt8], member: Member, slots: [RewardSlot]) throws -> MemberProgress {
         var r = ByteReader(bytes)
         let version = try r.readInt()
-        guard version == 1 || version == 2 else { throw ByteReader.Failure.mismatch("saved progress has an unknown format") }
+        guard (1...3).contains(version) else { throw ByteReader.Failure.mismatch("saved progress has an unknown format") }
         let p = MemberProgress(slots: slots.count)
-        let index = Dictionary(slots.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
+        let keys = version == 3 ? Self.savedKeys(slots) : slots.map(\.key)
+        let index = Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let n = try r.readCount()
         for _ in 0..<n {
             let key = try r.readString()
             let awards = try r.readInt()
             let hasRule = try r.readInt() == 1
             guard let i = index[key] else {
-                // A reward the catalog no longer offers: its progress cannot be decoded without its rule.
-                throw ByteReader.Failure.mismatch("saved progress for a reward the catalog no longer has: \(key)")
+                // A reward this catalog no longer offers, or whose incentive now asks something else: what was
+                // earned stays recorded, the progress toward more is left behind (format 3 can step over it).
+                // Formats 1 and 2 cannot; the store re-saves them in format 3 under the old catalog before a new
+                // one applies (`Store.load`).
+                guard version == 3 else { throw ByteReader.Failure.mismatch("saved progress for a reward the catalog no longer has: \(key)") }
+                if hasRule { try r.skipSized() }
+                continue
             }
             // More than the limit is possible (a catalog may lower it: none is taken back); below zero is not.
             guard awards >= 0 else { throw ByteReader.Failure.mismatch("saved progress holds a negative award count for \(key)") }
             p.slots[i].awards = awards
             if hasRule {
-                p.slots[i].rule = try slots[i].incentive.rule.decodeProgress(span: slots[i].span(for: member), from: &r)
+                let decode = { (r: inout ByteReader) in try slots[i].incentive.rule.decodeProgress(span: slots[i].span(for: member), from: &r) }
+                p.slots[i].rule = version == 3 ? try r.readSized(decode) : try decode(&r)
             }
         }
         if version == 1 {

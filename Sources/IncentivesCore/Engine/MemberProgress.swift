@@ -141,13 +141,27 @@ public struct RewardSlot: Sendable {
     public let reward: Reward
     public let rewardIndex: Int
     public let incentive: Incentive
+    /// Saved progress is keyed by this (format 3): the employer, the program, the reward's name and what its
+    /// incentive asks (`Incentive.definition`), so that it survives any catalog edit that keeps the reward's
+    /// meaning (a limit, the program's dates, the order of rewards, names) and is left behind by one that
+    /// changes it (5 days → 7 days).
+    public let definitionKey: String
 
-    /// A name for this slot that survives catalog edits that keep it: saved progress is keyed by it.
-    public var key: String { "\(employer.id)\u{1f}\(program.id)\u{1f}\(rewardIndex)\u{1f}\(incentive.id)" }
+    public init(employer: Employer, program: Program, reward: Reward, rewardIndex: Int, incentive: Incentive) {
+        self.employer = employer
+        self.program = program
+        self.reward = reward
+        self.rewardIndex = rewardIndex
+        self.incentive = incentive
+        definitionKey = [employer.id, program.id, reward.reward, incentive.definition].joined(separator: "\u{1e}")
+    }
+
+    /// The key of saved progress formats 1 and 2 (by position): read, never written.
+    var key: String { "\(employer.id)\u{1f}\(program.id)\u{1f}\(rewardIndex)\u{1f}\(incentive.id)" }
 
     /// The local days on which this member can earn this reward, or nil when there are none.
     public func span(for member: Member) -> ClosedRange<LocalDate>? {
-        let lo = max(program.starts, member.eligibleFrom)
+        let lo = max(program.starts, member.eligibleFrom, reward.countsFrom ?? program.starts)
         let hi = member.eligibleUntil.map { min(program.ends, $0) } ?? program.ends
         return lo <= hi ? lo...hi : nil
     }

@@ -16,6 +16,16 @@ public struct Incentive: Sendable {
         self.rule = rule
     }
 
+    /// What the incentive asks, without its display name: the kind, its parameters, the event type and the
+    /// categories. Two catalogs whose incentive has the same definition ask the same thing (a renamed incentive
+    /// keeps its users' progress; 5 days → 7 days does not).
+    public var definition: String {
+        var parts = [id, type(of: rule).kind, event.rawValue]
+        parts += rule.parameters.map(\.description)
+        if let categories { parts.append("categories=" + categories.sorted().joined(separator: ",")) }
+        return parts.joined(separator: "\u{1f}")
+    }
+
     /// Whether an event of this type and category is one this incentive counts.
     public func counts(_ type: EventType, category: String?) -> Bool {
         guard type == event else { return false }
@@ -30,12 +40,20 @@ public struct Reward: Sendable {
     public let incentive: String
     public let reward: String
     public let limit: Int
+    /// The first local day that counts for this reward when a later catalog version added it (or changed what
+    /// its incentive asks) mid-program: days before it do not count. nil: the program's start. Not part of
+    /// catalog.json: the store sets it from its catalog versions (`--effective`).
+    public let countsFrom: LocalDate?
 
-    public init(incentive: String, reward: String, limit: Int = 1) {
+    public init(incentive: String, reward: String, limit: Int = 1, countsFrom: LocalDate? = nil) {
         self.incentive = incentive
         self.reward = reward
         self.limit = limit
+        self.countsFrom = countsFrom
     }
+
+    /// The same reward counting from `day`.
+    public func counting(from day: LocalDate?) -> Reward { Reward(incentive: incentive, reward: reward, limit: limit, countsFrom: day) }
 }
 
 /// A program runs between two inclusive local dates and offers rewards.
