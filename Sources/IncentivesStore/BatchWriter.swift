@@ -228,8 +228,8 @@ final class BatchWriter: @unchecked Sendable {
         let a = row.achievement
         let insertAchievement = try db.prepare("""
             INSERT OR IGNORE INTO achievements(id, user, employer, program, incentive, reward, ordinal, completed_on, achieved_at,
-              event_seq, json, evidence, evidence_days)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              event_seq, json, evidence, evidence_days, generation, catalog_version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(version), 1) FROM catalog_versions))
             """)
         let id = a.id
         try insertAchievement.bind(1, id)
@@ -250,6 +250,7 @@ final class BatchWriter: @unchecked Sendable {
         days.array(a.evidenceDays)
         try insertAchievement.bind(12, ids.text)
         try insertAchievement.bind(13, days.text)
+        try insertAchievement.bind(14, a.generation)
         try insertAchievement.runToEnd()
         guard db.changes == 1 else { return false }
         let insertDelivery = try db.prepare("INSERT OR IGNORE INTO deliveries(id, achievement_id, partner, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)")

@@ -178,6 +178,26 @@ enum Schema {
           at_nanos = (at_ns % 1000000000 + 1000000000) % 1000000000;
         ALTER TABLE events DROP COLUMN at_ns;
         """,
+        // 6: catalog versions. Each `init` whose catalog changes a reward records a version with its effective local
+        // day, what changed, and the rewards it introduced (`introduced`: reward key → [version, first day that
+        // counts]). Every achievement names the version it was earned under and the generation of its reward.
+        """
+        CREATE TABLE catalog_versions (
+          version INTEGER PRIMARY KEY,
+          effective TEXT NOT NULL,
+          catalog TEXT NOT NULL,
+          file TEXT,
+          loaded_at REAL NOT NULL,
+          changes TEXT NOT NULL DEFAULT '',
+          introduced TEXT NOT NULL DEFAULT '{}'
+        );
+        INSERT INTO catalog_versions(version, effective, catalog, file, loaded_at)
+          SELECT 1, '0001-01-01', value, (SELECT value FROM settings WHERE key = 'catalog_file'),
+                 coalesce((SELECT CAST(value AS REAL) FROM settings WHERE key = 'loaded_at'), 0)
+          FROM settings WHERE key = 'catalog';
+        ALTER TABLE achievements ADD COLUMN catalog_version INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE achievements ADD COLUMN generation INTEGER NOT NULL DEFAULT 1;
+        """,
     ]
 
     /// The version this build writes and understands.

@@ -52,17 +52,54 @@ public final class Store {
 
     // MARK: - Catalog and roster
 
+    /// What applying `catalogJSON` would change for the rewards of the stored catalog: nil when nothing is stored yet.
+    public func plan(catalogJSON: Data, file: String) throws -> CatalogChange? {
+        guard isInitialized else { return nil }
+        let proposed = try CatalogDecoder.decode(catalogJSON, file: file)
+        return CatalogChange.between(try catalog(), proposed)
+    }
+
     /// Replaces the catalog and the roster in one transaction. The catalog is kept as the JSON text that
     /// was loaded (partners and all), so that every reader decodes exactly what was validated.
     /// Users no longer on the roster are removed from it; their events and achievements stay.
+    ///
+    /// A catalog that changes a reward becomes a new catalog version (`CatalogVersions`): first every user's
+    /// progress is brought up to date under the old catalog (events stored after the last save are replayed)
+    /// and saved in the format that outlives catalog edits; then the new catalog applies to events ingested
+    /// from then on, rewards it adds or redefines counting from `effective`.
     @discardableResult
-    public func load(catalogJSON: Data, catalogFile: String, roster: Roster, rosterFile: String) throws -> LoadSummary {
+    public func load(catalogJSON: Data, catalogFile: String, roster: Roster, rosterFile: String,
+                     effective: LocalDate? = nil) throws -> LoadSummary {
         guard let text = String(data: catalogJSON, encoding: .utf8) else {
             throw StoreError.sqlite(path: path, code: 0, message: "\(catalogFile) is not UTF-8")
         }
+        let proposed = try CatalogDecoder.decode(catalogJSON, file: catalogFile)
+        // Not while an ingest runs: its engine holds the old catalog and roster (it would go on under them).
+        let lock = try IngestLock(databasePath: path)
+        defer { lock.release() }
         return try db.transaction {
             let before = try db.integer("SELECT count(*) FROM members")
             let now = Date().timeIntervalSince1970
+            let day = effective ?? Self.today()
+            var version = try CatalogVersions.latest(db)
+            var change: CatalogChange?
+            if version == 0 {
+                version = 1
+                try CatalogVersions.add(version: 1, effective: day, catalogText: text, file: catalogFile, changes: [], introduced: [:], in: db)
+            } else {
+                let old = try catalog()
+                let diff = CatalogChange.between(old, proposed)
+                change = diff
+                if !diff.isEmpty {
+                    try bringProgressUpToDate()
+                    let introduced = CatalogVersions.introduced(by: proposed, after: old, previous: try CatalogVersions.introduced(db),
+                                                                version: version + 1, effective: day)
+                    version += 1
+                    try CatalogVersions.add(version: version, effective: day, catalogText: text, file: catalogFile,
+                                            changes: diff.rewards.map { $0.sentence(effective: day) } + diff.other,
+                                            introduced: introduced, in: db)
+                }
+            }
             for (k, v) in [("catalog", text), ("catalog_file", catalogFile), ("roster_file", rosterFile), ("loaded_at", String(now))] {
                 try db.run("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", .text(k), .text(v))
             }
@@ -92,15 +129,46 @@ public final class Store {
             try UserKeys.assign(in: db)
             try db.execute("DELETE FROM temp.loaded")
             return LoadSummary(users: roster.members.count, added: roster.members.count - (before - removed), removed: removed,
-                               employers: roster.members.isEmpty ? 0 : Set(roster.members.compactMap(\.employer)).count)
+                               employers: roster.members.isEmpty ? 0 : Set(roster.members.compactMap(\.employer)).count,
+                               version: version, change: change)
         }
     }
+
+    /// Before a new catalog version: every stored event is in users' saved progress (replaying those after the
+    /// last save through the old catalog's engine; what they earn is stored already), and every blob is in
+    /// progress format 3, which the new catalog's engine reads whatever rewards it dropped or redefined.
+    private func bringProgressUpToDate() throws {
+        let engine = try engine()
+        try ProgressLog.catchUp(engine, in: db) { _, _ in }
+        var states = ProgressLog.states(of: engine.takeChangedMembers()[...], in: engine)
+        let done = Set(states.map(\.user))
+        let legacy = try db.rows("SELECT user, state FROM progress") { ($0.text(0), $0.blob(0) ?? []) }.filter { user, blob in
+            !done.contains(user) && blob.first != 6 // format 3 starts with 3, zig-zag encoded
+        }
+        for (user, blob) in legacy {
+            guard (try? engine.restoreProgress(of: user, from: blob)) != nil, let bytes = engine.encodedProgress(of: user) else { continue }
+            states.append((user, bytes))
+        }
+        try ProgressLog.save(states, throughSeq: Int64(try db.integer("SELECT coalesce(max(seq), 0) FROM events")), in: db)
+        engine.forgetProgress()
+    }
+
+    /// Today's local day in UTC: the default effective day of a catalog version.
+    static func today() -> LocalDate {
+        Instant(seconds: Int64(Date().timeIntervalSince1970.rounded(.down))).localDate(offsetSeconds: 0)
+    }
+
+    /// Every catalog version, oldest first.
+    public func catalogVersions() throws -> [CatalogVersion] { try CatalogVersions.all(db) }
 
     public struct LoadSummary: Sendable, Equatable {
         public let users: Int
         public let added: Int
         public let removed: Int
         public let employers: Int
+        /// The catalog version now current, and what the load changed (nil on the first load).
+        public let version: Int
+        public let change: CatalogChange?
     }
 
     public var isInitialized: Bool {
@@ -144,8 +212,9 @@ enum StoredConfiguration {
         guard let text = try db.row("SELECT value FROM settings WHERE key = 'catalog'", map: { $0.text(0) }) else {
             throw StoreError.notInitialized(path: db.path)
         }
+        let decoded: Catalog
         do {
-            return try CatalogDecoder.decode(Data(text.utf8), file: "catalog stored in \(db.path)")
+            decoded = try CatalogDecoder.decode(Data(text.utf8), file: "catalog stored in \(db.path)")
         } catch {
             // Text that is not a catalog at all is damage; a catalog that today's stricter rules refuse is not.
             if (try? JSONSerialization.jsonObject(with: Data(text.utf8))) is [String: Any] {
@@ -153,6 +222,8 @@ enum StoredConfiguration {
             }
             throw StoreError.corrupt(path: db.path, reason: "the stored catalog no longer decodes: \(error)")
         }
+        // Rewards a later catalog version added or redefined count from its effective day, as a new generation.
+        return decoded.introducing(try CatalogVersions.introduced(db))
     }
 
     static func member(_ s: Statement, from column: Int32 = 0) throws -> Member {

@@ -207,7 +207,7 @@ public final class StoreReader: StoreReading {
     static let achievementColumns = """
         seq, user, employer, program, incentive, reward, ordinal, completed_on, \
         (SELECT at_s FROM events WHERE events.seq = achievements.event_seq), \
-        (SELECT at_nanos FROM events WHERE events.seq = achievements.event_seq), evidence, evidence_days
+        (SELECT at_nanos FROM events WHERE events.seq = achievements.event_seq), evidence, evidence_days, generation, catalog_version
         """
 
     /// An achievement row as the read model: instants as instants, evidence as lists.
@@ -227,7 +227,8 @@ public final class StoreReader: StoreReading {
         }
         return AchievementRecord(seq: seq, achievement: Achievement(
             user: s.text(1), employer: s.text(2), program: s.text(3), incentive: s.text(4), reward: s.text(5),
-            completedOn: completed, achievedAt: try ProgressLog.instant(s, 8), evidence: ids, evidenceDays: days, ordinal: s.int(6)))
+            completedOn: completed, achievedAt: try ProgressLog.instant(s, 8), evidence: ids, evidenceDays: days, ordinal: s.int(6),
+            generation: s.int(12)), catalogVersion: s.int(13))
     }
 
     private func whereClause(_ q: AchievementQuery) -> (String, [SQLValue]) {

@@ -238,7 +238,7 @@ public final class Engine {
         }
         return Achievement(user: user, employer: slot.employer.id, program: slot.program.id, incentive: slot.incentive.id,
                            reward: slot.reward.reward, completedOn: days.max() ?? LocalDate(dayNumber: 0), achievedAt: at,
-                           evidence: ids, evidenceDays: days, ordinal: ordinal)
+                           evidence: ids, evidenceDays: days, ordinal: ordinal, generation: slot.reward.generation)
     }
 
     private func progress(of pos: Int, employer: Int) -> MemberProgress {

@@ -15,9 +15,15 @@ public struct Achievement: Sendable, Hashable {
     public let evidenceDays: [LocalDate]
     /// Which award of this reward this is for the user: 1 for the first, up to the reward's limit.
     public let ordinal: Int
+    /// The catalog version that defined the reward as it was earned (`Reward.generation`): 1 unless a later
+    /// version changed what its incentive asks, after which the same names name a new reward with awards of
+    /// its own (their ids differ from the old reward's).
+    public let generation: Int
 
     public init(user: String, employer: String, program: String, incentive: String, reward: String,
-                completedOn: LocalDate, achievedAt: Instant, evidence: [String], evidenceDays: [LocalDate], ordinal: Int) {
+                completedOn: LocalDate, achievedAt: Instant, evidence: [String], evidenceDays: [LocalDate], ordinal: Int,
+                generation: Int = 1) {
+        self.generation = generation
         self.user = user
         self.employer = employer
         self.program = program
@@ -36,6 +42,8 @@ public struct Achievement: Sendable, Hashable {
     public var id: String {
         var h = FNV1a()
         h.add(user); h.add(employer); h.add(program); h.add(incentive); h.add(reward); h.add(UInt64(ordinal))
+        // Generation 1 adds nothing: every id earned before catalog versions existed stays as it was.
+        if generation > 1 { h.add(UInt64(generation)) }
         let hex = String(h.value, radix: 16)
         return "ach-" + String(repeating: "0", count: 16 - hex.count) + hex
     }

@@ -44,16 +44,22 @@ public struct Reward: Sendable {
     /// its incentive asks) mid-program: days before it do not count. nil: the program's start. Not part of
     /// catalog.json: the store sets it from its catalog versions (`--effective`).
     public let countsFrom: LocalDate?
+    /// The catalog version that introduced the reward as it is defined now (1: the first); its awards carry it
+    /// (`Achievement.generation`). Set by the store with `countsFrom`.
+    public let generation: Int
 
-    public init(incentive: String, reward: String, limit: Int = 1, countsFrom: LocalDate? = nil) {
+    public init(incentive: String, reward: String, limit: Int = 1, countsFrom: LocalDate? = nil, generation: Int = 1) {
         self.incentive = incentive
         self.reward = reward
         self.limit = limit
         self.countsFrom = countsFrom
+        self.generation = generation
     }
 
-    /// The same reward counting from `day`.
-    public func counting(from day: LocalDate?) -> Reward { Reward(incentive: incentive, reward: reward, limit: limit, countsFrom: day) }
+    /// The same reward introduced by catalog version `generation` on `day` (nil: from the start).
+    public func introduced(_ generation: Int, on day: LocalDate?) -> Reward {
+        Reward(incentive: incentive, reward: reward, limit: limit, countsFrom: day, generation: generation)
+    }
 }
 
 /// A program runs between two inclusive local dates and offers rewards.

@@ -4,10 +4,13 @@ public struct AchievementRecord: Sendable, Equatable {
     /// Recording order across all ingests.
     public let seq: Int64
     public let achievement: Achievement
+    /// The catalog version current when it was earned.
+    public let catalogVersion: Int
 
-    public init(seq: Int64, achievement: Achievement) {
+    public init(seq: Int64, achievement: Achievement, catalogVersion: Int = 1) {
         self.seq = seq
         self.achievement = achievement
+        self.catalogVersion = catalogVersion
     }
 
     public var id: String { achievement.id }

@@ -7,23 +7,40 @@ import IncentivesStore
 enum InitCommand: Command {
     static let name = "init"
     static let summary = "load or update the catalog and roster in the database"
-    static let valuedOptions: Set<String> = ["catalog", "roster", "db"]
+    static let valuedOptions: Set<String> = ["catalog", "roster", "db", "effective"]
+    static let booleanOptions: Set<String> = ["dry-run"]
     static let help = """
-    Usage: incentives init --catalog FILE --roster FILE [--db PATH]
+    Usage: incentives init --catalog FILE --roster FILE [--effective DATE] [--dry-run] [--db PATH]
 
     Validates the catalog and the roster as replay does, then stores both in the database (created,
     mode 0600, when missing). Running it again replaces them: users no longer on the roster are removed
-    from it (their events and achievements stay); progress already made is kept.
+    from it (their events and achievements stay).
 
-      --catalog FILE   the menu of incentives, the employers' programs and partners (catalog.json)
-      --roster FILE    enterprise users, one JSON object a line (roster.jsonl)
+    A catalog that changes a reward becomes a new catalog version. init prints what changes, reward by
+    reward, then applies it to events ingested from then on; every achievement names the version it was
+    earned under (achievements --format jsonl). What each kind of change does (DESIGN.md §13):
+      unchanged reward    keeps its progress and awards
+      limit raised        more awards can follow from the progress made; lowered: none is taken back
+      program dates       days outside the new dates stop counting; awards stay
+      reward added        counts from the effective day
+      incentive changed   (5 → 7 days, a category added) the old reward ends; the new one counts from the
+                          effective day, as a new reward with awards of its own
+      reward removed      nothing more is earned; nothing earned is taken back
+
+      --catalog FILE     the menu of incentives, the employers' programs and partners (catalog.json)
+      --roster FILE      enterprise users, one JSON object a line (roster.jsonl)
+      --effective DATE   the first local day that added or changed rewards count (default: today, UTC);
+                         refused after the end of a program it adds a reward to
+      --dry-run          print what would change; store nothing
     \(StoreAccess.optionHelp)
 
     Exit status: 0 stored; 64 bad usage; 66 a file is missing; 73 the database cannot be written;
-                 75 the database is locked; 78 catalog or roster refused, or a database from a newer version.
+                 75 the database is locked or an ingest is running; 78 catalog or roster refused, or a database
+                 from a newer version.
 
     Example:
       incentives init --db demo.sqlite --catalog Assets/demo/catalog.json --roster Assets/demo/roster.jsonl
+      incentives init --db demo.sqlite --catalog catalog-june.json --roster roster.jsonl --effective 2026-06-01 --dry-run
 
     """
 
@@ -31,17 +48,52 @@ enum InitCommand: Command {
         try args.noPositionals()
         let catalogPath = try args.required("catalog")
         let rosterPath = try args.required("roster")
+        var effective: LocalDate?
+        if let v = args.value("effective") {
+            guard let d = LocalDate(iso: v) else { throw Arguments.UsageError(message: "--effective must be a date YYYY-MM-DD, got \(v)") }
+            effective = d
+        }
         let engine = try Setup.engine(catalog: catalogPath, roster: rosterPath)
         let text = try StoreAccess.mapping { () throws -> Data in
             do { return try InputFile.readAll(catalogPath) } catch { throw CommandFailure(.noInput, "\(error)") }
         }
-        let store = try StoreAccess.writer(args, create: true)
+        let out = Output.stdout
+        let store = try StoreAccess.writer(args, create: !args.flag("dry-run"))
+        let day = effective ?? Instant(seconds: Int64(Date().timeIntervalSince1970.rounded(.down))).localDate(offsetSeconds: 0)
+        let change = try StoreAccess.mapping { try store.plan(catalogJSON: text, file: catalogPath) }
+        if let change, let effective {
+            // An added or redefined reward whose program is over by the effective day could never be earned.
+            for r in change.rewards {
+                switch r.kind {
+                case .added, .redefined: break
+                default: continue
+                }
+                guard let program = engine.catalog.employer(r.employer)?.programs.first(where: { $0.id == r.program }) else { continue }
+                if effective > program.ends {
+                    throw CommandFailure(.config, "--effective \(effective.iso) is after program \(r.program) ends on \(program.ends.iso): "
+                                         + "\(JSONText.quote(r.reward)) could never be earned")
+                }
+            }
+        }
+        if let change {
+            if change.isEmpty {
+                out.line("catalog: no reward changes")
+            } else {
+                out.line("catalog changes (effective \(day.iso)):")
+                for r in change.rewards { out.line("  " + r.sentence(effective: day)) }
+                for o in change.other { out.line("  " + o) }
+            }
+        }
+        if args.flag("dry-run") {
+            out.line("dry run: nothing stored")
+            return .ok
+        }
         let loaded = try StoreAccess.mapping {
-            try store.load(catalogJSON: text, catalogFile: catalogPath, roster: engine.roster, rosterFile: rosterPath)
+            try store.load(catalogJSON: text, catalogFile: catalogPath, roster: engine.roster, rosterFile: rosterPath, effective: day)
         }
         let c = engine.catalog
-        Output.stdout.line("""
-            \(store.path): catalog \(c.incentives.count) incentives, \(c.employers.count) employers, \
+        out.line("""
+            \(store.path): catalog version \(loaded.version): \(c.incentives.count) incentives, \(c.employers.count) employers, \
             \(c.employers.reduce(0) { $0 + $1.programs.count }) programs, \(c.partners.count) partners; \
             roster \(loaded.users) users (\(loaded.added) added, \(loaded.removed) removed)
             """)
