@@ -2,18 +2,6 @@ import Foundation
 import IncentivesCore
 import IncentivesInput
 
-/// One catalog version as the store keeps it.
-public struct CatalogVersion: Sendable {
-    public let version: Int
-    /// The first local day on which the rewards it added or redefined count (version 1: none).
-    public let effective: LocalDate?
-    public let file: String?
-    public let loadedAt: Double
-    /// What it changed, one sentence per line (empty for version 1).
-    public let changes: [String]
-    public let catalogJSON: String
-}
-
 /// The `catalog_versions` table: every catalog `init` applied that changed a reward, and for each the rewards it
 /// introduced. The catalog in `settings` is always the latest version's.
 enum CatalogVersions {

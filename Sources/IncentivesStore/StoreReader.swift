@@ -92,6 +92,8 @@ public final class StoreReader: StoreReading {
         }
     }
 
+    public func catalogVersions() throws -> [CatalogVersion] { try CatalogVersions.all(db) }
+
     // MARK: - Users
 
     public func user(_ id: String) throws -> Member? {

@@ -13,6 +13,7 @@ struct ReaderFailureTests {
         let catalog: Catalog
         init(catalog: Catalog) { self.catalog = catalog }
         func counts() throws -> StoreCounts { throw Unavailable() }
+        func catalogVersions() throws -> [CatalogVersion] { throw Unavailable() }
         func programs(employer: String?) throws -> [ProgramReward] { throw Unavailable() }
         func user(_ id: String) throws -> Member? { throw Unavailable() }
         func members() throws -> [Member] { throw Unavailable() }

@@ -199,7 +199,10 @@ struct DaysInPeriodTests {
         #expect(decodes(blob(["2026-03-01", "2026-03-02"], ["2026-04-01", "2026-04-02", "2026-04-03"], latest: "2026-04-03")))
         #expect(!decodes(blob(["2026-03-02", "2026-03-01"], [], latest: "2026-03-02")), "not ascending")
         #expect(!decodes(blob(["2026-03-01", "2026-03-01"], [], latest: "2026-03-01")), "a day twice")
-        #expect(!decodes(blob(["2025-12-31"], [], latest: "2025-12-31")), "outside the span")
+        // A day outside today's span (the span moved since the save: program dates, eligibility) stops counting.
+        var outside = ByteReader(blob(["2025-12-31", "2026-03-01"], [], latest: "2026-03-01"))
+        let kept = try Self.month3.decodeProgress(span: span, from: &outside)
+        #expect(kept.countedDays == [date("2026-03-01")], "outside the span")
         #expect(!decodes(blob([], ["2026-04-01", "2026-04-02"], latest: "2026-04-02")), "an award of two days")
         #expect(!decodes(blob(["2026-04-05"], ["2026-04-01", "2026-04-02", "2026-04-03"], latest: "2026-04-05")), "a pending day in an awarded month")
         #expect(!decodes(blob(["2026-03-01", "2026-03-02", "2026-03-03"], [], latest: "2026-03-03")), "a month that should have earned")

@@ -40,7 +40,8 @@ final class EquivalenceTests: XCTestCase {
             XCTAssertEqual(ingest.status, replay.status, name)
             XCTAssertEqual(ingest.stderr, replay.stderr, name)
             let listed = try runProcess(binary, ["achievements", "--db", db, "--format", "jsonl"])
-            XCTAssertEqual(listed.stdout, replay.stdout, name)
+            XCTAssertEqual(Fixtures.contractLines(listed.stdout), replay.stdout, name)
+            XCTAssertTrue(listed.stdout.split(separator: "\n").allSatisfy { $0.hasSuffix(#","catalogVersion":1}"#) }, name)
         }
     }
 

@@ -8,6 +8,8 @@ public protocol StoreReading: AnyObject {
     var catalog: Catalog { get }
 
     func counts() throws -> StoreCounts
+    /// Every catalog version, oldest first; the last is `catalog`'s.
+    func catalogVersions() throws -> [CatalogVersion]
     /// Every reward of every program (of one employer), in catalog order, with enrolment and achievement counts.
     func programs(employer: String?) throws -> [ProgramReward]
 

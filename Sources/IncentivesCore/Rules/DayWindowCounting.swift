@@ -137,9 +137,13 @@ public enum DayWindow {
         let second = try r.readInt()
         let length = second == sparseMarker ? try r.readInt() : second
         let last = try r.readInt()
-        guard base == Int(target.base), length == target.length else {
-            throw ByteReader.Failure.mismatch("saved progress covers other days than the program and eligibility now allow")
+        // The span may have moved since the save (a catalog version moved the program's dates or added a reward
+        // counting from its effective day; the roster moved the user's eligibility): the marks are read against the
+        // span they were saved with and moved onto today's, and days outside today's span stop counting.
+        guard length >= 0, length <= Int(Int32.max), Int32(exactly: base) != nil else {
+            throw ByteReader.Failure.mismatch("saved progress covers an impossible span")
         }
+        let shift = base - Int(target.base)
         guard last >= -1, last < length else { throw ByteReader.Failure.mismatch("saved progress names a day outside its span") }
         let wordCount = (length + 63) / 64
         var marked: [(index: Int, counted: UInt64, used: UInt64)] = []
@@ -167,11 +171,18 @@ public enum DayWindow {
                 throw ByteReader.Failure.mismatch("saved progress marks days it never counted")
             }
             for bit in 0..<64 where word.counted & (1 << UInt64(bit)) != 0 {
-                target.markCounted(word.index * 64 + bit)
-                if word.used & (1 << UInt64(bit)) != 0 { target.markUsed(word.index * 64 + bit) }
+                let off = word.index * 64 + bit + shift
+                guard off >= 0, off < target.length else { continue }
+                target.markCounted(off)
+                if word.used & (1 << UInt64(bit)) != 0 { target.markUsed(off) }
             }
         }
-        target.lastOffset = Int32(last)
+        if shift == 0 && length == target.length {
+            target.lastOffset = Int32(last)
+        } else {
+            let moved = last >= 0 ? last + shift : -1
+            target.lastOffset = Int32(moved >= 0 && moved < target.length ? moved : (target.offsets(used: false).last ?? -1))
+        }
         return progress
     }
 }

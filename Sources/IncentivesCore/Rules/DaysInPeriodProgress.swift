@@ -108,8 +108,10 @@ final class DaysInPeriodProgress: RuleProgress {
         case 0: p.latest = nil
         case 1:
             let latest = try r.readInt32()
-            guard let span, span.contains(LocalDate(dayNumber: latest)) else { throw mismatch("its latest day is outside the span") }
-            p.latest = latest
+            guard span != nil else { throw mismatch("its latest day is outside the span") }
+            // A span moved since the save (program dates, a reward's effective day, eligibility) leaves the days
+            // outside it behind (`readDays`): the latest day is then the latest one kept.
+            p.latest = span!.contains(LocalDate(dayNumber: latest)) ? latest : [p.pending.last, p.used.last].compactMap { $0 }.max()
         default: throw mismatch("it is malformed")
         }
         if let newest = [p.pending.last, p.used.last].compactMap({ $0 }).max() {
@@ -153,10 +155,11 @@ final class DaysInPeriodProgress: RuleProgress {
             let step = try r.readInt()
             guard i == 0 || step >= 1 else { throw mismatch("its days are not in ascending order") }
             let (day, overflow) = (i == 0 ? 0 : previous).addingReportingOverflow(step)
-            guard !overflow, let span, let d = Int32(exactly: day), span.contains(LocalDate(dayNumber: d)) else {
+            guard !overflow, let span, let d = Int32(exactly: day) else {
                 throw mismatch("it counts a day outside the program and eligibility")
             }
-            list.append(d)
+            // Days outside today's span (it moved since the save) stop counting.
+            if span.contains(LocalDate(dayNumber: d)) { list.append(d) }
             previous = day
         }
         return list

@@ -11,8 +11,9 @@ enum AchievementsCommand: Command {
                                    [--since DATE] [--until DATE] [--sort ORDER] [--limit N] [--offset N]
                                    [--format table|jsonl|csv] [--db PATH]
 
-    Lists achievements in the order they were recorded. With --format jsonl each line is exactly what
-    'incentives replay' prints for the same events.
+    Lists achievements in the order they were recorded. With --format jsonl each line is what
+    'incentives replay' prints for the same events, with one key added at its end: "catalogVersion", the
+    catalog version the achievement was earned under (see incentives init).
 
       --user U         only this user's
       --employer E     only this employer's
@@ -68,7 +69,7 @@ enum AchievementsCommand: Command {
         try StoreAccess.mapping {
             switch format {
             case .jsonl:
-                try reader.forEachAchievement(q) { out.dataLine($0.jsonLine, format: .json) }
+                try reader.forEachAchievement(q) { out.dataLine(Self.jsonLine($0), format: .json) }
             case .csv:
                 // Streamed row by row, so that a million rows never sit in memory.
                 out.dataLine(Table.csvLine(columns), format: .csv)
@@ -88,10 +89,16 @@ enum AchievementsCommand: Command {
         return .ok
     }
 
-    static let columns = ["id", "user", "employer", "program", "incentive", "reward", "ordinal", "completedOn", "achievedAt"]
+    static let columns = ["id", "user", "employer", "program", "incentive", "reward", "ordinal", "completedOn", "achievedAt", "catalogVersion"]
+
+    /// The contract's line (CONTRACT §5) with the catalog version added as its last key.
+    static func jsonLine(_ r: AchievementRecord) -> String {
+        String(r.jsonLine.dropLast()) + ",\"catalogVersion\":\(r.catalogVersion)}"
+    }
 
     static func row(_ r: AchievementRecord) -> [String?] {
         let a = r.achievement
-        return [a.id, a.user, a.employer, a.program, a.incentive, a.reward, String(a.ordinal), a.completedOn.iso, a.achievedAt.rfc3339]
+        return [a.id, a.user, a.employer, a.program, a.incentive, a.reward, String(a.ordinal), a.completedOn.iso, a.achievedAt.rfc3339,
+                String(r.catalogVersion)]
     }
 }
