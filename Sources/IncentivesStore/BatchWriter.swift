@@ -225,43 +225,6 @@ final class BatchWriter: @unchecked Sendable {
     /// Stores one award with its outbox rows; false when it was stored already (same user, program, incentive,
     /// ordinal: never award twice). Also used, before the thread starts, to catch the engine up (`ProgressLog`).
     func record(_ row: IngestBatch.AchievementRow) throws -> Bool {
-        let a = row.achievement
-        let insertAchievement = try db.prepare("""
-            INSERT OR IGNORE INTO achievements(id, user, employer, program, incentive, reward, ordinal, completed_on, achieved_at,
-              event_seq, json, evidence, evidence_days, generation, catalog_version)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(version), 1) FROM catalog_versions))
-            """)
-        let id = a.id
-        try insertAchievement.bind(1, id)
-        try insertAchievement.bind(2, a.user)
-        try insertAchievement.bind(3, a.employer)
-        try insertAchievement.bind(4, a.program)
-        try insertAchievement.bind(5, a.incentive)
-        try insertAchievement.bind(6, a.reward)
-        try insertAchievement.bind(7, a.ordinal)
-        try insertAchievement.bind(8, a.completedOn.iso)
-        try insertAchievement.bind(9, a.achievedAt.rfc3339)
-        try insertAchievement.bind(10, row.eventSeq)
-        try insertAchievement.bind(11, row.json)
-        // The evidence columns as JSON arrays, written byte by byte (string building had cost a sixth of the
-        // engine thread's time when these were formatted there).
-        var ids = JSONBytes(), days = JSONBytes()
-        ids.array(a.evidence)
-        days.array(a.evidenceDays)
-        try insertAchievement.bind(12, ids.text)
-        try insertAchievement.bind(13, days.text)
-        try insertAchievement.bind(14, a.generation)
-        try insertAchievement.runToEnd()
-        guard db.changes == 1 else { return false }
-        let insertDelivery = try db.prepare("INSERT OR IGNORE INTO deliveries(id, achievement_id, partner, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)")
-        for partner in catalog.partners(for: a) {
-            try insertDelivery.bind(1, id + ":" + partner.id)
-            try insertDelivery.bind(2, id)
-            try insertDelivery.bind(3, partner.id)
-            try insertDelivery.bind(4, .double(now))
-            try insertDelivery.bind(5, .double(now))
-            try insertDelivery.runToEnd()
-        }
-        return true
+        try AchievementRows.record(row, catalog: catalog, now: now, in: db)
     }
 }

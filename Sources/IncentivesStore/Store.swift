@@ -69,7 +69,7 @@ public final class Store {
     /// from then on, rewards it adds or redefines counting from `effective`.
     @discardableResult
     public func load(catalogJSON: Data, catalogFile: String, roster: Roster, rosterFile: String,
-                     effective: LocalDate? = nil) throws -> LoadSummary {
+                     effective: LocalDate? = nil, backfill: Bool = false) throws -> LoadSummary {
         guard let text = String(data: catalogJSON, encoding: .utf8) else {
             throw StoreError.sqlite(path: path, code: 0, message: "\(catalogFile) is not UTF-8")
         }
@@ -93,7 +93,7 @@ public final class Store {
                 if !diff.isEmpty {
                     try bringProgressUpToDate()
                     let introduced = CatalogVersions.introduced(by: proposed, after: old, previous: try CatalogVersions.introduced(db),
-                                                                version: version + 1, effective: day)
+                                                                version: version + 1, effective: backfill ? nil : day)
                     version += 1
                     try CatalogVersions.add(version: version, effective: day, catalogText: text, file: catalogFile,
                                             changes: diff.rewards.map { $0.sentence(effective: day) } + diff.other,
@@ -128,9 +128,14 @@ public final class Store {
             let removed = db.changes
             try UserKeys.assign(in: db)
             try db.execute("DELETE FROM temp.loaded")
+            var backfilled = 0
+            if backfill, version > 1, change?.isEmpty == false {
+                let added = try CatalogVersions.introduced(db).filter { $0.value.version == version }.map(\.key)
+                backfilled = try self.backfill(Set(added))
+            }
             return LoadSummary(users: roster.members.count, added: roster.members.count - (before - removed), removed: removed,
                                employers: roster.members.isEmpty ? 0 : Set(roster.members.compactMap(\.employer)).count,
-                               version: version, change: change)
+                               version: version, change: change, backfilled: backfilled)
         }
     }
 
@@ -153,6 +158,66 @@ public final class Store {
         engine.forgetProgress()
     }
 
+    /// Evaluates the rewards named by `keys` (just added or redefined by the current catalog version, counting over
+    /// the whole history) over every stored event in arrival order, records the awards history gives them (now,
+    /// with their evidence, and in the outbox like any other), and hands their progress to users' saved progress.
+    /// Inside `load`'s transaction, after the new catalog and roster are stored. Returns the awards recorded.
+    private func backfill(_ keys: Set<String>) throws -> Int {
+        guard !keys.isEmpty else { return 0 }
+        let catalog = try catalog(), roster = try roster()
+        let history: Engine
+        do { history = try Engine(catalog: catalog, roster: roster) } catch {
+            throw StoreError.sqlite(path: path, code: 0, message: "stored configuration refused: \(error)")
+        }
+        var keyOf: [String: String] = [:] // employer, program, incentive, reward → definition key
+        for e in catalog.employers {
+            for p in e.programs {
+                for (i, r) in p.rewards.enumerated() {
+                    guard let inc = catalog.incentive(r.incentive) else { continue }
+                    keyOf[[e.id, p.id, r.incentive, r.reward].joined(separator: "\u{1f}")] =
+                        RewardSlot(employer: e, program: p, reward: r, rewardIndex: i, incentive: inc).definitionKey
+                }
+            }
+        }
+        let intake = Intake(engine: history)
+        let now = Date().timeIntervalSince1970
+        var recorded = 0
+        var batch: [Result<Event, Rejection>] = [], seqs: [Int64] = []
+        func flush() throws {
+            let outcome = intake.take(batch: batch)
+            for (index, earned) in outcome.earned {
+                for a in earned where keys.contains(keyOf[[a.employer, a.program, a.incentive, a.reward].joined(separator: "\u{1f}")] ?? "") {
+                    if try AchievementRows.record(.init(a, eventSeq: seqs[index]), catalog: catalog, now: now, in: db) { recorded += 1 }
+                }
+            }
+            batch.removeAll(keepingCapacity: true)
+            seqs.removeAll(keepingCapacity: true)
+        }
+        // Read a batch, then evaluate and record it: the statement is reset before the connection writes.
+        var after: Int64 = 0
+        while true {
+            let rows = try db.rows("""
+                SELECT e.seq, e.id, e.type, k.id, e.at_s, e.at_nanos, e.category FROM events e JOIN user_keys k ON k.key = e.user_key
+                WHERE e.seq > ? ORDER BY e.seq LIMIT 50000
+                """, .int(after)) { s -> (Int64, Event) in
+                guard let type = EventType(rawValue: s.text(2)) else {
+                    throw StoreError.corrupt(path: path, reason: "event \(s.text(1)): unknown type \(s.text(2))")
+                }
+                return (s.int64(0), Event(id: s.text(1), type: type, user: s.text(3), at: try ProgressLog.instant(s, 4), category: s.optionalText(6)))
+            }
+            guard let last = rows.last else { break }
+            for (seq, event) in rows { batch.append(.success(event)); seqs.append(seq) }
+            try flush()
+            after = last.0
+        }
+        // The rewards' progress joins each user's saved progress for the other rewards.
+        let main = try engine()
+        for member in history.takeChangedMembers() { main.adoptProgress(of: member.id, from: history, keys: keys) }
+        try ProgressLog.save(ProgressLog.states(of: main.takeChangedMembers()[...], in: main),
+                             throughSeq: Int64(try db.integer("SELECT coalesce(max(seq), 0) FROM events")), in: db)
+        return recorded
+    }
+
     /// Today's local day in UTC: the default effective day of a catalog version.
     static func today() -> LocalDate {
         Instant(seconds: Int64(Date().timeIntervalSince1970.rounded(.down))).localDate(offsetSeconds: 0)
@@ -169,6 +234,8 @@ public final class Store {
         /// The catalog version now current, and what the load changed (nil on the first load).
         public let version: Int
         public let change: CatalogChange?
+        /// Awards a backfill recorded for the rewards the version added or redefined.
+        public let backfilled: Int
     }
 
     public var isInitialized: Bool {

@@ -34,11 +34,11 @@ struct CatalogVersionTests {
         }
 
         @discardableResult
-        func load(_ catalog: String, effective: String?) throws -> Store.LoadSummary {
+        func load(_ catalog: String, effective: String?, backfill: Bool = false) throws -> Store.LoadSummary {
             let c = try CatalogDecoder.decode(Data(catalog.utf8), file: "catalog.json")
             let r = try RosterDecoder.decode(Data(roster.utf8), file: "roster.jsonl", catalog: c)
             return try store.load(catalogJSON: Data(catalog.utf8), catalogFile: "catalog.json", roster: r, rosterFile: "roster.jsonl",
-                                  effective: effective.flatMap(LocalDate.init(iso:)))
+                                  effective: effective.flatMap(LocalDate.init(iso:)), backfill: backfill)
         }
 
         /// Logs by ana at noon UTC on each day (`MM-DD` in 2026), in one ingest.
@@ -92,6 +92,23 @@ struct CatalogVersionTests {
         // 8 and 9 March arrive after the change but are before its effective day: the pillow counts them, the mug not.
         try w.log(["03-08", "03-09", "03-10", "03-11"])
         #expect(try w.awards.map(Self.summary) == ["Pillow #1 v2 03-08,03-09,03-10", "Mug #1 v2 03-10,03-11"])
+    }
+
+    @Test func aBackfilledRewardIsEvaluatedOverHistoryAndGoesOn() throws {
+        let w = try World(Self.catalog([("streak-3", "Pillow", 1)]))
+        try w.log(["03-01", "03-02", "03-03"])
+        // The mug (2 days in a row, twice) is added with --backfill: history gives it 1–2 March at once, and the
+        // 3rd, counted but not used, waits for the 4th.
+        let v2 = try w.load(Self.catalog([("streak-3", "Pillow", 1), ("streak-2", "Mug", 2)]), effective: "2026-03-10", backfill: true)
+        #expect(v2.backfilled == 1)
+        #expect(try w.awards.map(Self.summary) == ["Pillow #1 v1 03-01,03-02,03-03", "Mug #1 v2 03-01,03-02"])
+        try w.log(["03-04"])
+        #expect(try w.awards.map(Self.summary).last == "Mug #2 v2 03-03,03-04")
+        // Delivered like any other: an outbox row for each partner that serves it (none here), and no award twice
+        // when the same version is loaded again.
+        let again = try w.load(Self.catalog([("streak-3", "Pillow", 1), ("streak-2", "Mug", 2)]), effective: nil, backfill: true)
+        #expect(again.version == 2 && again.backfilled == 0)
+        #expect(try w.awards.count == 3)
     }
 
     @Test func aChangedIncentiveEndsTheOldRewardAndStartsANewOne() throws {

@@ -328,6 +328,39 @@ public final class Engine {
         members[pos] = try decode(bytes, member: member, slots: slots(for: member))
     }
 
+    /// Takes over `other`'s progress for the rewards named by `keys` (`RewardSlot.definitionKey`), and the day log
+    /// entries that name its evidence: how a backfill hands the history of a reward added by a catalog version
+    /// to the engine that goes on with every reward. `other` must run the same catalog's rewards for `keys` and
+    /// must not be used afterwards (the rule progress objects move, they are not copied). Returns whether the user
+    /// had any such progress.
+    @discardableResult
+    public func adoptProgress(of user: String, from other: Engine, keys: Set<String>) -> Bool {
+        guard let pos = roster.position(of: user), let otherPos = other.roster.position(of: user),
+              let theirs = other.members[otherPos] else { return false }
+        let member = roster.members[pos]
+        let employer = Int(employerOfMember[pos])
+        guard employer >= 0 else { return false }
+        let mine = progress(of: pos, employer: employer)
+        let mySlots = slots(for: member), theirSlots = other.slots(for: other.roster.members[otherPos])
+        let theirIndex = Dictionary(theirSlots.enumerated().map { ($1.definitionKey, $0) }, uniquingKeysWith: { a, _ in a })
+        var adopted = false
+        for (i, slot) in mySlots.enumerated() where keys.contains(slot.definitionKey) {
+            guard let j = theirIndex[slot.definitionKey] else { continue }
+            mine.slots[i] = theirs.slots[j]
+            adopted = true
+        }
+        guard adopted else { return false }
+        for entry in theirs.dayLog {
+            let code = entry.category >= 0 ? categories.code(of: other.categories.name(of: entry.category) ?? "") : -1
+            mine.noteFirst(day: entry.day, type: entry.type, category: code, id: entry.id)
+        }
+        if !changedFlags[pos] {
+            changedFlags[pos] = true
+            changed.append(pos)
+        }
+        return true
+    }
+
     /// Forgets every user's progress held in memory (the store reloads it on demand).
     public func forgetProgress() {
         for i in members.indices { members[i] = nil }

@@ -111,8 +111,8 @@ extension Catalog {
 
     /// This catalog with each reward whose key is in `introduced` marked as introduced by that catalog version on
     /// that day (`Reward.introduced`); the others as of version 1, from the start.
-    public func introducing(_ introduced: [String: (version: Int, day: LocalDate)]) -> Catalog {
-        var byPlace: [String: (version: Int, day: LocalDate)] = [:]
+    public func introducing(_ introduced: [String: (version: Int, day: LocalDate?)]) -> Catalog {
+        var byPlace: [String: (version: Int, day: LocalDate?)] = [:]
         for k in rewardKeys() { if let d = introduced[k.key] { byPlace["\(k.employer).\(k.program).\(k.reward)"] = d } }
         let employers = employers.enumerated().map { ei, e in
             Employer(id: e.id, name: e.name, programs: e.programs.enumerated().map { pi, p in

@@ -8,9 +8,9 @@ enum InitCommand: Command {
     static let name = "init"
     static let summary = "load or update the catalog and roster in the database"
     static let valuedOptions: Set<String> = ["catalog", "roster", "db", "effective"]
-    static let booleanOptions: Set<String> = ["dry-run"]
+    static let booleanOptions: Set<String> = ["dry-run", "backfill"]
     static let help = """
-    Usage: incentives init --catalog FILE --roster FILE [--effective DATE] [--dry-run] [--db PATH]
+    Usage: incentives init --catalog FILE --roster FILE [--effective DATE] [--backfill] [--dry-run] [--db PATH]
 
     Validates the catalog and the roster as replay does, then stores both in the database (created,
     mode 0600, when missing). Running it again replaces them: users no longer on the roster are removed
@@ -31,6 +31,9 @@ enum InitCommand: Command {
       --roster FILE      enterprise users, one JSON object a line (roster.jsonl)
       --effective DATE   the first local day that added or changed rewards count (default: today, UTC);
                          refused after the end of a program it adds a reward to
+      --backfill         rewards added or changed count over the stored history instead of from the
+                         effective day: their awards are recorded now, with the evidence history gives,
+                         and delivered like any other
       --dry-run          print what would change; store nothing
     \(StoreAccess.optionHelp)
 
@@ -89,8 +92,10 @@ enum InitCommand: Command {
             return .ok
         }
         let loaded = try StoreAccess.mapping {
-            try store.load(catalogJSON: text, catalogFile: catalogPath, roster: engine.roster, rosterFile: rosterPath, effective: day)
+            try store.load(catalogJSON: text, catalogFile: catalogPath, roster: engine.roster, rosterFile: rosterPath, effective: day,
+                           backfill: args.flag("backfill"))
         }
+        if args.flag("backfill") { out.line("backfill: \(loaded.backfilled) awards recorded from the stored history") }
         let c = engine.catalog
         out.line("""
             \(store.path): catalog version \(loaded.version): \(c.incentives.count) incentives, \(c.employers.count) employers, \
