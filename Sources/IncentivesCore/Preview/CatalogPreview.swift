@@ -35,9 +35,10 @@ public final class CatalogPreview {
     private struct Key: Hashable { let employer, program, incentive, reward: String }
 
     public init(current: Catalog, proposed: Catalog, roster: Roster, zones: ZoneDirectory = ZoneDirectory(),
-                since: LocalDate? = nil, until: LocalDate? = nil, employer: String? = nil) throws(Engine.SetupError) {
-        self.current = Intake(engine: try Engine(catalog: current, roster: roster, zones: zones))
-        self.proposed = Intake(engine: try Engine(catalog: proposed, roster: roster, zones: zones))
+                since: LocalDate? = nil, until: LocalDate? = nil, employer: String? = nil, expectedEvents: Int = 0) throws(Engine.SetupError) {
+        // Sized for every event up front: the duplicate check's table then never grows while it is filled.
+        self.current = Intake(engine: try Engine(catalog: current, roster: roster, zones: zones), expectedEvents: expectedEvents)
+        self.proposed = Intake(engine: try Engine(catalog: proposed, roster: roster, zones: zones), expectedEvents: expectedEvents)
         self.since = since
         self.until = until
         self.employer = employer
