@@ -31,7 +31,7 @@ let package = Package(
             name: "IncentivesCore",
             dependencies: ["CMemoryHints"],
             // The engine's state lives in classes it alone touches on one thread; dynamic exclusivity
-            // checks on every bitset write cost a fifth of evaluation time in release builds.
+            // checks on every bitset write are a large share of evaluation time in release builds (README, Benchmarks).
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         // Text from data made safe for a terminal and measured in cells: the CLI's tables and the console share it.

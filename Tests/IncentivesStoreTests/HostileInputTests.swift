@@ -186,7 +186,8 @@ final class HostileInputTests: XCTestCase {
         let r = dir.write("m-roster.jsonl", roster), e = dir.write("m-events.jsonl", events)
         let replay = try PeakMemory.run(binary, ["replay", "--catalog", inputs.catalog, "--roster", r, "--events", e])
         XCTAssertEqual(replay.status, 0)
-        // Dense calendars cost ~1.6 MB per user here (2.4 GB); a state per logged day is a few hundred bytes.
+        // Dense calendars over 0001..9999 would cost megabytes per user here (README, Benchmarks); a state per
+        // logged day is a few hundred bytes.
         XCTAssertLessThan(replay.peakMB, 200, "replay's peak memory with a 0001..9999 program")
 
         let db = dir.path("m.sqlite")
