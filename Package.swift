@@ -34,7 +34,8 @@ let package = Package(
             // checks on every bitset write are a large share of evaluation time in release builds (README, Benchmarks).
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
-        // Text from data made safe for a terminal and measured in cells: the CLI's tables and the console share it.
+        // Text from data made safe for a terminal and measured in cells, and the buffered, escaped `Output` the
+        // command writes through: the CLI's tables and the console share it.
         .target(name: "IncentivesText", dependencies: ["CTextWidth"]),
         // wcwidth(3), which Glibc's Swift module does not export.
         .target(name: "CTextWidth", path: "Sources/CTextWidth"),
@@ -50,9 +51,14 @@ let package = Package(
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
         // The admin console: state, update and views over a cell grid; the ncurses backend is one edge.
         .target(name: "IncentivesConsole", dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesText", "CNcursesw"]),
+        // The benchmarks behind `incentives bench` and the load generator behind `incentives generate`: kept out
+        // of the command so that it holds only its commands.
+        .target(name: "IncentivesBench",
+                dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesStore", "IncentivesDelivery", "IncentivesConsole", "IncentivesText"]),
         .executableTarget(
             name: "incentives",
-            dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesStore", "IncentivesDelivery", "IncentivesConsole", "IncentivesText"]
+            dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesStore", "IncentivesDelivery", "IncentivesConsole", "IncentivesText",
+                           "IncentivesBench"]
         ),
         .testTarget(name: "IncentivesCoreTests", dependencies: ["IncentivesCore"]),
         .testTarget(name: "IncentivesInputTests", dependencies: ["IncentivesInput", "IncentivesCore"]),

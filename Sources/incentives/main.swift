@@ -1,5 +1,6 @@
 import IncentivesCore
 import IncentivesStore
+import IncentivesText
 #if canImport(Glibc)
 import Glibc
 #endif

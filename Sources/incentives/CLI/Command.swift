@@ -1,3 +1,5 @@
+import IncentivesText
+
 /// One `incentives` subcommand. Each lives in its own file under Commands/ and is listed in `Commands.all`.
 protocol Command {
     /// The word after `incentives`.

@@ -1,4 +1,5 @@
 import Foundation
+import IncentivesText
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,4 +1,6 @@
+import IncentivesBench
 import IncentivesCore
+import IncentivesText
 
 /// `incentives generate`: writes a realistic catalog, roster and event file (demo data, QA, benchmarks).
 enum GenerateCommand: Command {

@@ -2,6 +2,7 @@ import Foundation
 import IncentivesCore
 import IncentivesInput
 import IncentivesStore
+import IncentivesText
 
 /// `incentives init`: validates and stores the catalog and the roster (creating the database when missing).
 enum InitCommand: Command {

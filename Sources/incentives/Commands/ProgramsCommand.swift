@@ -1,5 +1,6 @@
 import IncentivesCore
 import IncentivesStore
+import IncentivesText
 
 /// `incentives programs`: the employers' menus, with enrolment and achievements so far.
 enum ProgramsCommand: Command {

@@ -1,6 +1,7 @@
 import Foundation
 import IncentivesCore
 import IncentivesStore
+import IncentivesText
 
 /// `incentives user`: everything support needs about one user, from the database.
 enum UserCommand: Command {
