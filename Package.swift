@@ -60,18 +60,21 @@ let package = Package(
             dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesStore", "IncentivesDelivery", "IncentivesConsole", "IncentivesText",
                            "IncentivesBench"]
         ),
-        .testTarget(name: "IncentivesCoreTests", dependencies: ["IncentivesCore"]),
-        .testTarget(name: "IncentivesInputTests", dependencies: ["IncentivesInput", "IncentivesCore"]),
+        // What several test targets share: finding and running the built `incentives`, temporary folders, small
+        // worlds built in code, and the seeded generator of awkward input files (Tests/README.md).
+        .target(name: "TestSupport", dependencies: ["IncentivesCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "IncentivesCoreTests", dependencies: ["IncentivesCore", "TestSupport"]),
+        .testTarget(name: "IncentivesInputTests", dependencies: ["IncentivesInput", "IncentivesCore", "TestSupport"]),
         .testTarget(name: "IncentivesTextTests", dependencies: ["IncentivesText", "IncentivesCore"]),
         // Runs the built executable as a person would; depends on it so `swift test` builds it first.
-        .testTarget(name: "IncentivesCLITests", dependencies: ["incentives"]),
+        .testTarget(name: "IncentivesCLITests", dependencies: ["incentives", "TestSupport"]),
         // Depends on the executable so that the crash tests can run (and kill) a real `incentives ingest`.
-        .testTarget(name: "IncentivesStoreTests", dependencies: ["IncentivesStore", "IncentivesInput", "IncentivesCore", "incentives"]),
+        .testTarget(name: "IncentivesStoreTests", dependencies: ["IncentivesStore", "IncentivesInput", "IncentivesCore", "incentives", "TestSupport"]),
         // Depends on the executable so that the crash test can run (and kill) a real `incentives deliver`.
         .testTarget(name: "IncentivesDeliveryTests",
-                    dependencies: ["IncentivesDelivery", "IncentivesStore", "IncentivesCore", "IncentivesInput", "incentives"]),
+                    dependencies: ["IncentivesDelivery", "IncentivesStore", "IncentivesCore", "IncentivesInput", "incentives", "TestSupport"]),
         // Golden screens, update tests, and tmux end-to-end tests that drive the real binary (hence the dependency).
-        .testTarget(name: "IncentivesConsoleTests", dependencies: ["IncentivesConsole", "IncentivesStore", "IncentivesCore", "incentives"],
+        .testTarget(name: "IncentivesConsoleTests", dependencies: ["IncentivesConsole", "IncentivesStore", "IncentivesCore", "incentives", "TestSupport"],
                     exclude: ["Golden", "Fixtures"]),
     ],
     cxxLanguageStandard: .cxx17
