@@ -1,6 +1,5 @@
 import IncentivesCore
 import IncentivesStore
-import IncentivesText
 #if canImport(Glibc)
 import Glibc
 #endif

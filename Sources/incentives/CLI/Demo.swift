@@ -2,7 +2,6 @@ import Foundation
 import IncentivesCore
 import IncentivesInput
 import IncentivesStore
-import IncentivesText
 
 /// The demo database: `incentives` with no arguments on a machine with no database builds one from
 /// Assets/demo, so that the first thing anyone sees is real data.

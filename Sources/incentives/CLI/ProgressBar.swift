@@ -1,5 +1,4 @@
 import Foundation
-import IncentivesText
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,4 @@
 import IncentivesCore
-import IncentivesText
 
 /// `incentives why --format jsonl`: one object per event and reward in arrival order, then one per reward.
 /// Written byte by byte (`JSONBytes`): a year of a user's events is ten thousand lines or more, and a string

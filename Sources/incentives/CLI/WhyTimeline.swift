@@ -1,5 +1,4 @@
 import IncentivesCore
-import IncentivesText
 
 /// `incentives why` for people: who the user is, where each reward stands and what would earn it next, then
 /// the timeline, latest first, one line per event and reward. Cells go through `Table`, like every command's.

@@ -1,6 +1,5 @@
 import IncentivesCore
 import IncentivesStore
-import IncentivesText
 
 /// `incentives achievements`: what was earned, filtered, in recording order.
 enum AchievementsCommand: Command {

@@ -3,7 +3,6 @@ import IncentivesConsole
 import IncentivesCore
 import IncentivesInput
 import IncentivesStore
-import IncentivesText
 
 /// `incentives console`: the ncurses admin console (also what `incentives` alone opens).
 enum ConsoleCommand: Command {

@@ -1,7 +1,6 @@
 import Foundation
 import IncentivesCore
 import IncentivesDelivery
-import IncentivesText
 
 /// `incentives export`: a signed batch file for a partner that takes file drops.
 enum ExportCommand: Command {

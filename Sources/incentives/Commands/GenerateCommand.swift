@@ -1,6 +1,5 @@
 import IncentivesBench
 import IncentivesCore
-import IncentivesText
 
 /// `incentives generate`: writes a realistic catalog, roster and event file (demo data, QA, benchmarks).
 enum GenerateCommand: Command {

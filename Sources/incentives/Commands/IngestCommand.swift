@@ -1,7 +1,6 @@
 import IncentivesCore
 import IncentivesInput
 import IncentivesStore
-import IncentivesText
 
 /// `incentives ingest`: streams events into the database, durably, idempotently and resumably.
 enum IngestCommand: Command {

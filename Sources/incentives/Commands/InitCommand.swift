@@ -2,7 +2,6 @@ import Foundation
 import IncentivesCore
 import IncentivesInput
 import IncentivesStore
-import IncentivesText
 
 /// `incentives init`: validates and stores the catalog and the roster (creating the database when missing).
 enum InitCommand: Command {

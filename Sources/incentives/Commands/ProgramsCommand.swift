@@ -1,6 +1,5 @@
 import IncentivesCore
 import IncentivesStore
-import IncentivesText
 
 /// `incentives programs`: the employers' menus, with enrolment and achievements so far.
 enum ProgramsCommand: Command {

@@ -1,7 +1,6 @@
 import Foundation
 import IncentivesCore
 import IncentivesStore
-import IncentivesText
 
 /// `incentives rejects`: the lines ingest refused, and why.
 enum RejectsCommand: Command {

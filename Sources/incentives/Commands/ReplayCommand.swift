@@ -1,7 +1,6 @@
 import Foundation
 import IncentivesCore
 import IncentivesInput
-import IncentivesText
 
 /// `incentives replay`: the engine in memory over the three files (CONTRACT §5).
 enum ReplayCommand: Command {

@@ -1,7 +1,6 @@
 import Foundation
 import IncentivesCore
 import IncentivesStore
-import IncentivesText
 
 /// `incentives user`: everything support needs about one user, from the database.
 enum UserCommand: Command {
