@@ -31,10 +31,11 @@ let package = Package(
             name: "IncentivesCore",
             dependencies: ["CMemoryHints"],
             // The engine's state lives in classes it alone touches on one thread; dynamic exclusivity
-            // checks on every bitset write cost a fifth of evaluation time in release builds.
+            // checks on every bitset write are a large share of evaluation time in release builds (README, Benchmarks).
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
-        // Text from data made safe for a terminal and measured in cells: the CLI's tables and the console share it.
+        // Text from data made safe for a terminal and measured in cells, and the buffered, escaped `Output` the
+        // command writes through: the CLI's tables and the console share it.
         .target(name: "IncentivesText", dependencies: ["CTextWidth"]),
         // wcwidth(3), which Glibc's Swift module does not export.
         .target(name: "CTextWidth", path: "Sources/CTextWidth"),
@@ -50,22 +51,30 @@ let package = Package(
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
         // The admin console: state, update and views over a cell grid; the ncurses backend is one edge.
         .target(name: "IncentivesConsole", dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesText", "CNcursesw"]),
+        // The benchmarks behind `incentives bench` and the load generator behind `incentives generate`: kept out
+        // of the command so that it holds only its commands.
+        .target(name: "IncentivesBench",
+                dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesStore", "IncentivesDelivery", "IncentivesConsole", "IncentivesText"]),
         .executableTarget(
             name: "incentives",
-            dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesStore", "IncentivesDelivery", "IncentivesConsole", "IncentivesText"]
+            dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesStore", "IncentivesDelivery", "IncentivesConsole", "IncentivesText",
+                           "IncentivesBench"]
         ),
-        .testTarget(name: "IncentivesCoreTests", dependencies: ["IncentivesCore"]),
-        .testTarget(name: "IncentivesInputTests", dependencies: ["IncentivesInput", "IncentivesCore"]),
+        // What several test targets share: finding and running the built `incentives`, temporary folders, small
+        // worlds built in code, and the seeded generator of awkward input files (Tests/README.md).
+        .target(name: "TestSupport", dependencies: ["IncentivesCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "IncentivesCoreTests", dependencies: ["IncentivesCore", "TestSupport"]),
+        .testTarget(name: "IncentivesInputTests", dependencies: ["IncentivesInput", "IncentivesCore", "TestSupport"]),
         .testTarget(name: "IncentivesTextTests", dependencies: ["IncentivesText", "IncentivesCore"]),
         // Runs the built executable as a person would; depends on it so `swift test` builds it first.
-        .testTarget(name: "IncentivesCLITests", dependencies: ["incentives"]),
+        .testTarget(name: "IncentivesCLITests", dependencies: ["incentives", "TestSupport"]),
         // Depends on the executable so that the crash tests can run (and kill) a real `incentives ingest`.
-        .testTarget(name: "IncentivesStoreTests", dependencies: ["IncentivesStore", "IncentivesInput", "IncentivesCore", "incentives"]),
+        .testTarget(name: "IncentivesStoreTests", dependencies: ["IncentivesStore", "IncentivesInput", "IncentivesCore", "incentives", "TestSupport"]),
         // Depends on the executable so that the crash test can run (and kill) a real `incentives deliver`.
         .testTarget(name: "IncentivesDeliveryTests",
-                    dependencies: ["IncentivesDelivery", "IncentivesStore", "IncentivesCore", "IncentivesInput", "incentives"]),
+                    dependencies: ["IncentivesDelivery", "IncentivesStore", "IncentivesCore", "IncentivesInput", "incentives", "TestSupport"]),
         // Golden screens, update tests, and tmux end-to-end tests that drive the real binary (hence the dependency).
-        .testTarget(name: "IncentivesConsoleTests", dependencies: ["IncentivesConsole", "IncentivesStore", "IncentivesCore", "incentives"],
+        .testTarget(name: "IncentivesConsoleTests", dependencies: ["IncentivesConsole", "IncentivesStore", "IncentivesCore", "incentives", "TestSupport"],
                     exclude: ["Golden", "Fixtures"]),
     ],
     cxxLanguageStandard: .cxx17

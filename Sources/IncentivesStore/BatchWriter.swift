@@ -147,7 +147,7 @@ final class BatchWriter: @unchecked Sendable {
     /// The rows of one batch, inside its transaction. Returns how many achievements were new.
     private func write(_ batch: inout IngestBatch) throws -> Int {
         // Events go in `eventsPerStatement` rows per INSERT: one statement run instead of 32 saves SQLite's
-        // per-statement work (step, reset, VDBE set-up), a tenth of the writer's time. The rest one by one.
+        // per-statement work (step, reset, VDBE set-up), a visible share of the writer's time. The rest one by one.
         var rows = batch.events[...]
         if rows.count >= Self.eventsPerStatement {
             let many = try db.prepare(Self.insertEvents(rows: Self.eventsPerStatement))

@@ -117,7 +117,7 @@ enum Schema {
         CREATE INDEX deliveries_due ON deliveries(status, next_attempt_at);
         """,
         // 2: evidence moves into the achievement row (JSON arrays of event ids and days). A separate table and
-        // its index on event id cost a fifth of ingest time, for a question ("which award used this event?")
+        // its index on event id were a large share of ingest time (README, Benchmarks), for a question ("which award used this event?")
         // that a user's few achievements answer as well.
         """
         ALTER TABLE achievements ADD COLUMN evidence TEXT NOT NULL DEFAULT '[]';
@@ -138,8 +138,8 @@ enum Schema {
         CREATE INDEX achievements_program ON achievements(program, seq);
         """,
         // 4: events name their user by an integer key (`user_keys`), not by the id text. The `(user, seq)` index
-        // is touched all over by every ingest batch and was its largest cost: integer keys make its entries a
-        // third of the size and compare without memcmp. Keys are never reused or deleted (members are, when a
+        // is touched all over by every ingest batch and was its largest cost: integer keys make its entries
+        // smaller and compare without memcmp (README, Benchmarks). Keys are never reused or deleted (members are, when a
         // roster drops them, but their events stay), so every stored event keeps its user.
         """
         CREATE TABLE user_keys (

@@ -30,8 +30,8 @@ public final class Store {
         // Pages of 32 KiB for a new file (an existing one keeps its size): an ingest commits every batch, and each
         // commit writes every page the batch touched to the WAL; events' `(user, seq)` index is touched all over
         // by every batch, and with bigger pages the same changes make fewer pages, fewer B-tree levels and fewer
-        // writes. Measured on the benchmark load: ingest 3.4-3.9 s with 4 KiB pages, 2.9 s with 16 KiB, 2.7 s
-        // with 32 KiB; look-ups stay well under a millisecond. Only possible before the file has its first page.
+        // writes. On the benchmark load ingest was fastest with 32 KiB pages and look-ups stayed as fast (README,
+        // Benchmarks, has the figures). Only possible before the file has its first page.
         if try db.integer("PRAGMA page_count") == 0 { try db.execute("PRAGMA page_size = \(pageSize)") }
         // WAL: readers never wait for the writer, and a crash leaves either a whole transaction or none.
         let mode = try db.row("PRAGMA journal_mode = WAL") { $0.text(0) } ?? ""
@@ -42,8 +42,8 @@ public final class Store {
         // fsyncs happen at checkpoints only. A power cut may undo the last batches, checkpoint included, so
         // the next ingest reads them again: consistent, and ids keep it idempotent (DESIGN.md §4).
         // A page cache of 16 MB, whatever the database's size, so that an ingest's memory does not grow with it.
-        // Measured on the benchmark load: the same CPU time as 64 MB (which grew the ingest's peak by 50 MB at
-        // 0.8M events); 8 MB began to cost reads.
+        // On the benchmark load a larger cache bought no speed, only memory, and a smaller one began to cost
+        // reads (README, Benchmarks).
         try db.execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; PRAGMA cache_size = -16384")
         if let maxPages { _ = try db.integer("PRAGMA max_page_count = \(maxPages)") }
         try Schema.migrate(db)

@@ -28,10 +28,8 @@ struct CommandLineTests {
     }
 
     @Test func unknownNamesAndAMissingDatabaseAreSaidPlainly() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let db = dir + "/demo.sqlite"
+        let dir = TempDir(prefix: "cli")
+        let db = dir.path("demo.sqlite")
         let missing = try Binary.run(["ingest", "--db", db, "--events", demo + "/events.jsonl"])
         #expect(missing.status == 66)
         #expect(missing.stderr.contains("no database here yet; create it first with 'incentives init --db \(db)"))

@@ -3,8 +3,11 @@ import Testing
 
 @Suite("incentives generate", .serialized)
 struct GenerateCommandTests {
+    let temp = TempDir(prefix: "gen")
+
+    /// A folder that does not exist yet, for `--out`.
     private func dir() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("gen-\(UUID().uuidString)").path
+        temp.path(UUID().uuidString)
     }
 
     @Test func theSameOptionsGiveTheSameBytesAndReplayCleanly() throws {

@@ -4,13 +4,10 @@ import Testing
 @Suite("incentives replay, as CONTRACT §5 states", .serialized)
 struct ReplayCommandTests {
     let demo = Binary.packageRoot + "/Assets/demo"
+    let temp = TempDir(prefix: "replay")
 
     private func tempFile(_ name: String, _ text: String) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("replay-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let path = dir.appendingPathComponent(name).path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        temp.write(name, text)
     }
 
     @Test func replaysTheDemoAndPrintsOneAchievementALine() throws {

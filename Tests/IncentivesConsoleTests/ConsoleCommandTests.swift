@@ -4,21 +4,9 @@ import XCTest
 /// `incentives console`'s failure paths, before any terminal is touched: each names the problem and
 /// exits with its sysexits status.
 final class ConsoleCommandTests: XCTestCase {
-    func run(_ args: [String], env: [String: String] = [:]) throws -> (status: Int32, stderr: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try XCTUnwrap(Binary.path))
-        p.arguments = args
-        var environment = ProcessInfo.processInfo.environment
-        environment.merge(env) { $1 }
-        p.environment = environment
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let data = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    func run(_ args: [String]) throws -> (status: Int32, stderr: String) {
+        let r = try Binary.run(args)
+        return (r.status, r.stderr)
     }
 
     func testMissingDatabaseIs66() throws {
@@ -41,10 +29,8 @@ final class ConsoleCommandTests: XCTestCase {
     }
 
     func testRefusedCatalogIs78() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("console-cmd-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let catalog = dir.appendingPathComponent("catalog.json").path
+        let dir = TempDir(prefix: "console-cmd")
+        let catalog = dir.path("catalog.json")
         try #"{"incentives": [], "employers": [{"id": "a", "programs": [{"id": "p", "starts": "2026-01-01", "ends": "2026-12-31", "rewards": [{"incentive": "nope", "reward": "x"}]}]}]}"#
             .write(toFile: catalog, atomically: true, encoding: .utf8)
         let r = try run(["console", "--catalog", catalog, "--roster", Fixture.directory + "/roster.jsonl"])

@@ -175,16 +175,14 @@ final class ConsoleEndToEndTests: XCTestCase {
 
     /// Lines appended to the events file show up on the Live screen within a second.
     func testLiveShowsAppendedEvents() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("live-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = TempDir(prefix: "live")
         for f in ["catalog.json", "roster.jsonl", "events.jsonl"] {
-            try FileManager.default.copyItem(atPath: Fixture.directory + "/" + f, toPath: dir.appendingPathComponent(f).path)
+            try FileManager.default.copyItem(atPath: Fixture.directory + "/" + f, toPath: dir.path(f))
         }
         let d = dir.path
         let tmux = try Tmux("\(binary) console --catalog \(d)/catalog.json --roster \(d)/roster.jsonl --events \(d)/events.jsonl --screen 5", width: 120, height: 40)
         tmux.wait(for: "following")
-        let handle = try FileHandle(forWritingTo: dir.appendingPathComponent("events.jsonl"))
+        let handle = try FileHandle(forWritingTo: dir.url.appendingPathComponent("events.jsonl"))
         handle.seekToEndOfFile()
         handle.write(#"{"id": "e-live-1", "type": "health_data_logged", "user": "u-1001", "at": "2026-11-25T15:00:00Z", "category": "mood"}"#.data(using: .utf8)! + Data([10]))
         try handle.close()

@@ -1,6 +1,8 @@
 import Foundation
 import IncentivesConsole
 import IncentivesCore
+// The shared test helpers (Binary, TempDir, World, ...; Tests/TestSupport): every file of this target sees them.
+@_exported import TestSupport
 
 /// The test data set (Fixtures/: 16 users, ~1000 events, 33 achievements) and a fixed clock.
 enum Fixture {

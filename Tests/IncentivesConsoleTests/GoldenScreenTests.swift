@@ -105,17 +105,17 @@ final class GoldenScreenTests: XCTestCase {
     /// Mon 2 Nov and Tue 24 Nov, and the clock is Wed 25 Nov.
     static func calendarPeriodState(_ screen: ScreenID) throws -> AppState {
         TerminalEnvironment.prepareLocale()
-        let catalog = Catalog(
-            incentives: [Incentive(id: "log-3-in-month", name: "Log on 3 days in a calendar month", event: .healthDataLogged, categories: nil,
-                                   rule: DaysInPeriodRule(days: 3, period: .month)),
-                         Incentive(id: "log-4-in-week", name: "Log on 4 days in a week", event: .healthDataLogged, categories: nil,
-                                   rule: DaysInPeriodRule(days: 4, period: .week))],
-            employers: [Employer(id: "initech", name: "Initech", programs: [
-                Program(id: "initech-2026", name: "Initech Everyday 2026", starts: LocalDate(iso: "2026-01-01")!, ends: LocalDate(iso: "2026-12-31")!,
-                        rewards: [Reward(incentive: "log-3-in-month", reward: "$5 coffee card", limit: 12),
-                                  Reward(incentive: "log-4-in-week", reward: "Step badge", limit: 2)])])])
-        let roster = Roster(members: [Member(id: "ines", employer: "initech", timezone: "Asia/Kolkata",
-                                             eligibleFrom: LocalDate(iso: "2026-01-01")!, eligibleUntil: nil)])
+        var world = World()
+        world.employer = (id: "initech", name: "Initech")
+        world.program = (id: "initech-2026", name: "Initech Everyday 2026")
+        world.programStarts = "2026-01-01"
+        world.programEnds = "2026-12-31"
+        world.offer("log-3-in-month", DaysInPeriodRule(days: 3, period: .month), name: "Log on 3 days in a calendar month",
+                    reward: "$5 coffee card", limit: 12)
+        world.offer("log-4-in-week", DaysInPeriodRule(days: 4, period: .week), name: "Log on 4 days in a week",
+                    reward: "Step badge", limit: 2)
+        world.member("ines", zone: "Asia/Kolkata", from: "2026-01-01", employer: "initech")
+        let catalog = world.catalog(), roster = world.roster()
         let events = ["2026-11-02T12:00:00+05:30", "2026-11-24T12:00:00+05:30"].enumerated().map { i, at in
             Event(id: "i\(i + 1)", type: .healthDataLogged, user: "ines", at: try! Instant.parseRFC3339(at).get(), category: "mood")
         }

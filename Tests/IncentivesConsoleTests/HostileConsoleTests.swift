@@ -17,7 +17,8 @@ final class HostileConsoleTests: XCTestCase {
         var screen = tmux.wait(for: "Open-ended \\u{1B}[?1049l")
         XCTAssertEqual(tmux.display("#{alternate_on}"), "1", "still on the console's screen:\n\(screen)")
         tmux.send("2")
-        screen = tmux.wait(for: "a\\u{08}\\u{08}b\\u{0D}\\u{0A}c-3")
+        // The whole list, not only its first row: a capture can land while the new screen is half drawn.
+        screen = tmux.wait("the users list") { $0.contains("a\\u{08}\\u{08}b\\u{0D}\\u{0A}c-3") && $0.contains("gnp.exe-2") }
         XCTAssertTrue(screen.contains("x-\\u{1B}]0;pwned\\u{07}-0"), screen)
         XCTAssertTrue(screen.contains("\\u{202E}gnp.exe-2"), screen)
         // Open the first user's page: categories and event ids with escapes are drawn there.

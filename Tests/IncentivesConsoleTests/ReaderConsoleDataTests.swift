@@ -8,26 +8,19 @@ import XCTest
 /// loaded with `incentives init` and `incentives ingest`.
 final class ReaderConsoleDataTests: XCTestCase {
     nonisolated(unsafe) static var database: String? // XCTest runs these tests one at a time
+    /// Where that database lives, for the whole run (the tests share it).
+    nonisolated(unsafe) static var folder: TempDir?
 
     func storeData() throws -> ReaderConsoleData {
         if Self.database == nil {
-            let binary = try XCTUnwrap(Binary.path)
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("console-store-\(getpid())")
-            try? FileManager.default.removeItem(at: dir)
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            let db = dir.appendingPathComponent("i.sqlite").path
+            let dir = TempDir(prefix: "console-store")
+            let db = dir.path("i.sqlite")
             let f = Fixture.directory
             for args in [["init", "--db", db, "--catalog", f + "/catalog.json", "--roster", f + "/roster.jsonl"],
                          ["ingest", "--db", db, "--events", f + "/events.jsonl"]] {
-                let p = Process()
-                p.executableURL = URL(fileURLWithPath: binary)
-                p.arguments = args
-                p.standardOutput = FileHandle.nullDevice
-                p.standardError = FileHandle.nullDevice
-                try p.run()
-                p.waitUntilExit()
-                XCTAssertEqual(p.terminationStatus, 0, "incentives \(args[0])")
+                XCTAssertEqual(try Binary.run(args).status, 0, "incentives \(args[0])")
             }
+            Self.folder = dir
             Self.database = db
         }
         let path = Self.database!

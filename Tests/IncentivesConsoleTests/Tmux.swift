@@ -5,7 +5,9 @@ import XCTest
 /// Tests send keys and poll `capture-pane` until what they expect appears, with a deadline: no fixed sleeps.
 final class Tmux {
     let socket: String
-    let directory: URL
+    /// Holds tmux's configuration and the captures; removed with the server.
+    private let scratch: TempDir
+    var directory: URL { scratch.url }
     private static let tmuxPath = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
     static var available: Bool { tmuxPath != nil }
@@ -14,8 +16,7 @@ final class Tmux {
     /// its exit status and final screen can be read.
     init(_ command: String, width: Int = 80, height: Int = 24, env: [String: String] = [:]) throws {
         socket = "incentives-test-\(getpid())-\(UUID().uuidString.prefix(8))"
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent(socket)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        scratch = TempDir(prefix: socket)
         let conf = directory.appendingPathComponent("tmux.conf")
         try "set -g remain-on-exit on\nset -g default-terminal tmux-256color\nset -g escape-time 0\nset -g status off\n"
             .write(to: conf, atomically: true, encoding: .utf8)
@@ -29,7 +30,6 @@ final class Tmux {
 
     deinit {
         _ = try? run(["kill-server"])
-        try? FileManager.default.removeItem(at: directory)
     }
 
     static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
@@ -93,18 +93,5 @@ final class Tmux {
         guard let shell = Int32(display("#{pane_pid}")) else { return nil }
         let children = (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)) ?? ""
         return children.split(separator: " ").first.flatMap { Int32($0) }
-    }
-}
-
-/// The `incentives` binary SwiftPM built next to the test bundle.
-enum Binary {
-    static var path: String? {
-        var candidates: [String] = []
-        let bundle = URL(fileURLWithPath: CommandLine.arguments.first { $0.hasSuffix(".xctest") } ?? CommandLine.arguments[0])
-        candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("incentives").path)
-        for b in Bundle.allBundles { candidates.append(b.bundleURL.deletingLastPathComponent().appendingPathComponent("incentives").path) }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(root.appendingPathComponent(".build/debug/incentives").path)
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 }

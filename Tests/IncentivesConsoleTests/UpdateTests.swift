@@ -345,15 +345,12 @@ final class SimulatorZoneTests: XCTestCase {
 final class FollowTests: XCTestCase {
     /// Lines appended to the events file are taken once complete; a half-written line waits.
     func testFollowingTakesOnlyCompleteLines() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("follow-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = TempDir(prefix: "follow")
         for f in ["catalog.json", "roster.jsonl", "events.jsonl"] {
-            try FileManager.default.copyItem(atPath: Fixture.directory + "/" + f, toPath: dir.appendingPathComponent(f).path)
+            try FileManager.default.copyItem(atPath: Fixture.directory + "/" + f, toPath: dir.path(f))
         }
-        let events = dir.appendingPathComponent("events.jsonl")
-        let data = try InMemoryConsoleData(catalogPath: dir.appendingPathComponent("catalog.json").path,
-                                           rosterPath: dir.appendingPathComponent("roster.jsonl").path, eventsPath: events.path)
+        let events = dir.url.appendingPathComponent("events.jsonl")
+        let data = try InMemoryConsoleData(catalogPath: dir.path("catalog.json"), rosterPath: dir.path("roster.jsonl"), eventsPath: events.path)
         let before = data.changes(since: .start, limit: 5)
         let line = #"{"id": "e-new", "type": "health_data_logged", "user": "u-1001", "at": "2026-11-25T15:00:00Z", "category": "mood"}"#
         let h = try FileHandle(forWritingTo: events)

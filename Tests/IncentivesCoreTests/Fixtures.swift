@@ -1,30 +1,7 @@
 import IncentivesCore
+// The shared test helpers (World, TempDir, Binary, ...): every file of this target sees them.
+@_exported import TestSupport
 import Testing
-
-/// Builds small worlds in code: one employer, one program, the rewards under test, and members.
-struct World {
-    var incentives: [Incentive] = []
-    var rewards: [Reward] = []
-    var programStarts = "2026-01-01"
-    var programEnds = "2028-12-31"
-    var members: [Member] = []
-
-    mutating func offer(_ id: String, _ rule: any IncentiveRule, event: EventType = .healthDataLogged,
-                        categories: Set<String>? = nil, reward: String? = nil, limit: Int = 1) {
-        incentives.append(Incentive(id: id, name: id, event: event, categories: categories, rule: rule))
-        rewards.append(Reward(incentive: id, reward: reward ?? "prize for \(id)", limit: limit))
-    }
-
-    mutating func member(_ id: String, zone: String = "UTC", from: String = "2020-01-01", until: String? = nil, employer: String? = "acme") {
-        members.append(Member(id: id, employer: employer, timezone: zone, eligibleFrom: date(from), eligibleUntil: until.map(date)))
-    }
-
-    func engine() throws -> Engine {
-        let program = Program(id: "p", name: "Program", starts: date(programStarts), ends: date(programEnds), rewards: rewards)
-        let catalog = Catalog(incentives: incentives, employers: [Employer(id: "acme", name: "Acme", programs: [program])])
-        return try Engine(catalog: catalog, roster: Roster(members: members))
-    }
-}
 
 func date(_ s: String) -> LocalDate {
     guard let d = LocalDate(iso: s) else { fatalError("bad test date \(s)") }

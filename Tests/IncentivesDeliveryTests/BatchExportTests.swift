@@ -14,8 +14,8 @@ final class BatchExportTests: XCTestCase {
     /// Batch files carry member ids and rewards: 0600 like the database, whatever the umask; and a name made
     /// from an unchecked id never leaves the directory.
     func testFilesArePrivateAndStayInTheirDirectory() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("drops-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let temp = TempDir(prefix: "drops")
+        let dir = temp.path("drops")  // made by the export
         let old = umask(0o022)
         defer { umask(old) }
         let e = BatchExport(partner: "dropco", secret: Fixtures.secret, rows: rows, format: .csv, since: nil, until: nil)
@@ -73,8 +73,8 @@ final class BatchExportTests: XCTestCase {
     }
 
     func testWriteIsAtomicAndLeavesNoTemporaryFiles() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let temp = TempDir(prefix: "export")
+        let dir = temp.path("export")  // made by the export
         let e = BatchExport(partner: "dropco", secret: Fixtures.secret, rows: rows, format: .csv, since: nil, until: nil)
         try e.write(to: dir)
         try e.write(to: dir)  // again: replaced, not appended

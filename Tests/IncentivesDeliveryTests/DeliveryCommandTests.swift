@@ -11,23 +11,10 @@ import XCTest
 final class DeliveryCommandTests: XCTestCase {
     static let secretText = "crash-test-secret-0123456789abcdef"
 
-    /// The `incentives` executable built next to this test bundle.
-    static func binary() throws -> URL {
-        var candidates: [URL] = []
-        if let exe = Bundle.main.executableURL { candidates.append(exe.deletingLastPathComponent()) }
-        candidates.append(Bundle.main.bundleURL)
-        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(root.appendingPathComponent(".build/debug"))
-        for dir in candidates {
-            let url = dir.appendingPathComponent("incentives")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        throw XCTSkip("the incentives executable was not built next to the tests (looked in \(candidates.map(\.path)))")
-    }
-
     struct Setup {
-        let dir: URL
+        /// Holds the files and the database; removed with the setup.
+        let temp: TempDir
+        var dir: URL { temp.url }
         let db: String
         let args: [String]
         let deliveryIDs: [String]
@@ -36,8 +23,8 @@ final class DeliveryCommandTests: XCTestCase {
     /// A database (made by the real `init` and `ingest`) whose catalog's one webhook partner is the receiver,
     /// holding three achievements.
     func setUp(receiver: LoopbackReceiver) throws -> Setup {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let temp = TempDir(prefix: "crash")
+        let dir = temp.url
         let catalog = """
         {"incentives": [{"id": "report-birth", "kind": "single", "event": "birth_reported"}],
          "employers": [{"id": "acme", "programs": [{"id": "acme-2026", "starts": "2026-01-01", "ends": "2026-12-31",
@@ -65,7 +52,7 @@ final class DeliveryCommandTests: XCTestCase {
             XCTAssertEqual(p.terminationStatus, 0, "incentives \(args[0])")
         }
         let args = ["deliver", "--db", db, "--concurrency", "1", "--timeout", "5", "--max-attempts", "3"]
-        return Setup(dir: dir, db: db, args: args, deliveryIDs: ids)
+        return Setup(temp: temp, db: db, args: args, deliveryIDs: ids)
     }
 
     /// Each delivery's status, read from the database.
@@ -75,16 +62,10 @@ final class DeliveryCommandTests: XCTestCase {
     }
 
     func launch(_ args: [String], secret: String? = secretText, stdout: Pipe? = nil) throws -> Process {
-        let p = Process()
-        p.executableURL = try Self.binary()
-        p.arguments = args
+        guard Binary.path != nil else { throw XCTSkip("\(Binary.NotBuilt())") }
         var env = ProcessInfo.processInfo.environment
         env["CRASH_TEST_SECRET"] = secret
-        p.environment = env
-        p.standardOutput = stdout ?? FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        return p
+        return try Binary.launch(args, environment: env, stdout: stdout)
     }
 
     /// Runs to the end; the exit status and standard output.
@@ -101,7 +82,6 @@ final class DeliveryCommandTests: XCTestCase {
         let receiver = try LoopbackReceiver(secret: PartnerSecret(Self.secretText), script: [.acceptThenHang(seconds: 30)])
         defer { receiver.stop() }
         let setup = try setUp(receiver: receiver)
-        defer { try? FileManager.default.removeItem(at: setup.dir) }
 
         let first = try launch(setup.args)
         XCTAssertTrue(receiver.waitForRequests(1, timeout: 30), "the sender reached the receiver")
@@ -128,7 +108,6 @@ final class DeliveryCommandTests: XCTestCase {
         let receiver = try LoopbackReceiver(secret: PartnerSecret(Self.secretText))
         defer { receiver.stop() }
         let setup = try setUp(receiver: receiver)
-        defer { try? FileManager.default.removeItem(at: setup.dir) }
         let p = try launch(setup.args, secret: nil)
         p.waitUntilExit()
         XCTAssertEqual(p.terminationStatus, 78)
@@ -140,7 +119,6 @@ final class DeliveryCommandTests: XCTestCase {
         let receiver = try LoopbackReceiver(secret: PartnerSecret(Self.secretText), script: [.status(400)])
         defer { receiver.stop() }
         let setup = try setUp(receiver: receiver)
-        defer { try? FileManager.default.removeItem(at: setup.dir) }
         let db = ["--db", setup.db]
 
         XCTAssertEqual(try run(setup.args).0, 69, "some deliveries failed")
@@ -159,7 +137,6 @@ final class DeliveryCommandTests: XCTestCase {
         let receiver = try LoopbackReceiver(secret: PartnerSecret(Self.secretText))
         defer { receiver.stop() }
         let setup = try setUp(receiver: receiver)
-        defer { try? FileManager.default.removeItem(at: setup.dir) }
         let out = setup.dir.appendingPathComponent("drop").path
         let args = ["export", "--db", setup.db, "--partner", "pillowco", "--since", "2026-06-12", "--format", "csv", "--out", out]
 
@@ -185,7 +162,6 @@ final class DeliveryCommandTests: XCTestCase {
         let receiver = try LoopbackReceiver(secret: PartnerSecret(Self.secretText))
         defer { receiver.stop() }
         let setup = try setUp(receiver: receiver)
-        defer { try? FileManager.default.removeItem(at: setup.dir) }
         let file = { (name: String) in setup.dir.appendingPathComponent(name).path }
         let (replayed, lines) = try run(["replay", "--catalog", file("catalog.json"), "--roster", file("roster.jsonl"), "--events", file("events.jsonl")])
         XCTAssertEqual(replayed, 0)

@@ -1,6 +1,8 @@
 import Foundation
 import IncentivesCore
 import IncentivesDelivery
+// The shared test helpers (Binary, TempDir, ...; Tests/TestSupport): every file of this target sees them.
+@_exported import TestSupport
 
 enum Fixtures {
     static let secret = PartnerSecret("pillowco-test-secret-0123456789")

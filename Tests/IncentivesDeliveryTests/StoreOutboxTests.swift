@@ -7,15 +7,15 @@ import XCTest
 
 /// The outbox in the real SQLite store: written with each achievement by the ingest, moved by the sender.
 final class StoreOutboxTests: XCTestCase {
-    var dir: URL!
+    var temp: TempDir!
+    var dir: URL { temp.url }
 
     override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("outbox-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        temp = TempDir(prefix: "outbox")
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: dir)
+        temp = nil
     }
 
     /// A store holding the minimisation fixture's catalog and roster, with `events` ingested.

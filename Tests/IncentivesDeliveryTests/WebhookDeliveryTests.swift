@@ -42,7 +42,7 @@ final class WebhookDeliveryTests: XCTestCase {
         XCTAssertLessThanOrEqual(reason.utf8.count, 220, "the message keeps a short prefix")
         Thread.sleep(forTimeInterval: 0.2)
         // The connection closes as soon as the prefix is in; what the kernel and curl had in flight by then passes
-        // unread (tens of MB on loopback), never the whole answer, and none of it is kept.
+        // unread, never the whole answer, and none of it is kept.
         var usage = rusage()
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         XCTAssertLessThan(usage.ru_maxrss, 250 << 10, "peak memory of the test process, in KB: the answer was never held")

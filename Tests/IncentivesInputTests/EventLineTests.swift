@@ -59,7 +59,10 @@ struct EventLineTests {
     }
 
     @Test func reasonsReadWell() {
-        guard case .failure(let why) = decode(#"{"id": "x", "type": "health_data_logged", "user": "a", "at": "2026-03-02T10:00:00", "category": "m"}"#) else { return }
+        guard case .failure(let why) = decode(#"{"id": "x", "type": "health_data_logged", "user": "a", "at": "2026-03-02T10:00:00", "category": "m"}"#) else {
+            Issue.record("accepted a timestamp without a UTC offset")
+            return
+        }
         #expect(why.description == #"at: no UTC offset (add Z or ±HH:MM): "2026-03-02T10:00:00""#)
     }
 }

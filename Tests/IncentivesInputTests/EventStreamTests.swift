@@ -5,10 +5,10 @@ import Testing
 
 @Suite("Streaming events.jsonl")
 struct EventStreamTests {
+    let temp = TempDir(prefix: "events")
+
     private func file(_ text: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("events-\(UUID().uuidString).jsonl").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        temp.write("events-\(UUID().uuidString).jsonl", text)
     }
 
     private func good(_ id: String) -> String {

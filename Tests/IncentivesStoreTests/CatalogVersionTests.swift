@@ -155,7 +155,7 @@ struct CatalogVersionTests {
     /// `init` prints the changes; `--dry-run` stores nothing; an effective day after the end of a program that
     /// gets a reward is refused; an ingest running blocks the change (75).
     @Test func initPrintsDryRunsAndRefuses() throws {
-        let binary = try #require(Fixtures.binary)
+        let binary = try #require(Binary.path)
         let dir = TempDir()
         let db = dir.path("db.sqlite")
         let roster = dir.write("roster.jsonl", #"{"id": "ana", "employer": "acme", "timezone": "UTC", "eligibleFrom": "2026-01-01"}"# + "\n")

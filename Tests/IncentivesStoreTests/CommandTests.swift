@@ -5,7 +5,7 @@ import XCTest
 /// The store commands as a person runs them: exit statuses and messages for the failure paths.
 final class CommandTests: XCTestCase {
     func testFailuresHaveTheirExitStatusAndSayWhatToDo() throws {
-        let binary = try XCTUnwrap(Fixtures.binary)
+        let binary = try XCTUnwrap(Binary.path)
         let dir = TempDir()
         let g = Generated.make(in: dir, users: 10, events: 300)
         let db = dir.path("db.sqlite")
@@ -63,7 +63,7 @@ final class CommandTests: XCTestCase {
     }
 
     func testNoArgumentsCreatesTheDemoDatabase() throws {
-        let binary = try XCTUnwrap(Fixtures.binary)
+        let binary = try XCTUnwrap(Binary.path)
         let dir = TempDir()
         let db = dir.path("home/demo.sqlite")
         var env = ProcessInfo.processInfo.environment

@@ -10,7 +10,7 @@ import Glibc
 /// exactly that of an uninterrupted run. Meanwhile a reader keeps looking users up and is never refused.
 final class CrashTests: XCTestCase {
     func testKillingTheIngestAnywhereLosesAndDoublesNothing() throws {
-        let binary = try XCTUnwrap(Fixtures.binary, "the incentives binary is built with the tests")
+        let binary = try XCTUnwrap(Binary.path, "the incentives binary is built with the tests")
         let dir = TempDir()
         let g = Generated.make(in: dir, users: 80, events: 30_000, seed: 7)
         let expected = try Fixtures.replay(g.inputs)
@@ -23,12 +23,7 @@ final class CrashTests: XCTestCase {
         let points: [Double] = [0, 0.1, 0.3, 0.55, 0.8]
         var kills = 0
         for fraction in points {
-            let child = Process()
-            child.executableURL = URL(fileURLWithPath: binary)
-            child.arguments = ingest
-            child.standardError = FileHandle.nullDevice
-            child.standardOutput = FileHandle.nullDevice
-            try child.run()
+            let child = try Binary.launch(ingest)
             let reader = try StoreReader(path: db, busyTimeout: 100)
             let target = Int(Double(totalLines) * fraction)
             var lookups = 0
@@ -64,7 +59,7 @@ final class CrashTests: XCTestCase {
         XCTAssertEqual(try reader.counts().events, expected.counts.accepted, "no event stored twice or lost")
         XCTAssertEqual(try reader.rejects().count, expected.counts.rejected, "no reject stored twice")
         let listed = try runProcess(binary, ["achievements", "--db", db, "--format", "jsonl"])
-        XCTAssertEqual(listed.stdout, expected.lines.map { $0 + "\n" }.joined())
+        XCTAssertEqual(Fixtures.contractLines(listed.stdout), expected.lines.map { $0 + "\n" }.joined())
         // Each achievement has exactly one outbox row per partner that serves it.
         let deliveries = try reader.db.integer("SELECT count(*) FROM deliveries")
         let catalog = try Store(path: db).catalog()
@@ -80,16 +75,11 @@ final class CrashTests: XCTestCase {
 final class ConcurrentWriterTests: XCTestCase {
     /// The delivery sender (or an init) writes while an ingest runs: it gets the lock between batches.
     func testAnotherWriterGetsInBetweenBatches() throws {
-        let binary = try XCTUnwrap(Fixtures.binary)
         let dir = TempDir()
         let g = Generated.make(in: dir, users: 50, events: 120_000, seed: 11)
         let db = dir.path("db.sqlite")
         try Fixtures.initStore(db, g.inputs)
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: binary)
-        child.arguments = ["ingest", "--db", db, "--events", g.inputs.events, "--batch", "5000"]
-        child.standardError = FileHandle.nullDevice
-        try child.run()
+        let child = try Binary.launch(["ingest", "--db", db, "--events", g.inputs.events, "--batch", "5000"])
         // Shorter than the whole ingest, longer than one batch.
         let writer = try Database(path: db, mode: .readWrite(create: false), busyTimeout: 500)
         var writes = 0

@@ -11,7 +11,7 @@ import Glibc
 /// ingest noticed at the next commit.
 final class DatabaseFileTests: XCTestCase {
     func testASymbolicLinkToTheDatabaseTakesTheSameIngestLock() throws {
-        let binary = try XCTUnwrap(Fixtures.binary)
+        let binary = try XCTUnwrap(Binary.path)
         let dir = TempDir()
         let g = Generated.make(in: dir, users: 10, events: 300)
         let path = dir.path("db.sqlite")
@@ -31,7 +31,7 @@ final class DatabaseFileTests: XCTestCase {
     /// SQLite names the write-ahead log after the name a connection used: two names, two logs, a damaged
     /// database. A file with several names is refused by every writer, under either name.
     func testADatabaseWithSeveralNamesIsRefused() throws {
-        let binary = try XCTUnwrap(Fixtures.binary)
+        let binary = try XCTUnwrap(Binary.path)
         let dir = TempDir()
         let g = Generated.make(in: dir, users: 10, events: 300)
         let path = dir.path("db.sqlite")
@@ -51,7 +51,7 @@ final class DatabaseFileTests: XCTestCase {
     /// Another program's SQLite file: every command refuses it and not one byte changes (no WAL switch, no
     /// page size, no write-ahead log beside it).
     func testAForeignSQLiteFileIsRefusedWithoutChangingAByte() throws {
-        let binary = try XCTUnwrap(Fixtures.binary)
+        let binary = try XCTUnwrap(Binary.path)
         let dir = TempDir()
         let g = Generated.make(in: dir, users: 10, events: 300)
         let foreign = dir.path("notes.sqlite")
@@ -75,19 +75,13 @@ final class DatabaseFileTests: XCTestCase {
     }
 
     func testDeletingOrReplacingTheDatabaseDuringAnIngestStopsIt() throws {
-        let binary = try XCTUnwrap(Fixtures.binary)
         let dir = TempDir()
         let g = Generated.make(in: dir, users: 100, events: 120_000, seed: 5)
         for replace in [false, true] {
             let path = dir.path("db-\(replace).sqlite")
             try Fixtures.initStore(path, g.inputs)
-            let child = Process()
-            child.executableURL = URL(fileURLWithPath: binary)
-            child.arguments = ["ingest", "--db", path, "--events", g.inputs.events, "--batch", "500"]
             let err = Pipe()
-            child.standardError = err
-            child.standardOutput = FileHandle.nullDevice
-            try child.run()
+            let child = try Binary.launch(["ingest", "--db", path, "--events", g.inputs.events, "--batch", "500"], stderr: err)
             // Once the first batches are in, the file goes away (or another takes its name).
             let deadline = Date().addingTimeInterval(20)
             while child.isRunning, Date() < deadline, (try? StoreReader(path: path).counts().events) ?? 0 == 0 { usleep(20_000) }

@@ -66,7 +66,9 @@ final class DuplicateCheckTests: XCTestCase {
         let event = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any])
         let id = try XCTUnwrap(event["id"] as? String)
         let storedAt = try StoreReader(path: path).db.integer("SELECT count(*) FROM events WHERE id = ?", .text(id))
-        try XCTSkipIf(storedAt != 1, "the generator's first line was not accepted")
+        // The seeded generator's first line is a good one: if it stops being stored, that is a failure, not a skip.
+        XCTAssertEqual(storedAt, 1, "the generator's first line was not accepted")
+        guard storedAt == 1 else { return }
         var conflicting = event
         conflicting["at"] = "2020-01-01T00:00:00Z"
         let again = dir.write("again.jsonl", first + "\n" + String(decoding: try JSONSerialization.data(withJSONObject: conflicting), as: UTF8.self) + "\n")

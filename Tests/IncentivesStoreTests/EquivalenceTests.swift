@@ -28,7 +28,7 @@ final class EquivalenceTests: XCTestCase {
     func testScenariosThroughTheCommandsPrintWhatReplayPrints() throws {
         let scenarios = Fixtures.scenarios
         try XCTSkipIf(scenarios.isEmpty, "../shared/scenarios not found: skipped")
-        let binary = try XCTUnwrap(Fixtures.binary, "the incentives binary is built with the tests")
+        let binary = try XCTUnwrap(Binary.path, "the incentives binary is built with the tests")
         for (name, inputs) in scenarios {
             let dir = TempDir()
             let db = dir.path("db.sqlite")

@@ -21,7 +21,7 @@ final class HostileInputTests: XCTestCase {
     var inputs: Inputs!
 
     override func setUpWithError() throws {
-        binary = try XCTUnwrap(Fixtures.binary, "the incentives binary is built with the tests")
+        binary = try XCTUnwrap(Binary.path, "the incentives binary is built with the tests")
         dir = TempDir()
         // The checked-in world plus one event whose id is a megabyte (kept out of the repository).
         var events = try String(contentsOf: Self.world.appendingPathComponent("events.jsonl"), encoding: .utf8)
@@ -132,12 +132,7 @@ final class HostileInputTests: XCTestCase {
         let ingest = ["ingest", "--db", db, "--events", events, "--batch", "500"]
         var kills = 0
         for round in 0..<4 {
-            let child = Process()
-            child.executableURL = URL(fileURLWithPath: binary)
-            child.arguments = ingest
-            child.standardError = FileHandle.nullDevice
-            child.standardOutput = FileHandle.nullDevice
-            try child.run()
+            let child = try Binary.launch(ingest)
             usleep(useconds_t(150_000 + round * 120_000))
             if child.isRunning { kill(child.processIdentifier, SIGKILL); kills += 1 }
             child.waitUntilExit()
@@ -186,7 +181,8 @@ final class HostileInputTests: XCTestCase {
         let r = dir.write("m-roster.jsonl", roster), e = dir.write("m-events.jsonl", events)
         let replay = try PeakMemory.run(binary, ["replay", "--catalog", inputs.catalog, "--roster", r, "--events", e])
         XCTAssertEqual(replay.status, 0)
-        // Dense calendars cost ~1.6 MB per user here (2.4 GB); a state per logged day is a few hundred bytes.
+        // Dense calendars over 0001..9999 would cost megabytes per user here (README, Benchmarks); a state per
+        // logged day is a few hundred bytes.
         XCTAssertLessThan(replay.peakMB, 200, "replay's peak memory with a 0001..9999 program")
 
         let db = dir.path("m.sqlite")
@@ -211,7 +207,7 @@ final class HostileInputTests: XCTestCase {
 
     func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
-    func runShell(_ command: String) throws -> (status: Int32, stdout: String, stderr: String) {
+    func runShell(_ command: String) throws -> ProcessOutput {
         try runProcess("/bin/sh", ["-c", command])
     }
 
@@ -237,27 +233,5 @@ enum TerminalHazard {
         case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return true
         default: return false
         }
-    }
-}
-
-/// Runs a child to completion and reads its peak resident memory from `wait4`.
-enum PeakMemory {
-    static func run(_ executable: String, _ args: [String]) throws -> (status: Int32, peakMB: Double) {
-        var pid: pid_t = 0
-        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + args).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else {
-            throw NSError(domain: "spawn", code: Int(errno))
-        }
-        var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
-        let exited = status & 0x7f == 0
-        return (exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), Double(usage.ru_maxrss) / 1024)
     }
 }

@@ -27,7 +27,7 @@ struct PreviewTests {
     }
 
     @Test func countsEqualReplayUnderBothCatalogs() throws {
-        let binary = try #require(Fixtures.binary)
+        let binary = try #require(Binary.path)
         let dir = TempDir()
         let g = Generated.make(in: dir, users: 40, events: 4_000)
         let proposedPath = dir.write("proposed.json", Self.proposed)
@@ -58,7 +58,7 @@ struct PreviewTests {
     }
 
     @Test func sinceAndUntilCountWhatWasCompletedBetween() throws {
-        let binary = try #require(Fixtures.binary)
+        let binary = try #require(Binary.path)
         let dir = TempDir()
         let g = Generated.make(in: dir, users: 30, events: 2_000)
         let db = dir.path("db.sqlite")
@@ -78,7 +78,7 @@ struct PreviewTests {
     }
 
     @Test func badInputSaysWhyWithItsExitStatus() throws {
-        let binary = try #require(Fixtures.binary)
+        let binary = try #require(Binary.path)
         let dir = TempDir()
         let g = Generated.make(in: dir, users: 10, events: 200)
         let db = dir.path("db.sqlite")

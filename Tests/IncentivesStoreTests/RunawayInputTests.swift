@@ -7,7 +7,7 @@ import IncentivesCore
 /// amount instead of reading forever, and what came before it is kept.
 final class RunawayInputTests: XCTestCase {
     func testReplayOfDevZeroStopsWithTheReason() throws {
-        let binary = try XCTUnwrap(Fixtures.binary)
+        let binary = try XCTUnwrap(Binary.path)
         let dir = TempDir()
         let g = Generated.make(in: dir, users: 5, events: 50)
         let started = Date()
@@ -19,7 +19,7 @@ final class RunawayInputTests: XCTestCase {
 
     /// A catalog or roster is read whole: `/dev/zero` is refused once past 1 GiB, not read until memory runs out.
     func testAWholeFileThatNeverEndsIsRefused() throws {
-        let binary = try XCTUnwrap(Fixtures.binary)
+        let binary = try XCTUnwrap(Binary.path)
         let dir = TempDir()
         let g = Generated.make(in: dir, users: 5, events: 50)
         let r = try runProcess(binary, ["replay", "--catalog", g.inputs.catalog, "--roster", "/dev/zero", "--events", g.inputs.events])
@@ -30,7 +30,7 @@ final class RunawayInputTests: XCTestCase {
     /// A catalog stored by an earlier init that this version's rules refuse (here a partner id that would
     /// name files outside the drop folder) is a configuration to correct (78), not a damaged database.
     func testAStoredCatalogRefusedByNewerRulesSaysWhatToDo() throws {
-        let binary = try XCTUnwrap(Fixtures.binary)
+        let binary = try XCTUnwrap(Binary.path)
         let dir = TempDir()
         let g = Generated.make(in: dir, users: 5, events: 50)
         let db = dir.path("db.sqlite")
@@ -46,7 +46,7 @@ final class RunawayInputTests: XCTestCase {
     }
 
     func testAnIngestKeepsWhatCameBeforeARunawayLine() throws {
-        let binary = try XCTUnwrap(Fixtures.binary)
+        let binary = try XCTUnwrap(Binary.path)
         let dir = TempDir()
         let g = Generated.make(in: dir, users: 20, events: 2_000, seed: 9)
         let expected = try Fixtures.replay(g.inputs)

@@ -3,32 +3,11 @@ import XCTest
 import IncentivesCore
 import IncentivesInput
 @testable import IncentivesStore
-
-/// A fresh temporary folder per test, removed afterwards.
-final class TempDir {
-    let url: URL
-    init() {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("incentives-store-\(UUID().uuidString)")
-        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(at: url) }
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-    func write(_ name: String, _ text: String) -> String {
-        let p = path(name)
-        try! text.write(toFile: p, atomically: true, encoding: .utf8)
-        return p
-    }
-}
-
-/// The three input files of one case.
-struct Inputs {
-    let catalog: String
-    let roster: String
-    let events: String
-}
+// The shared test helpers (TempDir, Generated, Binary, runProcess, ...): every file of this target sees them.
+@_exported import TestSupport
 
 enum Fixtures {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = URL(fileURLWithPath: Binary.packageRoot)
 
     /// `../shared/scenarios` next to the package, when present.
     static var scenariosDir: URL? {
@@ -47,18 +26,6 @@ enum Fixtures {
             guard FileManager.default.fileExists(atPath: inputs.events) else { return nil }
             return (name, inputs)
         }
-    }
-
-    /// The built `incentives` binary (the test target depends on it, so it is built with the tests).
-    static var binary: String? {
-        var candidates: [URL] = []
-        let argv0 = URL(fileURLWithPath: CommandLine.arguments[0])
-        candidates.append(argv0.deletingLastPathComponent().appendingPathComponent("incentives"))
-        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("incentives"))
-        candidates.append(Bundle.main.bundleURL.appendingPathComponent("incentives"))
-        for b in Bundle.allBundles { candidates.append(b.bundleURL.deletingLastPathComponent().appendingPathComponent("incentives")) }
-        candidates.append(packageRoot.appendingPathComponent(".build/debug/incentives"))
-        return candidates.map(\.path).first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     /// What `replay` decides for the inputs, computed in process: the achievement lines, reject messages and counts.
@@ -138,30 +105,6 @@ enum Fixtures {
         try reader.forEachAchievement(AchievementQuery()) { out.append($0.jsonLine) }
         return out
     }
-}
-
-/// Runs a child process to completion and returns its exit status and output.
-@discardableResult
-func runProcess(_ executable: String, _ args: [String], environment: [String: String]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: executable)
-    p.arguments = args
-    if let environment { p.environment = environment }
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    // Read both pipes while the child runs, so a large output cannot fill a pipe and stall it.
-    final class Box: @unchecked Sendable { var data = Data() }
-    let outBox = Box()
-    let group = DispatchGroup()
-    group.enter()
-    let reading = out.fileHandleForReading
-    DispatchQueue.global().async { outBox.data = reading.readDataToEndOfFile(); group.leave() }
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: outBox.data, as: UTF8.self), String(decoding: errData, as: UTF8.self))
 }
 
 /// Makes a file unwritable even for root (who ignores permission bits): `chattr +i` as root, `chmod 0400`

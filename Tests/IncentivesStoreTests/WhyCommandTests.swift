@@ -32,7 +32,7 @@ final class WhyCommandTests: XCTestCase {
     """
 
     func testWhyOnAStoreAndFromTheFiles() throws {
-        let binary = try XCTUnwrap(Fixtures.binary)
+        let binary = try XCTUnwrap(Binary.path)
         let dir = TempDir()
         let files = [dir.write("catalog.json", Self.catalog), dir.write("roster.jsonl", Self.roster), dir.write("events.jsonl", Self.events)]
         let db = dir.path("why.sqlite")

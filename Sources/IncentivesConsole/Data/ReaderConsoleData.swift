@@ -32,7 +32,7 @@ public final class ReaderConsoleData: ConsoleData, @unchecked Sendable { // each
         return (try? body(ui)) ?? fallback
     }
 
-    /// The overview counts every achievement (tens of milliseconds on a million events), so it is computed
+    /// The overview counts every achievement (a scan that grows with them; README, Benchmarks), so it is computed
     /// once, then again on the poller thread when new achievements arrive: entering the screen never waits.
     public func programsOverview() -> [EmployerOverview] {
         cacheLock.lock()

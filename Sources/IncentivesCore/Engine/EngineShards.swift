@@ -11,7 +11,7 @@ public final class EngineShards: @unchecked Sendable {
     public let engines: [Engine]
 
     /// Events per `record` call that keep the cores busy: each call ends with the shards waiting for
-    /// one another, so small batches leave a core idle (8,192: 1.9M events/s; 65,536: 2.5M; measured).
+    /// one another, so small batches leave a core idle (README, Benchmarks, has the measurements).
     public static let preferredBatch = 65_536
 
     public init(catalog: Catalog, roster: Roster, count: Int, zones: ZoneDirectory = ZoneDirectory()) throws(Engine.SetupError) {
@@ -48,7 +48,7 @@ public final class EngineShards: @unchecked Sendable {
     }
 
     /// Each event's user's roster position (-1 when not on it), found in parallel too: one sequential pass
-    /// cost a tenth of the batch.
+    /// was a visible share of the batch (README, Benchmarks).
     private func positions(of events: [Event]) -> [Int] {
         var members = [Int](repeating: -1, count: events.count)
         members.withUnsafeMutableBufferPointer { m in
@@ -69,7 +69,7 @@ public final class EngineShards: @unchecked Sendable {
     ///
     /// Each shard collects its results in an array of its own and they are merged after: shards interleave
     /// through the batch, so writing each result at its index in one shared array would have the two cores
-    /// fight over the same cache lines on every event (measured: two shards were 1.2× one engine).
+    /// fight over the same cache lines on every event (two shards were then barely faster than one engine).
     func record(_ events: [Event], members: [Int]) -> [(index: Int, achievements: [Achievement])] {
         var lanes = [[Int]](repeating: [], count: engines.count)
         for i in events.indices where members[i] >= 0 { lanes[shard(ofMember: members[i])].append(i) }

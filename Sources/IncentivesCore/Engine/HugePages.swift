@@ -4,8 +4,8 @@ import Glibc
 
 /// Asks the kernel to back a large, not yet touched buffer with 2 MiB pages.
 ///
-/// The id tables are probed at random: with 4 KiB pages a 48 MB table misses the TLB on nearly every
-/// probe, and the page walk costs as much as the cache miss itself. Linux's transparent huge pages
+/// The id tables are probed at random: with 4 KiB pages a table far larger than the TLB covers misses it on
+/// nearly every probe, and the page walk costs as much as the cache miss itself. Linux's transparent huge pages
 /// are commonly in "madvise" mode, so the buffer must ask. A hint only: nothing changes when refused.
 enum HugePages {
     static let size = 2 << 20

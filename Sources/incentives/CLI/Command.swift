@@ -1,3 +1,7 @@
+// Every command writes through `Output` (and `printError`), which live in IncentivesText beside the text they
+// make safe: re-exported here so that each command file sees them as before.
+@_exported import IncentivesText
+
 /// One `incentives` subcommand. Each lives in its own file under Commands/ and is listed in `Commands.all`.
 protocol Command {
     /// The word after `incentives`.

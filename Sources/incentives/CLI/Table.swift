@@ -59,16 +59,8 @@ struct Table {
                 out.dataLine("{" + parts.joined(separator: ",") + "}", format: .json)
             }
         case .csv:
-            out.dataLine(Self.csvLine(columns), format: .csv)
-            for r in rows { out.dataLine(Self.csvLine(r), format: .csv) }
+            out.dataLine(CSV.line(columns), format: .csv)
+            for r in rows { out.dataLine(CSV.line(r), format: .csv) }
         }
-    }
-
-    static func csvLine(_ cells: [String?]) -> String { cells.map { csv($0 ?? "") }.joined(separator: ",") }
-
-    /// RFC 4180: quote fields holding a comma, quote or line break, doubling quotes.
-    static func csv(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

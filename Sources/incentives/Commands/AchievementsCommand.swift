@@ -72,8 +72,8 @@ enum AchievementsCommand: Command {
                 try reader.forEachAchievement(q) { out.dataLine(Self.jsonLine($0), format: .json) }
             case .csv:
                 // Streamed row by row, so that a million rows never sit in memory.
-                out.dataLine(Table.csvLine(columns), format: .csv)
-                try reader.forEachAchievement(q) { out.dataLine(Table.csvLine(row($0)), format: .csv) }
+                out.dataLine(CSV.line(columns), format: .csv)
+                try reader.forEachAchievement(q) { out.dataLine(CSV.line(row($0)), format: .csv) }
             case .table:
                 var table = Table(columns)
                 try reader.forEachAchievement(q) { table.add(row($0)) }

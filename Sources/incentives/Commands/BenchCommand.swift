@@ -1,6 +1,6 @@
-import Foundation
-import IncentivesCore
-import IncentivesInput
+import IncentivesBench
+import IncentivesStore
+import IncentivesText
 
 /// `incentives bench`: the performance targets as a benchmark you can run (not timed unit tests).
 enum BenchCommand: Command {
@@ -55,74 +55,39 @@ enum BenchCommand: Command {
         let employers = try args.int("employers", default: 20)
         let runs = try args.int("runs", default: 3, range: 1...100)
         let dir = args.value("dir") ?? "/tmp/incentives-bench-\(users)x\(days)"
-        let files = try BenchInput.prepare(users: users, days: days, employers: employers, dir: dir)
-        switch suite {
-        case "store":
-            // ingest against sqlite3's .import, look-up latencies, ingest memory (Bench/StoreBench.swift).
-            return try StoreBench.run(args, files: files, dir: dir, runs: runs)
-        case "delivery":
-            // deliveries per second to a loopback receiver, sequential vs concurrent vs batched (Bench/DeliveryBench.swift).
-            print(try DeliveryBench.measure(catalog: files.catalog, roster: files.roster, events: files.events, dir: dir,
-                                            progress: { printError($0) }))
-            return .ok
-        case "console":
-            return try ConsoleBenchEntry.run(args, files: files, dir: dir)
-        default:
-            return try EngineBench.run(files: files, dir: dir, runs: runs, users: users, days: days, employers: employers)
-        }
-    }
-}
-
-/// The benchmark's input files, generated once per size and reused.
-enum BenchInput {
-    struct Files {
-        let catalog: String
-        let roster: String
-        let events: String
-        let lines: Int
-        let bytes: Int
-    }
-
-    static func prepare(users: Int, days: Int, employers: Int, dir: String) throws -> Files {
-        let files = (catalog: dir + "/catalog.json", roster: dir + "/roster.jsonl", events: dir + "/events.jsonl")
-        let marker = dir + "/.complete-\(users)x\(days)x\(employers)"
-        if !FileManager.default.fileExists(atPath: marker) {
-            printError("generating \(users) users × \(days) days into \(dir) ...")
-            var g = LoadGenerator()
-            g.users = users
-            g.days = days
-            g.employers = employers
-            g.firstDay = LocalDate(iso: "2026-03-01")!
-            g.badLineRate = 0.00001
-            do {
-                try g.write(to: dir)
-                _ = FileManager.default.createFile(atPath: marker, contents: Data())
-            } catch {
-                throw CommandFailure(.cantCreate, "\(dir): \(error)")
+        do {
+            let files = try BenchInput.prepare(users: users, days: days, employers: employers, dir: dir)
+            switch suite {
+            case "store":
+                // ingest against sqlite3's .import, look-up latencies, ingest memory (IncentivesBench/StoreBench.swift).
+                let lookups = try args.int("lookups", default: 2_000, range: 1...1_000_000)
+                do {
+                    try StoreBench.run(files: files, dir: dir, runs: runs, lookups: lookups, commands: commands)
+                } catch let e as StoreError {
+                    throw CommandFailure(StoreAccess.exitCode(e), e.description)
+                }
+            case "delivery":
+                // deliveries per second to a loopback receiver, sequential vs concurrent vs batched (IncentivesBench/DeliveryBench.swift).
+                print(try DeliveryBench.measure(catalog: files.catalog, roster: files.roster, events: files.events, dir: dir,
+                                                progress: { printError($0) }))
+            case "console":
+                let status = try ConsoleBenchEntry.run(files: files, dir: dir, commands: commands)
+                return ExitCode(rawValue: status.rawValue) ?? .software
+            default:
+                try EngineBench.run(files: files, dir: dir, runs: runs, users: users, days: days, employers: employers, commands: commands)
             }
+            return .ok
+        } catch let e as BenchFailure {
+            throw CommandFailure(ExitCode(rawValue: e.status.rawValue) ?? .software, e.message)
         }
-        let attrs = try FileManager.default.attributesOfItem(atPath: files.events)
-        let bytes = (attrs[.size] as? Int) ?? 0
-        var lines = 0
-        try EventStream(path: files.events).forEach { _ in lines += 1; return true }
-        return Files(catalog: files.catalog, roster: files.roster, events: files.events, lines: lines, bytes: bytes)
     }
 
-    /// The same catalog with every program ending 9999-12-31, the "open-ended" sentinel employers use: memory
-    /// must follow what users logged, not the calendar (DESIGN "Hostile input").
-    static func openEndedCatalog(_ files: Files, dir: String) throws -> String {
-        let path = dir + "/catalog-open-ended.json"
-        guard var catalog = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: files.catalog))) as? [String: Any],
-              var employers = catalog["employers"] as? [[String: Any]] else {
-            throw CommandFailure(.software, "\(files.catalog): not a catalog")
-        }
-        for e in employers.indices {
-            var programs = employers[e]["programs"] as? [[String: Any]] ?? []
-            for p in programs.indices { programs[p]["ends"] = "9999-12-31" }
-            employers[e]["programs"] = programs
-        }
-        catalog["employers"] = employers
-        try JSONSerialization.data(withJSONObject: catalog, options: [.sortedKeys]).write(to: URL(fileURLWithPath: path))
-        return path
+    /// The command's own pieces that the benchmarks time: how `replay` loads its files and batches its
+    /// lines, how `why` writes JSON lines, how the console opens a database.
+    static var commands: BenchCommands {
+        BenchCommands(replayBatchSize: ReplayCommand.batchSize,
+                      configuration: { try Setup.configuration(catalog: $0, roster: $1) },
+                      writeWhy: { WhyJSONLines.write($0, to: $1) },
+                      consoleData: { try StoreAccess.consoleData(path: $0) })
     }
 }

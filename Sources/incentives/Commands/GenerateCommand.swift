@@ -1,3 +1,4 @@
+import IncentivesBench
 import IncentivesCore
 
 /// `incentives generate`: writes a realistic catalog, roster and event file (demo data, QA, benchmarks).

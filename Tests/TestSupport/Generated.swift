@@ -1,13 +1,30 @@
 import Foundation
+import IncentivesCore
 
+/// The three input files of one case.
+public struct Inputs: Sendable {
+    public let catalog: String
+    public let roster: String
+    public let events: String
+
+    public init(catalog: String, roster: String, events: String) {
+        self.catalog = catalog
+        self.roster = roster
+        self.events = events
+    }
+}
+
+/// The tests' one seeded generator of input files (the load generator behind `incentives generate` makes
+/// realistic data; this one makes small files with every awkward case in them).
+///
 /// Deterministic generated inputs with everything the contract allows: several employers and every kind,
 /// limits above one, categories, zones far from UTC, eligibility ends, users with no employer,
 /// late events, duplicates, conflicts, bad lines and blank lines.
-struct Generated {
-    let inputs: Inputs
-    let eventLines: [String]
+public struct Generated: Sendable {
+    public let inputs: Inputs
+    public let eventLines: [String]
 
-    static let catalog = """
+    public static let catalog = """
     {"incentives": [
       {"id": "streak-3", "name": "Log 3 days in a row", "kind": "streak", "event": "health_data_logged", "days": 3},
       {"id": "streak-2", "name": "Log 2 days in a row", "kind": "streak", "event": "health_data_logged", "days": 2},
@@ -39,21 +56,9 @@ struct Generated {
     ]}
     """
 
-    /// SplitMix64: the same seed gives the same files everywhere.
-    struct LCG {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
-    static func make(in dir: TempDir, users: Int, events: Int, seed: UInt64 = 42) -> Generated {
-        var rng = LCG(state: seed)
+    /// The same seed gives the same files everywhere (`SplitMix64`, the project's one seeded generator).
+    public static func make(in dir: TempDir, users: Int, events: Int, seed: UInt64 = 42) -> Generated {
+        var rng = SplitMix64(seed: seed)
         let zones = ["America/Chicago", "Europe/Paris", "Asia/Tokyo", "UTC", "Pacific/Kiritimati", "America/Los_Angeles"]
         var roster = ""
         for u in 0..<users {
@@ -105,7 +110,7 @@ struct Generated {
     }
 
     /// Splits the events into `parts` files, in order.
-    func chunks(_ parts: Int, in dir: TempDir) -> [String] {
+    public func chunks(_ parts: Int, in dir: TempDir) -> [String] {
         let per = max(1, (eventLines.count + parts - 1) / parts)
         return stride(from: 0, to: eventLines.count, by: per).enumerated().map { i, start in
             dir.write("chunk-\(i).jsonl", eventLines[start..<min(start + per, eventLines.count)].joined(separator: "\n") + "\n")
@@ -113,4 +118,7 @@ struct Generated {
     }
 }
 
-extension Generated.LCG: RandomNumberGenerator {}
+private extension SplitMix64 {
+    /// A number in 0..<n.
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+}

@@ -3,14 +3,15 @@ import IncentivesCore
 import IncentivesInput
 
 /// `incentives bench` (engine): (a) evaluation alone, parsing alone, (b) end-to-end replay with its memory.
-enum EngineBench {
-    static func run(files: BenchInput.Files, dir: String, runs: Int, users: Int, days: Int, employers: Int) throws -> ExitCode {
+public enum EngineBench {
+    public static func run(files: BenchInput.Files, dir: String, runs: Int, users: Int, days: Int, employers: Int,
+                           commands: BenchCommands) throws {
         // (b) End-to-end replay in a child process, so its peak memory is its own. It runs first, while this
         // process is small: a spawned child's peak counts the memory it shared with its parent before exec.
         var bestReplay: ChildProcess.Measurement?
         for _ in 0..<runs {
             let m = try ChildProcess.run(ChildProcess.selfPath, ["replay", "--catalog", files.catalog, "--roster", files.roster, "--events", files.events])
-            guard m.status == 0 || m.status == 65 else { throw CommandFailure(.software, "replay exited \(m.status)") }
+            guard m.status == 0 || m.status == 65 else { throw BenchFailure(.software, "replay exited \(m.status)") }
             if bestReplay == nil || m.seconds < bestReplay!.seconds { bestReplay = m }
         }
         let r = bestReplay!
@@ -19,13 +20,13 @@ enum EngineBench {
         // The same with every program ending 9999-12-31: state must follow the days logged, not the calendar.
         let openEnded = try BenchInput.openEndedCatalog(files, dir: dir)
         let o = try ChildProcess.run(ChildProcess.selfPath, ["replay", "--catalog", openEnded, "--roster", files.roster, "--events", files.events])
-        guard o.status == 0 || o.status == 65 else { throw CommandFailure(.software, "replay exited \(o.status)") }
+        guard o.status == 0 || o.status == 65 else { throw BenchFailure(.software, "replay exited \(o.status)") }
         replayLine += String(format: "\n    programs ending 9999-12-31:     %9.0f lines/s   (%.3f s), peak memory %.0f MB (×%.2f; target ≤ 1.2)",
                              Double(files.lines) / o.seconds, o.seconds, Double(o.peakRSSBytes) / 1_048_576,
                              Double(o.peakRSSBytes) / Double(max(r.peakRSSBytes, 1)))
 
         // (a) Evaluation alone: the events are parsed and admitted first (not timed), then fed to the engine.
-        let setup = try Setup.configuration(catalog: files.catalog, roster: files.roster)
+        let setup = try commands.configuration(files.catalog, files.roster)
         var events: [Event] = []
         events.reserveCapacity(files.lines)
         try EventStream(path: files.events).forEach { item in
@@ -68,8 +69,8 @@ enum EngineBench {
             let intake = Intake(shards: shards, expectedEvents: events.count)
             var i = 0
             while i < events.count {
-                _ = intake.take(batch: events[i..<min(i + ReplayCommand.batchSize, events.count)].map { .success($0) })
-                i += ReplayCommand.batchSize
+                _ = intake.take(batch: events[i..<min(i + commands.replayBatchSize, events.count)].map { .success($0) })
+                i += commands.replayBatchSize
             }
             return intake.counts.achievements
         }
@@ -80,7 +81,7 @@ enum EngineBench {
         }
         guard sharded.achievements == single.achievements, single.achievements == withAdmission.achievements,
               shardedWithAdmission.achievements == single.achievements else {
-            throw CommandFailure(.software, "shards and one engine disagree: \(sharded.achievements) vs \(single.achievements) vs \(withAdmission.achievements) vs \(shardedWithAdmission.achievements) achievements")
+            throw BenchFailure(.software, "shards and one engine disagree: \(sharded.achievements) vs \(single.achievements) vs \(withAdmission.achievements) vs \(shardedWithAdmission.achievements) achievements")
         }
         let eventCount = events.count
         events = []
@@ -102,6 +103,5 @@ enum EngineBench {
         print(String(format: "    parsing alone, one core:          %9.0f lines/s   (%.3f s, simdjson + field checks)", Double(files.lines) / parseSeconds, parseSeconds))
 
         print(replayLine)
-        return .ok
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
+import IncentivesText
 
 /// `incentives bench console`: loads the generated files into a database once (`init` + `ingest` as
 /// child processes, like a person would), then times the console on it (`ConsoleBench`).
-enum ConsoleBenchEntry {
-    static func run(_ args: Arguments, files: BenchInput.Files, dir: String) throws -> ExitCode {
+public enum ConsoleBenchEntry {
+    public static func run(files: BenchInput.Files, dir: String, commands: BenchCommands) throws -> BenchStatus {
         let db = dir + "/console-bench.sqlite"
         let ready = dir + "/.console-bench-ready"
         if !FileManager.default.fileExists(atPath: ready) {
@@ -12,13 +13,13 @@ enum ConsoleBenchEntry {
             Output.stdout.flush()
             let me = ChildProcess.selfPath
             let loaded = try ChildProcess.run(me, ["init", "--db", db, "--catalog", files.catalog, "--roster", files.roster])
-            guard loaded.status == 0 else { throw CommandFailure(.software, "incentives init exited \(loaded.status)") }
+            guard loaded.status == 0 else { throw BenchFailure(.software, "incentives init exited \(loaded.status)") }
             let ingested = try ChildProcess.run(me, ["ingest", "--db", db, "--events", files.events])
-            guard ingested.status == 0 || ingested.status == ExitCode.dataError.rawValue else {
-                throw CommandFailure(.software, "incentives ingest exited \(ingested.status)")
+            guard ingested.status == 0 || ingested.status == BenchStatus.dataError.rawValue else {
+                throw BenchFailure(.software, "incentives ingest exited \(ingested.status)")
             }
-            FileManager.default.createFile(atPath: ready, contents: nil)
+            _ = FileManager.default.createFile(atPath: ready, contents: nil)
         }
-        return ConsoleBench.run(arguments: ["--db", db])
+        return ConsoleBench.run(arguments: ["--db", db], consoleData: commands.consoleData)
     }
 }

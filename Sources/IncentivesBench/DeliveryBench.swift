@@ -3,6 +3,7 @@ import IncentivesCore
 import IncentivesDelivery
 import IncentivesInput
 import IncentivesStore
+import IncentivesText
 
 /// Delivery throughput: achievements POSTed to a loopback receiver that verifies every signature,
 /// sequentially, then with 4 and 16 requests in flight, and with the outbox marked once per request
@@ -15,7 +16,7 @@ import IncentivesStore
 ///     let rows = try DeliveryBench.run(store: store, limit: 20_000)            // the SQLite outbox, after an ingest
 ///     let rows = try DeliveryBench.run(achievements: achievements, roster: roster) // in memory, no disk
 ///     Output.stdout.write(DeliveryBench.table(rows))
-enum DeliveryBench {
+public enum DeliveryBench {
     struct Row {
         let mode: String
         let concurrency: Int
@@ -71,7 +72,7 @@ enum DeliveryBench {
             let report = try deliverer.drain()
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             guard report.delivered == items.count, receiver.accepted.count == items.count, receiver.duplicates == 0 else {
-                throw CommandFailure(.software, "delivery bench \(mode.name)/\(mode.concurrency): delivered \(report.delivered), receiver took \(receiver.accepted.count) of \(items.count)")
+                throw BenchFailure(.software, "delivery bench \(mode.name)/\(mode.concurrency): delivered \(report.delivered), receiver took \(receiver.accepted.count) of \(items.count)")
             }
             let row = Row(mode: mode.name + (latency > 0 ? " (partner \(Int(latency * 1000)) ms away)" : ""), concurrency: mode.concurrency, batch: mode.batch, deliveries: items.count, seconds: seconds)
             progress("delivery \(mode.name) concurrency \(mode.concurrency) batch \(mode.batch): \(Int(row.perSecond))/s")
@@ -110,7 +111,7 @@ enum DeliveryBench {
             let report = try deliverer.drain()
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             guard report.delivered == n, receiver.accepted.count == n, receiver.duplicates == 0 else {
-                throw CommandFailure(.software, "delivery bench \(mode.name)/\(mode.concurrency): delivered \(report.delivered), receiver took \(receiver.accepted.count) of \(n)")
+                throw BenchFailure(.software, "delivery bench \(mode.name)/\(mode.concurrency): delivered \(report.delivered), receiver took \(receiver.accepted.count) of \(n)")
             }
             let where_ = latency > 0 ? " (SQLite, partner \(Int(latency * 1000)) ms away)" : " (SQLite)"
             let row = Row(mode: mode.name + where_, concurrency: mode.concurrency, batch: mode.batch, deliveries: n, seconds: seconds)
@@ -123,7 +124,7 @@ enum DeliveryBench {
     /// The whole measurement from the benchmark's three files: a fresh database in `dir` (`delivery-bench.sqlite`),
     /// the catalog and roster loaded and the events ingested as `init` and `ingest` do, then every mode over
     /// up to `limit` deliveries on loopback, and 500 deliveries to a partner 20 ms away. Returns the table.
-    static func measure(catalog: String, roster: String, events: String, dir: String, limit: Int? = nil,
+    public static func measure(catalog: String, roster: String, events: String, dir: String, limit: Int? = nil,
                         progress: (String) -> Void = { _ in }) throws -> String {
         let path = (dir as NSString).appendingPathComponent("delivery-bench.sqlite")
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }

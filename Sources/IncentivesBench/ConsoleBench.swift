@@ -1,6 +1,7 @@
 import Foundation
 import IncentivesConsole
 import IncentivesCore
+import IncentivesText
 
 /// `incentives bench console`: how fast the console answers, measured without a terminal (the views draw
 /// into the same cell grid the ncurses backend flushes; the flush itself is ncurses' diff and a write).
@@ -20,8 +21,8 @@ enum ConsoleBench {
 
     """
 
-    /// Entry point for BenchCommand: `arguments` are the words after `bench console`.
-    static func run(arguments: [String]) -> ExitCode {
+    /// `arguments` as `usage` says; `consoleData` opens a database (`BenchCommands.consoleData`).
+    static func run(arguments: [String], consoleData: (String) throws -> any ConsoleData) -> BenchStatus {
         var options: [String: String] = [:]
         var i = 0
         while i < arguments.count {
@@ -42,7 +43,7 @@ enum ConsoleBench {
         let data: any ConsoleData
         do {
             if let db = options["db"] {
-                data = try StoreAccess.consoleData(path: db)
+                data = try consoleData(db)
             } else if let c = options["catalog"], let r = options["roster"] {
                 data = try InMemoryConsoleData(catalogPath: c, rosterPath: r, eventsPath: options["events"])
             } else {

@@ -1,5 +1,3 @@
-import IncentivesCore
-import IncentivesText
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,21 +10,21 @@ import Glibc
 /// table saved to a file is read with `cat` later). Data for programs (`dataLine`: JSON lines, CSV) stays
 /// exact, except on a terminal, where a JSON line escapes those characters the JSON way (`\u202e`: the
 /// same string to any parser) and CSV shows them as a table would.
-final class Output: @unchecked Sendable {  // used from the main thread only
+public final class Output: @unchecked Sendable {  // used from the main thread only
     private let fd: Int32
     private var buffer: [UInt8] = []
-    private(set) var failed = false
+    public private(set) var failed = false
     /// Whether people read what `line` and `write` print: standard output and standard error.
     private let forPeople: Bool
     /// Whether the descriptor is a terminal now, where even data lines must not carry raw controls.
     private let isTerminal: Bool
 
-    static let stdout = Output(fd: 1)
-    static let stderr = Output(fd: 2, bufferSize: 0)
+    public static let stdout = Output(fd: 1)
+    public static let stderr = Output(fd: 2, bufferSize: 0)
 
     private let bufferSize: Int
 
-    init(fd: Int32, bufferSize: Int = 1 << 16) {
+    public init(fd: Int32, bufferSize: Int = 1 << 16) {
         self.fd = fd
         self.bufferSize = bufferSize
         forPeople = fd == 1 || fd == 2
@@ -35,14 +33,14 @@ final class Output: @unchecked Sendable {  // used from the main thread only
     }
 
     /// A line for people (a message, a row of a table): escaped, newlines inside it included.
-    func line(_ s: String) {
+    public func line(_ s: String) {
         buffer.append(contentsOf: (forPeople ? TerminalText.safe(s) : s).utf8)
         buffer.append(0x0A)
         if buffer.count >= bufferSize { flush() }
     }
 
     /// A line of data for programs, exact but on a terminal.
-    func dataLine(_ s: String, format: DataFormat) {
+    public func dataLine(_ s: String, format: DataFormat) {
         if isTerminal {
             buffer.append(contentsOf: (format == .json ? Self.jsonSafe(s) : TerminalText.safe(s)).utf8)
         } else {
@@ -52,10 +50,10 @@ final class Output: @unchecked Sendable {  // used from the main thread only
         if buffer.count >= bufferSize { flush() }
     }
 
-    enum DataFormat { case json, csv }
+    public enum DataFormat: Sendable { case json, csv }
 
     /// One JSON line whose bytes `body` appends (a newline follows), without an intermediate string.
-    func line(_ body: (inout [UInt8]) -> Void) {
+    public func line(_ body: (inout [UInt8]) -> Void) {
         guard isTerminal else {
             body(&buffer)
             buffer.append(0x0A)
@@ -68,20 +66,20 @@ final class Output: @unchecked Sendable {  // used from the main thread only
     }
 
     /// Text for people that spans lines of our own (help): escaped, but its newlines kept.
-    func write(_ s: String) {
+    public func write(_ s: String) {
         buffer.append(contentsOf: (forPeople ? TerminalText.safe(s, keepingNewlines: true) : s).utf8)
         if buffer.count >= bufferSize { flush() }
     }
 
     /// Our own terminal control sequences (the progress bar's carriage return and erase), never data.
-    func control(_ s: String) {
+    public func control(_ s: String) {
         buffer.append(contentsOf: s.utf8)
         if buffer.count >= bufferSize { flush() }
     }
 
     /// A JSON text with the characters a terminal acts on written as `\uXXXX` escapes. Outside strings JSON
     /// holds only ASCII punctuation, digits and letters, so escaping every such character is still the same JSON.
-    static func jsonSafe(_ s: String) -> String {
+    public static func jsonSafe(_ s: String) -> String {
         guard s.unicodeScalars.contains(where: TerminalText.isHazard) else { return s }
         var out = ""
         for u in s.unicodeScalars {
@@ -95,7 +93,7 @@ final class Output: @unchecked Sendable {  // used from the main thread only
         return out
     }
 
-    func flush() {
+    public func flush() {
         var start = 0
         buffer.withUnsafeBytes { raw in
             while start < raw.count {
@@ -112,7 +110,7 @@ final class Output: @unchecked Sendable {  // used from the main thread only
     }
 
     /// Flushes and closes the descriptor (for files this type opened).
-    func close() {
+    public func close() {
         flush()
         if fd > 2 { _ = Glibc.close(fd) }
     }
@@ -121,6 +119,6 @@ final class Output: @unchecked Sendable {  // used from the main thread only
 }
 
 /// Messages for people on stderr.
-func printError(_ s: String) {
+public func printError(_ s: String) {
     Output.stderr.line(s)
 }

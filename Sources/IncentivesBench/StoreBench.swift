@@ -2,6 +2,7 @@ import Foundation
 import IncentivesCore
 import IncentivesInput
 import IncentivesStore
+import IncentivesText
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,11 +15,12 @@ import Glibc
 /// 2. Look-up latency on that database: `StoreReader.profile` (what `incentives user` shows) for random
 ///    users, and a page of 50 achievements with random filters: median and p99.
 /// 3. Memory: peak RSS of ingest over the first tenth of the file and over the whole file.
-enum StoreBench {
-    static func run(_ args: Arguments, files: BenchInput.Files, dir: String, runs: Int) throws -> ExitCode {
-        let lookups = try args.int("lookups", default: 2_000, range: 1...1_000_000)
+/// Store errors are thrown as they are (`StoreError`); `incentives bench` gives each its exit status.
+public enum StoreBench {
+    /// `lookups`: random users looked up (and pages read), `--lookups N`.
+    public static func run(files: BenchInput.Files, dir: String, runs: Int, lookups: Int, commands: BenchCommands) throws {
         guard let sqlite = ["/usr/bin/sqlite3", "/usr/local/bin/sqlite3", "/bin/sqlite3"].first(where: FileManager.default.isExecutableFile) else {
-            throw CommandFailure(.unavailable, "the sqlite3 command-line tool is needed for the comparison (apt-get install sqlite3)")
+            throw BenchFailure(.unavailable, "the sqlite3 command-line tool is needed for the comparison (apt-get install sqlite3)")
         }
         #if DEBUG
         printError("warning: this is a debug build; measure with `swift build -c release` and .build/release/incentives")
@@ -38,7 +40,7 @@ enum StoreBench {
             let db = work + "/import-\(i).sqlite"
             let m = try ChildProcess.run(sqlite, [db, "CREATE TABLE e(id TEXT PRIMARY KEY, type, user, at, category);", ".import --csv \(csv) e"],
                                          stderr: work + "/import.err")
-            guard m.status == 0 else { throw CommandFailure(.software, "sqlite3 .import exited \(m.status); see \(work)/import.err") }
+            guard m.status == 0 else { throw BenchFailure(.software, "sqlite3 .import exited \(m.status); see \(work)/import.err") }
             bestImport = min(bestImport, m.seconds)
             try? FileManager.default.removeItem(atPath: db)
         }
@@ -48,7 +50,7 @@ enum StoreBench {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
             try initDatabase(db, files)
             let m = try ChildProcess.run(ChildProcess.selfPath, ["ingest", "--db", db, "--events", files.events], stderr: work + "/ingest.err")
-            guard m.status == 0 || m.status == 65 else { throw CommandFailure(.software, "ingest exited \(m.status); see \(work)/ingest.err") }
+            guard m.status == 0 || m.status == 65 else { throw BenchFailure(.software, "ingest exited \(m.status); see \(work)/ingest.err") }
             if bestIngest == nil || m.seconds < bestIngest!.seconds { bestIngest = m }
         }
         let ingest = bestIngest!
@@ -58,18 +60,18 @@ enum StoreBench {
         print(String(format: "    ratio ingest / import: %.2f  (target ≤ 1.5)", ingest.seconds / bestImport))
 
         // 2. Look-ups on the ingested database.
-        let reader = try StoreAccess.mapping { try StoreReader(path: db) }
-        let users = try StoreAccess.mapping { try reader.db.rows("SELECT id FROM members ORDER BY position") { $0.text(0) } }
+        let reader = try StoreReader(path: db)
+        let users = try reader.db.rows("SELECT id FROM members ORDER BY position") { $0.text(0) }
         var rng = SplitMix64(seed: 7)
         var profileTimes: [Double] = []
         for _ in 0..<lookups {
             let user = users[Int(rng.next() % UInt64(users.count))]
             let t0 = DispatchTime.now().uptimeNanoseconds
-            _ = try StoreAccess.mapping { try reader.profile(of: user) }
+            _ = try reader.profile(of: user)
             profileTimes.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
         }
         let employers = reader.catalog.employers.map(\.id)
-        let total = try StoreAccess.mapping { try reader.achievementCount(AchievementQuery()) }
+        let total = try reader.achievementCount(AchievementQuery())
         var pageTimes: [Double] = []
         for i in 0..<lookups {
             var q = AchievementQuery(limit: 50)
@@ -80,10 +82,10 @@ enum StoreBench {
             default: q.since = LocalDate(year: 2026, month: 1 + Int(rng.next() % 9), day: 1); q.order = .newest
             }
             let t0 = DispatchTime.now().uptimeNanoseconds
-            _ = try StoreAccess.mapping { try reader.achievements(q) }
+            _ = try reader.achievements(q)
             pageTimes.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
         }
-        let why = try whyTimes(reader, users: users, lookups: lookups, work: work, rng: &rng)
+        let why = try whyTimes(reader, users: users, lookups: lookups, work: work, rng: &rng, writeWhy: commands.writeWhy)
         print(String(format: "(2) incentives user (profile, %d random users): median %.2f ms, p99 %.2f ms  (target < 5 ms)",
                      lookups, percentile(profileTimes, 0.5), percentile(profileTimes, 0.99)))
         print(String(format: "    page of 50 achievements (random filters, %d achievements): median %.2f ms, p99 %.2f ms  (target < 10 ms)",
@@ -115,26 +117,24 @@ enum StoreBench {
         let o = try ChildProcess.run(ChildProcess.selfPath, ["ingest", "--db", memDB, "--events", files.events])
         print(String(format: "    programs ending 9999-12-31: %d lines %.0f MB (×%.2f of the same file with the bench catalog; target ≤ 1.2)",
                      files.lines, Double(o.peakRSSBytes) / 1_048_576, Double(o.peakRSSBytes) / Double(max(peaks[1].1, 1))))
-        return .ok
     }
 
     /// `why` as the command runs it (explanation, then every line worded as JSON, written to /dev/null), for
     /// random users and, ten times each, for the users with the most events: the long histories are the slow ones.
-    static func whyTimes(_ reader: StoreReader, users: [String], lookups: Int, work: String, rng: inout SplitMix64) throws
+    static func whyTimes(_ reader: StoreReader, users: [String], lookups: Int, work: String, rng: inout SplitMix64,
+                         writeWhy: (Explanation, Output) -> Void) throws
         -> (random: [Double], heavy: [Double], heavyUsers: Int, fewest: Int, most: Int, maxLines: Int) {
         let sink = try create("/dev/null")
         func time(_ user: String) throws -> (Double, Int) {
             let t0 = DispatchTime.now().uptimeNanoseconds
-            guard let x = try StoreAccess.mapping({ try reader.explain(user: user) }) else { return (0, 0) }
-            WhyJSONLines.write(x, to: sink)
+            guard let x = try reader.explain(user: user) else { return (0, 0) }
+            writeWhy(x, sink)
             return (Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6, x.lines.count)
         }
         var random: [Double] = []
         for _ in 0..<max(1, lookups / 4) { random.append(try time(users[Int(rng.next() % UInt64(users.count))]).0) }
-        let heaviest = try StoreAccess.mapping {
-            try reader.db.rows("SELECT k.id, count(*) FROM events e JOIN user_keys k ON k.key = e.user_key GROUP BY e.user_key ORDER BY 2 DESC LIMIT 20") {
-                ($0.text(0), $0.int(1))
-            }
+        let heaviest = try reader.db.rows("SELECT k.id, count(*) FROM events e JOIN user_keys k ON k.key = e.user_key GROUP BY e.user_key ORDER BY 2 DESC LIMIT 20") {
+            ($0.text(0), $0.int(1))
         }
         var heavy: [Double] = [], maxLines = 0
         for _ in 0..<10 {
@@ -150,7 +150,7 @@ enum StoreBench {
 
     static func initDatabase(_ db: String, _ files: BenchInput.Files, catalog: String? = nil) throws {
         let m = try ChildProcess.run(ChildProcess.selfPath, ["init", "--db", db, "--catalog", catalog ?? files.catalog, "--roster", files.roster])
-        guard m.status == 0 else { throw CommandFailure(.software, "init exited \(m.status)") }
+        guard m.status == 0 else { throw BenchFailure(.software, "init exited \(m.status)") }
     }
 
     static func percentile(_ values: [Double], _ p: Double) -> Double {
@@ -166,7 +166,7 @@ enum StoreBench {
         var seen = Set<String>()
         try EventStream(path: events).forEach { item in
             if case .success(let e) = item.event, seen.insert(e.id).inserted {
-                out.line([e.id, e.type.rawValue, e.user, e.at.rfc3339, e.category ?? ""].map { Table.csv($0) }.joined(separator: ","))
+                out.line([e.id, e.type.rawValue, e.user, e.at.rfc3339, e.category ?? ""].map { CSV.field($0) }.joined(separator: ","))
                 rows += 1
             }
             return true
@@ -197,7 +197,7 @@ extension StoreBench {
     /// A file opened for writing through `Output`'s buffering; call `close()` when done.
     static func create(_ path: String) throws -> Output {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw CommandFailure(.cantCreate, "\(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw BenchFailure(.cantCreate, "\(path): \(String(cString: strerror(errno)))") }
         return Output(fd: fd)
     }
 }

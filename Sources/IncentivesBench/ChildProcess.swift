@@ -26,11 +26,11 @@ enum ChildProcess {
         var pid: pid_t = 0
         let start = Date()
         let rc = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-        guard rc == 0 else { throw CommandFailure(.software, "cannot start \(executable): \(String(cString: strerror(rc)))") }
+        guard rc == 0 else { throw BenchFailure(.software, "cannot start \(executable): \(String(cString: strerror(rc)))") }
         var status: Int32 = 0
         var usage = rusage()
         while wait4(pid, &status, 0, &usage) < 0 {
-            guard errno == EINTR else { throw CommandFailure(.software, "wait4 failed: \(String(cString: strerror(errno)))") }
+            guard errno == EINTR else { throw BenchFailure(.software, "wait4 failed: \(String(cString: strerror(errno)))") }
         }
         let seconds = Date().timeIntervalSince(start)
         let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
