@@ -92,6 +92,10 @@ struct CatalogVersionTests {
         // 8 and 9 March arrive after the change but are before its effective day: the pillow counts them, the mug not.
         try w.log(["03-08", "03-09", "03-10", "03-11"])
         #expect(try w.awards.map(Self.summary) == ["Pillow #1 v2 03-08,03-09,03-10", "Mug #1 v2 03-10,03-11"])
+        // Why did the 8th not count for the mug? `why` says from which day it counts.
+        let why = try #require(try StoreReader(path: w.store.path).explain(user: "ana", today: LocalDate(iso: "2026-03-11")))
+        let mugOnThe8th = why.lines.first { $0.event.id == "e-03-08-h" && why.slot(of: $0)?.reward.reward == "Mug" }
+        #expect(mugOnThe8th?.outcome == .beforeProgram(starts: try #require(LocalDate(iso: "2026-03-10"))))
     }
 
     @Test func aBackfilledRewardIsEvaluatedOverHistoryAndGoesOn() throws {

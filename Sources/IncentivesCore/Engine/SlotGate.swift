@@ -21,7 +21,8 @@ struct SlotGate {
             categoryMask = UInt64.max
             needsSetCheck = false
         }
-        starts = slot.program.starts.dayNumber
+        // A reward a catalog version added counts from its effective day (`Reward.countsFrom`), not from the program's start.
+        starts = max(slot.program.starts, slot.reward.countsFrom ?? slot.program.starts).dayNumber
         ends = slot.program.ends.dayNumber
         limit = slot.reward.limit
     }

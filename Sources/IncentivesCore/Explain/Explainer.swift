@@ -126,7 +126,9 @@ public final class Explainer {
             case .notEligible: outcome = .notEligible(from: member.eligibleFrom, until: member.eligibleUntil)
             case .wrongType: outcome = .wrongType(type: event.type, counts: slot?.incentive.event ?? event.type)
             case .categoryNotCounted: outcome = .categoryNotCounted(category: event.category, counted: slot?.incentive.categories?.sorted() ?? [])
-            case .beforeProgram: outcome = .beforeProgram(starts: slot?.program.starts ?? day)
+            case .beforeProgram:
+                // A reward a catalog version added counts from its effective day, which may be after the program began.
+                outcome = .beforeProgram(starts: slot.map { max($0.program.starts, $0.reward.countsFrom ?? $0.program.starts) } ?? day)
             case .afterProgram: outcome = .afterProgram(ends: slot?.program.ends ?? day)
             case .limitReached: outcome = .limitReached(limit: slot?.reward.limit ?? 0)
             }
