@@ -4,6 +4,7 @@ public enum Action: Hashable, Sendable {
     case up, down, pageUp, pageDown, top, bottom, open, filter, clearFilter
     case sortNext, sortReverse
     case simLog, simNextDay, simPastDay, simMoreDaysBack, simFewerDaysBack, left, right, simBirth, simStreak, simNewUser, simZone, simCategory, simEmployer, simReset
+    case simTimeNext, simTypeTime, simTypeDate, simResend, simConflict
     case liveFreeze
     case retry, focusNext
     case why
@@ -74,6 +75,11 @@ public enum KeyMap {
             KeyBinding([c("b")], "b", "report a birth", .simBirth, sim, hint: "birth"),
             KeyBinding([c("s")], "s", "play the days that earn the reward", .simStreak, sim, hint: "play"),
             KeyBinding([c("c")], "c", "next category", .simCategory, sim, hint: "category"),
+            KeyBinding([c("t")], "t", "time of day: 23:55, 00:05, 08:00, 12:00 in turn", .simTimeNext, sim, hint: "time"),
+            KeyBinding([c("T")], "T", "type the time of day (HH:MM)", .simTypeTime, sim),
+            KeyBinding([c("d")], "d", "jump to a day you type (YYYY-MM-DD)", .simTypeDate, sim, hint: "day"),
+            KeyBinding([c("a")], "a", "send the last event again (a duplicate)", .simResend, sim, hint: "again"),
+            KeyBinding([c("A")], "A", "its id again with other content (a conflict)", .simConflict, sim),
             KeyBinding([c("u")], "u", "new test user", .simNewUser, sim),
             KeyBinding([c("e")], "e", "new user, next employer", .simEmployer, sim),
             KeyBinding([c("z")], "z", "new user, next time zone", .simZone, sim),
@@ -88,6 +94,7 @@ public enum KeyMap {
         b.append(KeyBinding([c("r")], "r", "retry the failed delivery", .retry, .screen(.deliveries), hint: "retry"))
         b.append(KeyBinding([.right, .left, c("l"), c("h")], "←/→", "partners / failures pane", .focusNext, .screen(.deliveries), hint: "pane"))
         b.append(KeyBinding([c("x")], "x", "clear the search", .clearFilter, .screen(.users)))
+        b.append(KeyBinding([c("x")], "x", "clear the filter", .clearFilter, .screen(.programs)))
         b.append(KeyBinding([c("w")], "w", "why: each event's effect on a reward (j/k picks the reward)", .why, .screen(.users), hint: "why"))
         return b
     }()
@@ -101,7 +108,6 @@ public enum KeyMap {
     /// Global actions a screen has no use for: never promised in its footer or help (a test walks every
     /// screen and presses every key listed there, and fails on one that changes nothing).
     static let unusedGlobally: [ScreenID: Set<Action>] = [
-        .programs: [.filter],
         .simulator: [.open, .top, .bottom, .pageUp, .pageDown],
         .live: [.open, .filter, .up, .down, .pageUp, .pageDown, .top, .bottom],
         .deliveries: [.filter],

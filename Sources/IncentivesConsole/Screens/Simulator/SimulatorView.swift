@@ -14,12 +14,13 @@ enum SimulatorView {
         c.text(who, x: x, y: y + 1, style: .accent, width: width)
         let count = "user \(s.current + 1)/\(s.sandbox.members.count)"
         c.text(count, x: x + width - TerminalText.cells(count), y: y + 1, style: .dim)
-        if s.zoneField.editing {
-            c.text("time zone for a new test user: ", x: x, y: y + 2, style: .dim)
-            c.text(s.zoneField.text + "_", x: x + 31, y: y + 2, style: .selected, width: width - 31)
+        if s.field.editing {
+            let label = s.prompt.label
+            c.text(label, x: x, y: y + 2, style: .dim)
+            c.text(s.field.text + "_", x: x + TerminalText.cells(label), y: y + 2, style: .selected, width: width - TerminalText.cells(label))
         }
         let clock = "clock \(s.clockLabel) · category \(s.categories.isEmpty ? "-" : s.categories[s.category]) · p logs \(s.daysBack) day\(s.daysBack == 1 ? "" : "s") back"
-        if !s.zoneField.editing { c.text(clock, x: x, y: y + 2, width: width) }
+        if !s.field.editing { c.text(clock, x: x, y: y + 2, width: width) }
 
         let rewardsHeight = min(s.standings.count + 1, max((height - 4) / 2, 2))
         Table(columns: [.flex("Reward", min: 12), .flex("Program", min: 10), .flex("Rule", min: 16), .fixed("Progress", 16), .fixed("Won", 5, right: true)],
@@ -42,6 +43,7 @@ enum SimulatorView {
         }
         if s.feed.isEmpty {
             c.text("l log now · n next day · p late log · b birth · s play a streak for the selected reward", x: x, y: fy + 1, style: .dim, width: width)
+            c.text("t time of day (T types it) · d jump to a day · a send the last event again · A the same id, other content", x: x, y: fy + 2, style: .dim, width: width)
         }
     }
 }
