@@ -94,7 +94,7 @@ final class UpdateTests: XCTestCase {
         s.type("nobody")
         s.press(.enter)
         XCTAssertNil(s.users.profile)
-        XCTAssertTrue(Fixture.text(s).contains("No user id starts with \"nobody\""))
+        XCTAssertTrue(Fixture.text(s).contains("No user matches \"nobody\"."))
     }
 
     func testSelectionStaysInRange() throws {

@@ -43,7 +43,7 @@ public struct Table {
 
     /// Column widths for `total` cells. Fixed columns keep their width. Flexible ones get their content's width
     /// (`content`: the widest cell of each column, title included) and at least their `min`; spare room is then
-    /// shared equally among them. When the content does not fit, the narrowest column still cut gets the next
+    /// shared among them, each up to twice that width. When the content does not fit, the narrowest column still cut gets the next
     /// cell, one at a time: a short column is never cut while a long one takes the room (max-min fair), and
     /// each keeps `min` or its content's width, whichever is smaller.
     public static func widths(_ columns: [Column], total: Int, content: [Int]? = nil) -> [Int] {
@@ -57,9 +57,18 @@ public struct Table {
         let wanted = columns.indices.map { i in max(content.flatMap { $0.indices.contains(i) ? $0[i] : nil } ?? 0, columns[i].width) }
         let needed = flex.reduce(0) { $0 + wanted[$1] }
         if needed <= available {
+            // Spare room is shared a cell each in turn, each column growing to at most twice its content: columns
+            // stay near what they hold (easy to read across), and what is left over stays at the right end.
             for i in flex { w[i] = wanted[i] }
-            let spare = available - needed
-            for (n, i) in flex.enumerated() { w[i] += spare / flex.count + (n < spare % flex.count ? 1 : 0) }
+            var spare = available - needed
+            while spare > 0 {
+                let growing = flex.filter { w[$0] < 2 * wanted[$0] }
+                if growing.isEmpty { break }
+                for i in growing where spare > 0 {
+                    w[i] += 1
+                    spare -= 1
+                }
+            }
             return w
         }
         // Not enough room: floors first, then one cell at a time to the narrowest column still cut; once nothing

@@ -31,16 +31,17 @@ public struct DeliveriesState {
         showingError && onFailures && failures.indices.contains(failureSelected) ? failures[failureSelected] : nil
     }
 
-    /// How the selected partner takes deliveries, and what moves its pending rows, in words with the command.
-    var channelNote: String? {
+    /// How the selected partner takes deliveries and what moves its pending rows: a sentence, and the command.
+    public var channelNote: (text: String, command: String)? {
         guard partners.indices.contains(selected) else { return nil }
         let p = partners[selected]
         let db = databasePath.map { " --db " + Self.shellQuoted($0) } ?? ""
         switch channels[p.partnerID] {
         case .webhook(let url)?:
-            return "\(p.partnerName) takes webhooks: `incentives deliver\(db)` POSTs each pending row to \(url), and retries failures."
+            return ("\(p.partnerName) takes webhooks: each pending row is POSTed to \(url), and failures retried, by:", "incentives deliver\(db)")
         case .fileDrop(let directory)?:
-            return "\(p.partnerName) takes file drops: its rows stay pending until `incentives export\(db) --partner \(p.partnerID)` writes the batch file to \(directory)."
+            return ("\(p.partnerName) takes file drops: its rows stay pending until the batch file is written to \(directory) by:",
+                    "incentives export\(db) --partner \(p.partnerID)")
         case nil:
             return nil
         }

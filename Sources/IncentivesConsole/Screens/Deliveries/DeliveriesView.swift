@@ -19,10 +19,13 @@ enum DeliveriesView {
         // How the selected partner takes deliveries, and the command that moves its pending rows.
         var ny = y + listHeight
         if let note = s.channelNote {
-            for line in TextWrap.lines(note, width: width).prefix(2) {
+            for line in TextWrap.lines(note.text, width: width).prefix(2) {
                 c.text(line, x: x, y: ny, style: .dim, width: width)
                 ny += 1
             }
+            // The command on a line of its own, whole, to copy.
+            c.text("  $ " + note.command, x: x, y: ny, style: .accent, width: width)
+            ny += 1
         }
         let p = s.partners[min(s.selected, s.partners.count - 1)]
         let fy = ny + 1
@@ -46,7 +49,7 @@ enum DeliveriesView {
         guard let f = s.shownFailure else { return }
         let py = fy + tableHeight
         c.rule("Error · \(f.id)", x: x, y: py, width: width)
-        c.text("\(f.user) · \(f.reward) · achievement \(f.achievementID) · \(f.attempts) attempt\(f.attempts == 1 ? "" : "s") · Esc closes, r retries",
+        c.text("\(f.user) · \(f.reward) · \(f.attempts) attempt\(f.attempts == 1 ? "" : "s") · Esc closes, r retries",
                x: x, y: py + 1, style: .dim, width: width)
         for (i, line) in errorLines.enumerated() where py + 2 + i < y + height {
             c.text(line, x: x, y: py + 2 + i, style: .bad, width: width)

@@ -7,7 +7,7 @@ enum ProgramsView {
         c.text("/", x: x, y: y, style: .accent)
         c.text("filter: ", x: x + 2, y: y, style: .dim)
         let idle = s.filter.text.isEmpty && !s.filter.editing
-        let shown = idle ? "(none) part of an employer, program or reward: acme, moms, gift card" : s.filter.text + (s.filter.editing ? "_" : "")
+        let shown = idle ? "(none) an employer, program or reward: acme, gift card" : s.filter.text + (s.filter.editing ? "_" : "")
         let count = s.filter.text.isEmpty ? "\(s.programCount) programs" : "\(rows.count) of \(s.programCount) programs"
         c.text(shown, x: x + 10, y: y, style: s.filter.editing ? .selected : (idle ? .dim : .normal),
                width: max(width - 10 - TerminalText.cells(count) - 1, 1))

@@ -152,7 +152,7 @@ public struct SimulatorState {
         if feed.count > 300 { feed.removeFirst(feed.count - 300) }
     }
 
-    var clockLabel: String {
+    public var clockLabel: String {
         let h = secondOfDay / 3600, m = secondOfDay / 60 % 60
         return "\(day.iso) \(Digits2.pad(h)):\(Digits2.pad(m))"
     }
