@@ -109,8 +109,16 @@ public struct Table {
         guard height > 0, width > 0 else { return }
         let body = height - 1
         let offset = Table.scrollOffset(selected: selected, count: rows.count, height: body)
-        let widths = Table.widths(columns, total: width,
-                                  content: Table.contentWidths(columns, rows: rows, visible: offset..<(offset + max(body, 0))))
+        let content = Table.contentWidths(columns, rows: rows, visible: offset..<(offset + max(body, 0)))
+        var widths = Table.widths(columns, total: width, content: content)
+        // A long list shows where the selection is at the header's right end: the columns leave it room when
+        // they can do so without cutting anything.
+        let all = max(total ?? rows.count, rows.count)
+        let label = " \(firstRow + (selected ?? 0) + 1)/\(all)"
+        if all > body, body > 0 {
+            let narrower = Table.widths(columns, total: width - TerminalText.cells(label) - 1, content: content)
+            if columns.indices.allSatisfy({ !columns[$0].flex || narrower[$0] >= min(content[$0], widths[$0]) }) { widths = narrower }
+        }
         func line(_ cells: [String]) -> String {
             var out = ""
             for (i, w) in widths.enumerated() {
@@ -130,9 +138,7 @@ public struct Table {
             canvas.text(line(rows[r]), x: x, y: y + 1 + i, style: style, width: width)
         }
         // Where the selection is in a long list, when the header has room for it (never over a title).
-        let all = max(total ?? rows.count, rows.count)
         if all > body, body > 0 {
-            let label = " \(firstRow + (selected ?? 0) + 1)/\(all)"
             let free = width - TerminalText.cells(header.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
             if free > TerminalText.cells(label) { canvas.text(label, x: x + width - TerminalText.cells(label), y: y, style: .dim) }
         }

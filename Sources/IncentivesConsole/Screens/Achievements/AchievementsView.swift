@@ -27,10 +27,9 @@ enum AchievementsView {
                   if wide { row.insert(a.incentive, at: 3); row.append(a.achievedAt.rfc3339) }
                   return row
               },
-              selected: s.selected, focused: s.evidence == nil)
+              selected: s.selected - s.firstRow, focused: s.evidence == nil, total: s.page.total, firstRow: s.firstRow)
             .draw(on: &c, x: x, y: top, width: width, height: body)
-        guard let evidence = s.evidence, s.page.rows.indices.contains(s.selected) else { return }
-        let a = s.page.rows[s.selected].achievement
+        guard let evidence = s.evidence, let a = s.selectedRecord?.achievement else { return }
         let ey = top + body
         c.rule("Evidence · \(a.user) · \(a.reward) · \(a.id)", x: x, y: ey, width: width)
         c.text(AwardSentence.of(a, catalog: catalog), x: x, y: ey + 1, style: .accent, width: width)
