@@ -24,12 +24,17 @@ enum DeliveriesView {
                 ny += 1
             }
             // The command on a line of its own, whole, to copy.
-            c.text("  $ " + note.command, x: x, y: ny, style: .accent, width: width)
+            let used = c.text("  $ " + note.command, x: x, y: ny, style: .accent, width: width)
+            if s.databasePath == nil {
+                c.text("   (on a database; this is in memory)", x: x + used, y: ny, style: .dim, width: max(width - used, 0))
+            }
             ny += 1
         }
         let p = s.partners[min(s.selected, s.partners.count - 1)]
         let fy = ny + 1
-        c.rule("Failed deliveries · \(p.partnerName)", x: x, y: fy - 1, width: width)
+        // The store lists the newest failures only: say so when there are more.
+        let shown = p.failed > p.failures.count ? " (the newest \(p.failures.count) of \(p.failed))" : ""
+        c.rule("Failed deliveries · \(p.partnerName)\(shown)", x: x, y: fy - 1, width: width)
         if s.failures.isEmpty {
             c.text("None: nothing to retry.", x: x + 1, y: fy, style: .dim)
             return
