@@ -13,7 +13,7 @@ struct ProgramsFilterTests {
         s.press(.character("/"))
         s.type("moms")
         #expect(s.programs.filter.editing)
-        #expect(Fixture.text(s).contains("filter: moms_"))
+        #expect(Fixture.text(s).contains("filter: moms"))
         #expect(programs(s) == ["globex-moms"])
         s.press(.enter)
         #expect(!s.programs.filter.editing)

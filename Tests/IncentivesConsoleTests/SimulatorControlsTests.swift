@@ -33,7 +33,7 @@ struct SimulatorControlsTests {
         var s = try Fixture.state(.simulator)
         s.press(.character("T"))
         s.type("6:30")
-        #expect(Fixture.text(s).contains("time of day (HH:MM): 6:30_"))
+        #expect(Fixture.text(s).contains("time of day (HH:MM): 6:30"))
         s.press(.enter)
         #expect(s.simulator.clockLabel.hasSuffix("06:30"))
         for wrong in ["25:00", "12:60", "noon", "12"] {
@@ -54,7 +54,7 @@ struct SimulatorControlsTests {
         var s = try Fixture.state(.simulator)
         s.press(.character("d"))
         s.type("2026-12-24")
-        #expect(Fixture.text(s).contains("jump to day (YYYY-MM-DD): 2026-12-24_"))
+        #expect(Fixture.text(s).contains("jump to day (YYYY-MM-DD): 2026-12-24"))
         s.press(.enter)
         #expect(s.simulator.day == LocalDate(iso: "2026-12-24"))
         #expect(feed(s).last == "-- jumped to Thu 24 Dec 2026-12-24 --")

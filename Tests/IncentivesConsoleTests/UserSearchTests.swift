@@ -137,6 +137,18 @@ struct UserSearchTests {
         #expect(s.users.results.count == 16 && s.users.filterError == nil)
     }
 
+    /// While typing, the cursor is a reversed cell, not an underscore: `00_` reads as what was typed.
+    @Test func theCursorIsAReversedCellNotAnUnderscore() throws {
+        var s = try Fixture.state(.users)
+        s.press(.character("/"))
+        s.type("00_")
+        let grid = AppView.render(s, width: 80, height: 24, glyphs: .unicode).grid
+        let line = grid.text.split(separator: "\n", omittingEmptySubsequences: false)[2]
+        #expect(line.hasPrefix(" / search: 00_ "))
+        let cursor = 1 + "/ search: 00_".count
+        #expect(grid[cursor, 2].style == .selected && grid[cursor, 2].character == " ")
+    }
+
     /// The in-memory data and the query model agree on what `%`, `_`, case and non-ASCII letters mean.
     @Test func substringsAreLiteralAndFoldOnlyASCIICase() {
         #expect(UserQuery.contains("a%b", "%"))

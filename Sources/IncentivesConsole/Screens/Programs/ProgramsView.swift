@@ -6,11 +6,9 @@ enum ProgramsView {
         let rows = s.rows
         c.text("/", x: x, y: y, style: .accent)
         c.text("filter: ", x: x + 2, y: y, style: .dim)
-        let idle = s.filter.text.isEmpty && !s.filter.editing
-        let shown = idle ? "(none) an employer, program or reward: acme, gift card" : s.filter.text + (s.filter.editing ? "_" : "")
         let count = s.filter.text.isEmpty ? "\(s.programCount) programs" : "\(rows.count) of \(s.programCount) programs"
-        c.text(shown, x: x + 10, y: y, style: s.filter.editing ? .selected : (idle ? .dim : .normal),
-               width: max(width - 10 - TerminalText.cells(count) - 1, 1))
+        InputLine.draw(s.filter.text, editing: s.filter.editing, placeholder: "(none) an employer, program or reward: acme, gift card",
+                       on: &c, x: x + 10, y: y, width: max(width - 10 - TerminalText.cells(count) - 1, 1))
         c.text(count, x: x + width - TerminalText.cells(count), y: y, style: .dim)
         guard !rows.isEmpty else {
             let why = s.filter.text.isEmpty ? "The catalog has no programs." : "No employer, program or reward matches \"\(s.filter.text)\"."

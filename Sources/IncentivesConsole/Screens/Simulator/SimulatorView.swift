@@ -17,7 +17,7 @@ enum SimulatorView {
         if s.field.editing {
             let label = s.prompt.label
             c.text(label, x: x, y: y + 2, style: .dim)
-            c.text(s.field.text + "_", x: x + TerminalText.cells(label), y: y + 2, style: .selected, width: width - TerminalText.cells(label))
+            InputLine.draw(s.field.text, editing: true, on: &c, x: x + TerminalText.cells(label), y: y + 2, width: width - TerminalText.cells(label))
         }
         let clock = "clock \(s.clockLabel) · category \(s.categories.isEmpty ? "-" : s.categories[s.category]) · p logs \(s.daysBack) day\(s.daysBack == 1 ? "" : "s") back"
         if !s.field.editing {

@@ -10,11 +10,9 @@ enum UsersView {
         }
         c.text("/", x: x, y: y, style: .accent)
         c.text("search: ", x: x + 2, y: y, style: .dim)
-        let idle = s.search.text.isEmpty && !s.search.editing
-        let shown = idle ? "(all) part of an id, employer:acme, zone:Europe/Paris" : s.search.text + (s.search.editing ? "_" : "")
         let count = s.list.total == 1 ? "1 user" : "\(s.list.total) users"
-        c.text(shown, x: x + 10, y: y, style: s.search.editing ? .selected : (idle ? .dim : .normal),
-               width: max(width - 10 - TerminalText.cells(count) - 1, 1))
+        InputLine.draw(s.search.text, editing: s.search.editing, placeholder: "(all) part of an id, employer:acme, zone:Europe/Paris",
+                       on: &c, x: x + 10, y: y, width: max(width - 10 - TerminalText.cells(count) - 1, 1))
         c.text(count, x: x + width - TerminalText.cells(count), y: y, style: .dim)
         if let e = s.filterError { c.text(e, x: x, y: y + 1, style: .bad, width: width) }
         let top = y + (s.filterError == nil ? 1 : 2)
