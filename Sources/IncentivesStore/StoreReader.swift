@@ -104,10 +104,52 @@ public final class StoreReader: StoreReading {
         try db.rows("SELECT \(StoredConfiguration.memberColumns) FROM members ORDER BY id") { try StoredConfiguration.member($0) }
     }
 
-    /// Users whose id starts with `prefix`, in id order (the primary key makes this a range scan).
-    public func users(prefix: String, limit: Int) throws -> [Member] {
-        try db.rows("SELECT \(StoredConfiguration.memberColumns) FROM members WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
-                    .text(prefix), .text(prefix + "\u{10FFFF}"), .int(Int64(limit))) { try StoredConfiguration.member($0) }
+    /// Users matching `query`, in id order. The id prefix is a range on the primary key and the employer an
+    /// index (`members_employer` is in id order too, so paging by `afterID` stays a range at any depth); the
+    /// substrings are `instr` over ASCII-lowered text, never LIKE (which reads `%` and `_` as patterns).
+    public func users(_ query: UserQuery) throws -> [Member] {
+        var (whereSQL, values) = userWhere(query)
+        if let after = query.afterID {
+            whereSQL += (whereSQL.isEmpty ? " WHERE " : " AND ") + "id > ?"
+            values.append(.text(after))
+        }
+        let s = try db.prepare("SELECT \(StoredConfiguration.memberColumns) FROM members\(whereSQL) ORDER BY id LIMIT ? OFFSET ?")
+        try s.bind(values + [.int(Int64(query.limit ?? -1)), .int(Int64(max(query.offset, 0)))])
+        defer { s.reset() }
+        var out: [Member] = []
+        while try s.step() { out.append(try StoredConfiguration.member(s)) }
+        return out
+    }
+
+    public func userCount(_ query: UserQuery) throws -> Int {
+        let (whereSQL, values) = userWhere(query.unpaged)
+        let s = try db.prepare("SELECT count(*) FROM members\(whereSQL)")
+        try s.bind(values)
+        defer { s.reset() }
+        return try s.step() ? s.int(0) : 0
+    }
+
+    private func userWhere(_ q: UserQuery) -> (String, [SQLValue]) {
+        var terms: [String] = []
+        var values: [SQLValue] = []
+        if let prefix = q.idPrefix, !prefix.isEmpty {
+            terms.append("id >= ? AND id < ?")
+            values += [.text(prefix), .text(prefix + "\u{10FFFF}")]
+        }
+        if let e = q.employer, !e.isEmpty {
+            terms.append("employer = ?")
+            values.append(.text(e))
+        }
+        // SQLite's lower() folds ASCII letters only, as `UserQuery.asciiLowered` does: the same matches as in memory.
+        if let s = q.idContains, !s.isEmpty {
+            terms.append("instr(lower(id), ?) > 0")
+            values.append(.text(UserQuery.asciiLowered(s)))
+        }
+        if let z = q.zone, !z.isEmpty {
+            terms.append("instr(lower(timezone), ?) > 0")
+            values.append(.text(UserQuery.asciiLowered(z)))
+        }
+        return (terms.isEmpty ? "" : " WHERE " + terms.joined(separator: " AND "), values)
     }
 
     /// The user's profile: eligibility, standing on each reward, achievements and recent events.

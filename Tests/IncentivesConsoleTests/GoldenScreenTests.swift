@@ -7,7 +7,7 @@ import XCTest
 /// After an intended change, regenerate with `UPDATE_GOLDEN=1 swift test --filter GoldenScreenTests`
 /// and read the diff.
 final class GoldenScreenTests: XCTestCase {
-    static let sizes = [(80, 24), (120, 40)]
+    static let sizes = [(80, 24), (120, 40), (200, 50)]
 
     func check(_ name: String, _ state: AppState, file: StaticString = #filePath, line: UInt = #line) {
         for (w, h) in Self.sizes {
@@ -31,8 +31,26 @@ final class GoldenScreenTests: XCTestCase {
         check("1-programs", s)
     }
 
+    /// `/` on Programs: the prompt, the programs left and their matching rewards.
+    func testProgramsFiltered() throws {
+        var s = try Fixture.state(.programs)
+        s.press(.character("/"))
+        s.type("gift card")
+        s.press(.enter)
+        check("1-programs-filtered", s)
+    }
+
     func testUsersList() throws {
         check("2-users", try Fixture.state(.users))
+    }
+
+    func testUsersSearchedByEmployerAndZone() throws {
+        var s = try Fixture.state(.users)
+        s.press(.character("/"))
+        s.type("employer:globex zone:america")
+        s.press(.enter)
+        XCTAssertEqual(s.users.results.map(\.id), ["u-1002", "u-1006", "u-1014"])
+        check("2-users-search", s)
     }
 
     func testUserPage() throws {
@@ -61,6 +79,13 @@ final class GoldenScreenTests: XCTestCase {
         check("4-simulator", s)
     }
 
+    /// Five to midnight in Chicago (tomorrow in UTC), the event sent again, then with other content.
+    func testSimulatorTimeAndResend() throws {
+        var s = try Fixture.state(.simulator)
+        s.press(.character("t"), .character("l"), .character("a"), .character("A"))
+        check("4-simulator-resend", s)
+    }
+
     func testLiveScreen() throws {
         var s = try Fixture.state(.live)
         s.receive(s.data.changes(since: .start, limit: LiveState.keep))
@@ -77,6 +102,20 @@ final class GoldenScreenTests: XCTestCase {
         var s = AppState(data: data, clock: Fixture.clock, screen: .deliveries)
         s.press(.right)
         check("6-deliveries", s)
+    }
+
+    /// Enter on a failure: its whole error, wrapped, under the table.
+    func testDeliveriesErrorPane() throws {
+        var s = try DeliveriesPaneTests.failedState(DeliveriesPaneTests.longError)
+        s.press(.enter)
+        check("6-deliveries-error", s)
+    }
+
+    /// A file-drop partner: its rows wait for `incentives export`.
+    func testDeliveriesFileDropPartner() throws {
+        var s = AppState(data: try Fixture.data(), clock: Fixture.clock, screen: .deliveries)
+        s.press(.down)
+        check("6-deliveries-drop", s)
     }
 
     func testHelpOverlay() throws {
@@ -125,7 +164,9 @@ final class GoldenScreenTests: XCTestCase {
 
     func testCalendarPeriodProgramAndUserPage() throws {
         var s = try Self.calendarPeriodState(.programs)
-        XCTAssertTrue(Fixture.text(s, 120, 40).contains("days_in_period days=3 period=month"))
+        // The kind and its parameters, whole, on the reward's row (columns sized by their content).
+        let row = Fixture.text(s, 120, 40).split(separator: "\n").first { $0.contains("$5 coffee card") } ?? ""
+        XCTAssertTrue(row.contains("days_in_period") && row.contains("days=3 period=month"), String(row))
         s = try Self.calendarPeriodState(.users)
         s.press(.character("/"))
         s.type("ines")

@@ -18,7 +18,8 @@ struct ReaderFailureTests {
         func user(_ id: String) throws -> Member? { throw Unavailable() }
         func members() throws -> [Member] { throw Unavailable() }
         func forEachEvent(afterSeq: Int64, _ body: (Int64, Event) throws -> Void) throws { throw Unavailable() }
-        func users(prefix: String, limit: Int) throws -> [Member] { throw Unavailable() }
+        func users(_ query: UserQuery) throws -> [Member] { throw Unavailable() }
+        func userCount(_ query: UserQuery) throws -> Int { throw Unavailable() }
         func profile(of id: String, today: LocalDate?, recentEvents: Int, achievementLimit: Int) throws -> UserProfile? { throw Unavailable() }
         func events(of user: String, limit: Int, beforeSeq: Int64?) throws -> [EventRecord] { throw Unavailable() }
         func event(id: String) throws -> EventRecord? { throw Unavailable() }
@@ -37,6 +38,7 @@ struct ReaderFailureTests {
         let failing = FailingReader(catalog: catalog)
         let data = try ReaderConsoleData(sourceName: "gone.sqlite", open: { failing }, retry: failing)
         #expect(data.searchUsers(prefix: "", limit: 10).isEmpty)
+        #expect(data.users(UserQuery(idContains: "10")) == UserList(rows: [], total: 0))
         #expect(data.userPage(id: "u-1002", today: Fixture.clock.today) == nil)
         #expect(data.achievements(AchievementQuery()).total == 0)
         #expect(data.changes(since: .start, limit: 10).events.isEmpty)

@@ -33,9 +33,10 @@ public struct AppState {
     /// Whether a screen is taking typed text (then only Enter/Esc/Backspace and characters mean anything).
     var isEditingText: Bool {
         switch screen {
+        case .programs: return programs.filter.editing
         case .users: return users.search.editing
         case .achievements: return achievements.filter.editing
-        case .simulator: return simulator.zoneField.editing
+        case .simulator: return simulator.field.editing
         default: return false
         }
     }
@@ -68,6 +69,7 @@ public struct AppState {
         }
         if isEditingText {
             switch screen {
+            case .programs: programs.edit(key)
             case .users: users.edit(key, data: data, today: clock.today)
             case .achievements: achievements.edit(key, data: data)
             case .simulator: simulator.edit(key)

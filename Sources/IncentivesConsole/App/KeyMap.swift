@@ -4,6 +4,7 @@ public enum Action: Hashable, Sendable {
     case up, down, pageUp, pageDown, top, bottom, open, filter, clearFilter
     case sortNext, sortReverse
     case simLog, simNextDay, simPastDay, simMoreDaysBack, simFewerDaysBack, left, right, simBirth, simStreak, simNewUser, simZone, simCategory, simEmployer, simReset
+    case simTimeNext, simTypeTime, simTypeDate, simResend, simConflict
     case liveFreeze
     case retry, focusNext
     case why
@@ -74,6 +75,12 @@ public enum KeyMap {
             KeyBinding([c("b")], "b", "report a birth", .simBirth, sim, hint: "birth"),
             KeyBinding([c("s")], "s", "play the days that earn the reward", .simStreak, sim, hint: "play"),
             KeyBinding([c("c")], "c", "next category", .simCategory, sim, hint: "category"),
+            // Help texts of at most 26 cells: the help's two columns at 80×24 show them whole.
+            KeyBinding([c("t")], "t", "time of day, 23:55 first", .simTimeNext, sim),
+            KeyBinding([c("T")], "T", "type a time of day HH:MM", .simTypeTime, sim),
+            KeyBinding([c("d")], "d", "type a day (YYYY-MM-DD)", .simTypeDate, sim),
+            KeyBinding([c("a")], "a", "duplicate the last event", .simResend, sim),
+            KeyBinding([c("A")], "A", "same id, other content", .simConflict, sim),
             KeyBinding([c("u")], "u", "new test user", .simNewUser, sim),
             KeyBinding([c("e")], "e", "new user, next employer", .simEmployer, sim),
             KeyBinding([c("z")], "z", "new user, next time zone", .simZone, sim),
@@ -88,6 +95,7 @@ public enum KeyMap {
         b.append(KeyBinding([c("r")], "r", "retry the failed delivery", .retry, .screen(.deliveries), hint: "retry"))
         b.append(KeyBinding([.right, .left, c("l"), c("h")], "←/→", "partners / failures pane", .focusNext, .screen(.deliveries), hint: "pane"))
         b.append(KeyBinding([c("x")], "x", "clear the search", .clearFilter, .screen(.users)))
+        b.append(KeyBinding([c("x")], "x", "clear the filter", .clearFilter, .screen(.programs)))
         b.append(KeyBinding([c("w")], "w", "why: each event's effect on a reward (j/k picks the reward)", .why, .screen(.users), hint: "why"))
         return b
     }()
@@ -101,7 +109,6 @@ public enum KeyMap {
     /// Global actions a screen has no use for: never promised in its footer or help (a test walks every
     /// screen and presses every key listed there, and fails on one that changes nothing).
     static let unusedGlobally: [ScreenID: Set<Action>] = [
-        .programs: [.filter],
         .simulator: [.open, .top, .bottom, .pageUp, .pageDown],
         .live: [.open, .filter, .up, .down, .pageUp, .pageDown, .top, .bottom],
         .deliveries: [.filter],

@@ -14,8 +14,8 @@ public protocol ConsoleData: AnyObject, Sendable {
     /// Screen 1: employers, their programs, the menu items each chose, enrolment and achievements.
     func programsOverview() -> [EmployerOverview]
 
-    /// Screen 2: users whose id starts with `prefix` (all when empty), sorted by id.
-    func searchUsers(prefix: String, limit: Int) -> [Member]
+    /// Screen 2: one page of the users matching the query (id order), with how many match in all.
+    func users(_ query: UserQuery) -> UserList
     /// A user's page as of `today` (the calendar's last day); nil for an unknown id.
     func userPage(id: String, today: LocalDate) -> UserPage?
     /// Why the user stands where they do: every event, reward by reward, and what each reward needs next,
@@ -35,6 +35,16 @@ public protocol ConsoleData: AnyObject, Sendable {
     func deliveries() -> [PartnerDeliveries]
     /// Puts a failed delivery back in the queue; false (with a reason) when it cannot be retried.
     func retryDelivery(id: String) -> Result<Void, ConsoleDataError>
+    /// The database the `incentives export` / `deliver` commands would be given (`--db`), for the hints the
+    /// Deliveries screen shows; nil when the data lives in memory (nothing is ever delivered from it).
+    var databasePath: String? { get }
+}
+
+extension ConsoleData {
+    /// Users whose id starts with `prefix` (all when empty), sorted by id.
+    public func searchUsers(prefix: String, limit: Int) -> [Member] {
+        users(UserQuery(idPrefix: prefix, limit: limit)).rows
+    }
 }
 
 public struct ConsoleDataError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -112,11 +112,29 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
 
     // MARK: - Users
 
-    public func searchUsers(prefix: String, limit: Int) -> [Member] {
+    /// The roster in id order (UTF-8 bytes, as the stores sort), made once: the roster never changes here.
+    private lazy var membersByID: [Member] = engine.roster.members.sorted { UserQuery.precedes($0.id, $1.id) }
+
+    public func users(_ q: UserQuery) -> UserList {
         lock.lock(); defer { lock.unlock() }
-        return Array(engine.roster.members.lazy.filter { $0.id.hasPrefix(prefix) }
-            .sorted { $0.id < $1.id }.prefix(limit))
+        let all = membersByID
+        // Past `afterID` by binary search, then the filters: the same rows, in the same order, as the SQL.
+        var start = all.startIndex
+        if let after = q.afterID {
+            var lo = 0, hi = all.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if UserQuery.precedes(after, all[mid].id) { hi = mid } else { lo = mid + 1 }
+            }
+            start = lo
+        }
+        let total = all.count { q.matches($0) }
+        let rows = Array(all[start...].lazy.filter { q.matches($0) }.dropFirst(max(q.offset, 0)).prefix(q.limit ?? Int.max))
+        return UserList(rows: rows, total: total)
     }
+
+    /// Nothing here is written anywhere: there is no database to export from.
+    public var databasePath: String? { nil }
 
     public func userPage(id: String, today: LocalDate) -> UserPage? {
         lock.lock(); defer { lock.unlock() }

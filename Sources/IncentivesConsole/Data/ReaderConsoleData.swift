@@ -65,9 +65,12 @@ public final class ReaderConsoleData: ConsoleData, @unchecked Sendable { // each
         }
     }
 
-    public func searchUsers(prefix: String, limit: Int) -> [Member] {
-        read({ try $0.users(prefix: prefix, limit: limit) }, otherwise: [])
+    public func users(_ query: UserQuery) -> UserList {
+        read({ UserList(rows: try $0.users(query), total: try $0.userCount(query)) }, otherwise: UserList(rows: [], total: 0))
     }
+
+    /// The source is the database's path (the console opens a reader on it).
+    public var databasePath: String? { sourceName }
 
     public func userPage(id: String, today: LocalDate) -> UserPage? {
         read({ r -> UserPage? in

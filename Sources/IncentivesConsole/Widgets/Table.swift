@@ -1,5 +1,6 @@
 import IncentivesText
-/// A column of a `Table`: fixed width, or a share of what is left.
+/// A column of a `Table`: fixed width, or flexible: as wide as its content when there is room (at least `min`),
+/// squeezed fairly when there is not.
 public struct Column: Sendable {
     public let title: String
     public let width: Int
@@ -24,29 +25,78 @@ public struct Table {
     public var selected: Int? = nil
     /// Selection highlight only when the table has focus.
     public var focused = true
+    /// How many rows there are in all when `rows` is the part loaded (a paged list), and where in them `rows`
+    /// starts: the position shown in the header counts in the whole list.
+    public var total: Int?
+    public var firstRow = 0
 
-    public init(columns: [Column], rows: [[String]], styles: [Style]? = nil, selected: Int? = nil, focused: Bool = true) {
+    public init(columns: [Column], rows: [[String]], styles: [Style]? = nil, selected: Int? = nil, focused: Bool = true, total: Int? = nil,
+                firstRow: Int = 0) {
         self.columns = columns
         self.rows = rows
         self.styles = styles
         self.selected = selected
         self.focused = focused
+        self.total = total
+        self.firstRow = firstRow
     }
 
-    public static func widths(_ columns: [Column], total: Int) -> [Int] {
+    /// Column widths for `total` cells. Fixed columns keep their width. Flexible ones get their content's width
+    /// (`content`: the widest cell of each column, title included) and at least their `min`; spare room is then
+    /// shared among them, each up to twice that width. When the content does not fit, the narrowest column still cut gets the next
+    /// cell, one at a time: a short column is never cut while a long one takes the room (max-min fair), and
+    /// each keeps `min` or its content's width, whichever is smaller.
+    public static func widths(_ columns: [Column], total: Int, content: [Int]? = nil) -> [Int] {
         let gaps = max(columns.count - 1, 0)
-        let fixed = columns.reduce(0) { $0 + $1.width } + gaps
-        let flexCount = columns.filter(\.flex).count
-        let spare = max(total - fixed, 0)
-        var extra = flexCount > 0 ? spare / flexCount : 0
-        var remainder = flexCount > 0 ? spare % flexCount : 0
-        return columns.map { c in
-            guard c.flex else { return c.width }
-            defer { remainder = max(remainder - 1, 0) }
-            let w = c.width + extra + (remainder > 0 ? 1 : 0)
-            if flexCount == 1 { extra = 0 }
+        let fixed = columns.reduce(0) { $0 + ($1.flex ? 0 : $1.width) } + gaps
+        let flex = columns.indices.filter { columns[$0].flex }
+        var w = columns.map(\.width)
+        guard !flex.isEmpty else { return w }
+        let available = max(total - fixed, 0)
+        // Without content (or in the old call), every flexible column wants only its minimum.
+        let wanted = columns.indices.map { i in max(content.flatMap { $0.indices.contains(i) ? $0[i] : nil } ?? 0, columns[i].width) }
+        let needed = flex.reduce(0) { $0 + wanted[$1] }
+        if needed <= available {
+            // Spare room is shared a cell each in turn, each column growing to at most twice its content: columns
+            // stay near what they hold (easy to read across), and what is left over stays at the right end.
+            for i in flex { w[i] = wanted[i] }
+            var spare = available - needed
+            while spare > 0 {
+                let growing = flex.filter { w[$0] < 2 * wanted[$0] }
+                if growing.isEmpty { break }
+                for i in growing where spare > 0 {
+                    w[i] += 1
+                    spare -= 1
+                }
+            }
             return w
         }
+        // Not enough room: floors first, then one cell at a time to the narrowest column still cut; once nothing
+        // is cut, toward the minimums.
+        let contentWidth = columns.indices.map { i in max(content.flatMap { $0.indices.contains(i) ? $0[i] : nil } ?? columns[i].width, 1) }
+        for i in flex { w[i] = min(columns[i].width, contentWidth[i]) }
+        var room = available - flex.reduce(0) { $0 + w[$1] }
+        for target in [contentWidth, wanted] {
+            while room > 0, let i = flex.filter({ w[$0] < target[$0] }).min(by: { w[$0] < w[$1] }) {
+                w[i] += 1
+                room -= 1
+            }
+        }
+        return w
+    }
+
+    /// The widest cell of each column (title included), over the rows a table measures: the first
+    /// `measured` rows and those on screen, so a long list costs the same to draw as a short one.
+    static func contentWidths(_ columns: [Column], rows: [[String]], visible: Range<Int>, measured: Int = 1000) -> [Int] {
+        var widest = columns.map { TerminalText.cells($0.title) }
+        func measure(_ r: Int) {
+            for (i, cell) in rows[r].enumerated() where i < widest.count && columns[i].flex {
+                widest[i] = max(widest[i], TerminalText.cells(cell))
+            }
+        }
+        for r in 0..<min(rows.count, measured) { measure(r) }
+        for r in visible where r >= measured && r < rows.count { measure(r) }
+        return widest
     }
 
     /// The first visible row for a selection in a body of `height` rows.
@@ -57,7 +107,18 @@ public struct Table {
 
     public func draw(on canvas: inout Canvas, x: Int, y: Int, width: Int, height: Int) {
         guard height > 0, width > 0 else { return }
-        let widths = Table.widths(columns, total: width)
+        let body = height - 1
+        let offset = Table.scrollOffset(selected: selected, count: rows.count, height: body)
+        let content = Table.contentWidths(columns, rows: rows, visible: offset..<(offset + max(body, 0)))
+        var widths = Table.widths(columns, total: width, content: content)
+        // A long list shows where the selection is at the header's right end: the columns leave it room when
+        // they can do so without cutting anything.
+        let all = max(total ?? rows.count, rows.count)
+        let label = " \(firstRow + (selected ?? 0) + 1)/\(all)"
+        if all > body, body > 0 {
+            let narrower = Table.widths(columns, total: width - TerminalText.cells(label) - 1, content: content)
+            if columns.indices.allSatisfy({ !columns[$0].flex || narrower[$0] >= min(content[$0], widths[$0]) }) { widths = narrower }
+        }
         func line(_ cells: [String]) -> String {
             var out = ""
             for (i, w) in widths.enumerated() {
@@ -68,8 +129,6 @@ public struct Table {
         }
         let header = line(columns.map(\.title))
         canvas.text(header, x: x, y: y, style: .header, width: width)
-        let body = height - 1
-        let offset = Table.scrollOffset(selected: selected, count: rows.count, height: body)
         for i in 0..<min(body, rows.count - offset) {
             let r = offset + i
             let isSelected = r == selected
@@ -79,8 +138,7 @@ public struct Table {
             canvas.text(line(rows[r]), x: x, y: y + 1 + i, style: style, width: width)
         }
         // Where the selection is in a long list, when the header has room for it (never over a title).
-        if rows.count > body, body > 0 {
-            let label = " \((selected ?? 0) + 1)/\(rows.count)"
+        if all > body, body > 0 {
             let free = width - TerminalText.cells(header.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
             if free > TerminalText.cells(label) { canvas.text(label, x: x + width - TerminalText.cells(label), y: y, style: .dim) }
         }

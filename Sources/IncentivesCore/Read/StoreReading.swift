@@ -16,8 +16,10 @@ public protocol StoreReading: AnyObject {
     func user(_ id: String) throws -> Member?
     /// Every user on the roster (what-if previews evaluate all of them).
     func members() throws -> [Member]
-    /// Users whose id starts with `prefix`, in id order.
-    func users(prefix: String, limit: Int) throws -> [Member]
+    /// Users matching `query` (see `UserQuery`), in id order, at most `query.limit`.
+    func users(_ query: UserQuery) throws -> [Member]
+    /// How many users match `query`, paging aside.
+    func userCount(_ query: UserQuery) throws -> Int
     /// `today`: the local day progress is judged on (default: the user's today).
     func profile(of id: String, today: LocalDate?, recentEvents: Int, achievementLimit: Int) throws -> UserProfile?
 
@@ -49,7 +51,8 @@ public protocol DeliveryRetrying: AnyObject {
 }
 
 extension StoreReading {
-    public func users(prefix: String) throws -> [Member] { try users(prefix: prefix, limit: 20) }
+    /// Users whose id starts with `prefix`, in id order.
+    public func users(prefix: String, limit: Int = 20) throws -> [Member] { try users(UserQuery(idPrefix: prefix, limit: limit)) }
     public func profile(of id: String, today: LocalDate? = nil, recentEvents: Int = 10) throws -> UserProfile? {
         try profile(of: id, today: today, recentEvents: recentEvents, achievementLimit: 100)
     }

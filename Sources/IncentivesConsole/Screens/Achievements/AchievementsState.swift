@@ -7,16 +7,65 @@ import IncentivesCore
 public struct AchievementsState {
     public var filter = TextField()
     public var query: AchievementQuery = AchievementQuery(descending: true, limit: AchievementsState.pageSize)
+    /// The rows loaded: from row `firstRow` of the whole list (0 until `G` jumps to the end of a long one).
     public var page = AchievementPage(rows: [], total: 0)
+    public var firstRow = 0
+    /// The selected row in the whole list.
     public var selected = 0
+    public var selectedRecord: AchievementRecord? {
+        page.rows.indices.contains(selected - firstRow) ? page.rows[selected - firstRow] : nil
+    }
     public var evidence: [EventRecord]?
     /// Why the last filter text was not understood.
     public var filterError: String?
     static let pageSize = 200
+    /// `G` loads the rest when this little is left; farther, it loads the last page alone.
+    static let loadAllWithin = 2_000
 
     mutating func reload(_ data: any ConsoleData) {
+        query.offset = firstRow
         page = data.achievements(query)
-        selected = min(selected, max(page.rows.count - 1, 0))
+        if page.rows.isEmpty, firstRow > 0 {
+            firstRow = 0
+            query.offset = 0
+            page = data.achievements(query)
+        }
+        selected = min(max(selected, firstRow), max(firstRow + page.rows.count - 1, 0))
+    }
+
+    /// Moves the selection through the whole list: pages load as it nears either end of what is loaded, and
+    /// `G` reaches the real last row (loading only the last page when the list is long).
+    mutating func move(_ action: Action, data: any ConsoleData) {
+        let pageSize = AchievementsState.pageSize
+        switch action {
+        case .top:
+            if firstRow > 0 { firstRow = 0; query.limit = pageSize; reload(data) }
+            selected = 0
+        case .bottom:
+            let unloaded = page.total - (firstRow + page.rows.count)
+            if unloaded > AchievementsState.loadAllWithin {
+                firstRow = max(page.total - pageSize, 0)
+                query.limit = pageSize
+                reload(data)
+            } else if unloaded > 0 {
+                query.limit = page.total - firstRow
+                reload(data)
+            }
+            selected = max(page.total - 1, 0)
+        default:
+            selected = Selection.move(selected, action, count: page.total)
+            if selected >= firstRow + page.rows.count - 10, firstRow + page.rows.count < page.total {
+                query.limit = (query.limit ?? 0) + pageSize
+                reload(data)
+            }
+            if selected < firstRow + 10, firstRow > 0 {
+                let start = max(firstRow - pageSize, 0)
+                query.limit = (query.limit ?? 0) + (firstRow - start)
+                firstRow = start
+                reload(data)
+            }
+        }
+        selected = min(max(selected, firstRow), max(firstRow + page.rows.count - 1, 0))
     }
 
     /// Parses the filter text into the query.
@@ -43,6 +92,13 @@ public struct AchievementsState {
         }
         query = q
         selected = 0
+        firstRow = 0
+    }
+
+    /// A new order: its first rows, as many as were loaded.
+    mutating func restartAtTop(_ data: any ConsoleData) {
+        if firstRow > 0 { firstRow = 0; query.limit = AchievementsState.pageSize; selected = 0 }
+        reload(data)
     }
 
     mutating func edit(_ key: Key, data: any ConsoleData) {
@@ -61,25 +117,19 @@ public struct AchievementsState {
         }
         switch action {
         case _ where Selection.isMove(action):
-            selected = Selection.move(selected, action, count: page.rows.count)
-            // Pages load as the selection nears the end of what is loaded, not all at once.
-            if selected >= page.rows.count - 10, page.rows.count < page.total {
-                query.limit = (query.limit ?? 0) + AchievementsState.pageSize
-                reload(data)
-                if action == .bottom { selected = page.rows.count - 1 }
-            }
+            move(action, data: data)
         case .open:
-            guard page.rows.indices.contains(selected) else { return true }
-            evidence = data.evidence(of: page.rows[selected])
+            guard let record = selectedRecord else { return true }
+            evidence = data.evidence(of: record)
         case .filter:
             filter.editing = true
         case .sortNext:
             let all = AchievementQuery.Order.cycle
             query.order = all[((all.firstIndex(of: query.order) ?? -1) + 1) % all.count]
-            reload(data)
+            restartAtTop(data)
         case .sortReverse:
             query.descending.toggle()
-            reload(data)
+            restartAtTop(data)
         case .clearFilter, .back:
             guard !filter.text.isEmpty else { return false }
             filter.text = ""

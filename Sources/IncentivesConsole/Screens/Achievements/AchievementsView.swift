@@ -5,8 +5,8 @@ enum AchievementsView {
     static func draw(_ s: AchievementsState, catalog: Catalog, on c: inout Canvas, x: Int, y: Int, width: Int, height: Int) {
         c.text("/", x: x, y: y, style: .accent)
         c.text("filter: ", x: x + 2, y: y, style: .dim)
-        let shown = s.filter.text.isEmpty && !s.filter.editing ? "(none) e.g. program:acme-2026 from:2026-11-01" : s.filter.text
-        c.text(shown + (s.filter.editing ? "_" : ""), x: x + 10, y: y, style: s.filter.editing ? .selected : (s.filter.text.isEmpty ? .dim : .normal), width: width - 40)
+        InputLine.draw(s.filter.text, editing: s.filter.editing, placeholder: "(none) e.g. program:acme-2026 from:2026-11-01",
+                       on: &c, x: x + 10, y: y, width: width - 40)
         let order = "\(s.page.total) · by \(s.query.order.label) \(s.query.descending ? c.glyphs.arrowDown : c.glyphs.arrowUp)"
         c.text(order, x: x + width - TerminalText.cells(order), y: y, style: .dim)
         if let e = s.filterError { c.text(e, x: x, y: y + 1, style: .bad, width: width) }
@@ -27,10 +27,9 @@ enum AchievementsView {
                   if wide { row.insert(a.incentive, at: 3); row.append(a.achievedAt.rfc3339) }
                   return row
               },
-              selected: s.selected, focused: s.evidence == nil)
+              selected: s.selected - s.firstRow, focused: s.evidence == nil, total: s.page.total, firstRow: s.firstRow)
             .draw(on: &c, x: x, y: top, width: width, height: body)
-        guard let evidence = s.evidence, s.page.rows.indices.contains(s.selected) else { return }
-        let a = s.page.rows[s.selected].achievement
+        guard let evidence = s.evidence, let a = s.selectedRecord?.achievement else { return }
         let ey = top + body
         c.rule("Evidence · \(a.user) · \(a.reward) · \(a.id)", x: x, y: ey, width: width)
         c.text(AwardSentence.of(a, catalog: catalog), x: x, y: ey + 1, style: .accent, width: width)

@@ -1,27 +1,71 @@
 import IncentivesCore
+import IncentivesText
+
 enum DeliveriesView {
     static func draw(_ s: DeliveriesState, on c: inout Canvas, x: Int, y: Int, width: Int, height: Int) {
         if s.partners.isEmpty {
             c.text("The catalog names no reward partners.", x: x + 1, y: y + 1, style: .dim)
             return
         }
-        let listHeight = min(s.partners.count + 1, max(height / 2 - 1, 3))
-        Table(columns: [.flex("Partner", min: 12), .fixed("Pending", 7, right: true), .fixed("Sent", 7, right: true),
+        let listHeight = min(s.partners.count + 1, max(height / 2 - 3, 3))
+        Table(columns: [.flex("Partner", min: 12), .fixed("Takes", 9), .fixed("Pending", 7, right: true), .fixed("Sent", 7, right: true),
                         .fixed("Failed", 6, right: true), .flex("Last error", min: 16)],
-              rows: s.partners.map { [$0.partnerName, String($0.pending), String($0.delivered), String($0.failed), $0.lastError ?? ""] },
+              rows: s.partners.map { p in
+                  [p.partnerName, takes(s.channels[p.partnerID]), String(p.pending), String(p.delivered), String(p.failed), p.lastError ?? ""]
+              },
               styles: s.partners.map { $0.failed > 0 ? .bad : .normal },
               selected: s.selected, focused: !s.onFailures)
             .draw(on: &c, x: x, y: y, width: width, height: listHeight)
+        // How the selected partner takes deliveries, and the command that moves its pending rows.
+        var ny = y + listHeight
+        if let note = s.channelNote {
+            for line in TextWrap.lines(note.text, width: width).prefix(2) {
+                c.text(line, x: x, y: ny, style: .dim, width: width)
+                ny += 1
+            }
+            // The command on a line of its own, whole, to copy.
+            let used = c.text("  $ " + note.command, x: x, y: ny, style: .accent, width: width)
+            if s.databasePath == nil {
+                c.text("   (on a database; this is in memory)", x: x + used, y: ny, style: .dim, width: max(width - used, 0))
+            }
+            ny += 1
+        }
         let p = s.partners[min(s.selected, s.partners.count - 1)]
-        let fy = y + listHeight + 1
-        c.rule("Failed deliveries · \(p.partnerName)", x: x, y: fy - 1, width: width)
+        let fy = ny + 1
+        // The store lists the newest failures only: say so when there are more.
+        let shown = p.failed > p.failures.count ? " (the newest \(p.failures.count) of \(p.failed))" : ""
+        c.rule("Failed deliveries · \(p.partnerName)\(shown)", x: x, y: fy - 1, width: width)
         if s.failures.isEmpty {
             c.text("None: nothing to retry.", x: x + 1, y: fy, style: .dim)
             return
         }
+        let room = height - (fy - y)
+        var tableHeight = room
+        var errorLines: [String] = []
+        if let f = s.shownFailure {
+            errorLines = TextWrap.lines(f.lastError ?? "(no error text was recorded)", width: width)
+            // The pane takes what it needs, leaving the table its selected row and a neighbour.
+            tableHeight = max(room - errorLines.count - 3, 3)
+        }
         Table(columns: [.flex("Delivery", min: 14), .flex("User", min: 8), .flex("Reward", min: 10), .fixed("Tries", 5, right: true), .flex("Error", min: 14)],
               rows: s.failures.map { [$0.id, $0.user, $0.reward, String($0.attempts), $0.lastError ?? ""] },
               selected: s.failureSelected, focused: s.onFailures)
-            .draw(on: &c, x: x, y: fy, width: width, height: height - (fy - y))
+            .draw(on: &c, x: x, y: fy, width: width, height: tableHeight)
+        guard let f = s.shownFailure else { return }
+        let py = fy + tableHeight
+        c.rule("Error · \(f.id)", x: x, y: py, width: width)
+        c.text("\(f.user) · \(f.reward) · \(f.attempts) attempt\(f.attempts == 1 ? "" : "s") · Esc closes, r retries",
+               x: x, y: py + 1, style: .dim, width: width)
+        for (i, line) in errorLines.enumerated() where py + 2 + i < y + height {
+            c.text(line, x: x, y: py + 2 + i, style: .bad, width: width)
+        }
+    }
+
+    static func takes(_ channel: Partner.Channel?) -> String {
+        switch channel {
+        case .webhook?: return "webhook"
+        case .fileDrop?: return "file drop"
+        case nil: return "?"
+        }
     }
 }

@@ -1,12 +1,21 @@
 import IncentivesCore
+import IncentivesText
 
 enum ProgramsView {
     static func draw(_ s: ProgramsState, on c: inout Canvas, x: Int, y: Int, width: Int, height: Int) {
         let rows = s.rows
+        c.text("/", x: x, y: y, style: .accent)
+        c.text("filter: ", x: x + 2, y: y, style: .dim)
+        let count = s.filter.text.isEmpty ? "\(s.programCount) programs" : "\(rows.count) of \(s.programCount) programs"
+        InputLine.draw(s.filter.text, editing: s.filter.editing, placeholder: "(none) an employer, program or reward: acme, gift card",
+                       on: &c, x: x + 10, y: y, width: max(width - 10 - TerminalText.cells(count) - 1, 1))
+        c.text(count, x: x + width - TerminalText.cells(count), y: y, style: .dim)
         guard !rows.isEmpty else {
-            c.text("The catalog has no programs.", x: x + 1, y: y + 1, style: .dim)
+            let why = s.filter.text.isEmpty ? "The catalog has no programs." : "No employer, program or reward matches \"\(s.filter.text)\"."
+            c.text(why, x: x + 1, y: y + 2, style: .dim, width: width - 1)
             return
         }
+        let (y, height) = (y + 1, height - 1)
         let listHeight = min(rows.count + 1, max(height / 2 - 1, 3))
         let table = Table(
             columns: [.flex("Employer", min: 10), .flex("Program", min: 14), .fixed("Runs", 23), .fixed("Users", 6, right: true),
@@ -25,7 +34,7 @@ enum ProgramsView {
         let facts = "employer \(employer.employer.id) · \(p.starts.iso) → \(p.ends.iso) · \(program.enrolled) of \(employer.users) users enrolled · \(program.achievements) achievements"
         c.text(facts, x: x, y: top, style: .dim, width: width)
         let rewards = Table(
-            columns: [.flex("Reward", min: 10), .flex("Incentive", min: 10), .fixed("Kind", 14), .fixed("Parameters", 19),
+            columns: [.flex("Reward", min: 10), .flex("Incentive", min: 10), .flex("Kind", min: 6), .flex("Parameters", min: 10),
                       .flex("Categories", min: 8), .fixed("Lim", 3, right: true), .fixed("Earned", 6, right: true)],
             rows: program.rewards.map { r in
                 [r.reward.reward, r.incentive.id, type(of: r.incentive.rule).kind,
@@ -33,6 +42,8 @@ enum ProgramsView {
                  r.incentive.event == .birthReported ? "-" : (r.incentive.categories.map { $0.sorted().joined(separator: ",") } ?? "all"),
                  String(r.reward.limit), String(r.achievements)]
             },
+            // The rewards the filter found stand out.
+            styles: program.rewards.map { ProgramsState.matches(s.filter.text, reward: $0) ? .accent : .normal },
             selected: nil)
         rewards.draw(on: &c, x: x, y: top + 1, width: width, height: max(height - (top + 1 - y), 0))
     }

@@ -47,12 +47,18 @@ public final class Sandbox {
         return Instant(seconds: start.seconds + Int64(secondOfDay))
     }
 
-    /// Logs one event through the user's intake, as the real ingest would.
+    /// Logs one new event (a fresh id) through the user's intake, as the real ingest would.
     public func log(type: EventType, category: String?, user: Member, at: Instant) -> Logged {
         let event = Event(id: "sim-\(nextEvent)", type: type, user: user.id, at: at, category: category)
         nextEvent += 1
+        return send(event)
+    }
+
+    /// Sends an event as given, id and all: a copy of an earlier one is a duplicate, the same id with other
+    /// content a conflict, and the intake says so as it would in `ingest`.
+    public func send(_ event: Event) -> Logged {
         log.append(event)
-        guard let explainer = explainer(of: user.id) else { return Logged(event: event, earned: [], lines: [], slots: []) }
+        guard let explainer = explainer(of: event.user) else { return Logged(event: event, earned: [], lines: [], slots: []) }
         let lines = Array(explainer.take(event))
         let earned = lines.compactMap { line -> Achievement? in
             if case .earned(let a) = line.outcome { return a } else { return nil }

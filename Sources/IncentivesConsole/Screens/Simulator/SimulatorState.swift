@@ -43,22 +43,85 @@ public struct SimulatorState {
     public var user: Member? { sandbox.members.indices.contains(current) ? sandbox.members[current] : nil }
     var employers: [Employer] { sandbox.catalog.employers }
 
-    /// `/`: the zone for a new test user, typed (any IANA zone, not only the `z` list).
-    public var zoneField = TextField()
+    /// What a line typed in the simulator is for: `/` a zone for a new test user, `T` the time of day, `d` a day
+    /// to jump to.
+    public enum Prompt: Sendable, Equatable {
+        case zone, time, date
+
+        var label: String {
+            switch self {
+            case .zone: return "time zone for a new test user: "
+            case .time: return "time of day (HH:MM): "
+            case .date: return "jump to day (YYYY-MM-DD): "
+            }
+        }
+    }
+
+    /// The line being typed, and what it is for.
+    public var field = TextField()
+    public var prompt = Prompt.zone
     /// A zone typed with `/` that `z` did not offer.
     var typedZone: String?
+    /// Each test user's last new event (not a resend): what `a` sends again and `A` sends with other content.
+    var lastEvent: [String: Event] = [:]
+
+    /// The times `t` steps through: after `n`'s noon come five to midnight (one key, then `l`, logs near
+    /// midnight), just after midnight and the morning.
+    public static let timesOfDay = [5 * 60, 8 * 3600, 12 * 3600, 23 * 3600 + 55 * 60]
+
+    mutating func ask(_ p: Prompt) {
+        prompt = p
+        field = TextField()
+        field.editing = true
+    }
 
     mutating func edit(_ key: Key) {
-        guard zoneField.handle(key) == .applied else { return }
-        let zone = zoneField.text.trimmingCharacters(in: .whitespaces)
-        zoneField = TextField()
-        guard !zone.isEmpty else { return }
-        guard sandbox.zones.rules(for: zone) != nil else {
-            announce("unknown time zone \"\(zone)\" (an IANA name such as Europe/Paris)", .bad)
-            return
+        guard field.handle(key) == .applied else { return }
+        let text = field.text.trimmingCharacters(in: .whitespaces)
+        field = TextField()
+        guard !text.isEmpty else { return }
+        switch prompt {
+        case .zone:
+            guard sandbox.zones.rules(for: text) != nil else {
+                announce("unknown time zone \"\(text)\" (an IANA name such as Europe/Paris)", .bad)
+                return
+            }
+            typedZone = text
+            addUser()
+        case .time:
+            guard let seconds = Self.secondOfDay(text) else {
+                announce("not a time of day \"\(text)\": type HH:MM, from 00:00 to 23:59 (e.g. 23:58)", .bad)
+                return
+            }
+            secondOfDay = seconds
+            announce("-- clock set to \(clockLabel) --", .dim)
+        case .date:
+            guard let d = LocalDate(iso: text) else {
+                announce("not a day \"\(text)\": type YYYY-MM-DD, a real date (e.g. \(day.adding(days: 7).iso))", .bad)
+                return
+            }
+            day = d
+            announce("-- jumped to \(DayFormat.short(d)) \(d.iso) --", .dim)
+            refresh()
         }
-        typedZone = zone
-        addUser()
+    }
+
+    /// `HH:MM` or `HH:MM:SS` (one-digit hours too) as seconds after midnight; nil for anything else.
+    static func secondOfDay(_ text: String) -> Int? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard (2...3).contains(parts.count),
+              parts.allSatisfy({ !$0.isEmpty && $0.count <= 2 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+              parts.dropFirst().allSatisfy({ $0.count == 2 }),
+              let h = Int(parts[0]), let m = Int(parts[1]), h < 24, m < 60 else { return nil }
+        let sec = parts.count == 3 ? Int(parts[2]) ?? 60 : 0
+        guard sec < 60 else { return nil }
+        return h * 3600 + m * 60 + sec
+    }
+
+    /// `t`: the next of `timesOfDay` after the clock's time, wrapping to the first.
+    mutating func nextTimeOfDay() {
+        secondOfDay = Self.timesOfDay.first { $0 > secondOfDay } ?? Self.timesOfDay[0]
+        announce("-- clock set to \(clockLabel) --", .dim)
     }
 
     /// A new test user with the chosen employer and zone; the clock moves to a day their program runs.
@@ -89,7 +152,7 @@ public struct SimulatorState {
         if feed.count > 300 { feed.removeFirst(feed.count - 300) }
     }
 
-    var clockLabel: String {
+    public var clockLabel: String {
         let h = secondOfDay / 3600, m = secondOfDay / 60 % 60
         return "\(day.iso) \(Digits2.pad(h)):\(Digits2.pad(m))"
     }
@@ -98,13 +161,52 @@ public struct SimulatorState {
     mutating func log(_ type: EventType, category: String?, on logDay: LocalDate, late: Bool = false) {
         guard let user else { return }
         let at = sandbox.instant(day: logDay, secondOfDay: secondOfDay, user: user)
+        let time = clockLabel.suffix(5)
         let logged = sandbox.log(type: type, category: category, user: user, at: at)
-        let (event, earned) = (logged.event, logged.earned)
+        lastEvent[user.id] = logged.event
         // Each event a minute after the last, so a timeline has distinct instants.
         secondOfDay = min(secondOfDay + 60, 86_399)
         let what = type == .birthReported ? "reports a birth" : "logs \(category ?? "")"
-        announce("\(logDay.iso) \(user.id) \(what)\(late ? " (late, for \(logDay.iso))" : "") · \(event.id)", late ? .warn : .normal)
-        for a in earned {
+        announce("\(logDay.iso) \(time) \(user.id) \(what)\(late ? " (late, for \(logDay.iso))" : "") · \(logged.event.id)\(Self.utcNote(at, logDay))",
+                 late ? .warn : .normal)
+        report(logged)
+    }
+
+    /// Near midnight the UTC day is another one: the feed says so, since the local day is the one that counts.
+    static func utcNote(_ at: Instant, _ localDay: LocalDate) -> String {
+        let utc = at.rfc3339
+        return at.localDate(offsetSeconds: 0) == localDay ? "" : " (UTC \(utc.prefix(10)) \(utc.dropFirst(11).prefix(5)))"
+    }
+
+    /// `a`: the user's last event again, id and content: a duplicate. `A`: the same id with other content (another
+    /// category; a birth an hour later): a conflict. Either way the feed says what the intake made of it.
+    mutating func resend(otherContent: Bool) {
+        guard let user else { return }
+        guard let last = lastEvent[user.id] else {
+            announce("nothing to send again: \(user.id) has sent no event yet (l logs one)", .bad)
+            return
+        }
+        var event = last
+        var change = "same id and content"
+        if otherContent {
+            if last.type == .birthReported {
+                event = Event(id: last.id, type: last.type, user: last.user, at: Instant(seconds: last.at.seconds + 3600), category: nil)
+                change = "same id, an hour later"
+            } else {
+                let other = categories.first { $0 != last.category } ?? "steps"
+                event = Event(id: last.id, type: last.type, user: last.user, at: last.at, category: other)
+                change = "same id, category \(other) instead of \(last.category ?? "none")"
+            }
+        }
+        let logged = sandbox.send(event)
+        let day = sandbox.localDay(of: event).map(\.iso) ?? "?"
+        announce("\(day) \(user.id) sends \(event.id) again (\(change))", .warn)
+        report(logged)
+    }
+
+    /// The awards an event earned and what it did to every other reward it reached.
+    mutating func report(_ logged: Sandbox.Logged) {
+        for a in logged.earned {
             let days = zip(a.evidenceDays, a.evidence).map { "\($0.0.iso.suffix(5)) \($0.1)" }
             announce("  \(Self.star) AWARDED \(a.reward) · \(a.program) · \(a.incentive) #\(a.ordinal)", .good)
             // Five evidence days a line, so a 20-day award reads on an 80-column terminal.
@@ -120,7 +222,7 @@ public struct SimulatorState {
             let outcome = line.outcome
             if case .earned = outcome { continue }
             if case .wrongType = outcome { continue }
-            let reward = line.slotIndex.map { logged.slots[$0] }.map { Self.rewardName($0, among: logged.slots) } ?? "every reward"
+            let reward = line.slotIndex.map { logged.slots[$0] }.map { Self.rewardName($0, among: logged.slots) } ?? Self.label(of: outcome)
             announce("  \(reward): \(outcome.sentence)", Self.style(of: outcome))
         }
         refresh()
@@ -130,6 +232,14 @@ public struct SimulatorState {
     static func rewardName(_ slot: RewardSlot, among slots: [RewardSlot]) -> String {
         slots.contains { $0.reward.reward == slot.reward.reward && $0.program.id != slot.program.id }
             ? "\(slot.reward.reward) (\(slot.program.id))" : slot.reward.reward
+    }
+
+    /// What a line about no one reward is headed with: what the intake found, or "every reward".
+    static func label(of outcome: Outcome) -> String {
+        switch outcome {
+        case .duplicate, .conflict, .rejected: return outcome.code
+        default: return "every reward"
+        }
     }
 
     static func style(of outcome: Outcome) -> Style {
@@ -179,8 +289,17 @@ public struct SimulatorState {
         case .simStreak:
             playStreak()
         case .filter:
-            zoneField = TextField()
-            zoneField.editing = true
+            ask(.zone)
+        case .simTimeNext:
+            nextTimeOfDay()
+        case .simTypeTime:
+            ask(.time)
+        case .simTypeDate:
+            ask(.date)
+        case .simResend:
+            resend(otherContent: false)
+        case .simConflict:
+            resend(otherContent: true)
         case .simNewUser:
             addUser()
         case .simEmployer:

@@ -1,10 +1,25 @@
 import IncentivesCore
 
-/// Screen 2: search users by id prefix; Enter opens a user's page.
+/// Screen 2: every user, filtered by what is typed after `/` (an id substring, `employer:ID`, `zone:TEXT`) and
+/// loaded a page at a time as the selection moves (no cap: `G` reaches the last of any number); Enter opens a
+/// user's page.
 public struct UsersState {
     public var search = TextField()
-    public var results: [Member] = []
+    /// The filter the search box's words make (`query(for:)`), and the users loaded: a window of the list, from
+    /// its row `firstRow`, with how many match in all. It grows a page at a time as the selection moves; `G`
+    /// and `g` far from it load the window there instead of every row in between.
+    public var query = UserQuery()
+    public var list = UserList(rows: [], total: 0)
+    public var firstRow = 0
+    /// The users loaded (the window).
+    public var results: [Member] { list.rows }
+    /// The selected row in the whole list (not in the window).
     public var selected = 0
+    public var selectedMember: Member? {
+        results.indices.contains(selected - firstRow) ? results[selected - firstRow] : nil
+    }
+    /// Why the search box's words were not understood (an unknown filter, an employer not in the catalog).
+    public var filterError: String?
     public var profile: UserPage? {
         didSet { if profile?.member.id != oldValue?.member.id { achievementSelected = 0; evidence = nil; why = nil } }
     }
@@ -14,11 +29,113 @@ public struct UsersState {
     /// On the user page: the selected achievement, and its evidence events once opened with Enter.
     public var achievementSelected = 0
     public var evidence: [EventRecord]?
-    static let limit = 500
 
+    /// The words of the search box as a query: `employer:ID` (exactly), `zone:TEXT` (part of the zone's name),
+    /// `id:TEXT` or a bare word (part of the id). Returns the query and, when a word was not understood, why.
+    static func query(for text: String, catalog: Catalog) -> (UserQuery, String?) {
+        var q = UserQuery()
+        var error: String?
+        for word in text.split(separator: " ") {
+            let parts = word.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 2 else { q.idContains = String(word); continue }
+            let (name, value) = (parts[0], parts[1])
+            switch name {
+            case "employer":
+                q.employer = value
+                if !value.isEmpty, catalog.employer(value) == nil {
+                    error = "no employer \"\(value)\" in the catalog (" + catalog.employers.map(\.id).joined(separator: ", ") + ")"
+                }
+            case "zone": q.zone = value
+            case "id", "user": q.idContains = value
+            default:
+                // An id may hold a colon: a word whose first part is no filter's name is a piece of an id.
+                q.idContains = String(word)
+                if value.isEmpty || name.isEmpty { break }
+                error = "\(name): is not a filter; searching ids for \"\(word)\" (filters: employer: zone: id:)"
+            }
+        }
+        return (q, error)
+    }
+
+    static let pageSize = 200
+    /// `G` loads the rest of the list when it is this close; farther, it loads the last page alone.
+    static let loadAllWithin = 2_000
+
+    /// Reads the search box into the query and loads the window again where it was (a refresh keeps the
+    /// selection on its row).
     mutating func reload(_ data: any ConsoleData, today: LocalDate) {
-        results = data.searchUsers(prefix: search.text, limit: UsersState.limit)
-        selected = min(selected, max(results.count - 1, 0))
+        (query, filterError) = Self.query(for: search.text, catalog: data.catalog)
+        var q = query
+        q.offset = firstRow
+        q.limit = max(UsersState.pageSize, list.rows.count)
+        list = data.users(q)
+        if list.rows.isEmpty, firstRow > 0 {
+            // Fewer users than before (a narrower search): back to the start.
+            firstRow = 0
+            q.offset = 0
+            list = data.users(q)
+        }
+        selected = min(max(selected, firstRow), max(firstRow + list.rows.count - 1, 0))
+    }
+
+    /// The first page of a new search.
+    mutating func restart(_ data: any ConsoleData, today: LocalDate) {
+        list = UserList(rows: [], total: 0)
+        firstRow = 0
+        selected = 0
+        reload(data, today: today)
+    }
+
+    /// The next `count` users after the window (all the rest when nil), by keyset: the same cost at any depth.
+    mutating func loadAfter(_ data: any ConsoleData, count: Int? = UsersState.pageSize) {
+        guard firstRow + list.rows.count < list.total, let last = list.rows.last else { return }
+        var q = query
+        q.afterID = last.id
+        q.limit = count
+        let more = data.users(q)
+        list = UserList(rows: list.rows + more.rows, total: more.total)
+    }
+
+    /// The page before the window.
+    mutating func loadBefore(_ data: any ConsoleData) {
+        guard firstRow > 0 else { return }
+        let start = max(firstRow - UsersState.pageSize, 0)
+        var q = query
+        q.offset = start
+        q.limit = firstRow - start
+        let more = data.users(q)
+        list = UserList(rows: more.rows + list.rows, total: more.total)
+        firstRow = start
+    }
+
+    /// A window of one page around row `row` of the whole list (for `G` and `g` far from what is loaded).
+    mutating func jump(_ data: any ConsoleData, to row: Int) {
+        var q = query
+        q.offset = max(min(row - UsersState.pageSize / 2, list.total - UsersState.pageSize), 0)
+        q.limit = UsersState.pageSize
+        let page = data.users(q)
+        list = page
+        firstRow = q.offset
+    }
+
+    /// Moves the selection through the whole list, loading what it reaches.
+    mutating func move(_ action: Action, data: any ConsoleData) {
+        switch action {
+        case .top:
+            if firstRow > 0 { jump(data, to: 0) }
+            selected = 0
+        case .bottom:
+            let unloaded = list.total - (firstRow + list.rows.count)
+            if unloaded > UsersState.loadAllWithin { jump(data, to: list.total - 1) } else { loadAfter(data, count: nil) }
+            selected = max(list.total - 1, 0)
+        default:
+            selected = Selection.move(selected, action, count: list.total)
+            // Pages load as the selection nears either end of the window, as on Achievements.
+            if selected >= firstRow + list.rows.count - 10 { loadAfter(data) }
+            if selected < firstRow + 10 { loadBefore(data) }
+        }
+        // Whatever the data did meanwhile, the selection stays on a loaded row.
+        selected = min(max(selected, firstRow), max(firstRow + list.rows.count - 1, 0))
     }
 
     /// After live changes: the list, and the open page.
@@ -48,19 +165,19 @@ public struct UsersState {
         let before = search.text
         switch search.handle(key) {
         case .editing:
-            if search.text != before { selected = 0; reload(data, today: today) }
+            if search.text != before { restart(data, today: today) }
         case .applied:
-            reload(data, today: today)
-            if let exact = results.firstIndex(where: { $0.id == search.text }) { selected = exact }
-            if results.count == 1 || results.indices.contains(selected) && results[selected].id == search.text { open(data, today: today) }
+            restart(data, today: today)
+            if let exact = results.firstIndex(where: { $0.id == search.text }) { selected = firstRow + exact }
+            if list.total == 1 || selectedMember?.id == search.text { open(data, today: today) }
         case .cancelled:
             break
         }
     }
 
     mutating func open(_ data: any ConsoleData, today: LocalDate) {
-        guard results.indices.contains(selected) else { return }
-        profile = data.userPage(id: results[selected].id, today: today)
+        guard let m = selectedMember else { return }
+        profile = data.userPage(id: m.id, today: today)
     }
 
     mutating func handle(_ action: Action, data: any ConsoleData, today: LocalDate) -> Bool {
@@ -91,7 +208,9 @@ public struct UsersState {
             }
         }
         switch action {
-        case _ where Selection.isMove(action): selected = Selection.move(selected, action, count: results.count); return true
+        case _ where Selection.isMove(action):
+            move(action, data: data)
+            return true
         case .open: open(data, today: today); return true
         case .why:
             open(data, today: today)
@@ -101,12 +220,11 @@ public struct UsersState {
             // A new search: `/` starts from an empty box, as in less and vim.
             search = TextField()
             search.editing = true
-            selected = 0
-            reload(data, today: today)
+            restart(data, today: today)
             return true
         case .clearFilter, .back:
             guard !search.text.isEmpty else { return false }
-            search.text = ""; selected = 0; reload(data, today: today); return true
+            search.text = ""; restart(data, today: today); return true
         default: return false
         }
     }

@@ -8,20 +8,23 @@ enum UsersView {
                         on: &c, x: x, y: y, width: width, height: height)
             return
         }
-        let cursor = s.search.editing ? "_" : ""
         c.text("/", x: x, y: y, style: .accent)
-        c.text("search user id: ", x: x + 2, y: y, style: .dim)
-        c.text(s.search.text + cursor, x: x + 18, y: y, style: s.search.editing ? .selected : .normal, width: width - 18)
-        let count = s.results.count >= UsersState.limit ? "\(UsersState.limit)+ users" : "\(s.results.count) users"
+        c.text("search: ", x: x + 2, y: y, style: .dim)
+        let count = s.list.total == 1 ? "1 user" : "\(s.list.total) users"
+        InputLine.draw(s.search.text, editing: s.search.editing, placeholder: "(all) part of an id, employer:acme, zone:Europe/Paris",
+                       on: &c, x: x + 10, y: y, width: max(width - 10 - TerminalText.cells(count) - 1, 1))
         c.text(count, x: x + width - TerminalText.cells(count), y: y, style: .dim)
+        if let e = s.filterError { c.text(e, x: x, y: y + 1, style: .bad, width: width) }
+        let top = y + (s.filterError == nil ? 1 : 2)
         if s.results.isEmpty {
-            c.text("No user id starts with \"\(s.search.text)\".", x: x + 1, y: y + 2, style: .dim)
+            let why = s.search.text.isEmpty ? "The roster has no users." : "No user matches \"\(s.search.text)\"."
+            c.text(why, x: x + 1, y: top + 1, style: .dim, width: width - 1)
             return
         }
         Table(columns: [.flex("User", min: 12), .flex("Employer", min: 10), .flex("Time zone", min: 12)],
               rows: s.results.map { [$0.id, $0.employer ?? "(none)", $0.timezone] },
-              selected: s.selected, focused: !s.search.editing)
-            .draw(on: &c, x: x, y: y + 1, width: width, height: height - 1)
+              selected: s.selected - s.firstRow, focused: !s.search.editing, total: s.list.total, firstRow: s.firstRow)
+            .draw(on: &c, x: x, y: top, width: width, height: height - (top - y))
     }
 
     static func drawProfile(_ p: UserPage, today: LocalDate, selected: Int = 0, evidence: [EventRecord]? = nil,

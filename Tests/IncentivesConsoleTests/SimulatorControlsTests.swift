@@ -1,0 +1,111 @@
+import IncentivesConsole
+import IncentivesCore
+import Testing
+
+/// What QA asked of the simulator: the time of day (a near-midnight log in two keys), a jump to a typed day, and
+/// the last event sent again (a duplicate) or with other content (a conflict), each answered in the feed.
+struct SimulatorControlsTests {
+    private func feed(_ s: AppState) -> [String] { s.simulator.feed.map(\.text) }
+
+    @Test func aNearMidnightLogIsTwoKeysAway() throws {
+        var s = try Fixture.state(.simulator)
+        #expect(s.simulator.user?.timezone == "America/Chicago")
+        let day = s.simulator.day
+        s.press(.character("t"), .character("l"))
+        // 23:55 in Chicago is already tomorrow in UTC: the feed says so, and the local day is the one that counts.
+        #expect(feed(s).contains("\(day.iso) 23:55 test-1 logs mood · sim-1 (UTC \(day.adding(days: 1).iso) 05:55)"))
+        #expect(feed(s).contains("  Pregnancy pillow: counted a new day: day 1 of 5"))
+        #expect(s.simulator.standings.first?.countedDays == [day])
+    }
+
+    @Test func tStepsThroughTheTimesOfDay() throws {
+        var s = try Fixture.state(.simulator)
+        var seen: [String] = []
+        for _ in 0..<4 {
+            s.press(.character("t"))
+            seen.append(String(s.simulator.clockLabel.suffix(5)))
+        }
+        #expect(seen == ["23:55", "00:05", "08:00", "12:00"])
+        #expect(Fixture.text(s).contains("clock \(s.simulator.day.iso) 12:00"))
+    }
+
+    @Test func aTypedTimeSetsTheClockAndAWrongOneSaysWhy() throws {
+        var s = try Fixture.state(.simulator)
+        s.press(.character("T"))
+        s.type("6:30")
+        #expect(Fixture.text(s).contains("time of day (HH:MM): 6:30"))
+        s.press(.enter)
+        #expect(s.simulator.clockLabel.hasSuffix("06:30"))
+        for wrong in ["25:00", "12:60", "noon", "12"] {
+            s.press(.character("T"))
+            s.type(wrong)
+            s.press(.enter)
+            #expect(feed(s).last == "not a time of day \"\(wrong)\": type HH:MM, from 00:00 to 23:59 (e.g. 23:58)")
+            #expect(s.simulator.clockLabel.hasSuffix("06:30"), "the clock is unchanged")
+        }
+        // Esc leaves the clock alone.
+        s.press(.character("T"))
+        s.type("01:00")
+        s.press(.escape)
+        #expect(s.simulator.clockLabel.hasSuffix("06:30"))
+    }
+
+    @Test func aTypedDayMovesTheClockAndAWrongOneSaysWhy() throws {
+        var s = try Fixture.state(.simulator)
+        s.press(.character("d"))
+        s.type("2026-12-24")
+        #expect(Fixture.text(s).contains("jump to day (YYYY-MM-DD): 2026-12-24"))
+        s.press(.enter)
+        #expect(s.simulator.day == LocalDate(iso: "2026-12-24"))
+        #expect(feed(s).last == "-- jumped to Thu 24 Dec 2026-12-24 --")
+        for wrong in ["2026-13-01", "2026-02-30", "24/12/2026", "tomorrow"] {
+            s.press(.character("d"))
+            s.type(wrong)
+            s.press(.enter)
+            #expect(feed(s).last == "not a day \"\(wrong)\": type YYYY-MM-DD, a real date (e.g. 2026-12-31)")
+            #expect(s.simulator.day == LocalDate(iso: "2026-12-24"), "the day is unchanged")
+        }
+        // The next log is on the typed day.
+        s.press(.character("l"))
+        #expect(feed(s).contains { $0.hasPrefix("2026-12-24 12:00 test-1 logs mood") })
+    }
+
+    @Test func resendingTheLastEventIsADuplicateAndOtherContentAConflict() throws {
+        var s = try Fixture.state(.simulator)
+        s.press(.character("a"))
+        #expect(feed(s).last == "nothing to send again: test-1 has sent no event yet (l logs one)")
+        s.press(.character("A"))
+        #expect(feed(s).last == "nothing to send again: test-1 has sent no event yet (l logs one)")
+        #expect(s.simulator.sandbox.eventCount == 0)
+
+        s.press(.character("l"))
+        let standing = s.simulator.standings.map(\.countedDays)
+        s.press(.character("a"))
+        let day = s.simulator.day.iso
+        #expect(feed(s).suffix(2) == ["\(day) test-1 sends sim-1 again (same id and content)",
+                                      "  duplicate: the same event was sent again: it changes nothing"])
+        s.press(.character("A"))
+        #expect(feed(s).suffix(2) == ["\(day) test-1 sends sim-1 again (same id, category sleep instead of mood)",
+                                      "  conflict: id: \"sim-1\" was already accepted with other content; the first one stands"])
+        #expect(s.simulator.standings.map(\.countedDays) == standing, "neither changed any progress")
+        #expect(s.simulator.sandbox.eventCount == 3)
+        // Sending again after the conflict is still a duplicate of the first: the first one stands.
+        s.press(.character("a"))
+        #expect(feed(s).last == "  duplicate: the same event was sent again: it changes nothing")
+    }
+
+    @Test func aBirthSentWithOtherContentMovesAnHour() throws {
+        var s = try Fixture.state(.simulator)
+        s.press(.character("b"), .character("A"))
+        #expect(feed(s).contains { $0.hasSuffix("sends sim-1 again (same id, an hour later)") })
+        #expect(feed(s).last?.hasPrefix("  conflict: ") == true)
+    }
+
+    @Test func eachTestUserResendsTheirOwnLastEvent() throws {
+        var s = try Fixture.state(.simulator)
+        s.press(.character("l"), .character("u"), .character("a"))
+        #expect(feed(s).last == "nothing to send again: test-2 has sent no event yet (l logs one)")
+        s.press(.left, .character("a"))
+        #expect(feed(s).last == "  duplicate: the same event was sent again: it changes nothing")
+    }
+}
