@@ -33,7 +33,7 @@ public struct AppState {
     /// Whether a screen is taking typed text (then only Enter/Esc/Backspace and characters mean anything).
     var isEditingText: Bool {
         switch screen {
-        case .programs: return programs.filter.editing
+        case .programs: return programs.filter.editing || programs.previewPath.editing
         case .users: return users.search.editing
         case .achievements: return achievements.filter.editing
         case .simulator: return simulator.field.editing
@@ -69,7 +69,7 @@ public struct AppState {
         }
         if isEditingText {
             switch screen {
-            case .programs: programs.edit(key)
+            case .programs: programs.edit(key, data: data)
             case .users: users.edit(key, data: data, today: clock.today)
             case .achievements: achievements.edit(key, data: data)
             case .simulator: simulator.edit(key)
@@ -92,7 +92,7 @@ public struct AppState {
         let consumed: Bool
         switch screen {
         case .programs:
-            let (used, open) = programs.handle(action)
+            let (used, open) = programs.handle(action, data: data)
             consumed = used
             if let program = open {
                 // Enter on a program lists its achievements.

@@ -8,6 +8,7 @@ public enum Action: Hashable, Sendable {
     case liveFreeze
     case retry, focusNext
     case why
+    case versions, preview
 }
 
 /// Where a binding applies: everywhere, or on one screen.
@@ -91,6 +92,8 @@ public enum KeyMap {
             KeyBinding([.right], "→", "next test user", .right, sim),
             KeyBinding([c("R")], "R", "reset the sandbox", .simReset, sim),
         ]
+        b.append(KeyBinding([c("v")], "v", "catalog versions and what each changed", .versions, .screen(.programs), hint: "versions"))
+        b.append(KeyBinding([c("p")], "p", "preview a proposed catalog (a file) over the events", .preview, .screen(.programs), hint: "preview"))
         b.append(KeyBinding([c("f")], "f", "freeze / follow", .liveFreeze, .screen(.live), hint: "freeze"))
         b.append(KeyBinding([c("r")], "r", "retry the failed delivery", .retry, .screen(.deliveries), hint: "retry"))
         b.append(KeyBinding([.right, .left, c("l"), c("h")], "←/→", "partners / failures pane", .focusNext, .screen(.deliveries), hint: "pane"))

@@ -13,6 +13,11 @@ public protocol ConsoleData: AnyObject, Sendable {
 
     /// Screen 1: employers, their programs, the menu items each chose, enrolment and achievements.
     func programsOverview() -> [EmployerOverview]
+    /// The catalog versions, oldest first (the last is `catalog`'s).
+    func catalogVersions() -> [CatalogVersion]
+    /// What `proposed` would have awarded over the data's events, beside the current catalog (`CatalogPreview`);
+    /// a failure says why.
+    func preview(_ proposed: Catalog) -> Result<[CatalogPreview.Row], ConsoleDataError>
 
     /// Screen 2: one page of the users matching the query (id order), with how many match in all.
     func users(_ query: UserQuery) -> UserList

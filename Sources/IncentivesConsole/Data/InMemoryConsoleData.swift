@@ -115,6 +115,23 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
     /// The roster in id order (UTF-8 bytes, as the stores sort), made once: the roster never changes here.
     private lazy var membersByID: [Member] = engine.roster.members.sorted { UserQuery.precedes($0.id, $1.id) }
 
+    /// Files carry one catalog: version 1.
+    public func catalogVersions() -> [CatalogVersion] {
+        [CatalogVersion(version: 1, effective: nil, file: nil, loadedAt: 0, changes: [], catalogJSON: "")]
+    }
+
+    public func preview(_ proposed: Catalog) -> Result<[CatalogPreview.Row], ConsoleDataError> {
+        lock.lock(); defer { lock.unlock() }
+        guard !events.isEmpty else { return .failure(ConsoleDataError("no events yet: nothing to preview")) }
+        do {
+            let preview = try CatalogPreview(current: catalog, proposed: proposed, roster: engine.roster, expectedEvents: events.count)
+            preview.take(events.map(\.event))
+            return .success(preview.rows)
+        } catch {
+            return .failure(ConsoleDataError("\(error)"))
+        }
+    }
+
     public func users(_ q: UserQuery) -> UserList {
         lock.lock(); defer { lock.unlock() }
         let all = membersByID

@@ -65,6 +65,29 @@ public final class ReaderConsoleData: ConsoleData, @unchecked Sendable { // each
         }
     }
 
+    public func catalogVersions() -> [CatalogVersion] {
+        read({ try $0.catalogVersions() }, otherwise: [])
+    }
+
+    public func preview(_ proposed: Catalog) -> Result<[CatalogPreview.Row], ConsoleDataError> {
+        uiLock.lock(); defer { uiLock.unlock() }
+        do {
+            let total = try ui.counts().events
+            guard total > 0 else { return .failure(ConsoleDataError("no events are stored yet: nothing to preview")) }
+            let preview = try CatalogPreview(current: catalog, proposed: proposed, roster: Roster(members: try ui.members()),
+                                             expectedEvents: total)
+            var batch: [Event] = []
+            try ui.forEachEvent(afterSeq: 0) { _, event in
+                batch.append(event)
+                if batch.count == 50_000 { preview.take(batch); batch.removeAll(keepingCapacity: true) }
+            }
+            preview.take(batch)
+            return .success(preview.rows)
+        } catch {
+            return .failure(ConsoleDataError("\(error)"))
+        }
+    }
+
     public func users(_ query: UserQuery) -> UserList {
         read({ UserList(rows: try $0.users(query), total: try $0.userCount(query)) }, otherwise: UserList(rows: [], total: 0))
     }

@@ -1,5 +1,6 @@
 import Foundation
 import IncentivesCore
+import IncentivesInput
 
 /// Screen 1: every employer's programs, narrowed by `/` to those whose employer, program or rewards hold the
 /// typed text; the selected program's menu items below.
@@ -9,6 +10,13 @@ public struct ProgramsState {
     /// `/`: narrows the list as it is typed; Enter keeps it, Esc puts back what was there before.
     public var filter = TextField()
     private var filterBefore = ""
+    /// `v`: the catalog versions pane, in place of the selected program's menu.
+    public var versions: [CatalogVersion] = []
+    public var showVersions = false
+    /// `p`: the path of a proposed catalog, typed; Enter loads it and runs the preview (`CatalogPreview`).
+    public var previewPath = TextField()
+    public var preview: (file: String, rows: [CatalogPreview.Row])?
+    public var previewError: String?
 
     /// Programs flattened in catalog order, with their employer: those the filter matches.
     public var rows: [(employer: EmployerOverview, program: ProgramOverview)] {
@@ -35,10 +43,18 @@ public struct ProgramsState {
 
     mutating func reload(_ data: any ConsoleData) {
         overview = data.programsOverview()
+        versions = data.catalogVersions()
         selected = min(selected, max(rows.count - 1, 0))
     }
 
-    mutating func edit(_ key: Key) {
+    mutating func edit(_ key: Key, data: any ConsoleData) {
+        if previewPath.editing {
+            switch previewPath.handle(key) {
+            case .editing, .cancelled: break
+            case .applied: loadPreview(data)
+            }
+            return
+        }
         let before = filter.text
         switch filter.handle(key) {
         case .editing:
@@ -51,8 +67,32 @@ public struct ProgramsState {
         }
     }
 
+    /// Reads the typed catalog as `init` and `preview` do, and runs it over the data's events.
+    mutating func loadPreview(_ data: any ConsoleData) {
+        let path = previewPath.text.trimmingCharacters(in: .whitespaces)
+        previewError = nil
+        guard !path.isEmpty else { preview = nil; return }
+        let expanded = path.hasPrefix("~/") ? NSString(string: path).expandingTildeInPath : path
+        let proposed: Catalog
+        do {
+            proposed = try CatalogDecoder.load(path: expanded)
+        } catch {
+            previewError = "\(error)"
+            return
+        }
+        switch data.preview(proposed) {
+        case .success(let rows): preview = (path, rows)
+        case .failure(let why): previewError = why.message
+        }
+    }
+
+    /// The preview's rows for one program, the current catalog's rewards first.
+    func previewRows(of program: String) -> [CatalogPreview.Row] {
+        preview?.rows.filter { $0.program == program } ?? []
+    }
+
     /// Returns whether the action was used, and a program id to open (its achievements).
-    mutating func handle(_ action: Action) -> (Bool, String?) {
+    mutating func handle(_ action: Action, data: any ConsoleData) -> (Bool, String?) {
         let all = rows
         if Selection.isMove(action) {
             selected = Selection.move(selected, action, count: all.count)
@@ -65,7 +105,15 @@ public struct ProgramsState {
             filterBefore = filter.text
             filter.editing = true
             return (true, nil)
+        case .versions:
+            showVersions.toggle()
+            return (true, nil)
+        case .preview:
+            previewPath.editing = true
+            return (true, nil)
         case .clearFilter, .back:
+            if showVersions { showVersions = false; return (true, nil) }
+            if preview != nil || previewError != nil, filter.text.isEmpty { preview = nil; previewError = nil; return (true, nil) }
             guard !filter.text.isEmpty else { return (false, nil) }
             filter.text = ""
             selected = 0

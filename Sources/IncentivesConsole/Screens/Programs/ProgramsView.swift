@@ -15,7 +15,22 @@ enum ProgramsView {
             c.text(why, x: x + 1, y: y + 2, style: .dim, width: width - 1)
             return
         }
-        let (y, height) = (y + 1, height - 1)
+        var (y, height) = (y + 1, height - 1)
+        // One line for the catalog: its version, or the preview being typed, shown or refused.
+        if s.previewPath.editing {
+            c.text("p", x: x, y: y, style: .accent)
+            c.text("proposed catalog file: ", x: x + 2, y: y, style: .dim)
+            InputLine.draw(s.previewPath.text, editing: true, placeholder: "Assets/demo/catalog-proposed.json",
+                           on: &c, x: x + 25, y: y, width: max(width - 25, 1))
+        } else if let e = s.previewError {
+            c.text("preview refused: " + e, x: x, y: y, style: .bad, width: width)
+        } else if let p = s.preview {
+            c.text("preview of \(p.file): proposed achievements beside the current ones (Esc clears)", x: x, y: y, style: .accent, width: width)
+        } else if let v = s.versions.last {
+            let effective = v.effective.map { " · effective " + $0.iso } ?? ""
+            c.text("catalog version \(v.version)\(effective) · v versions · p preview a proposed catalog", x: x, y: y, style: .dim, width: width)
+        }
+        (y, height) = (y + 1, height - 1)
         let listHeight = min(rows.count + 1, max(height / 2 - 1, 3))
         let table = Table(
             columns: [.flex("Employer", min: 10), .flex("Program", min: 14), .fixed("Runs", 23), .fixed("Users", 6, right: true),
@@ -33,6 +48,14 @@ enum ProgramsView {
         c.rule("\(p.name) · \(p.id)", x: x, y: top - 1 + 0, width: width)
         let facts = "employer \(employer.employer.id) · \(p.starts.iso) → \(p.ends.iso) · \(program.enrolled) of \(employer.users) users enrolled · \(program.achievements) achievements"
         c.text(facts, x: x, y: top, style: .dim, width: width)
+        if s.showVersions {
+            drawVersions(s.versions, on: &c, x: x, y: top + 1, width: width, height: max(height - (top + 1 - y), 0))
+            return
+        }
+        if s.preview != nil {
+            drawPreview(s.previewRows(of: p.id), on: &c, x: x, y: top + 1, width: width, height: max(height - (top + 1 - y), 0))
+            return
+        }
         let rewards = Table(
             columns: [.flex("Reward", min: 10), .flex("Incentive", min: 10), .flex("Kind", min: 6), .flex("Parameters", min: 10),
                       .flex("Categories", min: 8), .fixed("Lim", 3, right: true), .fixed("Earned", 6, right: true)],
@@ -46,5 +69,33 @@ enum ProgramsView {
             styles: program.rewards.map { ProgramsState.matches(s.filter.text, reward: $0) ? .accent : .normal },
             selected: nil)
         rewards.draw(on: &c, x: x, y: top + 1, width: width, height: max(height - (top + 1 - y), 0))
+    }
+
+    /// The versions, newest first, each with what it changed.
+    static func drawVersions(_ versions: [CatalogVersion], on c: inout Canvas, x: Int, y: Int, width: Int, height: Int) {
+        c.rule("Catalog versions (v closes)", x: x, y: y, width: width)
+        var row = y + 1
+        for v in versions.reversed() where row < y + height {
+            let effective = v.effective.map { "effective " + $0.iso } ?? "the first"
+            c.text("version \(v.version) · \(effective)" + (v.file.map { " · " + $0 } ?? ""), x: x, y: row, style: .accent, width: width)
+            row += 1
+            for change in v.changes where row < y + height {
+                c.text("  " + change, x: x, y: row, width: width)
+                row += 1
+            }
+        }
+    }
+
+    /// The selected program's rewards under the current and the proposed catalog.
+    static func drawPreview(_ rows: [CatalogPreview.Row], on c: inout Canvas, x: Int, y: Int, width: Int, height: Int) {
+        Table(columns: [.flex("Reward", min: 10), .flex("Incentive", min: 10), .fixed("Now", 6, right: true), .fixed("Proposed", 8, right: true),
+                        .fixed("Diff", 6, right: true), .fixed("Users", 6, right: true), .fixed("Change", 8)],
+              rows: rows.map { r in
+                  [r.reward, r.incentive, String(r.current), String(r.proposed), (r.difference > 0 ? "+" : "") + String(r.difference),
+                   String(r.users), r.inCurrent && r.inProposed ? "" : r.inProposed ? "added" : "removed"]
+              },
+              styles: rows.map { $0.difference > 0 ? .good : $0.difference < 0 ? .warn : .normal },
+              selected: nil)
+            .draw(on: &c, x: x, y: y, width: width, height: height)
     }
 }
