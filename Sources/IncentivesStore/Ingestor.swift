@@ -171,7 +171,7 @@ private final class IngestRun {
                              display: display, achievementsBefore: checkpoint.counts.achievements)
         // Sequence numbers are handed out on the engine thread (`BatchFiller`).
         let nextSeq = Int64(try db.integer("SELECT coalesce(max(seq), 0) FROM events")) + 1
-        storedIDs = try StoredIDs(lookup: lookup, storedEarlier: nextSeq > 1, filterBytes: options.idFilterBytes, writer: writer)
+        storedIDs = try StoredIDs(lookup: lookup, storedEarlier: nextSeq > 1, filterBytes: options.idFilterBytes, drain: { [writer] in try writer.drain() })
         let expectedEvents = max(0, (identity?.size ?? 0) - checkpoint.offset) / Ingestor.bytesPerLine
         rebuildUserIndex = identity != nil && expectedEvents >= max(Int64(options.rebuildUserIndexFrom), nextSeq - 1)
         intake = Intake(engine: engine, expectedEvents: Int(min(expectedEvents, Int64(options.maxIDsInMemory))))

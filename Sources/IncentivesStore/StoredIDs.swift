@@ -11,6 +11,8 @@ import IncentivesCore
 final class StoredIDs: PriorIDs {
     typealias Failure = any Error
 
+    /// The read-only connection, kept open as long as its statement.
+    private let lookup: Database
     private let findEvent: Statement
     /// Earlier ingests stored events: any id may be stored.
     private let storedEarlier: Bool
@@ -22,21 +24,24 @@ final class StoredIDs: PriorIDs {
     /// them once the writer is drained, which is done before the next look-up (rarely needed: repeats of old
     /// ids are few), not at every forgetting.
     private var drainBeforeLookup = false
-    private let writer: BatchWriter
+    /// Waits until every batch handed to the writer is committed (`BatchWriter.drain`).
+    private let drain: () throws -> Void
 
-    /// `lookup`: a read-only connection to the store; `storedEarlier`: whether it held events before the ingest.
-    init(lookup: Database, storedEarlier: Bool, filterBytes: Int, writer: BatchWriter) throws {
+    /// `lookup`: a read-only connection to the store; `storedEarlier`: whether it held events before the ingest;
+    /// `drain`: commits what the writer holds.
+    init(lookup: Database, storedEarlier: Bool, filterBytes: Int, drain: @escaping () throws -> Void) throws {
+        self.lookup = lookup
         findEvent = try lookup.prepare("SELECT e.type, k.id, e.at_s, e.at_nanos, e.category FROM events e JOIN user_keys k ON k.key = e.user_key WHERE e.id = ?")
         self.storedEarlier = storedEarlier
         accepted = IDFilter(bytes: filterBytes)
-        self.writer = writer
+        self.drain = drain
     }
 
     /// The fingerprint an earlier batch or ingest stored `event.id` with, or nil.
     func fingerprint(of event: Event, key: IDDigest) throws -> UInt64? {
         guard storedEarlier || (forgotSome && accepted.mightContain(key)) else { return nil }
         if drainBeforeLookup {
-            try writer.drain()
+            try drain()
             drainBeforeLookup = false
         }
         try findEvent.bind(1, event.id)
