@@ -5,7 +5,9 @@ import IncentivesInput
 import Glibc
 #endif
 
-/// Streams an events file into the store: the same decisions as `replay` (CONTRACT §4), made durable.
+/// Streams an events file into the store: the same decisions as `replay` (CONTRACT §4), made durable. The
+/// decisions are the core's `Intake`, the pipeline `replay` runs too, given the store's ids (`StoredIDs`) and a
+/// batch to fill (`BatchFiller`); this file keeps batching, checkpoints and the writer (`IngestRun`).
 ///
 /// Lines are processed in batches; each batch is ONE transaction holding its accepted events, its rejects,
 /// the achievements it earned with their evidence and outbox rows, users' progress when it is saved, and the
@@ -14,7 +16,7 @@ import Glibc
 /// harmless. Parsing, the engine and SQLite run on three threads (DESIGN.md §4). Memory is bounded whatever the
 /// file's size: lines are streamed, one batch waits while the writer commits another, users' progress is dropped
 /// from memory once it is committed and too many are held, the duplicate check holds a fixed number of ids (older
-/// ones are asked of the database, behind a fixed-size `IDFilter`), and SQLite's page cache has a fixed size.
+/// ones are asked of the database, behind a fixed-size `IDFilter`: `StoredIDs`), and SQLite's page cache has a fixed size.
 public final class Ingestor {
     public struct Options: Sendable {
         /// Lines per transaction: larger batches are faster, smaller ones redo less after a crash.
@@ -277,7 +279,7 @@ private final class IngestRun {
     /// never in the batch that builds the per-user index: the end follows it at once). Then bounds memory.
     private func submit(finished: Bool, buildUserIndex: Bool = false) throws {
         var batch = rows.batch
-        rows.batch = IngestBatch(reserving: options.batchLines)
+        rows.batch = IngestBatch() // the next one reserves its rows once this one is handed over
         linesInBatch = 0
         batch.line = lastLine
         batch.offset = lastOffset
@@ -291,6 +293,7 @@ private final class IngestRun {
         } else {
             try writer.submit(batch)
         }
+        rows.batch = IngestBatch(reserving: options.batchLines)
         if !finished && intake.rememberedIDs > options.maxIDsInMemory {
             // Bounded memory for any file size: the intake's id table starts again empty, and the database
             // answers for the ids it held (`StoredIDs`), every one of them submitted by now.
