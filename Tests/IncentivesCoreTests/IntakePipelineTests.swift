@@ -153,6 +153,18 @@ struct IntakePipelineTests {
         #expect(i.counts == counts(read: 6, accepted: 2, duplicates: 1, rejected: 3, achievements: 1))
     }
 
+    @Test func anIntakeWithShardsTakesNoPriorIDs() async {
+        // Its admission runs in parallel partitions; prior ids are asked in arrival order on one thread.
+        await #expect(processExitsWith: .failure) {
+            var w = World()
+            w.member("ana")
+            let engine = try! w.engine()
+            let intake = Intake(shards: try! EngineShards(catalog: engine.catalog, roster: engine.roster, count: 2))
+            var sink = Intake.BatchOutcome()
+            intake.take([.success(log("a1", "ana", "2026-03-02T12:00:00Z"))][...], prior: TablePriorIDs(), into: &sink)
+        }
+    }
+
     @Test(arguments: [1, 2, 3])
     func shardedAndInOrderIntakesTellTheSinkTheSameThings(shards: Int) throws {
         var w = World()
