@@ -273,6 +273,7 @@ private final class IngestRun {
             }
             start = end
         }
+        rows.items = [] // not kept alive while the reader fills the next batch
     }
 
     /// Hands the batch to the writer with the checkpoint it reaches; saves progress when due (always at the end,
