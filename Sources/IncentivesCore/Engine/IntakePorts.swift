@@ -7,8 +7,9 @@
 /// its events table), or earlier in this run and since forgotten to bound memory (`Intake.forgetIDs`).
 /// An in-memory run has none (`NoPriorIDs`).
 ///
-/// Asked in arrival order, on the intake's thread, about each id its admission does not hold — so an intake
-/// with shards, whose admission runs in parallel partitions, takes none.
+/// Asked in arrival order, on the intake's thread, about each id its admission does not hold (of an event whose
+/// user is on the roster) — so an intake with shards, whose admission runs in parallel partitions, takes none.
+/// The requirements are not mutating: a conformer that keeps state is a class (the store's `StoredIDs`).
 public protocol PriorIDs {
     associatedtype Failure: Error
 
