@@ -153,6 +153,39 @@ struct IntakePipelineTests {
         #expect(i.counts == counts(read: 6, accepted: 2, duplicates: 1, rejected: 3, achievements: 1))
     }
 
+    /// A `Recorder` told only about events that earned something.
+    struct EarnersOnly: IntakeSink {
+        var recorder = Recorder()
+        static var takesEventsThatEarnNothing: Bool { false }
+        mutating func reject(at index: Int, _ why: Rejection, event: Event?) { recorder.reject(at: index, why, event: event) }
+        mutating func accept(at index: Int, _ event: Event, earned: [Achievement]) {
+            #expect(!earned.isEmpty)
+            recorder.accept(at: index, event, earned: earned)
+        }
+    }
+
+    @Test(arguments: [0, 2])
+    func aSinkOfAwardsOnlyIsToldOnlyOfEventsThatEarned(shards: Int) throws {
+        var w = World()
+        w.offer("s2", StreakRule(days: 2), limit: 3)
+        for u in 0..<4 { w.member("u\(u)") }
+        let engine = try w.engine()
+        func intake() throws -> Intake {
+            shards == 0 ? Intake(engine: try w.engine())
+                : Intake(shards: try EngineShards(catalog: engine.catalog, roster: engine.roster, count: shards))
+        }
+        let lines: [Intake.Line] = (0..<40).map { .success(log("e\($0)", "u\($0 % 4)", "2026-03-\(10 + $0 / 4)T12:00:00Z")) }
+            + [.failure(Rejection(.invalidJSON, field: nil, "not valid JSON"))]
+        var all = Recorder(), earners = EarnersOnly()
+        let a = try intake(), b = try intake()
+        a.take(lines[...], into: &all)
+        b.take(lines[...], into: &earners)
+        let earning = all.calls.filter { if case .accept(_, _, let earned) = $0 { !earned.isEmpty } else { true } }
+        #expect(earners.recorder.calls.count == earning.count && earning.count > 10)
+        #expect(Set(earners.recorder.calls.map { "\($0)" }) == Set(earning.map { "\($0)" }))
+        #expect(a.counts == b.counts && a.counts.accepted == 40)
+    }
+
     @Test func anIntakeWithShardsTakesNoPriorIDs() async {
         // Its admission runs in parallel partitions; prior ids are asked in arrival order on one thread.
         await #expect(processExitsWith: .failure) {

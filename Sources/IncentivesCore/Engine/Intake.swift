@@ -110,6 +110,8 @@ public final class Intake {
         public mutating func accept(at index: Int, _ event: Event, earned achievements: [Achievement]) {
             if !achievements.isEmpty { earned.append((index, achievements)) }
         }
+
+        public static var takesEventsThatEarnNothing: Bool { false }
     }
 
     /// A batch of lines in arrival order, each a validated event or the reason it is not one.
@@ -205,7 +207,9 @@ public final class Intake {
                 switch try admit(event, key: keys[k]!, prior: prior) {
                 case .stop(.rejected(let why)): sink.reject(at: i, why, event: event)
                 case .stop: break // a duplicate
-                case .new(let member, let engine): sink.accept(at: i, event, earned: accept(engine.record(event, member: member)))
+                case .new(let member, let engine):
+                    let earned = accept(engine.record(event, member: member))
+                    if Sink.takesEventsThatEarnNothing || !earned.isEmpty { sink.accept(at: i, event, earned: earned) }
                 }
             }
         }
@@ -250,14 +254,23 @@ public final class Intake {
         // 3. The new events, one thread per user partition (only those that earned come back, in order);
         // then each to the sink, in arrival order, with what it earned.
         let earned = shards.record(fresh, members: freshMembers)
-        var e = 0
-        for k in fresh.indices {
-            var got: [Achievement] = []
-            if e < earned.count && earned[e].index == k {
-                got = earned[e].achievements
-                e += 1
+        counts.accepted += fresh.count
+        if Sink.takesEventsThatEarnNothing {
+            var e = 0
+            for k in fresh.indices {
+                var got: [Achievement] = []
+                if e < earned.count && earned[e].index == k {
+                    got = earned[e].achievements
+                    e += 1
+                }
+                counts.achievements += got.count
+                sink.accept(at: freshIndex[k], fresh[k], earned: got)
             }
-            sink.accept(at: freshIndex[k], fresh[k], earned: accept(got))
+        } else {
+            for (k, achievements) in earned {
+                counts.achievements += achievements.count
+                sink.accept(at: freshIndex[k], fresh[k], earned: achievements)
+            }
         }
     }
 

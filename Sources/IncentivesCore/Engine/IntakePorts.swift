@@ -55,6 +55,16 @@ public protocol IntakeSink {
     /// unknown user or a conflict.
     mutating func reject(at index: Int, _ why: Rejection, event: Event?)
 
-    /// A new event, accepted and recorded by the engine, with what it earned (most often nothing).
+    /// A new event, accepted and recorded by the engine, with what it earned (most often nothing; see
+    /// `takesEventsThatEarnNothing`).
     mutating func accept(at index: Int, _ event: Event, earned: [Achievement])
+
+    /// Whether `accept` is called for accepted events that earned nothing too. The ingest stores every event;
+    /// `replay` prints only awards, and most events earn nothing, so it is spared a call per event. True unless
+    /// a sink says otherwise.
+    static var takesEventsThatEarnNothing: Bool { get }
+}
+
+extension IntakeSink {
+    public static var takesEventsThatEarnNothing: Bool { true }
 }

@@ -96,6 +96,8 @@ private struct ReplayOutput: IntakeSink {
     func accept(at index: Int, _ event: Event, earned: [Achievement]) {
         for a in earned { out?.line { a.writeJSON(into: &$0) } }
     }
+
+    static var takesEventsThatEarnNothing: Bool { false }
 }
 
 /// Loading the catalog and roster with the contract's exit statuses.
