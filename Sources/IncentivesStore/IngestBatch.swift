@@ -1,4 +1,5 @@
 import IncentivesCore
+import IncentivesInput
 
 /// Everything one batch of an ingest writes, decided by the engine thread and written by `BatchWriter` in ONE
 /// transaction: the accepted events (with the sequence numbers the engine thread gave them), the refused
@@ -69,5 +70,32 @@ struct IngestBatch {
         b.finished = finished
         b.size = size
         return b
+    }
+}
+
+/// The ingest's `IntakeSink`: the intake's decisions become the rows of the batch being filled. Each accepted
+/// event gets the next sequence number here (the ingest lock makes the ingest the only writer of events), so
+/// the engine thread knows an event's `seq` without waiting for its INSERT.
+struct BatchFiller: IntakeSink {
+    var batch: IngestBatch
+    /// The reader's lines being taken: the intake's indices are theirs.
+    var items: [EventStream.Item] = []
+    /// The `seq` of the next accepted event.
+    var nextSeq: Int64
+
+    init(batch: IngestBatch, nextSeq: Int64) {
+        self.batch = batch
+        self.nextSeq = nextSeq
+    }
+
+    mutating func reject(at index: Int, _ why: Rejection, event: Event?) {
+        batch.rejects.append(.init(line: items[index].line, why: why, id: event?.id))
+    }
+
+    mutating func accept(at index: Int, _ event: Event, earned: [Achievement]) {
+        let seq = nextSeq
+        nextSeq += 1
+        batch.events.append(.init(seq: seq, event: event, line: items[index].line))
+        for a in earned { batch.achievements.append(.init(a, eventSeq: seq)) }
     }
 }

@@ -5,7 +5,9 @@ import IncentivesInput
 import Glibc
 #endif
 
-/// Streams an events file into the store: the same decisions as `replay` (CONTRACT §4), made durable.
+/// Streams an events file into the store: the same decisions as `replay` (CONTRACT §4), made durable. The
+/// decisions are the core's `Intake`, the pipeline `replay` runs too, given the store's ids (`StoredIDs`) and a
+/// batch to fill (`BatchFiller`); this file keeps batching, checkpoints and the writer (`IngestRun`).
 ///
 /// Lines are processed in batches; each batch is ONE transaction holding its accepted events, its rejects,
 /// the achievements it earned with their evidence and outbox rows, users' progress when it is saved, and the
@@ -14,7 +16,7 @@ import Glibc
 /// harmless. Parsing, the engine and SQLite run on three threads (DESIGN.md §4). Memory is bounded whatever the
 /// file's size: lines are streamed, one batch waits while the writer commits another, users' progress is dropped
 /// from memory once it is committed and too many are held, the duplicate check holds a fixed number of ids (older
-/// ones are asked of the database, behind a fixed-size `IDFilter`), and SQLite's page cache has a fixed size.
+/// ones are asked of the database, behind a fixed-size `IDFilter`: `StoredIDs`), and SQLite's page cache has a fixed size.
 public final class Ingestor {
     public struct Options: Sendable {
         /// Lines per transaction: larger batches are faster, smaller ones redo less after a crash.
@@ -91,219 +93,150 @@ public final class Ingestor {
         let display = InputFile.displayName(path)
         let identity = try FileIdentity(path: path)
         let engine = try store.engine()
-        let catalog = engine.catalog
 
-        // Find or start the ingest record (the checkpoint).
         let checkpoint = try db.transaction { () -> Checkpoint in
             if !options.restart, let identity, let found = try Checkpoint.find(identity, in: db) { return found }
             return try Checkpoint.start(source: display, identity: identity, in: db)
         }
-        let resumedAfter = checkpoint.line
-        if resumedAfter > 0 || checkpoint.counts.rejected > 0 {
+        if checkpoint.line > 0 || checkpoint.counts.rejected > 0 {
             // Report what the earlier runs refused, so the output matches an uninterrupted run.
             for r in try db.rows("SELECT line, reason FROM rejects WHERE ingest = ? ORDER BY seq", .int(checkpoint.id),
                                  map: { RejectedLine(file: display, line: $0.int(0), reason: $0.text(1)) }) { onReject(r) }
         }
         if let identity, checkpoint.finished, checkpoint.size == identity.size {
-            return Outcome(counts: checkpoint.counts, resumedAfterLine: resumedAfter, alreadyComplete: true, ingestID: checkpoint.id)
+            return Outcome(counts: checkpoint.counts, resumedAfterLine: checkpoint.line, alreadyComplete: true, ingestID: checkpoint.id)
         }
 
-        // Three stages on their own threads, in file order: the reader parses and validates lines
-        // (`forEachPipelined`); this thread admits events and runs the engine; `BatchWriter` commits each batch
-        // in one transaction on the store's connection. Duplicates are decided here, in memory (`Admission`),
-        // so the engine never waits for SQLite; ids accepted by earlier ingests are looked up on a read-only
-        // connection, which sees committed rows only — and every id of this run is in `Admission` anyway.
-        let lookup = try Database(path: store.path, mode: .readOnly)
-        let loadState = try lookup.prepare("SELECT state FROM progress WHERE user = ?")
-        engine.loadProgress = { member in
-            guard (try? loadState.bind(1, member.id)) != nil else { return nil }
-            defer { loadState.reset() }
-            return (try? loadState.step()) == true ? loadState.blob(0) : nil
-        }
-        let writer = BatchWriter(db: db, catalog: catalog, userKeys: try UserKeys.Roster(engine.roster, in: db), ingestID: checkpoint.id, display: display,
-                                 achievementsBefore: checkpoint.counts.achievements)
         // Fewer, larger WAL checkpoints while ingesting: a page changed by many batches is copied into the
         // database once per checkpoint, not once per batch. A checkpoint every 64 MB of WAL, whatever the page
         // size (a file's own; see `Store.pageSize`). Back to SQLite's default (1000 pages) afterwards.
         let pageBytes = max(try db.pragma("page_size"), 512)
         try db.execute("PRAGMA wal_autocheckpoint = \((64 << 20) / pageBytes)")
         defer { _ = try? db.execute("PRAGMA wal_autocheckpoint = 1000") }
-        // Events stored after the last progress save (a crash, or an ingest stopped mid-way) go through the
-        // engine again, so that its state is that of an uninterrupted run before this file goes on. The awards
-        // they earn are stored already (their batch committed them), so this stores nothing new but in odd cases.
+        let run = try IngestRun(store: store, engine: engine, checkpoint: checkpoint, identity: identity, display: display, options: options)
+        try run.catchUp()
+        try run.prepareUserIndex()
+        defer { run.buildUserIndexIfDropped() } // stopped early
+        let counts = try run.read(path, onReject: onReject, onProgress: onProgress)
+        return Outcome(counts: counts, resumedAfterLine: checkpoint.line, alreadyComplete: false, ingestID: checkpoint.id)
+    }
+}
+
+/// One ingest of one file, after its checkpoint is found: its state and its steps. Three stages on their own
+/// threads, in file order: the reader parses and validates lines (`forEachBatchPipelined`); this thread takes
+/// them through the intake (`Intake`: admission, the engine), whose decisions become the rows of the batch
+/// being filled (`BatchFiller`); `BatchWriter` commits each batch in one transaction on the store's connection.
+/// Duplicates are decided by the intake in memory, so the engine never waits for SQLite; ids accepted before
+/// it (by earlier ingests, or forgotten by it) are looked up on a read-only connection (`StoredIDs`).
+private final class IngestRun {
+    private let db: Database
+    private let engine: Engine
+    private let intake: Intake
+    private let writer: BatchWriter
+    private let storedIDs: StoredIDs
+    /// A read-only connection: users' saved progress and earlier events' content.
+    private let lookup: Database
+    private let options: Ingestor.Options
+    private let identity: FileIdentity?
+    private let display: String
+    /// Where this run starts, and the counts of the earlier runs of the same ingest.
+    private let checkpoint: Checkpoint
+    /// A first load (or one much larger than what is stored) builds events' per-user index at its end.
+    private let rebuildUserIndex: Bool
+
+    /// The batch being filled.
+    private var rows: BatchFiller
+    private var linesInBatch = 0
+    /// The last line taken and the offset after it: the checkpoint the next batch reaches.
+    private var lastLine: Int
+    private var lastOffset: Int64
+    /// `intake.counts.accepted` when users' progress was last saved.
+    private var acceptedAtSave = 0
+    /// Users whose saved progress the engine still holds.
+    private var usersHeld = 0
+
+    init(store: Store, engine: Engine, checkpoint: Checkpoint, identity: FileIdentity?, display: String, options: Ingestor.Options) throws {
+        db = store.db
+        self.engine = engine
+        self.checkpoint = checkpoint
+        self.identity = identity
+        self.display = display
+        self.options = options
+        lookup = try Database(path: store.path, mode: .readOnly)
+        let loadState = try lookup.prepare("SELECT state FROM progress WHERE user = ?")
+        engine.loadProgress = { member in
+            guard (try? loadState.bind(1, member.id)) != nil else { return nil }
+            defer { loadState.reset() }
+            return (try? loadState.step()) == true ? loadState.blob(0) : nil
+        }
+        writer = BatchWriter(db: db, catalog: engine.catalog, userKeys: try UserKeys.Roster(engine.roster, in: db), ingestID: checkpoint.id,
+                             display: display, achievementsBefore: checkpoint.counts.achievements)
+        // Sequence numbers are handed out on the engine thread (`BatchFiller`).
+        let nextSeq = Int64(try db.integer("SELECT coalesce(max(seq), 0) FROM events")) + 1
+        storedIDs = try StoredIDs(lookup: lookup, storedEarlier: nextSeq > 1, filterBytes: options.idFilterBytes, drain: { [writer] in try writer.drain() })
+        let expectedEvents = max(0, (identity?.size ?? 0) - checkpoint.offset) / Ingestor.bytesPerLine
+        rebuildUserIndex = identity != nil && expectedEvents >= max(Int64(options.rebuildUserIndexFrom), nextSeq - 1)
+        intake = Intake(engine: engine, expectedEvents: Int(min(expectedEvents, Int64(options.maxIDsInMemory))))
+        rows = BatchFiller(batch: IngestBatch(reserving: options.batchLines), nextSeq: nextSeq)
+        lastLine = checkpoint.line
+        lastOffset = checkpoint.offset
+    }
+
+    /// The file's counts so far, earlier runs included; achievements as the intake counted them (the writer
+    /// knows which are new to the database).
+    private var counts: IntakeCounts { checkpoint.counts + intake.counts }
+
+    /// Counts for the progress bar: achievements committed so far.
+    private func progress(bytes: Int64) -> Ingestor.Progress {
+        var c = counts
+        c.achievements = writer.achievementsSoFar
+        return Ingestor.Progress(bytes: bytes, totalBytes: identity?.size, counts: c)
+    }
+
+    /// Events stored after the last progress save (a crash, or an ingest stopped mid-way) go through the
+    /// engine again, so that its state is that of an uninterrupted run before this file goes on. The awards
+    /// they earn are stored already (their batch committed them), so this stores nothing new but in odd cases.
+    func catchUp() throws {
         try db.transaction {
             _ = try ProgressLog.catchUp(engine, in: db) { earned, seq in for a in earned { _ = try writer.record(.init(a, eventSeq: seq)) } }
         }
-        // Sequence numbers are handed out here (the ingest lock makes this the only writer of events), so the
-        // engine thread knows each event's `seq` without waiting for its INSERT.
-        var nextSeq = Int64(try db.integer("SELECT coalesce(max(seq), 0) FROM events")) + 1
-        let findEvent = try lookup.prepare("SELECT e.type, k.id, e.at_s, e.at_nanos, e.category FROM events e JOIN user_keys k ON k.key = e.user_key WHERE e.id = ?")
-        /// Whether earlier ingests stored events: then any id may be stored, and the database is asked about each
-        /// id `admission` does not hold. Otherwise only ids this run accepted and `admission` forgot may be, and
-        /// `accepted` knows which (until the first forgetting, none: `admission` holds them all).
-        let storedEarlier = nextSeq > 1
-        var accepted = IDFilter(bytes: options.idFilterBytes)
-        var forgotSome = false
-        /// Set when `admission` forgot ids whose batches may not be committed yet: the database can answer for
-        /// them once the writer is drained, which is done before the next look-up (rarely needed: repeats of
-        /// old ids are few), not at every forgetting.
-        var drainBeforeLookup = false
-        /// The fingerprint an earlier batch or ingest stored `event.id` with, or nil.
-        func storedBefore(_ event: Event, digest: IDDigest) throws -> UInt64? {
-            guard storedEarlier || (forgotSome && accepted.mightContain(digest)) else { return nil }
-            if drainBeforeLookup {
-                try writer.drain()
-                drainBeforeLookup = false
-            }
-            try findEvent.bind(1, event.id)
-            defer { findEvent.reset() }
-            guard try findEvent.step() else { return nil }
-            guard let type = EventType(rawValue: findEvent.text(0)) else { return ~event.contentFingerprint }
-            return Event(id: event.id, type: type, user: findEvent.text(1), at: try ProgressLog.instant(findEvent, 2),
-                         category: findEvent.optionalText(4)).contentFingerprint
-        }
-        // A first load (or one much larger than what is stored) builds events' per-user index at its end.
-        let expectedEvents = max(0, (identity?.size ?? 0) - checkpoint.offset) / Self.bytesPerLine
-        let rebuildUserIndex = identity != nil && expectedEvents >= max(Int64(options.rebuildUserIndexFrom), nextSeq - 1)
+    }
+
+    /// Drops events' per-user index before a first load (built again at its end), or builds it after an
+    /// ingest killed without it.
+    func prepareUserIndex() throws {
         if rebuildUserIndex {
             try db.transaction { try UserIndex.drop(in: db) }
         } else {
-            try db.transaction { try UserIndex.build(in: db) } // after an ingest killed without it
+            try db.transaction { try UserIndex.build(in: db) }
         }
-        defer { if rebuildUserIndex { _ = try? db.transaction { try UserIndex.build(in: db) } } } // stopped early
-        let admission = Admission(roster: engine.roster,
-                                  expectedEvents: Int(min(expectedEvents, Int64(options.maxIDsInMemory))))
+    }
 
-        var counts = checkpoint.counts
-        var acceptedSinceSave = 0
-        var usersHeld = 0
-        var batch = IngestBatch(reserving: options.batchLines)
-        var linesInBatch = 0
+    /// After an ingest stopped early (an error): the index it dropped. (Its normal end builds it in its last batch.)
+    func buildUserIndexIfDropped() {
+        if rebuildUserIndex { _ = try? db.transaction { try UserIndex.build(in: db) } }
+    }
 
-        /// Hands the batch to the writer with the checkpoint it reaches; saves progress when due (always at the end,
-        /// never in the batch that builds the per-user index: the end follows it at once).
-        func submitBatch(line: Int, offset: Int64, finished: Bool, buildUserIndex: Bool = false) throws {
-            batch.line = line
-            batch.offset = offset
-            batch.counts = counts
-            batch.finished = finished
-            batch.size = finished ? identity?.size : nil
-            batch.buildUserIndex = buildUserIndex
-            let saveProgress = finished || (!buildUserIndex && acceptedSinceSave >= options.progressEvery)
-            if saveProgress {
-                // In parts, each encoded while the writer stores the one before (memory: a few parts, not every
-                // user's state at once), all in this batch's transaction.
-                let members = engine.takeChangedMembers()
-                usersHeld += members.count
-                acceptedSinceSave = 0
-                var start = 0
-                repeat {
-                    let end = min(start + max(1, options.progressPartUsers), members.count)
-                    var part = start == 0 ? batch : batch.sameCheckpoint
-                    part.progress = (ProgressLog.states(of: members[start..<end], in: engine), nextSeq - 1)
-                    part.continues = end < members.count
-                    try writer.submit(part)
-                    start = end
-                } while start < members.count
-            } else {
-                try writer.submit(batch)
-            }
-            batch = IngestBatch(reserving: options.batchLines)
-            linesInBatch = 0
-            if !finished && admission.remembered > options.maxIDsInMemory {
-                // Bounded memory for any file size: the in-memory table starts again empty, and the database
-                // answers for the ids it held (`storedBefore`), every one of them submitted by now.
-                admission.forgetSeen()
-                forgotSome = true
-                drainBeforeLookup = true
-            }
-            if saveProgress && !finished && usersHeld > options.maxUsersInMemory {
-                // Their progress is committed once the writer is done: the engine then reloads it on demand.
-                try writer.drain()
-                engine.forgetProgress()
-                usersHeld = 0
-            }
-        }
-
-        func reject(_ line: Int, _ why: Rejection, id: String?) {
-            counts.rejected += 1
-            batch.rejects.append(.init(line: line, why: why, id: id))
-            onReject(RejectedLine(file: display, line: line, reason: why.description))
-        }
-
+    /// Reads the file from the checkpoint to its end, batch by batch; returns the file's counts.
+    func read(_ path: String, onReject: (Ingestor.RejectedLine) -> Void, onProgress: (Ingestor.Progress) -> Void) throws -> IntakeCounts {
         var stream = EventStream(path: path)
         stream.startLine = checkpoint.line
         stream.startOffset = checkpoint.offset
-        var lastLine = checkpoint.line
-        var lastOffset = checkpoint.offset
+        var total = counts
         writer.start()
         do {
             defer { writer.cancel() }
             do {
-            try withoutActuallyEscaping(onProgress) { report in
-            try stream.forEachBatchPipelined(prepare: { $0 }, progress: { bytes in
-                var c = counts
-                c.achievements = writer.achievementsSoFar
-                report(Progress(bytes: bytes, totalBytes: identity?.size, counts: c))
-            }) { items in
-                // Each event's id digest and user, found once for the batch so that the tables an event will
-                // touch (its id's entries, its user's state) can be prefetched a few events ahead: at this size
-                // they are far from the caches and the look-ups would otherwise wait on memory one by one.
-                let keys = items.map { item -> IDDigest? in
-                    if case .success(let e) = item.event { IDDigest(e.id) } else { nil }
-                }
-                let users = items.map { item -> Int in
-                    if case .success(let e) = item.event { engine.roster.position(of: e.user) ?? -1 } else { -1 }
-                }
-                for k in items.indices {
-                    if k + Prefetch.ids < items.count, let key = keys[k + Prefetch.ids] {
-                        admission.prefetch(key)
-                        accepted.prefetch(key)
-                    }
-                    for (ahead, stage) in Prefetch.userStages where k + ahead < items.count && users[k + ahead] >= 0 {
-                        engine.prefetch(member: users[k + ahead], stage: stage)
-                    }
-                    let item = items[k]
-                    counts.read += 1
-                    switch item.event {
-                    case .failure(let why):
-                        reject(item.line, why, id: nil)
-                    case .success(let event):
-                        let digest = keys[k]!
-                        let (verdict, member) = try admission.judge(event, key: digest, stored: { try storedBefore($0, digest: digest) })
-                        switch verdict {
-                        case .rejected(let why):
-                            reject(item.line, why, id: event.id)
-                        case .duplicate:
-                            counts.duplicates += 1
-                        case .new:
-                            accepted.insert(digest)
-                            let seq = nextSeq
-                            nextSeq += 1
-                            batch.events.append(.init(seq: seq, event: event, line: item.line))
-                            let earned = engine.record(event, member: member)
-                            counts.accepted += 1
-                            acceptedSinceSave += 1
-                            for a in earned { batch.achievements.append(.init(a, eventSeq: seq)) }
-                        }
-                    }
-                    lastLine = item.line
-                    lastOffset = item.nextOffset
-                    linesInBatch += 1
-                    if linesInBatch >= options.batchLines {
-                        try submitBatch(line: lastLine, offset: lastOffset, finished: false)
-                        var c = counts
-                        c.achievements = writer.achievementsSoFar
-                        onProgress(Progress(bytes: lastOffset, totalBytes: identity?.size, counts: c))
+                try withoutActuallyEscaping(onProgress) { report in
+                    try stream.forEachBatchPipelined(prepare: { $0 }, progress: { bytes in report(self.progress(bytes: bytes)) }) { items in
+                        try take(items, onReject: onReject, onProgress: report)
+                        return true
                     }
                 }
-                return true
-            }
-            }
             } catch let runaway as LineReader.RunawayLine {
                 // Input that never ends a line (`/dev/zero`, a binary file): what was read before it is kept,
                 // committed with the checkpoint of its last line, and the reading stops with the reason.
-                try submitBatch(line: lastLine, offset: lastOffset, finished: false)
+                try submit(finished: false)
                 _ = try writer.finish()
                 throw runaway
             }
@@ -311,13 +244,85 @@ public final class Ingestor {
             // lines, so that line numbers stay exact when the file grows; `size` tells a finished file.
             if rebuildUserIndex {
                 // The writer builds the index while this thread encodes every user's progress for the end.
-                try submitBatch(line: lastLine, offset: lastOffset, finished: false, buildUserIndex: true)
+                try submit(finished: false, buildUserIndex: true)
             }
-            try submitBatch(line: lastLine, offset: lastOffset, finished: true)
-            counts.achievements = try writer.finish()
+            try submit(finished: true)
+            total = counts
+            total.achievements = try writer.finish()
         }
-        onProgress(Progress(bytes: lastOffset, totalBytes: identity?.size, counts: counts))
-        return Outcome(counts: counts, resumedAfterLine: resumedAfter, alreadyComplete: false, ingestID: checkpoint.id)
+        onProgress(Ingestor.Progress(bytes: lastOffset, totalBytes: identity?.size, counts: total))
+        return total
+    }
+
+    /// One batch of the reader's lines through the intake, in parts that end where an ingest batch does.
+    private func take(_ items: [EventStream.Item], onReject: (Ingestor.RejectedLine) -> Void, onProgress: (Ingestor.Progress) -> Void) throws {
+        let lines = items.map(\.event)
+        rows.items = items
+        var start = 0
+        while start < items.count {
+            let end = min(items.count, start + max(1, options.batchLines - linesInBatch))
+            let rejectsBefore = rows.batch.rejects.count
+            try intake.take(lines[start..<end], prior: storedIDs, into: &rows)
+            for r in rows.batch.rejects[rejectsBefore...] { onReject(.init(file: display, line: r.line, reason: r.why.description)) }
+            linesInBatch += end - start
+            lastLine = items[end - 1].line
+            lastOffset = items[end - 1].nextOffset
+            if linesInBatch >= options.batchLines {
+                try submit(finished: false)
+                onProgress(progress(bytes: lastOffset))
+            }
+            start = end
+        }
+        rows.items = [] // not kept alive while the reader fills the next batch
+    }
+
+    /// Hands the batch to the writer with the checkpoint it reaches; saves progress when due (always at the end,
+    /// never in the batch that builds the per-user index: the end follows it at once). Then bounds memory.
+    private func submit(finished: Bool, buildUserIndex: Bool = false) throws {
+        var batch = rows.batch
+        rows.batch = IngestBatch() // the next one reserves its rows once this one is handed over
+        linesInBatch = 0
+        batch.line = lastLine
+        batch.offset = lastOffset
+        batch.counts = counts
+        batch.finished = finished
+        batch.size = finished ? identity?.size : nil
+        batch.buildUserIndex = buildUserIndex
+        let saveProgress = finished || (!buildUserIndex && intake.counts.accepted - acceptedAtSave >= options.progressEvery)
+        if saveProgress {
+            try submitWithProgress(batch)
+        } else {
+            try writer.submit(batch)
+        }
+        rows.batch = IngestBatch(reserving: options.batchLines)
+        if !finished && intake.rememberedIDs > options.maxIDsInMemory {
+            // Bounded memory for any file size: the intake's id table starts again empty, and the database
+            // answers for the ids it held (`StoredIDs`), every one of them submitted by now.
+            intake.forgetIDs(answeredBy: storedIDs)
+        }
+        if saveProgress && !finished && usersHeld > options.maxUsersInMemory {
+            // Their progress is committed once the writer is done: the engine then reloads it on demand.
+            try writer.drain()
+            engine.forgetProgress()
+            usersHeld = 0
+        }
+    }
+
+    /// The batch with every changed user's progress, in parts, each encoded while the writer stores the one
+    /// before (memory: a few parts, not every user's state at once), all in this batch's transaction.
+    private func submitWithProgress(_ batch: IngestBatch) throws {
+        let members = engine.takeChangedMembers()
+        usersHeld += members.count
+        acceptedAtSave = intake.counts.accepted
+        var start = 0
+        repeat {
+            let end = min(start + max(1, options.progressPartUsers), members.count)
+            var part = start == 0 ? batch : batch.sameCheckpoint
+            part.progress = (ProgressLog.states(of: members[start..<end], in: engine), rows.nextSeq - 1)
+            part.continues = end < members.count
+            try writer.submit(part)
+            start = end
+        } while start < members.count
     }
 }
 

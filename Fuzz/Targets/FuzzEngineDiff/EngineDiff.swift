@@ -1,10 +1,11 @@
 // Differential fuzzing of the engine: a small random world (catalog, roster, events with late arrivals,
-// duplicates, conflicts, users off the roster, several zones) built from the fuzzer's bytes, run three ways:
-//   A. `Intake(engine:)`, one event at a time (what `replay` does);
-//   B. `Intake(shards:)` over 1–4 `EngineShards`, in batches of random sizes;
+// duplicates, conflicts, users off the roster, several zones) built from the fuzzer's bytes, run four ways:
+//   A. `Intake(engine:)`, one event at a time (what the console and the simulator do);
+//   B. `Intake(shards:)` over 1–4 `EngineShards`, in batches of random sizes (what `replay` does);
 //   C. as A, but at random points every changed user's progress is saved (`encodedProgress`), the engine
-//      forgets everything, and reloads it on demand from the saved bytes (what the store does).
-// Properties: the three give identical achievements (same events, same order, same evidence) and counts.
+//      forgets everything, and reloads it on demand from the saved bytes (what the store does);
+//   D. `Intake(engine:)` in the same batches as B, taken in order with prefetching (what `ingest` does).
+// Properties: the four give identical achievements (same events, same order, same evidence) and counts.
 import FuzzSupport
 #if canImport(Glibc)
 import Glibc
@@ -121,7 +122,14 @@ func runOneByOne(_ w: World, saving: Bool) -> Run {
 func runSharded(_ w: World) -> Run {
     let shards: EngineShards
     do { shards = try EngineShards(catalog: w.catalog, roster: w.roster, count: w.shards, zones: sharedZones) } catch { propertyFailed("\(error)") }
-    let intake = Intake(shards: shards)
+    return runBatches(w, Intake(shards: shards))
+}
+
+func runInOrderBatches(_ w: World) -> Run {
+    do { return runBatches(w, Intake(engine: try Engine(catalog: w.catalog, roster: w.roster, zones: sharedZones))) } catch { propertyFailed("\(error)") }
+}
+
+func runBatches(_ w: World, _ intake: Intake) -> Run {
     var run = Run()
     var start = 0
     for size in w.batchSizes {
@@ -156,6 +164,8 @@ public func fuzzEngineDiff(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         let plain = runOneByOne(world, saving: false)
         let sharded = runSharded(world)
         require(plain == sharded, "one engine and \(world.shards) shards disagree:\n\(diff(plain, sharded))\n\(describe(world))")
+        let batched = runInOrderBatches(world)
+        require(plain == batched, "one engine event by event and in batches disagree:\n\(diff(plain, batched))\n\(describe(world))")
         let saved = runOneByOne(world, saving: true)
         require(plain == saved, "saving and restoring progress changes the outcome:\n\(diff(plain, saved))\n\(describe(world))")
         if verbose {

@@ -1,8 +1,8 @@
 /// Decides whether a validated event is new, a duplicate or refused (CONTRACT §4), before the engine
 /// sees it: the user must be on the roster, and an id seen before must carry the same content.
 ///
-/// Kept apart from the engine so the two can run on different cores: `replay` admits events on the
-/// reading thread while the engine evaluates the previous batch. One thread at a time.
+/// Kept apart from the engine so the two can run on different cores: `Intake` admits a batch in parallel
+/// partitions (by event id) before the engine shards evaluate it. One thread at a time.
 public final class Admission: @unchecked Sendable {
     private let roster: Roster
     /// id digest → content fingerprint of every admitted event.
@@ -20,41 +20,33 @@ public final class Admission: @unchecked Sendable {
     }
 
     /// How many ids are remembered.
-    public var remembered: Int { seen.count }
+    var remembered: Int { seen.count }
 
-    /// Forgets every id remembered (to bound memory), for a caller whose `stored` look-up knows them all by then.
-    public func forgetSeen() {
+    /// Forgets every id remembered (to bound memory), for a caller whose `PriorIDs` knows them all by then.
+    func forgetSeen() {
         seen = IDTable()
     }
 
-    /// Admits or refuses one event, in arrival order. A new event is remembered at once: only
-    /// admitted events stand, so an id first seen with an unknown user stays free.
+    /// Admits or refuses one event, in arrival order, with no ids accepted before. A new event is remembered
+    /// at once: only admitted events stand, so an id first seen with an unknown user stays free.
     public func admit(_ event: Event) -> Verdict {
-        admit(event, stored: { _ in nil })
-    }
-
-    /// The same, for ids that may also have been accepted before this run (the store): `stored` is asked
-    /// about an id this admission has not seen, and gives the content fingerprint it was accepted with, or
-    /// nil when it is new. What it finds is remembered, so each id is looked up at most once.
-    public func admit(_ event: Event, stored: (Event) throws -> UInt64?) rethrows -> Verdict {
-        try judge(event, key: IDDigest(event.id), stored: stored).verdict
+        judge(event, key: IDDigest(event.id), prior: NoPriorIDs()).verdict
     }
 
     /// Starts loading what judging an event with this id will read: call it a few events ahead.
-    public func prefetch(_ key: IDDigest) { seen.prefetch(key) }
+    func prefetch(_ key: IDDigest) { seen.prefetch(key) }
 
     /// The verdict and, when the user is on the roster, their position in it (-1 when not), so that the
-    /// engine need not look the user up again. `key` is `IDDigest(event.id)`.
-    public func judge(_ event: Event, key: IDDigest) -> (verdict: Verdict, member: Int) {
-        judge(event, key: key, stored: { _ in nil })
-    }
-
-    public func judge(_ event: Event, key: IDDigest, stored: (Event) throws -> UInt64?) rethrows -> (verdict: Verdict, member: Int) {
+    /// engine need not look the user up again. `key` is `IDDigest(event.id)`. `prior` is asked about an id
+    /// this admission does not hold (accepted by an earlier run, or forgotten); what it finds is remembered,
+    /// so each id is asked about at most once until the next `forgetSeen()`.
+    @inline(__always)
+    func judge<Prior: PriorIDs>(_ event: Event, key: IDDigest, prior: Prior) throws(Prior.Failure) -> (verdict: Verdict, member: Int) {
         let userKey = IDDigest(event.user)
         guard let member = roster.position(of: event.user, digest: userKey) else { return (.rejected(.unknownUser(event.user)), -1) }
         let fingerprint = event.contentFingerprint(userDigest: userKey)
         var earlier = seen.value(for: key)
-        if earlier == nil, let found = try stored(event) {
+        if earlier == nil, let found = try prior.fingerprint(of: event, key: key) {
             seen.set(found, for: key)
             earlier = found
         }

@@ -111,7 +111,7 @@ public final class Engine {
     /// References are read as plain words, without retaining (a retain would wait on the memory itself).
     /// A hint only: it reads but never changes state.
     @inline(__always)
-    public func prefetch(member pos: Int, stage: Int) {
+    func prefetch(member pos: Int, stage: Int) {
         members.withUnsafeBufferPointer { b in
             let word = UnsafeRawPointer(b.baseAddress!).load(fromByteOffset: pos * MemoryLayout<MemberProgress?>.stride, as: UInt.self)
             guard word != 0, let object = UnsafeRawPointer(bitPattern: word) else { return }

@@ -1,13 +1,19 @@
 import Dispatch
 
-/// The in-memory front of the engine used by `replay` and the console's simulator: admission
-/// (unknown users, duplicates, conflicts — CONTRACT §4), then the engine, and the run's counts.
-/// The store does the same admission against its event table instead.
+/// The one intake pipeline: validated lines → admission (unknown users, duplicates, conflicts — CONTRACT §4)
+/// → the engine, or engines sharded by user → what each line came to, and the run's counts. `replay`, the
+/// store's ingest, the console's in-memory data, the simulator and the explainer all drive it; what differs
+/// between them enters through two small protocols (IntakePorts.swift): `PriorIDs`, the ids accepted before
+/// (the store's events table; none in memory), and `IntakeSink`, where accepted events, refusals and what was
+/// earned go (the ingest's batch of rows, `replay`'s output, a `BatchOutcome`). Prefetching and the users'
+/// roster positions stay inside.
 ///
-/// With shards, a batch is taken in two parallel steps. Admission is partitioned by event id: whether an
-/// event is a duplicate or a conflict depends only on earlier events with the same id, which all land in
-/// the same partition, in arrival order. The engine is partitioned by user (`EngineShards`). So every
-/// verdict and every achievement is the one a single admission and a single engine would give.
+/// Without shards, lines are taken one by one in arrival order, each event's id-table entry, prior-ids answer
+/// and user state prefetched a few events ahead. With shards, a batch is taken in two parallel steps.
+/// Admission is partitioned by event id: whether an event is a duplicate or a conflict depends only on
+/// earlier events with the same id, which all land in the same partition, in arrival order. The engine is
+/// partitioned by user (`EngineShards`). So every verdict and every achievement is the one a single
+/// admission and a single engine would give.
 public final class Intake {
     /// The engine; with shards, the first shard's (use `engine(for:)` to reach a user's).
     public let engine: Engine
@@ -16,6 +22,9 @@ public final class Intake {
     private let admissions: [Admission]
     public private(set) var counts = IntakeCounts()
 
+    /// A line as the pipeline takes it: a validated event, or why the line is not one.
+    public typealias Line = Result<Event, Rejection>
+
     public init(engine: Engine, expectedEvents: Int = 0) {
         self.engine = engine
         shards = nil
@@ -23,7 +32,7 @@ public final class Intake {
     }
 
     /// Evaluates with several engines partitioned by user, and admits with as many admissions partitioned
-    /// by event id, in parallel a batch at a time (`take(batch:)`).
+    /// by event id, in parallel a batch at a time (`take(batch:)`, `take(_:into:)`).
     public init(shards: EngineShards, expectedEvents: Int = 0) {
         engine = shards.engines[0]
         self.shards = shards
@@ -40,22 +49,107 @@ public final class Intake {
         case rejected(Rejection)
     }
 
+    // MARK: - One event
+
+    /// One validated event, in arrival order (no ids accepted before this run).
+    public func take(_ event: Event) -> Disposition {
+        switch admit(event, key: IDDigest(event.id), prior: NoPriorIDs()) {
+        case .stop(let d): return d
+        case .new(let member, let engine): return .accepted(accept(engine.record(event, member: member)))
+        }
+    }
+
+    /// `take(_:)` with the engine's findings for the event, reward by reward (for explanations): the same
+    /// admission and the same engine, so an explanation cannot disagree with what was awarded.
+    public func takeExplaining(_ event: Event) -> (disposition: Disposition, findings: [SlotFinding]) {
+        switch admit(event, key: IDDigest(event.id), prior: NoPriorIDs()) {
+        case .stop(let d): return (d, [])
+        case .new(let member, let engine):
+            let (earned, findings) = engine.recordExplaining(event, member: member)
+            return (.accepted(accept(earned)), findings)
+        }
+    }
+
+    /// A line that failed before it became an event (bad JSON, missing field...).
+    @discardableResult
+    public func reject(_ why: Rejection, countAsRead: Bool = false) -> Disposition {
+        if countAsRead { counts.read += 1 }
+        counts.rejected += 1
+        return .rejected(why)
+    }
+
+    // MARK: - A batch of lines
+
+    /// Lines in arrival order; what each came to goes to `sink`, by its index in `lines`. `prior` answers for
+    /// ids the admission does not hold (an intake with shards takes none: its admission runs in parallel).
+    public func take<Prior: PriorIDs, Sink: IntakeSink>(_ lines: ArraySlice<Line>, prior: Prior, into sink: inout Sink) throws(Prior.Failure) {
+        if let shards {
+            precondition(Prior.self == NoPriorIDs.self, "an intake with shards admits in parallel partitions: it takes no prior ids")
+            takeSharded(lines, shards: shards, into: &sink)
+        } else {
+            try takeInOrder(lines, prior: prior, into: &sink)
+        }
+    }
+
+    /// The same, with no ids accepted before this run.
+    public func take<Sink: IntakeSink>(_ lines: ArraySlice<Line>, into sink: inout Sink) {
+        take(lines, prior: NoPriorIDs(), into: &sink)
+    }
+
+    /// What a batch of lines came to, only where there is something to say: most events earn nothing.
+    public struct BatchOutcome: Sendable, IntakeSink {
+        /// Accepted events that earned achievements: their index in the batch and what they earned, in order.
+        public var earned: [(index: Int, achievements: [Achievement])] = []
+        /// Refused lines: their index in the batch and why, in order.
+        public var rejected: [(index: Int, why: Rejection)] = []
+
+        public init() {}
+
+        public mutating func reject(at index: Int, _ why: Rejection, event: Event?) { rejected.append((index, why)) }
+
+        public mutating func accept(at index: Int, _ event: Event, earned achievements: [Achievement]) {
+            if !achievements.isEmpty { earned.append((index, achievements)) }
+        }
+
+        public static var takesEventsThatEarnNothing: Bool { false }
+    }
+
+    /// A batch of lines in arrival order, each a validated event or the reason it is not one.
+    public func take(batch: [Line]) -> BatchOutcome {
+        var outcome = BatchOutcome()
+        take(batch[...], into: &outcome)
+        return outcome
+    }
+
+    // MARK: - Bounded memory
+
+    /// How many event ids the admission holds.
+    public var rememberedIDs: Int { admissions.reduce(0) { $0 + $1.remembered } }
+
+    /// Forgets every id the admission holds, to bound memory; from now on `prior` answers for them (it is
+    /// told, `PriorIDs.forgotten()`), so it must know every id accepted so far.
+    public func forgetIDs<Prior: PriorIDs>(answeredBy prior: Prior) {
+        for a in admissions { a.forgetSeen() }
+        prior.forgotten()
+    }
+
+    // MARK: - The steps
+
     /// The id partition an event's admission belongs to.
     private func partition(of key: IDDigest) -> Int {
         admissions.count == 1 ? 0 : Int(key.high % UInt64(admissions.count))
     }
 
     /// Admission for one event, with the counts: where it stops (a duplicate, a refusal), or the engine that
-    /// holds its user and its roster position. `take` and `takeExplaining` share it, so they cannot differ.
+    /// holds its user and its roster position. Every path of the intake but the parallel one goes through it.
     private enum Admitted {
         case stop(Disposition)
         case new(member: Int, engine: Engine)
     }
 
     @inline(__always)
-    private func admit(_ event: Event) -> Admitted {
-        let key = IDDigest(event.id)
-        let (verdict, member) = admissions[partition(of: key)].judge(event, key: key)
+    private func admit<Prior: PriorIDs>(_ event: Event, key: IDDigest, prior: Prior) throws(Prior.Failure) -> Admitted {
+        let (verdict, member) = try admissions[partition(of: key)].judge(event, key: key, prior: prior)
         counts.read += 1
         switch verdict {
         case .duplicate:
@@ -64,58 +158,79 @@ public final class Intake {
         case .rejected(let why):
             return .stop(reject(why))
         case .new:
+            prior.admitted(key)
             return .new(member: member, engine: shards.map { $0.engines[$0.shard(ofMember: member)] } ?? engine)
         }
     }
 
-    /// One validated event, in arrival order.
-    public func take(_ event: Event) -> Disposition {
-        switch admit(event) {
-        case .stop(let d): return d
-        case .new(let member, let engine): return accept(engine.record(event, member: member))
+    /// Counts an accepted event and what it earned.
+    @inline(__always)
+    private func accept(_ achievements: [Achievement]) -> [Achievement] {
+        counts.accepted += 1
+        counts.achievements += achievements.count
+        return achievements
+    }
+
+    /// Without shards: line by line in arrival order, prefetching ahead.
+    private func takeInOrder<Prior: PriorIDs, Sink: IntakeSink>(_ lines: ArraySlice<Line>, prior: Prior, into sink: inout Sink) throws(Prior.Failure) {
+        // Each event's id digest and user, found once for the batch so that what an event will touch (its id's
+        // table entry, the prior ids' answer, its user's state) can be prefetched a few events ahead: with many
+        // ids and users these are far from the caches, and the look-ups would otherwise wait on memory one by one.
+        let roster = engine.roster
+        var keys: [IDDigest?] = [], users: [Int] = []
+        keys.reserveCapacity(lines.count)
+        users.reserveCapacity(lines.count)
+        for line in lines {
+            if case .success(let e) = line {
+                keys.append(IDDigest(e.id))
+                users.append(roster.position(of: e.user) ?? -1)
+            } else {
+                keys.append(nil)
+                users.append(-1)
+            }
         }
-    }
-
-    /// `take(_:)` with the engine's findings for the event, reward by reward (for explanations): the same
-    /// admission and the same engine, so an explanation cannot disagree with what was awarded.
-    public func takeExplaining(_ event: Event) -> (disposition: Disposition, findings: [SlotFinding]) {
-        switch admit(event) {
-        case .stop(let d): return (d, [])
-        case .new(let member, let engine):
-            let (earned, findings) = engine.recordExplaining(event, member: member)
-            return (accept(earned), findings)
-        }
-    }
-
-    /// What a batch of lines came to, only where there is something to say: most events earn nothing.
-    public struct BatchOutcome: Sendable {
-        /// Accepted events that earned achievements: their index in the batch and what they earned, in order.
-        public var earned: [(index: Int, achievements: [Achievement])] = []
-        /// Refused lines: their index in the batch and why, in order.
-        public var rejected: [(index: Int, why: Rejection)] = []
-
-        public init() {}
-    }
-
-    /// A batch of lines in arrival order, each a validated event or the reason it is not one; with shards
-    /// admission and evaluation run in parallel.
-    public func take(batch: [Result<Event, Rejection>]) -> BatchOutcome {
-        guard let shards else { return takeOneByOne(batch) }
-        var outcome = BatchOutcome()
-        // 1. Admission, one thread per id partition.
-        let perPartition = admitInParallel(batch)
-        // 2. Counts and refusals in arrival order; the new events collected for the engine.
-        var fresh: [Event] = [], freshMembers: [Int] = [], freshIndex: [Int] = []
-        fresh.reserveCapacity(batch.count)
-        freshMembers.reserveCapacity(batch.count)
-        freshIndex.reserveCapacity(batch.count)
-        var next = [Int](repeating: 0, count: perPartition.count)
-        for i in batch.indices {
-            let event: Event
-            switch batch[i] {
+        let admission = admissions[0], n = lines.count, base = lines.startIndex
+        for k in 0..<n {
+            if k + Prefetch.ids < n, let key = keys[k + Prefetch.ids] {
+                admission.prefetch(key)
+                prior.prefetch(key)
+            }
+            for (ahead, stage) in Prefetch.userStages where k + ahead < n && users[k + ahead] >= 0 {
+                engine.prefetch(member: users[k + ahead], stage: stage)
+            }
+            let i = base + k
+            switch lines[i] {
             case .failure(let why):
                 reject(why, countAsRead: true)
-                outcome.rejected.append((i, why))
+                sink.reject(at: i, why, event: nil)
+            case .success(let event):
+                switch try admit(event, key: keys[k]!, prior: prior) {
+                case .stop(.rejected(let why)): sink.reject(at: i, why, event: event)
+                case .stop: break // a duplicate
+                case .new(let member, let engine):
+                    let earned = accept(engine.record(event, member: member))
+                    if Sink.takesEventsThatEarnNothing || !earned.isEmpty { sink.accept(at: i, event, earned: earned) }
+                }
+            }
+        }
+    }
+
+    /// With shards: admission in parallel by id partition, then the engines in parallel by user partition.
+    private func takeSharded<Sink: IntakeSink>(_ lines: ArraySlice<Line>, shards: EngineShards, into sink: inout Sink) {
+        // 1. Admission, one thread per id partition.
+        let perPartition = admitInParallel(lines)
+        // 2. Counts and refusals in arrival order; the new events collected for the engine.
+        var fresh: [Event] = [], freshMembers: [Int] = [], freshIndex: [Int] = []
+        fresh.reserveCapacity(lines.count)
+        freshMembers.reserveCapacity(lines.count)
+        freshIndex.reserveCapacity(lines.count)
+        var next = [Int](repeating: 0, count: perPartition.count)
+        for i in lines.indices {
+            let event: Event
+            switch lines[i] {
+            case .failure(let why):
+                reject(why, countAsRead: true)
+                sink.reject(at: i, why, event: nil)
                 continue
             case .success(let e): event = e
             }
@@ -129,55 +244,51 @@ public final class Intake {
             case .duplicate: counts.duplicates += 1
             case .rejected(let why):
                 reject(why)
-                outcome.rejected.append((i, why))
+                sink.reject(at: i, why, event: event)
             case .new:
-                counts.accepted += 1
                 fresh.append(event)
                 freshMembers.append(judged.member)
                 freshIndex.append(i)
             }
         }
-        // 3. The new events, one thread per user partition; what they earned, at their lines.
-        for (k, achievements) in shards.record(fresh, members: freshMembers) {
-            counts.achievements += achievements.count
-            outcome.earned.append((freshIndex[k], achievements))
-        }
-        return outcome
-    }
-
-    /// Without shards: each line through `take(_:)`, in order.
-    private func takeOneByOne(_ batch: [Result<Event, Rejection>]) -> BatchOutcome {
-        var outcome = BatchOutcome()
-        for (i, line) in batch.enumerated() {
-            let disposition: Disposition
-            switch line {
-            case .success(let event): disposition = take(event)
-            case .failure(let why): disposition = reject(why, countAsRead: true)
+        // 3. The new events, one thread per user partition (only those that earned come back, in order);
+        // then each to the sink, in arrival order, with what it earned.
+        let earned = shards.record(fresh, members: freshMembers)
+        counts.accepted += fresh.count
+        if Sink.takesEventsThatEarnNothing {
+            var e = 0
+            for k in fresh.indices {
+                var got: [Achievement] = []
+                if e < earned.count && earned[e].index == k {
+                    got = earned[e].achievements
+                    e += 1
+                }
+                counts.achievements += got.count
+                sink.accept(at: freshIndex[k], fresh[k], earned: got)
             }
-            switch disposition {
-            case .accepted(let a): if !a.isEmpty { outcome.earned.append((i, a)) }
-            case .rejected(let why): outcome.rejected.append((i, why))
-            case .duplicate: break
+        } else {
+            for (k, achievements) in earned {
+                counts.achievements += achievements.count
+                sink.accept(at: freshIndex[k], fresh[k], earned: achievements)
             }
         }
-        return outcome
     }
 
     /// Each partition's verdicts on its own events, in arrival order. Each thread keeps a list of its own,
     /// merged by the caller: writing verdicts at their places in one shared array had the cores fight over
     /// cache lines, since partitions interleave through the batch.
-    private func admitInParallel(_ batch: [Result<Event, Rejection>]) -> [[Judged]] {
+    private func admitInParallel(_ lines: ArraySlice<Line>) -> [[Judged]] {
         var perPartition = [[Judged]](repeating: [], count: admissions.count)
         perPartition.withUnsafeMutableBufferPointer { buffer in
             let out = SharedBuffer(base: buffer.baseAddress!)
-            let work = AdmissionWork(admissions: admissions, batch: batch)
+            let work = AdmissionWork(admissions: admissions, lines: lines)
             DispatchQueue.concurrentPerform(iterations: work.admissions.count) { p in
                 let admission = work.admissions[p], n = UInt64(work.admissions.count)
                 // Every partition digests every id, keeping its own: cheaper than a pass that sorts them out.
                 var own: [(index: Int, key: IDDigest)] = []
-                own.reserveCapacity(work.batch.count / work.admissions.count + 64)
-                for i in work.batch.indices {
-                    guard case .success(let event) = work.batch[i] else { continue }
+                own.reserveCapacity(work.lines.count / work.admissions.count + 64)
+                for i in work.lines.indices {
+                    guard case .success(let event) = work.lines[i] else { continue }
                     let key = IDDigest(event.id)
                     if key.high % n == UInt64(p) { own.append((i, key)) }
                 }
@@ -188,8 +299,8 @@ public final class Intake {
                 for j in own.indices {
                     if j + Prefetch.ids < own.count { admission.prefetch(own[j + Prefetch.ids].key) }
                     let (i, key) = own[j]
-                    guard case .success(let event) = work.batch[i] else { continue }
-                    let (verdict, member) = admission.judge(event, key: key)
+                    guard case .success(let event) = work.lines[i] else { continue }
+                    let (verdict, member) = admission.judge(event, key: key, prior: NoPriorIDs())
                     judged.append(Judged(index: i, member: member, verdict: verdict))
                 }
                 out.base[p] = judged  // one write per thread, at the end
@@ -204,26 +315,12 @@ public final class Intake {
         let member: Int
         let verdict: Admission.Verdict
     }
-
-    private func accept(_ achievements: [Achievement]) -> Disposition {
-        counts.accepted += 1
-        counts.achievements += achievements.count
-        return .accepted(achievements)
-    }
-
-    /// A line that failed before it became an event (bad JSON, missing field...).
-    @discardableResult
-    public func reject(_ why: Rejection, countAsRead: Bool = false) -> Disposition {
-        if countAsRead { counts.read += 1 }
-        counts.rejected += 1
-        return .rejected(why)
-    }
 }
 
 /// What the admission threads read: each thread uses one admission only.
 private struct AdmissionWork: @unchecked Sendable {
     let admissions: [Admission]
-    let batch: [Result<Event, Rejection>]
+    let lines: ArraySlice<Intake.Line>
 }
 
 /// The numbers in the closing summary line.
@@ -248,4 +345,3 @@ public struct IntakeCounts: Sendable, Equatable {
         return c
     }
 }
-

@@ -65,24 +65,39 @@ enum ReplayCommand: Command {
         let file = stream.displayName
         do {
             try stream.forEachBatchPipelined(batchSize: batchSize, prepare: { $0 }) { batch in
-                let outcome = intake.take(batch: batch.map(\.event))
-                // Achievements go to stdout and rejects to stderr, each in file order.
-                for (_, achievements) in outcome.earned {
-                    for a in achievements { out?.line { a.writeJSON(into: &$0) } }
-                }
-                for (i, why) in outcome.rejected { err?.line("\(file):\(batch[i].line): \(why)") }
+                var output = ReplayOutput(items: batch, file: file, out: out, err: err)
+                intake.take(batch.map(\.event)[...], into: &output)
                 return true
             }
         } catch let e as UnreadableInput {
             throw CommandFailure(.noInput, e.description)
         } catch let e as LineReader.RunawayLine {
-            
             throw CommandFailure(.dataError, "\(file): \(e)")
         } catch let e as LineReader.ReadError {
             throw CommandFailure(.ioError, "\(file): read failed: \(e.reason)")
         }
         return intake.counts
     }
+}
+
+/// Where `replay`'s intake puts its decisions: achievements to stdout, refused lines to stderr as
+/// `FILE:LINE: REASON`, each in file order. Events that earned nothing and duplicates print nothing.
+private struct ReplayOutput: IntakeSink {
+    /// The reader's batch being taken: the intake's indices are theirs.
+    let items: [EventStream.Item]
+    let file: String
+    let out: Output?
+    let err: Output?
+
+    func reject(at index: Int, _ why: Rejection, event: Event?) {
+        err?.line("\(file):\(items[index].line): \(why)")
+    }
+
+    func accept(at index: Int, _ event: Event, earned: [Achievement]) {
+        for a in earned { out?.line { a.writeJSON(into: &$0) } }
+    }
+
+    static var takesEventsThatEarnNothing: Bool { false }
 }
 
 /// Loading the catalog and roster with the contract's exit statuses.
