@@ -88,9 +88,12 @@ final class ConsoleEndToEndTests: XCTestCase {
         tmux.wait(for: "Programs")
         tmux.send("2")
         tmux.wait(for: "/ search:")
+        // The list is drawn before End is pressed (under load, a key can otherwise beat the first page).
+        tmux.wait(for: "u-1001")
         tmux.send("End")
+        tmux.wait(for: "u-1016")
         tmux.resize(width: 120, height: 40)
-        var screen = tmux.wait("the 120-column layout") { $0.contains("2 Users  3 Achievements") }
+        var screen = tmux.wait("the 120-column layout") { $0.contains("2 Users  3 Achievements") && $0.contains("u-1016") }
         XCTAssertTrue(screen.contains("u-1016"), screen)
         tmux.resize(width: 80, height: 24)
         screen = tmux.wait("the 80-column layout") { $0.contains("2 Users  3 Achv") }
