@@ -249,10 +249,20 @@ public final class StoreReader: StoreReading {
     /// The achievement's columns, its evidence (JSON arrays of ids and days) and the instant of the event that
     /// earned it (exact, where `achieved_at` is text).
     static let achievementColumns = """
-        seq, user, employer, program, incentive, reward, ordinal, completed_on, \
-        (SELECT at_s FROM events WHERE events.seq = achievements.event_seq), \
-        (SELECT at_nanos FROM events WHERE events.seq = achievements.event_seq), evidence, evidence_days, generation, catalog_version
+        seq, user, employer, program, incentive, reward, ordinal, completed_on, achieved_at, event_seq, \
+        evidence, evidence_days, generation, catalog_version
         """
+
+    /// When the achievement was earned: its RFC 3339 text read back (exact: `Instant.rfc3339` wrote it), or, should
+    /// that not parse, the instant of the event that earned it (columns 8 and 9).
+    private func achievedAt(_ s: Statement) throws -> Instant {
+        if case .success(let at) = Instant.parseRFC3339(s.text(8)) { return at }
+        let seq = s.int64(9)
+        guard let at = try db.row("SELECT at_s, at_nanos FROM events WHERE seq = ?", .int(seq), map: { try ProgressLog.instant($0, 0) }) else {
+            throw StoreError.corrupt(path: db.path, reason: "achievement \(s.int64(0)): its event \(seq) is missing")
+        }
+        return at
+    }
 
     /// An achievement row as the read model: instants as instants, evidence as lists.
     private func achievementRecord(_ s: Statement) throws -> AchievementRecord {
@@ -271,7 +281,7 @@ public final class StoreReader: StoreReading {
         }
         return AchievementRecord(seq: seq, achievement: Achievement(
             user: s.text(1), employer: s.text(2), program: s.text(3), incentive: s.text(4), reward: s.text(5),
-            completedOn: completed, achievedAt: try ProgressLog.instant(s, 8), evidence: ids, evidenceDays: days, ordinal: s.int(6),
+            completedOn: completed, achievedAt: try achievedAt(s), evidence: ids, evidenceDays: days, ordinal: s.int(6),
             generation: s.int(12)), catalogVersion: s.int(13))
     }
 

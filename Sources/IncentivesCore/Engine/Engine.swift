@@ -24,6 +24,8 @@ public final class Engine {
     /// Users whose progress changed since the last `takeChangedMembers()`: what a store must save.
     private var changedFlags: [Bool]
     private var changed: [Int] = []
+    /// Each employer's slot keys in saved progress (`savedKeys`), made on first use.
+    private var savedKeysByEmployer: [Int: [String]] = [:]
 
     /// Called the first time a user is touched, to restore saved progress (the store sets this).
     public var loadProgress: ((Member) -> [UInt8]?)?
@@ -275,7 +277,7 @@ public final class Engine {
         // 2: slots keyed by position, rule bytes unsized.)
         w.write(3)
         w.write(slots.count)
-        let keys = Self.savedKeys(slots)
+        let keys = savedKeys(ofEmployer: Int(employerOfMember[pos]), slots)
         for i in slots.indices {
             w.write(keys[i])
             w.write(p.slots[i].awards)
@@ -307,6 +309,15 @@ public final class Engine {
             w.write(entry.id)
         }
         return w.bytes
+    }
+
+    /// `savedKeys` for an employer's slots, made once per engine (saving progress asks for them per user).
+    private func savedKeys(ofEmployer employer: Int, _ slots: [RewardSlot]) -> [String] {
+        guard employer >= 0 else { return Self.savedKeys(slots) }
+        if let keys = savedKeysByEmployer[employer] { return keys }
+        let keys = Self.savedKeys(slots)
+        savedKeysByEmployer[employer] = keys
+        return keys
     }
 
     /// Each slot's key in saved progress: its definition key, with `#2`, `#3`... for a second and third slot that
@@ -373,7 +384,7 @@ public final class Engine {
         let version = try r.readInt()
         guard (1...3).contains(version) else { throw ByteReader.Failure.mismatch("saved progress has an unknown format") }
         let p = MemberProgress(slots: slots.count)
-        let keys = version == 3 ? Self.savedKeys(slots) : slots.map(\.key)
+        let keys = version == 3 ? savedKeys(ofEmployer: roster.position(of: member.id).map { Int(employerOfMember[$0]) } ?? -1, slots) : slots.map(\.key)
         let index = Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let n = try r.readCount()
         for _ in 0..<n {

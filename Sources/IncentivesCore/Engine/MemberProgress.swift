@@ -144,8 +144,11 @@ public struct RewardSlot: Sendable {
     /// Saved progress is keyed by this (format 3): the employer, the program, the reward's name and what its
     /// incentive asks (`Incentive.definition`), so that it survives any catalog edit that keeps the reward's
     /// meaning (a limit, the program's dates, the order of rewards, names) and is left behind by one that
-    /// changes it (5 days → 7 days).
-    public let definitionKey: String
+    /// changes it (5 days → 7 days). Computed when asked (saving and restoring progress): an engine built for one
+    /// look-up makes every employer's slots and needs none of their keys.
+    public var definitionKey: String {
+        employer.id + "\u{1e}" + program.id + "\u{1e}" + reward.reward + "\u{1e}" + incentive.definition
+    }
 
     public init(employer: Employer, program: Program, reward: Reward, rewardIndex: Int, incentive: Incentive) {
         self.employer = employer
@@ -153,7 +156,6 @@ public struct RewardSlot: Sendable {
         self.reward = reward
         self.rewardIndex = rewardIndex
         self.incentive = incentive
-        definitionKey = [employer.id, program.id, reward.reward, incentive.definition].joined(separator: "\u{1e}")
     }
 
     /// The key of saved progress formats 1 and 2 (by position): read, never written.

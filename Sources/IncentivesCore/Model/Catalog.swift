@@ -14,12 +14,15 @@ public struct Incentive: Sendable {
         self.event = event
         self.categories = categories
         self.rule = rule
+        definition = Self.definition(id: id, event: event, categories: categories, rule: rule)
     }
 
     /// What the incentive asks, without its display name: the kind, its parameters, the event type and the
     /// categories. Two catalogs whose incentive has the same definition ask the same thing (a renamed incentive
-    /// keeps its users' progress; 5 days → 7 days does not).
-    public var definition: String {
+    /// keeps its users' progress; 5 days → 7 days does not). Made once, with the incentive.
+    public let definition: String
+
+    static func definition(id: String, event: EventType, categories: Set<String>?, rule: any IncentiveRule) -> String {
         var parts = [id, type(of: rule).kind, event.rawValue]
         parts += rule.parameters.map(\.description)
         if let categories { parts.append("categories=" + categories.sorted().joined(separator: ",")) }
