@@ -59,7 +59,7 @@ public enum KeyMap {
             KeyBinding([.function(5), c("\u{12}")], "F5/^R", "refresh now", .refresh),
             KeyBinding([.tab], "Tab", "next screen", .nextScreen),
             KeyBinding([.backTab], "S-Tab", "previous screen", .previousScreen),
-            KeyBinding([c("y")], "y", "copy the selected id (OSC 52)", .copyID),
+            KeyBinding([c("y")], "y", "copy the selected id", .copyID),
         ]
         for s in ScreenID.allCases {
             b.append(KeyBinding([c(Character(String(s.rawValue)))], String(s.rawValue), "go to \(s.title)", .switchTo(s)))
