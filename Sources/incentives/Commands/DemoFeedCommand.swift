@@ -76,6 +76,12 @@ enum DemoFeedCommand: Command {
         let feed = Feed(lines: lines, yesterday: today.adding(days: -1), tag: "feed-" + String(Int(Date().timeIntervalSince1970), radix: 36))
 
         stopRequested = 0
+        // A parent may have left them blocked (a test runner, a service manager): Ctrl-C must reach the feed.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
         let previousINT = signal(SIGINT) { _ in DemoFeedCommand.stopRequested = 1 }
         let previousTERM = signal(SIGTERM) { _ in DemoFeedCommand.stopRequested = 1 }
         defer {
@@ -83,8 +89,8 @@ enum DemoFeedCommand: Command {
             signal(SIGTERM, previousTERM)
         }
 
-        // A chunk every tick: at most 10 ticks a second, at least one event a chunk.
-        let tick = max(1.0 / Double(rate), 0.1)
+        // A chunk every tick: at most 4 ticks a second (the console polls every 250 ms), at least one event a chunk.
+        let tick = max(1.0 / Double(rate), 0.25)
         let perChunk = max(Int((Double(rate) * tick).rounded()), 1)
         let chunkFile = FileManager.default.temporaryDirectory.appendingPathComponent("incentives-demo-feed-\(getpid()).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: chunkFile) }
