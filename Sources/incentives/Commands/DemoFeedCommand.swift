@@ -92,8 +92,16 @@ enum DemoFeedCommand: Command {
         // A chunk every tick: at most 4 ticks a second (the console polls every 250 ms), at least one event a chunk.
         let tick = max(1.0 / Double(rate), 0.25)
         let perChunk = max(Int((Double(rate) * tick).rounded()), 1)
-        let chunkFile = FileManager.default.temporaryDirectory.appendingPathComponent("incentives-demo-feed-\(getpid()).jsonl").path
-        defer { try? FileManager.default.removeItem(atPath: chunkFile) }
+        // Each chunk is a file named after the lines it holds, so a rejected line reads as
+        // `…/events.jsonl-from-line-1201:3` in `incentives rejects`.
+        let chunkDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("incentives-demo-feed-\(getpid())").path
+        do {
+            try FileManager.default.createDirectory(atPath: chunkDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw CommandFailure(.cantCreate, "\(chunkDirectory): cannot create the folder for the chunks to ingest: \(error.localizedDescription)")
+        }
+        defer { try? FileManager.default.removeItem(atPath: chunkDirectory) }
+        let base = URL(fileURLWithPath: eventsPath).lastPathComponent
         var options = Ingestor.Options()
         options.restart = true
 
@@ -108,6 +116,8 @@ enum DemoFeedCommand: Command {
         while next < feed.lines.count, stopRequested == 0 {
             let end = min(next + perChunk, feed.lines.count)
             let chunk = feed.lines[next..<end].map { feed.rewrite($0) }.joined(separator: "\n") + "\n"
+            let chunkFile = chunkDirectory + "/\(base)-from-line-\(next + 1)"
+            defer { try? FileManager.default.removeItem(atPath: chunkFile) }
             do {
                 try chunk.write(toFile: chunkFile, atomically: false, encoding: .utf8)
             } catch {
