@@ -82,4 +82,29 @@ final class MouseEndToEndTests: XCTestCase {
         }
         XCTAssertEqual(buffer, "u-1002")
     }
+
+    /// `demo-feed` into the database a console is open on: its Live screen shows the fed events arrive.
+    func testDemoFeedMovesTheLiveScreen() throws {
+        let dir = TempDir(prefix: "feed-live")
+        let db = dir.path("feed.sqlite")
+        let f = Fixture.directory
+        let initialised = try Binary.run(["init", "--db", db, "--catalog", f + "/catalog.json", "--roster", f + "/roster.jsonl"])
+        XCTAssertEqual(initialised.status, 0, initialised.stderr)
+        let tmux = try Tmux("\(binary) console --db \(db) --screen 5", width: 120, height: 40)
+        tmux.wait(for: "Waiting for events")
+        let feed = try Binary.launch(["demo-feed", "--db", db, "--events", f + "/events.jsonl", "--rate", "40"])
+        defer { if feed.isRunning { kill(feed.processIdentifier, SIGINT); feed.waitUntilExit() } }
+        // The fixture's ids with this run's suffix.
+        tmux.wait(timeout: 15, "fed events on the Live screen") { $0.contains("~feed-") }
+        func count(_ screen: String) -> Int {
+            guard let r = screen.range(of: " events · ") else { return 0 }
+            return Int(screen[..<r.lowerBound].split(whereSeparator: { $0 == " " || $0 == "\n" }).last ?? "") ?? 0
+        }
+        let first = count(tmux.capture())
+        XCTAssertGreaterThan(first, 0)
+        tmux.wait(timeout: 15, "more events than \(first)") { count($0) > first }
+        kill(feed.processIdentifier, SIGINT)
+        feed.waitUntilExit()
+        XCTAssertEqual(feed.terminationStatus, 0)
+    }
 }
