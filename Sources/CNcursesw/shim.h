@@ -27,3 +27,16 @@ static inline const char *cn_codeset(void) { return nl_langinfo(CODESET); }
 // wcwidth is declared by <wchar.h> only under _XOPEN_SOURCE, which SwiftPM's Glibc module lacks.
 extern int wcwidth(wchar_t c);
 static inline int cn_wcwidth(unsigned int c) { return wcwidth((wchar_t)c); }
+
+// Mouse: the button masks are macros. cn_mouse_kind reads an event's bstate as 0 nothing we use,
+// 1 a left click (or press), 2 a left double click, 3 the wheel up, 4 the wheel down.
+static inline mmask_t cn_mouse_mask(void) {
+    return BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED;
+}
+static inline int cn_mouse_kind(mmask_t b) {
+    if (b & BUTTON1_DOUBLE_CLICKED) return 2;
+    if (b & (BUTTON1_CLICKED | BUTTON1_PRESSED)) return 1;
+    if (b & BUTTON4_PRESSED) return 3;
+    if (b & BUTTON5_PRESSED) return 4;
+    return 0;
+}

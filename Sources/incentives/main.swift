@@ -21,6 +21,7 @@ enum Commands {
         ExportCommand.self,
         BenchCommand.self,
         ConsoleCommand.self,
+        DemoFeedCommand.self,
     ]
 
     /// This build's version, as `incentives --version` prints it.

@@ -14,6 +14,10 @@ public struct AppState {
     public var cameFrom: ScreenID?
     /// `q` was pressed with test users in the simulator's sandbox: the next `y` quits, any other key stays.
     public var confirmingQuit = false
+    /// The size and glyphs of the screen last drawn: a click is looked up in the layout the view draws for them.
+    public var viewport = Viewport(width: 80, height: 24, glyphs: .unicode)
+    /// `y`: an id for the run loop to put on the clipboard (through the backend, OSC 52); taken with `takeCopy()`.
+    public var pendingCopy: String?
 
     public var programs = ProgramsState()
     public var users = UsersState()
@@ -57,6 +61,10 @@ public struct AppState {
     /// The update function: one key in, the new state out.
     public mutating func handle(_ key: Key) {
         status = nil
+        if case .mouse(let x, let y, let kind) = key, !confirmingQuit {
+            handleMouse(x: x, y: y, kind: kind)
+            return
+        }
         if confirmingQuit {
             confirmingQuit = false
             if key == .character("y") { quitting = true } else { status = "still here: the test users are kept" }
@@ -85,6 +93,7 @@ public struct AppState {
             status = "refreshed"
             return
         case .switchTo(let s): cameFrom = nil; enter(s); return
+        case .copyID: copySelectedID(); return
         case .nextScreen: enter(ScreenID(rawValue: screen.rawValue % ScreenID.allCases.count + 1)!); return
         case .previousScreen: enter(ScreenID(rawValue: (screen.rawValue + ScreenID.allCases.count - 2) % ScreenID.allCases.count + 1)!); return
         default: break

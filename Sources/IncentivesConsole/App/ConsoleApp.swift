@@ -11,10 +11,10 @@ public enum ConsoleApp {
         case unusableTerminal(String)
     }
 
-    public static func run(data: any ConsoleData, clock: ConsoleClock = .system, screen: ScreenID = .programs) -> Outcome {
+    public static func run(data: any ConsoleData, clock: ConsoleClock = .system, screen: ScreenID = .programs, mouse: Bool = true) -> Outcome {
         let backend: CursesBackend
         do {
-            backend = try CursesBackend()
+            backend = try CursesBackend(mouse: mouse)
         } catch {
             return .unusableTerminal(error.description)
         }
@@ -25,6 +25,7 @@ public enum ConsoleApp {
         defer { poller.stop() }
 
         var (w, h) = backend.size
+        state.viewport = Viewport(width: w, height: h, glyphs: backend.glyphs)
         backend.draw(AppView.render(state, width: w, height: h, glyphs: backend.glyphs).grid, clear: true)
         var lastSecond = clock.now().seconds
         var lastRefresh = lastSecond
@@ -35,6 +36,7 @@ public enum ConsoleApp {
             if let key = backend.readKey() {
                 if key == .resize {
                     (w, h) = backend.size
+                    state.viewport = Viewport(width: w, height: h, glyphs: backend.glyphs)
                     clear = true
                 } else {
                     state.handle(key)
@@ -60,6 +62,7 @@ public enum ConsoleApp {
             if dirty && !state.quitting {
                 backend.draw(AppView.render(state, width: w, height: h, glyphs: backend.glyphs).grid, clear: clear)
             }
+            if let id = state.takeCopy() { backend.copyToClipboard(id) }
         }
         return .quit
     }

@@ -9,6 +9,7 @@ public enum Action: Hashable, Sendable {
     case retry, focusNext
     case why
     case versions, preview
+    case copyID
 }
 
 /// Where a binding applies: everywhere, or on one screen.
@@ -58,6 +59,7 @@ public enum KeyMap {
             KeyBinding([.function(5), c("\u{12}")], "F5/^R", "refresh now", .refresh),
             KeyBinding([.tab], "Tab", "next screen", .nextScreen),
             KeyBinding([.backTab], "S-Tab", "previous screen", .previousScreen),
+            KeyBinding([c("y")], "y", "copy the selected id", .copyID),
         ]
         for s in ScreenID.allCases {
             b.append(KeyBinding([c(Character(String(s.rawValue)))], String(s.rawValue), "go to \(s.title)", .switchTo(s)))
@@ -113,7 +115,7 @@ public enum KeyMap {
     /// screen and presses every key listed there, and fails on one that changes nothing).
     static let unusedGlobally: [ScreenID: Set<Action>] = [
         .simulator: [.open, .top, .bottom, .pageUp, .pageDown],
-        .live: [.open, .filter, .up, .down, .pageUp, .pageDown, .top, .bottom],
+        .live: [.open, .filter, .up, .down, .pageUp, .pageDown, .top, .bottom, .copyID],
         .deliveries: [.filter],
     ]
 

@@ -30,7 +30,7 @@ public final class CursesBackend {
 
     /// Starts curses mode. Fails (without touching the screen) on TERM=dumb, unknown or unset, and
     /// when stdin/stdout are not a terminal.
-    public init(keyTimeoutMilliseconds: Int32 = 100) throws(StartError) {
+    public init(keyTimeoutMilliseconds: Int32 = 100, mouse: Bool = true) throws(StartError) {
         let utf8 = TerminalEnvironment.prepareLocale()
         guard isatty(0) == 1, isatty(1) == 1 else { throw .notATerminal }
         let term = getenv("TERM").map { String(cString: $0) } ?? ""
@@ -55,6 +55,12 @@ public final class CursesBackend {
         keypad(cn_stdscr(), true)
         curs_set(0)
         wtimeout(cn_stdscr(), keyTimeoutMilliseconds)
+        // Clicks and the wheel. endwin turns the terminal's mouse reporting off again, on every path that
+        // restores the terminal (quit, and the signal handlers).
+        if mouse {
+            mousemask(cn_mouse_mask(), nil)
+            mouseinterval(200)
+        }
         var colour = false
         if has_colors() && !TerminalEnvironment.noColor {
             start_color()
@@ -86,6 +92,16 @@ public final class CursesBackend {
             case KEY_BACKSPACE: return .backspace
             case KEY_BTAB: return .backTab
             case KEY_RESIZE: return .resize
+            case KEY_MOUSE:
+                var event = MEVENT()
+                guard getmouse(&event) == OK else { return nil }
+                switch cn_mouse_kind(event.bstate) {
+                case 1: return .mouse(x: Int(event.x), y: Int(event.y), kind: .click)
+                case 2: return .mouse(x: Int(event.x), y: Int(event.y), kind: .doubleClick)
+                case 3: return .mouse(x: Int(event.x), y: Int(event.y), kind: .wheelUp)
+                case 4: return .mouse(x: Int(event.x), y: Int(event.y), kind: .wheelDown)
+                default: return nil   // a release after a press already taken, or a button we do not use
+                }
             case KEY_F0 + 1 ... KEY_F0 + 12: return .function(Int(Int32(ch) - KEY_F0))
             default: return .unknown
             }
@@ -139,10 +155,25 @@ public final class CursesBackend {
         shown = grid
     }
 
+    /// Puts `text` on the terminal's clipboard (OSC 52), written to the terminal after the frame ncurses sent.
+    public func copyToClipboard(_ text: String) {
+        Clipboard(insideTmux: getenv("TMUX") != nil) { bytes in
+            bytes.withUnsafeBytes { raw in
+                var done = 0
+                while done < raw.count {
+                    let n = Glibc.write(1, raw.baseAddress! + done, raw.count - done)
+                    if n < 0 { if errno == EINTR { continue } else { return } }
+                    done += n
+                }
+            }
+        }.copy(text)
+    }
+
     /// Leaves curses mode and restores the terminal. Safe to call twice.
     public func end() {
         guard !ended else { return }
         ended = true
+        mousemask(0, nil)
         endwin()
         delscreen(screen)
         TerminalRestore.releaseStderr()

@@ -2,6 +2,9 @@
 public struct Canvas {
     public var grid: CellGrid
     public let glyphs: Glyphs
+    /// What a mouse click at a cell would hit: the tabs and the rows of the lists drawn, recorded as they are
+    /// drawn (later entries win: an overlay drawn last covers what is under it).
+    public var hits: [Hit] = []
 
     public init(width: Int, height: Int, glyphs: Glyphs) {
         grid = CellGrid(width: width, height: height)
@@ -9,6 +12,17 @@ public struct Canvas {
     }
 
     public var width: Int { grid.width }
+
+    /// Records that the cells `x..<x+width` of row `y` stand for `target`.
+    public mutating func hit(_ target: HitTarget, x: Int, y: Int, width: Int) {
+        guard width > 0, y >= 0, y < height else { return }
+        hits.append(Hit(x: x, y: y, width: width, target: target))
+    }
+
+    /// What the cell at (x, y) stands for, if anything.
+    public func target(x: Int, y: Int) -> HitTarget? {
+        hits.last { $0.y == y && x >= $0.x && x < $0.x + $0.width }?.target
+    }
     public var height: Int { grid.height }
 
     @discardableResult
@@ -37,4 +51,23 @@ public struct Canvas {
         grid.put(g.bottomLeft + inner + g.bottomRight, x: x, y: y + h - 1, style: .accent)
         if !title.isEmpty { text(" " + title + " ", x: x + 2, y: y, style: .header, width: w - 4) }
     }
+}
+
+/// The lists a click can select a row in.
+public enum HitList: Hashable, Sendable {
+    case programs, users, userAchievements, achievements, partners, failures
+}
+
+/// What a cell on screen stands for: a tab of the tab bar, or a row of a list (its index in the whole list,
+/// as the screen's selection counts it).
+public enum HitTarget: Hashable, Sendable {
+    case tab(ScreenID)
+    case row(HitList, Int)
+}
+
+public struct Hit: Hashable, Sendable {
+    public let x: Int
+    public let y: Int
+    public let width: Int
+    public let target: HitTarget
 }

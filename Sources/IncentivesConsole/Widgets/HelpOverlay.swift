@@ -13,6 +13,7 @@ enum HelpOverlay {
         out.append(("", "Everywhere"))
         out += global.map { ($0.label, $0.help) }
         out.append(("1-6", ScreenID.allCases.map(\.shortTitle).joined(separator: " ")))
+        out.append(("mouse", "click selects; wheel moves"))
         return out
     }
 

@@ -7,7 +7,9 @@ enum TabBar {
         let compact = c.width < 110
         for s in ScreenID.allCases {
             let label = " \(s.rawValue) \(compact && s != active ? s.shortTitle : s.title) "
-            x += c.text(label, x: x, y: 0, style: s == active ? .selected : .bar)
+            let used = c.text(label, x: x, y: 0, style: s == active ? .selected : .bar)
+            c.hit(.tab(s), x: x, y: 0, width: used)
+            x += used
         }
         // Narrow terminals drop the date: the time is what tells that the screen is alive.
         let clock = compact ? String(clock.dropFirst(11)) : clock

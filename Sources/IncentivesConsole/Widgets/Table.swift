@@ -29,9 +29,12 @@ public struct Table {
     /// starts: the position shown in the header counts in the whole list.
     public var total: Int?
     public var firstRow = 0
+    /// The list a click on a row selects in (rows are recorded as `.row(list, firstRow + index)`); nil: not clickable.
+    public var hitList: HitList? = nil
 
     public init(columns: [Column], rows: [[String]], styles: [Style]? = nil, selected: Int? = nil, focused: Bool = true, total: Int? = nil,
-                firstRow: Int = 0) {
+                firstRow: Int = 0, hitList: HitList? = nil) {
+        self.hitList = hitList
         self.columns = columns
         self.rows = rows
         self.styles = styles
@@ -136,6 +139,7 @@ public struct Table {
             let style: Style = isSelected ? (focused ? .selected : .accent) : (styles?[r] ?? .normal)
             if isSelected && focused { canvas.grid.fill(x: x, y: y + 1 + i, width: width, height: 1, style: .selected) }
             canvas.text(line(rows[r]), x: x, y: y + 1 + i, style: style, width: width)
+            if let hitList { canvas.hit(.row(hitList, firstRow + r), x: x, y: y + 1 + i, width: width) }
         }
         // Where the selection is in a long list, when the header has room for it (never over a title).
         if all > body, body > 0 {

@@ -43,7 +43,9 @@ enum Demo {
                 let store = try Store(path: path, create: true)
                 try store.load(catalogJSON: try InputFile.readAll(dir + "/catalog.json"), catalogFile: dir + "/catalog.json",
                                roster: engine.roster, rosterFile: dir + "/roster.jsonl")
-                return try Ingestor(store: store).ingest(path: dir + "/events.jsonl")
+                let outcome = try Ingestor(store: store).ingest(path: dir + "/events.jsonl")
+                try markDeliveries(StoreDeliveryQueue(store: store), partners: engine.catalog.partners.map(\.id))
+                return outcome
             } catch {
                 // Half a demo is worse than none: the next run tries again from scratch.
                 for suffix in ["", "-wal", "-shm", "-ingest.lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
@@ -51,6 +53,28 @@ enum Demo {
             }
         }
         return "created the demo database \(path) from \(dir): \(outcome.counts.summary)"
+    }
+
+    /// Gives the demo's deliveries several states, as if `incentives deliver` had run for a while, so the Deliveries
+    /// screen has something to show: of every five rows (in the queue's order) two delivered, one failed for good
+    /// with the partner's error, one failed once and waiting for its retry, one pending. Deterministic.
+    static func markDeliveries(_ queue: StoreDeliveryQueue, partners: [String], now: Double = Date().timeIntervalSince1970) throws {
+        let rows = try queue.due(partners: partners, at: now, limit: 1_000_000)
+        let errors = [
+            "HTTP 503 from the partner: service unavailable (maintenance window); gave up after 5 attempts",
+            "HTTP 422 from the partner: {\"error\":\"member_unknown\",\"detail\":\"the member is not enrolled with this partner\"}",
+            "connection refused (the partner's endpoint did not answer); gave up after 5 attempts",
+        ]
+        var delivered: [String] = []
+        for (i, row) in rows.enumerated() {
+            switch i % 5 {
+            case 0, 1: delivered.append(row.id)
+            case 2: try queue.markFailed(row.id, error: errors[(i / 5) % errors.count], at: now - Double(3_600 * (i % 48)))
+            case 3: try queue.recordFailedAttempt(row.id, error: "HTTP 429 from the partner: too many requests; retrying", next: now + 900, at: now - 60)
+            default: break
+            }
+        }
+        try queue.markDelivered(delivered, at: now - 86_400)
     }
 
     /// `incentives` with no arguments and no console command: make sure there is a database and say what is in it.

@@ -9,12 +9,13 @@ enum ConsoleCommand: Command {
     static let name = "console"
     static let summary = "the terminal console: programs, users, achievements, simulator, live feed, deliveries"
     static let valuedOptions: Set<String> = ["db", "catalog", "roster", "events", "screen"]
-    static let booleanOptions: Set<String> = ["demo"]
+    static let booleanOptions: Set<String> = ["demo", "no-mouse"]
     static let help = """
-    Usage: incentives console [--db PATH] [--demo] [--catalog FILE --roster FILE [--events FILE]] [--screen N]
+    Usage: incentives console [--db PATH] [--demo] [--catalog FILE --roster FILE [--events FILE]] [--screen N] [--no-mouse]
 
     Opens the admin console. Keys: 1-6 switch screens, arrows or j/k move, Enter opens, Esc backs out,
-    q backs out and quits at the top, / filters, ? shows every key.
+    q backs out and quits at the top, / filters, y copies the selected id, ? shows every key. A click
+    selects a row or a tab and the wheel moves the selection.
 
       --db PATH        the database to look at (default: $INCENTIVES_DB, else ~/.local/share/incentives/
                        incentives.sqlite, created from Assets/demo on first run). Read-only, except that
@@ -25,6 +26,7 @@ enum ConsoleCommand: Command {
       --events FILE
       --demo           the demo files in Assets/demo, in memory (no database is read or written)
       --screen N       the screen to open on (1 Programs ... 6 Deliveries)
+      --no-mouse       leave the mouse to the terminal (its own selection and paste): no clicks, no wheel
 
     The simulator (screen 4) never writes anything: it runs the open catalog in a private sandbox.
     Exit status: 0 quit; 64 bad usage; 66 a file is missing; 69 the terminal cannot run the console
@@ -40,7 +42,7 @@ enum ConsoleCommand: Command {
         try args.noPositionals()
         let screenNumber = try args.int("screen", default: 1, range: 1...ScreenID.allCases.count)
         let data = try openData(args)
-        switch ConsoleApp.run(data: data, screen: ScreenID(rawValue: screenNumber)!) {
+        switch ConsoleApp.run(data: data, screen: ScreenID(rawValue: screenNumber)!, mouse: !args.flag("no-mouse")) {
         case .quit:
             return .ok
         case .unusableTerminal(let why):

@@ -108,6 +108,12 @@ public struct AchievementsState {
         }
     }
 
+    /// Selects a loaded row (a click); with the evidence open, it shows the new row's.
+    mutating func select(_ row: Int, data: any ConsoleData) {
+        selected = min(max(row, firstRow), max(firstRow + page.rows.count - 1, 0))
+        if evidence != nil, let record = selectedRecord { evidence = data.evidence(of: record) }
+    }
+
     mutating func handle(_ action: Action, data: any ConsoleData) -> Bool {
         if evidence != nil {
             switch action {

@@ -27,7 +27,7 @@ enum AchievementsView {
                   if wide { row.insert(a.incentive, at: 3); row.append(a.achievedAt.rfc3339) }
                   return row
               },
-              selected: s.selected - s.firstRow, focused: s.evidence == nil, total: s.page.total, firstRow: s.firstRow)
+              selected: s.selected - s.firstRow, focused: s.evidence == nil, total: s.page.total, firstRow: s.firstRow, hitList: .achievements)
             .draw(on: &c, x: x, y: top, width: width, height: body)
         guard let evidence = s.evidence, let a = s.selectedRecord?.achievement else { return }
         let ey = top + body

@@ -14,7 +14,7 @@ enum DeliveriesView {
                   [p.partnerName, takes(s.channels[p.partnerID]), String(p.pending), String(p.delivered), String(p.failed), p.lastError ?? ""]
               },
               styles: s.partners.map { $0.failed > 0 ? .bad : .normal },
-              selected: s.selected, focused: !s.onFailures)
+              selected: s.selected, focused: !s.onFailures, hitList: .partners)
             .draw(on: &c, x: x, y: y, width: width, height: listHeight)
         // How the selected partner takes deliveries, and the command that moves its pending rows.
         var ny = y + listHeight
@@ -49,7 +49,7 @@ enum DeliveriesView {
         }
         Table(columns: [.flex("Delivery", min: 14), .flex("User", min: 8), .flex("Reward", min: 10), .fixed("Tries", 5, right: true), .flex("Error", min: 14)],
               rows: s.failures.map { [$0.id, $0.user, $0.reward, String($0.attempts), $0.lastError ?? ""] },
-              selected: s.failureSelected, focused: s.onFailures)
+              selected: s.failureSelected, focused: s.onFailures, hitList: .failures)
             .draw(on: &c, x: x, y: fy, width: width, height: tableHeight)
         guard let f = s.shownFailure else { return }
         let py = fy + tableHeight

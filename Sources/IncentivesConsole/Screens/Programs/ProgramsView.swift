@@ -39,7 +39,7 @@ enum ProgramsView {
                 [e.employer.name, p.program.name, p.program.starts.iso + " → " + p.program.ends.iso,
                  String(p.enrolled), String(p.achievements)]
             },
-            selected: s.selected)
+            selected: s.selected, hitList: .programs)
         table.draw(on: &c, x: x, y: y, width: width, height: listHeight)
 
         let (employer, program) = rows[min(s.selected, rows.count - 1)]

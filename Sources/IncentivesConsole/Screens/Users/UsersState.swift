@@ -138,6 +138,15 @@ public struct UsersState {
         selected = min(max(selected, firstRow), max(firstRow + list.rows.count - 1, 0))
     }
 
+    /// Selects row `row` of the whole list (a click), loading the next or previous page when it is near an end
+    /// of the window, as moving there would.
+    mutating func select(_ row: Int, data: any ConsoleData) {
+        selected = min(max(row, 0), max(list.total - 1, 0))
+        if selected >= firstRow + list.rows.count - 10 { loadAfter(data) }
+        if selected < firstRow + 10 { loadBefore(data) }
+        selected = min(max(selected, firstRow), max(firstRow + list.rows.count - 1, 0))
+    }
+
     /// After live changes: the list, and the open page.
     mutating func refresh(_ data: any ConsoleData, today: LocalDate) {
         if let p = profile {

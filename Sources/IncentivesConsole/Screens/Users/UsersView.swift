@@ -23,7 +23,7 @@ enum UsersView {
         }
         Table(columns: [.flex("User", min: 12), .flex("Employer", min: 10), .flex("Time zone", min: 12)],
               rows: s.results.map { [$0.id, $0.employer ?? "(none)", $0.timezone] },
-              selected: s.selected - s.firstRow, focused: !s.search.editing, total: s.list.total, firstRow: s.firstRow)
+              selected: s.selected - s.firstRow, focused: !s.search.editing, total: s.list.total, firstRow: s.firstRow, hitList: .users)
             .draw(on: &c, x: x, y: top, width: width, height: height - (top - y))
     }
 
@@ -82,6 +82,7 @@ enum UsersView {
                 let r = a.achievement
                 let line = "\(r.completedOn.iso)  \(r.reward) · \(r.incentive) · \(r.program)  (\(r.evidence.count) ev.)"
                 c.text(TerminalText.pad(line, to: leftWidth), x: x, y: row, style: i == selected ? .selected : .good, width: leftWidth)
+                c.hit(.row(.userAchievements, i), x: x, y: row, width: leftWidth)
                 row += 1
                 if i == selected, let evidence {
                     if let catalog, row < y + height {

@@ -1,0 +1,186 @@
+import Foundation
+import IncentivesCore
+import IncentivesInput
+import IncentivesStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `incentives demo-feed`: replays the demo's events into a database slowly, through the normal ingest, so that
+/// the console's Live screen moves during a demo.
+enum DemoFeedCommand: Command {
+    static let name = "demo-feed"
+    static let summary = "replay the demo's events slowly into a database (the console's Live screen moves)"
+    static let valuedOptions: Set<String> = ["db", "events", "rate"]
+    static let help = """
+    Usage: incentives demo-feed [--db PATH] [--events FILE] [--rate N]
+
+    Feeds events into the database a few at a time, N a second, through the same ingest as `incentives
+    ingest` (each small chunk is one ingest, committed before the next), so that a console open on the
+    database shows them arrive on its Live screen. The events are the demo's, made new for this run: each id
+    gets a suffix (`e-17~feed-m3k2q1`, so a second run is not a run of duplicates) and each time moves by whole
+    days so that the last event falls on yesterday (the same local times, the same days of the week apart).
+    Ctrl-C (or SIGTERM) stops it after the chunk being written; what was fed stays.
+
+    \(StoreAccess.optionHelp)
+                       (with no --db and no database there yet, it is created from the demo files, as
+                       the console does on first run)
+      --events FILE    the events to feed (default: Assets/demo/events.jsonl, found as the console finds
+                       the demo; $INCENTIVES_ASSETS points elsewhere)
+      --rate N         events a second (default 20, at most 10000)
+
+    stdout: a line a second with the events fed, accepted, duplicates and rejected, and a summary at the end.
+    Exit status: 0 all fed, or stopped by Ctrl-C; 64 bad usage; 66 the database or the events file is missing;
+                 73 the database cannot be written; 75 another ingest holds the database; 78 no catalog yet.
+
+    Example (two terminals):
+      incentives console --screen 5
+      incentives demo-feed --rate 50
+
+    """
+
+    /// Set by SIGINT/SIGTERM; the feed stops before its next chunk.
+    nonisolated(unsafe) static var stopRequested: sig_atomic_t = 0
+
+    static func run(_ args: Arguments) throws -> ExitCode {
+        try args.noPositionals()
+        let rate = try args.int("rate", default: 20, range: 1...10_000)
+        let eventsPath: String
+        if let given = args.value("events") {
+            eventsPath = given
+        } else {
+            guard let dir = Demo.assetsDirectory() else {
+                throw CommandFailure(.noInput, "Assets/demo not found (run from the project folder, set INCENTIVES_ASSETS, or give --events FILE)")
+            }
+            eventsPath = dir + "/events.jsonl"
+        }
+        guard FileManager.default.fileExists(atPath: eventsPath) else {
+            throw CommandFailure(.noInput, "\(eventsPath): no such file")
+        }
+        guard let raw = FileManager.default.contents(atPath: eventsPath) else {
+            throw CommandFailure(.noInput, "\(eventsPath): cannot be read")
+        }
+        let dbPath = StoreAccess.path(args)
+        if args.value("db") == nil {
+            if let created = try Demo.ensureDatabase(path: dbPath) { printError(created) }
+        } else if !FileManager.default.fileExists(atPath: dbPath) {
+            throw CommandFailure(.noInput, "\(dbPath): no such database (create one with incentives init, or run incentives demo-feed without --db for the demo database)")
+        }
+        let store = try StoreAccess.writer(Arguments.none(db: dbPath), create: false)
+        guard store.isInitialized else {
+            throw CommandFailure(.config, "\(dbPath): no catalog yet; run incentives init first")
+        }
+
+        let lines = String(decoding: raw, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        let today = LocalDate(dayNumber: Int32(Int(floor(Date().timeIntervalSince1970 / 86_400))))
+        let feed = Feed(lines: lines, yesterday: today.adding(days: -1), tag: "feed-" + String(Int(Date().timeIntervalSince1970), radix: 36))
+
+        stopRequested = 0
+        // A parent may have left them blocked (a test runner, a service manager): Ctrl-C must reach the feed.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+        let previousINT = signal(SIGINT) { _ in DemoFeedCommand.stopRequested = 1 }
+        let previousTERM = signal(SIGTERM) { _ in DemoFeedCommand.stopRequested = 1 }
+        defer {
+            signal(SIGINT, previousINT)
+            signal(SIGTERM, previousTERM)
+        }
+
+        // A chunk every tick: at most 4 ticks a second (the console polls every 250 ms), at least one event a chunk.
+        let tick = max(1.0 / Double(rate), 0.25)
+        let perChunk = max(Int((Double(rate) * tick).rounded()), 1)
+        // Each chunk is a file named after the lines it holds, so a rejected line reads as
+        // `…/events.jsonl-from-line-1201:3` in `incentives rejects`.
+        let chunkDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("incentives-demo-feed-\(getpid())").path
+        do {
+            try FileManager.default.createDirectory(atPath: chunkDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw CommandFailure(.cantCreate, "\(chunkDirectory): cannot create the folder for the chunks to ingest: \(error.localizedDescription)")
+        }
+        defer { try? FileManager.default.removeItem(atPath: chunkDirectory) }
+        let base = URL(fileURLWithPath: eventsPath).lastPathComponent
+        var options = Ingestor.Options()
+        options.restart = true
+
+        let out = Output.stdout
+        out.line("feeding \(feed.lines.count) events from \(eventsPath) into \(dbPath), \(rate) a second"
+                 + (feed.shiftDays != 0 ? ", moved \(feed.shiftDays) days later" : "") + " (Ctrl-C stops)")
+        out.flush()
+        var totals = (fed: 0, accepted: 0, duplicates: 0, rejected: 0)
+        var lastReport = Date()
+        let start = Date()
+        var next = 0
+        while next < feed.lines.count, stopRequested == 0 {
+            let end = min(next + perChunk, feed.lines.count)
+            let chunk = feed.lines[next..<end].map { feed.rewrite($0) }.joined(separator: "\n") + "\n"
+            let chunkFile = chunkDirectory + "/\(base)-from-line-\(next + 1)"
+            defer { try? FileManager.default.removeItem(atPath: chunkFile) }
+            do {
+                try chunk.write(toFile: chunkFile, atomically: false, encoding: .utf8)
+            } catch {
+                throw CommandFailure(.cantCreate, "\(chunkFile): cannot write the chunk to ingest: \(error.localizedDescription)")
+            }
+            let outcome = try StoreAccess.mapping { try Ingestor(store: store).ingest(path: chunkFile, options: options) }
+            totals.fed += end - next
+            totals.accepted += outcome.counts.accepted
+            totals.duplicates += outcome.counts.duplicates
+            totals.rejected += outcome.counts.rejected
+            next = end
+            if Date().timeIntervalSince(lastReport) >= 1 || next == feed.lines.count {
+                out.line("\(totals.fed) fed: \(totals.accepted) accepted, \(totals.duplicates) duplicates, \(totals.rejected) rejected")
+                out.flush()
+                lastReport = Date()
+            }
+            // Keep to the rate over the whole run, not per chunk (an ingest takes time too).
+            let due = start.addingTimeInterval(Double(totals.fed) / Double(rate))
+            var wait = due.timeIntervalSinceNow
+            while wait > 0, stopRequested == 0, next < feed.lines.count {
+                usleep(UInt32(min(wait, 0.05) * 1_000_000))
+                wait = due.timeIntervalSinceNow
+            }
+        }
+        let stopped = stopRequested != 0 && next < feed.lines.count
+        out.line((stopped ? "stopped after \(totals.fed) of \(feed.lines.count) events" : "fed all \(totals.fed) events")
+                 + ": \(totals.accepted) accepted, \(totals.duplicates) duplicates, \(totals.rejected) rejected")
+        out.flush()
+        return .ok
+    }
+
+    /// The events made new for a run: a suffix on each id, and times moved by whole days.
+    struct Feed {
+        let lines: [String]
+        let shiftDays: Int
+        let tag: String
+
+        init(lines: [String], yesterday: LocalDate, tag: String) {
+            self.lines = lines
+            self.tag = tag
+            let last = lines.compactMap { Feed.object($0).flatMap { $0["at"] as? String }.flatMap(Feed.day) }.max()
+            shiftDays = last.map { max(yesterday.days(since: $0), 0) } ?? 0
+        }
+
+        static func object(_ line: String) -> [String: Any]? {
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+        }
+
+        /// The local day an RFC 3339 time names (its first ten characters).
+        static func day(_ at: String) -> LocalDate? {
+            at.count >= 10 ? LocalDate(iso: String(at.prefix(10))) : nil
+        }
+
+        /// The line with its id suffixed and its time moved; a line that is no JSON object (or whose fields are
+        /// not as expected) goes as it is, for the ingest to refuse or take as it would.
+        func rewrite(_ line: String) -> String {
+            guard var o = Feed.object(line) else { return line }
+            if let id = o["id"] as? String { o["id"] = id + "~" + tag }
+            if shiftDays != 0, let at = o["at"] as? String, let day = Feed.day(at) {
+                o["at"] = day.adding(days: shiftDays).iso + String(at.dropFirst(10))
+            }
+            guard let data = try? JSONSerialization.data(withJSONObject: o, options: [.sortedKeys, .withoutEscapingSlashes]) else { return line }
+            return String(decoding: data, as: UTF8.self)
+        }
+    }
+}
