@@ -11,19 +11,19 @@ command -v tmux >/dev/null || { echo "capture.sh: tmux is needed" >&2; exit 69; 
 shot() {
     name=$1 width=$2 height=$3
     shift 3
-    tmux kill-session -t shot 2>/dev/null || true
-    tmux new-session -d -s shot -x "$width" -y "$height" "$BIN console --demo"
+    tmux -L shots kill-server 2>/dev/null || true
+    tmux -L shots -f /dev/null new-session -d -s shot -x "$width" -y "$height" "$BIN console --demo"
     sleep 1.5
     for k in "$@"; do
         case $k in
-            text:*) tmux send-keys -t shot -l "${k#text:}" ;;
-            *) tmux send-keys -t shot "$k" ;;
+            text:*) tmux -L shots send-keys -t shot -l "${k#text:}" ;;
+            *) tmux -L shots send-keys -t shot "$k" ;;
         esac
         sleep 0.3
     done
     sleep 0.7
-    tmux capture-pane -p -t shot > "$OUT/$name.txt"
-    tmux kill-session -t shot
+    tmux -L shots capture-pane -p -t shot > "$OUT/$name.txt"
+    tmux -L shots kill-server
     if convert -version 2>/dev/null | grep -q ImageMagick; then
         convert -background '#1d1f21' -fill '#e0e0e0' -font DejaVu-Sans-Mono -pointsize 14 "label:@$OUT/$name.txt" "$OUT/$name.png"
     fi
