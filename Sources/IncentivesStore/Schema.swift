@@ -181,6 +181,8 @@ enum Schema {
         // 6: catalog versions. Each `init` whose catalog changes a reward records a version with its effective local
         // day, what changed, and the rewards it introduced (`introduced`: reward key → [version, first day that
         // counts]). Every achievement names the version it was earned under and the generation of its reward.
+        // The console sorts achievements by reward as by program and user: an index lets a page be read in that
+        // order instead of sorting every achievement for each key press.
         """
         CREATE TABLE catalog_versions (
           version INTEGER PRIMARY KEY,
@@ -197,6 +199,7 @@ enum Schema {
           FROM settings WHERE key = 'catalog';
         ALTER TABLE achievements ADD COLUMN catalog_version INTEGER NOT NULL DEFAULT 1;
         ALTER TABLE achievements ADD COLUMN generation INTEGER NOT NULL DEFAULT 1;
+        CREATE INDEX achievements_reward ON achievements(reward, seq);
         """,
     ]
 
