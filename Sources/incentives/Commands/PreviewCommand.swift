@@ -67,19 +67,26 @@ enum PreviewCommand: Command {
             throw CommandFailure(.config, "catalog refused: \(error)")
         }
         let bar = ProgressBar()
+        // Reading the next batch from SQLite overlaps evaluating the last one (itself two threads, one per
+        // catalog): one batch is evaluated at a time, in arrival order.
+        let evaluation = PreviewEvaluation(preview)
         var batch: [Event] = []
         batch.reserveCapacity(Self.batchSize)
+        var read = 0
         try StoreAccess.mapping {
             try reader.forEachEvent(afterSeq: 0) { seq, event in
                 batch.append(event)
+                read += 1
                 if batch.count == Self.batchSize {
-                    preview.take(batch)
-                    batch.removeAll(keepingCapacity: true)
-                    bar.update(done: seq, total: Int64(total), lines: preview.events)
+                    evaluation.take(batch)
+                    batch = []
+                    batch.reserveCapacity(Self.batchSize)
+                    bar.update(done: seq, total: Int64(total), lines: read)
                 }
             }
         }
-        preview.take(batch)
+        evaluation.take(batch)
+        evaluation.finish()
         bar.finish()
         write(preview.rows, format: format)
         return .ok
@@ -99,4 +106,25 @@ enum PreviewCommand: Command {
         t.write(format, to: Output.stdout)
         Output.stdout.flush()
     }
+}
+
+/// Evaluates a preview's batches on a queue of their own, one at a time and in order, while the caller reads the
+/// next one. The preview is touched only on that queue until `finish`.
+private final class PreviewEvaluation: @unchecked Sendable {
+    private let preview: CatalogPreview
+    private let queue = DispatchQueue(label: "preview")
+    private let group = DispatchGroup()
+
+    init(_ preview: CatalogPreview) { self.preview = preview }
+
+    func take(_ batch: [Event]) {
+        group.wait() // the previous batch first: arrival order
+        group.enter()
+        queue.async { [self] in
+            preview.take(batch)
+            group.leave()
+        }
+    }
+
+    func finish() { group.wait() }
 }
