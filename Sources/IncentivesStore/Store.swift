@@ -179,7 +179,7 @@ public final class Store {
                 }
             }
         }
-        let intake = Intake(engine: history)
+        let intake = Intake(storedEventsFor: history)
         let now = Date().timeIntervalSince1970
         var recorded = 0
         var batch: [Result<Event, Rejection>] = [], seqs: [Int64] = []

@@ -7,6 +7,9 @@ public final class Admission: @unchecked Sendable {
     private let roster: Roster
     /// id digest → content fingerprint of every admitted event.
     private var seen: IDTable
+    /// false for events read back from a store, each admitted once already (one row per id): their ids need no
+    /// check, only their users' roster positions. What-if previews and backfills evaluate a million of them.
+    private let checksIDs: Bool
 
     public enum Verdict: Sendable {
         case new
@@ -14,9 +17,10 @@ public final class Admission: @unchecked Sendable {
         case rejected(Rejection)
     }
 
-    public init(roster: Roster, expectedEvents: Int = 0) {
+    public init(roster: Roster, expectedEvents: Int = 0, checksIDs: Bool = true) {
         self.roster = roster
-        seen = IDTable(capacity: expectedEvents)
+        self.checksIDs = checksIDs
+        seen = IDTable(capacity: checksIDs ? expectedEvents : 0)
     }
 
     /// How many ids are remembered.
@@ -44,6 +48,7 @@ public final class Admission: @unchecked Sendable {
     func judge<Prior: PriorIDs>(_ event: Event, key: IDDigest, prior: Prior) throws(Prior.Failure) -> (verdict: Verdict, member: Int) {
         let userKey = IDDigest(event.user)
         guard let member = roster.position(of: event.user, digest: userKey) else { return (.rejected(.unknownUser(event.user)), -1) }
+        guard checksIDs else { return (.new, member) }
         let fingerprint = event.contentFingerprint(userDigest: userKey)
         var earlier = seen.value(for: key)
         if earlier == nil, let found = try prior.fingerprint(of: event, key: key) {

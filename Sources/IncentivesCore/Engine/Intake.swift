@@ -31,6 +31,15 @@ public final class Intake {
         admissions = [Admission(roster: engine.roster, expectedEvents: expectedEvents)]
     }
 
+    /// An intake for events read back from a store, in their arrival order: each was admitted once already (a
+    /// store holds one row per id), so admission finds their users and skips the duplicate check, which could
+    /// never fire. For what-if previews and backfills over stored history.
+    public init(storedEventsFor engine: Engine) {
+        self.engine = engine
+        shards = nil
+        admissions = [Admission(roster: engine.roster, checksIDs: false)]
+    }
+
     /// Evaluates with several engines partitioned by user, and admits with as many admissions partitioned
     /// by event id, in parallel a batch at a time (`take(batch:)`, `take(_:into:)`).
     public init(shards: EngineShards, expectedEvents: Int = 0) {

@@ -36,9 +36,10 @@ public final class CatalogPreview {
 
     public init(current: Catalog, proposed: Catalog, roster: Roster, zones: ZoneDirectory = ZoneDirectory(),
                 since: LocalDate? = nil, until: LocalDate? = nil, employer: String? = nil, expectedEvents: Int = 0) throws(Engine.SetupError) {
-        // Sized for every event up front: the duplicate check's table then never grows while it is filled.
-        self.current = Intake(engine: try Engine(catalog: current, roster: roster, zones: zones), expectedEvents: expectedEvents)
-        self.proposed = Intake(engine: try Engine(catalog: proposed, roster: roster, zones: zones), expectedEvents: expectedEvents)
+        // Stored events were each admitted once: the intakes skip the duplicate check (`Intake(storedEventsFor:)`).
+        _ = expectedEvents
+        self.current = Intake(storedEventsFor: try Engine(catalog: current, roster: roster, zones: zones))
+        self.proposed = Intake(storedEventsFor: try Engine(catalog: proposed, roster: roster, zones: zones))
         self.since = since
         self.until = until
         self.employer = employer
