@@ -241,3 +241,23 @@ struct IntakePipelineTests {
         return c
     }
 }
+
+/// `Intake(storedEventsFor:)` is for events read back from a store, each stored once: it finds their users and
+/// skips the duplicate check; an unknown user is still refused, and the engine decides as with any intake.
+struct StoredEventsIntakeTests {
+    @Test func storedEventsSkipTheDuplicateCheckButNotTheRoster() throws {
+        var w = World()
+        w.offer("s2", StreakRule(days: 2))
+        w.member("ana")
+        let events = [log("e1", "ana", "2026-03-01T12:00:00Z"), log("e2", "ana", "2026-03-02T12:00:00Z"),
+                      log("x1", "nobody", "2026-03-02T12:00:00Z")]
+        let checked = Intake(engine: try w.engine()), stored = Intake(storedEventsFor: try w.engine())
+        let a = checked.take(batch: events.map { .success($0) }), b = stored.take(batch: events.map { .success($0) })
+        #expect(a.earned.map(\.index) == b.earned.map(\.index))
+        #expect(a.earned.flatMap(\.achievements) == b.earned.flatMap(\.achievements))
+        #expect(b.rejected.map(\.index) == [2], "an unknown user is refused either way")
+        // The same id again is a duplicate for a checking intake; a stored-events intake never sees one.
+        guard case .duplicate = checked.take(events[0]) else { Issue.record("the checking intake must call it a duplicate"); return }
+        guard case .accepted = stored.take(events[0]) else { Issue.record("the stored-events intake skips the id check"); return }
+    }
+}
