@@ -11,7 +11,25 @@ public enum PGURL {
         return l.hasPrefix("postgresql://") || l.hasPrefix("postgres://")
     }
 
-    /// The URL without its password: `postgresql://user@host/db?sslmode=require`.
+    /// The password written in the URL (authority part or `password=` parameter), percent-decoded too, or nil.
+    static func password(in url: String) -> String? {
+        guard let schemeEnd = url.range(of: "://") else { return nil }
+        let rest = url[schemeEnd.upperBound...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" }
+        if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
+            let p = String(authority[authority.index(after: colon)..<at])
+            if !p.isEmpty { return p }
+        }
+        if let q = rest.firstIndex(of: "?") {
+            for param in rest[rest.index(after: q)...].split(separator: "&") where param.lowercased().hasPrefix("password=") {
+                let p = String(param.dropFirst("password=".count))
+                if !p.isEmpty { return p }
+            }
+        }
+        return nil
+    }
+
+    /// The URL without its password: `postgresql://user:*****@host/db?sslmode=require`.
     public static func redacted(_ url: String) -> String {
         guard let schemeEnd = url.range(of: "://") else { return url }
         var head = String(url[..<schemeEnd.upperBound])
@@ -137,9 +155,12 @@ final class PGConnection: @unchecked Sendable {
     private var conn: OpaquePointer?
     /// The URL as it may be printed.
     let display: String
+    /// What must never appear in a message: the URL as given, and its password.
+    private let secrets: [(String, String)]
 
     init(url: String) throws {
         display = PGURL.redacted(url)
+        secrets = [(url, display)] + (PGURL.password(in: url).map { [($0, "*****")] } ?? [])
         // A URL libpq cannot parse is a usage error, said before any connection is tried.
         var parseError: UnsafeMutablePointer<CChar>?
         if let options = PQconninfoParse(url, &parseError) {
@@ -147,12 +168,12 @@ final class PGConnection: @unchecked Sendable {
         } else {
             let why = parseError.map { String(cString: $0) } ?? "not a PostgreSQL URL"
             if let parseError { PQfreemem(parseError) }
-            throw StoreError.badURL(path: display, reason: Self.clean(why))
+            throw StoreError.badURL(path: display, reason: scrub(Self.clean(why)))
         }
         conn = PQconnectdb(url)
         guard let conn else { throw StoreError.unreachable(path: display, reason: "out of memory") }
         guard PQstatus(conn) == CONNECTION_OK else {
-            let why = Self.clean(String(cString: PQerrorMessage(conn)))
+            let why = scrub(Self.clean(String(cString: PQerrorMessage(conn))))
             PQfinish(conn)
             self.conn = nil
             throw Self.connectError(why, display: display)
@@ -167,6 +188,11 @@ final class PGConnection: @unchecked Sendable {
     func close() {
         if let conn { PQfinish(conn) }
         conn = nil
+    }
+
+    /// A message with the URL and its password taken out (libpq quotes a URL it cannot parse).
+    func scrub(_ message: String) -> String {
+        secrets.reduce(message) { m, pair in pair.0.isEmpty ? m : m.replacingOccurrences(of: pair.0, with: pair.1) }
     }
 
     /// libpq's message on one line.
@@ -221,10 +247,10 @@ final class PGConnection: @unchecked Sendable {
     private func failure(_ result: OpaquePointer?) -> StoreError {
         guard let conn, PQstatus(conn) == CONNECTION_OK else {
             let why = conn.map { Self.clean(String(cString: PQerrorMessage($0))) } ?? "closed"
-            return .connectionLost(path: display, reason: why.isEmpty ? "the server closed the connection" : why)
+            return .connectionLost(path: display, reason: why.isEmpty ? "the server closed the connection" : scrub(why))
         }
         let state = result.flatMap { clibpq_sqlstate($0) }.map { String(cString: $0) } ?? ""
-        let message = result.flatMap { clibpq_primary($0) }.map { String(cString: $0) } ?? Self.clean(String(cString: PQerrorMessage(conn)))
+        let message = scrub(result.flatMap { clibpq_primary($0) }.map { String(cString: $0) } ?? Self.clean(String(cString: PQerrorMessage(conn))))
         switch state {
         case "57P01", "57P02", "57P03", "08000", "08003", "08006": return .connectionLost(path: display, reason: message)
         case "42501": return .refused(path: display, reason: message)
