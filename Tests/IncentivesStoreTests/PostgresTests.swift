@@ -171,4 +171,34 @@ struct PostgresTests {
         let ingest = try run(["ingest", "--db", db, "--events", Binary.packageRoot + "/Assets/demo/events.jsonl"])
         #expect(ingest.status == 78, "\(ingest.stderr)")
     }
+
+    @Test("the server ends the connection mid-ingest: 75, what was committed stays, the next run completes as replay")
+    func serverGoesAwayMidBatch() throws {
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 60, events: 40_000, seed: 3)
+        let db = try server.database()
+        let name = PostgresServer.name(of: db)
+        #expect(try initialize(db, g.inputs).status == 0)
+        let stderr = Pipe()
+        let child = try Binary.launch(["ingest", "--db", db, "--events", g.inputs.events, "--batch", "20"], stderr: stderr)
+        // Once some batches are committed, the server ends the ingest's session (as a restart or failover would).
+        var committed = 0
+        for _ in 0..<2_000 where committed == 0 {
+            committed = Int(try server.sql(name, "SELECT coalesce(max(line), 0) FROM ingests").stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+            if committed == 0 { usleep(5_000) }
+        }
+        try server.sql(name, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)' AND pid <> pg_backend_pid()")
+        let said = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        child.waitUntilExit()
+        #expect(child.terminationStatus == 75, "\(said.suffix(300))")
+        #expect(said.contains("connection to the PostgreSQL server was lost"), "\(said.suffix(300))")
+        // Batches are whole: the checkpoint and the events it covers agree.
+        let events = try server.sql(name, "SELECT count(*) FROM events").stdout
+        let accepted = try server.sql(name, "SELECT accepted FROM ingests").stdout
+        #expect(events == accepted && events != "0\n", "events \(events) accepted \(accepted)")
+        let again = try run(["ingest", "--db", db, "--events", g.inputs.events])
+        let replay = try run(["replay", "--catalog", g.inputs.catalog, "--roster", g.inputs.roster, "--events", g.inputs.events])
+        #expect(again.stderr == replay.stderr)
+        #expect(Fixtures.contractLines(try run(["achievements", "--db", db, "--format", "jsonl"]).stdout) == replay.stdout)
+    }
 }
