@@ -71,7 +71,9 @@ enum PGSchema {
           id text PRIMARY KEY, achievement_id text NOT NULL, partner text NOT NULL,
           status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','delivered','failed')),
           attempts integer NOT NULL DEFAULT 0, next_attempt_at double precision NOT NULL, last_error text,
-          delivered_at double precision, created_at double precision NOT NULL);
+          delivered_at double precision, created_at double precision NOT NULL,
+          -- Set while a sender holds the row (`PGDeliveryQueue.due`), cleared when it records the outcome.
+          claimed_until double precision);
         CREATE INDEX deliveries_due ON deliveries(status, next_attempt_at);
         """,
     ]

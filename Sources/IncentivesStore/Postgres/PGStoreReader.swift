@@ -395,7 +395,7 @@ public final class PGDeliveryRetry: DeliveryRetrying {
     public func retry(delivery id: String, at unixSeconds: Double) throws -> Bool {
         if c == nil { c = try PGConnection(url: url) }
         let r = try c!.exec("""
-            UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = $2 WHERE id = $1 AND status = 'failed' RETURNING id
+            UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = $2, claimed_until = NULL WHERE id = $1 AND status = 'failed' RETURNING id
             """, [id, String(unixSeconds)])
         return r.count == 1
     }
