@@ -74,7 +74,7 @@ struct PostgresTests {
         #expect(Fixtures.contractLines(try run(["achievements", "--db", chunked, "--format", "jsonl"]).stdout) == replay.stdout)
     }
 
-    @Test("user, programs, why, rejects and achievements tables answer on PostgreSQL as on SQLite")
+    @Test("user, programs, why, rejects, preview and achievements tables answer on PostgreSQL as on SQLite")
     func lookUpsAgreeWithSQLite() throws {
         let dir = TempDir()
         let g = Generated.make(in: dir, users: 30, events: 3_000, seed: 7)
@@ -96,6 +96,7 @@ struct PostgresTests {
             asked.append(["why", u, "--today", "2026-12-01"])
         }
         asked.append(["rejects", "--format", "csv"])
+        asked.append(["preview", "--catalog", g.inputs.catalog])
         for args in asked {
             let a = try run(args + ["--db", pg]), b = try run(args + ["--db", lite])
             #expect(a.status == b.status, "\(args): \(a.stderr)")
