@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // Incentives: the engine that decides when an enterprise user has earned a reward.
 // No SwiftPM package dependencies: C libraries come from Debian through system library
-// targets (sqlite3, ncursesw, libcrypto) and one small C++ target over simdjson.
+// targets (sqlite3, libpq, ncursesw, libcrypto) and one small C++ target over simdjson.
 import PackageDescription
 
 let package = Package(
@@ -43,8 +43,10 @@ let package = Package(
         .target(name: "IncentivesInput", dependencies: ["IncentivesCore", "CJSONLines"]),
         // The system SQLite (pkg-config sqlite3, Debian libsqlite3-dev).
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-        // The durable store: ingest, look-ups, the partner outbox, on one SQLite file.
-        .target(name: "IncentivesStore", dependencies: ["IncentivesCore", "IncentivesInput", "CSQLite", "CMemoryHints"]),
+        // libpq, PostgreSQL's client library (pkg-config libpq, Debian libpq-dev): the second store.
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // The durable store: ingest, look-ups, the partner outbox, on one SQLite file or a PostgreSQL database.
+        .target(name: "IncentivesStore", dependencies: ["IncentivesCore", "IncentivesInput", "CSQLite", "CLibPQ", "CMemoryHints"]),
         // Handing achievements to reward partners: payloads, pseudonyms, signatures, webhooks, batch files.
         .target(name: "IncentivesDelivery", dependencies: ["IncentivesCore", "CCrypto"]),
         // ncursesw through pkg-config, with a shim that exposes the macros Swift cannot import.

@@ -18,16 +18,21 @@ enum CatalogVersions {
 
     /// The rewards the latest version marks as introduced by a later version: key → (version, first day).
     static func introduced(_ db: Database) throws -> [String: (version: Int, day: LocalDate?)] {
-        guard let json = try db.row("SELECT introduced FROM catalog_versions ORDER BY version DESC LIMIT 1", map: { $0.text(0) }),
-              let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: [Any]] else { return [:] }
+        try introduced(json: try db.row("SELECT introduced FROM catalog_versions ORDER BY version DESC LIMIT 1", map: { $0.text(0) }),
+                       path: db.path)
+    }
+
+    /// The `introduced` column decoded (either store's).
+    static func introduced(json: String?, path: String) throws -> [String: (version: Int, day: LocalDate?)] {
+        guard let json, let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: [Any]] else { return [:] }
         var out: [String: (version: Int, day: LocalDate?)] = [:]
         for (key, pair) in object {
             guard pair.count == 2, let v = pair[0] as? Int else {
-                throw StoreError.corrupt(path: db.path, reason: "catalog_versions.introduced: bad entry for \(key)")
+                throw StoreError.corrupt(path: path, reason: "catalog_versions.introduced: bad entry for \(key)")
             }
             if pair[1] is NSNull { out[key] = (v, nil); continue } // backfilled: counts over the whole history
             guard let text = pair[1] as? String, let day = LocalDate(iso: text) else {
-                throw StoreError.corrupt(path: db.path, reason: "catalog_versions.introduced: bad entry for \(key)")
+                throw StoreError.corrupt(path: path, reason: "catalog_versions.introduced: bad entry for \(key)")
             }
             out[key] = (v, day)
         }

@@ -279,32 +279,43 @@ enum StoredConfiguration {
         guard let text = try db.row("SELECT value FROM settings WHERE key = 'catalog'", map: { $0.text(0) }) else {
             throw StoreError.notInitialized(path: db.path)
         }
+        return try catalog(text: text, introduced: try CatalogVersions.introduced(db), path: db.path)
+    }
+
+    /// The stored catalog text decoded as `init` validated it, with what later versions introduced: shared by
+    /// both stores. `path`: the database as messages name it.
+    static func catalog(text: String, introduced: [String: (version: Int, day: LocalDate?)], path: String) throws -> Catalog {
         let decoded: Catalog
         do {
-            decoded = try CatalogDecoder.decode(Data(text.utf8), file: "catalog stored in \(db.path)")
+            decoded = try CatalogDecoder.decode(Data(text.utf8), file: "catalog stored in \(path)")
         } catch {
             // Text that is not a catalog at all is damage; a catalog that today's stricter rules refuse is not.
             if (try? JSONSerialization.jsonObject(with: Data(text.utf8))) is [String: Any] {
-                throw StoreError.storedCatalogRefused(path: db.path, reason: "\(error)")
+                throw StoreError.storedCatalogRefused(path: path, reason: "\(error)")
             }
-            throw StoreError.corrupt(path: db.path, reason: "the stored catalog no longer decodes: \(error)")
+            throw StoreError.corrupt(path: path, reason: "the stored catalog no longer decodes: \(error)")
         }
         // Rewards a later catalog version added or redefined count from its effective day, as a new generation.
-        return decoded.introducing(try CatalogVersions.introduced(db))
+        return decoded.introducing(introduced)
     }
 
     static func member(_ s: Statement, from column: Int32 = 0) throws -> Member {
-        let id = s.text(column)
-        guard let from = LocalDate(iso: s.text(column + 3)) else {
-            throw StoreError.corrupt(path: s.database.path, reason: "user \(id): bad eligible_from")
+        try member(id: s.text(column), employer: s.optionalText(column + 1), timezone: s.text(column + 2), eligibleFrom: s.text(column + 3),
+                   eligibleUntil: s.optionalText(column + 4), partnerIDs: s.optionalText(column + 5), path: s.database.path)
+    }
+
+    /// A roster row as a member, whichever store it comes from (the columns of `memberColumns`, as text).
+    static func member(id: String, employer: String?, timezone: String, eligibleFrom: String, eligibleUntil: String?,
+                       partnerIDs json: String?, path: String) throws -> Member {
+        guard let from = LocalDate(iso: eligibleFrom) else {
+            throw StoreError.corrupt(path: path, reason: "user \(id): bad eligible_from")
         }
         var partnerIDs: [String: String] = [:]
-        if let json = s.optionalText(column + 5),
-           let decoded = try? JSONDecoder().decode([String: String].self, from: Data(json.utf8)) {
+        if let json, let decoded = try? JSONDecoder().decode([String: String].self, from: Data(json.utf8)) {
             partnerIDs = decoded
         }
-        return Member(id: id, employer: s.optionalText(column + 1), timezone: s.text(column + 2), eligibleFrom: from,
-                      eligibleUntil: s.optionalText(column + 4).flatMap { LocalDate(iso: $0) }, partnerMemberIDs: partnerIDs)
+        return Member(id: id, employer: employer, timezone: timezone, eligibleFrom: from,
+                      eligibleUntil: eligibleUntil.flatMap { LocalDate(iso: $0) }, partnerMemberIDs: partnerIDs)
     }
 
     static let memberColumns = "id, employer, timezone, eligible_from, eligible_until, partner_ids"

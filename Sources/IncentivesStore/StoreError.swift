@@ -33,6 +33,16 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case moved(path: String)
     /// Anything else SQLite reported.
     case sqlite(path: String, code: Int32, message: String)
+    /// A PostgreSQL URL libpq cannot parse. (Every PostgreSQL case's `path` is the URL without its password.)
+    case badURL(path: String, reason: String)
+    /// The PostgreSQL server cannot be reached (no server there, a wrong host or port, a network fault).
+    case unreachable(path: String, reason: String)
+    /// The PostgreSQL server refused the login (a wrong or missing password) or the permission.
+    case refused(path: String, reason: String)
+    /// The PostgreSQL server went away while a command ran: the transaction in flight was not committed.
+    case connectionLost(path: String, reason: String)
+    /// Anything else PostgreSQL reported, with its SQLSTATE.
+    case postgres(path: String, sqlstate: String, message: String)
 
     public var description: String {
         switch self {
@@ -49,6 +59,13 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .corrupt(let p, let why): return "\(p): the database file is damaged (\(why)); restore it from a backup or re-create it with init and ingest"
         case .notInitialized(let p): return "\(p): no catalog and roster yet; run 'incentives init --catalog FILE --roster FILE' first"
         case .sqlite(let p, let code, let message): return "\(p): SQLite error \(code): \(message)"
+        case .badURL(let p, let why): return "\(p): not a usable PostgreSQL URL (\(why))"
+        case .unreachable(let p, let why): return "\(p): cannot reach the PostgreSQL server (\(why)); check the host, the port and that the server runs"
+        case .refused(let p, let why):
+            return "\(p): the PostgreSQL server refused access (\(why)); the password comes from PGPASSWORD or ~/.pgpass, never printed"
+        case .connectionLost(let p, let why):
+            return "\(p): the connection to the PostgreSQL server was lost (\(why)); what was committed before is kept, the batch in flight was not: run the command again (an ingest resumes from its checkpoint)"
+        case .postgres(let p, let state, let message): return "\(p): PostgreSQL error \(state): \(message)"
         case .severalNames(let p, let links):
             return "\(p): the database file has \(links) names (hard links); SQLite keeps its write-ahead log beside the name it was opened by, so two names would mean two logs and a damaged database: keep one name (a symbolic link is fine)"
         case .storedCatalogRefused(let p, let why):

@@ -12,13 +12,6 @@ extension StoreReader {
         try db.snapshot {
             guard let member = try db.row("SELECT \(StoredConfiguration.memberColumns) FROM members WHERE id = ?", .text(id),
                                           map: { try StoredConfiguration.member($0) }) else { return nil }
-            let engine: Engine
-            do {
-                engine = try Engine(catalog: catalog, roster: Roster(members: [member]), zones: zones)
-            } catch {
-                throw StoreError.corrupt(path: db.path, reason: "\(error)")
-            }
-            let explainer = try Explainer(intake: Intake(engine: engine), user: member.id)
             var arrivals: [Arrival] = []
             var ids: Set<String> = []
             let s = try db.prepare("""
@@ -44,22 +37,14 @@ extension StoreReader {
                     arrivals.append(Arrival(ingest: r.int64(0), line: r.int(1), file: r.text(2), item: .conflict(eventID, why)))
                 }
             }
-            // Arrival order: ingests in the order they ran, lines in file order (events are already in it).
-            arrivals.sort { ($0.ingest, $0.line) < ($1.ingest, $1.line) }
-            for a in arrivals {
-                switch a.item {
-                case .event(let e): explainer.take(e, file: a.file, line: a.line)
-                case .conflict(let eventID, let why): explainer.refused(why, id: eventID, file: a.file, line: a.line)
-                }
-            }
-            let day = today ?? engine.zone(of: member.id)!.localDate(of: Instant(seconds: Int64(Date().timeIntervalSince1970.rounded(.down))))
-            return explainer.explanation(today: day, program: program)
+            return try Arrival.explanation(of: member, catalog: catalog, zones: zones, arrivals: arrivals, today: today, program: program,
+                                           path: db.path)
         }
     }
 }
 
-/// One stored line of a user, placed by the ingest and line it arrived on.
-private struct Arrival {
+/// One stored line of a user, placed by the ingest and line it arrived on (either store's).
+struct Arrival {
     enum Item {
         case event(Event)
         case conflict(String, Rejection)
@@ -69,4 +54,29 @@ private struct Arrival {
     let line: Int
     let file: String?
     let item: Item
+}
+
+extension Arrival {
+    /// The explanation of a user's stored lines, whichever store they come from: the same admission and engine
+    /// as ingest (`Explainer`) over them in arrival order.
+    static func explanation(of member: Member, catalog: Catalog, zones: ZoneDirectory, arrivals: [Arrival], today: LocalDate?,
+                            program: String?, path: String) throws -> Explanation {
+        let engine: Engine
+        do {
+            engine = try Engine(catalog: catalog, roster: Roster(members: [member]), zones: zones)
+        } catch {
+            throw StoreError.corrupt(path: path, reason: "\(error)")
+        }
+        let explainer = try Explainer(intake: Intake(engine: engine), user: member.id)
+        // Arrival order: ingests in the order they ran, lines in file order (events are already in it).
+        let sorted = arrivals.sorted { ($0.ingest, $0.line) < ($1.ingest, $1.line) }
+        for a in sorted {
+            switch a.item {
+            case .event(let e): explainer.take(e, file: a.file, line: a.line)
+            case .conflict(let eventID, let why): explainer.refused(why, id: eventID, file: a.file, line: a.line)
+            }
+        }
+        let day = today ?? engine.zone(of: member.id)!.localDate(of: Instant(seconds: Int64(Date().timeIntervalSince1970.rounded(.down))))
+        return explainer.explanation(today: day, program: program)
+    }
 }

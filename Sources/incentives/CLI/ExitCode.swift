@@ -8,6 +8,7 @@ enum ExitCode: Int32 {
     case software = 70     // EX_SOFTWARE: an internal error
     case cantCreate = 73   // EX_CANTCREAT: an output file cannot be created
     case ioError = 74      // EX_IOERR: reading or writing failed midway
-    case tempFail = 75     // EX_TEMPFAIL: try again (the database is locked)
+    case tempFail = 75     // EX_TEMPFAIL: try again (the database is locked, the PostgreSQL server went away)
+    case noPermission = 77 // EX_NOPERM: the PostgreSQL server refused the login or the permission
     case config = 78       // EX_CONFIG: catalog or roster refused
 }

@@ -6,13 +6,34 @@ import IncentivesConsole
 /// with each store failure mapped to its exit status. Every command that touches the database uses this.
 enum StoreAccess {
     /// The `--db` line for a command's `--help`.
-    static let optionHelp = "  --db PATH        the database (default: $INCENTIVES_DB, else $XDG_DATA_HOME/incentives/incentives.sqlite)"
+    static let optionHelp = """
+      --db PATH|URL    the database: a SQLite file, or a postgresql:// URL for PostgreSQL (default: $INCENTIVES_DB,
+                       else $XDG_DATA_HOME/incentives/incentives.sqlite)
+    """
 
     static func path(_ args: Arguments) -> String { StoreLocation.resolve(option: args.value("db")) }
 
-    /// For commands that write (init, ingest): creates the file when `create`.
+    /// Whether the database is a PostgreSQL URL.
+    static func isPostgres(_ args: Arguments) -> Bool { PGURL.isPostgres(path(args)) }
+
+    /// The database as messages name it: a PostgreSQL URL without its password.
+    static func displayName(_ args: Arguments) -> String {
+        let p = path(args)
+        return PGURL.isPostgres(p) ? PGURL.redacted(p) : p
+    }
+
+    /// The PostgreSQL writer (init, ingest).
+    static func postgresWriter(_ args: Arguments, create: Bool) throws -> PGStore {
+        try mapping { try PGStore(url: path(args), create: create) }
+    }
+
+    /// For commands that write (init, ingest): creates the file when `create`. SQLite only: `deliver` and
+    /// `export` are not built on PostgreSQL yet.
     static func writer(_ args: Arguments, create: Bool) throws -> Store {
         let path = path(args)
+        if PGURL.isPostgres(path) {
+            throw CommandFailure(.unavailable, "\(PGURL.redacted(path)): this command does not work on PostgreSQL yet (init, ingest and the look-ups do)")
+        }
         if !create, !FileManager.default.fileExists(atPath: path) {
             throw CommandFailure(.noInput, "\(path): no database here yet; create it first with 'incentives init --db \(path) --catalog FILE --roster FILE'")
         }
@@ -20,19 +41,25 @@ enum StoreAccess {
     }
 
     /// For look-ups: a read-only connection that an ingest never blocks.
-    static func reader(_ args: Arguments) throws -> StoreReader {
+    static func reader(_ args: Arguments) throws -> any StoreLookups {
         do {
-            return try StoreReader(path: path(args))
+            let path = path(args)
+            if PGURL.isPostgres(path) { return try PGStoreReader(url: path) }
+            return try StoreReader(path: path)
         } catch let e as StoreError {
             // For a look-up, a missing database is missing input.
             if case .cannotOpen = e { throw CommandFailure(.noInput, e.description) }
+            if case .notInitialized = e { throw CommandFailure(.noInput, e.description) }
             throw CommandFailure(exitCode(e), e.description)
         }
     }
 
     /// The console's data over the store at `path`: two read-only readers and the retry connection.
     static func consoleData(path: String) throws -> ReaderConsoleData {
-        try ReaderConsoleData(sourceName: path, open: { try StoreReader(path: path) }, retry: StoreDeliveryRetry(path: path))
+        if PGURL.isPostgres(path) {
+            return try ReaderConsoleData(sourceName: PGURL.redacted(path), open: { try PGStoreReader(url: path) }, retry: PGDeliveryRetry(url: path))
+        }
+        return try ReaderConsoleData(sourceName: path, open: { try StoreReader(path: path) }, retry: StoreDeliveryRetry(path: path))
     }
 
     /// Runs `body`, turning a `StoreError` into a `CommandFailure` with its exit status.
@@ -53,6 +80,11 @@ enum StoreAccess {
         case .moved: return .ioError
         case .notADatabase, .corrupt: return .dataError
         case .sqlite: return .software
+        case .badURL: return .usage
+        case .unreachable: return .unavailable
+        case .refused: return .noPermission
+        case .connectionLost: return .tempFail
+        case .postgres: return .software
         }
     }
 }

@@ -74,7 +74,7 @@ enum ConsoleCommand: Command {
     }
 
     static func openStore(_ path: String) throws -> any ConsoleData {
-        guard FileManager.default.fileExists(atPath: path) else {
+        guard PGURL.isPostgres(path) || FileManager.default.fileExists(atPath: path) else {
             throw CommandFailure(.noInput, "\(path): no such database (create one with incentives init, or try --demo)")
         }
         do {

@@ -44,17 +44,24 @@ enum IngestCommand: Command {
         options.batchLines = try args.int("batch", default: options.batchLines, range: 1...10_000_000)
         options.progressEvery = try args.int("progress-every", default: options.progressEvery)
         options.restart = args.flag("restart")
-        let store = try StoreAccess.writer(args, create: false)
         let bar = ProgressBar()
         let outcome: Ingestor.Outcome
+        let onReject: (Ingestor.RejectedLine) -> Void = { r in
+            bar.finish()
+            printError(r.message)
+        }
+        let onProgress: (Ingestor.Progress) -> Void = { p in bar.update(done: p.bytes, total: p.totalBytes, lines: p.counts.read) }
         do {
-            outcome = try StoreAccess.mapping {
-                try Ingestor(store: store).ingest(path: events, options: options, onReject: { r in
-                    bar.finish()
-                    printError(r.message)
-                }, onProgress: { p in
-                    bar.update(done: p.bytes, total: p.totalBytes, lines: p.counts.read)
-                })
+            if StoreAccess.isPostgres(args) {
+                let store = try StoreAccess.postgresWriter(args, create: false)
+                outcome = try StoreAccess.mapping {
+                    try PGIngestor(store: store).ingest(path: events, options: options, onReject: onReject, onProgress: onProgress)
+                }
+            } else {
+                let store = try StoreAccess.writer(args, create: false)
+                outcome = try StoreAccess.mapping {
+                    try Ingestor(store: store).ingest(path: events, options: options, onReject: onReject, onProgress: onProgress)
+                }
             }
         } catch let e as UnreadableInputError {
             bar.finish()

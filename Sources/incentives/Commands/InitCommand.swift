@@ -61,7 +61,9 @@ enum InitCommand: Command {
             do { return try InputFile.readAll(catalogPath) } catch { throw CommandFailure(.noInput, "\(error)") }
         }
         let out = Output.stdout
-        let store = try StoreAccess.writer(args, create: !args.flag("dry-run"))
+        let store: any CatalogLoading = StoreAccess.isPostgres(args)
+            ? try StoreAccess.postgresWriter(args, create: !args.flag("dry-run"))
+            : try StoreAccess.writer(args, create: !args.flag("dry-run"))
         let day = effective ?? Instant(seconds: Int64(Date().timeIntervalSince1970.rounded(.down))).localDate(offsetSeconds: 0)
         let change = try StoreAccess.mapping { try store.plan(catalogJSON: text, file: catalogPath) }
         if let change, let effective {

@@ -77,7 +77,7 @@ enum ProgramsCommand: Command {
         return .ok
     }
 
-    static func listVersions(_ reader: StoreReader, format: OutputFormat) throws -> ExitCode {
+    static func listVersions(_ reader: any StoreLookups, format: OutputFormat) throws -> ExitCode {
         let versions = try StoreAccess.mapping { try reader.catalogVersions() }
         var t = Table(["version", "effective", "loaded", "file", "changes"], numeric: ["version"])
         for v in versions {

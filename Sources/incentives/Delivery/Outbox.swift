@@ -27,6 +27,12 @@ struct Outbox {
 
     static func open(_ args: Arguments) throws -> Outbox {
         guard args.value("achievements") != nil || args.value("catalog") != nil || args.value("roster") != nil else {
+            if StoreAccess.isPostgres(args) {
+                // Any number of senders: rows are claimed FOR UPDATE SKIP LOCKED (`PGDeliveryQueue`).
+                let store = try StoreAccess.postgresWriter(args, create: false)
+                let catalog = try StoreAccess.mapping { try store.catalog() }
+                return Outbox(catalog: catalog, queue: PGDeliveryQueue(store: store), isPersistent: true)
+            }
             let store = try StoreAccess.writer(args, create: false)
             let catalog = try StoreAccess.mapping { try store.catalog() }
             return Outbox(catalog: catalog, queue: StoreDeliveryQueue(store: store), isPersistent: true)

@@ -1,0 +1,117 @@
+/// The PostgreSQL schema and its migrations: the SQLite store's tables (DESIGN.md §4), with events, progress
+/// and achievements hash-partitioned by user (native declarative partitioning) so that a user's rows live in one
+/// partition, and the indexes the read paths need. `incentives_schema` holds the version a database is at;
+/// opening runs the missing migrations in one transaction (under an advisory lock, so two first commands do not
+/// both create it), and refuses a database from a newer version.
+enum PGSchema {
+    /// Partitions of each per-user table.
+    static let partitions = 8
+
+    static func partitioned(_ table: String) -> String {
+        (0..<partitions).map {
+            "CREATE TABLE \(table)_p\($0) PARTITION OF \(table) FOR VALUES WITH (MODULUS \(partitions), REMAINDER \($0));"
+        }.joined(separator: "\n")
+    }
+
+    /// Migration `i` brings a database from version `i` to `i + 1`. Append, never edit.
+    static let migrations: [String] = [
+        // 1: the first schema, at the SQLite store's version 6.
+        """
+        CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL);
+        CREATE TABLE catalog_versions (
+          version integer PRIMARY KEY, effective text NOT NULL, catalog text NOT NULL, file text,
+          loaded_at double precision NOT NULL, changes text NOT NULL DEFAULT '', introduced text NOT NULL DEFAULT '{}');
+        CREATE TABLE members (
+          id text PRIMARY KEY, position integer NOT NULL, employer text, timezone text NOT NULL,
+          eligible_from text NOT NULL, eligible_until text, partner_ids text);
+        CREATE INDEX members_employer ON members(employer, id);
+        CREATE TABLE ingests (
+          id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, source text NOT NULL, path text, device bigint, inode bigint, head text,
+          line bigint NOT NULL DEFAULT 0, "offset" bigint NOT NULL DEFAULT 0, size bigint,
+          read bigint NOT NULL DEFAULT 0, accepted bigint NOT NULL DEFAULT 0, duplicates bigint NOT NULL DEFAULT 0,
+          rejected bigint NOT NULL DEFAULT 0, achievements bigint NOT NULL DEFAULT 0,
+          started_at double precision NOT NULL, updated_at double precision NOT NULL, finished_at double precision);
+        CREATE INDEX ingests_file ON ingests(inode, device);
+
+        -- A unique index on a partitioned table must hold the partition key, so (user_id, seq) is the key and the
+        -- duplicate check on ids (the ingest's admission, batched look-ups) uses a plain index on id.
+        CREATE TABLE events (
+          seq bigint NOT NULL, id text NOT NULL, type text NOT NULL, user_id text NOT NULL,
+          at_s bigint NOT NULL, at_nanos integer NOT NULL, category text, ingest bigint NOT NULL, line bigint NOT NULL,
+          PRIMARY KEY (user_id, seq)) PARTITION BY HASH (user_id);
+        \(partitioned("events"))
+        CREATE INDEX events_id ON events(id);
+        CREATE INDEX events_seq ON events(seq);
+
+        CREATE TABLE progress (user_id text PRIMARY KEY, state bytea NOT NULL) PARTITION BY HASH (user_id);
+        \(partitioned("progress"))
+
+        -- An award's id holds its user, so (user_id, id) is as unique as id.
+        CREATE TABLE achievements (
+          seq bigint NOT NULL, id text NOT NULL, user_id text NOT NULL, employer text NOT NULL, program text NOT NULL,
+          incentive text NOT NULL, reward text NOT NULL, ordinal integer NOT NULL, completed_on text NOT NULL,
+          achieved_at text NOT NULL, at_s bigint NOT NULL, at_nanos integer NOT NULL, event_seq bigint NOT NULL, json text NOT NULL,
+          evidence text NOT NULL, evidence_days text NOT NULL, generation integer NOT NULL DEFAULT 1,
+          catalog_version integer NOT NULL DEFAULT 1,
+          PRIMARY KEY (user_id, id)) PARTITION BY HASH (user_id);
+        \(partitioned("achievements"))
+        CREATE INDEX achievements_seq ON achievements(seq);
+        CREATE INDEX achievements_id ON achievements(id);
+        CREATE INDEX achievements_user ON achievements(user_id, seq);
+        CREATE INDEX achievements_employer ON achievements(employer, seq);
+        CREATE INDEX achievements_program ON achievements(program, seq);
+        CREATE INDEX achievements_completed ON achievements(completed_on, seq);
+
+        CREATE TABLE rejects (
+          seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, ingest bigint NOT NULL, file text NOT NULL, line bigint NOT NULL,
+          code text NOT NULL, field text, reason text NOT NULL, text text, at double precision NOT NULL);
+        CREATE INDEX rejects_ingest ON rejects(ingest, seq);
+
+        CREATE TABLE deliveries (
+          id text PRIMARY KEY, achievement_id text NOT NULL, partner text NOT NULL,
+          status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','delivered','failed')),
+          attempts integer NOT NULL DEFAULT 0, next_attempt_at double precision NOT NULL, last_error text,
+          delivered_at double precision, created_at double precision NOT NULL,
+          -- Set while a sender holds the row (`PGDeliveryQueue.due`), cleared when it records the outcome.
+          claimed_until double precision);
+        CREATE INDEX deliveries_due ON deliveries(status, next_attempt_at);
+        """,
+    ]
+
+    static var version: Int { migrations.count }
+
+    /// A key for `pg_advisory_lock`s of this application: the schema's and the ingest's.
+    static let migrationLock = 0x494E_4356_0001
+    static let ingestLock = 0x494E_4356_0002
+
+    /// The version the database is at (0: nothing of ours yet).
+    static func found(_ c: PGConnection) throws -> Int {
+        let exists = try c.exec("SELECT to_regclass('incentives_schema') IS NOT NULL")
+        guard exists.bool(0, 0) else { return 0 }
+        let r = try c.exec("SELECT coalesce(max(version), 0) FROM incentives_schema")
+        return r.int(0, 0)
+    }
+
+    /// Refuses a database a newer version wrote, before anything is read or written.
+    static func check(_ c: PGConnection) throws {
+        let v = try found(c)
+        if v > version { throw StoreError.newerSchema(path: c.display, found: v, supported: version) }
+    }
+
+    /// Brings the database to `version`, creating the tables when none are there.
+    static func migrate(_ c: PGConnection) throws {
+        try check(c)
+        guard try found(c) < version else { return }
+        try c.transaction {
+            try c.exec("SELECT pg_advisory_xact_lock(\(migrationLock))")
+            try c.exec("CREATE TABLE IF NOT EXISTS incentives_schema (version integer NOT NULL)")
+            let at = try found(c)
+            if at > version { throw StoreError.newerSchema(path: c.display, found: at, supported: version) }
+            for i in at..<version {
+                try c.exec(migrations[i])
+            }
+            try c.exec("DELETE FROM incentives_schema")
+            try c.exec("INSERT INTO incentives_schema(version) VALUES ($1)", [String(version)])
+        }
+    }
+}

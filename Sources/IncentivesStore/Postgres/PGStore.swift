@@ -1,0 +1,156 @@
+import Foundation
+import IncentivesCore
+import IncentivesInput
+
+/// The store on PostgreSQL: the writer's view (init, ingest), as `Store` is on SQLite. The decisions are the
+/// core's and shared with the SQLite store (catalog versions, `CatalogChange`, the stored catalog's decoding,
+/// roster rows, admission and the engine); only the SQL differs. `PGStoreReader` is the read side.
+public final class PGStore {
+    let c: PGConnection
+    /// The URL without its password, as messages name the database.
+    public var path: String { c.display }
+
+    public static var schemaVersion: Int { PGSchema.version }
+
+    /// Connects and migrates. Without `create`, a database with none of our tables is "not initialized".
+    public init(url: String, create: Bool = true) throws {
+        c = try PGConnection(url: url)
+        if !create {
+            try PGSchema.check(c)
+            if try PGSchema.found(c) == 0 { throw StoreError.notInitialized(path: c.display) }
+        }
+        try PGSchema.migrate(c)
+    }
+
+    public var isInitialized: Bool {
+        ((try? c.exec("SELECT count(*) FROM settings WHERE key = 'catalog'"))?.int(0, 0)) == 1
+    }
+
+    // MARK: - Catalog and roster
+
+    public func catalog() throws -> Catalog { try PGStoredConfiguration.catalog(c) }
+    public func roster() throws -> Roster { try PGStoredConfiguration.roster(c) }
+
+    /// What applying `catalogJSON` would change: nil when nothing is stored yet (as `Store.plan`).
+    public func plan(catalogJSON: Data, file: String) throws -> CatalogChange? {
+        guard isInitialized else { return nil }
+        let proposed = try CatalogDecoder.decode(catalogJSON, file: file)
+        return CatalogChange.between(try catalog(), proposed)
+    }
+
+    /// Replaces the catalog and the roster in one transaction, a changed catalog becoming a new catalog version,
+    /// as `Store.load` does. Users' progress needs no bringing up to date first: every ingest batch saves the
+    /// progress of the users it touched, in the new format. `backfill` is not available on PostgreSQL yet.
+    @discardableResult
+    public func load(catalogJSON: Data, catalogFile: String, roster: Roster, rosterFile: String,
+                     effective: LocalDate? = nil, backfill: Bool = false) throws -> Store.LoadSummary {
+        guard let text = String(data: catalogJSON, encoding: .utf8) else {
+            throw StoreError.postgres(path: path, sqlstate: "", message: "\(catalogFile) is not UTF-8")
+        }
+        let proposed = try CatalogDecoder.decode(catalogJSON, file: catalogFile)
+        return try c.transaction {
+            // Not while an ingest runs: its engine holds the old catalog and roster.
+            guard try c.exec("SELECT pg_try_advisory_xact_lock(\(PGSchema.ingestLock))").bool(0, 0) else {
+                throw StoreError.ingestRunning(path: path)
+            }
+            let before = Set(try c.exec("SELECT id FROM members").column(0))
+            let now = Date().timeIntervalSince1970
+            let day = effective ?? Store.today()
+            var version = try c.exec("SELECT coalesce(max(version), 0) FROM catalog_versions").int(0, 0)
+            var change: CatalogChange?
+            if version == 0 {
+                version = 1
+                try addVersion(1, effective: day, text: text, file: catalogFile, changes: [], introduced: [:])
+            } else {
+                let old = try catalog()
+                let diff = CatalogChange.between(old, proposed)
+                change = diff
+                if !diff.isEmpty {
+                    if backfill {
+                        throw StoreError.postgres(path: path, sqlstate: "", message: "--backfill is not available on PostgreSQL yet; run init without it")
+                    }
+                    let introduced = CatalogVersions.introduced(by: proposed, after: old, previous: try PGStoredConfiguration.introduced(c),
+                                                                version: version + 1, effective: day)
+                    version += 1
+                    try addVersion(version, effective: day, text: text, file: catalogFile,
+                                   changes: diff.rewards.map { $0.sentence(effective: day) } + diff.other, introduced: introduced)
+                }
+            }
+            for (k, v) in [("catalog", text), ("catalog_file", catalogFile), ("roster_file", rosterFile), ("loaded_at", String(now))] {
+                try c.exec("INSERT INTO settings(key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [k, v])
+            }
+            // The roster is replaced whole: one COPY, not a statement per user.
+            try c.exec("DELETE FROM members")
+            var data: [UInt8] = []
+            for (i, m) in roster.members.enumerated() {
+                PGText.copyRow([m.id, String(i), m.employer, m.timezone, m.eligibleFrom.iso, m.eligibleUntil?.iso,
+                                m.partnerMemberIDs.isEmpty ? nil : Store.encodePartnerIDs(m.partnerMemberIDs)], into: &data)
+            }
+            try c.copy(into: "members", columns: ["id", "position", "employer", "timezone", "eligible_from", "eligible_until", "partner_ids"], data: data)
+            let kept = roster.members.reduce(0) { $0 + (before.contains($1.id) ? 1 : 0) }
+            return Store.LoadSummary(users: roster.members.count, added: roster.members.count - kept, removed: before.count - kept,
+                                     employers: roster.members.isEmpty ? 0 : Set(roster.members.compactMap(\.employer)).count,
+                                     version: version, change: change, backfilled: 0)
+        }
+    }
+
+    private func addVersion(_ version: Int, effective: LocalDate, text: String, file: String?, changes: [String],
+                            introduced: [String: (version: Int, day: LocalDate?)]) throws {
+        try c.exec("INSERT INTO catalog_versions(version, effective, catalog, file, loaded_at, changes, introduced) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                   [String(version), version == 1 ? "0001-01-01" : effective.iso, text, file, String(Date().timeIntervalSince1970),
+                    changes.joined(separator: "\n"), CatalogVersions.encode(introduced)])
+    }
+
+    /// A fresh engine over the stored catalog and roster (progress is handed to it by the ingest, a batch at a time).
+    func engine() throws -> Engine {
+        do {
+            return try Engine(catalog: try catalog(), roster: try roster())
+        } catch let e as StoreError {
+            throw e
+        } catch {
+            throw StoreError.postgres(path: path, sqlstate: "", message: "stored configuration refused: \(error)")
+        }
+    }
+}
+
+/// Reading the catalog and roster back from PostgreSQL, shared by the writer and the readers.
+enum PGStoredConfiguration {
+    static func introduced(_ c: PGConnection) throws -> [String: (version: Int, day: LocalDate?)] {
+        let r = try c.exec("SELECT introduced FROM catalog_versions ORDER BY version DESC LIMIT 1")
+        return try CatalogVersions.introduced(json: r.count == 0 ? nil : r.text(0, 0), path: c.display)
+    }
+
+    static func catalog(_ c: PGConnection) throws -> Catalog {
+        let r = try c.exec("SELECT value FROM settings WHERE key = 'catalog'")
+        guard r.count == 1 else { throw StoreError.notInitialized(path: c.display) }
+        return try StoredConfiguration.catalog(text: r.text(0, 0), introduced: try introduced(c), path: c.display)
+    }
+
+    static func members(_ r: PGRows, path: String) throws -> [Member] {
+        try (0..<r.count).map { i in
+            try StoredConfiguration.member(id: r.text(i, 0), employer: r.optionalText(i, 1), timezone: r.text(i, 2), eligibleFrom: r.text(i, 3),
+                                           eligibleUntil: r.optionalText(i, 4), partnerIDs: r.optionalText(i, 5), path: path)
+        }
+    }
+
+    static func roster(_ c: PGConnection) throws -> Roster {
+        Roster(members: try members(try c.exec("SELECT \(StoredConfiguration.memberColumns) FROM members ORDER BY position"), path: c.display))
+    }
+}
+
+extension PGRows {
+    /// One column of every row.
+    func column(_ column: Int) -> [String] { (0..<count).map { text($0, column) } }
+}
+
+/// What `incentives init` asks of either store: the change a catalog would make, and loading catalog and roster.
+public protocol CatalogLoading: AnyObject {
+    /// The database as messages name it (a PostgreSQL URL without its password).
+    var path: String { get }
+    func plan(catalogJSON: Data, file: String) throws -> CatalogChange?
+    @discardableResult
+    func load(catalogJSON: Data, catalogFile: String, roster: Roster, rosterFile: String, effective: LocalDate?, backfill: Bool) throws -> Store.LoadSummary
+}
+
+extension Store: CatalogLoading {}
+extension PGStore: CatalogLoading {}

@@ -1,0 +1,205 @@
+import Foundation
+import Testing
+import IncentivesCore
+@testable import IncentivesStore
+
+/// The PostgreSQL store (#13) through the commands, on a private server the tests start and stop themselves
+/// (`PostgresServer`): every shared scenario and a generated file give what `replay` gives, the look-ups answer
+/// as on SQLite, and bad URLs, refused passwords, newer schemas and a server that goes away each give their
+/// message and exit status, the password never printed.
+@Suite("PostgreSQL store")
+struct PostgresTests {
+    let server: PostgresServer
+    let binary: String
+
+    init() throws {
+        server = try PostgresServer.shared()
+        binary = try Binary.located()
+    }
+
+    func run(_ args: [String], environment: [String: String]? = nil) throws -> ProcessOutput {
+        try runProcess(binary, args, environment: environment)
+    }
+
+    func initialize(_ db: String, _ inputs: Inputs) throws -> ProcessOutput {
+        try run(["init", "--db", db, "--catalog", inputs.catalog, "--roster", inputs.roster])
+    }
+
+    @Test("every shared scenario: init, ingest, achievements on PostgreSQL print what replay prints",
+          .enabled(if: !Fixtures.scenarios.isEmpty, "../shared/scenarios is not next to the package"))
+    func scenariosMatchReplay() throws {
+        for (name, inputs) in Fixtures.scenarios {
+            let replay = try run(["replay", "--catalog", inputs.catalog, "--roster", inputs.roster, "--events", inputs.events])
+            let db = try server.database()
+            let initRun = try initialize(db, inputs)
+            if replay.status == 78 { #expect(initRun.status == 78, "\(name)"); continue }
+            #expect(initRun.status == 0, "\(name): \(initRun.stderr)")
+            let ingest = try run(["ingest", "--db", db, "--events", inputs.events])
+            #expect(ingest.status == replay.status, "\(name)")
+            #expect(ingest.stderr == replay.stderr, "\(name)")
+            let listed = try run(["achievements", "--db", db, "--format", "jsonl"])
+            #expect(listed.status == 0, "\(name): \(listed.stderr)")
+            #expect(Fixtures.contractLines(listed.stdout) == replay.stdout, "\(name)")
+        }
+    }
+
+    @Test("a generated file, in one run of small batches and in resumed chunks, gives what replay gives")
+    func generatedFileMatchesReplay() throws {
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 60, events: 6_000)
+        let replay = try run(["replay", "--catalog", g.inputs.catalog, "--roster", g.inputs.roster, "--events", g.inputs.events])
+        #expect(replay.stdout.split(separator: "\n").count > 50)
+
+        let whole = try server.database()
+        #expect(try initialize(whole, g.inputs).status == 0)
+        let ingest = try run(["ingest", "--db", whole, "--events", g.inputs.events, "--batch", "250"])
+        #expect(ingest.status == replay.status)
+        #expect(ingest.stderr == replay.stderr)
+        #expect(Fixtures.contractLines(try run(["achievements", "--db", whole, "--format", "jsonl"]).stdout) == replay.stdout)
+        // The same file again: found by its identity, already complete, the same report.
+        let again = try run(["ingest", "--db", whole, "--events", g.inputs.events])
+        #expect(again.stderr == replay.stderr)
+        // Read again from its first line: everything is a duplicate (ids accepted before are found in the database).
+        let restart = try run(["ingest", "--db", whole, "--events", g.inputs.events, "--restart"])
+        #expect(restart.stderr.contains(" 0 accepted,") && restart.stderr.hasSuffix("achievements: 0\n"), "\(restart.stderr.suffix(200))")
+        #expect(Fixtures.contractLines(try run(["achievements", "--db", whole, "--format", "jsonl"]).stdout) == replay.stdout)
+
+        // Seven files, one ingest each: later ones find earlier ids and saved progress in the database.
+        let chunked = try server.database()
+        #expect(try initialize(chunked, g.inputs).status == 0)
+        for chunk in g.chunks(7, in: dir) {
+            let r = try run(["ingest", "--db", chunked, "--events", chunk, "--batch", "100"])
+            #expect(r.status == 0 || r.status == 65, "\(r.stderr)")
+        }
+        #expect(Fixtures.contractLines(try run(["achievements", "--db", chunked, "--format", "jsonl"]).stdout) == replay.stdout)
+    }
+
+    @Test("user, programs, why, rejects, preview and achievements tables answer on PostgreSQL as on SQLite")
+    func lookUpsAgreeWithSQLite() throws {
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 30, events: 3_000, seed: 7)
+        let pg = try server.database()
+        let lite = dir.path("db.sqlite")
+        for db in [pg, lite] {
+            #expect(try initialize(db, g.inputs).status == 0)
+            _ = try run(["ingest", "--db", db, "--events", g.inputs.events])
+        }
+        let users = try run(["achievements", "--db", lite, "--format", "jsonl"]).stdout
+            .split(separator: "\n").prefix(40).compactMap { line -> String? in
+                guard let r = line.range(of: #""user":""#) else { return nil }
+                return String(line[r.upperBound...].prefix { $0 != "\"" })
+            }
+        #expect(!users.isEmpty)
+        var asked: [[String]] = [["programs"], ["achievements"], ["achievements", "--sort", "user"], ["achievements", "--format", "csv", "--sort", "reward"]]
+        for u in Set(users).sorted().prefix(5) {
+            asked.append(["user", u, "--today", "2026-12-01"])
+            asked.append(["why", u, "--today", "2026-12-01"])
+        }
+        asked.append(["rejects", "--format", "csv"])
+        asked.append(["preview", "--catalog", g.inputs.catalog])
+        for args in asked {
+            let a = try run(args + ["--db", pg]), b = try run(args + ["--db", lite])
+            #expect(a.status == b.status, "\(args): \(a.stderr)")
+            // Rejects carry the time they were refused; compare all but that column.
+            let strip: (String) -> String = { args[0] == "rejects" ? $0.replacing(#/,[0-9T:\-]+Z\n/#, with: "\n") : $0 }
+            #expect(strip(a.stdout) == strip(b.stdout), "\(args)")
+        }
+    }
+
+    @Test("a URL libpq cannot read is a usage error (64)")
+    func badURL() throws {
+        let r = try run(["achievements", "--db", "postgresql://u:hunter2-secret@[::1/db"])
+        #expect(r.status == 64, "\(r.stderr)")
+        #expect(r.stderr.contains("not a usable PostgreSQL URL"))
+        #expect(!r.stderr.contains("hunter2-secret"))
+    }
+
+    @Test("an unreachable server: 69, the message names the URL without its password", arguments: ["init", "ingest", "achievements", "user"])
+    func unreachable(command: String) throws {
+        let url = "postgresql://bob:hunter2-secret@/nodb?host=/nonexistent-incentives-socket"
+        var args = [command, "--db", url]
+        switch command {
+        case "init": args += ["--catalog", Binary.packageRoot + "/Assets/demo/catalog.json", "--roster", Binary.packageRoot + "/Assets/demo/roster.jsonl"]
+        case "ingest": args += ["--events", Binary.packageRoot + "/Assets/demo/events.jsonl"]
+        case "user": args.insert("u-00001", at: 1)
+        default: break
+        }
+        let r = try run(args)
+        #expect(r.status == 69, "\(r.stderr)")
+        #expect(r.stderr.contains("cannot reach the PostgreSQL server"))
+        #expect(r.stderr.contains("postgresql://bob:*****@/nodb"))
+        #expect(!r.stderr.contains("hunter2-secret"))
+    }
+
+    @Test("a refused password: 77, never printed; the right one (PGPASSWORD) works")
+    func refusedPassword() throws {
+        let db = try server.database()
+        let name = PostgresServer.name(of: db)
+        try server.sql(name, "GRANT ALL ON SCHEMA public TO \(PostgresServer.passwordRole)")
+        let url = server.url(name, user: PostgresServer.passwordRole)
+        var env = ProcessInfo.processInfo.environment
+        env["PGPASSWORD"] = "wrong-staple-secret"
+        let catalog = Binary.packageRoot + "/Assets/demo/catalog.json", roster = Binary.packageRoot + "/Assets/demo/roster.jsonl"
+        let refused = try run(["init", "--db", url, "--catalog", catalog, "--roster", roster], environment: env)
+        #expect(refused.status == 77, "\(refused.stderr)")
+        #expect(refused.stderr.contains("refused"))
+        #expect(!refused.stderr.contains("wrong-staple-secret"))
+        env["PGPASSWORD"] = PostgresServer.password
+        let ok = try run(["init", "--db", url, "--catalog", catalog, "--roster", roster], environment: env)
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(!ok.stdout.contains(PostgresServer.password) && !ok.stderr.contains(PostgresServer.password))
+    }
+
+    @Test("a schema from a newer version is refused (78) before anything is read or written")
+    func newerSchema() throws {
+        let db = try server.database()
+        let demo = Binary.packageRoot + "/Assets/demo/"
+        #expect(try run(["init", "--db", db, "--catalog", demo + "catalog.json", "--roster", demo + "roster.jsonl"]).status == 0)
+        try server.sql(PostgresServer.name(of: db), "UPDATE incentives_schema SET version = 99")
+        for args in [["achievements"], ["ingest", "--events", demo + "events.jsonl"], ["init", "--catalog", demo + "catalog.json", "--roster", demo + "roster.jsonl"]] {
+            let r = try run(args + ["--db", db])
+            #expect(r.status == 78, "\(args): \(r.stderr)")
+            #expect(r.stderr.contains("newer version of incentives (schema 99"), "\(r.stderr)")
+        }
+        #expect(try server.sql(PostgresServer.name(of: db), "SELECT count(*) FROM events").stdout == "0\n")
+    }
+
+    @Test("look-ups on an empty database say there is nothing yet (66)")
+    func notInitialized() throws {
+        let db = try server.database()
+        let r = try run(["achievements", "--db", db])
+        #expect(r.status == 66, "\(r.stderr)")
+        let ingest = try run(["ingest", "--db", db, "--events", Binary.packageRoot + "/Assets/demo/events.jsonl"])
+        #expect(ingest.status == 78, "\(ingest.stderr)")
+    }
+
+    @Test("the server ends the connection mid-ingest: 75, what was committed stays, the next run completes as replay")
+    func serverGoesAwayMidBatch() throws {
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 60, events: 40_000, seed: 3)
+        let db = try server.database()
+        let name = PostgresServer.name(of: db)
+        #expect(try initialize(db, g.inputs).status == 0)
+        let stderr = Pipe()
+        let child = try Binary.launch(["ingest", "--db", db, "--events", g.inputs.events, "--batch", "20"], stderr: stderr)
+        // Once some batches are committed, the server ends the ingest's session (as a restart or failover would).
+        var committed = 0
+        for _ in 0..<2_000 where committed == 0 {
+            committed = Int(try server.sql(name, "SELECT coalesce(max(line), 0) FROM ingests").stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+            if committed == 0 { usleep(5_000) }
+        }
+        try server.sql(name, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)' AND pid <> pg_backend_pid()")
+        let said = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        child.waitUntilExit()
+        #expect(child.terminationStatus == 75, "\(said.suffix(300))")
+        #expect(said.contains("connection to the PostgreSQL server was lost"), "\(said.suffix(300))")
+        // Batches are whole: the checkpoint and the events it covers agree.
+        let events = try server.sql(name, "SELECT count(*) FROM events").stdout
+        let accepted = try server.sql(name, "SELECT accepted FROM ingests").stdout
+        #expect(events == accepted && events != "0\n", "events \(events) accepted \(accepted)")
+        let again = try run(["ingest", "--db", db, "--events", g.inputs.events])
+        let replay = try run(["replay", "--catalog", g.inputs.catalog, "--roster", g.inputs.roster, "--events", g.inputs.events])
+        #expect(again.stderr == replay.stderr)
+        #expect(Fixtures.contractLines(try run(["achievements", "--db", db, "--format", "jsonl"]).stdout) == replay.stdout)
+    }
+}
