@@ -3,7 +3,8 @@ import IncentivesCore
 import IncentivesInput
 
 /// `incentives ingest` into PostgreSQL: the same decisions as `replay` and the SQLite ingest (CONTRACT §4) —
-/// the core's `Admission` and `Engine`, fed in file order — made durable a batch at a time.
+/// the one intake pipeline (`Intake`), fed in file order, with this store's `PriorIDs` and sink — made durable a
+/// batch at a time.
 ///
 /// What is PostgreSQL's own is small: the ids accepted by earlier ingests are looked up a batch at a time (one
 /// query for every id of the batch, before admission), users' saved progress is loaded a batch at a time, and
@@ -52,7 +53,7 @@ public final class PGIngestor {
         var progressFound: [String: [UInt8]] = [:]
         var progressAsked: Set<String> = []
         engine.loadProgress = { member in progressFound.removeValue(forKey: member.id) }
-        let admission = Admission(roster: engine.roster)
+        let intake = Intake(engine: engine)
         let writer = PGBatchWriter(c: c, catalog: catalog, ingestID: checkpoint.id, display: display)
 
         var counts = checkpoint.counts
@@ -116,35 +117,31 @@ public final class PGIngestor {
                     p.achievements = achievementsCommitted
                     report(.init(bytes: bytes, totalBytes: identity?.size, counts: p))
                 }) { items in
-                    let stored = try lookUp(items)
-                    for item in items {
-                        counts.read += 1
-                        switch item.event {
-                        case .failure(let why):
-                            counts.rejected += 1
-                            batch.rejects.append(.init(line: item.line, why: why, id: nil))
-                            onReject(.init(file: display, line: item.line, reason: why.description))
-                        case .success(let event):
-                            let (verdict, member) = admission.judge(event, key: IDDigest(event.id), stored: { stored[$0.id] })
-                            switch verdict {
-                            case .rejected(let why):
-                                counts.rejected += 1
-                                batch.rejects.append(.init(line: item.line, why: why, id: event.id))
-                                onReject(.init(file: display, line: item.line, reason: why.description))
-                            case .duplicate:
-                                counts.duplicates += 1
-                            case .new:
-                                let seq = nextSeq
-                                nextSeq += 1
-                                batch.events.append(.init(seq: seq, event: event, line: item.line))
-                                counts.accepted += 1
-                                for a in engine.record(event, member: member) { batch.achievements.append(.init(a, eventSeq: seq)) }
-                            }
+                    let prior = BatchPriorIDs(found: try lookUp(items))
+                    // The reader's batch in pieces that end where an ingest batch ends (each ingest batch is one
+                    // transaction with its checkpoint).
+                    var start = 0
+                    while start < items.count {
+                        let end = min(items.count, start + max(options.batchLines - linesInBatch, 1))
+                        let piece = items[start..<end]
+                        let before = intake.counts
+                        var sink = BatchSink(items: piece, first: seqAndBatch(nextSeq, batch))
+                        intake.take(piece.map(\.event)[...], prior: prior, into: &sink)
+                        for r in sink.rejected { onReject(.init(file: display, line: r.line, reason: r.why.description)) }
+                        batch = sink.batch
+                        nextSeq = sink.nextSeq
+                        let added = intake.counts
+                        counts.read += added.read - before.read
+                        counts.accepted += added.accepted - before.accepted
+                        counts.duplicates += added.duplicates - before.duplicates
+                        counts.rejected += added.rejected - before.rejected
+                        if let last = piece.last {
+                            lastLine = last.line
+                            lastOffset = last.nextOffset
                         }
-                        lastLine = item.line
-                        lastOffset = item.nextOffset
-                        linesInBatch += 1
+                        linesInBatch += piece.count
                         if linesInBatch >= options.batchLines { try submit(finished: false) }
+                        start = end
                     }
                     return true
                 }
@@ -298,5 +295,42 @@ extension PGText {
             out += "\""
         }
         return out + "}"
+    }
+}
+
+/// What earlier ingests accepted for the ids of one reader batch, looked up in one query before the intake runs.
+private struct BatchPriorIDs: PriorIDs {
+    typealias Failure = Never
+    let found: [String: UInt64]
+
+    func fingerprint(of event: Event, key: IDDigest) -> UInt64? { found[event.id] }
+}
+
+private func seqAndBatch(_ seq: Int64, _ batch: IngestBatch) -> (Int64, IngestBatch) { (seq, batch) }
+
+/// The PostgreSQL ingest's sink: accepted events and what they earned go into the batch's rows, with their
+/// arrival numbers; refusals into its rejects (and back to the caller, to report them in file order).
+private struct BatchSink: IntakeSink {
+    let items: ArraySlice<EventStream.Item>
+    var batch: IngestBatch
+    var nextSeq: Int64
+    var rejected: [(line: Int, why: Rejection)] = []
+
+    init(items: ArraySlice<EventStream.Item>, first: (Int64, IngestBatch)) {
+        self.items = items
+        (nextSeq, batch) = first
+    }
+
+    mutating func reject(at index: Int, _ why: Rejection, event: Event?) {
+        let line = items[items.startIndex + index].line
+        batch.rejects.append(.init(line: line, why: why, id: event?.id))
+        rejected.append((line, why))
+    }
+
+    mutating func accept(at index: Int, _ event: Event, earned: [Achievement]) {
+        let seq = nextSeq
+        nextSeq += 1
+        batch.events.append(.init(seq: seq, event: event, line: items[items.startIndex + index].line))
+        for a in earned { batch.achievements.append(.init(a, eventSeq: seq)) }
     }
 }

@@ -111,10 +111,39 @@ public final class PGStoreReader: StoreLookups {
         try memberRows("SELECT \(StoredConfiguration.memberColumns) FROM members ORDER BY id", [])
     }
 
-    public func users(prefix: String, limit: Int) throws -> [Member] {
-        // A range rather than LIKE (which reads `_` and `%` as patterns); byte order, as SQLite's.
-        try memberRows("SELECT \(StoredConfiguration.memberColumns) FROM members WHERE starts_with(id, $1) ORDER BY id COLLATE \"C\" LIMIT $2",
-                       [prefix, String(limit)])
+    /// Users matching `query`, in byte order of their ids as SQLite orders them: `starts_with` and `strpos` over
+    /// ASCII-lowered text (as `UserQuery.asciiLowered`), never LIKE (which reads `_` and `%` as patterns).
+    public func users(_ query: UserQuery) throws -> [Member] {
+        var (whereSQL, values) = userWhere(query)
+        if let after = query.afterID {
+            values.append(after)
+            whereSQL += (whereSQL.isEmpty ? " WHERE " : " AND ") + "id COLLATE \"C\" > $\(values.count)"
+        }
+        values.append(query.limit.map(String.init))
+        values.append(String(max(query.offset, 0)))
+        return try memberRows("SELECT \(StoredConfiguration.memberColumns) FROM members\(whereSQL) ORDER BY id COLLATE \"C\" "
+                              + "LIMIT $\(values.count - 1) OFFSET $\(values.count)", values)
+    }
+
+    public func userCount(_ query: UserQuery) throws -> Int {
+        let (whereSQL, values) = userWhere(query.unpaged)
+        return try c.exec("SELECT count(*) FROM members\(whereSQL)", values).int(0, 0)
+    }
+
+    private func userWhere(_ q: UserQuery) -> (String, [String?]) {
+        var terms: [String] = []
+        var values: [String?] = []
+        func add(_ term: (Int) -> String, _ v: String) {
+            values.append(v)
+            terms.append(term(values.count))
+        }
+        if let p = q.idPrefix, !p.isEmpty { add({ "starts_with(id, $\($0))" }, p) }
+        if let e = q.employer, !e.isEmpty { add({ "employer = $\($0)" }, e) }
+        // ASCII letters only, as SQLite's lower() and `UserQuery.asciiLowered`: the same matches everywhere.
+        let lowered = { (column: String) in "translate(\(column), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')" }
+        if let s = q.idContains, !s.isEmpty { add({ "strpos(\(lowered("id")), $\($0)) > 0" }, UserQuery.asciiLowered(s)) }
+        if let z = q.zone, !z.isEmpty { add({ "strpos(\(lowered("timezone")), $\($0)) > 0" }, UserQuery.asciiLowered(z)) }
+        return (terms.isEmpty ? "" : " WHERE " + terms.joined(separator: " AND "), values)
     }
 
     public func profile(of id: String, today: LocalDate?, recentEvents: Int, achievementLimit: Int) throws -> UserProfile? {
