@@ -222,21 +222,27 @@ public final class StoreReader: StoreReading {
     }
 
     public func forEachEvent(afterSeq: Int64, _ body: (Int64, Event) throws -> Void) throws {
-        // A statement of its own (`body` may query this connection), read in one snapshot.
-        let s = try Statement.prepareUncached("""
-            SELECT e.seq, e.id, e.type, k.id, e.at_s, e.at_nanos, e.category FROM events e JOIN user_keys k ON k.key = e.user_key
-            WHERE e.seq > ? ORDER BY e.seq
-            """, on: db)
-        defer { s.finalize() }
-        try s.bind(1, afterSeq)
-        var types: [String: EventType] = [:]
-        while try s.step() {
-            let typeText = s.text(2)
-            guard let type = types[typeText] ?? EventType(rawValue: typeText) else {
-                throw StoreError.corrupt(path: db.path, reason: "event \(s.text(1)): unknown type \(typeText)")
+        try db.snapshot {
+            // Users' ids by key, read once: a join per event would cost a look-up in `user_keys` for each of them.
+            var users: [Int64: String] = [:]
+            for (key, id) in try db.rows("SELECT key, id FROM user_keys", map: { ($0.int64(0), $0.text(1)) }) { users[key] = id }
+            // A statement of its own (`body` may query this connection).
+            let s = try Statement.prepareUncached(
+                "SELECT seq, id, type, user_key, at_s, at_nanos, category FROM events WHERE seq > ? ORDER BY seq", on: db)
+            defer { s.finalize() }
+            try s.bind(1, afterSeq)
+            var types: [String: EventType] = [:]
+            while try s.step() {
+                let typeText = s.text(2)
+                guard let type = types[typeText] ?? EventType(rawValue: typeText) else {
+                    throw StoreError.corrupt(path: db.path, reason: "event \(s.text(1)): unknown type \(typeText)")
+                }
+                types[typeText] = type
+                guard let user = users[s.int64(3)] else {
+                    throw StoreError.corrupt(path: db.path, reason: "event \(s.text(1)): unknown user key \(s.int64(3))")
+                }
+                try body(s.int64(0), Event(id: s.text(1), type: type, user: user, at: try ProgressLog.instant(s, 4), category: s.optionalText(6)))
             }
-            types[typeText] = type
-            try body(s.int64(0), Event(id: s.text(1), type: type, user: s.text(3), at: try ProgressLog.instant(s, 4), category: s.optionalText(6)))
         }
     }
 
