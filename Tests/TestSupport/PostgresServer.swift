@@ -122,6 +122,13 @@ public final class PostgresServer: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, wait ? outPath : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, wait ? errPath : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        // Nothing else is inherited: the server and the watchdog outlive this call, and a pipe another test has open
+        // to its own child (fds are not close-on-exec by default) would never see its end while they held it — that
+        // test then waited forever. glibc has `posix_spawn_file_actions_addclosefrom_np`; Swift does not import it.
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        if let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") {
+            _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
