@@ -3,16 +3,7 @@ import XCTest
 
 /// The real `incentives` binary driven inside tmux: keys in with send-keys, the screen read back with
 /// capture-pane. Skipped only when tmux is not installed (.ci/deps installs it).
-final class ConsoleEndToEndTests: XCTestCase {
-    var binary = ""
-    var files = ""
-
-    override func setUpWithError() throws {
-        guard Tmux.available else { throw XCTSkip("tmux is not installed: the end-to-end console tests need it (bash .ci/deps)") }
-        binary = try XCTUnwrap(Binary.path, "the incentives binary was not built next to the tests")
-        let f = Fixture.directory
-        files = "console --catalog \(f)/catalog.json --roster \(f)/roster.jsonl --events \(f)/events.jsonl"
-    }
+final class ConsoleEndToEndTests: TmuxConsoleTestCase {
 
     /// The console run by a shell that afterwards prints the exit status and the terminal modes, so a
     /// test can check that the terminal was given back in a usable state. The shell traps SIGINT (a

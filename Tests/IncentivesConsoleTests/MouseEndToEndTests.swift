@@ -4,17 +4,7 @@ import XCTest
 /// The mouse and `y` through the real binary in tmux: clicks and the wheel sent as the terminal would send them
 /// (xterm's mouse encoding, which ncurses turns on for tmux-256color), mouse reporting off again after quit and
 /// after a signal, and the OSC 52 copy read back from tmux's paste buffer (`set-clipboard on`).
-final class MouseEndToEndTests: XCTestCase {
-    var binary = ""
-    var files = ""
-
-    override func setUpWithError() throws {
-        guard Tmux.available else { throw XCTSkip("tmux is not installed: the end-to-end console tests need it (bash .ci/deps)") }
-        binary = try XCTUnwrap(Binary.path, "the incentives binary was not built next to the tests")
-        let f = Fixture.directory
-        files = "console --catalog \(f)/catalog.json --roster \(f)/roster.jsonl --events \(f)/events.jsonl"
-    }
-
+final class MouseEndToEndTests: TmuxConsoleTestCase {
     /// An xterm (X10-encoded) mouse event at cell (x, y), 0-based: `ESC [ M` then button, column and row, each + 32.
     static func mouse(_ button: Int, x: Int, y: Int) -> String {
         "\u{1B}[M" + String(UnicodeScalar(UInt8(32 + button))) + String(UnicodeScalar(UInt8(33 + x))) + String(UnicodeScalar(UInt8(33 + y)))

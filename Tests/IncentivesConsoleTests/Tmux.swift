@@ -95,3 +95,17 @@ final class Tmux {
         return children.split(separator: " ").first.flatMap { Int32($0) }
     }
 }
+
+/// The setting every tmux end-to-end test class shares: the built binary and the console over the fixture files.
+/// Skipped only when tmux is not installed (.ci/deps installs it).
+class TmuxConsoleTestCase: XCTestCase {
+    var binary = ""
+    var files = ""
+
+    override func setUpWithError() throws {
+        guard Tmux.available else { throw XCTSkip("tmux is not installed: the end-to-end console tests need it (bash .ci/deps)") }
+        binary = try XCTUnwrap(Binary.path, "the incentives binary was not built next to the tests")
+        let f = Fixture.directory
+        files = "console --catalog \(f)/catalog.json --roster \(f)/roster.jsonl --events \(f)/events.jsonl"
+    }
+}
