@@ -48,7 +48,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .cannotOpen(let p, let why): return "\(p): cannot open the database: \(why)"
         case .locked(let p): return "\(p): the database is locked by another writer (an ingest or init still running?); try again"
-        case .ingestRunning(let p): return "\(p): another ingest is running on this database; run this one when it ends (it resumes where that one stops)"
+        case .ingestRunning(let p): return "\(p): another ingest (or init) is running on this database; run this one when it ends (an ingest resumes where it stopped)"
         case .readOnly(let p): return "\(p): the database is read-only (check the file's and its folder's permissions)"
         case .full(let p): return "\(p): the disk or the database's size limit is full; nothing from the failed batch was kept"
         case .olderSchemaReadOnly(let p, let found, let supported):

@@ -175,6 +175,10 @@ struct CatalogVersionTests {
         let late = try runProcess(binary, ["init", "--db", db, "--catalog", v2, "--roster", roster, "--effective", "2027-01-05"])
         #expect(late.status == 78)
         #expect(late.stderr.contains("after program p ends on 2026-12-31"))
+        let early = try runProcess(binary, ["init", "--db", db, "--catalog", v2, "--roster", roster, "--effective", "2025-12-01"])
+        #expect(early.status == 78)
+        #expect(early.stderr.contains("--effective 2025-12-01 is before program p starts on 2026-01-01"), "\(early.stderr)")
+        #expect(try Store(path: db).catalogVersions().count == 1, "a refused change stores nothing")
         let bad = try runProcess(binary, ["init", "--db", db, "--catalog", v2, "--roster", roster, "--effective", "June"])
         #expect(bad.status == 64)
         let applied = try runProcess(binary, ["init", "--db", db, "--catalog", v2, "--roster", roster, "--effective", "2026-06-01"])
@@ -193,4 +197,63 @@ struct CatalogVersionTests {
         #expect(missing.status == 66)
         #expect(missing.stderr.contains("no catalog version 7 (versions: 1, 2)"))
     }
+
+    /// The effective day is checked against the programs a change touches, and only those: a limit change
+    /// does not care about the day, an added reward does (before the start, after the end).
+    @Test func anEffectiveDayOutsideAChangedProgramIsRefused() throws {
+        let v1 = try CatalogDecoder.decode(Data(Self.catalog([("streak-3", "Pillow", 1)]).utf8), file: "v1.json")
+        let limit = try CatalogDecoder.decode(Data(Self.catalog([("streak-3", "Pillow", 3)]).utf8), file: "v2.json")
+        let added = try CatalogDecoder.decode(Data(Self.catalog([("streak-3", "Pillow", 1), ("birth", "Gift card", 1)]).utf8), file: "v3.json")
+        let day = { (s: String) in LocalDate(iso: s)! }
+        #expect(CatalogChange.between(v1, limit).refusal(effective: day("2025-06-01"), in: limit) == nil)
+        #expect(CatalogChange.between(v1, added).refusal(effective: day("2026-01-01"), in: added) == nil)
+        #expect(CatalogChange.between(v1, added).refusal(effective: day("2026-12-31"), in: added) == nil)
+        #expect(CatalogChange.between(v1, added).refusal(effective: day("2025-12-31"), in: added)?.contains("before program p starts on 2026-01-01") == true)
+        #expect(CatalogChange.between(v1, added).refusal(effective: day("2027-01-01"), in: added)?.contains("after program p ends on 2026-12-31") == true)
+    }
+
+    /// Two `init`s at once: one holds the database while it changes the catalog, the other gets 75 and a message
+    /// that says why (or, if it starts after the first is done, finds nothing left to change); never two versions
+    /// of one change, never a half-applied one.
+    @Test func twoInitsAtOnceNeverApplyHalfAChange() throws {
+        let binary = try #require(Binary.path)
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 60, events: 20_000)
+        let db = dir.path("db.sqlite")
+        _ = try Ingestor(store: try Fixtures.initStore(db, g.inputs)).ingest(path: g.inputs.events)
+        let v2 = dir.write("v2.json", PreviewTests.proposed)
+
+        // Held by hand: the change waits for nothing and says who holds the database.
+        let lock = open(db + "-ingest.lock", O_RDWR | O_CREAT, 0o600)
+        #expect(flock(lock, LOCK_EX) == 0)
+        let refused = try runProcess(binary, ["init", "--db", db, "--catalog", v2, "--roster", g.inputs.roster])
+        #expect(refused.status == 75)
+        #expect(refused.stderr.contains("another ingest (or init) is running on this database"), "\(refused.stderr)")
+        #expect(try Store(path: db).catalogVersions().count == 1)
+        flock(lock, LOCK_UN)
+        close(lock)
+
+        // Two at once, for real.
+        let results = Results()
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            let r = try? runProcess(binary, ["init", "--db", db, "--catalog", v2, "--roster", g.inputs.roster])
+            results.add(r)
+        }
+        let statuses = results.all.map { $0?.status ?? -1 }.sorted()
+        #expect(statuses == [0, 0] || statuses == [0, 75], "\(results.all.map { $0?.stderr ?? "" })")
+        let versions = try Store(path: db).catalogVersions()
+        #expect(versions.map(\.version) == [1, 2], "one change, one version")
+        #expect(results.all.contains { $0?.stdout.contains("catalog version 2") == true })
+        // What the change left is whole: the stored catalog is the proposal, reward by reward.
+        let proposal = try CatalogDecoder.decode(Data(PreviewTests.proposed.utf8), file: "v2")
+        #expect(try Store(path: db).catalog().rewardKeys().map(\.key) == proposal.rewardKeys().map(\.key))
+    }
+}
+
+/// What concurrent test work collects, behind a lock.
+private final class Results: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [ProcessOutput?] = []
+    func add(_ r: ProcessOutput?) { lock.lock(); items.append(r); lock.unlock() }
+    var all: [ProcessOutput?] { lock.lock(); defer { lock.unlock() }; return items }
 }

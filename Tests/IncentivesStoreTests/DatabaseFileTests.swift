@@ -25,7 +25,7 @@ final class DatabaseFileTests: XCTestCase {
         }
         let second = try runProcess(binary, ["ingest", "--db", link, "--events", g.inputs.events])
         XCTAssertEqual(second.status, 75, second.stderr)
-        XCTAssertTrue(second.stderr.contains("another ingest is running"), second.stderr)
+        XCTAssertTrue(second.stderr.contains("another ingest (or init) is running"), second.stderr)
     }
 
     /// SQLite names the write-ahead log after the name a connection used: two names, two logs, a damaged

@@ -1,5 +1,6 @@
 import Foundation
 import IncentivesCore
+import IncentivesInput
 import IncentivesStore
 import Testing
 
@@ -75,6 +76,74 @@ struct PreviewTests {
         }
         #expect(total == march)
         #expect(march > 0)
+    }
+
+    /// Limits only: the Coffee's lowered (6 → 1), the Socks' raised (4 → 9), the Pillow's lowered for acme only.
+    /// The preview evaluates such a reward once, at the higher limit, and counts each award by its ordinal for
+    /// either catalog (`SharedRewards`); counts, users and the windows must still be replay's, to the award.
+    static let limitsOnly = Generated.catalog
+        .replacingOccurrences(of: #"{"incentive": "month-4", "reward": "Coffee", "limit": 6}"#, with: #"{"incentive": "month-4", "reward": "Coffee", "limit": 1}"#)
+        .replacingOccurrences(of: #"{"incentive": "streak-2", "reward": "Socks", "limit": 4}"#, with: #"{"incentive": "streak-2", "reward": "Socks", "limit": 9}"#)
+        .replacingOccurrences(of: #"{"incentive": "streak-3", "reward": "Pillow", "limit": 2}"#, with: #"{"incentive": "streak-3", "reward": "Pillow", "limit": 1}"#)
+
+    @Test(arguments: [
+        [String](),
+        ["--since", "2026-02-10", "--until", "2026-04-20"],
+        ["--employer", "acme", "--since", "2026-03-01"],
+        ["--employer", "globex", "--until", "2026-02-28"],
+    ])
+    func limitChangesCountAsReplayInEveryWindow(_ options: [String]) throws {
+        let binary = try #require(Binary.path)
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 40, events: 5_000)
+        let proposedPath = dir.write("proposed.json", Self.limitsOnly)
+        #expect(Self.limitsOnly.components(separatedBy: #""limit": 1}"#).count == Generated.catalog.components(separatedBy: #""limit": 1}"#).count + 2)
+        let db = dir.path("db.sqlite")
+        _ = try Ingestor(store: try Fixtures.initStore(db, g.inputs)).ingest(path: g.inputs.events)
+        let preview = try runProcess(binary, ["preview", "--db", db, "--catalog", proposedPath, "--format", "jsonl"] + options)
+        #expect(preview.status == 0, "\(preview.stderr)")
+
+        func value(_ name: String) -> String? { options.firstIndex(of: name).map { options[$0 + 1] } }
+        /// Replay's achievements inside the window, per reward, and the users who got each.
+        func expected(_ catalog: String) throws -> (counts: [String: Int], users: [String: Set<String>]) {
+            let out = try runProcess(binary, ["replay", "--catalog", catalog, "--roster", g.inputs.roster, "--events", g.inputs.events])
+            var counts: [String: Int] = [:], users: [String: Set<String>] = [:]
+            for line in out.stdout.split(separator: "\n") {
+                let o = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                let day = o["completedOn"] as! String
+                if let since = value("--since"), day < since { continue }
+                if let until = value("--until"), day > until { continue }
+                if let employer = value("--employer"), o["employer"] as? String != employer { continue }
+                let key = "\(o["employer"]!)/\(o["program"]!)/\(o["incentive"]!)/\(o["reward"]!)"
+                counts[key, default: 0] += 1
+                users[key, default: []].insert(o["user"] as! String)
+            }
+            return (counts, users)
+        }
+        let current = try expected(g.inputs.catalog), proposed = try expected(proposedPath)
+        var lowered = 0, raised = 0
+        for line in preview.stdout.split(separator: "\n") {
+            let o = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let key = "\(o["employer"]!)/\(o["program"]!)/\(o["incentive"]!)/\(o["reward"]!)"
+            #expect(o["current"] as? Int == current.counts[key] ?? 0, "current \(key) \(options)")
+            #expect(o["proposed"] as? Int == proposed.counts[key] ?? 0, "proposed \(key) \(options)")
+            #expect(o["users"] as? Int == proposed.users[key]?.count ?? 0, "users \(key) \(options)")
+            let c = o["current"] as? Int ?? 0, p = o["proposed"] as? Int ?? 0
+            if p < c { lowered += 1 }
+            if p > c { raised += 1 }
+        }
+        if options.isEmpty { #expect(lowered >= 2 && raised >= 1, "the limits change the counts both ways") }
+    }
+
+    /// A proposal that changes limits only is evaluated by one intake; one that redefines a reward, by two.
+    @Test func aProposalOfLimitsOnlyRunsOneIntake() throws {
+        let current = try CatalogDecoder.decode(Data(Generated.catalog.utf8), file: "current.json")
+        let roster = Roster(members: [])
+        let limits = try CatalogDecoder.decode(Data(Self.limitsOnly.utf8), file: "limits.json")
+        let redefined = try CatalogDecoder.decode(Data(Self.proposed.utf8), file: "proposed.json")
+        #expect(try CatalogPreview(current: current, proposed: limits, roster: roster).evaluatesOneCatalog)
+        #expect(try !CatalogPreview(current: current, proposed: redefined, roster: roster).evaluatesOneCatalog)
+        #expect(try CatalogPreview(current: current, proposed: current, roster: roster).evaluatesOneCatalog)
     }
 
     @Test func badInputSaysWhyWithItsExitStatus() throws {

@@ -124,7 +124,7 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
         lock.lock(); defer { lock.unlock() }
         guard !events.isEmpty else { return .failure(ConsoleDataError("no events yet: nothing to preview")) }
         do {
-            let preview = try CatalogPreview(current: catalog, proposed: proposed, roster: engine.roster, expectedEvents: events.count)
+            let preview = try CatalogPreview(current: catalog, proposed: proposed, roster: engine.roster)
             preview.take(events.map(\.event))
             return .success(preview.rows)
         } catch {

@@ -74,8 +74,7 @@ public final class ReaderConsoleData: ConsoleData, @unchecked Sendable { // each
         do {
             let total = try ui.counts().events
             guard total > 0 else { return .failure(ConsoleDataError("no events are stored yet: nothing to preview")) }
-            let preview = try CatalogPreview(current: catalog, proposed: proposed, roster: Roster(members: try ui.members()),
-                                             expectedEvents: total)
+            let preview = try CatalogPreview(current: catalog, proposed: proposed, roster: Roster(members: try ui.members()))
             var batch: [Event] = []
             try ui.forEachEvent(afterSeq: 0) { _, event in
                 batch.append(event)

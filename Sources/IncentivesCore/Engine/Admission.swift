@@ -9,7 +9,7 @@ public final class Admission: @unchecked Sendable {
     private var seen: IDTable
     /// false for events read back from a store, each admitted once already (one row per id): their ids need no
     /// check, only their users' roster positions. What-if previews and backfills evaluate a million of them.
-    private let checksIDs: Bool
+    let checksIDs: Bool
 
     public enum Verdict: Sendable {
         case new

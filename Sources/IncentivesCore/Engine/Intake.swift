@@ -95,6 +95,8 @@ public final class Intake {
         if let shards {
             precondition(Prior.self == NoPriorIDs.self, "an intake with shards admits in parallel partitions: it takes no prior ids")
             takeSharded(lines, shards: shards, into: &sink)
+        } else if !admissions[0].checksIDs && Prior.self == NoPriorIDs.self {
+            takeStored(lines, into: &sink)
         } else {
             try takeInOrder(lines, prior: prior, into: &sink)
         }
@@ -220,6 +222,40 @@ public final class Intake {
                     let earned = accept(engine.record(event, member: member))
                     if Sink.takesEventsThatEarnNothing || !earned.isEmpty { sink.accept(at: i, event, earned: earned) }
                 }
+            }
+        }
+    }
+
+    /// Stored events (`init(storedEventsFor:)`): no id to check, so each event's user is found once and its state
+    /// prefetched ahead; nothing else stands between the line and the engine. A preview or a backfill spends its
+    /// time here.
+    private func takeStored<Sink: IntakeSink>(_ lines: ArraySlice<Line>, into sink: inout Sink) {
+        let roster = engine.roster
+        var users: [Int] = []
+        users.reserveCapacity(lines.count)
+        for line in lines {
+            if case .success(let e) = line { users.append(roster.position(of: e.user) ?? -1) } else { users.append(-1) }
+        }
+        let n = lines.count, base = lines.startIndex
+        for k in 0..<n {
+            for (ahead, stage) in Prefetch.userStages where k + ahead < n && users[k + ahead] >= 0 {
+                engine.prefetch(member: users[k + ahead], stage: stage)
+            }
+            let i = base + k
+            switch lines[i] {
+            case .failure(let why):
+                reject(why, countAsRead: true)
+                sink.reject(at: i, why, event: nil)
+            case .success(let event):
+                counts.read += 1
+                guard users[k] >= 0 else {
+                    let why = Rejection.unknownUser(event.user)
+                    reject(why)
+                    sink.reject(at: i, why, event: event)
+                    continue
+                }
+                let earned = accept(engine.record(event, member: users[k]))
+                if Sink.takesEventsThatEarnNothing || !earned.isEmpty { sink.accept(at: i, event, earned: earned) }
             }
         }
     }

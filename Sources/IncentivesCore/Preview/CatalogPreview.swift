@@ -22,8 +22,15 @@ public final class CatalogPreview {
         public var difference: Int { proposed - current }
     }
 
-    private let current: Intake
+    /// The current catalog's intake, for the rewards the proposal changes or drops only (nil: it changes none);
+    /// the proposed catalog's, for all its rewards (`SharedRewards`).
+    private let current: Intake?
     private let proposed: Intake
+    private let currentCatalog: Catalog
+    private let proposedCatalog: Catalog
+    /// Rewards both catalogs define alike but maybe for their limit, with both limits: what the proposal earns
+    /// for them is what the current catalog earns too, each within its own limit (`SharedRewards`).
+    private let sharedLimits: [Key: (current: Int, proposed: Int)]
     private let since: LocalDate?
     private let until: LocalDate?
     private let employer: String?
@@ -35,29 +42,61 @@ public final class CatalogPreview {
     private struct Key: Hashable { let employer, program, incentive, reward: String }
 
     public init(current: Catalog, proposed: Catalog, roster: Roster, zones: ZoneDirectory = ZoneDirectory(),
-                since: LocalDate? = nil, until: LocalDate? = nil, employer: String? = nil, expectedEvents: Int = 0) throws(Engine.SetupError) {
+                since: LocalDate? = nil, until: LocalDate? = nil, employer: String? = nil) throws(Engine.SetupError) {
+        let shared = SharedRewards(current, proposed)
+        // Rewards of other employers than the one asked for count nowhere: they are not evaluated.
+        let asked = { (e: Employer) in employer.map { e.id == $0 } ?? true }
+        let currentPart = current.mappingRewards { e, p, r in
+            asked(e) && shared.limits(e, p, r, in: current) == nil ? r : nil
+        }
+        var sharedLimits: [Key: (current: Int, proposed: Int)] = [:]
+        let proposedPart = proposed.mappingRewards { e, p, r in
+            guard asked(e) else { return nil }
+            guard let limits = shared.limits(e, p, r, in: proposed) else { return r }
+            sharedLimits[Key(employer: e.id, program: p.id, incentive: r.incentive, reward: r.reward)] = limits
+            return r.limited(to: max(limits.current, limits.proposed))
+        }
         // Stored events were each admitted once: the intakes skip the duplicate check (`Intake(storedEventsFor:)`).
-        _ = expectedEvents
-        self.current = Intake(storedEventsFor: try Engine(catalog: current, roster: roster, zones: zones))
-        self.proposed = Intake(storedEventsFor: try Engine(catalog: proposed, roster: roster, zones: zones))
+        self.current = currentPart.employers.contains { $0.programs.contains { !$0.rewards.isEmpty } }
+            ? Intake(storedEventsFor: try Engine(catalog: currentPart, roster: roster, zones: zones)) : nil
+        self.proposed = Intake(storedEventsFor: try Engine(catalog: proposedPart, roster: roster, zones: zones))
+        currentCatalog = current
+        proposedCatalog = proposed
+        self.sharedLimits = sharedLimits
         self.since = since
         self.until = until
         self.employer = employer
     }
 
+    /// Whether the current catalog's rewards all come out as the proposal's (it changes none of them): then only
+    /// one intake runs.
+    public var evaluatesOneCatalog: Bool { current == nil }
+
     /// A batch of events in arrival order; the two catalogs are evaluated on two threads.
     public func take(_ batch: [Event]) {
         let lines = batch.map { Result<Event, Rejection>.success($0) }
-        let work = PreviewWork(intakes: [current, proposed], lines: lines)
-        DispatchQueue.concurrentPerform(iterations: 2) { i in work.outcomes[i] = work.intakes[i].take(batch: work.lines) }
+        let intakes = [proposed] + (current.map { [$0] } ?? [])
+        let work = PreviewWork(intakes: intakes, lines: lines)
+        if intakes.count == 1 {
+            work.outcomes[0] = proposed.take(batch: lines)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: intakes.count) { i in work.outcomes[i] = work.intakes[i].take(batch: work.lines) }
+        }
         defer { work.release() }
         events += batch.count
-        for (_, earned) in work.outcomes[0]!.earned { for a in earned where counts(a) { currentCounts[key(a), default: 0] += 1 } }
-        for (_, earned) in work.outcomes[1]!.earned {
+        for (_, earned) in work.outcomes[0]!.earned {
             for a in earned where counts(a) {
-                proposedCounts[key(a), default: 0] += 1
-                proposedUsers[key(a), default: []].insert(a.user)
+                let k = key(a)
+                let limits = sharedLimits[k]
+                if a.ordinal <= limits?.proposed ?? Int.max {
+                    proposedCounts[k, default: 0] += 1
+                    proposedUsers[k, default: []].insert(a.user)
+                }
+                if let limits, a.ordinal <= limits.current { currentCounts[k, default: 0] += 1 }
             }
+        }
+        if intakes.count > 1 {
+            for (_, earned) in work.outcomes[1]!.earned { for a in earned where counts(a) { currentCounts[key(a), default: 0] += 1 } }
         }
     }
 
@@ -75,7 +114,7 @@ public final class CatalogPreview {
                 e.programs.flatMap { p in p.rewards.map { Key(employer: e.id, program: p.id, incentive: $0.incentive, reward: $0.reward) } }
             }
         }
-        let inCurrent = keys(current.engine.catalog), inProposed = keys(proposed.engine.catalog)
+        let inCurrent = keys(currentCatalog), inProposed = keys(proposedCatalog)
         let currentSet = Set(inCurrent), proposedSet = Set(inProposed)
         var seen = Set<Key>()
         return (inCurrent + inProposed).compactMap { k in

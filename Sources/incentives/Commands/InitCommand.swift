@@ -30,7 +30,8 @@ enum InitCommand: Command {
       --catalog FILE     the menu of incentives, the employers' programs and partners (catalog.json)
       --roster FILE      enterprise users, one JSON object a line (roster.jsonl)
       --effective DATE   the first local day that added or changed rewards count (default: today, UTC);
-                         refused after the end of a program it adds a reward to
+                         refused before the start or after the end of a program whose rewards
+                         it adds, redefines or re-dates
       --backfill         rewards added or changed count over the stored history instead of from the
                          effective day: their awards are recorded now, with the evidence history gives,
                          and delivered like any other
@@ -66,19 +67,10 @@ enum InitCommand: Command {
             : try StoreAccess.writer(args, create: !args.flag("dry-run"))
         let day = effective ?? Instant(seconds: Int64(Date().timeIntervalSince1970.rounded(.down))).localDate(offsetSeconds: 0)
         let change = try StoreAccess.mapping { try store.plan(catalogJSON: text, file: catalogPath) }
-        if let change, let effective {
-            // An added or redefined reward whose program is over by the effective day could never be earned.
-            for r in change.rewards {
-                switch r.kind {
-                case .added, .redefined: break
-                default: continue
-                }
-                guard let program = engine.catalog.employer(r.employer)?.programs.first(where: { $0.id == r.program }) else { continue }
-                if effective > program.ends {
-                    throw CommandFailure(.config, "--effective \(effective.iso) is after program \(r.program) ends on \(program.ends.iso): "
-                                         + "\(JSONText.quote(r.reward)) could never be earned")
-                }
-            }
+        // A day given by hand is checked against the programs it changes; `--backfill` counts the added rewards over
+        // the stored history instead, so its day bounds nothing.
+        if let change, let effective, !args.flag("backfill"), let refused = change.refusal(effective: effective, in: engine.catalog) {
+            throw CommandFailure(.config, refused)
         }
         if let change {
             if change.isEmpty {

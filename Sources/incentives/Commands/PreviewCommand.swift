@@ -62,7 +62,7 @@ enum PreviewCommand: Command {
         let preview: CatalogPreview
         do {
             preview = try CatalogPreview(current: reader.catalog, proposed: proposed, roster: Roster(members: members),
-                                         since: bounds["since"], until: bounds["until"], employer: employer, expectedEvents: total)
+                                         since: bounds["since"], until: bounds["until"], employer: employer)
         } catch {
             throw CommandFailure(.config, "catalog refused: \(error)")
         }
