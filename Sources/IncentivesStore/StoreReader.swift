@@ -61,6 +61,11 @@ public final class StoreReader: StoreReading {
         }
     }
 
+    /// Achievements per reward, of every employer or of one (bound to `?`).
+    package static func rewardCountsSQL(employer: Bool) -> String {
+        "SELECT employer, program, incentive, reward, count(*) FROM achievements\(employer ? " WHERE employer = ?" : "") GROUP BY 1, 2, 3, 4"
+    }
+
     /// Every reward of every program, in catalog order, with enrolment and achievement counts.
     public func programs(employer: String?) throws -> [ProgramReward] {
         try db.snapshot {
@@ -68,10 +73,8 @@ public final class StoreReader: StoreReading {
             for (e, n) in try db.rows("SELECT employer, count(*) FROM members WHERE employer IS NOT NULL GROUP BY employer",
                                       map: { ($0.text(0), $0.int(1)) }) { enrolled[e] = n }
             var earned: [String: Int] = [:]
-            // achievements_employer serves the employer filter; the grouping reads the rows.
-            let s = try db.prepare(employer == nil
-                ? "SELECT employer, program, incentive, reward, count(*) FROM achievements GROUP BY 1, 2, 3, 4"
-                : "SELECT employer, program, incentive, reward, count(*) FROM achievements WHERE employer = ? GROUP BY 1, 2, 3, 4")
+            // achievements_menu holds the four columns: the grouping reads that index alone (schema 7).
+            let s = try db.prepare(Self.rewardCountsSQL(employer: employer != nil))
             if let employer { try s.bind(1, employer) }
             while try s.step() {
                 earned[s.text(0) + "\u{1f}" + s.text(1) + "\u{1f}" + s.text(2) + "\u{1f}" + s.text(3)] = s.int(4)
