@@ -110,13 +110,21 @@ public final class StoreReader: StoreReading {
     /// Users matching `query`, in id order. The id prefix is a range on the primary key and the employer an
     /// index (`members_employer` is in id order too, so paging by `afterID` stays a range at any depth); the
     /// substrings are `instr` over ASCII-lowered text, never LIKE (which reads `%` and `_` as patterns).
+    ///
+    /// A substring search reads `members_search` alone, which holds every column it tests (ids and zones
+    /// already folded) in id order: the page's ids first, then their rows. Folding every row of the table for
+    /// the page and again for the count cost 22 ms a key at 20,000 users; the index, 7 ms.
     public func users(_ query: UserQuery) throws -> [Member] {
         var (whereSQL, values) = userWhere(query)
         if let after = query.afterID {
             whereSQL += (whereSQL.isEmpty ? " WHERE " : " AND ") + "id > ?"
             values.append(.text(after))
         }
-        let s = try db.prepare("SELECT \(StoredConfiguration.memberColumns) FROM members\(whereSQL) ORDER BY id LIMIT ? OFFSET ?")
+        let page = "ORDER BY id LIMIT ? OFFSET ?"
+        let s = try db.prepare(Self.searchesSubstrings(query)
+            ? "SELECT \(StoredConfiguration.memberColumns) FROM members WHERE id IN "
+                + "(SELECT id FROM members INDEXED BY members_search\(whereSQL) \(page)) ORDER BY id"
+            : "SELECT \(StoredConfiguration.memberColumns) FROM members\(whereSQL) \(page)")
         try s.bind(values + [.int(Int64(query.limit ?? -1)), .int(Int64(max(query.offset, 0)))])
         defer { s.reset() }
         var out: [Member] = []
@@ -126,10 +134,16 @@ public final class StoreReader: StoreReading {
 
     public func userCount(_ query: UserQuery) throws -> Int {
         let (whereSQL, values) = userWhere(query.unpaged)
-        let s = try db.prepare("SELECT count(*) FROM members\(whereSQL)")
+        let s = try db.prepare("SELECT count(*) FROM members\(Self.searchesSubstrings(query) ? " INDEXED BY members_search" : "")\(whereSQL)")
         try s.bind(values)
         defer { s.reset() }
         return try s.step() ? s.int(0) : 0
+    }
+
+    /// Whether `query` matches substrings (of ids or zones), which only `members_search` answers without
+    /// reading every row.
+    static func searchesSubstrings(_ q: UserQuery) -> Bool {
+        !(q.idContains ?? "").isEmpty || !(q.zone ?? "").isEmpty
     }
 
     private func userWhere(_ q: UserQuery) -> (String, [SQLValue]) {
