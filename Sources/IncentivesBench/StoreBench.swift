@@ -63,33 +63,9 @@ public enum StoreBench {
         let reader = try StoreReader(path: db)
         let users = try reader.db.rows("SELECT id FROM members ORDER BY position") { $0.text(0) }
         var rng = SplitMix64(seed: 7)
-        var profileTimes: [Double] = []
-        for _ in 0..<lookups {
-            let user = users[Int(rng.next() % UInt64(users.count))]
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            _ = try reader.profile(of: user)
-            profileTimes.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
-        }
-        let employers = reader.catalog.employers.map(\.id)
-        let total = try reader.achievementCount(AchievementQuery())
-        var pageTimes: [Double] = []
-        for i in 0..<lookups {
-            var q = AchievementQuery(limit: 50)
-            switch i % 4 {
-            case 0: q.afterSeq = Int64(rng.next() % UInt64(max(1, total))) // a deep page, as the console pages
-            case 1: q.employer = employers[Int(rng.next() % UInt64(employers.count))]; q.order = .newest
-            case 2: q.user = users[Int(rng.next() % UInt64(users.count))]
-            default: q.since = LocalDate(year: 2026, month: 1 + Int(rng.next() % 9), day: 1); q.order = .newest
-            }
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            _ = try reader.achievements(q)
-            pageTimes.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
-        }
+        let looked = try LookupTimes.measure(reader, users: users, lookups: lookups, rng: &rng)
         let why = try whyTimes(reader, users: users, lookups: lookups, work: work, rng: &rng, writeWhy: commands.writeWhy)
-        print(String(format: "(2) incentives user (profile, %d random users): median %.2f ms, p99 %.2f ms  (target < 5 ms)",
-                     lookups, percentile(profileTimes, 0.5), percentile(profileTimes, 0.99)))
-        print(String(format: "    page of 50 achievements (random filters, %d achievements): median %.2f ms, p99 %.2f ms  (target < 10 ms)",
-                     total, percentile(pageTimes, 0.5), percentile(pageTimes, 0.99)))
+        print(looked.report("(2)"))
         print(String(format: "    incentives why (explain + JSON lines, %d random users): median %.2f ms, p99 %.2f ms  (target < 20 ms)",
                      why.random.count, percentile(why.random, 0.5), percentile(why.random, 0.99)))
         print(String(format: "    incentives why, the %d users with most events (%d–%d events, %d lines each at most): median %.2f ms, p99 %.2f ms",

@@ -6,12 +6,13 @@ import IncentivesText
 enum BenchCommand: Command {
     static let name = "bench"
     static let summary = "measure evaluation and end-to-end replay speed and memory on a generated load"
-    static let valuedOptions: Set<String> = ["users", "days", "employers", "dir", "runs", "lookups"]
+    static let valuedOptions: Set<String> = ["users", "days", "employers", "dir", "runs", "lookups", "db", "workers"]
     static let help = """
     Usage: incentives bench [engine] [--users N] [--days N] [--employers N] [--dir DIR] [--runs N]
            incentives bench store [same options] [--lookups N]
            incentives bench delivery [same options]
            incentives bench console [same options]
+           incentives bench postgres --db URL [same options] [--workers 1,2] [--lookups N]
 
     Generates a realistic load (default 10,000 users × 100 days ≈ 1M events over 20 employers, mixed
     zones, logs arriving day by day) once into DIR, then measures in a release build:
@@ -26,6 +27,10 @@ enum BenchCommand: Command {
     `bench delivery` sends the file's achievements to a loopback receiver: deliveries per second
     sequentially, with requests in flight and with batched database writes.
     `bench console` times the console's first frame on the ingested database and key-to-frame per screen.
+    `bench postgres` ingests the file into SQLite and then into PostgreSQL with each number of --workers
+    (default 1,2), each into a scratch database NAME_bench_wN made beside the one --db names (dropped and
+    made again each run; nothing else is touched), prints each ingest's ratio to the SQLite one, and times
+    look-ups on both stores (--lookups N, default 2000).
     Prints the best of N runs. Targets: (a) ≥ 3M events/s; (b) ≥ 1M lines/s under 250 MB.
 
       --users N       users (default 10000)
@@ -40,7 +45,7 @@ enum BenchCommand: Command {
     """
 
     /// The benchmarks, by the word after `bench`.
-    static let suites = ["engine", "store", "delivery", "console"]
+    static let suites = ["engine", "store", "delivery", "console", "postgres"]
 
     static func run(_ args: Arguments) throws -> ExitCode {
         let suite = args.positionals.first ?? "engine"
@@ -70,6 +75,19 @@ enum BenchCommand: Command {
                 // deliveries per second to a loopback receiver, sequential vs concurrent vs batched (IncentivesBench/DeliveryBench.swift).
                 print(try DeliveryBench.measure(catalog: files.catalog, roster: files.roster, events: files.events, dir: dir,
                                                 progress: { printError($0) }))
+            case "postgres":
+                guard let url = args.value("db"), PGURL.isPostgres(url) else {
+                    throw Arguments.UsageError(message: "bench postgres needs --db postgresql://… (a server it may create databases on)")
+                }
+                guard let workers = PostgresBench.workerCounts(args.value("workers") ?? "1,2") else {
+                    throw Arguments.UsageError(message: "--workers takes counts from 1 to 64 separated by commas, e.g. 1,2")
+                }
+                let lookups = try args.int("lookups", default: 2_000, range: 1...1_000_000)
+                do {
+                    try PostgresBench.run(files: files, dir: dir, url: url, workers: workers, lookups: lookups)
+                } catch let e as StoreError {
+                    throw CommandFailure(StoreAccess.exitCode(e), e.description)
+                }
             case "console":
                 let status = try ConsoleBenchEntry.run(files: files, dir: dir, commands: commands)
                 return ExitCode(rawValue: status.rawValue) ?? .software
