@@ -76,7 +76,24 @@ enum PGSchema {
           claimed_until double precision);
         CREATE INDEX deliveries_due ON deliveries(status, next_attempt_at);
         """,
+        // 3 (written as the third: the inbox's migration comes before it when both are merged; it depends on no table
+        // of that one): a committed insert of events or achievements announces itself on the channel
+        // `incentives_changes` (`PGSchema.changesChannel`), whoever wrote it — today's ingest, tomorrow's workers —
+        // so the console's Live screen LISTENs instead of polling. Statement-level: one notification per statement,
+        // and PostgreSQL folds equal ones of one transaction into one, delivered at commit.
+        """
+        CREATE FUNCTION incentives_notify_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          PERFORM pg_notify('incentives_changes', TG_TABLE_NAME);
+          RETURN NULL;
+        END $$;
+        CREATE TRIGGER events_notify AFTER INSERT ON events FOR EACH STATEMENT EXECUTE FUNCTION incentives_notify_changes();
+        CREATE TRIGGER achievements_notify AFTER INSERT ON achievements FOR EACH STATEMENT EXECUTE FUNCTION incentives_notify_changes();
+        """,
     ]
+
+    /// The channel commits of events and achievements are announced on (migration 3's triggers).
+    static let changesChannel = "incentives_changes"
 
     static var version: Int { migrations.count }
 

@@ -1,6 +1,7 @@
 import Foundation
 import IncentivesCore
 import IncentivesDelivery
+import IncentivesStore
 
 /// `incentives export`: a signed batch file for a partner that takes file drops.
 enum ExportCommand: Command {
@@ -70,6 +71,10 @@ enum ExportCommand: Command {
             isDelivery = false
         }
         let secret = try Outbox.secrets([partner])[partner.id]!
+        if isDelivery, let pg = outbox.queue as? PGDeliveryQueue {
+            // A file written whose rows cannot then be marked would be sent again by the next export.
+            try StoreAccess.mapping { try pg.checkMayRecordOutcomes() }
+        }
         let rows = try StoreAccess.mapping { try outbox.queue.exportRows(partner: partner.id, since: since, until: until) }
         let export = BatchExport(partner: partner.id, secret: secret, rows: rows, format: format, since: since, until: until)
         do {
