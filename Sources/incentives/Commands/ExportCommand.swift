@@ -31,6 +31,7 @@ enum ExportCommand: Command {
     Row fields: achievementId, deliveryId, member, employer, program, reward, completedOn — nothing else.
 
     Exit status: 0 written; 64 bad usage; 66 an input file is missing; 73 cannot write the files;
+                 77 the PostgreSQL login lacks the sender role (checked before a file is written);
                  78 catalog or roster refused, or the partner's secret is missing.
 
     Example:
