@@ -127,8 +127,12 @@ struct PostgresRolesTests {
         let marked = try server.sql(s.name, "SELECT count(*) FROM deliveries WHERE partner = 'giftly' AND status = 'delivered'").stdout
         #expect(marked != "0\n", "\(exported.stderr)")
         #expect(try server.sql(s.name, "SELECT count(*) FROM deliveries WHERE partner = 'giftly' AND status <> 'delivered'").stdout == "0\n")
-        // The writer: data, not structure.
+        // The writer: data, not structure, and not the configuration init stores.
         #expect(try denied(s, "writer", "CREATE TABLE mine (x int)"))
+        for statement in ["UPDATE settings SET value = value", "DELETE FROM members", "INSERT INTO catalog_versions DEFAULT VALUES",
+                          "UPDATE incentives_schema SET version = 99", "TRUNCATE events"] {
+            #expect(try denied(s, "writer", statement), "writer: \(statement)")
+        }
         #expect(try server.sql(s.name, "DROP TABLE rejects", user: s.login("writer")).status != 0)
     }
 
@@ -167,6 +171,19 @@ struct PostgresRolesTests {
         try server.sql(s.name, "REVOKE \(s.roles.reader) FROM \(s.login("reader"))")
         let r = try run(["achievements", "--db", self.url(s, "reader")])
         #expect(r.status == 77, "\(r.stderr)")
+    }
+
+    @Test("a reader's login on a database at an older schema is told to have the owner run init; the owner's next command upgrades it")
+    func olderSchemaAsReader() throws {
+        let s = try setUp(ingest: false)
+        // As an incentives from before migration 3 left it.
+        try server.sql(s.name, "DROP TRIGGER events_notify ON events; DROP TRIGGER achievements_notify ON achievements; DROP FUNCTION incentives_notify_changes(); UPDATE incentives_schema SET version = version - 1")
+        let r = try run(["achievements", "--db", url(s, "reader")])
+        #expect(r.status == 77, "\(r.stderr)")
+        #expect(r.stderr.contains("run 'incentives init' once as the database's owner to upgrade it"), "\(r.stderr)")
+        let owner = try run(["programs", "--db", s.db])
+        #expect(owner.status == 0, "\(owner.stderr)")
+        #expect(try run(["achievements", "--db", url(s, "reader")]).status == 0)
     }
 
     @Test("init by a login that may not create roles stores the catalog and prints the SQL, which a superuser can run as is")

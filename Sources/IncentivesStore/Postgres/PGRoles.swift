@@ -6,7 +6,9 @@ import Foundation
 /// - reader (`<prefix>_reader`): SELECT on every table — the console and the look-ups — and EXECUTE on one
 ///   function, `incentives_retry_delivery(id, at)`, the console's one write. Nothing else.
 /// - writer (`<prefix>_writer`): SELECT, INSERT, UPDATE, DELETE on every table and the use of their sequences —
-///   `ingest` today and the workers tomorrow — but no DDL (it cannot create, alter or drop a table).
+///   `ingest` today and the workers tomorrow — except the configuration `init` writes (`configurationTables`: the
+///   catalog, its versions, the roster, the schema version), which it only reads; and no DDL (it cannot create,
+///   alter or drop a table).
 /// - sender (`<prefix>_sender`): what `deliver` and `export` need: SELECT on the outbox and on what a payload is
 ///   made of (achievements, members, the stored catalog and the schema version), and UPDATE of the delivery
 ///   columns a send changes. It cannot write events, achievements or anything else.
@@ -53,6 +55,9 @@ public struct PGRoles: Sendable {
     /// The retry function's signature, as GRANT and ALTER name it.
     static let retryFunction = "incentives_retry_delivery(text, double precision)"
 
+    /// What `init` (the owner) writes and the writer only reads: the schema version, the stored catalog and its
+    /// versions, the roster.
+    static let configurationTables = ["incentives_schema", "settings", "catalog_versions", "members"]
     /// The tables the sender reads: the outbox, what a payload is made of, and what opening the store reads.
     static let senderTables = ["incentives_schema", "settings", "catalog_versions", "members", "achievements", "deliveries"]
     /// The delivery columns a send (or a retry) changes.
@@ -90,6 +95,7 @@ public struct PGRoles: Sendable {
             "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA \(s) TO \(w)",
             "ALTER DEFAULT PRIVILEGES FOR ROLE \(o) IN SCHEMA \(s) GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO \(w)",
             "ALTER DEFAULT PRIVILEGES FOR ROLE \(o) IN SCHEMA \(s) GRANT USAGE, SELECT ON SEQUENCES TO \(w)",
+            "REVOKE INSERT, UPDATE, DELETE ON \(Self.configurationTables.map { "\(s).\($0)" }.joined(separator: ", ")) FROM \(w)",
             // sender
             "GRANT SELECT ON \(Self.senderTables.map { "\(s).\($0)" }.joined(separator: ", ")) TO \(x)",
             "GRANT UPDATE (\(Self.senderColumns.joined(separator: ", "))) ON \(s).deliveries TO \(x)",

@@ -118,7 +118,18 @@ enum PGSchema {
     /// Brings the database to `version`, creating the tables when none are there.
     static func migrate(_ c: PGConnection) throws {
         try check(c)
-        guard try found(c) < version else { return }
+        let before = try found(c)
+        guard before < version else { return }
+        do {
+            try upgrade(c)
+        } catch StoreError.permissionDenied(let path, let why) where before > 0 {
+            // A login with a role but not the owner's rights, on a database an older incentives made.
+            throw StoreError.permissionDenied(path: path, reason: "\(why); the database is at schema \(before) and this incentives needs \(version): "
+                                              + "run 'incentives init' once as the database's owner to upgrade it")
+        }
+    }
+
+    private static func upgrade(_ c: PGConnection) throws {
         try c.transaction {
             try c.exec("SELECT pg_advisory_xact_lock(\(migrationLock))")
             try c.exec("CREATE TABLE IF NOT EXISTS incentives_schema (version integer NOT NULL)")
