@@ -221,6 +221,11 @@ struct PostgresRolesTests {
         let db = try server.database("roles")
         let bad = try run(["init", "--db", db, "--roles", "x; DROP TABLE y", "--print-roles"])
         #expect(bad.status == 64, "\(bad.stderr)")
+        // On an empty database: the SQL, and no table made.
+        let printed = try run(["init", "--db", db, "--roles", "empty_db", "--print-roles"])
+        #expect(printed.status == 0, "\(printed.stderr)")
+        #expect(printed.stdout.contains("CREATE ROLE \"empty_db_reader\" NOLOGIN"))
+        #expect(try server.sql(PostgresServer.name(of: db), "SELECT to_regclass('incentives_schema') IS NULL").stdout == "t\n")
         let sqlite = TempDir(prefix: "pg-roles")
         let r = try run(["init", "--db", sqlite.path("x.sqlite"), "--print-roles"])
         #expect(r.status == 64, "\(r.stderr)")

@@ -133,13 +133,23 @@ public struct PGRoles: Sendable {
 }
 
 extension PGStore {
-    /// The database's name, the schema its tables are in and the role they belong to, as the roles' SQL names them.
-    public func names() throws -> (database: String, schema: String, owner: String) {
+    /// The database's name, the schema its tables are in and the role they belong to (who runs `init`, before there
+    /// are any), as the roles' SQL names them.
+    public func names() throws -> (database: String, schema: String, owner: String) { try Self.names(c) }
+
+    static func names(_ c: PGConnection) throws -> (database: String, schema: String, owner: String) {
         let r = try c.exec("""
             SELECT current_database(), current_schema(),
               coalesce((SELECT tableowner FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'incentives_schema'), current_user)
             """)
         return (r.text(0, 0), r.text(0, 1), r.text(0, 2))
+    }
+
+    /// The roles' SQL for the database at `url`, read without creating or migrating anything (`init --print-roles`).
+    public static func rolesScript(url: String, roles: PGRoles) throws -> String {
+        let c = try PGConnection(url: url)
+        let n = try names(c)
+        return roles.script(database: n.database, schema: n.schema, owner: n.owner)
     }
 
     /// What running the roles' SQL gave.

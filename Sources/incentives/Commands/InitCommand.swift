@@ -68,9 +68,7 @@ enum InitCommand: Command {
             throw Arguments.UsageError(message: "--roles and --print-roles are for a PostgreSQL database (--db postgresql://...)")
         }
         if args.flag("print-roles") {
-            let store = try StoreAccess.postgresWriter(args, create: true)
-            let names = try StoreAccess.mapping { try store.names() }
-            printScript(roles.script(database: names.database, schema: names.schema, owner: names.owner))
+            printScript(try StoreAccess.mapping { try PGStore.rolesScript(url: StoreAccess.path(args), roles: roles) })
             return .ok
         }
         let catalogPath = try args.required("catalog")
