@@ -164,55 +164,32 @@ public final class Store {
     /// Inside `load`'s transaction, after the new catalog and roster are stored. Returns the awards recorded.
     private func backfill(_ keys: Set<String>) throws -> Int {
         guard !keys.isEmpty else { return 0 }
-        let catalog = try catalog(), roster = try roster()
-        let history: Engine
-        do { history = try Engine(catalog: catalog, roster: roster) } catch {
+        let catalog = try catalog()
+        let backfill: CatalogBackfill
+        do { backfill = try CatalogBackfill(catalog: catalog, roster: try roster(), keys: keys) } catch {
             throw StoreError.sqlite(path: path, code: 0, message: "stored configuration refused: \(error)")
         }
-        var keyOf: [String: String] = [:] // employer, program, incentive, reward → definition key
-        for e in catalog.employers {
-            for p in e.programs {
-                for (i, r) in p.rewards.enumerated() {
-                    guard let inc = catalog.incentive(r.incentive) else { continue }
-                    keyOf[[e.id, p.id, r.incentive, r.reward].joined(separator: "\u{1f}")] =
-                        RewardSlot(employer: e, program: p, reward: r, rewardIndex: i, incentive: inc).definitionKey
-                }
-            }
-        }
-        let intake = Intake(storedEventsFor: history)
         let now = Date().timeIntervalSince1970
         var recorded = 0
-        var batch: [Result<Event, Rejection>] = [], seqs: [Int64] = []
-        func flush() throws {
-            let outcome = intake.take(batch: batch)
-            for (index, earned) in outcome.earned {
-                for a in earned where keys.contains(keyOf[[a.employer, a.program, a.incentive, a.reward].joined(separator: "\u{1f}")] ?? "") {
-                    if try AchievementRows.record(.init(a, eventSeq: seqs[index]), catalog: catalog, now: now, in: db) { recorded += 1 }
-                }
-            }
-            batch.removeAll(keepingCapacity: true)
-            seqs.removeAll(keepingCapacity: true)
-        }
         // Read a batch, then evaluate and record it: the statement is reset before the connection writes.
         var after: Int64 = 0
         while true {
             let rows = try db.rows("""
                 SELECT e.seq, e.id, e.type, k.id, e.at_s, e.at_nanos, e.category FROM events e JOIN user_keys k ON k.key = e.user_key
                 WHERE e.seq > ? ORDER BY e.seq LIMIT 50000
-                """, .int(after)) { s -> (Int64, Event) in
+                """, .int(after)) { s -> (seq: Int64, event: Event) in
                 guard let type = EventType(rawValue: s.text(2)) else {
                     throw StoreError.corrupt(path: path, reason: "event \(s.text(1)): unknown type \(s.text(2))")
                 }
                 return (s.int64(0), Event(id: s.text(1), type: type, user: s.text(3), at: try ProgressLog.instant(s, 4), category: s.optionalText(6)))
             }
             guard let last = rows.last else { break }
-            for (seq, event) in rows { batch.append(.success(event)); seqs.append(seq) }
-            try flush()
-            after = last.0
+            for row in backfill.take(rows) where try AchievementRows.record(row, catalog: catalog, now: now, in: db) { recorded += 1 }
+            after = last.seq
         }
-        // The rewards' progress joins each user's saved progress for the other rewards.
+        // The rewards' progress joins each user's saved progress for the other rewards (loaded on demand).
         let main = try engine()
-        for member in history.takeChangedMembers() { main.adoptProgress(of: member.id, from: history, keys: keys) }
+        backfill.handOver(backfill.changedMembers(), to: main)
         try ProgressLog.save(ProgressLog.states(of: main.takeChangedMembers()[...], in: main),
                              throughSeq: Int64(try db.integer("SELECT coalesce(max(seq), 0) FROM events")), in: db)
         return recorded

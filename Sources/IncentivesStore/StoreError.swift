@@ -37,8 +37,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case badURL(path: String, reason: String)
     /// The PostgreSQL server cannot be reached (no server there, a wrong host or port, a network fault).
     case unreachable(path: String, reason: String)
-    /// The PostgreSQL server refused the login (a wrong or missing password) or the permission.
+    /// The PostgreSQL server refused the login (a wrong or missing password).
     case refused(path: String, reason: String)
+    /// The login may not do what the command asks (SQLSTATE 42501): it lacks the role for it (DESIGN.md §9).
+    case permissionDenied(path: String, reason: String)
     /// The PostgreSQL server went away while a command ran: the transaction in flight was not committed.
     case connectionLost(path: String, reason: String)
     /// Anything else PostgreSQL reported, with its SQLSTATE.
@@ -63,6 +65,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unreachable(let p, let why): return "\(p): cannot reach the PostgreSQL server (\(why)); check the host, the port and that the server runs"
         case .refused(let p, let why):
             return "\(p): the PostgreSQL server refused access (\(why)); the password comes from PGPASSWORD or ~/.pgpass, never printed"
+        case .permissionDenied(let p, let why):
+            return "\(p): this login may not do that (\(why)); each command needs its role: the reader role for the console and look-ups, "
+                + "the writer role for ingest, the sender role for deliver and export, the owner for init (roles made by 'incentives init', "
+                + "named incentives_reader, incentives_writer and incentives_sender by default; see 'incentives init --print-roles')"
         case .connectionLost(let p, let why):
             return "\(p): the connection to the PostgreSQL server was lost (\(why)); what was committed before is kept, the batch in flight was not: run the command again (an ingest resumes from its checkpoint)"
         case .postgres(let p, let state, let message): return "\(p): PostgreSQL error \(state): \(message)"

@@ -25,4 +25,32 @@ struct PostgresConsoleTests {
         #expect(achievements.contains("u-1"), "\(achievements)")
         tmux.send("q")
     }
+
+    @Test("as a login with only the reader role, the Live screen LISTENs and shows an achievement ingested while it is open",
+          .enabled(if: Tmux.available, "tmux is not installed (bash .ci/deps)"))
+    func liveByNotifyAsReader() throws {
+        let server = try PostgresServer.shared()
+        let binary = try Binary.located()
+        let f = Fixture.directory
+        let db = try server.database("live")
+        let name = PostgresServer.name(of: db)
+        let made = try runProcess(binary, ["init", "--db", db, "--roles", name, "--catalog", "\(f)/catalog.json", "--roster", "\(f)/roster.jsonl"])
+        try #require(made.status == 0, "\(made.stderr)")
+        let login = "\(name)_support"
+        try #require(try server.sql(name, "CREATE ROLE \(login) LOGIN IN ROLE \(name)_reader").status == 0)
+        let tmux = try Tmux("\(binary) console --db '\(server.url(name, user: login))' --screen 5", width: 120, height: 40)
+        let empty = tmux.wait("the empty Live screen") { $0.contains("0 events · 0 achievements") }
+        #expect(empty.contains("Waiting for events"), "\(empty)")
+        // The console's live connection listens (its last statement), as the reader's login.
+        let listening = try server.sql(name, "SELECT count(*) FROM pg_stat_activity WHERE usename = '\(login)' AND query = 'LISTEN incentives_changes'")
+        #expect(listening.stdout == "1\n", "\(listening.stdout) \(listening.stderr)")
+        let ingest = try runProcess(binary, ["ingest", "--db", db, "--events", "\(f)/events.jsonl"])
+        try #require(ingest.status == 0 || ingest.status == 65, "\(ingest.stderr)")
+        let achievements = try server.sql(name, "SELECT count(*) FROM achievements").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try #require(achievements != "0")
+        let live = tmux.wait("the ingested achievements on the Live screen") { $0.contains("· \(achievements) achievements") }
+        #expect(live.contains("· \(achievements) achievements"), "\(live)")
+        #expect(!live.contains("Waiting for events"))
+        tmux.send("q")
+    }
 }

@@ -50,4 +50,55 @@ struct PostgresDeliveryTests {
         #expect(status.status == 0, "\(status.stderr)")
         #expect(status.stdout.contains("pillowco"))
     }
+
+    @Test("export on PostgreSQL writes the bytes export on SQLite writes, marks a drop partner's rows delivered, and again gives the same file",
+          arguments: ["jsonl", "csv"])
+    func exportMatchesSQLite(format: String) throws {
+        let server = try PostgresServer.shared()
+        let bin = try Binary.located()
+        let demo = Binary.packageRoot + "/Assets/demo/"
+        let dir = TempDir(prefix: "pg-export")
+        let pg = try server.database("export")
+        let sqlite = dir.path("demo.sqlite")
+        var env = ProcessInfo.processInfo.environment
+        env["GIFTLY_SECRET"] = "giftly-export-secret-0123456789"
+        for db in [pg, sqlite] {
+            for args in [["init", "--db", db, "--catalog", demo + "catalog.json", "--roster", demo + "roster.jsonl"],
+                         ["ingest", "--db", db, "--events", demo + "events.jsonl"]] {
+                let r = try runProcess(bin, args, environment: env)
+                try #require(r.status == 0 || r.status == 65, "\(args[0]) \(db): \(r.stderr)")
+            }
+        }
+        func export(_ db: String, _ out: String, _ extra: [String] = []) throws -> ProcessOutput {
+            try runProcess(bin, ["export", "--db", db, "--partner", "giftly", "--format", format, "--out", out, "--since", "2026-10-01"] + extra,
+                           environment: env)
+        }
+        let fromPG = try export(pg, dir.path("pg")), fromSQLite = try export(sqlite, dir.path("sqlite"))
+        #expect(fromPG.status == 0, "\(fromPG.stderr)")
+        #expect(fromSQLite.status == 0, "\(fromSQLite.stderr)")
+        let files = fromPG.stdout.split(separator: "\n").map(String.init)
+        try #require(files.count == 2, "\(fromPG.stdout)")
+        #expect(fromSQLite.stdout == fromPG.stdout.replacingOccurrences(of: dir.path("pg"), with: dir.path("sqlite")))
+        for file in files {
+            let mine = try Data(contentsOf: URL(fileURLWithPath: file))
+            let theirs = try Data(contentsOf: URL(fileURLWithPath: file.replacingOccurrences(of: dir.path("pg"), with: dir.path("sqlite"))))
+            #expect(mine == theirs, "\(file)")
+            #expect(!mine.isEmpty)
+        }
+        #expect(fromPG.stderr == fromSQLite.stderr)
+        #expect(!fromPG.stderr.contains(" 0 achievements exported"), "\(fromPG.stderr)")
+        let name = PostgresServer.name(of: pg)
+        let marked = try server.sql(name, "SELECT count(*) FROM deliveries d JOIN achievements a ON a.id = d.achievement_id WHERE d.partner = 'giftly' AND a.completed_on >= '2026-10-01' AND d.status <> 'delivered'")
+        #expect(marked.stdout == "0\n", "every exported row is delivered")
+        // The same range again: the same file, byte for byte.
+        let data = try Data(contentsOf: URL(fileURLWithPath: files[0]))
+        #expect(try export(pg, dir.path("pg")).status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: files[0])) == data)
+        // A webhook partner's file is a copy for reconciliation: its rows stay as they were.
+        env["PILLOWCO_SECRET"] = "pillowco-export-secret-0123456789"
+        let before = try server.sql(name, "SELECT status, count(*) FROM deliveries WHERE partner = 'pillowco' GROUP BY 1 ORDER BY 1").stdout
+        let copy = try runProcess(bin, ["export", "--db", pg, "--partner", "pillowco", "--format", format, "--out", dir.path("copy")], environment: env)
+        #expect(copy.status == 0, "\(copy.stderr)")
+        #expect(try server.sql(name, "SELECT status, count(*) FROM deliveries WHERE partner = 'pillowco' GROUP BY 1 ORDER BY 1").stdout == before)
+    }
 }

@@ -166,9 +166,9 @@ public final class PostgresServer: @unchecked Sendable {
         String(url.dropFirst("postgresql:///".count).prefix { $0 != "?" })
     }
 
-    /// Runs SQL with psql as the superuser (status, stdout and stderr; `-At`: bare values).
+    /// Runs SQL with psql as the superuser, or as `user` (status, stdout and stderr; `-At`: bare values).
     @discardableResult
-    public func sql(_ database: String, _ statement: String) throws -> ProcessOutput {
-        try run("psql", ["-h", dir, "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-At", "-c", statement])
+    public func sql(_ database: String, _ statement: String, user: String = "postgres") throws -> ProcessOutput {
+        try run("psql", ["-h", dir, "-U", user, "-d", database, "-v", "ON_ERROR_STOP=1", "-At", "-c", statement])
     }
 }

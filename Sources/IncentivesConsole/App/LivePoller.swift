@@ -1,6 +1,8 @@
 import Foundation
 
-/// Asks the data source for changes on its own thread, so a slow query never delays a key press.
+/// Asks the data source for changes on its own thread, so a slow query never delays a key press: after each look
+/// it waits for the data's word that something may have arrived (`ConsoleData.waitForChanges`: a timer on SQLite,
+/// LISTEN/NOTIFY on PostgreSQL).
 /// The UI thread takes what arrived between key reads (`take()`); the two share only this inbox.
 final class LivePoller: @unchecked Sendable { // `inbox`, `cursor` and `stopped` are guarded by `lock`
     private let data: any ConsoleData
@@ -17,17 +19,22 @@ final class LivePoller: @unchecked Sendable { // `inbox`, `cursor` and `stopped`
 
     func start() {
         let thread = Thread { [self] in
+            // The first look always; after it, only when the data says something may have arrived (every
+            // `interval` when it cannot tell, as on SQLite; at once on a PostgreSQL NOTIFY, and not otherwise).
+            var due = true
             while true {
                 lock.lock()
                 let (from, stop) = (cursor, stopped)
                 lock.unlock()
                 if stop { return }
-                let changes = data.changes(since: from, limit: LiveState.keep)
-                lock.lock()
-                if from == .start || !changes.events.isEmpty || !changes.achievements.isEmpty { inbox.append(changes) }
-                cursor = changes.cursor
-                lock.unlock()
-                Thread.sleep(forTimeInterval: interval)
+                if due {
+                    let changes = data.changes(since: from, limit: LiveState.keep)
+                    lock.lock()
+                    if from == .start || !changes.events.isEmpty || !changes.achievements.isEmpty { inbox.append(changes) }
+                    cursor = changes.cursor
+                    lock.unlock()
+                }
+                due = data.waitForChanges(upTo: interval)
             }
         }
         thread.name = "console-live"

@@ -1,3 +1,4 @@
+import Foundation
 import IncentivesCore
 
 /// Exactly the questions the console's screens ask, and nothing more, answered with the core's read models
@@ -35,6 +36,11 @@ public protocol ConsoleData: AnyObject, Sendable {
     /// Screen 5: what arrived after the cursor (events and achievements), oldest first, at most `limit`
     /// of each, and the cursor to ask from next time. `LiveCursor.start` asks for the latest `limit`.
     func changes(since cursor: LiveCursor, limit: Int) -> LiveChanges
+    /// Between two `changes`, on the live thread: waits up to `seconds` and says whether `changes` is worth asking
+    /// (true: something may have arrived). The default waits the whole time and says true: polling, as on SQLite.
+    /// Over a store with a `ChangeSignal` (PostgreSQL's NOTIFY) it returns as soon as a commit is announced, and
+    /// false when none was.
+    func waitForChanges(upTo seconds: Double) -> Bool
 
     /// Screen 6: per partner, pending / delivered / failed deliveries and the last error.
     func deliveries() -> [PartnerDeliveries]
@@ -46,6 +52,11 @@ public protocol ConsoleData: AnyObject, Sendable {
 }
 
 extension ConsoleData {
+    public func waitForChanges(upTo seconds: Double) -> Bool {
+        if seconds > 0 { Thread.sleep(forTimeInterval: seconds) }
+        return true
+    }
+
     /// Users whose id starts with `prefix` (all when empty), sorted by id.
     public func searchUsers(prefix: String, limit: Int) -> [Member] {
         users(UserQuery(idPrefix: prefix, limit: limit)).rows

@@ -16,8 +16,13 @@ public final class ReaderConsoleData: ConsoleData, @unchecked Sendable { // each
     private let cacheLock = NSLock()
     private var overview: [EmployerOverview]?
 
-    /// `open` is called twice, for the two readers.
-    public init(sourceName: String, open: () throws -> any StoreReading, retry: any DeliveryRetrying) throws {
+    /// Told of commits (PostgreSQL's NOTIFY); nil: the live thread polls. Used on the live thread only.
+    private let signal: (any ChangeSignal)?
+
+    /// `open` is called twice, for the two readers. `signal`, when the store has one, replaces the live thread's timer.
+    public init(sourceName: String, open: () throws -> any StoreReading, retry: any DeliveryRetrying,
+                signal: (any ChangeSignal)? = nil) throws {
+        self.signal = signal
         ui = try open()
         live = try open()
         retrier = retry
@@ -150,6 +155,14 @@ public final class ReaderConsoleData: ConsoleData, @unchecked Sendable { // each
         return LiveChanges(events: c.events.filter { $0.localDay != nil }, achievements: c.achievements,
                            cursor: LiveCursor(event: Int(c.lastEventSeq), achievement: Int(c.lastAchievementSeq)),
                            totalEvents: max(counts.events, Int(c.lastEventSeq)), totalAchievements: counts.achievements, skipped: skipped)
+    }
+
+    public func waitForChanges(upTo seconds: Double) -> Bool {
+        guard let signal else {
+            if seconds > 0 { Thread.sleep(forTimeInterval: seconds) }
+            return true
+        }
+        return signal.anythingNew(waitingUpTo: seconds)
     }
 
     public func deliveries() -> [PartnerDeliveries] {

@@ -50,6 +50,15 @@ public protocol DeliveryRetrying: AnyObject {
     func retry(delivery id: String, at unixSeconds: Double) throws -> Bool
 }
 
+/// What the console's Live screen asks between looks at `changes`: has anyone committed something since? A store
+/// that can say so (PostgreSQL: LISTEN/NOTIFY, `PGChangeSignal`) spares the timer's queries; without one the
+/// console polls `changes` (SQLite).
+public protocol ChangeSignal: AnyObject {
+    /// True when something may have been committed since the last call, waiting up to `seconds` for it (0: a look
+    /// without waiting). A signal that has lost its source answers true after the wait: the caller then polls.
+    func anythingNew(waitingUpTo seconds: Double) -> Bool
+}
+
 extension StoreReading {
     /// Users whose id starts with `prefix`, in id order.
     public func users(prefix: String, limit: Int = 20) throws -> [Member] { try users(UserQuery(idPrefix: prefix, limit: limit)) }

@@ -1,5 +1,8 @@
 import Foundation
 import CLibPQ
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A PostgreSQL connection URL, and the same URL made fit to print: the password (in the authority part or a
 /// `password=` parameter) never appears in a message. Passwords otherwise come from libpq's own means
@@ -253,7 +256,7 @@ final class PGConnection: @unchecked Sendable {
         let message = scrub(result.flatMap { clibpq_primary($0) }.map { String(cString: $0) } ?? Self.clean(String(cString: PQerrorMessage(conn))))
         switch state {
         case "57P01", "57P02", "57P03", "08000", "08003", "08006": return .connectionLost(path: display, reason: message)
-        case "42501": return .refused(path: display, reason: message)
+        case "42501": return .permissionDenied(path: display, reason: message)
         case "53100": return .full(path: display)
         case "40001", "40P01", "55P03": return .locked(path: display)
         default: return .postgres(path: display, sqlstate: state, message: message)
@@ -291,6 +294,30 @@ final class PGConnection: @unchecked Sendable {
             rollback()
             throw error
         }
+    }
+
+    // MARK: - LISTEN/NOTIFY
+
+    /// The channels of the notifications that arrived (after a `LISTEN`), oldest first: what the socket holds is
+    /// read without blocking (`PQconsumeInput`), and when nothing is there yet, up to `seconds` are waited on the
+    /// socket (`poll`). Throws `connectionLost` when the server went away.
+    func notifications(waitingUpTo seconds: Double) throws -> [String] {
+        guard let conn else { throw StoreError.connectionLost(path: display, reason: "the connection is closed") }
+        func drain() throws -> [String] {
+            guard PQconsumeInput(conn) == 1 else { throw failure(nil) }
+            var channels: [String] = []
+            while let n = PQnotifies(conn) {
+                channels.append(String(cString: n.pointee.relname))
+                PQfreemem(n)
+            }
+            return channels
+        }
+        let now = try drain()
+        guard now.isEmpty, seconds > 0 else { return now }
+        var fd = pollfd(fd: PQsocket(conn), events: Int16(POLLIN), revents: 0)
+        guard fd.fd >= 0 else { throw failure(nil) }
+        _ = poll(&fd, 1, Int32(seconds * 1000))
+        return try drain()
     }
 
     // MARK: - COPY

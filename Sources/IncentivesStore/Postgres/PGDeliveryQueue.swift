@@ -113,6 +113,14 @@ public final class PGDeliveryQueue: DeliveryQueue {
         }
     }
 
+    /// Refuses, as the server would, a login that may not record outcomes (UPDATE on the delivery columns: the
+    /// sender role): `export` asks before it writes a drop partner's file, which marks rows delivered.
+    public func checkMayRecordOutcomes() throws {
+        guard try c.exec("SELECT has_column_privilege('deliveries', 'status', 'UPDATE')").bool(0, 0) else {
+            throw StoreError.permissionDenied(path: c.display, reason: "permission denied for table deliveries: this login may not mark deliveries")
+        }
+    }
+
     public func exportRows(partner: String, since: LocalDate?, until: LocalDate?) throws -> [ExportRow] {
         let r = try c.exec("""
             SELECT d.id, \(Self.achievementColumns)

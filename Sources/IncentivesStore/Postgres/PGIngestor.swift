@@ -229,37 +229,7 @@ final class PGBatchWriter {
 
             var added = 0
             if !batch.achievements.isEmpty {
-                data.removeAll(keepingCapacity: true)
-                var byID: [String: Achievement] = [:]
-                for (k, row) in batch.achievements.enumerated() {
-                    let a = row.achievement
-                    byID[a.id] = a
-                    var ids = JSONBytes(), days = JSONBytes()
-                    ids.array(a.evidence)
-                    days.array(a.evidenceDays)
-                    PGText.copyRow([String(firstSeq + Int64(k)), a.id, a.user, a.employer, a.program, a.incentive, a.reward, String(a.ordinal),
-                                    a.completedOn.iso, a.achievedAt.rfc3339, String(a.achievedAt.seconds), String(a.achievedAt.nanoseconds),
-                                    String(row.eventSeq), row.json, ids.text, days.text, String(a.generation)], into: &data)
-                }
-                try c.copy(into: "achievements_in", columns: ["seq", "id", "user_id", "employer", "program", "incentive", "reward", "ordinal",
-                                                              "completed_on", "achieved_at", "at_s", "at_nanos", "event_seq", "json",
-                                                              "evidence", "evidence_days", "generation"], data: data)
-                let inserted = try c.exec("""
-                    INSERT INTO achievements SELECT seq, id, user_id, employer, program, incentive, reward, ordinal, completed_on, achieved_at,
-                      at_s, at_nanos, event_seq, json, evidence, evidence_days, generation,
-                      (SELECT coalesce(max(version), 1) FROM catalog_versions)
-                    FROM achievements_in ORDER BY seq ON CONFLICT (user_id, id) DO NOTHING RETURNING id
-                    """)
-                added = inserted.count
-                // One outbox row per partner serving each new award.
-                data.removeAll(keepingCapacity: true)
-                for id in inserted.column(0) {
-                    guard let a = byID[id] else { continue }
-                    for partner in catalog.partners(for: a) {
-                        PGText.copyRow([id + ":" + partner.id, id, partner.id, now, now], into: &data)
-                    }
-                }
-                try c.copy(into: "deliveries", columns: ["id", "achievement_id", "partner", "next_attempt_at", "created_at"], data: data)
+                added = try PGAchievementRows.insert(batch.achievements, firstSeq: firstSeq, catalog: catalog, now: now, c: c)
             }
 
             if let progress = batch.progress, !progress.states.isEmpty {

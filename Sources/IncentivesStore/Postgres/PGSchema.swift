@@ -76,7 +76,24 @@ enum PGSchema {
           claimed_until double precision);
         CREATE INDEX deliveries_due ON deliveries(status, next_attempt_at);
         """,
+        // 3 (written as the third: the inbox's migration comes before it when both are merged; it depends on no table
+        // of that one): a committed insert of events or achievements announces itself on the channel
+        // `incentives_changes` (`PGSchema.changesChannel`), whoever wrote it — today's ingest, tomorrow's workers —
+        // so the console's Live screen LISTENs instead of polling. Statement-level: one notification per statement,
+        // and PostgreSQL folds equal ones of one transaction into one, delivered at commit.
+        """
+        CREATE FUNCTION incentives_notify_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          PERFORM pg_notify('incentives_changes', TG_TABLE_NAME);
+          RETURN NULL;
+        END $$;
+        CREATE TRIGGER events_notify AFTER INSERT ON events FOR EACH STATEMENT EXECUTE FUNCTION incentives_notify_changes();
+        CREATE TRIGGER achievements_notify AFTER INSERT ON achievements FOR EACH STATEMENT EXECUTE FUNCTION incentives_notify_changes();
+        """,
     ]
+
+    /// The channel commits of events and achievements are announced on (migration 3's triggers).
+    static let changesChannel = "incentives_changes"
 
     static var version: Int { migrations.count }
 
@@ -101,7 +118,18 @@ enum PGSchema {
     /// Brings the database to `version`, creating the tables when none are there.
     static func migrate(_ c: PGConnection) throws {
         try check(c)
-        guard try found(c) < version else { return }
+        let before = try found(c)
+        guard before < version else { return }
+        do {
+            try upgrade(c)
+        } catch StoreError.permissionDenied(let path, let why) where before > 0 {
+            // A login with a role but not the owner's rights, on a database an older incentives made.
+            throw StoreError.permissionDenied(path: path, reason: "\(why); the database is at schema \(before) and this incentives needs \(version): "
+                                              + "run 'incentives init' once as the database's owner to upgrade it")
+        }
+    }
+
+    private static func upgrade(_ c: PGConnection) throws {
         try c.transaction {
             try c.exec("SELECT pg_advisory_xact_lock(\(migrationLock))")
             try c.exec("CREATE TABLE IF NOT EXISTS incentives_schema (version integer NOT NULL)")

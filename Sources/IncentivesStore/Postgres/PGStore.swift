@@ -40,7 +40,8 @@ public final class PGStore {
 
     /// Replaces the catalog and the roster in one transaction, a changed catalog becoming a new catalog version,
     /// as `Store.load` does. Users' progress needs no bringing up to date first: every ingest batch saves the
-    /// progress of the users it touched, in the new format. `backfill` is not available on PostgreSQL yet.
+    /// progress of the users it touched, in the new format. With `backfill`, the rewards the version adds or
+    /// redefines count over the stored history (`CatalogBackfill`, shared with SQLite), in the same transaction.
     @discardableResult
     public func load(catalogJSON: Data, catalogFile: String, roster: Roster, rosterFile: String,
                      effective: LocalDate? = nil, backfill: Bool = false) throws -> Store.LoadSummary {
@@ -66,11 +67,8 @@ public final class PGStore {
                 let diff = CatalogChange.between(old, proposed)
                 change = diff
                 if !diff.isEmpty {
-                    if backfill {
-                        throw StoreError.postgres(path: path, sqlstate: "", message: "--backfill is not available on PostgreSQL yet; run init without it")
-                    }
                     let introduced = CatalogVersions.introduced(by: proposed, after: old, previous: try PGStoredConfiguration.introduced(c),
-                                                                version: version + 1, effective: day)
+                                                                version: version + 1, effective: backfill ? nil : day)
                     version += 1
                     try addVersion(version, effective: day, text: text, file: catalogFile,
                                    changes: diff.rewards.map { $0.sentence(effective: day) } + diff.other, introduced: introduced)
@@ -88,9 +86,14 @@ public final class PGStore {
             }
             try c.copy(into: "members", columns: ["id", "position", "employer", "timezone", "eligible_from", "eligible_until", "partner_ids"], data: data)
             let kept = roster.members.reduce(0) { $0 + (before.contains($1.id) ? 1 : 0) }
+            var backfilled = 0
+            if backfill, version > 1, change?.isEmpty == false {
+                let added = try PGStoredConfiguration.introduced(c).filter { $0.value.version == version }.map(\.key)
+                backfilled = try self.backfill(Set(added))
+            }
             return Store.LoadSummary(users: roster.members.count, added: roster.members.count - kept, removed: before.count - kept,
                                      employers: roster.members.isEmpty ? 0 : Set(roster.members.compactMap(\.employer)).count,
-                                     version: version, change: change, backfilled: 0)
+                                     version: version, change: change, backfilled: backfilled)
         }
     }
 

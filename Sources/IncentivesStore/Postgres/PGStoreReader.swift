@@ -414,7 +414,10 @@ public final class PGStoreReader: StoreLookups {
     }
 }
 
-/// Putting a failed delivery back in the queue from the console, on PostgreSQL.
+/// Putting a failed delivery back in the queue from the console, on PostgreSQL: through the sender's narrow path,
+/// `incentives_retry_delivery(id, at)` (`PGRoles`), so that a login with only the reader role can do this one
+/// thing. Where that function is missing (roles not set up yet) or this login may not call it (the owner, to whom
+/// EXECUTE is not granted), the same UPDATE is tried directly, which works for a login allowed to write.
 public final class PGDeliveryRetry: DeliveryRetrying {
     private let url: String
     private var c: PGConnection?
@@ -423,9 +426,21 @@ public final class PGDeliveryRetry: DeliveryRetrying {
 
     public func retry(delivery id: String, at unixSeconds: Double) throws -> Bool {
         if c == nil { c = try PGConnection(url: url) }
-        let r = try c!.exec("""
-            UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = $2, claimed_until = NULL WHERE id = $1 AND status = 'failed' RETURNING id
-            """, [id, String(unixSeconds)])
-        return r.count == 1
+        do {
+            return try c!.exec("SELECT incentives_retry_delivery($1, $2)", [id, String(unixSeconds)]).bool(0, 0)
+        } catch let e as StoreError {
+            switch e {
+            case .permissionDenied: break
+            case .postgres(_, let state, _) where state == "42883": break // undefined_function
+            default: throw e
+            }
+            do {
+                return try c!.exec("""
+                    UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = $2, claimed_until = NULL WHERE id = $1 AND status = 'failed' RETURNING id
+                    """, [id, String(unixSeconds)]).count == 1
+            } catch {
+                throw e
+            }
+        }
     }
 }

@@ -27,12 +27,12 @@ enum StoreAccess {
         try mapping { try PGStore(url: path(args), create: create) }
     }
 
-    /// For commands that write (init, ingest): creates the file when `create`. SQLite only: `deliver` and
-    /// `export` are not built on PostgreSQL yet.
+    /// The SQLite writer (init, ingest, deliver, export): creates the file when `create`. Commands that also
+    /// work on PostgreSQL ask `isPostgres` first and open `postgresWriter` there.
     static func writer(_ args: Arguments, create: Bool) throws -> Store {
         let path = path(args)
         if PGURL.isPostgres(path) {
-            throw CommandFailure(.unavailable, "\(PGURL.redacted(path)): this command does not work on PostgreSQL yet (init, ingest and the look-ups do)")
+            throw CommandFailure(.unavailable, "\(PGURL.redacted(path)): this command does not work on PostgreSQL yet")
         }
         if !create, !FileManager.default.fileExists(atPath: path) {
             throw CommandFailure(.noInput, "\(path): no database here yet; create it first with 'incentives init --db \(path) --catalog FILE --roster FILE'")
@@ -54,10 +54,13 @@ enum StoreAccess {
         }
     }
 
-    /// The console's data over the store at `path`: two read-only readers and the retry connection.
+    /// The console's data over the store at `path`: two read-only readers, the retry connection and, on PostgreSQL,
+    /// the LISTEN connection.
     static func consoleData(path: String) throws -> ReaderConsoleData {
         if PGURL.isPostgres(path) {
-            return try ReaderConsoleData(sourceName: PGURL.redacted(path), open: { try PGStoreReader(url: path) }, retry: PGDeliveryRetry(url: path))
+            // The Live screen LISTENs (PGChangeSignal) instead of polling; without that connection it polls.
+            return try ReaderConsoleData(sourceName: PGURL.redacted(path), open: { try PGStoreReader(url: path) }, retry: PGDeliveryRetry(url: path),
+                                         signal: try? PGChangeSignal(url: path))
         }
         return try ReaderConsoleData(sourceName: path, open: { try StoreReader(path: path) }, retry: StoreDeliveryRetry(path: path))
     }
@@ -82,7 +85,7 @@ enum StoreAccess {
         case .sqlite: return .software
         case .badURL: return .usage
         case .unreachable: return .unavailable
-        case .refused: return .noPermission
+        case .refused, .permissionDenied: return .noPermission
         case .connectionLost: return .tempFail
         case .postgres: return .software
         }

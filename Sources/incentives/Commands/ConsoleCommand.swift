@@ -20,7 +20,9 @@ enum ConsoleCommand: Command {
       --db PATH        the database to look at (default: $INCENTIVES_DB, else ~/.local/share/incentives/
                        incentives.sqlite, created from Assets/demo on first run). Read-only, except that
                        the Deliveries screen can put a failed delivery back in the queue. Events that
-                       `incentives ingest` writes from another terminal appear within a second.
+                       `incentives ingest` writes from another terminal appear within a second (on
+                       PostgreSQL as each batch commits: the Live screen LISTENs). On PostgreSQL a login
+                       with only the reader role is enough, the retry included (incentives init --help).
       --catalog FILE   with --roster and --events: run the engine in memory over these files instead of
       --roster FILE    a database (the events file is followed as lines are appended)
       --events FILE

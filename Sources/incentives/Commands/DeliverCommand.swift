@@ -50,7 +50,8 @@ enum DeliverCommand: Command {
     seconds), X-Incentives-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + "." + body)>.
 
     Exit status: 0 nothing failed; 69 some deliveries failed (see --status); 64 bad usage;
-                 66 an input file is missing; 78 catalog or roster refused, or a secret missing.
+                 66 an input file is missing; 77 the PostgreSQL login lacks the sender role;
+                 78 catalog or roster refused, or a secret missing.
 
     Example:
       incentives init --db demo.sqlite --catalog Assets/demo/catalog.json --roster Assets/demo/roster.jsonl

@@ -1,6 +1,7 @@
 import Foundation
 import IncentivesCore
 import IncentivesDelivery
+import IncentivesStore
 
 /// `incentives export`: a signed batch file for a partner that takes file drops.
 enum ExportCommand: Command {
@@ -30,6 +31,7 @@ enum ExportCommand: Command {
     Row fields: achievementId, deliveryId, member, employer, program, reward, completedOn — nothing else.
 
     Exit status: 0 written; 64 bad usage; 66 an input file is missing; 73 cannot write the files;
+                 77 the PostgreSQL login lacks the sender role (checked before a file is written);
                  78 catalog or roster refused, or the partner's secret is missing.
 
     Example:
@@ -70,6 +72,10 @@ enum ExportCommand: Command {
             isDelivery = false
         }
         let secret = try Outbox.secrets([partner])[partner.id]!
+        if isDelivery, let pg = outbox.queue as? PGDeliveryQueue {
+            // A file written whose rows cannot then be marked would be sent again by the next export.
+            try StoreAccess.mapping { try pg.checkMayRecordOutcomes() }
+        }
         let rows = try StoreAccess.mapping { try outbox.queue.exportRows(partner: partner.id, since: since, until: until) }
         let export = BatchExport(partner: partner.id, secret: secret, rows: rows, format: format, since: since, until: until)
         do {

@@ -30,7 +30,7 @@ enum IngestCommand: Command {
 
     Exit status: 0 every line accepted or a duplicate; 65 some lines rejected; 64 bad usage;
                  66 events file missing; 73 database not writable; 74 disk full; 75 database locked;
-                 78 no catalog yet (run init) or a database from a newer version.
+                 77 the PostgreSQL login lacks the writer role; 78 no catalog yet (run init) or a database from a newer version.
 
     Example:
       incentives ingest --db demo.sqlite --events Assets/demo/events.jsonl

@@ -7,10 +7,12 @@ import IncentivesStore
 enum InitCommand: Command {
     static let name = "init"
     static let summary = "load or update the catalog and roster in the database"
-    static let valuedOptions: Set<String> = ["catalog", "roster", "db", "effective"]
-    static let booleanOptions: Set<String> = ["dry-run", "backfill"]
+    static let valuedOptions: Set<String> = ["catalog", "roster", "db", "effective", "roles"]
+    static let booleanOptions: Set<String> = ["dry-run", "backfill", "print-roles"]
     static let help = """
     Usage: incentives init --catalog FILE --roster FILE [--effective DATE] [--backfill] [--dry-run] [--db PATH]
+                           [--roles PREFIX]
+           incentives init --print-roles --db postgresql://... [--roles PREFIX]
 
     Validates the catalog and the roster as replay does, then stores both in the database (created,
     mode 0600, when missing). Running it again replaces them: users no longer on the roster are removed
@@ -38,18 +40,38 @@ enum InitCommand: Command {
       --dry-run          print what would change; store nothing
     \(StoreAccess.optionHelp)
 
+    On PostgreSQL, init also creates three group roles (NOLOGIN) and grants them what their work needs:
+    PREFIX_reader (the console, look-ups; the console's retry of a failed delivery goes through a function),
+    PREFIX_writer (ingest) and PREFIX_sender (deliver, export). Give people and services login roles in
+    them: CREATE ROLE alice LOGIN PASSWORD '...' IN ROLE incentives_reader. When the connecting user may
+    not create roles, init stores the catalog and roster, then prints the SQL for someone who may.
+      --roles PREFIX     the roles' prefix (default: incentives, making incentives_reader, _writer, _sender)
+      --print-roles      print that SQL for the database (--catalog and --roster not needed) and change nothing
+
     Exit status: 0 stored; 64 bad usage; 66 a file is missing; 73 the database cannot be written;
-                 75 the database is locked or an ingest is running; 78 catalog or roster refused, or a database
-                 from a newer version.
+                 75 the database is locked or an ingest is running; 77 the PostgreSQL login is refused or may
+                 not write; 78 catalog or roster refused, or a database from a newer version.
 
     Example:
       incentives init --db demo.sqlite --catalog Assets/demo/catalog.json --roster Assets/demo/roster.jsonl
       incentives init --db demo.sqlite --catalog catalog-june.json --roster roster.jsonl --effective 2026-06-01 --dry-run
+      incentives init --db postgresql://admin@db.internal/incentives --print-roles > roles.sql
 
     """
 
     static func run(_ args: Arguments) throws -> ExitCode {
         try args.noPositionals()
+        let roles: PGRoles
+        do { roles = try PGRoles(prefix: args.value("roles") ?? PGRoles.defaultPrefix) } catch {
+            throw Arguments.UsageError(message: "--roles: \(error)")
+        }
+        if args.value("roles") != nil || args.flag("print-roles"), !StoreAccess.isPostgres(args) {
+            throw Arguments.UsageError(message: "--roles and --print-roles are for a PostgreSQL database (--db postgresql://...)")
+        }
+        if args.flag("print-roles") {
+            printScript(try StoreAccess.mapping { try PGStore.rolesScript(url: StoreAccess.path(args), roles: roles) })
+            return .ok
+        }
         let catalogPath = try args.required("catalog")
         let rosterPath = try args.required("roster")
         var effective: LocalDate?
@@ -90,6 +112,17 @@ enum InitCommand: Command {
                            backfill: args.flag("backfill"))
         }
         if args.flag("backfill") { out.line("backfill: \(loaded.backfilled) awards recorded from the stored history") }
+        if let pg = store as? PGStore {
+            switch try StoreAccess.mapping({ try pg.applyRoles(roles) }) {
+            case .applied:
+                out.line("roles: \(roles.reader), \(roles.writer), \(roles.sender) granted")
+            case .notPermitted(let why):
+                let names = try StoreAccess.mapping { try pg.names() }
+                printError("warning: this login may not create or grant the roles (\(why)); the catalog and roster are stored. "
+                           + "Have a superuser run this SQL (also printed by 'incentives init --print-roles'):")
+                printScript(roles.script(database: names.database, schema: names.schema, owner: names.owner))
+            }
+        }
         let c = engine.catalog
         out.line("""
             \(store.path): catalog version \(loaded.version): \(c.incentives.count) incentives, \(c.employers.count) employers, \
@@ -97,5 +130,10 @@ enum InitCommand: Command {
             roster \(loaded.users) users (\(loaded.added) added, \(loaded.removed) removed)
             """)
         return .ok
+    }
+
+    /// The roles' SQL, line by line (a line printed for people escapes a newline inside it).
+    static func printScript(_ script: String) {
+        for l in script.split(separator: "\n", omittingEmptySubsequences: false) { Output.stdout.line(String(l)) }
     }
 }
