@@ -48,6 +48,8 @@ public final class PGWorker {
     public init(store: PGStore) throws {
         self.store = store
         guard store.isInitialized else { throw StoreError.notInitialized(path: store.path) }
+        // Named in pg_stat_activity, so that an operator (or a test) sees which process holds which lease.
+        try store.c.exec("SET application_name = 'incentives work \(getpid())'")
         try store.c.exec("SELECT pg_advisory_lock_shared(\(PGSchema.workLock))")
         engine = try store.engine()
         intake = Intake(storedEventsFor: engine)
