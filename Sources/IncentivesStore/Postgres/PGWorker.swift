@@ -12,7 +12,7 @@ import IncentivesCore
 public final class PGWorker {
     public struct Options: Sendable {
         /// Events of one partition per transaction.
-        public var batch = 10_000
+        public var batch = 50_000
         /// Stop once every partition is evaluated and no ingest is writing (else wait for new events).
         public var untilDrained = false
         /// Seconds between looks at the inbox while there is nothing to do.

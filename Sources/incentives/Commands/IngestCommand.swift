@@ -29,7 +29,7 @@ enum IngestCommand: Command {
     and stores the new events, the inbox; workers ('incentives work --help') evaluate them a user partition at
     a time and store the awards. By default the ingest starts the workers itself and ends when all is evaluated:
       --workers N      worker processes to start (default 1; they run while the inbox is written)
-      --work-batch N   events of one partition per worker transaction (default 10000)
+      --work-batch N   events of one partition per worker transaction (default 50000)
       --inbox-only     start no worker: only fill the inbox, for workers run elsewhere ('incentives work');
                        the summary's achievements are then those evaluated so far
 
@@ -97,7 +97,7 @@ enum IngestCommand: Command {
         let inboxOnly = args.flag("inbox-only")
         if inboxOnly, args.value("workers") != nil { throw Arguments.UsageError(message: "--inbox-only starts no workers: give one of --workers and --inbox-only") }
         let workers = inboxOnly ? 0 : try args.int("workers", default: 1, range: 1...64)
-        let workBatch = args.value("work-batch") == nil ? nil : try args.int("work-batch", default: 10_000, range: 1...1_000_000)
+        let workBatch = args.value("work-batch") == nil ? nil : try args.int("work-batch", default: 50_000, range: 1...1_000_000)
         let store = try StoreAccess.postgresWriter(args, create: false)
         let ingestor = PGIngestor(store: store)
         var children: WorkerChildren?

@@ -26,7 +26,7 @@ enum WorkCommand: Command {
       --until-drained  exit once every partition is evaluated and no ingest is writing to the inbox (while
                        another worker holds unevaluated partitions, wait: its partitions are taken over if it
                        stops); without it, keep running and look for new events every 50 ms when idle
-      --batch N        events of one partition per transaction (default 10000)
+      --batch N        events of one partition per transaction (default 50000)
       --quiet          no progress lines (otherwise one on stderr every 10 seconds)
 
     'incentives init' refuses to change the catalog or roster while workers run (75): stop them first.
