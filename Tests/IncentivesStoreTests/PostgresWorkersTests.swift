@@ -280,4 +280,29 @@ struct PostgresWorkersTests {
         let ok = try run(["init", "--db", db, "--catalog", g.inputs.catalog, "--roster", g.inputs.roster])
         #expect(ok.status == 0, "\(ok.stderr)")
     }
+
+    @Test("a database of schema 1 (before the workers) is brought to 2: awards renumbered in replay's order, later ingests go on exactly")
+    func upgradesSchemaOne() throws {
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 40, events: 4_000, seed: 13)
+        let replay = try replay(g.inputs)
+        let db = try server.database()
+        try initialize(db, g.inputs)
+        let chunks = g.chunks(2, in: dir)
+        let first = try run(["ingest", "--db", db, "--events", chunks[0]])
+        #expect(first.status == 0 || first.status == 65)
+        // As version 1 left a database: awards numbered densely in recording order, no positions, no `upto`.
+        let awards = try sql(db, "SELECT count(*) FROM achievements")
+        #expect(awards != "0")
+        try server.sql(PostgresServer.name(of: db), """
+            UPDATE achievements a SET seq = n.r FROM (SELECT user_id, id, row_number() OVER (ORDER BY seq) AS r FROM achievements) n
+              WHERE a.user_id = n.user_id AND a.id = n.id;
+            DROP TABLE work_positions; ALTER TABLE progress DROP COLUMN upto; UPDATE incentives_schema SET version = 1;
+            """)
+        #expect(try sql(db, "SELECT max(seq) FROM achievements") == awards)
+        let second = try run(["ingest", "--db", db, "--events", chunks[1], "--workers", "2"])
+        #expect(second.status == 0 || second.status == 65, "\(second.stderr)")
+        #expect(try sql(db, "SELECT version FROM incentives_schema") == "2")
+        #expect(try listed(db) == replay.stdout)
+    }
 }

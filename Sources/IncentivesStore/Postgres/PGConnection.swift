@@ -321,3 +321,28 @@ final class PGConnection: @unchecked Sendable {
         if PQstatus(conn) != CONNECTION_OK { throw failure(nil) }
     }
 }
+
+/// Scratch databases on a PostgreSQL server, for `incentives bench postgres`: each run gets a fresh database
+/// (the role needs CREATEDB), dropped afterwards; the database the URL names is only connected to.
+public enum PGScratch {
+    /// Creates database `name` through a connection to `url`; returns `url` naming it instead.
+    public static func create(_ name: String, via url: String) throws -> String {
+        let c = try PGConnection(url: url)
+        try c.exec("DROP DATABASE IF EXISTS \(name)")
+        try c.exec("CREATE DATABASE \(name)")
+        return Self.url(url, database: name)
+    }
+
+    public static func drop(_ name: String, via url: String) throws {
+        try PGConnection(url: url).exec("DROP DATABASE IF EXISTS \(name)")
+    }
+
+    /// `url` with its database (the path after the authority) replaced by `database`.
+    public static func url(_ url: String, database: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return url }
+        let rest = url[schemeEnd.upperBound...]
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
+        let query = rest.firstIndex(of: "?").map { String(rest[$0...]) } ?? ""
+        return String(url[..<schemeEnd.upperBound]) + rest[..<authorityEnd] + "/" + database + query
+    }
+}

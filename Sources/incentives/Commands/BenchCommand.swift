@@ -6,12 +6,13 @@ import IncentivesText
 enum BenchCommand: Command {
     static let name = "bench"
     static let summary = "measure evaluation and end-to-end replay speed and memory on a generated load"
-    static let valuedOptions: Set<String> = ["users", "days", "employers", "dir", "runs", "lookups"]
+    static let valuedOptions: Set<String> = ["users", "days", "employers", "dir", "runs", "lookups", "db", "workers"]
     static let help = """
     Usage: incentives bench [engine] [--users N] [--days N] [--employers N] [--dir DIR] [--runs N]
            incentives bench store [same options] [--lookups N]
            incentives bench delivery [same options]
            incentives bench console [same options]
+           incentives bench postgres --db postgresql://… [same options] [--workers 1,2]
 
     Generates a realistic load (default 10,000 users × 100 days ≈ 1M events over 20 employers, mixed
     zones, logs arriving day by day) once into DIR, then measures in a release build:
@@ -26,6 +27,9 @@ enum BenchCommand: Command {
     `bench delivery` sends the file's achievements to a loopback receiver: deliveries per second
     sequentially, with requests in flight and with batched database writes.
     `bench console` times the console's first frame on the ingested database and key-to-frame per screen.
+    `bench postgres` times `incentives ingest` into PostgreSQL (the inbox written while --workers worker
+    processes evaluate it; each count of --workers, default 1,2) beside the SQLite ingest of the same file,
+    with the ratio; each run into a database it creates on that server and drops after (needs CREATEDB).
     Prints the best of N runs. Targets: (a) ≥ 3M events/s; (b) ≥ 1M lines/s under 250 MB.
 
       --users N       users (default 10000)
@@ -33,6 +37,8 @@ enum BenchCommand: Command {
       --employers N   employers (default 20)
       --dir DIR       where the generated files live (default /tmp/incentives-bench-USERSxDAYS)
       --runs N        repetitions, best is reported (default 3)
+      --db URL        bench postgres: the server (a database of it to connect to)
+      --workers LIST  bench postgres: worker counts to time, comma-separated (default 1,2)
 
     Example:
       swift build -c release && .build/release/incentives bench --users 10000 --days 100
@@ -40,7 +46,7 @@ enum BenchCommand: Command {
     """
 
     /// The benchmarks, by the word after `bench`.
-    static let suites = ["engine", "store", "delivery", "console"]
+    static let suites = ["engine", "store", "delivery", "console", "postgres"]
 
     static func run(_ args: Arguments) throws -> ExitCode {
         let suite = args.positionals.first ?? "engine"
@@ -70,6 +76,20 @@ enum BenchCommand: Command {
                 // deliveries per second to a loopback receiver, sequential vs concurrent vs batched (IncentivesBench/DeliveryBench.swift).
                 print(try DeliveryBench.measure(catalog: files.catalog, roster: files.roster, events: files.events, dir: dir,
                                                 progress: { printError($0) }))
+            case "postgres":
+                // ingest into PostgreSQL with N workers beside the SQLite ingest (IncentivesBench/PostgresBench.swift).
+                guard let url = args.value("db"), PGURL.isPostgres(url) else {
+                    throw Arguments.UsageError(message: "bench postgres needs --db postgresql://… (a server where the role may create databases)")
+                }
+                let counts = try (args.value("workers") ?? "1,2").split(separator: ",").map { text -> Int in
+                    guard let n = Int(text), (1...64).contains(n) else { throw Arguments.UsageError(message: "--workers takes counts from 1 to 64, like 1,2") }
+                    return n
+                }
+                do {
+                    try PostgresBench.run(files: files, dir: dir, runs: runs, url: url, workers: counts)
+                } catch let e as StoreError {
+                    throw CommandFailure(StoreAccess.exitCode(e), e.description)
+                }
             case "console":
                 let status = try ConsoleBenchEntry.run(files: files, dir: dir, commands: commands)
                 return ExitCode(rawValue: status.rawValue) ?? .software
