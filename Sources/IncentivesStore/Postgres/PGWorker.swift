@@ -65,12 +65,14 @@ public final class PGWorker {
     public func run(_ options: Options = Options(), onBatch: (Report) -> Void = { _ in }) throws -> Report {
         defer { release() }
         while true {
-            try rebalance()
+            let live = try rebalance()
             var worked = false
             for p in held {
                 if try evaluate(partition: p, limit: max(options.batch, 1)) {
                     worked = true
                     onBatch(report)
+                    // A worker joined or left: share the partitions anew before the next batch, not after a round.
+                    if try liveWorkers() != live { break }
                 }
             }
             if !worked {
@@ -98,7 +100,9 @@ public final class PGWorker {
     /// Holds a fair share of the partitions: gives back what is beyond it (a worker joined), takes free ones up to
     /// it (a worker left or died: its session's locks are gone). A partition given back is evaluated no further by
     /// this worker, whose engine then forgets every user (the next owner's state comes from the database).
-    private func rebalance() throws {
+    /// Returns how many workers it shared among.
+    @discardableResult
+    private func rebalance() throws -> Int {
         let n = PGSchema.partitions
         let live = try liveWorkers()
         let share = (n + live - 1) / live
@@ -112,7 +116,7 @@ public final class PGWorker {
             asked.removeAll()
             found.removeAll()
         }
-        guard held.count < share else { return }
+        guard held.count < share else { return live }
         for p in 0..<n where held.count < share && !held.contains(p) {
             guard try c.exec("SELECT pg_try_advisory_lock(\(PGSchema.leaseLockSpace), \(p))").bool(0, 0) else { continue }
             positions[p] = try c.exec("SELECT position FROM work_positions WHERE part = $1", [String(p)]).int64(0, 0)
@@ -121,6 +125,7 @@ public final class PGWorker {
         }
         held.sort()
         report.partitions = held
+        return live
     }
 
     private func release() {
