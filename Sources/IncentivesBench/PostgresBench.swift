@@ -2,6 +2,9 @@ import Foundation
 import IncentivesCore
 import IncentivesStore
 import IncentivesText
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `incentives bench postgres --db URL`: the PostgreSQL store beside the SQLite one, in the same run (README,
 /// "Benchmarks"; issue 13).
@@ -31,9 +34,12 @@ public enum PostgresBench {
         for n in workers {
             let db = try PGScratchDatabase.recreate("w\(n)", beside: url)
             let err = work + "/postgres-w\(n).err"
-            let made = try ChildProcess.run(ChildProcess.selfPath, ["init", "--db", db, "--catalog", files.catalog, "--roster", files.roster], stderr: err)
+            // The URL reaches the children through the environment, so a password in it never shows in `ps`.
+            setenv("INCENTIVES_DB", db, 1)
+            defer { unsetenv("INCENTIVES_DB") }
+            let made = try ChildProcess.run(ChildProcess.selfPath, ["init", "--catalog", files.catalog, "--roster", files.roster], stderr: err)
             guard made.status == 0 else { throw BenchFailure(.software, "init on PostgreSQL exited \(made.status); see \(err)") }
-            let m = try ChildProcess.run(ChildProcess.selfPath, ["ingest", "--db", db, "--events", files.events] + (n > 1 ? ["--workers", String(n)] : []), stderr: err)
+            let m = try ChildProcess.run(ChildProcess.selfPath, ["ingest", "--events", files.events, "--workers", String(n)], stderr: err)
             guard m.status == 0 || m.status == 65 else { throw BenchFailure(.software, "ingest on PostgreSQL exited \(m.status); see \(err)") }
             print(String(format: "    PostgreSQL ingest, %d worker%@:  %7.2f s  %8.0f lines/s  ×%.2f the SQLite ingest%@", n, n == 1 ? " " : "s",
                          m.seconds, Double(files.lines) / m.seconds, m.seconds / s.seconds, n == 2 ? "  (target ≤ 2)" : ""))

@@ -65,7 +65,7 @@ public final class Ingestor {
     public struct Outcome: Sendable {
         /// The file's counts, including what earlier interrupted runs of the same ingest committed,
         /// so that a resumed ingest reports the same summary as an uninterrupted one.
-        public let counts: IntakeCounts
+        public var counts: IntakeCounts
         /// The line the run started after (0: from the start).
         public let resumedAfterLine: Int
         /// Whether the file had been ingested to its end already.

@@ -9,6 +9,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case locked(path: String)
     /// Another ingest is running on this database.
     case ingestRunning(path: String)
+    /// Workers (`incentives work`) are running on this PostgreSQL database: the catalog and roster cannot change under them.
+    case workersRunning(path: String)
     /// The file (or its folder, for the WAL) is not writable.
     case readOnly(path: String)
     /// The disk, or the database's size limit, is full; the transaction was rolled back.
@@ -51,6 +53,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .cannotOpen(let p, let why): return "\(p): cannot open the database: \(why)"
         case .locked(let p): return "\(p): the database is locked by another writer (an ingest or init still running?); try again"
         case .ingestRunning(let p): return "\(p): another ingest (or init) is running on this database; run this one when it ends (an ingest resumes where it stopped)"
+        case .workersRunning(let p):
+            return "\(p): workers ('incentives work') are running on this database; stop them first (they resume where they stopped)"
         case .readOnly(let p): return "\(p): the database is read-only (check the file's and its folder's permissions)"
         case .full(let p): return "\(p): the disk or the database's size limit is full; nothing from the failed batch was kept"
         case .olderSchemaReadOnly(let p, let found, let supported):

@@ -21,6 +21,8 @@ public final class Intake {
     /// One admission per id partition (one in all without shards); each remembers only its own ids.
     private let admissions: [Admission]
     public private(set) var counts = IntakeCounts()
+    /// False for an intake that only admits (`init(admittingFor:)`): the engine is not called.
+    private let evaluates: Bool
 
     /// A line as the pipeline takes it: a validated event, or why the line is not one.
     public typealias Line = Result<Event, Rejection>
@@ -28,6 +30,18 @@ public final class Intake {
     public init(engine: Engine, expectedEvents: Int = 0) {
         self.engine = engine
         shards = nil
+        evaluates = true
+        admissions = [Admission(roster: engine.roster, expectedEvents: expectedEvents)]
+    }
+
+    /// An intake that admits (unknown users, duplicates, conflicts, in arrival order) and evaluates nothing:
+    /// each new event goes to the sink with no achievements, and `engine` is never called. For the PostgreSQL
+    /// inbox, whose workers evaluate the admitted events later, a user partition at a time, through
+    /// `init(storedEventsFor:)` — so the verdicts are the ones a single intake would give, and the awards too.
+    public init(admittingFor engine: Engine, expectedEvents: Int = 0) {
+        self.engine = engine
+        shards = nil
+        evaluates = false
         admissions = [Admission(roster: engine.roster, expectedEvents: expectedEvents)]
     }
 
@@ -37,6 +51,7 @@ public final class Intake {
     public init(storedEventsFor engine: Engine) {
         self.engine = engine
         shards = nil
+        evaluates = true
         admissions = [Admission(roster: engine.roster, checksIDs: false)]
     }
 
@@ -45,6 +60,7 @@ public final class Intake {
     public init(shards: EngineShards, expectedEvents: Int = 0) {
         engine = shards.engines[0]
         self.shards = shards
+        evaluates = true
         let n = shards.engines.count
         admissions = (0..<n).map { _ in Admission(roster: shards.engines[0].roster, expectedEvents: (expectedEvents + n - 1) / n) }
     }
@@ -206,7 +222,7 @@ public final class Intake {
                 admission.prefetch(key)
                 prior.prefetch(key)
             }
-            for (ahead, stage) in Prefetch.userStages where k + ahead < n && users[k + ahead] >= 0 {
+            for (ahead, stage) in Prefetch.userStages where evaluates && k + ahead < n && users[k + ahead] >= 0 {
                 engine.prefetch(member: users[k + ahead], stage: stage)
             }
             let i = base + k
@@ -219,7 +235,7 @@ public final class Intake {
                 case .stop(.rejected(let why)): sink.reject(at: i, why, event: event)
                 case .stop: break // a duplicate
                 case .new(let member, let engine):
-                    let earned = accept(engine.record(event, member: member))
+                    let earned = accept(evaluates ? engine.record(event, member: member) : [])
                     if Sink.takesEventsThatEarnNothing || !earned.isEmpty { sink.accept(at: i, event, earned: earned) }
                 }
             }

@@ -2,24 +2,26 @@ import Foundation
 import IncentivesCore
 import IncentivesInput
 
-/// `incentives ingest` into PostgreSQL: the same decisions as `replay` and the SQLite ingest (CONTRACT §4) —
-/// the one intake pipeline (`Intake`), fed in file order, with this store's `PriorIDs` and sink — made durable a
-/// batch at a time.
+/// `incentives ingest` into PostgreSQL, the inbox half: the lines are admitted in file order — the one intake
+/// pipeline (`Intake`) in its admitting-only form, so unknown users, duplicates and conflicting duplicates are
+/// decided exactly as `replay` decides them, across all users — and the new events are stored with their arrival
+/// number (`seq`). The events table is the inbox: workers (`PGWorker`, `incentives work`) evaluate each user
+/// partition's events after its position through the same intake and engine, and store the awards.
 ///
 /// What is PostgreSQL's own is small: the ids accepted by earlier ingests are looked up a batch at a time (one
-/// query for every id of the batch, before admission), users' saved progress is loaded a batch at a time, and
-/// each batch is ONE transaction holding its events (COPY), rejects (COPY), achievements and outbox rows
-/// (COPY into a temporary table, then one INSERT … ON CONFLICT DO NOTHING RETURNING), the changed users'
-/// progress and the checkpoint. A crash, a kill or a server that goes away loses the batch in flight only; the
-/// next run of the same ingest resumes from the checkpoint. Progress is saved with every batch, so there is no
-/// replay log to catch up on (the SQLite store saves it less often; DESIGN.md §4).
+/// query for every id of the reader's batch, before admission), and each batch is ONE transaction holding its
+/// events (COPY), rejects (COPY) and the checkpoint. A crash, a kill or a server that goes away loses the batch
+/// in flight only; the next run of the same ingest resumes from the checkpoint.
 public final class PGIngestor {
     private let store: PGStore
     private var c: PGConnection { store.c }
 
     public init(store: PGStore) { self.store = store }
 
+    /// Writes the file's new events to the inbox. `onLocked` runs once this ingest holds the ingest lock, before
+    /// anything is read: workers started then know an ingest is writing, and wait for it rather than stopping.
     public func ingest(path: String, options: Ingestor.Options = Ingestor.Options(),
+                       onLocked: () throws -> Void = {},
                        onReject: (Ingestor.RejectedLine) -> Void = { _ in },
                        onProgress: (Ingestor.Progress) -> Void = { _ in }) throws -> Ingestor.Outcome {
         guard store.isInitialized else { throw StoreError.notInitialized(path: store.path) }
@@ -28,10 +30,10 @@ public final class PGIngestor {
             throw StoreError.ingestRunning(path: store.path)
         }
         defer { _ = try? c.exec("SELECT pg_advisory_unlock(\(PGSchema.ingestLock))") }
+        try onLocked()
         let display = InputFile.displayName(path)
         let identity = try FileIdentity(path: path)
         let engine = try store.engine()
-        let catalog = engine.catalog
 
         let checkpoint = try c.transaction { () -> Checkpoint in
             if !options.restart, let identity, let found = try findCheckpoint(identity) { return found }
@@ -47,17 +49,12 @@ public final class PGIngestor {
         }
 
         var nextSeq = try c.exec("SELECT coalesce(max(seq), 0) FROM events").int64(0, 0) + 1
-        var nextAchievementSeq = try c.exec("SELECT coalesce(max(seq), 0) FROM achievements").int64(0, 0) + 1
-        /// Whether earlier ingests stored events: then ids and saved progress are looked up, a batch at a time.
+        /// Whether earlier ingests stored events: then ids are looked up, a batch at a time.
         let storedEarlier = nextSeq > 1
-        var progressFound: [String: [UInt8]] = [:]
-        var progressAsked: Set<String> = []
-        engine.loadProgress = { member in progressFound.removeValue(forKey: member.id) }
-        let intake = Intake(engine: engine)
-        let writer = PGBatchWriter(c: c, catalog: catalog, ingestID: checkpoint.id, display: display)
+        let intake = Intake(admittingFor: engine)
+        let writer = PGBatchWriter(c: c, ingestID: checkpoint.id, display: display)
 
         var counts = checkpoint.counts
-        var achievementsCommitted = checkpoint.counts.achievements
         var batch = IngestBatch(reserving: min(options.batchLines, 65_536))
         var linesInBatch = 0
         var lastLine = checkpoint.line
@@ -69,25 +66,18 @@ public final class PGIngestor {
             batch.counts = counts
             batch.finished = finished
             batch.size = finished ? identity?.size : nil
-            batch.progress = (ProgressLog.states(of: engine.takeChangedMembers()[...], in: engine), nextSeq - 1)
-            // Awards get their recording order here, so that `seq` follows replay's order whatever is new.
-            achievementsCommitted += try writer.write(batch, achievementsBefore: achievementsCommitted, firstSeq: nextAchievementSeq)
-            nextAchievementSeq += Int64(batch.achievements.count)
+            try writer.write(batch)
             batch = IngestBatch(reserving: min(options.batchLines, 65_536))
             linesInBatch = 0
         }
 
-        /// What earlier ingests stored for the ids and users of the reader's batch, in two queries.
+        /// What earlier ingests stored for the ids of the reader's batch, in one query.
         func lookUp(_ items: [EventStream.Item]) throws -> [String: UInt64] {
             guard storedEarlier else { return [:] }
-            var ids: [String] = [], users: [String] = []
+            var ids: [String] = []
             for item in items {
                 guard case .success(let e) = item.event else { continue }
                 ids.append(e.id)
-                if !progressAsked.contains(e.user), engine.roster.position(of: e.user) != nil {
-                    progressAsked.insert(e.user)
-                    users.append(e.user)
-                }
             }
             var found: [String: UInt64] = [:]
             if !ids.isEmpty {
@@ -100,10 +90,6 @@ public final class PGIngestor {
                     found[id] = e.contentFingerprint
                 }
             }
-            if !users.isEmpty {
-                let r = try c.exec("SELECT user_id, state FROM progress WHERE user_id = ANY($1::text[])", [PGText.array(users)])
-                for i in 0..<r.count { progressFound[r.text(i, 0)] = r.bytes(i, 1) }
-            }
             return found
         }
 
@@ -113,9 +99,7 @@ public final class PGIngestor {
         do {
             try withoutActuallyEscaping(onProgress) { report in
                 try stream.forEachBatchPipelined(prepare: { $0 }, progress: { bytes in
-                    var p = counts
-                    p.achievements = achievementsCommitted
-                    report(.init(bytes: bytes, totalBytes: identity?.size, counts: p))
+                    report(.init(bytes: bytes, totalBytes: identity?.size, counts: counts))
                 }) { items in
                     let prior = BatchPriorIDs(found: try lookUp(items))
                     // The reader's batch in pieces that end where an ingest batch ends (each ingest batch is one
@@ -152,9 +136,18 @@ public final class PGIngestor {
             throw runaway
         }
         try submit(finished: true)
-        counts.achievements = achievementsCommitted
         onProgress(.init(bytes: lastOffset, totalBytes: identity?.size, counts: counts))
         return .init(counts: counts, resumedAfterLine: resumedAfter, alreadyComplete: false, ingestID: checkpoint.id)
+    }
+
+    /// The awards stored so far for the events of one ingest (all its runs): once the workers have drained the
+    /// inbox, the achievements of its summary line, as `replay` counts them. Kept in its `ingests` row too.
+    public func achievements(ofIngest id: Int64) throws -> Int {
+        let n = try c.exec("""
+            SELECT count(*) FROM achievements a WHERE EXISTS (SELECT 1 FROM events e WHERE e.user_id = a.user_id AND e.seq = a.event_seq AND e.ingest = $1)
+            """, [String(id)]).int(0, 0)
+        try c.exec("UPDATE ingests SET achievements = $1 WHERE id = $2", [String(n), String(id)])
+        return n
     }
 
     // MARK: - The checkpoint (the `ingests` row)
@@ -184,33 +177,21 @@ public final class PGIngestor {
     }
 }
 
-/// Writes one batch of an ingest in one transaction, bulk statements only: a round trip per table, not per row.
+/// Writes one batch of the inbox in one transaction, bulk statements only: its events, its rejects, its checkpoint.
 final class PGBatchWriter {
     private let c: PGConnection
-    private let catalog: Catalog
     private let ingestID: Int64
     private let display: String
     private let now = String(Date().timeIntervalSince1970)
-    private var preparedTemp = false
 
-    init(c: PGConnection, catalog: Catalog, ingestID: Int64, display: String) {
+    init(c: PGConnection, ingestID: Int64, display: String) {
         self.c = c
-        self.catalog = catalog
         self.ingestID = ingestID
         self.display = display
     }
 
-    /// Returns how many of the batch's achievements were new to the database.
-    func write(_ batch: IngestBatch, achievementsBefore: Int, firstSeq: Int64) throws -> Int {
+    func write(_ batch: IngestBatch) throws {
         try c.transaction {
-            if !preparedTemp {
-                // Staging tables for the rows that need ON CONFLICT, emptied at each commit.
-                try c.exec("""
-                    CREATE TEMP TABLE IF NOT EXISTS achievements_in (LIKE achievements INCLUDING DEFAULTS) ON COMMIT DELETE ROWS;
-                    CREATE TEMP TABLE IF NOT EXISTS progress_in (LIKE progress) ON COMMIT DELETE ROWS;
-                    """)
-                preparedTemp = true
-            }
             let ingest = String(ingestID)
             var data: [UInt8] = []
             data.reserveCapacity(batch.events.count * 120)
@@ -227,26 +208,12 @@ final class PGBatchWriter {
             }
             try c.copy(into: "rejects", columns: ["ingest", "file", "line", "code", "field", "reason", "text", "at"], data: data)
 
-            var added = 0
-            if !batch.achievements.isEmpty {
-                added = try PGAchievementRows.insert(batch.achievements, firstSeq: firstSeq, catalog: catalog, now: now, c: c)
-            }
-
-            if let progress = batch.progress, !progress.states.isEmpty {
-                data.removeAll(keepingCapacity: true)
-                for (user, bytes) in progress.states { PGText.copyRow([user, PGText.bytea(bytes)], into: &data) }
-                try c.copy(into: "progress_in", columns: ["user_id", "state"], data: data)
-                try c.exec("INSERT INTO progress SELECT * FROM progress_in ON CONFLICT (user_id) DO UPDATE SET state = excluded.state")
-            }
-
             let n = batch.counts
             try c.exec("""
                 UPDATE ingests SET line = $1, "offset" = $2, size = $3, read = $4, accepted = $5, duplicates = $6, rejected = $7,
-                  achievements = $8, updated_at = $9, finished_at = $10 WHERE id = $11
+                  updated_at = $8, finished_at = $9 WHERE id = $10
                 """, [String(batch.line), String(batch.offset), batch.size.map { String($0) }, String(n.read), String(n.accepted),
-                      String(n.duplicates), String(n.rejected), String(achievementsBefore + added), now, batch.finished ? now : nil,
-                      String(ingestID)])
-            return added
+                      String(n.duplicates), String(n.rejected), now, batch.finished ? now : nil, String(ingestID)])
         }
     }
 }
@@ -278,8 +245,8 @@ private struct BatchPriorIDs: PriorIDs {
 
 private func seqAndBatch(_ seq: Int64, _ batch: IngestBatch) -> (Int64, IngestBatch) { (seq, batch) }
 
-/// The PostgreSQL ingest's sink: accepted events and what they earned go into the batch's rows, with their
-/// arrival numbers; refusals into its rejects (and back to the caller, to report them in file order).
+/// The PostgreSQL ingest's sink: accepted events go into the batch's rows, with their arrival numbers (nothing is
+/// earned yet: workers evaluate them); refusals into its rejects (and back to the caller, to report them in file order).
 private struct BatchSink: IntakeSink {
     let items: ArraySlice<EventStream.Item>
     var batch: IngestBatch
@@ -298,9 +265,7 @@ private struct BatchSink: IntakeSink {
     }
 
     mutating func accept(at index: Int, _ event: Event, earned: [Achievement]) {
-        let seq = nextSeq
+        batch.events.append(.init(seq: nextSeq, event: event, line: items[items.startIndex + index].line))
         nextSeq += 1
-        batch.events.append(.init(seq: seq, event: event, line: items[items.startIndex + index].line))
-        for a in earned { batch.achievements.append(.init(a, eventSeq: seq)) }
     }
 }

@@ -76,8 +76,21 @@ enum PGSchema {
           claimed_until double precision);
         CREATE INDEX deliveries_due ON deliveries(status, next_attempt_at);
         """,
-        // 3 (written as the third: the inbox's migration comes before it when both are merged; it depends on no table
-        // of that one): a committed insert of events or achievements announces itself on the channel
+        // 2: many workers (`PGWorker`). The events table is the inbox: the ingest admits lines in file order and
+        // stores the new events with their arrival number (`seq`); workers evaluate each user partition's events
+        // after its position. An award's `seq` is its place in replay's order: the earning event's `seq` times
+        // `achievementsPerEvent`, plus its place among that event's awards (awards stored so far are renumbered
+        // so). A user's saved progress says which of their events it includes (`upto`).
+        """
+        CREATE TABLE work_positions (part integer PRIMARY KEY, position bigint NOT NULL);
+        INSERT INTO work_positions SELECT p, (SELECT coalesce(max(seq), 0) FROM events) FROM generate_series(0, \(partitions - 1)) p;
+        ALTER TABLE progress ADD COLUMN upto bigint NOT NULL DEFAULT 0;
+        UPDATE progress SET upto = (SELECT coalesce(max(seq), 0) FROM events);
+        UPDATE achievements a SET seq = n.event_seq * \(achievementsPerEvent) + n.k
+          FROM (SELECT user_id, id, event_seq, row_number() OVER (PARTITION BY event_seq ORDER BY seq) - 1 AS k FROM achievements) n
+          WHERE a.user_id = n.user_id AND a.id = n.id;
+        """,
+        // 3: a committed insert of events or achievements announces itself on the channel
         // `incentives_changes` (`PGSchema.changesChannel`), whoever wrote it — today's ingest, tomorrow's workers —
         // so the console's Live screen LISTENs instead of polling. Statement-level: one notification per statement,
         // and PostgreSQL folds equal ones of one transaction into one, delivered at commit.
@@ -92,6 +105,13 @@ enum PGSchema {
         """,
     ]
 
+    /// Room for the awards of one event in achievements' `seq` (migration 2): far more than any catalog gives.
+    static let achievementsPerEvent: Int64 = 65_536
+
+    /// Partition `k` of a per-user table: every per-user table (events, progress, achievements) puts a user in the
+    /// partition of the same number, since they share modulus and key.
+    static func partitionTable(_ k: Int, of table: String) -> String { "\(table)_p\(k)" }
+
     /// The channel commits of events and achievements are announced on (migration 3's triggers).
     static let changesChannel = "incentives_changes"
 
@@ -100,6 +120,11 @@ enum PGSchema {
     /// A key for `pg_advisory_lock`s of this application: the schema's and the ingest's.
     static let migrationLock = 0x494E_4356_0001
     static let ingestLock = 0x494E_4356_0002
+    /// Held shared by every running worker (`incentives work`) for its whole run: `init` takes it exclusively, so a
+    /// catalog or roster never changes under a worker's engine; and the number of holders is how many workers run.
+    static let workLock = 0x494E_4356_0003
+    /// The first key of the two-key advisory locks that are the leases on user partitions (second key: the partition).
+    static let leaseLockSpace: Int32 = 0x494E_4357
 
     /// The version the database is at (0: nothing of ours yet).
     static func found(_ c: PGConnection) throws -> Int {

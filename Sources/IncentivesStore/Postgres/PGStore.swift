@@ -54,6 +54,10 @@ public final class PGStore {
             guard try c.exec("SELECT pg_try_advisory_xact_lock(\(PGSchema.ingestLock))").bool(0, 0) else {
                 throw StoreError.ingestRunning(path: path)
             }
+            // Nor while workers run: their engines hold it too.
+            guard try c.exec("SELECT pg_try_advisory_xact_lock(\(PGSchema.workLock))").bool(0, 0) else {
+                throw StoreError.workersRunning(path: path)
+            }
             let before = Set(try c.exec("SELECT id FROM members").column(0))
             let now = Date().timeIntervalSince1970
             let day = effective ?? Store.today()

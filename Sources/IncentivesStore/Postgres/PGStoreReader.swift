@@ -159,9 +159,23 @@ public final class PGStoreReader: StoreLookups {
             } catch {
                 throw StoreError.corrupt(path: path, reason: "\(error)")
             }
-            // Every ingest batch saves the progress of the users it touched: the blob is the whole state.
-            if let blob = try c.exec("SELECT state FROM progress WHERE user_id = $1", [id]).bytes(0, 0) {
+            // A worker's batch saves the progress of the users it touched, with the last event it includes (`upto`);
+            // this user's events after it (not evaluated yet: workers lag the ingest) go on top, as a worker would.
+            var upto: Int64 = 0
+            let saved = try c.exec("SELECT state, upto FROM progress WHERE user_id = $1", [id])
+            if saved.count == 1, let blob = saved.bytes(0, 0) {
                 try? engine.restoreProgress(of: id, from: blob)
+                upto = saved.int64(0, 1)
+            }
+            let later = try c.exec("SELECT type, id, at_s, at_nanos, category FROM events WHERE user_id = $1 AND seq > $2 ORDER BY seq",
+                                   [id, String(upto)])
+            if later.count > 0 {
+                let intake = Intake(storedEventsFor: engine)
+                for i in 0..<later.count {
+                    guard let type = EventType(rawValue: later.text(i, 0)) else { continue }
+                    _ = intake.take(Event(id: later.text(i, 1), type: type, user: id, at: try Self.instant(later, i, 2, path: path),
+                                          category: later.optionalText(i, 4)))
+                }
             }
             let standings = engine.standings(of: id, today: day).map { StandingRecord($0, zone: member.timezone) }
             let achievements = try self.achievements(AchievementQuery(user: id, order: .recorded, limit: achievementLimit))

@@ -6,10 +6,11 @@ import IncentivesStore
 enum IngestCommand: Command {
     static let name = "ingest"
     static let summary = "add events to the database (streaming, idempotent, resumable)"
-    static let valuedOptions: Set<String> = ["events", "db", "batch", "progress-every"]
-    static let booleanOptions: Set<String> = ["restart"]
+    static let valuedOptions: Set<String> = ["events", "db", "batch", "progress-every", "workers", "work-batch"]
+    static let booleanOptions: Set<String> = ["restart", "inbox-only"]
     static let help = """
     Usage: incentives ingest --events FILE|- [--db PATH] [--batch N] [--progress-every N] [--restart]
+           incentives ingest --events FILE|- --db postgresql://… [--workers N | --inbox-only] [--work-batch N]
 
     Reads events as replay does and keeps everything: accepted events, each user's progress, achievements
     with their evidence (and a delivery row per partner), rejected lines with their reason.
@@ -23,6 +24,14 @@ enum IngestCommand: Command {
       --progress-every N  accepted events between saves of users' progress (default 1000000); events
                        after the last save are replayed through the engine by the next ingest
       --restart        read the file from its first line even if an earlier ingest of it got further
+
+    On PostgreSQL the ingest admits the lines in file order (unknown users, duplicates, conflicting duplicates)
+    and stores the new events, the inbox; workers ('incentives work --help') evaluate them a user partition at
+    a time and store the awards. By default the ingest starts the workers itself and ends when all is evaluated:
+      --workers N      worker processes to start (default 1; they run while the inbox is written)
+      --work-batch N   events of one partition per worker transaction (default 50000)
+      --inbox-only     start no worker: only fill the inbox, for workers run elsewhere ('incentives work');
+                       the summary's achievements are then those evaluated so far
 
     stderr: each rejected line as FILE:LINE: REASON, then the summary line, as replay prints them
             (a resumed ingest repeats the earlier runs' rejects, so the output is that of one whole run);
@@ -53,10 +62,7 @@ enum IngestCommand: Command {
         let onProgress: (Ingestor.Progress) -> Void = { p in bar.update(done: p.bytes, total: p.totalBytes, lines: p.counts.read) }
         do {
             if StoreAccess.isPostgres(args) {
-                let store = try StoreAccess.postgresWriter(args, create: false)
-                outcome = try StoreAccess.mapping {
-                    try PGIngestor(store: store).ingest(path: events, options: options, onReject: onReject, onProgress: onProgress)
-                }
+                outcome = try postgres(args, events: events, options: options, bar: bar, onReject: onReject, onProgress: onProgress)
             } else {
                 let store = try StoreAccess.writer(args, create: false)
                 outcome = try StoreAccess.mapping {
@@ -82,5 +88,40 @@ enum IngestCommand: Command {
         bar.finish()
         printError(outcome.counts.summary)
         return outcome.counts.rejected > 0 ? .dataError : .ok
+    }
+
+    /// The PostgreSQL ingest: the inbox written by this process while `--workers` children evaluate it; the
+    /// summary once they are done, its achievements those stored for this file's events.
+    static func postgres(_ args: Arguments, events: String, options: Ingestor.Options, bar: ProgressBar,
+                         onReject: (Ingestor.RejectedLine) -> Void, onProgress: (Ingestor.Progress) -> Void) throws -> Ingestor.Outcome {
+        let inboxOnly = args.flag("inbox-only")
+        if inboxOnly, args.value("workers") != nil { throw Arguments.UsageError(message: "--inbox-only starts no workers: give one of --workers and --inbox-only") }
+        let workers = inboxOnly ? 0 : try args.int("workers", default: 1, range: 1...64)
+        let workBatch = args.value("work-batch") == nil ? nil : try args.int("work-batch", default: 50_000, range: 1...1_000_000)
+        let store = try StoreAccess.postgresWriter(args, create: false)
+        let ingestor = PGIngestor(store: store)
+        var children: WorkerChildren?
+        var outcome: Ingestor.Outcome
+        do {
+            outcome = try StoreAccess.mapping {
+                try ingestor.ingest(path: events, options: options, onLocked: {
+                    if workers > 0 { children = try WorkerChildren.start(workers, url: StoreAccess.path(args), batch: workBatch) }
+                }, onReject: onReject, onProgress: onProgress)
+            }
+        } catch {
+            // The workers evaluate what was committed, then stop; this ingest's failure is the one reported.
+            _ = children?.wait()
+            throw error
+        }
+        if let children {
+            let failures = children.wait()
+            if !failures.isEmpty, try !StoreAccess.mapping({ try PGWorker.isDrained(store) }) {
+                bar.finish()
+                throw CommandFailure(.tempFail, "the inbox is written but not all evaluated (\(failures.joined(separator: "; "))); "
+                                     + "run 'incentives work --until-drained' to finish")
+            }
+        }
+        outcome.counts.achievements = try StoreAccess.mapping { try ingestor.achievements(ofIngest: outcome.ingestID) }
+        return outcome
     }
 }

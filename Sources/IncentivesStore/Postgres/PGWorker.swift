@@ -1,0 +1,274 @@
+import Foundation
+import IncentivesCore
+
+/// `incentives work`: evaluates the inbox (the events the ingest admitted, DESIGN.md §9) a user partition at a
+/// time. Any number of workers, on any machines, share the partitions through leases — session advisory locks
+/// (`pg_try_advisory_lock(space, partition)`), which the server drops when a worker's session ends, `kill -9` and
+/// a lost network included — and each held partition's events after its stored position go, in arrival order,
+/// through the one intake pipeline (`Intake(storedEventsFor:)`: the ingest admitted them already) and the engine.
+/// Each batch of one partition is ONE transaction: its awards (each with the `seq` that places it in replay's
+/// order), their outbox rows, the changed users' progress and the partition's new position. A worker that dies
+/// loses its batch in flight only; another takes the partition over from the stored position.
+public final class PGWorker {
+    public struct Options: Sendable {
+        /// Events of one partition per transaction.
+        public var batch = 50_000
+        /// Stop once every partition is evaluated and no ingest is writing (else wait for new events).
+        public var untilDrained = false
+        /// Seconds between looks at the inbox while there is nothing to do.
+        public var idle: Double = 0.05
+        public init() {}
+    }
+
+    /// What a worker has done so far.
+    public struct Report: Sendable {
+        public var events = 0
+        public var achievements = 0
+        public var batches = 0
+        /// The partitions it holds now.
+        public var partitions: [Int] = []
+        /// How many times it took a partition (a takeover from a dead worker included).
+        public var taken = 0
+    }
+
+    private let store: PGStore
+    private var c: PGConnection { store.c }
+    private let engine: Engine
+    private let intake: Intake
+    private var held: [Int] = []
+    private var positions: [Int: Int64] = [:]
+    /// Users whose saved progress was asked of the database since the engine last forgot every user.
+    private var asked: Set<String> = []
+    private var found: [String: [UInt8]] = [:]
+    private var report = Report()
+    private let now = String(Date().timeIntervalSince1970)
+
+    /// Joins the workers of the database at `store`. Not while `init` changes the catalog (it waits for it), and
+    /// `init` refuses to run while workers do: their engines hold the catalog and roster.
+    public init(store: PGStore) throws {
+        self.store = store
+        guard store.isInitialized else { throw StoreError.notInitialized(path: store.path) }
+        // Named in pg_stat_activity, so that an operator (or a test) sees which process holds which lease.
+        try store.c.exec("SET application_name = 'incentives work \(getpid())'")
+        try store.c.exec("SELECT pg_advisory_lock_shared(\(PGSchema.workLock))")
+        engine = try store.engine()
+        intake = Intake(storedEventsFor: engine)
+        engine.loadProgress = { [unowned self] member in found.removeValue(forKey: member.id) }
+        try c.exec("""
+            CREATE TEMP TABLE IF NOT EXISTS achievements_in (LIKE achievements INCLUDING DEFAULTS) ON COMMIT DELETE ROWS;
+            CREATE TEMP TABLE IF NOT EXISTS progress_in (LIKE progress) ON COMMIT DELETE ROWS;
+            """)
+    }
+
+    /// Works until drained (`Options.untilDrained`) or for ever; `onBatch` after each committed batch.
+    @discardableResult
+    public func run(_ options: Options = Options(), onBatch: (Report) -> Void = { _ in }) throws -> Report {
+        defer { release() }
+        while true {
+            let live = try rebalance()
+            var worked = false
+            for p in held {
+                if try evaluate(partition: p, limit: max(options.batch, 1)) {
+                    worked = true
+                    onBatch(report)
+                    // A worker joined or left: share the partitions anew before the next batch, not after a round.
+                    if try liveWorkers() != live { break }
+                }
+            }
+            if !worked {
+                if options.untilDrained, try drained() { break }
+                usleep(UInt32(options.idle * 1_000_000))
+            }
+        }
+        report.partitions = held
+        return report
+    }
+
+    // MARK: - Leases
+
+    /// How many workers run on this database now (this one included): the holders of the shared work lock.
+    private func liveWorkers() throws -> Int {
+        let key = PGSchema.workLock
+        let r = try c.exec("""
+            SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AND classid::bigint = \(key >> 32) AND objid::bigint = \(key & 0xFFFF_FFFF)
+            """)
+        return max(r.int(0, 0), 1)
+    }
+
+    /// Holds a fair share of the partitions: gives back what is beyond it (a worker joined), takes free ones up to
+    /// it (a worker left or died: its session's locks are gone). A partition given back is evaluated no further by
+    /// this worker, whose engine then forgets every user (the next owner's state comes from the database).
+    /// Returns how many workers it shared among.
+    @discardableResult
+    private func rebalance() throws -> Int {
+        let n = PGSchema.partitions
+        let live = try liveWorkers()
+        let share = (n + live - 1) / live
+        if held.count > share {
+            for p in held[share...] {
+                try c.exec("SELECT pg_advisory_unlock(\(PGSchema.leaseLockSpace), \(p))")
+                positions[p] = nil
+            }
+            held.removeSubrange(share...)
+            engine.forgetProgress()
+            asked.removeAll()
+            found.removeAll()
+        }
+        guard held.count < share else { return live }
+        for p in 0..<n where held.count < share && !held.contains(p) {
+            guard try c.exec("SELECT pg_try_advisory_lock(\(PGSchema.leaseLockSpace), \(p))").bool(0, 0) else { continue }
+            positions[p] = try c.exec("SELECT position FROM work_positions WHERE part = $1", [String(p)]).int64(0, 0)
+            held.append(p)
+            report.taken += 1
+        }
+        held.sort()
+        report.partitions = held
+        return live
+    }
+
+    private func release() {
+        for p in held { _ = try? c.exec("SELECT pg_advisory_unlock(\(PGSchema.leaseLockSpace), \(p))") }
+        held.removeAll()
+        _ = try? c.exec("SELECT pg_advisory_unlock_shared(\(PGSchema.workLock))")
+    }
+
+    /// Whether every partition of the database is evaluated up to its last event and no ingest is writing more.
+    public static func isDrained(_ store: PGStore) throws -> Bool { try drained(store.c) }
+
+    private func drained() throws -> Bool { try Self.drained(c) }
+
+    private static func drained(_ c: PGConnection) throws -> Bool {
+        let key = PGSchema.ingestLock
+        let writing = try c.exec("""
+            SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AND classid::bigint = \(key >> 32) AND objid::bigint = \(key & 0xFFFF_FFFF)
+            """).int(0, 0)
+        if writing > 0 { return false }
+        let behind = (0..<PGSchema.partitions).map { p in
+            "(SELECT coalesce(max(seq), 0) FROM \(PGSchema.partitionTable(p, of: "events"))) > (SELECT position FROM work_positions WHERE part = \(p))"
+        }.joined(separator: " OR ")
+        return !(try c.exec("SELECT \(behind)").bool(0, 0))
+    }
+
+    // MARK: - One batch
+
+    /// Evaluates the next events of partition `p` after its position and commits what they earned, with the new
+    /// position, in one transaction. False when it had none.
+    private func evaluate(partition p: Int, limit: Int) throws -> Bool {
+        guard let position = positions[p] else { return false }
+        let events = PGSchema.partitionTable(p, of: "events")
+        let r = try c.exec("SELECT seq, id, type, user_id, at_s, at_nanos, category FROM \(events) WHERE seq > $1 ORDER BY seq LIMIT $2",
+                           [String(position), String(limit)])
+        guard r.count > 0 else { return false }
+        var lines: [Intake.Line] = [], seqs: [Int64] = [], users: [String] = []
+        lines.reserveCapacity(r.count)
+        seqs.reserveCapacity(r.count)
+        for i in 0..<r.count {
+            guard let type = EventType(rawValue: r.text(i, 2)) else {
+                throw StoreError.corrupt(path: store.path, reason: "event \(r.text(i, 1)): unknown type \(r.text(i, 2))")
+            }
+            let user = r.text(i, 3)
+            lines.append(.success(Event(id: r.text(i, 1), type: type, user: user, at: try PGStoreReader.instant(r, i, 4, path: store.path),
+                                        category: r.optionalText(i, 6))))
+            seqs.append(r.int64(i, 0))
+            if !asked.contains(user) {
+                asked.insert(user)
+                users.append(user)
+            }
+        }
+        let last = seqs[seqs.count - 1]
+        if !users.isEmpty {
+            let q = try c.exec("SELECT user_id, state FROM \(PGSchema.partitionTable(p, of: "progress")) WHERE user_id = ANY($1::text[])",
+                               [PGText.array(users)])
+            for i in 0..<q.count { found[q.text(i, 0)] = q.bytes(i, 1) }
+        }
+        var sink = WorkSink(seqs: seqs)
+        intake.take(lines[...], into: &sink)
+        let states = ProgressLog.states(of: engine.takeChangedMembers()[...], in: engine)
+
+        let added = try c.transaction { () -> Int in
+            let added = try PGAwards.write(sink.earned, catalog: engine.catalog, c: c, now: now)
+            if !states.isEmpty {
+                var data: [UInt8] = []
+                for (user, bytes) in states { PGText.copyRow([user, PGText.bytea(bytes), String(last)], into: &data) }
+                try c.copy(into: "progress_in", columns: ["user_id", "state", "upto"], data: data)
+                try c.exec("INSERT INTO progress SELECT * FROM progress_in ON CONFLICT (user_id) DO UPDATE SET state = excluded.state, upto = excluded.upto")
+            }
+            // The lease makes this worker the only one to move the position; if it moved anyway, nothing is kept.
+            let moved = try c.exec("UPDATE work_positions SET position = $1 WHERE part = $2 AND position = $3 RETURNING part",
+                                   [String(last), String(p), String(position)])
+            guard moved.count == 1 else {
+                throw StoreError.postgres(path: store.path, sqlstate: "", message: "partition \(p) was evaluated by another worker meanwhile")
+            }
+            return added
+        }
+        positions[p] = last
+        report.events += r.count
+        report.achievements += added
+        report.batches += 1
+        return true
+    }
+}
+
+/// A worker's `IntakeSink`: the awards of each event, with the event's arrival number. (The events are stored
+/// already; a stored event whose user left the roster since is refused by admission and evaluated by nobody, as an
+/// ingest after that roster change would refuse it.)
+private struct WorkSink: IntakeSink {
+    let seqs: [Int64]
+    var earned: [(achievement: Achievement, eventSeq: Int64, place: Int)] = []
+
+    mutating func reject(at index: Int, _ why: Rejection, event: Event?) {}
+
+    mutating func accept(at index: Int, _ event: Event, earned achievements: [Achievement]) {
+        for (k, a) in achievements.enumerated() { earned.append((a, seqs[index], k)) }
+    }
+
+    static var takesEventsThatEarnNothing: Bool { false }
+}
+
+/// Storing awards on PostgreSQL: each with its `seq` from the earning event's arrival number and its place among
+/// that event's awards (so recording order is replay's, whichever worker commits first), once (`ON CONFLICT DO
+/// NOTHING` on its stable id), and one outbox row per serving partner for each new one.
+enum PGAwards {
+    /// Returns how many were new. Call inside a transaction that has the `achievements_in` staging table.
+    static func write(_ rows: [(achievement: Achievement, eventSeq: Int64, place: Int)], catalog: Catalog, c: PGConnection, now: String) throws -> Int {
+        guard !rows.isEmpty else { return 0 }
+        var data: [UInt8] = []
+        var byID: [String: Achievement] = [:]
+        for row in rows {
+            let a = row.achievement
+            guard row.place < PGSchema.achievementsPerEvent else {
+                throw StoreError.postgres(path: c.display, sqlstate: "", message: "one event earned more than \(PGSchema.achievementsPerEvent) awards")
+            }
+            byID[a.id] = a
+            var ids = JSONBytes(), days = JSONBytes()
+            ids.array(a.evidence)
+            days.array(a.evidenceDays)
+            PGText.copyRow([String(row.eventSeq * PGSchema.achievementsPerEvent + Int64(row.place)), a.id, a.user, a.employer, a.program,
+                            a.incentive, a.reward, String(a.ordinal), a.completedOn.iso, a.achievedAt.rfc3339, String(a.achievedAt.seconds),
+                            String(a.achievedAt.nanoseconds), String(row.eventSeq), a.jsonLine, ids.text, days.text, String(a.generation)],
+                           into: &data)
+        }
+        try c.copy(into: "achievements_in", columns: ["seq", "id", "user_id", "employer", "program", "incentive", "reward", "ordinal",
+                                                      "completed_on", "achieved_at", "at_s", "at_nanos", "event_seq", "json",
+                                                      "evidence", "evidence_days", "generation"], data: data)
+        let inserted = try c.exec("""
+            INSERT INTO achievements SELECT seq, id, user_id, employer, program, incentive, reward, ordinal, completed_on, achieved_at,
+              at_s, at_nanos, event_seq, json, evidence, evidence_days, generation,
+              (SELECT coalesce(max(version), 1) FROM catalog_versions)
+            FROM achievements_in ORDER BY seq ON CONFLICT (user_id, id) DO NOTHING RETURNING id
+            """)
+        data.removeAll(keepingCapacity: true)
+        for id in inserted.column(0) {
+            guard let a = byID[id] else { continue }
+            for partner in catalog.partners(for: a) {
+                PGText.copyRow([id + ":" + partner.id, id, partner.id, now, now], into: &data)
+            }
+        }
+        try c.copy(into: "deliveries", columns: ["id", "achievement_id", "partner", "next_attempt_at", "created_at"], data: data)
+        return inserted.count
+    }
+}

@@ -1,0 +1,308 @@
+import Foundation
+import Testing
+import IncentivesCore
+@testable import IncentivesStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Many ingest workers on PostgreSQL (#13, DESIGN.md §9): the ingest admits lines into the inbox in file order,
+/// `incentives work` processes evaluate it a user partition at a time under leases. Whatever the number of
+/// workers, and when one is killed or the server ends their sessions, the result is `replay`'s exactly.
+@Suite("PostgreSQL workers")
+struct PostgresWorkersTests {
+    let server: PostgresServer
+    let binary: String
+
+    init() throws {
+        server = try PostgresServer.shared()
+        binary = try Binary.located()
+    }
+
+    func run(_ args: [String]) throws -> ProcessOutput { try runProcess(binary, args) }
+
+    func initialize(_ db: String, _ inputs: Inputs) throws {
+        let r = try run(["init", "--db", db, "--catalog", inputs.catalog, "--roster", inputs.roster])
+        #expect(r.status == 0, "\(r.stderr)")
+    }
+
+    func replay(_ inputs: Inputs) throws -> ProcessOutput {
+        try run(["replay", "--catalog", inputs.catalog, "--roster", inputs.roster, "--events", inputs.events])
+    }
+
+    func listed(_ db: String) throws -> String {
+        let r = try run(["achievements", "--db", db, "--format", "jsonl"])
+        #expect(r.status == 0, "\(r.stderr)")
+        return Fixtures.contractLines(r.stdout)
+    }
+
+    func sql(_ db: String, _ statement: String) throws -> String {
+        try server.sql(PostgresServer.name(of: db), statement).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Polls `condition` until it holds or `seconds` pass; whether it held.
+    @discardableResult
+    func waitFor(_ seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+        let end = Date().addingTimeInterval(seconds)
+        while Date() < end {
+            if try condition() { return true }
+            usleep(5_000)
+        }
+        return try condition()
+    }
+
+    /// Every shared scenario, those of `next/` too.
+    static var scenarios: [(name: String, inputs: Inputs)] {
+        guard let dir = Fixtures.scenariosDir else { return [] }
+        var found: [(String, Inputs)] = []
+        for folder in [dir, dir.appendingPathComponent("next")] {
+            for name in ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted() {
+                let d = folder.appendingPathComponent(name)
+                let inputs = Inputs(catalog: d.appendingPathComponent("catalog.json").path, roster: d.appendingPathComponent("roster.jsonl").path,
+                                    events: d.appendingPathComponent("events.jsonl").path)
+                if FileManager.default.fileExists(atPath: inputs.events) { found.append((name, inputs)) }
+            }
+        }
+        return found
+    }
+
+    @Test("every shared scenario (next/ too) with 1 and 3 workers: the summary and the achievements are replay's",
+          .enabled(if: Fixtures.scenariosDir != nil, "../shared/scenarios is not next to the package"), arguments: [1, 3])
+    func scenariosMatchReplay(workers: Int) throws {
+        let scenarios = Self.scenarios
+        #expect(scenarios.count >= 15)
+        #expect(scenarios.contains { $0.name.hasPrefix("13-") })
+        for (name, inputs) in scenarios {
+            let replay = try replay(inputs)
+            let db = try server.database()
+            let initRun = try run(["init", "--db", db, "--catalog", inputs.catalog, "--roster", inputs.roster])
+            if replay.status == 78 { #expect(initRun.status == 78, "\(name)"); continue }
+            #expect(initRun.status == 0, "\(name): \(initRun.stderr)")
+            let ingest = try run(["ingest", "--db", db, "--events", inputs.events, "--workers", String(workers)])
+            #expect(ingest.status == replay.status, "\(name)")
+            #expect(ingest.stderr == replay.stderr, "\(name)")
+            #expect(try listed(db) == replay.stdout, "\(name)")
+        }
+    }
+
+    @Test("a generated file with 1 and 3 workers, small batches, and in chunks filled by --inbox-only then worked: replay's", arguments: [1, 3])
+    func generatedFileMatchesReplay(workers: Int) throws {
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 80, events: 8_000, seed: 11)
+        let replay = try replay(g.inputs)
+        #expect(replay.stdout.split(separator: "\n").count > 50)
+
+        let whole = try server.database()
+        try initialize(whole, g.inputs)
+        let ingest = try run(["ingest", "--db", whole, "--events", g.inputs.events, "--batch", "700", "--workers", String(workers), "--work-batch", "40"])
+        #expect(ingest.status == replay.status)
+        #expect(ingest.stderr == replay.stderr)
+        #expect(try listed(whole) == replay.stdout)
+        // Every partition was evaluated to its end, and every award has its delivery rows.
+        #expect(try sql(whole, "SELECT count(*) FROM events e WHERE e.seq > (SELECT position FROM work_positions w WHERE w.part = "
+                        + "(SELECT p FROM generate_series(0, 7) p WHERE satisfies_hash_partition('events'::regclass, 8, p, e.user_id)))") == "0")
+
+        // Seven files into the inbox only, then workers (processes of their own) evaluate everything at once.
+        let chunked = try server.database()
+        try initialize(chunked, g.inputs)
+        for chunk in g.chunks(7, in: dir) {
+            let r = try run(["ingest", "--db", chunked, "--events", chunk, "--inbox-only", "--batch", "300"])
+            #expect(r.status == 0 || r.status == 65, "\(r.stderr)")
+            #expect(r.stderr.hasSuffix("achievements: 0\n"), "\(r.stderr.suffix(120))")
+        }
+        #expect(try listed(chunked).isEmpty)
+        let started = try (0..<workers).map { _ in try Binary.launch(["work", "--db", chunked, "--until-drained", "--batch", "50", "--quiet"]) }
+        for p in started {
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0)
+        }
+        #expect(try listed(chunked) == replay.stdout)
+        // The same deliveries as the database ingested whole.
+        #expect(try sql(chunked, "SELECT string_agg(id, ',' ORDER BY id) FROM deliveries") == (try sql(whole, "SELECT string_agg(id, ',' ORDER BY id) FROM deliveries")))
+    }
+
+    @Test("a worker killed with SIGKILL mid-run: the others take its partitions over; no event lost, no award or delivery twice")
+    func killedWorkerIsTakenOver() throws {
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 120, events: 40_000, seed: 5)
+        let replay = try replay(g.inputs)
+        let db = try server.database()
+        try initialize(db, g.inputs)
+        let inbox = try run(["ingest", "--db", db, "--events", g.inputs.events, "--inbox-only"])
+        #expect(inbox.status == replay.status, "\(inbox.stderr.suffix(300))")
+        let last = Int(try sql(db, "SELECT max(seq) FROM events")) ?? 0
+        #expect(last > 30_000)
+
+        let workers = try (0..<3).map { _ in try Binary.launch(["work", "--db", db, "--until-drained", "--batch", "25", "--quiet"]) }
+        // Once the victim holds leases and batches are committed (the work far from done), it dies at once.
+        let victim = workers[1]
+        let leases = """
+            SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.objsubid = 2
+              AND a.application_name = 'incentives work \(victim.processIdentifier)'
+            """
+        #expect(try waitFor(60) { try sql(db, leases) != "0" })
+        let start = Int(try sql(db, "SELECT sum(position) FROM work_positions")) ?? 0
+        #expect(try waitFor(60) { (Int(try sql(db, "SELECT sum(position) FROM work_positions")) ?? 0) >= start + 8_000 })
+        kill(victim.processIdentifier, SIGKILL)
+        victim.waitUntilExit()
+        #expect(victim.terminationReason == .uncaughtSignal)
+        let before = try sql(db, "SELECT count(*) FROM work_positions WHERE position < \(last)")
+        #expect(before != "0", "the work was over before the kill: make the file bigger")
+        for p in [workers[0], workers[2]] {
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0)
+        }
+        #expect(try listed(db) == replay.stdout)
+        #expect(try sql(db, "SELECT count(*) FROM achievements") == String(replay.stdout.split(separator: "\n").count))
+        // Each award has one delivery row per partner serving it: as many as one uninterrupted worker writes.
+        let calm = try server.database()
+        try initialize(calm, g.inputs)
+        _ = try run(["ingest", "--db", calm, "--events", g.inputs.events])
+        #expect(try sql(db, "SELECT count(*) FROM deliveries") == (try sql(calm, "SELECT count(*) FROM deliveries")))
+        #expect(try sql(db, "SELECT md5(string_agg(id, ',' ORDER BY id)) FROM deliveries") == (try sql(calm, "SELECT md5(string_agg(id, ',' ORDER BY id)) FROM deliveries")))
+        #expect(try sql(db, "SELECT md5(string_agg(user_id || encode(state, 'hex'), ',' ORDER BY user_id)) FROM progress")
+                == (try sql(calm, "SELECT md5(string_agg(user_id || encode(state, 'hex'), ',' ORDER BY user_id)) FROM progress")))
+    }
+
+    @Test("a conflicting duplicate under a user of another partition: the first in file order stands, as replay decides", arguments: [false, true])
+    func conflictAcrossPartitions(reversed: Bool) throws {
+        let dir = TempDir()
+        let db = try server.database()
+        let catalog = dir.path("catalog.json"), roster = dir.path("roster.jsonl"), events = dir.path("events.jsonl")
+        try """
+            {"incentives": [{"id": "birth", "name": "Report a birth", "kind": "single", "event": "birth_reported"},
+                            {"id": "streak-2", "name": "Two days", "kind": "streak", "event": "health_data_logged", "days": 2}],
+             "employers": [{"id": "acme", "name": "Acme", "programs": [{"id": "p", "starts": "2026-01-01", "ends": "2026-12-31",
+               "rewards": [{"incentive": "birth", "reward": "Gift card"}, {"incentive": "streak-2", "reward": "Socks"}]}]}]}
+            """.write(toFile: catalog, atomically: true, encoding: .utf8)
+        let users = (1...40).map { "user-\($0)" }
+        try users.map { #"{"id": "\#($0)", "employer": "acme", "timezone": "UTC", "eligibleFrom": "2026-01-01"}"# }.joined(separator: "\n")
+            .write(toFile: roster, atomically: true, encoding: .utf8)
+        try initialize(db, Inputs(catalog: catalog, roster: roster, events: events))
+        // Two users the server places in different partitions of the per-user tables.
+        func partition(_ user: String) throws -> Int {
+            Int(try sql(db, "SELECT p FROM generate_series(0, 7) p WHERE satisfies_hash_partition('events'::regclass, 8, p, '\(user)'::text)")) ?? -1
+        }
+        let a = users[0]
+        var b = users[1]
+        for u in users.dropFirst() where try partition(u) != partition(a) { b = u; break }
+        #expect(try partition(a) != partition(b))
+        let (first, second) = reversed ? (b, a) : (a, b)
+        // The same id for both users: the second line is a conflict. Each user's other events make the id matter:
+        // the one whose event stands gets its 2-day streak, the other does not.
+        try """
+            {"id": "x-1", "type": "health_data_logged", "user": "\(first)", "at": "2026-03-01T10:00:00Z", "category": "mood"}
+            {"id": "x-1", "type": "health_data_logged", "user": "\(second)", "at": "2026-03-01T11:00:00Z", "category": "mood"}
+            {"id": "a-2", "type": "health_data_logged", "user": "\(first)", "at": "2026-03-02T10:00:00Z", "category": "sleep"}
+            {"id": "b-2", "type": "health_data_logged", "user": "\(second)", "at": "2026-03-02T10:00:00Z", "category": "sleep"}
+            {"id": "x-1", "type": "health_data_logged", "user": "\(first)", "at": "2026-03-01T10:00:00Z", "category": "mood"}
+            {"id": "b-3", "type": "birth_reported", "user": "\(second)", "at": "2026-03-03T10:00:00Z"}
+
+            """.write(toFile: events, atomically: true, encoding: .utf8)
+        let inputs = Inputs(catalog: catalog, roster: roster, events: events)
+        let replay = try replay(inputs)
+        #expect(replay.status == 65)
+        #expect(replay.stderr.contains("events.jsonl:2: "), "\(replay.stderr)")
+        let ingest = try run(["ingest", "--db", db, "--events", events, "--workers", "3", "--work-batch", "1"])
+        #expect(ingest.status == 65)
+        #expect(ingest.stderr == replay.stderr)
+        #expect(try listed(db) == replay.stdout)
+        #expect(replay.stdout.contains(#""user":"\#(first)","employer":"acme","program":"p","incentive":"streak-2""#))
+        #expect(!replay.stdout.contains(#""user":"\#(second)","employer":"acme","program":"p","incentive":"streak-2""#))
+        #expect(try sql(db, "SELECT user_id FROM events WHERE id = 'x-1'") == first)
+        #expect(try sql(db, "SELECT count(*) FROM rejects WHERE code = 'conflict' AND line = 2") == "1")
+    }
+
+    @Test("work on a database nobody initialised: 66 with what to do; on a SQLite file: a usage error")
+    func workOnUninitialisedDatabase() throws {
+        let db = try server.database()
+        let r = try run(["work", "--db", db, "--until-drained"])
+        #expect(r.status == 66, "\(r.stderr)")
+        #expect(r.stderr.contains("no catalog and roster yet; run 'incentives init"), "\(r.stderr)")
+        let dir = TempDir()
+        let lite = try run(["work", "--db", dir.path("x.sqlite"), "--until-drained"])
+        #expect(lite.status == 64, "\(lite.stderr)")
+        #expect(lite.stderr.contains("PostgreSQL only"))
+        let help = try run(["work", "--help"])
+        #expect(help.status == 0 && help.stdout.contains("--until-drained") && help.stdout.contains("--batch N"))
+        #expect(try run(["ingest", "--help"]).stdout.contains("--workers N"))
+    }
+
+    @Test("the server ends the workers' sessions mid-work: 75, whole batches only, and a rerun completes as replay")
+    func serverTerminatesWorkers() throws {
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 60, events: 30_000, seed: 9)
+        let replay = try replay(g.inputs)
+        let db = try server.database()
+        let name = PostgresServer.name(of: db)
+        try initialize(db, g.inputs)
+        #expect(try run(["ingest", "--db", db, "--events", g.inputs.events, "--inbox-only"]).status == replay.status)
+        let stderr = Pipe()
+        let child = try Binary.launch(["work", "--db", db, "--until-drained", "--batch", "20", "--quiet"], stderr: stderr)
+        #expect(try waitFor(60) { (Int(try sql(db, "SELECT sum(position) FROM work_positions")) ?? 0) > 0 })
+        try server.sql(name, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)' AND pid <> pg_backend_pid()")
+        let said = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        child.waitUntilExit()
+        #expect(child.terminationStatus == 75, "\(said.suffix(300))")
+        #expect(said.contains("connection to the PostgreSQL server was lost"), "\(said.suffix(300))")
+        // Whole batches: every award stored was earned by an event at or before its partition's position.
+        #expect(try sql(db, """
+            SELECT count(*) FROM achievements a WHERE a.event_seq > (SELECT position FROM work_positions w WHERE w.part =
+              (SELECT p FROM generate_series(0, 7) p WHERE satisfies_hash_partition('events'::regclass, 8, p, a.user_id)))
+            """) == "0")
+        #expect(try sql(db, "SELECT count(*) FROM work_positions WHERE position < (SELECT max(seq) FROM events)") != "0")
+        let again = try run(["work", "--db", db, "--until-drained"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stderr.contains("work: drained:"))
+        #expect(try listed(db) == replay.stdout)
+    }
+
+    @Test("init refuses to change the catalog while a worker runs (75), and works once it stops")
+    func initWaitsForWorkers() throws {
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 20, events: 500, seed: 2)
+        let db = try server.database()
+        try initialize(db, g.inputs)
+        let worker = try Binary.launch(["work", "--db", db, "--quiet"])
+        defer { if worker.isRunning { kill(worker.processIdentifier, SIGKILL); worker.waitUntilExit() } }
+        #expect(try waitFor(60) { try sql(db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2") != "0" })
+        let refused = try run(["init", "--db", db, "--catalog", g.inputs.catalog, "--roster", g.inputs.roster])
+        #expect(refused.status == 75, "\(refused.stderr)")
+        #expect(refused.stderr.contains("workers ('incentives work') are running"))
+        // A running worker evaluates what an ingest adds.
+        let ingest = try run(["ingest", "--db", db, "--events", g.inputs.events, "--inbox-only"])
+        #expect(ingest.status == 0 || ingest.status == 65)
+        let replay = try replay(g.inputs)
+        #expect(try waitFor(60) { try listed(db) == replay.stdout })
+        // SIGKILL: a worker needs no goodbye (and a test thread's child may have SIGTERM blocked, inherited).
+        kill(worker.processIdentifier, SIGKILL)
+        worker.waitUntilExit()
+        let ok = try run(["init", "--db", db, "--catalog", g.inputs.catalog, "--roster", g.inputs.roster])
+        #expect(ok.status == 0, "\(ok.stderr)")
+    }
+
+    @Test("a database of schema 1 (before the workers) is brought to 2: awards renumbered in replay's order, later ingests go on exactly")
+    func upgradesSchemaOne() throws {
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 40, events: 4_000, seed: 13)
+        let replay = try replay(g.inputs)
+        let db = try server.database()
+        try initialize(db, g.inputs)
+        let chunks = g.chunks(2, in: dir)
+        let first = try run(["ingest", "--db", db, "--events", chunks[0]])
+        #expect(first.status == 0 || first.status == 65)
+        // As version 1 left a database: awards numbered densely in recording order, no positions, no `upto`.
+        let awards = try sql(db, "SELECT count(*) FROM achievements")
+        #expect(awards != "0")
+        try server.sql(PostgresServer.name(of: db), """
+            UPDATE achievements a SET seq = n.r FROM (SELECT user_id, id, row_number() OVER (ORDER BY seq) AS r FROM achievements) n
+              WHERE a.user_id = n.user_id AND a.id = n.id;
+            DROP TABLE work_positions; ALTER TABLE progress DROP COLUMN upto; UPDATE incentives_schema SET version = 1;
+            """)
+        #expect(try sql(db, "SELECT max(seq) FROM achievements") == awards)
+        let second = try run(["ingest", "--db", db, "--events", chunks[1], "--workers", "2"])
+        #expect(second.status == 0 || second.status == 65, "\(second.stderr)")
+        #expect(try sql(db, "SELECT version FROM incentives_schema") == "2")
+        #expect(try listed(db) == replay.stdout)
+    }
+}
