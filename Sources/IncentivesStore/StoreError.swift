@@ -11,6 +11,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case ingestRunning(path: String)
     /// Workers (`incentives work`) are running on this PostgreSQL database: the catalog and roster cannot change under them.
     case workersRunning(path: String)
+    /// A catalog change on PostgreSQL while stored events wait for the workers (they would be evaluated under it).
+    case inboxPending(path: String)
     /// The file (or its folder, for the WAL) is not writable.
     case readOnly(path: String)
     /// The disk, or the database's size limit, is full; the transaction was rolled back.
@@ -53,6 +55,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .cannotOpen(let p, let why): return "\(p): cannot open the database: \(why)"
         case .locked(let p): return "\(p): the database is locked by another writer (an ingest or init still running?); try again"
         case .ingestRunning(let p): return "\(p): another ingest (or init) is running on this database; run this one when it ends (an ingest resumes where it stopped)"
+        case .inboxPending(let p):
+            return "\(p): stored events are not evaluated yet; run `incentives work --until-drained` first, so that they count under the catalog they arrived under (a catalog change applies to events after it)"
         case .workersRunning(let p):
             return "\(p): workers ('incentives work') are running on this database; stop them first (they resume where they stopped)"
         case .readOnly(let p): return "\(p): the database is read-only (check the file's and its folder's permissions)"

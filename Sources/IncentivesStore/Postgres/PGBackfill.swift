@@ -5,7 +5,7 @@ extension PGStore {
     /// `init --backfill` on PostgreSQL, inside `load`'s transaction once the new catalog and roster are stored: the
     /// shared `CatalogBackfill` evaluates the rewards named by `keys` over every stored event in arrival order (read
     /// 50,000 at a time by `seq`), its awards are stored as an ingest stores them (`PGAchievementRows`, outbox rows
-    /// included, `seq` after the last award), and their progress joins each user's saved progress. Returns the
+    /// included, `seq` after the last award, in the last event's room), and their progress joins each user's saved progress. Returns the
     /// awards recorded.
     func backfill(_ keys: Set<String>) throws -> Int {
         guard !keys.isEmpty else { return 0 }
@@ -16,7 +16,8 @@ extension PGStore {
         }
         try c.exec(PGAchievementRows.stagingTable)
         let now = String(Date().timeIntervalSince1970)
-        var nextSeq = try c.exec("SELECT coalesce(max(seq), 0) FROM achievements").int64(0, 0) + 1
+        let room = try PGAchievementRows.backfillSeqs(c: c)
+        var nextSeq = room.lowerBound
         var recorded = 0
         var after: Int64 = 0
         while true {
@@ -31,7 +32,12 @@ extension PGStore {
                                              category: r.optionalText(i, 6)))
             }
             let rows = backfill.take(events)
-            recorded += try PGAchievementRows.insert(rows, firstSeq: nextSeq, catalog: catalog, now: now, c: c)
+            guard nextSeq + Int64(rows.count) <= room.upperBound else {
+                throw StoreError.postgres(path: path, sqlstate: "", message: "a backfill of more than \(room.count) awards")
+            }
+            recorded += try PGAchievementRows.insert(rows.enumerated().map { k, r in
+                PGAchievementRows.Row(r.achievement, seq: nextSeq + Int64(k), eventSeq: r.eventSeq)
+            }, catalog: catalog, now: now, c: c)
             nextSeq += Int64(rows.count)
             after = events.last!.seq
         }
@@ -51,11 +57,12 @@ extension PGStore {
         var data: [UInt8] = []
         for m in main.takeChangedMembers() {
             guard let bytes = main.encodedProgress(of: m.id) else { continue }
-            PGText.copyRow([m.id, PGText.bytea(bytes)], into: &data)
+            // Every stored event is evaluated (a catalog change waits for that), so a new row includes them all.
+            PGText.copyRow([m.id, PGText.bytea(bytes), String(room.lowerBound / PGSchema.achievementsPerEvent)], into: &data)
         }
         if !data.isEmpty {
             try c.exec("CREATE TEMP TABLE IF NOT EXISTS progress_in (LIKE progress) ON COMMIT DELETE ROWS")
-            try c.copy(into: "progress_in", columns: ["user_id", "state"], data: data)
+            try c.copy(into: "progress_in", columns: ["user_id", "state", "upto"], data: data)
             try c.exec("INSERT INTO progress SELECT * FROM progress_in ON CONFLICT (user_id) DO UPDATE SET state = excluded.state")
         }
         return recorded

@@ -103,10 +103,29 @@ enum PGSchema {
         CREATE TRIGGER events_notify AFTER INSERT ON events FOR EACH STATEMENT EXECUTE FUNCTION incentives_notify_changes();
         CREATE TRIGGER achievements_notify AFTER INSERT ON achievements FOR EACH STATEMENT EXECUTE FUNCTION incentives_notify_changes();
         """,
+        // 4: the order awards were recorded in, for the Live screen's feed. An award's `seq` is its place in replay's
+        // order, which workers of different partitions commit out of (a worker's batch can hold awards earlier in that
+        // order than another's committed batch), so a feed that follows `seq` would skip them. `recorded` numbers awards
+        // as they are inserted, and every writer inserts its awards last in its transaction under one transaction-level
+        // advisory lock (`PGAchievementRows`), so they become visible in `recorded` order.
+        """
+        CREATE SEQUENCE achievements_recorded;
+        ALTER TABLE achievements ADD COLUMN recorded bigint;
+        UPDATE achievements a SET recorded = o.r FROM (SELECT user_id, id, row_number() OVER (ORDER BY seq) AS r FROM achievements) o
+          WHERE a.user_id = o.user_id AND a.id = o.id;
+        SELECT setval('achievements_recorded', coalesce(max(recorded), 0) + 1, false) FROM achievements;
+        ALTER TABLE achievements ALTER COLUMN recorded SET DEFAULT nextval('achievements_recorded'), ALTER COLUMN recorded SET NOT NULL;
+        CREATE INDEX achievements_recorded_order ON achievements(recorded);
+        """,
     ]
 
-    /// Room for the awards of one event in achievements' `seq` (migration 2): far more than any catalog gives.
-    static let achievementsPerEvent: Int64 = 65_536
+    /// Held from the insert of a transaction's awards to its commit, so that awards become visible in `recorded` order.
+    static let recordLock = 0x494E_4356_0004
+
+    /// Room for the awards of one event in achievements' `seq` (migration 2): far more than any catalog gives, and
+    /// room after the last stored event for the awards a catalog backfill records (`PGAchievementRows`). Leaves
+    /// 2^39 events (5.5 × 10^11) to a signed 64-bit `seq`.
+    static let achievementsPerEvent: Int64 = 1 << 24
 
     /// Partition `k` of a per-user table: every per-user table (events, progress, achievements) puts a user in the
     /// partition of the same number, since they share modulus and key.

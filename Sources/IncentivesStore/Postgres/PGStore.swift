@@ -39,8 +39,9 @@ public final class PGStore {
     }
 
     /// Replaces the catalog and the roster in one transaction, a changed catalog becoming a new catalog version,
-    /// as `Store.load` does. Users' progress needs no bringing up to date first: every ingest batch saves the
-    /// progress of the users it touched, in the new format. With `backfill`, the rewards the version adds or
+    /// as `Store.load` does. Users' progress needs no bringing up to date first: every worker batch saves the
+    /// progress of the users it touched, in the new format; a change waits until the workers have evaluated every
+    /// stored event (`inboxPending`, 75). With `backfill`, the rewards the version adds or
     /// redefines count over the stored history (`CatalogBackfill`, shared with SQLite), in the same transaction.
     @discardableResult
     public func load(catalogJSON: Data, catalogFile: String, roster: Roster, rosterFile: String,
@@ -71,6 +72,10 @@ public final class PGStore {
                 let diff = CatalogChange.between(old, proposed)
                 change = diff
                 if !diff.isEmpty {
+                    // Events already stored count under the catalog they arrived under: the workers must have
+                    // evaluated them (the SQLite store evaluates them itself here; on PostgreSQL that is the workers'
+                    // work, and a backfill over events they have yet to evaluate would count them twice).
+                    guard try !PGWorker.partitionsBehind(c) else { throw StoreError.inboxPending(path: path) }
                     let introduced = CatalogVersions.introduced(by: proposed, after: old, previous: try PGStoredConfiguration.introduced(c),
                                                                 version: version + 1, effective: backfill ? nil : day)
                     version += 1

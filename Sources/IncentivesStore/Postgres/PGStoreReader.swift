@@ -57,7 +57,8 @@ public final class PGStoreReader: StoreLookups {
             n.programs = catalog.employers.reduce(0) { $0 + $1.programs.count }
             n.lastEventSeq = try c.exec("SELECT coalesce(max(seq), 0) FROM events").int64(0, 0)
             n.events = Int(n.lastEventSeq)
-            n.lastAchievementSeq = try c.exec("SELECT coalesce(max(seq), 0) FROM achievements").int64(0, 0)
+            // The Live feed's cursor: awards in the order they were recorded (migration 4), not replay's order.
+            n.lastAchievementSeq = try c.exec("SELECT coalesce(max(recorded), 0) FROM achievements").int64(0, 0)
             n.achievements = try c.exec("SELECT count(*) FROM achievements").int(0, 0)
             n.lastRejectSeq = try c.exec("SELECT coalesce(max(seq), 0) FROM rejects").int64(0, 0)
             n.rejects = try c.exec("SELECT count(*) FROM rejects").int(0, 0)
@@ -236,6 +237,8 @@ public final class PGStoreReader: StoreLookups {
         seq, user_id, employer, program, incentive, reward, ordinal, completed_on, at_s, at_nanos, evidence, evidence_days, generation, catalog_version
         """
 
+    static let achievementColumnCount = achievementColumns.split(separator: ",").count
+
     private func achievementRecords(_ r: PGRows) throws -> [AchievementRecord] {
         try (0..<r.count).map { i in
             let seq = r.int64(i, 0)
@@ -358,12 +361,14 @@ public final class PGStoreReader: StoreLookups {
         try snapshot {
             let events = try eventRecords(try c.exec("SELECT \(Self.eventColumns) FROM \(Self.eventFrom) WHERE e.seq > $1 ORDER BY e.seq LIMIT $2",
                                                      [String(sinceEvent), String(limit)]))
-            let achievements = try achievementRecords(try c.exec("SELECT \(Self.achievementColumns) FROM achievements WHERE seq > $1 ORDER BY seq LIMIT $2",
-                                                                 [String(sinceAchievement), String(limit)]))
+            let recorded = try c.exec("SELECT \(Self.achievementColumns), recorded FROM achievements WHERE recorded > $1 ORDER BY recorded LIMIT $2",
+                                      [String(sinceAchievement), String(limit)])
+            let achievements = try achievementRecords(recorded)
+            let lastRecorded = recorded.count > 0 ? recorded.int64(recorded.count - 1, Self.achievementColumnCount) : sinceAchievement
             let rejects = rejectRecords(try c.exec("SELECT \(Self.rejectColumns) FROM rejects WHERE seq > $1 ORDER BY seq LIMIT $2",
                                                    [String(sinceReject), String(limit)]))
             return StoreChanges(events: events, achievements: achievements, rejects: rejects,
-                                lastEventSeq: events.last?.seq ?? sinceEvent, lastAchievementSeq: achievements.last?.seq ?? sinceAchievement,
+                                lastEventSeq: events.last?.seq ?? sinceEvent, lastAchievementSeq: lastRecorded,
                                 lastRejectSeq: rejects.last?.seq ?? sinceReject)
         }
     }

@@ -147,10 +147,15 @@ public final class PGWorker {
               AND classid::bigint = \(key >> 32) AND objid::bigint = \(key & 0xFFFF_FFFF)
             """).int(0, 0)
         if writing > 0 { return false }
+        return try !partitionsBehind(c)
+    }
+
+    /// Whether some partition holds events after its position (stored, not evaluated yet).
+    static func partitionsBehind(_ c: PGConnection) throws -> Bool {
         let behind = (0..<PGSchema.partitions).map { p in
             "(SELECT coalesce(max(seq), 0) FROM \(PGSchema.partitionTable(p, of: "events"))) > (SELECT position FROM work_positions WHERE part = \(p))"
         }.joined(separator: " OR ")
-        return !(try c.exec("SELECT \(behind)").bool(0, 0))
+        return try c.exec("SELECT \(behind)").bool(0, 0)
     }
 
     // MARK: - One batch
@@ -190,7 +195,6 @@ public final class PGWorker {
         let states = ProgressLog.states(of: engine.takeChangedMembers()[...], in: engine)
 
         let added = try c.transaction { () -> Int in
-            let added = try PGAwards.write(sink.earned, catalog: engine.catalog, c: c, now: now)
             if !states.isEmpty {
                 var data: [UInt8] = []
                 for (user, bytes) in states { PGText.copyRow([user, PGText.bytea(bytes), String(last)], into: &data) }
@@ -203,7 +207,11 @@ public final class PGWorker {
             guard moved.count == 1 else {
                 throw StoreError.postgres(path: store.path, sqlstate: "", message: "partition \(p) was evaluated by another worker meanwhile")
             }
-            return added
+            // The awards last: their insert holds the lock that orders `recorded` until the commit (PGAchievementRows).
+            let rows = try sink.earned.map { a, eventSeq, place in
+                PGAchievementRows.Row(a, seq: try PGAchievementRows.seq(eventSeq: eventSeq, place: place, c: c), eventSeq: eventSeq)
+            }
+            return try PGAchievementRows.insert(rows, catalog: engine.catalog, now: now, c: c)
         }
         positions[p] = last
         report.events += r.count
@@ -227,48 +235,4 @@ private struct WorkSink: IntakeSink {
     }
 
     static var takesEventsThatEarnNothing: Bool { false }
-}
-
-/// Storing awards on PostgreSQL: each with its `seq` from the earning event's arrival number and its place among
-/// that event's awards (so recording order is replay's, whichever worker commits first), once (`ON CONFLICT DO
-/// NOTHING` on its stable id), and one outbox row per serving partner for each new one.
-enum PGAwards {
-    /// Returns how many were new. Call inside a transaction that has the `achievements_in` staging table.
-    static func write(_ rows: [(achievement: Achievement, eventSeq: Int64, place: Int)], catalog: Catalog, c: PGConnection, now: String) throws -> Int {
-        guard !rows.isEmpty else { return 0 }
-        var data: [UInt8] = []
-        var byID: [String: Achievement] = [:]
-        for row in rows {
-            let a = row.achievement
-            guard row.place < PGSchema.achievementsPerEvent else {
-                throw StoreError.postgres(path: c.display, sqlstate: "", message: "one event earned more than \(PGSchema.achievementsPerEvent) awards")
-            }
-            byID[a.id] = a
-            var ids = JSONBytes(), days = JSONBytes()
-            ids.array(a.evidence)
-            days.array(a.evidenceDays)
-            PGText.copyRow([String(row.eventSeq * PGSchema.achievementsPerEvent + Int64(row.place)), a.id, a.user, a.employer, a.program,
-                            a.incentive, a.reward, String(a.ordinal), a.completedOn.iso, a.achievedAt.rfc3339, String(a.achievedAt.seconds),
-                            String(a.achievedAt.nanoseconds), String(row.eventSeq), a.jsonLine, ids.text, days.text, String(a.generation)],
-                           into: &data)
-        }
-        try c.copy(into: "achievements_in", columns: ["seq", "id", "user_id", "employer", "program", "incentive", "reward", "ordinal",
-                                                      "completed_on", "achieved_at", "at_s", "at_nanos", "event_seq", "json",
-                                                      "evidence", "evidence_days", "generation"], data: data)
-        let inserted = try c.exec("""
-            INSERT INTO achievements SELECT seq, id, user_id, employer, program, incentive, reward, ordinal, completed_on, achieved_at,
-              at_s, at_nanos, event_seq, json, evidence, evidence_days, generation,
-              (SELECT coalesce(max(version), 1) FROM catalog_versions)
-            FROM achievements_in ORDER BY seq ON CONFLICT (user_id, id) DO NOTHING RETURNING id
-            """)
-        data.removeAll(keepingCapacity: true)
-        for id in inserted.column(0) {
-            guard let a = byID[id] else { continue }
-            for partner in catalog.partners(for: a) {
-                PGText.copyRow([id + ":" + partner.id, id, partner.id, now, now], into: &data)
-            }
-        }
-        try c.copy(into: "deliveries", columns: ["id", "achievement_id", "partner", "next_attempt_at", "created_at"], data: data)
-        return inserted.count
-    }
 }
