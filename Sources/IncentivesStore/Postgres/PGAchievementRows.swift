@@ -39,7 +39,11 @@ enum PGAchievementRows {
     }
 
     /// The staging table `insert` copies into, emptied at each commit; created once per connection.
-    static let stagingTable = "CREATE TEMP TABLE IF NOT EXISTS achievements_in (LIKE achievements INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+    /// Its `recorded` has no default (`nextval` would be drawn twice a row, once here, once in `achievements`).
+    static let stagingTable = """
+        CREATE TEMP TABLE IF NOT EXISTS achievements_in (LIKE achievements INCLUDING DEFAULTS) ON COMMIT DELETE ROWS;
+        ALTER TABLE achievements_in ALTER COLUMN recorded DROP DEFAULT, ALTER COLUMN recorded DROP NOT NULL
+        """
 
     /// Inside the caller's transaction, last before its commit, with `stagingTable` created: the rows by COPY into the staging table and one
     /// `INSERT … ON CONFLICT DO NOTHING RETURNING id` — an award stored before (same id) is not stored again — then

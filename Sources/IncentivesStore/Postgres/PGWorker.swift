@@ -54,10 +54,8 @@ public final class PGWorker {
         engine = try store.engine()
         intake = Intake(storedEventsFor: engine)
         engine.loadProgress = { [unowned self] member in found.removeValue(forKey: member.id) }
-        try c.exec("""
-            CREATE TEMP TABLE IF NOT EXISTS achievements_in (LIKE achievements INCLUDING DEFAULTS) ON COMMIT DELETE ROWS;
-            CREATE TEMP TABLE IF NOT EXISTS progress_in (LIKE progress) ON COMMIT DELETE ROWS;
-            """)
+        try c.exec(PGAchievementRows.stagingTable)
+        try c.exec("CREATE TEMP TABLE IF NOT EXISTS progress_in (LIKE progress) ON COMMIT DELETE ROWS")
     }
 
     /// Works until drained (`Options.untilDrained`) or for ever; `onBatch` after each committed batch.
