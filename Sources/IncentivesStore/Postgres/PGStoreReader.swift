@@ -149,7 +149,15 @@ public final class PGStoreReader: StoreLookups {
 
     public func profile(of id: String, today: LocalDate?, recentEvents: Int, achievementLimit: Int) throws -> UserProfile? {
         try snapshot {
-            guard let member = try user(id) else { return nil }
+            // The member, their saved progress and their number of events in one round trip: a look-up's time is
+            // mostly round trips to the server.
+            let columns = StoredConfiguration.memberColumns.split(separator: ",").count
+            let row = try c.exec("""
+                SELECT \(StoredConfiguration.memberColumns.split(separator: ",").map { "m." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")),
+                  p.state, coalesce(p.upto, 0), (SELECT count(*) FROM events WHERE user_id = $1)
+                FROM members m LEFT JOIN progress p ON p.user_id = m.id WHERE m.id = $1
+                """, [id])
+            guard let member = try PGStoredConfiguration.members(row, path: path).first else { return nil }
             guard let zone = zones.rules(for: member.timezone) else {
                 throw StoreError.corrupt(path: path, reason: "user \(id): unknown zone \(member.timezone)")
             }
@@ -163,11 +171,11 @@ public final class PGStoreReader: StoreLookups {
             // A worker's batch saves the progress of the users it touched, with the last event it includes (`upto`);
             // this user's events after it (not evaluated yet: workers lag the ingest) go on top, as a worker would.
             var upto: Int64 = 0
-            let saved = try c.exec("SELECT state, upto FROM progress WHERE user_id = $1", [id])
-            if saved.count == 1, let blob = saved.bytes(0, 0) {
+            if let blob = row.bytes(0, columns) {
                 try? engine.restoreProgress(of: id, from: blob)
-                upto = saved.int64(0, 1)
+                upto = row.int64(0, columns + 1)
             }
+            let count = row.int(0, columns + 2)
             let later = try c.exec("SELECT type, id, at_s, at_nanos, category FROM events WHERE user_id = $1 AND seq > $2 ORDER BY seq",
                                    [id, String(upto)])
             if later.count > 0 {
@@ -181,7 +189,6 @@ public final class PGStoreReader: StoreLookups {
             let standings = engine.standings(of: id, today: day).map { StandingRecord($0, zone: member.timezone) }
             let achievements = try self.achievements(AchievementQuery(user: id, order: .recorded, limit: achievementLimit))
             let events = try self.events(of: id, limit: recentEvents, beforeSeq: nil)
-            let count = try c.exec("SELECT count(*) FROM events WHERE user_id = $1", [id]).int(0, 0)
             return UserProfile(member: member, employerName: member.employer.flatMap { catalog.employer($0)?.name },
                                today: day, eligibleToday: member.isEligible(on: day),
                                standings: standings, achievements: achievements, recentEvents: events, eventCount: count)
