@@ -20,10 +20,13 @@ struct LookupTimes {
         }
         let employers = reader.catalog.employers.map(\.id)
         t.achievements = try reader.achievementCount(AchievementQuery())
+        // Deep pages start after a stored award's number (dense on SQLite, the earning event's room on PostgreSQL).
+        var seqs: [Int64] = []
+        try reader.forEachAchievement(AchievementQuery()) { seqs.append($0.seq) }
         for i in 0..<lookups {
             var q = AchievementQuery(limit: 50)
             switch i % 4 {
-            case 0: q.afterSeq = Int64(rng.next() % UInt64(max(1, t.achievements))) // a deep page, as the console pages
+            case 0: q.afterSeq = seqs.isEmpty ? 0 : seqs[Int(rng.next() % UInt64(seqs.count))] // a deep page, as the console pages
             case 1: q.employer = employers[Int(rng.next() % UInt64(employers.count))]; q.order = .newest
             case 2: q.user = users[Int(rng.next() % UInt64(users.count))]
             default: q.since = LocalDate(year: 2026, month: 1 + Int(rng.next() % 9), day: 1); q.order = .newest
