@@ -52,7 +52,8 @@ public final class PGIngestor {
         /// Whether earlier ingests stored events: then ids are looked up, a batch at a time.
         let storedEarlier = nextSeq > 1
         let intake = Intake(admittingFor: engine)
-        let writer = PGBatchWriter(c: c, ingestID: checkpoint.id, display: display)
+        // Batches are committed on a connection and thread of their own while the next is read and admitted.
+        let writer = try PGBackgroundWriter(PGBatchWriter(c: try PGConnection(url: store.url), ingestID: checkpoint.id, display: display))
 
         var counts = checkpoint.counts
         var batch = IngestBatch(reserving: min(options.batchLines, 65_536))
@@ -66,7 +67,7 @@ public final class PGIngestor {
             batch.counts = counts
             batch.finished = finished
             batch.size = finished ? identity?.size : nil
-            try writer.write(batch)
+            try writer.submit(batch)
             batch = IngestBatch(reserving: min(options.batchLines, 65_536))
             linesInBatch = 0
         }
@@ -133,9 +134,15 @@ public final class PGIngestor {
         } catch let runaway as LineReader.RunawayLine {
             // What was read before a line with no end is kept, with the checkpoint of its last line.
             try submit(finished: false)
+            try writer.finish()
             throw runaway
+        } catch {
+            // The batches handed over are committed (each with its checkpoint) before this ingest lets go of its lock.
+            try? writer.finish()
+            throw error
         }
         try submit(finished: true)
+        try writer.finish()
         onProgress(.init(bytes: lastOffset, totalBytes: identity?.size, counts: counts))
         return .init(counts: counts, resumedAfterLine: resumedAfter, alreadyComplete: false, ingestID: checkpoint.id)
     }
@@ -215,6 +222,64 @@ final class PGBatchWriter {
                 """, [String(batch.line), String(batch.offset), batch.size.map { String($0) }, String(n.read), String(n.accepted),
                       String(n.duplicates), String(n.rejected), now, batch.finished ? now : nil, String(ingestID)])
         }
+    }
+}
+
+/// Runs a `PGBatchWriter` on a thread of its own: batches are committed in the order handed over, one at a time,
+/// while the ingest reads and admits the next (at most one more waits, which bounds memory). A failed commit stops
+/// it; the failure is thrown to the ingest at its next hand-over, or by `finish`.
+final class PGBackgroundWriter: @unchecked Sendable {
+    private let writer: PGBatchWriter
+    private let condition = NSCondition()
+    private var waiting: IngestBatch?
+    private var writing = false
+    private var closed = false
+    private var failure: (any Error)?
+
+    init(_ writer: PGBatchWriter) throws {
+        self.writer = writer
+        let thread = Thread { [self] in loop() }
+        thread.name = "incentives inbox writer"
+        thread.start()
+    }
+
+    func submit(_ batch: IngestBatch) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while waiting != nil && failure == nil { condition.wait() }
+        if let failure { throw failure }
+        waiting = batch
+        condition.broadcast()
+    }
+
+    /// Waits until every batch handed over is committed, and ends the thread; throws the failure if one failed.
+    func finish() throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while (waiting != nil || writing) && failure == nil { condition.wait() }
+        closed = true
+        condition.broadcast()
+        if let failure { throw failure }
+    }
+
+    private func loop() {
+        condition.lock()
+        while true {
+            while waiting == nil && !closed { condition.wait() }
+            guard let batch = waiting, failure == nil else { break }
+            waiting = nil
+            writing = true
+            condition.broadcast()
+            condition.unlock()
+            var failed: (any Error)?
+            do { try writer.write(batch) } catch { failed = error }
+            condition.lock()
+            writing = false
+            if let failed { failure = failed }
+            condition.broadcast()
+            if failed != nil { break }
+        }
+        condition.unlock()
     }
 }
 

@@ -7,6 +7,8 @@ import IncentivesInput
 /// roster rows, admission and the engine); only the SQL differs. `PGStoreReader` is the read side.
 public final class PGStore {
     let c: PGConnection
+    /// The URL as given (password included): for a second connection of this process (the ingest's writer).
+    let url: String
     /// The URL without its password, as messages name the database.
     public var path: String { c.display }
 
@@ -14,6 +16,7 @@ public final class PGStore {
 
     /// Connects and migrates. Without `create`, a database with none of our tables is "not initialized".
     public init(url: String, create: Bool = true) throws {
+        self.url = url
         c = try PGConnection(url: url)
         if !create {
             try PGSchema.check(c)

@@ -64,9 +64,12 @@ public final class PGWorker {
         defer { release() }
         while true {
             let live = try rebalance()
+            // While an ingest writes the inbox, a partition waits for a whole batch: evaluating whatever has just
+            // arrived would mean many small batches, each saving the progress of every user it touched.
+            let whole = try Self.ingestWriting(c)
             var worked = false
             for p in held {
-                if try evaluate(partition: p, limit: max(options.batch, 1)) {
+                if try evaluate(partition: p, limit: max(options.batch, 1), onlyWhole: whole) {
                     worked = true
                     onBatch(report)
                     // A worker joined or left: share the partitions anew before the next batch, not after a round.
@@ -137,14 +140,18 @@ public final class PGWorker {
 
     private func drained() throws -> Bool { try Self.drained(c) }
 
-    private static func drained(_ c: PGConnection) throws -> Bool {
+    /// Whether an ingest holds the ingest lock (it is writing the inbox).
+    private static func ingestWriting(_ c: PGConnection) throws -> Bool {
         let key = PGSchema.ingestLock
-        let writing = try c.exec("""
+        return try c.exec("""
             SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
               AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
               AND classid::bigint = \(key >> 32) AND objid::bigint = \(key & 0xFFFF_FFFF)
-            """).int(0, 0)
-        if writing > 0 { return false }
+            """).int(0, 0) > 0
+    }
+
+    private static func drained(_ c: PGConnection) throws -> Bool {
+        if try ingestWriting(c) { return false }
         return try !partitionsBehind(c)
     }
 
@@ -159,10 +166,16 @@ public final class PGWorker {
     // MARK: - One batch
 
     /// Evaluates the next events of partition `p` after its position and commits what they earned, with the new
-    /// position, in one transaction. False when it had none.
-    private func evaluate(partition p: Int, limit: Int) throws -> Bool {
+    /// position, in one transaction. False when it had none (or, `onlyWhole`, fewer than a batch).
+    private func evaluate(partition p: Int, limit: Int, onlyWhole: Bool) throws -> Bool {
         guard let position = positions[p] else { return false }
         let events = PGSchema.partitionTable(p, of: "events")
+        if onlyWhole {
+            // About a whole batch: `seq` numbers every partition's events, so a span of `limit` × partitions numbers
+            // holds about `limit` of this one's. (Counting them exactly, at every look, cost the server more.)
+            let last = try c.exec("SELECT coalesce(max(seq), 0) FROM \(events)").int64(0, 0)
+            guard last - position >= Int64(limit) * Int64(PGSchema.partitions) else { return false }
+        }
         let r = try c.exec("SELECT seq, id, type, user_id, at_s, at_nanos, category FROM \(events) WHERE seq > $1 ORDER BY seq LIMIT $2",
                            [String(position), String(limit)])
         guard r.count > 0 else { return false }
