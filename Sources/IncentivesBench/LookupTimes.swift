@@ -22,7 +22,7 @@ struct LookupTimes {
         t.achievements = try reader.achievementCount(AchievementQuery())
         // Deep pages start after a stored award's number (dense on SQLite, the earning event's room on PostgreSQL).
         var seqs: [Int64] = []
-        try reader.forEachAchievement(AchievementQuery()) { seqs.append($0.seq) }
+        seqs = try reader.achievements(AchievementQuery()).map(\.seq)
         for i in 0..<lookups {
             var q = AchievementQuery(limit: 50)
             switch i % 4 {
