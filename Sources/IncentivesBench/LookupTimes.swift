@@ -21,8 +21,7 @@ struct LookupTimes {
         let employers = reader.catalog.employers.map(\.id)
         t.achievements = try reader.achievementCount(AchievementQuery())
         // Deep pages start after a stored award's number (dense on SQLite, the earning event's room on PostgreSQL).
-        var seqs: [Int64] = []
-        seqs = try reader.achievements(AchievementQuery()).map(\.seq)
+        let seqs = try reader.achievements(AchievementQuery()).map(\.seq)
         for i in 0..<lookups {
             var q = AchievementQuery(limit: 50)
             switch i % 4 {

@@ -64,4 +64,20 @@ struct PostgresCatalogChangeTests {
         #expect(seen.count == counts.achievements)
         #expect(Set(seen).count == seen.count, "no award twice")
     }
+
+    /// After a bulk ingest the planner has statistics at once (not when autovacuum comes by), so a page of awards
+    /// "completed since" a day that none reaches is a look-up, not a walk over every award.
+    @Test func anIngestLeavesThePlannerStatistics() throws {
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 30, events: 2_000)
+        let db = try server.database("stats")
+        let name = PostgresServer.name(of: db)
+        #expect(try runProcess(bin, ["init", "--db", db, "--catalog", g.inputs.catalog, "--roster", g.inputs.roster]).status == 0)
+        let ingest = try runProcess(bin, ["ingest", "--db", db, "--events", g.inputs.events])
+        #expect(ingest.status == 0 || ingest.status == 65, "\(ingest.stderr)")
+        let analysed = try server.sql(name, """
+            SELECT count(*) FROM pg_stat_user_tables WHERE relname LIKE 'achievements_p%' AND last_analyze IS NOT NULL
+            """).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(analysed == "8", "every partition of achievements analysed: \(analysed)")
+    }
 }

@@ -122,6 +122,7 @@ enum IngestCommand: Command {
             }
         }
         outcome.counts.achievements = try StoreAccess.mapping { try ingestor.achievements(ofIngest: outcome.ingestID) }
+        if children != nil { store.refreshStatistics() }
         return outcome
     }
 }
