@@ -234,7 +234,7 @@ struct CatalogVersionTests {
         close(lock)
 
         // Two at once, for real.
-        let results = Results()
+        let results = ConcurrentResults()
         DispatchQueue.concurrentPerform(iterations: 2) { _ in
             let r = try? runProcess(binary, ["init", "--db", db, "--catalog", v2, "--roster", g.inputs.roster])
             results.add(r)
@@ -251,7 +251,7 @@ struct CatalogVersionTests {
 }
 
 /// What concurrent test work collects, behind a lock.
-private final class Results: @unchecked Sendable {
+final class ConcurrentResults: @unchecked Sendable {
     private let lock = NSLock()
     private var items: [ProcessOutput?] = []
     func add(_ r: ProcessOutput?) { lock.lock(); items.append(r); lock.unlock() }

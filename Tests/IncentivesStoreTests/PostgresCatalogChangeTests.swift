@@ -80,4 +80,33 @@ struct PostgresCatalogChangeTests {
             """).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(analysed == "8", "every partition of achievements analysed: \(analysed)")
     }
+
+    /// Two `init`s at once, on an empty database (both migrate) and then with a changed catalog: each ends 0 or 75
+    /// with a message, the schema is made once, and the change is one version, whole.
+    @Test func twoInitsAtOnce() throws {
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 30, events: 3_000)
+        let db = try server.database("twice")
+        let name = PostgresServer.name(of: db)
+        func both(_ args: [String]) -> [ProcessOutput?] {
+            let results = ConcurrentResults()
+            DispatchQueue.concurrentPerform(iterations: 2) { _ in results.add(try? runProcess(bin, args)) }
+            return results.all
+        }
+        let first = both(["init", "--db", db, "--catalog", g.inputs.catalog, "--roster", g.inputs.roster])
+        for r in first {
+            #expect(r?.status == 0 || r?.status == 75, "\(r?.stderr ?? "no process")")
+            if r?.status == 75 { #expect(r?.stderr.contains("is running on this database") == true, "\(r?.stderr ?? "")") }
+        }
+        #expect(first.contains { $0?.status == 0 })
+        #expect(try server.sql(name, "SELECT count(*) FROM catalog_versions").stdout == "1\n")
+        let ingest = try runProcess(bin, ["ingest", "--db", db, "--events", g.inputs.events])
+        #expect(ingest.status == 0 || ingest.status == 65, "\(ingest.stderr)")
+
+        let proposed = dir.write("proposed.json", PreviewTests.proposed)
+        let changed = both(["init", "--db", db, "--catalog", proposed, "--roster", g.inputs.roster])
+        for r in changed { #expect(r?.status == 0 || r?.status == 75, "\(r?.stderr ?? "no process")") }
+        #expect(changed.contains { $0?.stdout.contains("catalog version 2") == true })
+        #expect(try server.sql(name, "SELECT count(*) FROM catalog_versions").stdout == "2\n", "one change, one version")
+    }
 }
