@@ -222,14 +222,11 @@ public final class Intake {
                 admission.prefetch(key)
                 prior.prefetch(key)
             }
-            for (ahead, stage) in Prefetch.userStages where evaluates && k + ahead < n && users[k + ahead] >= 0 {
-                engine.prefetch(member: users[k + ahead], stage: stage)
-            }
+            if evaluates { prefetchMembers(after: k, of: users) }
             let i = base + k
             switch lines[i] {
             case .failure(let why):
-                reject(why, countAsRead: true)
-                sink.reject(at: i, why, event: nil)
+                refuse(why, at: i, into: &sink)
             case .success(let event):
                 switch try admit(event, key: keys[k]!, prior: prior) {
                 case .stop(.rejected(let why)): sink.reject(at: i, why, event: event)
@@ -240,6 +237,22 @@ public final class Intake {
                 }
             }
         }
+    }
+
+    /// Prefetches, stage by stage, the state of the members a few lines after line `k` (`users`: roster positions,
+    /// -1 for none), so that it is in cache when their events come.
+    @inline(__always)
+    private func prefetchMembers(after k: Int, of users: [Int]) {
+        for (ahead, stage) in Prefetch.userStages where k + ahead < users.count && users[k + ahead] >= 0 {
+            engine.prefetch(member: users[k + ahead], stage: stage)
+        }
+    }
+
+    /// A line that is not an event (bad JSON, a missing field...): counted as read and refused.
+    @inline(__always)
+    private func refuse<Sink: IntakeSink>(_ why: Rejection, at i: Int, into sink: inout Sink) {
+        reject(why, countAsRead: true)
+        sink.reject(at: i, why, event: nil)
     }
 
     /// Stored events (`init(storedEventsFor:)`): no id to check, so each event's user is found once and its state
@@ -254,14 +267,11 @@ public final class Intake {
         }
         let n = lines.count, base = lines.startIndex
         for k in 0..<n {
-            for (ahead, stage) in Prefetch.userStages where k + ahead < n && users[k + ahead] >= 0 {
-                engine.prefetch(member: users[k + ahead], stage: stage)
-            }
+            prefetchMembers(after: k, of: users)
             let i = base + k
             switch lines[i] {
             case .failure(let why):
-                reject(why, countAsRead: true)
-                sink.reject(at: i, why, event: nil)
+                refuse(why, at: i, into: &sink)
             case .success(let event):
                 counts.read += 1
                 guard users[k] >= 0 else {
@@ -290,8 +300,7 @@ public final class Intake {
             let event: Event
             switch lines[i] {
             case .failure(let why):
-                reject(why, countAsRead: true)
-                sink.reject(at: i, why, event: nil)
+                refuse(why, at: i, into: &sink)
                 continue
             case .success(let e): event = e
             }
