@@ -307,4 +307,19 @@ struct PostgresWorkersTests {
         #expect(try sql(db, "SELECT version FROM incentives_schema") == "4")
         #expect(try listed(db) == replay.stdout)
     }
+
+    @Test("an event number from the database too large to number its awards after is refused, not wrapped or trapped on")
+    func anEventNumberBeyondTheAwardsRoomIsRefused() throws {
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 20, events: 500, seed: 5)
+        let db = try server.database()
+        try initialize(db, g.inputs)
+        let queued = try run(["ingest", "--db", db, "--events", g.inputs.events, "--inbox-only"])
+        #expect(queued.status == 0 || queued.status == 65, "\(queued.stderr)")
+        try server.sql(PostgresServer.name(of: db), "UPDATE events SET seq = seq + 9000000000000000000")
+        let work = try run(["work", "--db", db, "--until-drained", "--quiet"])
+        #expect(work.status == 65, "\(work.status) \(work.stderr)")
+        #expect(work.stderr.contains("is beyond what awards can be numbered after"), "\(work.stderr)")
+        #expect(try sql(db, "SELECT count(*) FROM achievements") == "0", "nothing of the refused batch kept")
+    }
 }

@@ -26,7 +26,17 @@ enum PGAchievementRows {
         guard Int64(place) < PGSchema.achievementsPerEvent else {
             throw StoreError.postgres(path: c.display, sqlstate: "", message: "one event earned more than \(PGSchema.achievementsPerEvent) awards")
         }
-        return eventSeq * PGSchema.achievementsPerEvent + Int64(place)
+        return try roomStart(of: eventSeq, c: c) + Int64(place)
+    }
+
+    /// The first `seq` of event `eventSeq`'s room. Event numbers come from the database: one beyond 2^39 (or below
+    /// 0) is refused rather than wrapped or trapped on.
+    static func roomStart(of eventSeq: Int64, c: PGConnection) throws -> Int64 {
+        let (start, overflow) = eventSeq.multipliedReportingOverflow(by: PGSchema.achievementsPerEvent)
+        guard eventSeq >= 0, !overflow, start <= Int64.max - PGSchema.achievementsPerEvent else {
+            throw StoreError.corrupt(path: c.display, reason: "event number \(eventSeq) is beyond what awards can be numbered after")
+        }
+        return start
     }
 
     /// The first `seq` a backfill's awards may take, and the end of their room: after every award stored, inside
@@ -34,8 +44,12 @@ enum PGAchievementRows {
     static func backfillSeqs(c: PGConnection) throws -> Range<Int64> {
         let lastEvent = try c.exec("SELECT coalesce(max(seq), 0) FROM events").int64(0, 0)
         let lastAward = try c.exec("SELECT coalesce(max(seq), -1) FROM achievements").int64(0, 0)
-        let start = max(lastAward + 1, lastEvent * PGSchema.achievementsPerEvent)
-        return start..<((lastEvent + 1) * PGSchema.achievementsPerEvent)
+        let room = try roomStart(of: lastEvent, c: c)
+        let end = room + PGSchema.achievementsPerEvent
+        guard lastAward < end else {
+            throw StoreError.corrupt(path: c.display, reason: "award number \(lastAward) is beyond the last event's")
+        }
+        return max(lastAward + 1, room)..<end
     }
 
     /// The staging table `insert` copies into, emptied at each commit; created once per connection.
