@@ -52,13 +52,6 @@ public final class Store {
 
     // MARK: - Catalog and roster
 
-    /// What applying `catalogJSON` would change for the rewards of the stored catalog: nil when nothing is stored yet.
-    public func plan(catalogJSON: Data, file: String) throws -> CatalogChange? {
-        guard isInitialized else { return nil }
-        let proposed = try CatalogDecoder.decode(catalogJSON, file: file)
-        return CatalogChange.between(try catalog(), proposed)
-    }
-
     /// Replaces the catalog and the roster in one transaction. The catalog is kept as the JSON text that
     /// was loaded (partners and all), so that every reader decodes exactly what was validated.
     /// Users no longer on the roster are removed from it; their events and achievements stay.

@@ -42,13 +42,6 @@ public final class PGStore {
     public func catalog() throws -> Catalog { try PGStoredConfiguration.catalog(c) }
     public func roster() throws -> Roster { try PGStoredConfiguration.roster(c) }
 
-    /// What applying `catalogJSON` would change: nil when nothing is stored yet (as `Store.plan`).
-    public func plan(catalogJSON: Data, file: String) throws -> CatalogChange? {
-        guard isInitialized else { return nil }
-        let proposed = try CatalogDecoder.decode(catalogJSON, file: file)
-        return CatalogChange.between(try catalog(), proposed)
-    }
-
     /// Replaces the catalog and the roster in one transaction, a changed catalog becoming a new catalog version,
     /// as `Store.load` does. Users' progress needs no bringing up to date first: every worker batch saves the
     /// progress of the users it touched, in the new format; a change waits until the workers have evaluated every
@@ -165,15 +158,3 @@ extension PGRows {
     /// One column of every row.
     func column(_ column: Int) -> [String] { (0..<count).map { text($0, column) } }
 }
-
-/// What `incentives init` asks of either store: the change a catalog would make, and loading catalog and roster.
-public protocol CatalogLoading: AnyObject {
-    /// The database as messages name it (a PostgreSQL URL without its password).
-    var path: String { get }
-    func plan(catalogJSON: Data, file: String) throws -> CatalogChange?
-    @discardableResult
-    func load(catalogJSON: Data, catalogFile: String, roster: Roster, rosterFile: String, effective: LocalDate?, backfill: Bool) throws -> Store.LoadSummary
-}
-
-extension Store: CatalogLoading {}
-extension PGStore: CatalogLoading {}
