@@ -344,17 +344,7 @@ public final class StoreReader: StoreReading {
                 """, .text(query.since?.iso ?? "0000-00-00"), .text(query.until?.iso ?? "9999-99-99"))
             if probe < 2000 { from = "achievements INDEXED BY achievements_completed" }
         }
-        // Each order's key, then recording order for ties, all in the one direction asked for.
-        let newestFirst = (query.order == .newest) != query.descending
-        let dir = newestFirst ? " DESC" : ""
-        let order: String
-        switch query.order {
-        case .recorded, .newest: order = "seq" + dir
-        case .user: order = "user\(dir), seq\(dir)"
-        case .completed: order = "completed_on\(dir), seq\(dir)"
-        case .program: order = "program\(dir), seq\(dir)"
-        case .reward: order = "reward\(dir), seq\(dir)"
-        }
+        let (order, newestFirst) = AchievementOrderSQL.orderBy(query, userColumn: "user")
         if let after = query.afterSeq, query.order == .recorded || query.order == .newest {
             // Keyset paging: the next page starts after the last row shown, whatever its depth.
             whereSQL += (whereSQL.isEmpty ? " WHERE " : " AND ") + (newestFirst ? "seq < ?" : "seq > ?")

@@ -288,17 +288,8 @@ public final class PGStoreReader: StoreLookups {
 
     private func achievementSQL(_ query: AchievementQuery) -> (String, [String?]) {
         var (whereSQL, values) = whereClause(query)
-        let newestFirst = (query.order == .newest) != query.descending
-        let dir = newestFirst ? " DESC" : ""
         // Text ordered byte by byte, as SQLite orders it.
-        let order: String
-        switch query.order {
-        case .recorded, .newest: order = "seq" + dir
-        case .user: order = "user_id COLLATE \"C\"\(dir), seq\(dir)"
-        case .completed: order = "completed_on COLLATE \"C\"\(dir), seq\(dir)"
-        case .program: order = "program COLLATE \"C\"\(dir), seq\(dir)"
-        case .reward: order = "reward COLLATE \"C\"\(dir), seq\(dir)"
-        }
+        let (order, newestFirst) = AchievementOrderSQL.orderBy(query, userColumn: "user_id", collate: " COLLATE \"C\"")
         if let after = query.afterSeq, query.order == .recorded || query.order == .newest {
             values.append(String(after))
             whereSQL += (whereSQL.isEmpty ? " WHERE " : " AND ") + (newestFirst ? "seq < $\(values.count)" : "seq > $\(values.count)")
