@@ -227,6 +227,33 @@ final class UpdateTests: XCTestCase {
         XCTAssertFalse(s.live.frozen)
     }
 
+    /// CI caught the header saying "32 achievements" above a list of 33: the rows had been read after a commit the
+    /// totals were read before, and the look that followed that commit's NOTIFY found no new row and was dropped.
+    func testLiveHeaderCatchesUpWhenOnlyTheTotalsMoved() throws {
+        var s = try Fixture.state(.live)
+        let first = s.data.changes(since: .start, limit: 10)
+        XCTAssertTrue(first.changesTheScreen(after: nil))
+        s.receive(first)
+        // Rows newer than their totals: one more achievement listed than counted.
+        let ahead = LiveChanges(events: [], achievements: [s.live.achievements[0]], cursor: s.live.cursor,
+                                totalEvents: first.totalEvents, totalAchievements: first.totalAchievements)
+        XCTAssertTrue(ahead.changesTheScreen(after: first))
+        s.receive(ahead)
+        // The next look: nothing new to list, only the totals caught up. It must reach the screen.
+        let caughtUp = LiveChanges(events: [], achievements: [], cursor: s.live.cursor,
+                                   totalEvents: first.totalEvents, totalAchievements: first.totalAchievements + 1)
+        XCTAssertTrue(caughtUp.changesTheScreen(after: ahead))
+        s.receive(caughtUp)
+        XCTAssertEqual(s.live.totalAchievements, first.totalAchievements + 1)
+        // A look that changes nothing is not news; a failed look never is, whatever totals it carries.
+        XCTAssertFalse(LiveChanges(events: [], achievements: [], cursor: s.live.cursor, totalEvents: caughtUp.totalEvents,
+                                   totalAchievements: caughtUp.totalAchievements).changesTheScreen(after: caughtUp))
+        XCTAssertFalse(LiveChanges(events: [], achievements: [], cursor: s.live.cursor, totalEvents: 0, totalAchievements: 0,
+                                   failed: true).changesTheScreen(after: caughtUp))
+        XCTAssertFalse(LiveChanges(events: [], achievements: [], cursor: .start, totalEvents: 0, totalAchievements: 0,
+                                   failed: true).changesTheScreen(after: nil), "a failed first look is not shown as an empty database")
+    }
+
     func testRetryAFailedDelivery() throws {
         let data = try Fixture.data()
         let a = data.achievements(AchievementQuery()).rows[0].achievement

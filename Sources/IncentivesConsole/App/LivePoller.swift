@@ -22,6 +22,8 @@ final class LivePoller: @unchecked Sendable { // `inbox`, `cursor` and `stopped`
             // The first look always; after it, only when the data says something may have arrived (every
             // `interval` when it cannot tell, as on SQLite; at once on a PostgreSQL NOTIFY, and not otherwise).
             var due = true
+            var shown: LiveChanges?
+            var failed = false
             while true {
                 lock.lock()
                 let (from, stop) = (cursor, stopped)
@@ -30,11 +32,16 @@ final class LivePoller: @unchecked Sendable { // `inbox`, `cursor` and `stopped`
                 if due {
                     let changes = data.changes(since: from, limit: LiveState.keep)
                     lock.lock()
-                    if from == .start || !changes.events.isEmpty || !changes.achievements.isEmpty { inbox.append(changes) }
+                    if changes.changesTheScreen(after: shown) {
+                        inbox.append(changes)
+                        shown = changes
+                    }
                     cursor = changes.cursor
+                    failed = changes.failed
                     lock.unlock()
                 }
-                due = data.waitForChanges(upTo: interval)
+                // A failed look is tried again after the wait whatever the signal says: its news may be lost.
+                due = data.waitForChanges(upTo: interval) || failed
             }
         }
         thread.name = "console-live"

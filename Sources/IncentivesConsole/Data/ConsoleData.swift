@@ -191,15 +191,30 @@ public struct LiveChanges: Sendable {
     /// Rows that arrived since the cursor but older than the newest `limit`: counted, not fetched, so the
     /// screen shows the newest rows at once whatever the ingest's speed.
     public let skipped: Int
+    /// The look failed (the database went away for a moment): no rows, and totals that mean nothing, which the
+    /// screen must not show as "0 events".
+    public let failed: Bool
 
     public init(events: [EventRecord], achievements: [AchievementRecord], cursor: LiveCursor, totalEvents: Int, totalAchievements: Int,
-                skipped: Int = 0) {
+                skipped: Int = 0, failed: Bool = false) {
+        self.failed = failed
         self.events = events
         self.achievements = achievements
         self.cursor = cursor
         self.totalEvents = totalEvents
         self.totalAchievements = totalAchievements
         self.skipped = skipped
+    }
+
+    /// Whether the Live screen must hear of this look, `previous` being the last one it heard of (nil: none yet).
+    /// New rows, of course; but also totals alone: the totals and the rows are read one after the other, so a
+    /// commit landing between them gives rows newer than the totals, and the next look (woken by that commit's
+    /// NOTIFY) finds no new row, only the right totals. Dropping it left the header a count behind its own list.
+    public func changesTheScreen(after previous: LiveChanges?) -> Bool {
+        if failed { return false }
+        guard let previous else { return true }
+        return !events.isEmpty || !achievements.isEmpty || skipped > 0
+            || totalEvents != previous.totalEvents || totalAchievements != previous.totalAchievements
     }
 }
 

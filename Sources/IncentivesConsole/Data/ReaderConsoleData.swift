@@ -133,7 +133,7 @@ public final class ReaderConsoleData: ConsoleData, @unchecked Sendable { // each
     public func changes(since cursor: LiveCursor, limit: Int) -> LiveChanges {
         liveLock.lock(); defer { liveLock.unlock() }
         guard let counts = try? live.counts() else {
-            return LiveChanges(events: [], achievements: [], cursor: cursor, totalEvents: 0, totalAchievements: 0)
+            return LiveChanges(events: [], achievements: [], cursor: cursor, totalEvents: 0, totalAchievements: 0, failed: true)
         }
         var from = cursor
         if from == .start {
@@ -146,7 +146,7 @@ public final class ReaderConsoleData: ConsoleData, @unchecked Sendable { // each
         let skipped = cursor == .start ? 0 : skippedEvents + skippedAchievements
         from = LiveCursor(event: from.event + skippedEvents, achievement: from.achievement + skippedAchievements)
         guard let c = try? live.changes(sinceEvent: Int64(from.event), sinceAchievement: Int64(from.achievement), sinceReject: 0, limit: limit) else {
-            return LiveChanges(events: [], achievements: [], cursor: from, totalEvents: counts.events, totalAchievements: counts.achievements)
+            return LiveChanges(events: [], achievements: [], cursor: cursor, totalEvents: counts.events, totalAchievements: counts.achievements, failed: true)
         }
         if !c.achievements.isEmpty, cursor != .start {
             let fresh = computeOverview(live)
