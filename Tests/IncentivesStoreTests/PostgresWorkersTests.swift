@@ -51,6 +51,12 @@ struct PostgresWorkersTests {
         return try condition()
     }
 
+    /// How many ingests' stored award counts differ from the awards their events earned (the join it replaced).
+    static let ingestCountsDisagreeing = """
+        SELECT count(*) FROM ingests i WHERE i.achievements <> (SELECT count(*) FROM achievements a
+          WHERE EXISTS (SELECT 1 FROM events e WHERE e.user_id = a.user_id AND e.seq = a.event_seq AND e.ingest = i.id))
+        """
+
     /// Every shared scenario, those of `next/` too.
     static var scenarios: [(name: String, inputs: Inputs)] {
         guard let dir = Fixtures.scenariosDir else { return [] }
@@ -117,6 +123,9 @@ struct PostgresWorkersTests {
             #expect(p.terminationStatus == 0)
         }
         #expect(try listed(chunked) == replay.stdout)
+        // Each ingest's summary count, kept by the workers as they store awards, is the awards its own events earned.
+        #expect(try sql(chunked, Self.ingestCountsDisagreeing) == "0")
+        #expect(try sql(chunked, "SELECT count(DISTINCT id) FROM ingests WHERE achievements > 0") != "1", "the awards came from several chunks")
         // The same deliveries as the database ingested whole.
         #expect(try sql(chunked, "SELECT string_agg(id, ',' ORDER BY id) FROM deliveries") == (try sql(whole, "SELECT string_agg(id, ',' ORDER BY id) FROM deliveries")))
     }
@@ -154,6 +163,8 @@ struct PostgresWorkersTests {
         }
         #expect(try listed(db) == replay.stdout)
         #expect(try sql(db, "SELECT count(*) FROM achievements") == String(replay.stdout.split(separator: "\n").count))
+        // The killed worker's batch in flight added nothing to the ingest's count either.
+        #expect(try sql(db, Self.ingestCountsDisagreeing) == "0")
         // Each award has one delivery row per partner serving it: as many as one uninterrupted worker writes.
         let calm = try server.database()
         try initialize(calm, g.inputs)

@@ -148,13 +148,10 @@ public final class PGIngestor {
     }
 
     /// The awards stored so far for the events of one ingest (all its runs): once the workers have drained the
-    /// inbox, the achievements of its summary line, as `replay` counts them. Kept in its `ingests` row too.
+    /// inbox, the achievements of its summary line, as `replay` counts them. The workers keep the count in the
+    /// `ingests` row, in the transaction that stores the awards (`PGWorker`).
     public func achievements(ofIngest id: Int64) throws -> Int {
-        let n = try c.exec("""
-            SELECT count(*) FROM achievements a WHERE EXISTS (SELECT 1 FROM events e WHERE e.user_id = a.user_id AND e.seq = a.event_seq AND e.ingest = $1)
-            """, [String(id)]).int(0, 0)
-        try c.exec("UPDATE ingests SET achievements = $1 WHERE id = $2", [String(n), String(id)])
-        return n
+        try c.exec("SELECT achievements FROM ingests WHERE id = $1", [String(id)]).int(0, 0)
     }
 
     // MARK: - The checkpoint (the `ingests` row)

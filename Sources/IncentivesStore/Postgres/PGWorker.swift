@@ -176,10 +176,10 @@ public final class PGWorker {
             let last = try c.exec("SELECT coalesce(max(seq), 0) FROM \(events)").int64(0, 0)
             guard last - position >= Int64(limit) * Int64(PGSchema.partitions) else { return false }
         }
-        let r = try c.exec("SELECT seq, id, type, user_id, at_s, at_nanos, category FROM \(events) WHERE seq > $1 ORDER BY seq LIMIT $2",
+        let r = try c.exec("SELECT seq, id, type, user_id, at_s, at_nanos, category, ingest FROM \(events) WHERE seq > $1 ORDER BY seq LIMIT $2",
                            [String(position), String(limit)])
         guard r.count > 0 else { return false }
-        var lines: [Intake.Line] = [], seqs: [Int64] = [], users: [String] = []
+        var lines: [Intake.Line] = [], seqs: [Int64] = [], ingests: [Int64] = [], users: [String] = []
         lines.reserveCapacity(r.count)
         seqs.reserveCapacity(r.count)
         for i in 0..<r.count {
@@ -190,6 +190,7 @@ public final class PGWorker {
             lines.append(.success(Event(id: r.text(i, 1), type: type, user: user, at: try PGStoreReader.instant(r, i, 4, path: store.path),
                                         category: r.optionalText(i, 6))))
             seqs.append(r.int64(i, 0))
+            ingests.append(r.int64(i, 7))
             if !asked.contains(user) {
                 asked.insert(user)
                 users.append(user)
@@ -218,8 +219,15 @@ public final class PGWorker {
             guard moved.count == 1 else {
                 throw StoreError.postgres(path: store.path, sqlstate: "", message: "partition \(p) was evaluated by another worker meanwhile")
             }
+            // Each ingest's summary counts the awards its events earned: kept here, in the transaction that stores
+            // them, so that counting is never a join of every award with its event (1.7 s on the bench database).
+            var earnedPerIngest: [Int64: Int] = [:]
+            for e in sink.earned { earnedPerIngest[ingests[e.index], default: 0] += 1 }
+            for (ingest, n) in earnedPerIngest.sorted(by: { $0.key < $1.key }) {
+                try c.exec("UPDATE ingests SET achievements = achievements + $1 WHERE id = $2", [String(n), String(ingest)])
+            }
             // The awards last: their insert holds the lock that orders `recorded` until the commit (PGAchievementRows).
-            let rows = try sink.earned.map { a, eventSeq, place in
+            let rows = try sink.earned.map { a, eventSeq, place, _ in
                 PGAchievementRows.Row(a, seq: try PGAchievementRows.seq(eventSeq: eventSeq, place: place, c: c), eventSeq: eventSeq)
             }
             return try PGAchievementRows.insert(rows, catalog: engine.catalog, now: now, c: c)
@@ -237,12 +245,12 @@ public final class PGWorker {
 /// ingest after that roster change would refuse it.)
 private struct WorkSink: IntakeSink {
     let seqs: [Int64]
-    var earned: [(achievement: Achievement, eventSeq: Int64, place: Int)] = []
+    var earned: [(achievement: Achievement, eventSeq: Int64, place: Int, index: Int)] = []
 
     mutating func reject(at index: Int, _ why: Rejection, event: Event?) {}
 
     mutating func accept(at index: Int, _ event: Event, earned achievements: [Achievement]) {
-        for (k, a) in achievements.enumerated() { earned.append((a, seqs[index], k)) }
+        for (k, a) in achievements.enumerated() { earned.append((a, seqs[index], k, index)) }
     }
 
     static var takesEventsThatEarnNothing: Bool { false }
