@@ -202,4 +202,36 @@ struct PostgresTests {
         #expect(again.stderr == replay.stderr)
         #expect(Fixtures.contractLines(try run(["achievements", "--db", db, "--format", "jsonl"]).stdout) == replay.stdout)
     }
+
+    @Test("a batch the server refuses takes the batch written beside it down: what is stored is a prefix of the file, the checkpoint its end")
+    func refusedBatchStopsTheLanes() throws {
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 60, events: 4_000, seed: 8)
+        let db = try server.database()
+        let name = PostgresServer.name(of: db)
+        #expect(try initialize(db, g.inputs).status == 0)
+        // The server refuses event 250 after a pause, long enough for the other lane to send the next batch.
+        let refuse = try server.sql(name, """
+            CREATE FUNCTION refuse_one() RETURNS trigger LANGUAGE plpgsql AS $$
+              BEGIN IF NEW.seq = 250 THEN PERFORM pg_sleep(0.5); RAISE EXCEPTION 'refused for the test'; END IF; RETURN NEW; END $$;
+            CREATE TRIGGER refuse_one BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_one();
+            """)
+        try #require(refuse.status == 0, "\(refuse.stderr)")
+        let failed = try run(["ingest", "--db", db, "--events", g.inputs.events, "--batch", "60", "--inbox-only"])
+        #expect(failed.status != 0 && failed.status != 65, "\(failed.stderr.suffix(300))")
+        #expect(failed.stderr.contains("refused for the test"), "\(failed.stderr.suffix(300))")
+        func number(_ q: String) throws -> Int { Int(try server.sql(name, q).stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1 }
+        let stored = try number("SELECT count(*) FROM events"), last = try number("SELECT coalesce(max(seq), 0) FROM events")
+        #expect(stored == last, "no hole in seq: a later batch was not kept without the refused one")
+        #expect(last > 0 && last < 250, "the batches before the refused one stay, none after it")
+        #expect(try number("SELECT accepted FROM ingests") == stored, "the checkpoint covers exactly what is stored")
+        #expect(try number("SELECT count(*) FROM events e WHERE e.line > (SELECT line FROM ingests)") == 0)
+        #expect(try number("SELECT count(*) FROM rejects r WHERE r.line > (SELECT line FROM ingests)") == 0)
+        // Once the server takes it, the next run resumes from the checkpoint and ends as replay.
+        try #require(try server.sql(name, "DROP TRIGGER refuse_one ON events").status == 0)
+        let again = try run(["ingest", "--db", db, "--events", g.inputs.events, "--batch", "60"])
+        let replay = try run(["replay", "--catalog", g.inputs.catalog, "--roster", g.inputs.roster, "--events", g.inputs.events])
+        #expect(again.stderr == replay.stderr)
+        #expect(Fixtures.contractLines(try run(["achievements", "--db", db, "--format", "jsonl"]).stdout) == replay.stdout)
+    }
 }
