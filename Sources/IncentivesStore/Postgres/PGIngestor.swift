@@ -229,9 +229,10 @@ final class PGBatchWriter: @unchecked Sendable { // made on the ingest's thread,
             let n = batch.counts
             try c.exec("""
                 UPDATE ingests SET line = $1, "offset" = $2, size = $3, read = $4, accepted = $5, duplicates = $6, rejected = $7,
-                  updated_at = $8, finished_at = $9 WHERE id = $10
+                  updated_at = $8, finished_at = $9, last_seq = coalesce($11, last_seq) WHERE id = $10
                 """, [String(batch.line), String(batch.offset), batch.size.map { String($0) }, String(n.read), String(n.accepted),
-                      String(n.duplicates), String(n.rejected), now, batch.finished ? now : nil, String(ingestID)])
+                      String(n.duplicates), String(n.rejected), now, batch.finished ? now : nil, String(ingestID),
+                      batch.events.last.map { String($0.seq) }])
         }
     }
 }

@@ -66,10 +66,10 @@ public final class PGWorker {
             let live = try rebalance()
             // While an ingest writes the inbox, a partition waits for a whole batch: evaluating whatever has just
             // arrived would mean many small batches, each saving the progress of every user it touched.
-            let whole = try Self.ingestWriting(c)
+            let head = try Self.ingestWriting(c) ? try inboxHead() : nil
             var worked = false
             for p in held {
-                if try evaluate(partition: p, limit: max(options.batch, 1), onlyWhole: whole) {
+                if try evaluate(partition: p, limit: max(options.batch, 1), onlyWholeBelow: head) {
                     worked = true
                     onBatch(report)
                     // A worker joined or left: share the partitions anew before the next batch, not after a round.
@@ -165,16 +165,22 @@ public final class PGWorker {
 
     // MARK: - One batch
 
+    /// The `seq` of the last event an ingest committed (migration 5); before the running ingest's first commit
+    /// in a database whose ingests predate it, the events' own.
+    private func inboxHead() throws -> Int64 {
+        try c.exec("SELECT coalesce((SELECT max(last_seq) FROM ingests), (SELECT max(seq) FROM events), 0)").int64(0, 0)
+    }
+
     /// Evaluates the next events of partition `p` after its position and commits what they earned, with the new
-    /// position, in one transaction. False when it had none (or, `onlyWhole`, fewer than a batch).
-    private func evaluate(partition p: Int, limit: Int, onlyWhole: Bool) throws -> Bool {
+    /// position, in one transaction. False when it had none, or, while an ingest writes (`onlyWholeBelow` its last
+    /// committed `seq`), fewer than about a batch.
+    private func evaluate(partition p: Int, limit: Int, onlyWholeBelow head: Int64?) throws -> Bool {
         guard let position = positions[p] else { return false }
         let events = PGSchema.partitionTable(p, of: "events")
-        if onlyWhole {
+        if let head {
             // About a whole batch: `seq` numbers every partition's events, so a span of `limit` × partitions numbers
             // holds about `limit` of this one's. (Counting them exactly, at every look, cost the server more.)
-            let last = try c.exec("SELECT coalesce(max(seq), 0) FROM \(events)").int64(0, 0)
-            guard last - position >= Int64(limit) * Int64(PGSchema.partitions) else { return false }
+            guard head - position >= Int64(limit) * Int64(PGSchema.partitions) else { return false }
         }
         let r = try c.exec("SELECT seq, id, type, user_id, at_s, at_nanos, category, ingest FROM \(events) WHERE seq > $1 ORDER BY seq LIMIT $2",
                            [String(position), String(limit)])
