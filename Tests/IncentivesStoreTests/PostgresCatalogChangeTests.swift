@@ -79,6 +79,14 @@ struct PostgresCatalogChangeTests {
             SELECT count(*) FROM pg_stat_user_tables WHERE relname LIKE 'achievements_p%' AND last_analyze IS NOT NULL
             """).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(analysed == "8", "every partition of achievements analysed: \(analysed)")
+        // Statistics for the columns pages filter and sort on, on the table a page reads; none for the wide ones.
+        func statistics(_ column: String) throws -> String {
+            try server.sql(name, "SELECT count(*) FROM pg_stats WHERE tablename = 'achievements' AND attname = '\(column)'")
+                .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(try statistics("completed_on") == "1")
+        #expect(try statistics("employer") == "1")
+        #expect(try statistics("json") == "0")
     }
 
     /// Two `init`s at once, on an empty database (both migrate) and then with a changed catalog: each ends 0 or 75
