@@ -176,8 +176,11 @@ struct PostgresRolesTests {
     @Test("a reader's login on a database at an older schema is told to have the owner run init; the owner's next command upgrades it")
     func olderSchemaAsReader() throws {
         let s = try setUp(ingest: false)
-        // As an incentives from before the last migration (5) left it.
-        try server.sql(s.name, "ALTER TABLE ingests DROP COLUMN last_seq; UPDATE incentives_schema SET version = version - 1")
+        // As an incentives from before the last migrations (5 and 6) left it.
+        try server.sql(s.name, """
+            ALTER TABLE ingests DROP COLUMN last_seq; DROP INDEX events_id; CREATE INDEX events_id ON events(id);
+            UPDATE incentives_schema SET version = version - 2
+            """)
         let r = try run(["achievements", "--db", url(s, "reader")])
         #expect(r.status == 77, "\(r.stderr)")
         #expect(r.stderr.contains("run 'incentives init' once as the database's owner to upgrade it"), "\(r.stderr)")

@@ -234,4 +234,29 @@ struct PostgresTests {
         #expect(again.stderr == replay.stderr)
         #expect(Fixtures.contractLines(try run(["achievements", "--db", db, "--format", "jsonl"]).stdout) == replay.stdout)
     }
+
+    @Test("look-ups of events by id go through the events' id index, which compares bytes (migration 6)")
+    func eventIDLookUpsUseTheIndex() throws {
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 30, events: 2_000, seed: 4)
+        let db = try server.database()
+        let name = PostgresServer.name(of: db)
+        #expect(try initialize(db, g.inputs).status == 0)
+        let ingest = try run(["ingest", "--db", db, "--events", g.inputs.events])
+        #expect(ingest.status == 0 || ingest.status == 65, "\(ingest.stderr.suffix(200))")
+        #expect(try server.sql(name, "SELECT indexdef FROM pg_indexes WHERE indexname = 'events_id'").stdout.contains("COLLATE \"C\""))
+        // The plan looks the ids up in the index (an Index Cond under each scan of it). With a collation the index does
+        // not have, the planner reads the whole index and filters (a Filter under it), or scans the table.
+        for (label, query) in [("the ingest's duplicate check", PGIngestor.priorEventsSQL.replacingOccurrences(of: "$1", with: "'{e1,e2}'")),
+                               ("an event by id", PGStoreReader.eventByIDSQL.replacingOccurrences(of: "$1", with: "'e1'"))] {
+            let plan = try server.sql(name, "SET enable_seqscan = off; EXPLAIN \(query)").stdout.split(separator: "\n").map(String.init)
+            let scans = plan.indices.filter { plan[$0].contains("Scan") && plan[$0].contains("_id_idx") }
+            #expect(!scans.isEmpty, "\(label): \(plan.joined(separator: "\n"))")
+            #expect(scans.allSatisfy { $0 + 1 < plan.count && plan[$0 + 1].contains("Index Cond") }, "\(label): \(plan.joined(separator: "\n"))")
+        }
+        // And they find what they look for.
+        let first = try server.sql(name, "SELECT id FROM events ORDER BY seq LIMIT 1").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let found = try server.sql(name, PGIngestor.priorEventsSQL.replacingOccurrences(of: "$1", with: "'{\(first),nowhere}'")).stdout
+        #expect(found.hasPrefix(first + "|"), "\(found)")
+    }
 }

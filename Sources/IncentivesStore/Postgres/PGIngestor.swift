@@ -84,7 +84,7 @@ public final class PGIngestor {
             }
             var found: [String: UInt64] = [:]
             if !ids.isEmpty {
-                let r = try c.exec("SELECT id, type, user_id, at_s, at_nanos, category FROM events WHERE id = ANY($1::text[])", [PGText.array(ids)])
+                let r = try c.exec(Self.priorEventsSQL, [PGText.array(ids)])
                 for i in 0..<r.count {
                     let id = r.text(i, 0)
                     guard let type = EventType(rawValue: r.text(i, 1)) else { found[id] = 0; continue }
@@ -148,6 +148,10 @@ public final class PGIngestor {
         onProgress(.init(bytes: lastOffset, totalBytes: identity?.size, counts: counts))
         return .init(counts: counts, resumedAfterLine: resumedAfter, alreadyComplete: false, ingestID: checkpoint.id)
     }
+
+    /// The events earlier ingests stored under the ids of one reader batch (`$1`, a text array): one look-up
+    /// in the events' id index.
+    static let priorEventsSQL = "SELECT id, type, user_id, at_s, at_nanos, category FROM events WHERE \(PGSchema.eventID()) = ANY($1::text[])"
 
     /// The awards stored so far for the events of one ingest (all its runs): once the workers have drained the
     /// inbox, the achievements of its summary line, as `replay` counts them. The workers keep the count in the

@@ -124,6 +124,15 @@ enum PGSchema {
         """
         ALTER TABLE ingests ADD COLUMN last_seq bigint;
         """,
+        // 6: the index on event ids compares bytes (`COLLATE "C"`). It serves only equality — the duplicate check of
+        // each ingest batch, an event by id — which is the same under every deterministic collation, and a byte
+        // comparison is cheaper than the database's collation (strcoll) at each of the inbox's index insertions
+        // (the COPY of the bench file 5–10% faster under C.UTF-8, more under a language's collation). The queries
+        // name the collation (`PGSchema.eventID`), or the planner would not use the index.
+        """
+        DROP INDEX events_id;
+        CREATE INDEX events_id ON events (id COLLATE "C");
+        """,
     ]
 
     /// Held from the insert of a transaction's awards to its commit, so that awards become visible in `recorded` order.
@@ -142,6 +151,9 @@ enum PGSchema {
     static let changesChannel = "incentives_changes"
 
     static var version: Int { migrations.count }
+
+    /// An event's id as the events' id index compares it (migration 6): `WHERE \(eventID("e")) = $1`.
+    static func eventID(_ alias: String? = nil) -> String { "\(alias.map { "\($0)." } ?? "")id COLLATE \"C\"" }
 
     /// A key for `pg_advisory_lock`s of this application: the schema's and the ingest's.
     static let migrationLock = 0x494E_4356_0001

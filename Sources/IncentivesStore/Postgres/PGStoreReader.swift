@@ -197,6 +197,8 @@ public final class PGStoreReader: StoreLookups {
 
     // MARK: - Events
 
+    /// One stored event by its id, through the events' id index.
+    static let eventByIDSQL = "SELECT \(eventColumns) FROM \(eventFrom) WHERE \(PGSchema.eventID("e")) = $1"
     static let eventColumns = "e.seq, e.id, e.type, e.user_id, e.at_s, e.at_nanos, e.category, i.source, e.line, m.timezone"
     static let eventFrom = "events e LEFT JOIN ingests i ON i.id = e.ingest LEFT JOIN members m ON m.id = e.user_id"
 
@@ -218,7 +220,7 @@ public final class PGStoreReader: StoreLookups {
     }
 
     public func event(id: String) throws -> EventRecord? {
-        try eventRecords(try c.exec("SELECT \(Self.eventColumns) FROM \(Self.eventFrom) WHERE e.id = $1", [id])).first
+        try eventRecords(try c.exec(Self.eventByIDSQL, [id])).first
     }
 
     public func forEachEvent(afterSeq: Int64, _ body: (Int64, Event) throws -> Void) throws {
