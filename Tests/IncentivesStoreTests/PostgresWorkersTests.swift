@@ -51,6 +51,10 @@ struct PostgresWorkersTests {
         return try condition()
     }
 
+    /// How many stored events are after their partition's position (not evaluated yet).
+    static let unevaluatedEvents = "SELECT count(*) FROM events e WHERE e.seq > (SELECT position FROM work_positions w WHERE w.part = "
+        + "(SELECT p FROM generate_series(0, 7) p WHERE satisfies_hash_partition('events'::regclass, 8, p, e.user_id)))"
+
     /// How many ingests' stored award counts differ from the awards their events earned (the join it replaced).
     static let ingestCountsDisagreeing = """
         SELECT count(*) FROM ingests i WHERE i.achievements <> (SELECT count(*) FROM achievements a
@@ -105,8 +109,7 @@ struct PostgresWorkersTests {
         #expect(ingest.stderr == replay.stderr)
         #expect(try listed(whole) == replay.stdout)
         // Every partition was evaluated to its end, and every award has its delivery rows.
-        #expect(try sql(whole, "SELECT count(*) FROM events e WHERE e.seq > (SELECT position FROM work_positions w WHERE w.part = "
-                        + "(SELECT p FROM generate_series(0, 7) p WHERE satisfies_hash_partition('events'::regclass, 8, p, e.user_id)))") == "0")
+        #expect(try sql(whole, Self.unevaluatedEvents) == "0")
 
         // Seven files into the inbox only, then workers (processes of their own) evaluate everything at once.
         let chunked = try server.database()
@@ -128,6 +131,33 @@ struct PostgresWorkersTests {
         #expect(try sql(chunked, "SELECT count(DISTINCT id) FROM ingests WHERE achievements > 0") != "1", "the awards came from several chunks")
         // The same deliveries as the database ingested whole.
         #expect(try sql(chunked, "SELECT string_agg(id, ',' ORDER BY id) FROM deliveries") == (try sql(whole, "SELECT string_agg(id, ',' ORDER BY id) FROM deliveries")))
+    }
+
+    @Test("an idle worker waits for a NOTIFY instead of polling, and evaluates what an ingest commits meanwhile")
+    func idleWorkerListens() throws {
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 40, events: 3_000, seed: 21)
+        let replay = try replay(g.inputs)
+        let db = try server.database()
+        try initialize(db, g.inputs)
+        let worker = try Binary.launch(["work", "--db", db, "--quiet"])
+        // SIGKILL: a SIGTERM from the test runner's process can stay blocked in its children.
+        defer { kill(worker.processIdentifier, SIGKILL); worker.waitUntilExit() }
+        let mine = "application_name = 'incentives work \(worker.processIdentifier)'"
+        #expect(try waitFor(30) { try sql(db, "SELECT count(*) FROM pg_stat_activity WHERE \(mine) AND query LIKE '%LISTEN%' OR \(mine) AND state = 'idle'") != "0" })
+        // Idle, it is waiting on its socket: its last statement stays the same for most of a second (polling every
+        // 50 ms, it ran about ten statements in each 50 ms).
+        var starts: Set<String> = []
+        for _ in 0..<6 {
+            starts.insert(try sql(db, "SELECT query_start FROM pg_stat_activity WHERE \(mine)"))
+            usleep(150_000)
+        }
+        #expect(starts.count <= 3, "statements started at \(starts.sorted())")
+        // An ingest that starts no worker of its own: the idle one evaluates all of it.
+        let inbox = try run(["ingest", "--db", db, "--events", g.inputs.events, "--inbox-only"])
+        #expect(inbox.status == replay.status, "\(inbox.stderr.suffix(200))")
+        #expect(try waitFor(60) { try sql(db, Self.unevaluatedEvents) == "0" })
+        #expect(try listed(db) == replay.stdout)
     }
 
     @Test("a worker killed with SIGKILL mid-run: the others take its partitions over; no event lost, no award or delivery twice")

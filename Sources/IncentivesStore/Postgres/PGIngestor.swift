@@ -29,7 +29,11 @@ public final class PGIngestor {
         guard try c.exec("SELECT pg_try_advisory_lock(\(PGSchema.ingestLock))").bool(0, 0) else {
             throw StoreError.ingestRunning(path: store.path)
         }
-        defer { _ = try? c.exec("SELECT pg_advisory_unlock(\(PGSchema.ingestLock))") }
+        defer {
+            _ = try? c.exec("SELECT pg_advisory_unlock(\(PGSchema.ingestLock))")
+            // Workers waiting for the ingest to end (`--until-drained`) hear it now rather than at their next timeout.
+            try? PGWorker.announce(c)
+        }
         try onLocked()
         let display = InputFile.displayName(path)
         let identity = try FileIdentity(path: path)

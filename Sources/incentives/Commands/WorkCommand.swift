@@ -25,7 +25,8 @@ enum WorkCommand: Command {
     \(StoreAccess.optionHelp)
       --until-drained  exit once every partition is evaluated and no ingest is writing to the inbox (while
                        another worker holds unevaluated partitions, wait: its partitions are taken over if it
-                       stops); without it, keep running and look for new events every 50 ms when idle
+                       stops); without it, keep running, woken by each commit of new events
+                       (a NOTIFY; at least every second) when idle
       --batch N        events of one partition per transaction (default 50000)
       --quiet          no progress lines (otherwise one on stderr every 10 seconds)
 
