@@ -22,7 +22,8 @@ public func fuzzRoster(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         require(!error.reason.isEmpty, "a refusal without a reason: \(error)")
         let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).count
         require(error.line.map { $0 >= 1 && $0 <= lines } ?? false, "a refusal without a line in the file: \(error)")
-        let whole = error.reason.hasPrefix("not valid JSON") || error.reason == "expected an object"
+        // The line as a whole: not JSON, or not an object ("expected an object", with what was found: ", found null").
+        let whole = error.reason.hasPrefix("not valid JSON") || error.reason.hasPrefix("expected an object")
         require(!(error.path ?? "").isEmpty || whole, "a refusal without a JSON path: \(error)")
         return 0
     }
