@@ -37,6 +37,9 @@ struct RosterDecoderTests {
          "roster.jsonl:2: eligibleUntil: 2026-04-01 is before eligibleFrom 2026-05-01"),
         (#"{"id": 7, "employer": "acme", "timezone": "UTC", "eligibleFrom": "2026-01-01"}"#, "roster.jsonl:2: id: expected a string"),
         (#"{"id": "", "employer": "acme", "timezone": "UTC", "eligibleFrom": "2026-01-01"}"#, "roster.jsonl:2: id: must not be empty"),
+        // A line that is JSON but not an object as a whole: no field to name, what was found instead (a fuzz find).
+        (" null", "roster.jsonl:2: expected an object, found null"),
+        ("[1, 2]", "roster.jsonl:2: expected an object"),
     ])
     func aBadLineNamesFileLineAndField(line: String, message: String) {
         let e = error([ana, line])
