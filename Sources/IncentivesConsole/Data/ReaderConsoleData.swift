@@ -137,14 +137,15 @@ public final class ReaderConsoleData: ConsoleData, @unchecked Sendable { // each
         }
         var from = cursor
         if from == .start {
-            from = LiveCursor(event: max(Int(counts.lastEventSeq) - limit, 0), achievement: max(Int(counts.lastAchievementSeq) - limit, 0))
+            from = LiveCursor(event: max(Int(counts.lastEventSeq).subtractingSaturated(limit), 0),
+                              achievement: max(Int(counts.lastAchievementSeq).subtractingSaturated(limit), 0))
         }
         // More than `limit` since the last look (a fast ingest): jump to the newest `limit` and count the rest,
-        // instead of climbing `limit` rows a poll behind the ingest.
-        let skippedEvents = max(0, Int(counts.lastEventSeq) - from.event - limit)
-        let skippedAchievements = max(0, Int(counts.lastAchievementSeq) - from.achievement - limit)
-        let skipped = cursor == .start ? 0 : skippedEvents + skippedAchievements
-        from = LiveCursor(event: from.event + skippedEvents, achievement: from.achievement + skippedAchievements)
+        // instead of climbing `limit` rows a poll behind the ingest. (Saturating: the numbers are the database's.)
+        let skippedEvents = max(0, Int(counts.lastEventSeq).subtractingSaturated(from.event).subtractingSaturated(limit))
+        let skippedAchievements = max(0, Int(counts.lastAchievementSeq).subtractingSaturated(from.achievement).subtractingSaturated(limit))
+        let skipped = cursor == .start ? 0 : skippedEvents.addingSaturated(skippedAchievements)
+        from = LiveCursor(event: from.event.addingSaturated(skippedEvents), achievement: from.achievement.addingSaturated(skippedAchievements))
         guard let c = try? live.changes(sinceEvent: Int64(from.event), sinceAchievement: Int64(from.achievement), sinceReject: 0, limit: limit) else {
             return LiveChanges(events: [], achievements: [], cursor: cursor, totalEvents: counts.events, totalAchievements: counts.achievements, failed: true)
         }

@@ -195,7 +195,7 @@ public final class PGWorker {
         if let head {
             // About a whole batch: `seq` numbers every partition's events, so a span of `limit` × partitions numbers
             // holds about `limit` of this one's. (Counting them exactly, at every look, cost the server more.)
-            guard head - position >= Int64(limit) * Int64(PGSchema.partitions) else { return false }
+            guard head.subtractingSaturated(position) >= Int64(limit) * Int64(PGSchema.partitions) else { return false }
         }
         let r = try c.exec("SELECT seq, id, type, user_id, at_s, at_nanos, category, ingest FROM \(events) WHERE seq > $1 ORDER BY seq LIMIT $2",
                            [String(position), String(limit)])
