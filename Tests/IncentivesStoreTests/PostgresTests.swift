@@ -25,6 +25,17 @@ struct PostgresTests {
         try run(["init", "--db", db, "--catalog", inputs.catalog, "--roster", inputs.roster])
     }
 
+    /// Runs the ingest of `inputs` again (it resumes from its checkpoint): its summary and the stored awards are
+    /// what `replay` prints for the same files.
+    func expectRerunEndsAsReplay(_ db: String, _ inputs: Inputs, _ options: [String] = [],
+                                 sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let again = try run(["ingest", "--db", db, "--events", inputs.events] + options)
+        let replay = try run(["replay", "--catalog", inputs.catalog, "--roster", inputs.roster, "--events", inputs.events])
+        #expect(again.stderr == replay.stderr, sourceLocation: sourceLocation)
+        #expect(Fixtures.contractLines(try run(["achievements", "--db", db, "--format", "jsonl"]).stdout) == replay.stdout,
+                sourceLocation: sourceLocation)
+    }
+
     @Test("every shared scenario: init, ingest, achievements on PostgreSQL print what replay prints",
           .enabled(if: !Fixtures.scenarios.isEmpty, "../shared/scenarios is not next to the package"))
     func scenariosMatchReplay() throws {
@@ -197,10 +208,7 @@ struct PostgresTests {
         let events = try server.sql(name, "SELECT count(*) FROM events").stdout
         let accepted = try server.sql(name, "SELECT accepted FROM ingests").stdout
         #expect(events == accepted && events != "0\n", "events \(events) accepted \(accepted)")
-        let again = try run(["ingest", "--db", db, "--events", g.inputs.events])
-        let replay = try run(["replay", "--catalog", g.inputs.catalog, "--roster", g.inputs.roster, "--events", g.inputs.events])
-        #expect(again.stderr == replay.stderr)
-        #expect(Fixtures.contractLines(try run(["achievements", "--db", db, "--format", "jsonl"]).stdout) == replay.stdout)
+        try expectRerunEndsAsReplay(db, g.inputs)
     }
 
     @Test("a batch the server refuses takes the batch written beside it down: what is stored is a prefix of the file, the checkpoint its end")
@@ -229,10 +237,7 @@ struct PostgresTests {
         #expect(try number("SELECT count(*) FROM rejects r WHERE r.line > (SELECT line FROM ingests)") == 0)
         // Once the server takes it, the next run resumes from the checkpoint and ends as replay.
         try #require(try server.sql(name, "DROP TRIGGER refuse_one ON events").status == 0)
-        let again = try run(["ingest", "--db", db, "--events", g.inputs.events, "--batch", "60"])
-        let replay = try run(["replay", "--catalog", g.inputs.catalog, "--roster", g.inputs.roster, "--events", g.inputs.events])
-        #expect(again.stderr == replay.stderr)
-        #expect(Fixtures.contractLines(try run(["achievements", "--db", db, "--format", "jsonl"]).stdout) == replay.stdout)
+        try expectRerunEndsAsReplay(db, g.inputs, ["--batch", "60"])
     }
 
     @Test("look-ups of events by id go through the events' id index, which compares bytes (migration 6)")
