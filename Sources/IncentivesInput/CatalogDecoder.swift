@@ -54,15 +54,34 @@ public enum CatalogDecoder {
                 guard let ends = LocalDate(iso: prog.ends) else { throw fail(ppath + ".ends", "not a date (YYYY-MM-DD): \(JSONText.quote(prog.ends))") }
                 guard starts <= ends else { throw fail(ppath + ".ends", "\(prog.ends) is before starts \(prog.starts)") }
                 var rewards: [Reward] = []
+                var pairs: [PairKey: Int] = [:]
                 for (r, rew) in prog.rewards.enumerated() {
                     let rpath = ppath + ".rewards[\(r)]"
                     guard incentiveIDs.contains(rew.incentive) else { throw fail(rpath + ".incentive", "unknown incentive \(JSONText.quote(rew.incentive))") }
                     guard !rew.reward.isEmpty else { throw fail(rpath + ".reward", "must not be empty") }
+                    if let first = pairs.updateValue(r, forKey: PairKey(incentive: rew.incentive, reward: rew.reward)) {
+                        throw fail(rpath, "incentive \(JSONText.quote(rew.incentive)) with reward \(JSONText.quote(rew.reward)) is already listed at \(ppath).rewards[\(first)]; a program lists each pair once")
+                    }
                     let limit = rew.limit ?? 1
                     guard limit >= 1 else { throw fail(rpath + ".limit", "must be at least 1, got \(limit)") }
-                    rewards.append(Reward(incentive: rew.incentive, reward: rew.reward, limit: limit))
+                    let points = rew.points ?? 0
+                    guard points >= 0 else { throw fail(rpath + ".points", "must be 0 or more, got \(points)") }
+                    rewards.append(Reward(incentive: rew.incentive, reward: rew.reward, limit: limit, points: points))
                 }
-                programs.append(Program(id: prog.id, name: prog.name ?? prog.id, starts: starts, ends: ends, rewards: rewards))
+                var tiers: [Tier] = []
+                var tierIDs = Set<String>()
+                for (t, tier) in (prog.tiers ?? []).enumerated() {
+                    let tpath = ppath + ".tiers[\(t)]"
+                    guard !tier.id.isEmpty else { throw fail(tpath + ".id", "must not be empty") }
+                    guard tierIDs.insert(tier.id).inserted else { throw fail(tpath + ".id", "duplicate tier id \(JSONText.quote(tier.id))") }
+                    guard tier.points >= 1 else { throw fail(tpath + ".points", "must be at least 1, got \(tier.points)") }
+                    if let before = tiers.last, tier.points <= before.points {
+                        throw fail(tpath + ".points", "must exceed the tier before (\(before.points)), got \(tier.points)")
+                    }
+                    guard !tier.reward.isEmpty else { throw fail(tpath + ".reward", "must not be empty") }
+                    tiers.append(Tier(id: tier.id, points: tier.points, reward: tier.reward))
+                }
+                programs.append(Program(id: prog.id, name: prog.name ?? prog.id, starts: starts, ends: ends, rewards: rewards, tiers: tiers))
             }
             employers.append(Employer(id: emp.id, name: emp.name ?? emp.id, programs: programs))
         }
@@ -171,10 +190,24 @@ private struct RawProgram: Decodable {
     let starts: String
     let ends: String
     let rewards: [RawReward]
+    let tiers: [RawTier]?
 }
 
 private struct RawReward: Decodable {
     let incentive: String
     let reward: String
     let limit: Int?
+    let points: Int?
+}
+
+private struct RawTier: Decodable {
+    let id: String
+    let points: Int
+    let reward: String
+}
+
+/// An incentive and a reward: what a program may list only once (CONTRACT §1).
+private struct PairKey: Hashable {
+    let incentive: String
+    let reward: String
 }

@@ -206,12 +206,32 @@ public final class Engine {
                                           evidence: evidence, ordinal: progress.slots[i].awards, progress: progress)
             observer.earned(achievement, slot: i)
             earned.append(achievement)
+            if gates[g].points > 0 {
+                reachTiers(after: achievement, earnedBy: event.id, points: gates[g].points,
+                           slot: slotsByEmployer[employer][i], day: day, progress: progress, into: &earned)
+            }
         }
         if state != nil, !changedFlags[pos] {
             changedFlags[pos] = true
             changed.append(pos)
         }
         return earned
+    }
+
+    /// Adds an award's points to the user's total in its program and records every tier that total now reaches
+    /// for the first time, in the ladder's order, right after the award (CONTRACT §3 "Tiers").
+    private func reachTiers(after award: Achievement, earnedBy event: String, points: Int, slot: RewardSlot, day: LocalDate,
+                            progress: MemberProgress, into earned: inout [Achievement]) {
+        let program = slot.program
+        var ledger = progress.ledgers[program.id] ?? PointsLedger()
+        ledger.add(points, earnedBy: event, on: day)
+        for tier in ledger.reach(program.tiers) {
+            let (events, days) = ledger.evidence(reaching: tier.points)
+            earned.append(Achievement(user: award.user, employer: award.employer, program: program.id, incentive: "",
+                                      reward: tier.reward, completedOn: award.completedOn, achievedAt: award.achievedAt,
+                                      evidence: events, evidenceDays: days, ordinal: 1, tier: tier.id))
+        }
+        progress.ledgers[program.id] = ledger
     }
 
     /// Names the evidence: a day stands for its first arriving event that this slot counts.
@@ -272,10 +292,10 @@ public final class Engine {
         let slots = self.slots(for: roster.members[pos])
         var w = ByteWriter()
         w.reserve(64 + slots.count * 48 + p.dayLog.count * 12)
-        // Format 3: slots keyed by what they mean, each rule's bytes sized so that a reader whose catalog no
-        // longer has the reward steps over them. (1: the day log spelled each entry's type and category out;
-        // 2: slots keyed by position, rule bytes unsized.)
-        w.write(3)
+        // Format 4: slots keyed by what they mean, each rule's bytes sized so that a reader whose catalog no
+        // longer has the reward steps over them; the day log; then the points ledgers by program. (1: the day log
+        // spelled each entry's type and category out; 2: slots keyed by position, rule bytes unsized; 3: no ledgers.)
+        w.write(4)
         w.write(slots.count)
         let keys = savedKeys(ofEmployer: Int(employerOfMember[pos]), slots)
         for i in slots.indices {
@@ -308,7 +328,44 @@ public final class Engine {
             w.write(entry.category >= 0 ? nameOfCode[Int(entry.category)] : -1)
             w.write(entry.id)
         }
+        Self.encode(ledgers: p.ledgers, into: &w)
         return w.bytes
+    }
+
+    /// The points ledgers, by program id in id order (the same progress always gives the same bytes).
+    static func encode(ledgers: [String: PointsLedger], into w: inout ByteWriter) {
+        w.write(ledgers.count)
+        for (program, ledger) in ledgers.sorted(by: { $0.key < $1.key }) {
+            w.write(program)
+            w.write(ledger.total)
+            w.write(ledger.reached.count)
+            for tier in ledger.reached { w.write(tier) }
+            w.write(ledger.entries.count)
+            for e in ledger.entries {
+                w.write(e.event)
+                w.write(Int(e.day.dayNumber))
+                w.write(e.total)
+            }
+        }
+    }
+
+    static func decodeLedgers(from r: inout ByteReader) throws -> [String: PointsLedger] {
+        var ledgers: [String: PointsLedger] = [:]
+        for _ in 0..<(try r.readCount()) {
+            let program = try r.readString()
+            let total = try r.readInt()
+            let reached = try (0..<r.readCount()).map { _ in try r.readString() }
+            let entries = try (0..<r.readCount()).map { _ in
+                let event = try r.readString()
+                guard let day = Int32(exactly: try r.readInt()) else { throw ByteReader.Failure.mismatch("saved points name a day out of range") }
+                return PointsLedger.Entry(event: event, day: LocalDate(dayNumber: day), total: try r.readInt())
+            }
+            guard let ledger = PointsLedger(total: total, entries: entries, reached: reached) else {
+                throw ByteReader.Failure.mismatch("saved points for \(program) do not add up")
+            }
+            ledgers[program] = ledger
+        }
+        return ledgers
     }
 
     /// `savedKeys` for an employer's slots, made once per engine (saving progress asks for them per user).
@@ -382,9 +439,9 @@ public final class Engine {
     private func decode(_ bytes: [UInt8], member: Member, slots: [RewardSlot]) throws -> MemberProgress {
         var r = ByteReader(bytes)
         let version = try r.readInt()
-        guard (1...3).contains(version) else { throw ByteReader.Failure.mismatch("saved progress has an unknown format") }
+        guard (1...4).contains(version) else { throw ByteReader.Failure.mismatch("saved progress has an unknown format") }
         let p = MemberProgress(slots: slots.count)
-        let keys = version == 3 ? savedKeys(ofEmployer: roster.position(of: member.id).map { Int(employerOfMember[$0]) } ?? -1, slots) : slots.map(\.key)
+        let keys = version >= 3 ? savedKeys(ofEmployer: roster.position(of: member.id).map { Int(employerOfMember[$0]) } ?? -1, slots) : slots.map(\.key)
         let index = Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let n = try r.readCount()
         for _ in 0..<n {
@@ -396,7 +453,7 @@ public final class Engine {
                 // earned stays recorded, the progress toward more is left behind (format 3 can step over it).
                 // Formats 1 and 2 cannot; the store re-saves them in format 3 under the old catalog before a new
                 // one applies (`Store.load`).
-                guard version == 3 else { throw ByteReader.Failure.mismatch("saved progress for a reward the catalog no longer has: \(key)") }
+                guard version >= 3 else { throw ByteReader.Failure.mismatch("saved progress for a reward the catalog no longer has: \(key)") }
                 if hasRule { try r.skipSized() }
                 continue
             }
@@ -405,7 +462,7 @@ public final class Engine {
             p.slots[i].awards = awards
             if hasRule {
                 let decode = { (r: inout ByteReader) in try slots[i].incentive.rule.decodeProgress(span: slots[i].span(for: member), from: &r) }
-                p.slots[i].rule = version == 3 ? try r.readSized(decode) : try decode(&r)
+                p.slots[i].rule = version >= 3 ? try r.readSized(decode) : try decode(&r)
             }
         }
         if version == 1 {
@@ -427,6 +484,11 @@ public final class Engine {
                 }
                 p.appendToLog(.init(day: day, type: type, category: c < 0 ? -1 : categories.code(of: names[c]), id: try r.readString()))
             }
+        }
+        if version >= 4 {
+            // Ledgers of programs the catalog no longer runs stay out: their points can reach nothing.
+            let programs = Set(slots.map(\.program.id))
+            p.ledgers = try Self.decodeLedgers(from: &r).filter { programs.contains($0.key) }
         }
         // Evidence is named from the day log (`achievement`): a day a rule counts with no event logged for it would
         // trap there when it is used. Progress the engine saved never has one; corrupt bytes can.
@@ -472,6 +534,21 @@ public final class Engine {
         let p = progress(of: pos, employer: employer)
         return slotsByEmployer[employer].enumerated().map { i, slot in
             slot.span(for: roster.members[pos]).map { slot.incentive.rule.nextStep(p.slots[i].rule, today: today, span: $0) }
+        }
+    }
+
+    /// The user's points in each program of their employer whose rewards carry points or that has tiers, in
+    /// catalog order (empty for a user whose employer runs none).
+    public func pointsStandings(of user: String) -> [PointsStanding] {
+        guard let pos = roster.position(of: user) else { return [] }
+        let employer = Int(employerOfMember[pos])
+        guard employer >= 0 else { return [] }
+        let p = progress(of: pos, employer: employer)
+        return catalog.employers[employer].programs.filter { $0.hasPoints || !$0.tiers.isEmpty }.map { program in
+            let ledger = p.ledgers[program.id] ?? PointsLedger()
+            return PointsStanding(program: program, total: ledger.total,
+                                  reached: program.tiers.filter { ledger.reached.contains($0.id) },
+                                  next: ledger.nextTier(of: program.tiers))
         }
     }
 

@@ -45,6 +45,8 @@ final class MemberProgress {
 
     /// One state per reward slot of the user's employer, in catalog order.
     let slots: UnsafeMutableBufferPointer<SlotState>
+    /// Points per program id, for programs whose rewards carry points (empty for most users: no cost to them).
+    var ledgers: [String: PointsLedger] = [:]
     private var log: UnsafeMutablePointer<DayFirst>
     private var logCount = 0
     private var logCapacity: Int

@@ -10,6 +10,8 @@ struct SlotGate {
     let starts: Int32
     let ends: Int32
     let limit: Int
+    /// The points each award adds to the program's total (0: none, and no tier is looked at).
+    let points: Int
 
     init(_ slot: RewardSlot, categories: CategoryCodes) {
         eventType = slot.incentive.event
@@ -25,6 +27,7 @@ struct SlotGate {
         starts = max(slot.program.starts, slot.reward.countsFrom ?? slot.program.starts).dayNumber
         ends = slot.program.ends.dayNumber
         limit = slot.reward.limit
+        points = slot.reward.points
     }
 
     /// The first check an event fails, in the order they are made (type, category, program dates), or

@@ -3,7 +3,11 @@ public struct Achievement: Sendable, Hashable {
     public let user: String
     public let employer: String
     public let program: String
+    /// The incentive that earned it; empty for a tier (`tier`).
     public let incentive: String
+    /// For a tier of the program's points ladder (CONTRACT §3 "Tiers"): the tier's id; nil for an award of a
+    /// reward. A tier achievement has no incentive: the points of several awards reached it.
+    public let tier: String?
     public let reward: String
     /// The latest evidence day, in the user's zone.
     public let completedOn: LocalDate
@@ -22,8 +26,9 @@ public struct Achievement: Sendable, Hashable {
 
     public init(user: String, employer: String, program: String, incentive: String, reward: String,
                 completedOn: LocalDate, achievedAt: Instant, evidence: [String], evidenceDays: [LocalDate], ordinal: Int,
-                generation: Int = 1) {
+                generation: Int = 1, tier: String? = nil) {
         self.generation = generation
+        self.tier = tier
         self.user = user
         self.employer = employer
         self.program = program
@@ -44,9 +49,13 @@ public struct Achievement: Sendable, Hashable {
         h.add(user); h.add(employer); h.add(program); h.add(incentive); h.add(reward); h.add(UInt64(ordinal))
         // Generation 1 adds nothing: every id earned before catalog versions existed stays as it was.
         if generation > 1 { h.add(UInt64(generation)) }
+        // A tier's incentive is empty, which no reward's is: adding its id keeps it apart from every award.
+        if let tier { h.add("\u{1f}tier"); h.add(tier) }
         let hex = String(h.value, radix: 16)
         return "ach-" + String(repeating: "0", count: 16 - hex.count) + hex
     }
+
+    public var isTier: Bool { tier != nil }
 
     /// The contract's JSON line (CONTRACT §5), keys in this order.
     public var jsonLine: String {
@@ -62,7 +71,11 @@ public struct Achievement: Sendable, Hashable {
         w.raw("{\"user\":"); w.string(user)
         w.raw(",\"employer\":"); w.string(employer)
         w.raw(",\"program\":"); w.string(program)
-        w.raw(",\"incentive\":"); w.string(incentive)
+        if let tier {
+            w.raw(",\"tier\":"); w.string(tier)
+        } else {
+            w.raw(",\"incentive\":"); w.string(incentive)
+        }
         w.raw(",\"reward\":"); w.string(reward)
         w.raw(",\"completedOn\":\""); completedOn.writeISO(into: &w.bytes)
         w.raw("\",\"achievedAt\":\""); achievedAt.writeRFC3339(into: &w.bytes)

@@ -43,6 +43,8 @@ public struct Reward: Sendable {
     public let incentive: String
     public let reward: String
     public let limit: Int
+    /// Added to the user's point total in the program by every award of this reward (0: none; CONTRACT §1).
+    public let points: Int
     /// The first local day that counts for this reward when a later catalog version added it (or changed what
     /// its incentive asks) mid-program: days before it do not count. nil: the program's start. Not part of
     /// catalog.json: the store sets it from its catalog versions (`--effective`).
@@ -51,17 +53,18 @@ public struct Reward: Sendable {
     /// (`Achievement.generation`). Set by the store with `countsFrom`.
     public let generation: Int
 
-    public init(incentive: String, reward: String, limit: Int = 1, countsFrom: LocalDate? = nil, generation: Int = 1) {
+    public init(incentive: String, reward: String, limit: Int = 1, points: Int = 0, countsFrom: LocalDate? = nil, generation: Int = 1) {
         self.incentive = incentive
         self.reward = reward
         self.limit = limit
+        self.points = points
         self.countsFrom = countsFrom
         self.generation = generation
     }
 
     /// The same reward introduced by catalog version `generation` on `day` (nil: from the start).
     public func introduced(_ generation: Int, on day: LocalDate?) -> Reward {
-        Reward(incentive: incentive, reward: reward, limit: limit, countsFrom: day, generation: generation)
+        Reward(incentive: incentive, reward: reward, limit: limit, points: points, countsFrom: day, generation: generation)
     }
 }
 
@@ -72,14 +75,20 @@ public struct Program: Sendable {
     public let starts: LocalDate
     public let ends: LocalDate
     public let rewards: [Reward]
+    /// The points ladder, lowest first (empty: the program has none). Points are still totalled without tiers.
+    public let tiers: [Tier]
 
-    public init(id: String, name: String, starts: LocalDate, ends: LocalDate, rewards: [Reward]) {
+    public init(id: String, name: String, starts: LocalDate, ends: LocalDate, rewards: [Reward], tiers: [Tier] = []) {
         self.id = id
         self.name = name
         self.starts = starts
         self.ends = ends
         self.rewards = rewards
+        self.tiers = tiers
     }
+
+    /// Whether any reward of the program adds points: only then does the engine keep a point total for it.
+    public var hasPoints: Bool { rewards.contains { $0.points > 0 } }
 }
 
 public struct Employer: Sendable {

@@ -59,7 +59,7 @@ extension Catalog {
     func mappingRewards(_ change: (Employer, Program, Reward) -> Reward?) -> Catalog {
         Catalog(incentives: incentives, employers: employers.map { e in
             Employer(id: e.id, name: e.name, programs: e.programs.map { p in
-                Program(id: p.id, name: p.name, starts: p.starts, ends: p.ends, rewards: p.rewards.compactMap { change(e, p, $0) })
+                Program(id: p.id, name: p.name, starts: p.starts, ends: p.ends, rewards: p.rewards.compactMap { change(e, p, $0) }, tiers: p.tiers)
             })
         }, partners: partners)
     }
@@ -68,6 +68,6 @@ extension Catalog {
 extension Reward {
     /// The same reward with another limit.
     func limited(to limit: Int) -> Reward {
-        Reward(incentive: incentive, reward: reward, limit: limit, countsFrom: countsFrom, generation: generation)
+        Reward(incentive: incentive, reward: reward, limit: limit, points: points, countsFrom: countsFrom, generation: generation)
     }
 }

@@ -19,6 +19,15 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
         return first...last
     }()
 
+    /// The seconds of every instant an event may name: in UTC, 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999…Z
+    /// (CONTRACT §1). A timestamp whose offset carries it outside is refused, so every accepted instant prints
+    /// as a four-digit year in UTC.
+    public static let contractRange: ClosedRange<Int64> = {
+        let first = Int64(LocalDate(year: 1, month: 1, day: 1)!.dayNumber) * 86_400
+        let last = Int64(LocalDate(year: 9999, month: 12, day: 31)!.dayNumber) * 86_400 + 86_399
+        return first...last
+    }()
+
     public static func < (a: Instant, b: Instant) -> Bool {
         a.seconds != b.seconds ? a.seconds < b.seconds : a.nanoseconds < b.nanoseconds
     }
@@ -107,14 +116,16 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
             return .failure(.malformed)
         }
         guard i == n else { return .failure(.malformed) }
-        // A leap second (:60) is the same instant as the next second's start, as in POSIX time.
-        let secs = Int64(date.dayNumber) * 86_400 + Int64(h * 3600 + mi * 60 + s) - Int64(offset)
+        // A leap second (:60) reads as :59 of the same minute, its fraction kept (CONTRACT §1): it stays on the
+        // local day it was written on, and `23:59:60Z` of 9999-12-31 stays in year 9999.
+        let secs = Int64(date.dayNumber) * 86_400 + Int64(h * 3600 + mi * 60 + min(s, 59)) - Int64(offset)
+        guard contractRange.contains(secs) else { return .failure(.outsideYears) }
         return .success(Instant(seconds: secs, nanoseconds: Int32(nanos)))
     }
 }
 
 public enum TimestampError: Error, Sendable, Equatable, CustomStringConvertible {
-    case malformed, noSuchDate, timeOutOfRange, missingOffset
+    case malformed, noSuchDate, timeOutOfRange, missingOffset, outsideYears
 
     public var description: String {
         switch self {
@@ -122,6 +133,7 @@ public enum TimestampError: Error, Sendable, Equatable, CustomStringConvertible 
         case .noSuchDate: return "no such calendar date"
         case .timeOutOfRange: return "time of day out of range"
         case .missingOffset: return "no UTC offset (add Z or ±HH:MM)"
+        case .outsideYears: return "the instant falls outside years 0001 to 9999 in UTC"
         }
     }
 }

@@ -118,7 +118,7 @@ extension Catalog {
             Employer(id: e.id, name: e.name, programs: e.programs.enumerated().map { pi, p in
                 Program(id: p.id, name: p.name, starts: p.starts, ends: p.ends, rewards: p.rewards.enumerated().map { ri, r in
                     byPlace["\(ei).\(pi).\(ri)"].map { r.introduced($0.version, on: $0.day) } ?? r.introduced(1, on: nil)
-                })
+                }, tiers: p.tiers)
             })
         }
         return Catalog(incentives: incentives, employers: employers, partners: partners)
