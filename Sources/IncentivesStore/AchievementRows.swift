@@ -9,8 +9,8 @@ enum AchievementRows {
         let a = row.achievement
         let insertAchievement = try db.prepare("""
             INSERT OR IGNORE INTO achievements(id, user, employer, program, incentive, reward, ordinal, completed_on, achieved_at,
-              event_seq, json, evidence, evidence_days, generation, catalog_version)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(version), 1) FROM catalog_versions))
+              event_seq, json, evidence, evidence_days, generation, tier, catalog_version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(version), 1) FROM catalog_versions))
             """)
         let id = a.id
         try insertAchievement.bind(1, id)
@@ -32,6 +32,7 @@ enum AchievementRows {
         try insertAchievement.bind(12, ids.text)
         try insertAchievement.bind(13, days.text)
         try insertAchievement.bind(14, a.generation)
+        try insertAchievement.bind(15, a.tier ?? "")
         try insertAchievement.runToEnd()
         guard db.changes == 1 else { return false }
         let insertDelivery = try db.prepare("INSERT OR IGNORE INTO deliveries(id, achievement_id, partner, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)")

@@ -210,6 +210,11 @@ enum Schema {
         CREATE INDEX achievements_menu ON achievements(employer, program, incentive, reward);
         CREATE INDEX members_search ON members(id, lower(id), employer, lower(timezone));
         """,
+        // 8: tiers of a program's points ladder are achievements too (CONTRACT §3 "Tiers"): `tier` holds the tier's id,
+        // '' for an award of a reward (whose `incentive` is never empty, as a tier's always is).
+        """
+        ALTER TABLE achievements ADD COLUMN tier TEXT NOT NULL DEFAULT '';
+        """,
     ]
 
     /// The version this build writes and understands.

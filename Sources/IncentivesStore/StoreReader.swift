@@ -179,7 +179,8 @@ public final class StoreReader: StoreReading {
                 throw StoreError.corrupt(path: db.path, reason: "user \(id): unknown zone \(member.timezone)")
             }
             let day = today ?? zone.localDate(of: Instant(seconds: Int64(Date().timeIntervalSince1970.rounded(.down))))
-            let standings = try self.standings(of: member, today: day)
+            let engine = try self.engine(of: member)
+            let standings = engine.standings(of: member.id, today: day).map { StandingRecord($0, zone: member.timezone) }
             let achievements = try self.achievements(AchievementQuery(user: id, order: .recorded, limit: achievementLimit))
             let events = try self.events(of: id, limit: recentEvents, beforeSeq: nil)
             let count = try db.integer("SELECT count(*) FROM events WHERE user_key = \(UserKeys.keyOfUser)", .text(id))
@@ -187,13 +188,19 @@ public final class StoreReader: StoreReading {
                 member: member,
                 employerName: member.employer.flatMap { catalog.employer($0)?.name },
                 today: day, eligibleToday: member.isEligible(on: day),
-                standings: standings, achievements: achievements, recentEvents: events, eventCount: count)
+                standings: standings, achievements: achievements, recentEvents: events, eventCount: count,
+                points: engine.pointsStandings(of: member.id).map(PointsRecord.init))
         }
     }
 
     /// The user's standing on every reward of their employer, from their saved progress.
     public func standings(of member: Member, today: LocalDate?) throws -> [StandingRecord] {
-        // An engine over this one user: restoring one small blob is cheaper than any replay.
+        try engine(of: member).standings(of: member.id, today: today).map { StandingRecord($0, zone: member.timezone) }
+    }
+
+    /// An engine over this one user, holding their saved progress and any later events.
+    private func engine(of member: Member) throws -> Engine {
+        // Restoring one small blob is cheaper than any replay.
         let engine: Engine
         do {
             engine = try Engine(catalog: catalog, roster: Roster(members: [member]), zones: zones)
@@ -205,7 +212,7 @@ public final class StoreReader: StoreReading {
         }
         // The blob includes events up to `progress_seq`; this user's later ones (a running ingest) go on top.
         try ProgressLog.catchUp(engine, in: db, user: member.id) { _, _ in }
-        return engine.standings(of: member.id, today: today).map { StandingRecord($0, zone: member.timezone) }
+        return engine
     }
 
     // MARK: - Events
@@ -273,7 +280,7 @@ public final class StoreReader: StoreReading {
     /// earned it (exact, where `achieved_at` is text).
     static let achievementColumns = """
         seq, user, employer, program, incentive, reward, ordinal, completed_on, achieved_at, event_seq, \
-        evidence, evidence_days, generation, catalog_version
+        evidence, evidence_days, generation, catalog_version, tier
         """
 
     /// When the achievement was earned: its RFC 3339 text read back (exact: `Instant.rfc3339` wrote it), or, should
@@ -286,6 +293,9 @@ public final class StoreReader: StoreReading {
         }
         return at
     }
+
+    /// The `tier` column as the read model has it: '' (an award of a reward) is nil.
+    static func tier(_ column: String) -> String? { column.isEmpty ? nil : column }
 
     /// An achievement row as the read model: instants as instants, evidence as lists.
     private func achievementRecord(_ s: Statement) throws -> AchievementRecord {
@@ -305,7 +315,7 @@ public final class StoreReader: StoreReading {
         return AchievementRecord(seq: seq, achievement: Achievement(
             user: s.text(1), employer: s.text(2), program: s.text(3), incentive: s.text(4), reward: s.text(5),
             completedOn: completed, achievedAt: try achievedAt(s), evidence: ids, evidenceDays: days, ordinal: s.int(6),
-            generation: s.int(12)), catalogVersion: s.int(13))
+            generation: s.int(12), tier: Self.tier(s.text(14))), catalogVersion: s.int(13))
     }
 
     private func whereClause(_ q: AchievementQuery) -> (String, [SQLValue]) {
@@ -317,6 +327,7 @@ public final class StoreReader: StoreReading {
             values.append(.text(v))
         }
         add("user = ?", q.user)
+        add("tier = ?", q.tier)
         if let prefix = q.userPrefix, !prefix.isEmpty {
             // A range on the user index rather than LIKE (which is case-blind and reads `_` and `%` as patterns).
             terms.append("user >= ? AND user < ?")

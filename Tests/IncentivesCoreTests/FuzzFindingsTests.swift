@@ -67,17 +67,20 @@ struct FuzzProgressFindingsTests {
     }
 }
 
-/// Inputs Fuzz/FuzzEventLine found with `--strict`, inlined. Recorded, not fixed here: the instant arithmetic is
-/// being fixed on another branch (see `Known.instantOutsideYears1To9999` in Fuzz/Support/Check.swift). Enable this
-/// when that lands, and remove the `Known` switch with it.
+/// Inputs Fuzz/FuzzEventLine found with `--strict`, inlined: instants whose UTC date fell outside years 0001-9999
+/// were accepted and then printed as `10000-…` or `0000-…`. CONTRACT §1 now settles both: a leap second reads as
+/// :59 of its minute (so it stays in its year), and an instant outside the years in UTC is refused.
 @Suite("Fuzz findings: instants")
 struct FuzzInstantFindingsTests {
-    /// An accepted instant outside years 0001...9999 formats as `10000-…` or `0000-…`, which the parser refuses.
-    /// Either refusing these timestamps or round-tripping them passes.
-    @Test(.disabled("known: instants outside years 1-9999 (Fuzz finding, being fixed on another branch)"),
-          arguments: ["9999-12-31T23:59:60Z", "9999-12-31T23:30:00-01:00", "0001-01-01T00:00:00+01:00"])
-    func anAcceptedInstantRoundTrips(_ text: String) throws {
-        guard case .success(let instant) = Instant.parseRFC3339(text) else { return }
-        #expect(Instant.parseRFC3339(instant.rfc3339) == .success(instant), "\(text) → \(instant.rfc3339)")
+    @Test(arguments: [("9999-12-31T23:59:60Z", "9999-12-31T23:59:59Z"), ("0001-01-01T00:00:60+00:00", "0001-01-01T00:00:59Z")])
+    func aLeapSecondStaysInItsYearAndRoundTrips(_ text: String, _ utc: String) throws {
+        let instant = try Instant.parseRFC3339(text).get()
+        #expect(instant.rfc3339 == utc)
+        #expect(Instant.parseRFC3339(instant.rfc3339) == .success(instant))
+    }
+
+    @Test(arguments: ["9999-12-31T23:30:00-01:00", "0001-01-01T00:00:00+01:00"])
+    func anInstantOutsideTheYearsInUTCIsRefused(_ text: String) {
+        #expect(Instant.parseRFC3339(text) == .failure(.outsideYears))
     }
 }

@@ -3,12 +3,13 @@ import Testing
 
 @Suite("Progress: standings, saving and restoring")
 struct ProgressTests {
-    /// Format 2 as the previous version wrote it, from format 3: slots keyed by position (the test world's
-    /// employer `acme` and program `p`), rule bytes unsized; the day log is the same in both.
+    /// Format 2 as the previous version wrote it, from format 4: slots keyed by position (the test world's
+    /// employer `acme` and program `p`), rule bytes unsized; the day log is the same in both; no points ledgers
+    /// (the world's rewards carry no points: format 4 ends with a ledger count of 0, one byte).
     static func formatTwo(from v3: [UInt8], incentives: [String]) throws -> [UInt8] {
         var r = ByteReader(v3)
         var w = ByteWriter()
-        #expect(try r.readInt() == 3)
+        #expect(try r.readInt() == 4)
         w.write(2)
         let n = try r.readInt()
         w.write(n)
@@ -20,7 +21,9 @@ struct ProgressTests {
             w.write(hasRule)
             if hasRule == 1 { w.writeRaw(try r.readSizedBytes()) }
         }
-        w.writeRaw(r.readRest())
+        let rest = r.readRest()
+        #expect(rest.last == 0, "no points ledgers")
+        w.writeRaw(rest.dropLast())
         return w.bytes
     }
 

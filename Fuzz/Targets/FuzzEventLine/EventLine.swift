@@ -50,7 +50,9 @@ func check(_ event: Event) {
     let at = event.at
     require(at.nanoseconds >= 0 && at.nanoseconds < 1_000_000_000, "nanoseconds out of range: \(at.nanoseconds)")
     let outside = at.seconds < -62_135_596_800 || at.seconds >= year10000 // 0001-01-01 ..< 10000-01-01
-    if !(outside && Known.instantOutsideYears1To9999) {
+    // CONTRACT §1: an accepted instant lies in years 0001-9999 in UTC, whatever offset it was written with.
+    require(!outside, "accepted an instant outside years 0001-9999 in UTC: \(at.seconds)s")
+    do {
         let text = at.rfc3339
         switch Instant.parseRFC3339(text) {
         case .success(let back):

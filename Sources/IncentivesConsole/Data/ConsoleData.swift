@@ -126,9 +126,13 @@ public struct UserPage: Sendable {
     public let recentEvents: [EventRecord]
     /// The user's latest local day with an event (the calendar falls back to it for old activity).
     public let lastActiveDay: LocalDate?
+    /// Points per program that has them, in catalog order (empty for most employers).
+    public let points: [PointsRecord]
 
     public init(member: Member, employerName: String?, standings: [StandingRecord], loggedDays: Set<LocalDate>,
-                evidenceDays: Set<LocalDate>, achievements: [AchievementRecord], recentEvents: [EventRecord], lastActiveDay: LocalDate?) {
+                evidenceDays: Set<LocalDate>, achievements: [AchievementRecord], recentEvents: [EventRecord], lastActiveDay: LocalDate?,
+                points: [PointsRecord] = []) {
+        self.points = points
         self.member = member
         self.employerName = employerName
         self.standings = standings

@@ -166,7 +166,8 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
             evidenceDays: Set(won.flatMap(\.achievement.evidenceDays)),
             achievements: won.reversed(),
             recentEvents: Array(mine.suffix(20).reversed()),
-            lastActiveDay: mine.compactMap(\.localDay).max())
+            lastActiveDay: mine.compactMap(\.localDay).max(),
+            points: engine.pointsStandings(of: id).map(PointsRecord.init))
     }
 
     /// The user's accepted events, in arrival order, through a fresh `Explainer` (this data keeps no duplicates

@@ -112,7 +112,8 @@ public final class ReaderConsoleData: ConsoleData, @unchecked Sendable { // each
                 evidenceDays: Set(p.achievements.flatMap(\.achievement.evidenceDays)),
                 achievements: p.achievements.reversed(),
                 recentEvents: p.recentEvents,
-                lastActiveDay: days.max())
+                lastActiveDay: days.max(),
+                points: p.points)
         }, otherwise: nil)
     }
 

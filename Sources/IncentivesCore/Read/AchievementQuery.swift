@@ -19,6 +19,8 @@ public struct AchievementQuery: Sendable, Equatable {
     public var employer: String?
     public var program: String?
     public var incentive: String?
+    /// Only this tier's achievements (CONTRACT §3 "Tiers").
+    public var tier: String?
     /// Inclusive bounds on `completedOn`.
     public var since: LocalDate?
     public var until: LocalDate?
@@ -56,6 +58,7 @@ public struct AchievementQuery: Sendable, Equatable {
         if let e = employer, a.employer != e { return false }
         if let p = program, a.program != p { return false }
         if let i = incentive, a.incentive != i { return false }
+        if let t = tier, a.tier != t { return false }
         if let s = since, a.completedOn < s { return false }
         if let u = until, a.completedOn > u { return false }
         return true

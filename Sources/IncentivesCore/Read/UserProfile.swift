@@ -11,9 +11,12 @@ public struct UserProfile: Sendable, Equatable {
     /// Newest first.
     public let recentEvents: [EventRecord]
     public let eventCount: Int
+    /// The user's points per program that has them (CONTRACT §1 "Points and tiers"), in catalog order.
+    public let points: [PointsRecord]
 
     public init(member: Member, employerName: String?, today: LocalDate, eligibleToday: Bool, standings: [StandingRecord],
-                achievements: [AchievementRecord], recentEvents: [EventRecord], eventCount: Int) {
+                achievements: [AchievementRecord], recentEvents: [EventRecord], eventCount: Int, points: [PointsRecord] = []) {
+        self.points = points
         self.member = member
         self.employerName = employerName
         self.today = today
@@ -88,5 +91,33 @@ public struct StandingRecord: Sendable, Equatable {
     /// The progress bar's fill: `done` of `needed`, full once the limit is reached.
     public var bar: (done: Int, needed: Int) {
         (limitReached ? needed : min(done ?? 0, needed), needed)
+    }
+}
+
+/// A user's points in one program and where they stand on its ladder.
+public struct PointsRecord: Sendable, Equatable {
+    public let program: String
+    public let programName: String
+    public let total: Int
+    /// The ids of the tiers reached, in the ladder's order.
+    public let reached: [String]
+    /// The next tier to reach; nil when every tier is reached or the program has none.
+    public let next: Tier?
+    /// "70 of 100 points to silver".
+    public let text: String
+
+    public init(_ s: PointsStanding) {
+        program = s.program.id
+        programName = s.program.name
+        total = s.total
+        reached = s.reached.map(\.id)
+        next = s.next
+        text = s.text
+    }
+
+    /// The progress bar's fill toward the next tier (full when every tier is reached).
+    public var bar: (done: Int, needed: Int) {
+        guard let next else { return (1, 1) }
+        return (min(total, next.points), next.points)
     }
 }

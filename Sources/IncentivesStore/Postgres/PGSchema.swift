@@ -133,6 +133,11 @@ enum PGSchema {
         DROP INDEX events_id;
         CREATE INDEX events_id ON events (id COLLATE "C");
         """,
+        // 7: tiers of a program's points ladder are achievements too (CONTRACT §3 "Tiers"): `tier` holds the tier's id,
+        // '' for an award of a reward (whose `incentive` is never empty, as a tier's always is).
+        """
+        ALTER TABLE achievements ADD COLUMN tier text NOT NULL DEFAULT '';
+        """,
     ]
 
     /// Held from the insert of a transaction's awards to its commit, so that awards become visible in `recorded` order.

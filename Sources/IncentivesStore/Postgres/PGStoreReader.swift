@@ -191,7 +191,8 @@ public final class PGStoreReader: StoreLookups {
             let events = try self.events(of: id, limit: recentEvents, beforeSeq: nil)
             return UserProfile(member: member, employerName: member.employer.flatMap { catalog.employer($0)?.name },
                                today: day, eligibleToday: member.isEligible(on: day),
-                               standings: standings, achievements: achievements, recentEvents: events, eventCount: count)
+                               standings: standings, achievements: achievements, recentEvents: events, eventCount: count,
+                               points: engine.pointsStandings(of: id).map(PointsRecord.init))
         }
     }
 
@@ -243,7 +244,7 @@ public final class PGStoreReader: StoreLookups {
     // MARK: - Achievements
 
     static let achievementColumns = """
-        seq, user_id, employer, program, incentive, reward, ordinal, completed_on, at_s, at_nanos, evidence, evidence_days, generation, catalog_version
+        seq, user_id, employer, program, incentive, reward, ordinal, completed_on, at_s, at_nanos, evidence, evidence_days, generation, catalog_version, tier
         """
 
     static let achievementColumnCount = achievementColumns.split(separator: ",").count
@@ -264,7 +265,7 @@ public final class PGStoreReader: StoreLookups {
             return AchievementRecord(seq: seq, achievement: Achievement(
                 user: r.text(i, 1), employer: r.text(i, 2), program: r.text(i, 3), incentive: r.text(i, 4), reward: r.text(i, 5),
                 completedOn: completed, achievedAt: try Self.instant(r, i, 8, path: path), evidence: ids, evidenceDays: days,
-                ordinal: r.int(i, 6), generation: r.int(i, 12)), catalogVersion: r.int(i, 13))
+                ordinal: r.int(i, 6), generation: r.int(i, 12), tier: StoreReader.tier(r.text(i, 14))), catalogVersion: r.int(i, 13))
         }
     }
 
@@ -283,6 +284,7 @@ public final class PGStoreReader: StoreLookups {
         add("employer", "=", q.employer)
         add("program", "=", q.program)
         add("incentive", "=", q.incentive)
+        add("tier", "=", q.tier)
         add("completed_on", ">=", q.since?.iso)
         add("completed_on", "<=", q.until?.iso)
         return (terms.isEmpty ? "" : " WHERE " + terms.joined(separator: " AND "), values)

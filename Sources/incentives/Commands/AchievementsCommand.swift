@@ -5,9 +5,9 @@ import IncentivesStore
 enum AchievementsCommand: Command {
     static let name = "achievements"
     static let summary = "list recorded achievements (filter by user, employer, program, date)"
-    static let valuedOptions: Set<String> = ["user", "employer", "program", "incentive", "since", "until", "sort", "limit", "offset", "format", "db"]
+    static let valuedOptions: Set<String> = ["user", "employer", "program", "incentive", "tier", "since", "until", "sort", "limit", "offset", "format", "db"]
     static let help = """
-    Usage: incentives achievements [--user U] [--employer E] [--program P] [--incentive I]
+    Usage: incentives achievements [--user U] [--employer E] [--program P] [--incentive I] [--tier T]
                                    [--since DATE] [--until DATE] [--sort ORDER] [--limit N] [--offset N]
                                    [--format table|jsonl|csv] [--db PATH]
 
@@ -19,6 +19,7 @@ enum AchievementsCommand: Command {
       --employer E     only this employer's
       --program P      only this program's
       --incentive I    only this menu item's
+      --tier T         only this tier's (a program's points ladder: "tier" in place of "incentive")
       --since DATE     completed on or after DATE (YYYY-MM-DD, the user's local day)
       --until DATE     completed on or before DATE
       --sort ORDER     recorded (default), newest, user, completed, program or reward
@@ -38,6 +39,7 @@ enum AchievementsCommand: Command {
         let format = try OutputFormat.from(args)
         var q = AchievementQuery(user: args.value("user"), employer: args.value("employer"), program: args.value("program"),
                                  incentive: args.value("incentive"))
+        q.tier = args.value("tier")
         for name in ["since", "until"] {
             guard let v = args.value(name) else { continue }
             guard let day = LocalDate(iso: v) else { throw Arguments.UsageError(message: "--\(name) must be a date YYYY-MM-DD, got \(v)") }
@@ -89,7 +91,7 @@ enum AchievementsCommand: Command {
         return .ok
     }
 
-    static let columns = ["id", "user", "employer", "program", "incentive", "reward", "ordinal", "completedOn", "achievedAt", "catalogVersion"]
+    static let columns = ["id", "user", "employer", "program", "incentive", "tier", "reward", "ordinal", "completedOn", "achievedAt", "catalogVersion"]
 
     /// The contract's line (CONTRACT §5) with the catalog version added as its last key.
     static func jsonLine(_ r: AchievementRecord) -> String {
@@ -98,7 +100,7 @@ enum AchievementsCommand: Command {
 
     static func row(_ r: AchievementRecord) -> [String?] {
         let a = r.achievement
-        return [a.id, a.user, a.employer, a.program, a.incentive, a.reward, String(a.ordinal), a.completedOn.iso, a.achievedAt.rfc3339,
+        return [a.id, a.user, a.employer, a.program, a.incentive, a.tier ?? "", a.reward, String(a.ordinal), a.completedOn.iso, a.achievedAt.rfc3339,
                 String(r.catalogVersion)]
     }
 }

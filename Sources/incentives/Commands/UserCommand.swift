@@ -81,6 +81,15 @@ enum UserCommand: Command {
             for s in p.standings { t.add([s.program, s.incentive, s.reward, s.summary]) }
             t.write(.table, to: out)
         }
+        if !p.points.isEmpty {
+            out.line("")
+            out.line("Points")
+            var t = Table(["program", "points", "tiers reached", "next"], numeric: ["points"])
+            for r in p.points {
+                t.add([r.program, String(r.total), r.reached.isEmpty ? "none" : r.reached.joined(separator: ", "), r.text])
+            }
+            t.write(.table, to: out)
+        }
         out.line("")
         if p.achievements.isEmpty {
             out.line("Achievements  none yet")
@@ -89,7 +98,7 @@ enum UserCommand: Command {
             var t = Table(["completed", "program", "incentive", "reward", "achieved at", "id"])
             for r in p.achievements {
                 let a = r.achievement
-                t.add([a.completedOn.iso, a.program, a.incentive, a.reward, a.achievedAt.rfc3339, a.id])
+                t.add([a.completedOn.iso, a.program, a.tier.map { "tier " + $0 } ?? a.incentive, a.reward, a.achievedAt.rfc3339, a.id])
             }
             t.write(.table, to: out)
         }

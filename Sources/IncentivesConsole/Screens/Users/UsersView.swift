@@ -68,6 +68,16 @@ enum UsersView {
             if !st.limitReached, x + leftWidth - textX >= 10 { c.text(st.progress, x: textX, y: row, style: .dim, width: x + leftWidth - textX) }
             row += 1
         }
+        // Points programs: the total, a bar to the next tier and the tiers reached ("70 of 100 points to silver").
+        for points in p.points where row < y + height {
+            let (done, needed) = points.bar
+            let complete = points.next == nil
+            c.text(TerminalText.pad("Points · " + points.program, to: nameWidth), x: x, y: row, style: complete ? .good : .normal)
+            ProgressBar.draw(on: &c, x: x + nameWidth + 1, y: row, width: 12, done: done, needed: needed, style: complete ? .good : .warn)
+            let reached = points.reached.isEmpty ? "" : " · reached " + points.reached.joined(separator: ", ")
+            c.text(points.text + reached, x: x + nameWidth + 14, y: row, style: .dim, width: leftWidth - nameWidth - 14)
+            row += 1
+        }
         if let why, p.standings.indices.contains(whyReward) {
             drawWhy(why, standing: p.standings[whyReward], on: &c, x: x, y: row, width: leftWidth, height: y + height - row)
         } else if row < y + height - 1 {
