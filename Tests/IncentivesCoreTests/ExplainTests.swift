@@ -197,7 +197,7 @@ struct ExplainTests {
         let a = Achievement(user: "u", employer: "e", program: "p", incentive: "i", reward: "r", completedOn: date("2026-03-02"),
                             achievedAt: instant("2026-03-02T12:00:00Z"), evidence: ["x"], evidenceDays: [date("2026-03-02")], ordinal: 1)
         let d = date("2026-03-02"), why = Rejection(.badTimestamp, field: "at", "bad")
-        let all: [Outcome] = [.earned(a), .counted(standing: ""), .dayAlreadyCounted(standing: ""), .dayAlreadyUsed(by: nil),
+        let all: [Outcome] = [.earned(a), .pointsAdded(points: 1, total: 1, next: nil), .tierReached(a), .counted(standing: ""), .dayAlreadyCounted(standing: ""), .dayAlreadyUsed(by: nil),
                               .periodAlreadyEarned(within: d...d, by: nil), .limitReached(limit: 1), .beforeProgram(starts: d),
                               .afterProgram(ends: d), .notEligible(from: d, until: nil), .wrongType(type: .birthReported, counts: .healthDataLogged),
                               .categoryNotCounted(category: nil, counted: []), .noEmployer, .employerNotInProgram(employer: nil, program: "p"),

@@ -114,3 +114,22 @@ struct TierTests {
         #expect(tier.jsonLine.contains(#""tier":"bronze""#) && !tier.jsonLine.contains("incentive"))
     }
 }
+
+/// `why` in the same vocabulary: an award that carries points says what it added and how far the next tier is,
+/// and a tier reached is a line of its own (`tier-reached`) right after it.
+@Suite("Points and tiers explained")
+struct TierExplainTests {
+    @Test func anAwardSaysWhatItAddedAndATierReachedIsALineOfItsOwn() throws {
+        var w = World()
+        w.offer("badge", SingleEventRule(), event: .birthReported, reward: "Weekly badge", limit: 5, points: 20)
+        w.tiers = [Tier(id: "bronze", points: 40, reward: "$25 wallet credit"), Tier(id: "silver", points: 100, reward: "$50")]
+        w.member("ana")
+        let explainer = try Explainer(intake: Intake(engine: try w.engine()), user: "ana")
+        explainer.take(birth("b1", "ana", "2026-03-02T10:00:00Z"))
+        let second = Array(explainer.take(birth("b2", "ana", "2026-03-03T10:00:00Z")))
+        #expect(second.map(\.outcome.code) == ["earned", "points-added", "tier-reached"])
+        #expect(second[1].outcome.sentence == "the award added 20 points: 40 of 100 to silver")
+        #expect(second[2].outcome.sentence == #"reached tier "bronze": "$25 wallet credit" (completed Tue 3 Mar 2026); evidence b1 (Mon 2 Mar), b2 (Tue 3 Mar)"#)
+        #expect(Outcome.codes.contains("tier-reached") && Outcome.codes.contains("points-added"))
+    }
+}

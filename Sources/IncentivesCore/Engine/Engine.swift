@@ -207,8 +207,8 @@ public final class Engine {
             observer.earned(achievement, slot: i)
             earned.append(achievement)
             if gates[g].points > 0 {
-                reachTiers(after: achievement, earnedBy: event.id, points: gates[g].points,
-                           slot: slotsByEmployer[employer][i], day: day, progress: progress, into: &earned)
+                reachTiers(after: achievement, earnedBy: event.id, points: gates[g].points, slot: slotsByEmployer[employer][i],
+                           slotIndex: i, day: day, progress: progress, into: &earned, observer: &observer)
             }
         }
         if state != nil, !changedFlags[pos] {
@@ -220,16 +220,21 @@ public final class Engine {
 
     /// Adds an award's points to the user's total in its program and records every tier that total now reaches
     /// for the first time, in the ladder's order, right after the award (CONTRACT §3 "Tiers").
-    private func reachTiers(after award: Achievement, earnedBy event: String, points: Int, slot: RewardSlot, day: LocalDate,
-                            progress: MemberProgress, into earned: inout [Achievement]) {
+    private func reachTiers<Observer: EvaluationObserver>(after award: Achievement, earnedBy event: String, points: Int, slot: RewardSlot,
+                                                          slotIndex: Int, day: LocalDate, progress: MemberProgress,
+                                                          into earned: inout [Achievement], observer: inout Observer) {
         let program = slot.program
         var ledger = progress.ledgers[program.id] ?? PointsLedger()
         ledger.add(points, earnedBy: event, on: day)
-        for tier in ledger.reach(program.tiers) {
+        let reached = ledger.reach(program.tiers)
+        observer.addedPoints(points, total: ledger.total, next: ledger.nextTier(of: program.tiers), slot: slotIndex)
+        for tier in reached {
             let (events, days) = ledger.evidence(reaching: tier.points)
-            earned.append(Achievement(user: award.user, employer: award.employer, program: program.id, incentive: "",
-                                      reward: tier.reward, completedOn: award.completedOn, achievedAt: award.achievedAt,
-                                      evidence: events, evidenceDays: days, ordinal: 1, tier: tier.id))
+            let achievement = Achievement(user: award.user, employer: award.employer, program: program.id, incentive: "",
+                                          reward: tier.reward, completedOn: award.completedOn, achievedAt: award.achievedAt,
+                                          evidence: events, evidenceDays: days, ordinal: 1, tier: tier.id)
+            observer.reachedTier(achievement, slot: slotIndex)
+            earned.append(achievement)
         }
         progress.ledgers[program.id] = ledger
     }

@@ -11,6 +11,10 @@ protocol EvaluationObserver {
     /// `rule` counted the event and it earned nothing.
     mutating func recorded(_ day: LocalDate, in rule: any RuleProgress, slot: Int)
     mutating func earned(_ achievement: Achievement, slot: Int)
+    /// The award slot `slot` just earned added `points`: the program's total now, and the next tier.
+    mutating func addedPoints(_ points: Int, total: Int, next: Tier?, slot: Int)
+    /// That total reached a tier: its achievement, right after the award that crossed it.
+    mutating func reachedTier(_ achievement: Achievement, slot: Int)
 }
 
 /// The hot path's observer: sees nothing.
@@ -19,6 +23,8 @@ struct SilentObserver: EvaluationObserver {
     @inline(__always) mutating func willRecord(_ day: LocalDate, in rule: any RuleProgress, slot: Int) {}
     @inline(__always) mutating func recorded(_ day: LocalDate, in rule: any RuleProgress, slot: Int) {}
     @inline(__always) mutating func earned(_ achievement: Achievement, slot: Int) {}
+    @inline(__always) mutating func addedPoints(_ points: Int, total: Int, next: Tier?, slot: Int) {}
+    @inline(__always) mutating func reachedTier(_ achievement: Achievement, slot: Int) {}
 }
 
 /// Why an event did not reach a reward's rule: the gates, in the order the engine checks them.
@@ -51,6 +57,10 @@ public enum SlotFinding: Sendable {
     /// the progress, unchanged.
     case alreadyHad(slot: Int, regard: DayRegard, status: ProgressStatus)
     case earned(slot: Int, Achievement)
+    /// The award slot `slot` earned added points (CONTRACT §1 "Points and tiers").
+    case pointsAdded(slot: Int, points: Int, total: Int, next: Tier?)
+    /// The points reached a tier.
+    case tierReached(slot: Int, Achievement)
 }
 
 /// Collects the findings of one event, for `Engine.recordExplaining`.
@@ -69,4 +79,10 @@ struct FindingCollector: EvaluationObserver {
     }
 
     mutating func earned(_ achievement: Achievement, slot: Int) { findings.append(.earned(slot: slot, achievement)) }
+
+    mutating func addedPoints(_ points: Int, total: Int, next: Tier?, slot: Int) {
+        findings.append(.pointsAdded(slot: slot, points: points, total: total, next: next))
+    }
+
+    mutating func reachedTier(_ achievement: Achievement, slot: Int) { findings.append(.tierReached(slot: slot, achievement)) }
 }

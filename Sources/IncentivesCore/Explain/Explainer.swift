@@ -147,6 +147,10 @@ public final class Explainer {
         case .earned(let i, let achievement):
             awards[i].append(achievement)
             return ExplanationLine(event: explained, slotIndex: i, outcome: .earned(achievement))
+        case .pointsAdded(let i, let points, let total, let next):
+            return ExplanationLine(event: explained, slotIndex: i, outcome: .pointsAdded(points: points, total: total, next: next))
+        case .tierReached(let i, let achievement):
+            return ExplanationLine(event: explained, slotIndex: i, outcome: .tierReached(achievement))
         }
     }
 }

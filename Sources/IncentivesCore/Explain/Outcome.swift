@@ -7,6 +7,11 @@
 public enum Outcome: Sendable, Equatable {
     /// The event earned the reward: the award, with its evidence.
     indirect case earned(Achievement)
+    /// The award just earned carried points: the program total now, and the next tier not reached yet (nil when
+    /// every tier is reached or the program has none).
+    case pointsAdded(points: Int, total: Int, next: Tier?)
+    /// The program total reached a tier (CONTRACT §3 "Tiers"): the tier's achievement, with its evidence.
+    indirect case tierReached(Achievement)
     /// A new day toward the next award; `standing` is the rule's own words after it ("day 3 of 5").
     case counted(standing: String)
     /// The day already counted for this reward (an earlier event that day): nothing added.
@@ -37,6 +42,8 @@ public enum Outcome: Sendable, Equatable {
     public var code: String {
         switch self {
         case .earned: return "earned"
+        case .pointsAdded: return "points-added"
+        case .tierReached: return "tier-reached"
         case .counted: return "counted"
         case .dayAlreadyCounted: return "day-already-counted"
         case .dayAlreadyUsed: return "day-already-used"
@@ -56,7 +63,7 @@ public enum Outcome: Sendable, Equatable {
     }
 
     /// Every code, in the order above (for help texts and tests).
-    public static let codes = ["earned", "counted", "day-already-counted", "day-already-used", "period-already-earned",
+    public static let codes = ["earned", "points-added", "tier-reached", "counted", "day-already-counted", "day-already-used", "period-already-earned",
                                "limit-reached", "before-program", "after-program", "not-eligible", "wrong-type",
                                "category-not-counted", "no-employer", "employer-not-in-program", "duplicate", "conflict", "rejected"]
 
@@ -65,6 +72,12 @@ public enum Outcome: Sendable, Equatable {
         switch self {
         case .earned(let a):
             return "earned \(JSONText.quote(a.reward)) (award \(a.ordinal), completed \(Self.dayName(a.completedOn))); evidence "
+                + Self.evidence(a)
+        case .pointsAdded(let points, let total, let next):
+            return "the award added \(points) point\(points == 1 ? "" : "s"): "
+                + (next.map { "\(total) of \($0.points) to \($0.id)" } ?? "\(total) in all")
+        case .tierReached(let a):
+            return "reached tier \(JSONText.quote(a.tier ?? "")): \(JSONText.quote(a.reward)) (completed \(Self.dayName(a.completedOn))); evidence "
                 + Self.evidence(a)
         case .counted(let standing):
             return "counted a new day: \(standing)"

@@ -45,9 +45,11 @@ enum WhyJSONLines {
                 w.bytes.append(contentsOf: eventFields.bytes)
                 w.bytes.append(contentsOf: l.slotIndex.map { slotFields[$0] } ?? everyReward.bytes)
                 w.bytes.append(contentsOf: outcome)
-                if case .earned(let a) = l.outcome {
+                switch l.outcome {
+                case .earned(let a), .tierReached(let a):
                     w.raw(",\"award\":")
                     a.writeJSON(into: &w.bytes)
+                default: break
                 }
                 w.raw("}")
             }

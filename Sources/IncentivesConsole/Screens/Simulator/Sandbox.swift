@@ -61,7 +61,10 @@ public final class Sandbox {
         guard let explainer = explainer(of: event.user) else { return Logged(event: event, earned: [], lines: [], slots: []) }
         let lines = Array(explainer.take(event))
         let earned = lines.compactMap { line -> Achievement? in
-            if case .earned(let a) = line.outcome { return a } else { return nil }
+            switch line.outcome {
+            case .earned(let a), .tierReached(let a): return a
+            default: return nil
+            }
         }
         return Logged(event: event, earned: earned, lines: lines, slots: explainer.rewardSlots)
     }

@@ -208,7 +208,8 @@ public struct SimulatorState {
     mutating func report(_ logged: Sandbox.Logged) {
         for a in logged.earned {
             let days = zip(a.evidenceDays, a.evidence).map { "\($0.0.iso.suffix(5)) \($0.1)" }
-            announce("  \(Self.star) AWARDED \(a.reward) · \(a.program) · \(a.incentive) #\(a.ordinal)", .good)
+            let what = a.tier.map { "tier \($0)" } ?? "\(a.incentive) #\(a.ordinal)"
+            announce("  \(Self.star) AWARDED \(a.reward) · \(a.program) · \(what)", .good)
             // Five evidence days a line, so a 20-day award reads on an 80-column terminal.
             for start in stride(from: 0, to: days.count, by: 5) {
                 let chunk = days[start..<min(start + 5, days.count)].joined(separator: ", ")
@@ -221,6 +222,7 @@ public struct SimulatorState {
         for line in logged.lines {
             let outcome = line.outcome
             if case .earned = outcome { continue }
+            if case .tierReached = outcome { continue } // announced with the awards above
             if case .wrongType = outcome { continue }
             let reward = line.slotIndex.map { logged.slots[$0] }.map { Self.rewardName($0, among: logged.slots) } ?? Self.label(of: outcome)
             announce("  \(reward): \(outcome.sentence)", Self.style(of: outcome))
@@ -244,7 +246,7 @@ public struct SimulatorState {
 
     static func style(of outcome: Outcome) -> Style {
         switch outcome {
-        case .earned: return .good
+        case .earned, .tierReached, .pointsAdded: return .good
         case .counted: return .normal
         case .duplicate, .conflict, .rejected: return .bad
         case .categoryNotCounted: return .dim
