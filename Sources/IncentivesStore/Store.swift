@@ -89,7 +89,7 @@ public final class Store {
                                                                 version: version + 1, effective: backfill ? nil : day)
                     version += 1
                     try CatalogVersions.add(version: version, effective: day, catalogText: text, file: catalogFile,
-                                            changes: diff.rewards.map { $0.sentence(effective: day) } + diff.other,
+                                            changes: diff.rewards.map { $0.sentence(effective: day) } + diff.tiers.map { $0.sentence(effective: day) } + diff.other,
                                             introduced: introduced, in: db)
                 }
             }

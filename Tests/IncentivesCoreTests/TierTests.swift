@@ -133,3 +133,71 @@ struct TierExplainTests {
         #expect(Outcome.codes.contains("tier-reached") && Outcome.codes.contains("points-added"))
     }
 }
+
+/// A catalog version that changes points or tiers (DESIGN §13): nothing reached is taken back, a tier added below
+/// a user's total is reached with their next award that carries points, and awards keep the points they added.
+@Suite("Points and tiers across catalog versions")
+struct TierChangeTests {
+    private func world(points: Int, tiers: [Tier]) -> World {
+        var w = World()
+        w.offer("birth", SingleEventRule(), event: .birthReported, reward: "B", limit: 9, points: points)
+        w.tiers = tiers
+        w.member("ana")
+        return w
+    }
+
+    /// Feeds `before` under the first world, saves, restores under the second and feeds `after`.
+    private func across(_ first: World, _ second: World, before: [Event], after: [Event]) throws -> (before: [Achievement], after: [Achievement]) {
+        let old = try first.engine()
+        let a = feed(old, before).map(\.1)
+        let saved = try #require(old.encodedProgress(of: "ana"))
+        let new = try second.engine()
+        try new.restoreProgress(of: "ana", from: saved)
+        return (a, feed(new, after).map(\.1))
+    }
+
+    /// One birth a day: b1 on Mon 2 Mar, b2 on Tue 3 Mar, ... (the number in the id gives the day).
+    private func births(_ ids: [String]) -> [Event] {
+        ids.map { id in birth(id, "ana", "2026-03-0\(Int(id.dropFirst())! + 1)T10:00:00Z") }
+    }
+
+    @Test func raisingATiersPointsTakesNothingBackAndDoesNotReachItAgain() throws {
+        let (before, after) = try across(world(points: 10, tiers: [Tier(id: "t", points: 20, reward: "T")]),
+                                         world(points: 10, tiers: [Tier(id: "t", points: 50, reward: "T")]),
+                                         before: births(["b1", "b2"]), after: births(["b3", "b4", "b5", "b6"]))
+        #expect(before.compactMap(\.tier) == ["t"])
+        #expect(after.compactMap(\.tier).isEmpty)
+    }
+
+    @Test func aTierAddedBelowATotalIsReachedWithTheNextAwardThatCarriesPoints() throws {
+        let (before, after) = try across(world(points: 10, tiers: []),
+                                         world(points: 10, tiers: [Tier(id: "low", points: 15, reward: "L"), Tier(id: "high", points: 40, reward: "H")]),
+                                         before: births(["b1", "b2"]), after: births(["b3", "b4"]))
+        #expect(before.compactMap(\.tier).isEmpty)
+        // b3 makes 30: "low" (15) is reached now, with the evidence up to the award whose total first reached 15.
+        let tiers = after.filter { $0.tier != nil }
+        #expect(tiers.map(\.tier) == ["low", "high"])
+        #expect(tiers[0].evidence == ["b1", "b2"])
+        #expect(tiers[0].achievedAt == instant("2026-03-04T10:00:00Z"), "the award that reached it is b3's")
+        #expect(tiers[1].evidence == ["b1", "b2", "b3", "b4"])
+    }
+
+    @Test func awardsKeepThePointsTheyAddedWhenARewardsPointsChange() throws {
+        let (_, after) = try across(world(points: 10, tiers: [Tier(id: "t", points: 100, reward: "T")]),
+                                    world(points: 40, tiers: [Tier(id: "t", points: 100, reward: "T")]),
+                                    before: births(["b1", "b2"]), after: births(["b3", "b4"]))
+        // 10 + 10 before; 40 + 40 after: 100 with b4, not with b3 (which 40-point old awards would have given).
+        #expect(after.filter { $0.tier != nil }.map(\.achievedAt) == [instant("2026-03-05T10:00:00Z")])
+    }
+
+    @Test func theChangeListsTierAndPointsChangesWithTheirRules() throws {
+        let old = world(points: 10, tiers: [Tier(id: "a", points: 20, reward: "A"), Tier(id: "b", points: 50, reward: "B")]).catalog()
+        let new = world(points: 15, tiers: [Tier(id: "a", points: 30, reward: "A2"), Tier(id: "c", points: 60, reward: "C")]).catalog()
+        let change = CatalogChange.between(old, new)
+        #expect(change.rewards.map(\.kind) == [.points(from: 10, to: 15)])
+        #expect(change.tiers.map(\.kind) == [.points(from: 20, to: 30), .reward(from: "A", to: "A2"), .added(points: 60), .removed])
+        #expect(change.tiers.map(\.tier) == ["a", "a", "c", "b"])
+        #expect(change.tiers[0].sentence(effective: date("2026-03-01")) == "acme / p / tier a: 20 → 30 points; users who reached it keep it, the others need 30")
+        #expect(!change.isEmpty)
+    }
+}

@@ -95,4 +95,27 @@ struct TierStoreTests {
         #expect(ingest.stderr == replay.stderr)
         #expect(try listed(db) == replay.stdout)
     }
+
+    @Test func previewCountsEachTierAsReplayingTheProposalWould() throws {
+        let tmp = TempDir()
+        let g = Generated.make(in: tmp, users: 60, events: 6_000, seed: 3, points: true)
+        let db = tmp.path("db.sqlite")
+        #expect(try run(["init", "--db", db, "--catalog", g.inputs.catalog, "--roster", g.inputs.roster]).status == 0)
+        #expect([0, 65].contains(try run(["ingest", "--db", db, "--events", g.inputs.events]).status))
+        // The proposal raises silver from 90 to 200 points and lowers Coffee's from 10 to 5.
+        let text = Generated.pointsCatalog.replacingOccurrences(of: #""points": 90"#, with: #""points": 200"#)
+            .replacingOccurrences(of: #""limit": 6, "points": 10"#, with: #""limit": 6, "points": 5"#)
+        #expect(text != Generated.pointsCatalog)
+        let proposed = Inputs(catalog: tmp.write("proposed.json", text), roster: g.inputs.roster, events: g.inputs.events)
+        func count(_ out: String, _ tier: String) -> Int { out.split(separator: "\n").filter { $0.contains(#""tier":"\#(tier)""#) }.count }
+        let now = try replay(g.inputs).stdout, then = try replay(proposed).stdout
+        #expect(count(now, "silver") != count(then, "silver"), "the proposal changes who reaches silver")
+        let preview = try run(["preview", "--db", db, "--catalog", proposed.catalog, "--format", "jsonl"])
+        #expect(preview.status == 0, "\(preview.stderr)")
+        for tier in ["bronze", "silver", "t20", "t45"] {
+            let row = try #require(preview.stdout.split(separator: "\n").first { $0.contains(#""incentive":"tier:\#(tier)""#) }, "a row for \(tier)")
+            #expect(row.contains(#""current":\#(count(now, tier)),"#), "\(row)")
+            #expect(row.contains(#""proposed":\#(count(then, tier)),"#), "\(row)")
+        }
+    }
 }

@@ -100,18 +100,27 @@ public final class CatalogPreview {
         }
     }
 
-    private func key(_ a: Achievement) -> Key { Key(employer: a.employer, program: a.program, incentive: a.incentive, reward: a.reward) }
+    private func key(_ a: Achievement) -> Key {
+        Key(employer: a.employer, program: a.program, incentive: a.tier.map(Self.tierKey) ?? a.incentive, reward: a.reward)
+    }
+
+    /// A tier's row names it in the incentive's place: "tier:silver".
+    public static func tierKey(_ tier: String) -> String { "tier:" + tier }
 
     private func counts(_ a: Achievement) -> Bool {
         (since.map { a.completedOn >= $0 } ?? true) && (until.map { a.completedOn <= $0 } ?? true)
             && (employer.map { a.employer == $0 } ?? true)
     }
 
-    /// Every reward of the current catalog in catalog order, then the proposal's new ones in its order.
+    /// Every reward of the current catalog in catalog order (a program's tiers after its rewards, `tierKey`), then the
+    /// proposal's new ones in its order.
     public var rows: [Row] {
         func keys(_ c: Catalog) -> [Key] {
             c.employers.filter { e in employer.map { e.id == $0 } ?? true }.flatMap { e in
-                e.programs.flatMap { p in p.rewards.map { Key(employer: e.id, program: p.id, incentive: $0.incentive, reward: $0.reward) } }
+                e.programs.flatMap { p in
+                    p.rewards.map { Key(employer: e.id, program: p.id, incentive: $0.incentive, reward: $0.reward) }
+                        + p.tiers.map { Key(employer: e.id, program: p.id, incentive: Self.tierKey($0.id), reward: $0.reward) }
+                }
             }
         }
         let inCurrent = keys(currentCatalog), inProposed = keys(proposedCatalog)

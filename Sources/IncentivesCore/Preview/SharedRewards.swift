@@ -42,6 +42,9 @@ struct SharedRewards {
     }
 
     static func identity(_ e: Employer, _ p: Program, _ r: Reward, in c: Catalog) -> Identity? {
+        // In a program with points or tiers, a reward's awards add to a total every other reward of the program
+        // shares, and the tiers depend on all of them: no reward of it is evaluated once for both catalogs.
+        guard !p.hasPoints, p.tiers.isEmpty else { return nil }
         guard let inc = c.incentive(r.incentive) else { return nil }
         return Identity(employer: e.id, program: p.id, starts: p.starts, ends: p.ends, reward: r.reward,
                         incentive: r.incentive, definition: inc.definition, countsFrom: r.countsFrom)

@@ -11,6 +11,37 @@ public struct CatalogChange: Sendable, Equatable {
         case redefined(from: String, to: String)
         case limit(from: Int, to: Int)
         case dates(from: ClosedRange<LocalDate>, to: ClosedRange<LocalDate>)
+        case points(from: Int, to: Int)
+    }
+
+    /// A change to a program's points ladder (CONTRACT §1 "Points and tiers"), with its rule (DESIGN §13).
+    public struct TierChange: Sendable, Equatable {
+        public enum Kind: Sendable, Equatable {
+            case added(points: Int)
+            case removed
+            case points(from: Int, to: Int)
+            case reward(from: String, to: String)
+        }
+        public let employer: String
+        public let program: String
+        public let tier: String
+        public let kind: Kind
+
+        public func sentence(effective: LocalDate) -> String {
+            let what = "\(employer) / \(program) / tier \(tier)"
+            switch kind {
+            case .added(let points):
+                return "\(what): added at \(points) points; a user whose total already reaches it reaches it with their next award that carries points"
+            case .removed:
+                return "\(what): removed; no one reaches it any more, no tier reached is taken back"
+            case .points(let from, let to):
+                return "\(what): \(from) → \(to) points; " + (to > from
+                    ? "users who reached it keep it, the others need \(to)"
+                    : "a user whose total already reaches \(to) reaches it with their next award that carries points")
+            case .reward(let from, let to):
+                return "\(what): reward \(JSONText.quote(from)) → \(JSONText.quote(to)) for users who reach it from now on"
+            }
+        }
     }
 
     public struct RewardChange: Sendable, Equatable {
@@ -34,6 +65,8 @@ public struct CatalogChange: Sendable, Equatable {
                 return to > from
                     ? "\(what): limit \(from) → \(to); more awards can follow from the progress made"
                     : "\(what): limit \(from) → \(to); no award is taken back, none beyond \(to)"
+            case .points(let from, let to):
+                return "\(what): points \(from) → \(to) an award; awards earned keep the points they added"
             case .dates(let from, let to):
                 return "\(what): program dates \(from.lowerBound.iso)..\(from.upperBound.iso) → \(to.lowerBound.iso)..\(to.upperBound.iso); "
                     + "days outside the new dates stop counting, awards stay"
@@ -42,10 +75,18 @@ public struct CatalogChange: Sendable, Equatable {
     }
 
     public let rewards: [RewardChange]
+    /// Changes to programs' points ladders.
+    public let tiers: [TierChange]
     /// Changes that touch no reward's meaning: names, partners, incentives no program uses.
     public let other: [String]
 
-    public var isEmpty: Bool { rewards.isEmpty && other.isEmpty }
+    public init(rewards: [RewardChange], tiers: [TierChange] = [], other: [String]) {
+        self.rewards = rewards
+        self.tiers = tiers
+        self.other = other
+    }
+
+    public var isEmpty: Bool { rewards.isEmpty && tiers.isEmpty && other.isEmpty }
 
     private struct Key: Hashable { let employer, program, reward, incentive: String }
 
@@ -71,11 +112,27 @@ public struct CatalogChange: Sendable, Equatable {
                 continue
             }
             if oldReward.limit != r.limit { change(k, .limit(from: oldReward.limit, to: r.limit)) }
+            if oldReward.points != r.points { change(k, .points(from: oldReward.points, to: r.points)) }
             if oldProgram.starts != p.starts || oldProgram.ends != p.ends {
                 change(k, .dates(from: oldProgram.starts...oldProgram.ends, to: p.starts...p.ends))
             }
         }
         for (k, _, _, _) in before where !newKeys.contains(k) { change(k, .removed) }
+
+        var tiers: [TierChange] = []
+        let oldPrograms = Dictionary(old.employers.flatMap { e in e.programs.map { ("\(e.id)\u{1f}\($0.id)", $0) } }, uniquingKeysWith: { a, _ in a })
+        for e in new.employers {
+            for p in e.programs {
+                let before = oldPrograms["\(e.id)\u{1f}\(p.id)"]?.tiers ?? []
+                func tier(_ id: String, _ kind: TierChange.Kind) { tiers.append(TierChange(employer: e.id, program: p.id, tier: id, kind: kind)) }
+                for t in p.tiers {
+                    guard let was = before.first(where: { $0.id == t.id }) else { tier(t.id, .added(points: t.points)); continue }
+                    if was.points != t.points { tier(t.id, .points(from: was.points, to: t.points)) }
+                    if was.reward != t.reward { tier(t.id, .reward(from: was.reward, to: t.reward)) }
+                }
+                for t in before where !p.tiers.contains(where: { $0.id == t.id }) { tier(t.id, .removed) }
+            }
+        }
 
         var other: [String] = []
         let oldNames = Dictionary(old.incentives.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
@@ -85,7 +142,7 @@ public struct CatalogChange: Sendable, Equatable {
         let oldPartners = Set(old.partners.map(\.id)), newPartners = Set(new.partners.map(\.id))
         for p in newPartners.subtracting(oldPartners).sorted() { other.append("partner \(p) added") }
         for p in oldPartners.subtracting(newPartners).sorted() { other.append("partner \(p) removed") }
-        return CatalogChange(rewards: changes, other: other)
+        return CatalogChange(rewards: changes, tiers: tiers, other: other)
     }
 
     /// " (mood, symptom)" for an incentive that counts some categories only.

@@ -12,7 +12,7 @@ extension CatalogChange {
         for r in rewards {
             switch r.kind {
             case .added, .redefined, .dates: break
-            case .removed, .limit: continue
+            case .removed, .limit, .points: continue
             }
             guard let program = catalog.employer(r.employer)?.programs.first(where: { $0.id == r.program }) else { continue }
             if day > program.ends {

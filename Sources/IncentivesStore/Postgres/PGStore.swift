@@ -94,7 +94,7 @@ public final class PGStore {
                                                                 version: version + 1, effective: backfill ? nil : day)
                     version += 1
                     try addVersion(version, effective: day, text: text, file: catalogFile,
-                                   changes: diff.rewards.map { $0.sentence(effective: day) } + diff.other, introduced: introduced)
+                                   changes: diff.rewards.map { $0.sentence(effective: day) } + diff.tiers.map { $0.sentence(effective: day) } + diff.other, introduced: introduced)
                 }
             }
             for (k, v) in [("catalog", text), ("catalog_file", catalogFile), ("roster_file", rosterFile), ("loaded_at", String(now))] {

@@ -100,6 +100,7 @@ enum InitCommand: Command {
             } else {
                 out.line("catalog changes (effective \(day.iso)):")
                 for r in change.rewards { out.line("  " + r.sentence(effective: day)) }
+                for t in change.tiers { out.line("  " + t.sentence(effective: day)) }
                 for o in change.other { out.line("  " + o) }
             }
         }
