@@ -56,19 +56,30 @@ enum ProgramsView {
             drawPreview(s.previewRows(of: p.id), on: &c, x: x, y: top + 1, width: width, height: max(height - (top + 1 - y), 0))
             return
         }
+        // A points program shows each reward's points and, under the rewards, its ladder; others look as before.
+        let points = p.hasPoints || !p.tiers.isEmpty
         let rewards = Table(
             columns: [.flex("Reward", min: 10), .flex("Incentive", min: 10), .flex("Kind", min: 6), .flex("Parameters", min: 10),
-                      .flex("Categories", min: 8), .fixed("Lim", 3, right: true), .fixed("Earned", 6, right: true)],
+                      .flex("Categories", min: 8), .fixed("Lim", 3, right: true)]
+                + (points ? [.fixed("Pts", 4, right: true)] : []) + [.fixed("Earned", 6, right: true)],
             rows: program.rewards.map { r in
                 [r.reward.reward, r.incentive.id, type(of: r.incentive.rule).kind,
                  r.incentive.rule.parameters.map(\.description).joined(separator: " "),
                  r.incentive.event == .birthReported ? "-" : (r.incentive.categories.map { $0.sorted().joined(separator: ",") } ?? "all"),
-                 String(r.reward.limit), String(r.achievements)]
+                 String(r.reward.limit)] + (points ? [String(r.reward.points)] : []) + [String(r.achievements)]
             },
             // The rewards the filter found stand out.
             styles: program.rewards.map { ProgramsState.matches(s.filter.text, reward: $0) ? .accent : .normal },
             selected: nil)
-        rewards.draw(on: &c, x: x, y: top + 1, width: width, height: max(height - (top + 1 - y), 0))
+        let room = max(height - (top + 1 - y), 0)
+        let ladder = p.tiers.isEmpty ? 0 : 2
+        rewards.draw(on: &c, x: x, y: top + 1, width: width, height: max(min(program.rewards.count + 1, room - ladder), 0))
+        if ladder > 0, room > program.rewards.count + 2 {
+            let row = top + 1 + program.rewards.count + 1
+            c.text("Tiers", x: x, y: row, style: .accent)
+            let steps = p.tiers.map { "\($0.id) at \($0.points) → \($0.reward)" }.joined(separator: " · ")
+            c.text(steps, x: x + 6, y: row, width: max(width - 6, 0))
+        }
     }
 
     /// The versions, newest first, each with what it changed.

@@ -74,8 +74,10 @@ enum UsersView {
             let complete = points.next == nil
             c.text(TerminalText.pad("Points · " + points.program, to: nameWidth), x: x, y: row, style: complete ? .good : .normal)
             ProgressBar.draw(on: &c, x: x + nameWidth + 1, y: row, width: 12, done: done, needed: needed, style: complete ? .good : .warn)
+            // The bar says "100/200"; the text names the next tier and those reached.
             let reached = points.reached.isEmpty ? "" : " · reached " + points.reached.joined(separator: ", ")
-            c.text(points.text + reached, x: x + nameWidth + 14, y: row, style: .dim, width: leftWidth - nameWidth - 14)
+            let next = points.next.map { "to \($0.id)" } ?? (points.reached.isEmpty ? "\(points.total) points" : "every tier")
+            c.text(next + reached, x: x + nameWidth + 14, y: row, style: .dim, width: leftWidth - nameWidth - 14)
             row += 1
         }
         if let why, p.standings.indices.contains(whyReward) {
