@@ -89,7 +89,7 @@ public final class Store {
                                                                 version: version + 1, effective: backfill ? nil : day)
                     version += 1
                     try CatalogVersions.add(version: version, effective: day, catalogText: text, file: catalogFile,
-                                            changes: diff.rewards.map { $0.sentence(effective: day) } + diff.tiers.map { $0.sentence(effective: day) } + diff.other,
+                                            changes: diff.rewards.map { $0.sentence(effective: day, backfill: backfill) } + diff.tiers.map { $0.sentence(effective: day) } + diff.other,
                                             introduced: introduced, in: db)
                 }
             }
@@ -122,9 +122,9 @@ public final class Store {
             try UserKeys.assign(in: db)
             try db.execute("DELETE FROM temp.loaded")
             var backfilled = 0
-            if backfill, version > 1, change?.isEmpty == false {
+            if backfill, version > 1, let change, !change.isEmpty {
                 let added = try CatalogVersions.introduced(db).filter { $0.value.version == version }.map(\.key)
-                backfilled = try self.backfill(Set(added))
+                backfilled = try self.backfill(Set(added).union(change.backfillKeys(in: proposed)))
             }
             return LoadSummary(users: roster.members.count, added: roster.members.count - (before - removed), removed: removed,
                                employers: roster.members.isEmpty ? 0 : Set(roster.members.compactMap(\.employer)).count,

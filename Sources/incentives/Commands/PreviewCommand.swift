@@ -16,6 +16,11 @@ enum PreviewCommand: Command {
     how many users would have earned it at least once under the proposal. The whole history is evaluated;
     --since and --until count the achievements completed between those local days (inclusive).
 
+    What applying does: 'init' without --backfill records nothing for past events (the store keeps CURRENT;
+    added and changed rewards count from the effective day). BACKFILL is what the store holds for the reward
+    right after 'init --backfill': added rewards earn over the whole history, a redefined one adds its awards to
+    the old one's, an extended program or a higher limit adds the awards it allows, and nothing is taken back.
+
       --catalog FILE   the proposed catalog (validated as init validates it)
       --since DATE     count achievements completed on or after DATE (YYYY-MM-DD)
       --until DATE     count achievements completed on or before DATE
@@ -95,12 +100,12 @@ enum PreviewCommand: Command {
     static let batchSize = 50_000
 
     static func write(_ rows: [CatalogPreview.Row], format: OutputFormat) {
-        var t = Table(["employer", "program", "incentive", "reward", "current", "proposed", "difference", "users", "change"],
-                      numeric: ["current", "proposed", "difference", "users"])
+        var t = Table(["employer", "program", "incentive", "reward", "current", "proposed", "difference", "users", "backfill", "change"],
+                      numeric: ["current", "proposed", "difference", "users", "backfill"])
         for r in rows {
-            let change = r.inCurrent && r.inProposed ? "" : r.inProposed ? "added" : "removed"
             t.add([r.employer, r.program, r.incentive, r.reward, String(r.current), String(r.proposed),
-                   (format == .table && r.difference > 0 ? "+" : "") + String(r.difference), String(r.users), change])
+                   (format == .table && r.difference > 0 ? "+" : "") + String(r.difference), String(r.users), String(r.afterBackfill),
+                   r.changeText])
         }
         if format == .table && rows.isEmpty { Output.stdout.line("no rewards in either catalog") }
         t.write(format, to: Output.stdout)
