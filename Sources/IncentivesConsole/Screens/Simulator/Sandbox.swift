@@ -41,10 +41,37 @@ public final class Sandbox {
         members.firstIndex { $0.id == user }.map { explainers[$0] }
     }
 
-    /// The instant of a local day and time of day in the user's zone.
-    public func instant(day: LocalDate, secondOfDay: Int, user: Member) -> Instant {
-        let start = zones.rules(for: user.timezone)?.startOfDay(day) ?? Instant(seconds: Int64(day.dayNumber) * 86_400)
-        return Instant(seconds: start.seconds + Int64(secondOfDay))
+    /// The instant a wall clock in the user's zone shows `secondOfDay` on `day`, through the core's zone rules
+    /// (the same rules `replay` reads a local day with), and whether that time was unique, happened twice or was
+    /// skipped by a DST change. Not the day's start plus elapsed seconds: on a 23- or 25-hour day those differ.
+    public func instant(day: LocalDate, secondOfDay: Int, user: Member) -> (instant: Instant, resolution: ZoneRules.Resolution) {
+        guard let rules = zones.rules(for: user.timezone) else {
+            return (Instant(seconds: Int64(day.dayNumber) * 86_400 + Int64(secondOfDay)), .exact)
+        }
+        return rules.instant(day: day, secondOfDay: secondOfDay)
+    }
+
+    /// The UTC offset in the user's zone at an instant (0 for a zone the rules do not know).
+    public func offset(at instant: Instant, user: Member) -> Int {
+        zones.rules(for: user.timezone)?.offset(at: instant) ?? 0
+    }
+
+    /// Every event sent so far, in the order sent (resends included), as `replay` would read them.
+    public var events: [Event] { log }
+
+    /// Gives a test user another employer (nil for none): the user keeps their id, zone and events, and a fresh
+    /// engine reads their events again under the new employer's programs, as `replay` would with that roster.
+    @discardableResult
+    public func changeEmployer(of user: String, to employer: String?, eligibleFrom: LocalDate) -> Member? {
+        guard let i = members.firstIndex(where: { $0.id == user }) else { return nil }
+        let old = members[i]
+        let member = Member(id: old.id, employer: employer, timezone: old.timezone, eligibleFrom: min(old.eligibleFrom, eligibleFrom), eligibleUntil: old.eligibleUntil)
+        members[i] = member
+        let engine = try! Engine(catalog: catalog, roster: Roster(members: [member]), zones: zones)
+        let explainer = try! Explainer(intake: Intake(engine: engine), user: member.id)
+        for event in log where event.user == member.id { _ = Array(explainer.take(event)) }
+        explainers[i] = explainer
+        return member
     }
 
     /// Logs one new event (a fresh id) through the user's intake, as the real ingest would.

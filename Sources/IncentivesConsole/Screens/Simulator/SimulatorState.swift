@@ -51,7 +51,7 @@ public struct SimulatorState {
         var label: String {
             switch self {
             case .zone: return "time zone for a new test user: "
-            case .time: return "time of day (HH:MM): "
+            case .time: return "time of day (HH:MM, +1d next day): "
             case .date: return "jump to day (YYYY-MM-DD): "
             }
         }
@@ -89,12 +89,20 @@ public struct SimulatorState {
             typedZone = text
             addUser()
         case .time:
-            guard let seconds = Self.secondOfDay(text) else {
-                announce("not a time of day \"\(text)\": type HH:MM, from 00:00 to 23:59 (e.g. 23:58)", .bad)
+            // `HH:MM +1d`: that time on the next day (23:55, then `00:05 +1d`, moves the clock ten minutes on).
+            var typed = text
+            let nextDay = typed.hasSuffix("+1d")
+            if nextDay { typed = String(typed.dropLast(3)).trimmingCharacters(in: .whitespaces) }
+            guard let seconds = Self.secondOfDay(typed) else {
+                announce("not a time of day \"\(text)\": type HH:MM, from 00:00 to 23:59 (e.g. 23:58), or HH:MM +1d for the next day", .bad)
                 return
             }
             secondOfDay = seconds
-            announce("-- clock set to \(clockLabel) --", .dim)
+            if nextDay {
+                day = day.adding(days: 1)
+                refresh()
+            }
+            announce("-- clock set to \(clockLabel)\(nextDay ? " (next day)" : "") --", .dim)
         case .date:
             guard let d = LocalDate(iso: text) else {
                 announce("not a day \"\(text)\": type YYYY-MM-DD, a real date (e.g. \(day.adding(days: 7).iso))", .bad)
@@ -118,10 +126,18 @@ public struct SimulatorState {
         return h * 3600 + m * 60 + sec
     }
 
-    /// `t`: the next of `timesOfDay` after the clock's time, wrapping to the first.
+    /// `t`: the next of `timesOfDay` after the clock's time; after the last it wraps to the first on the next
+    /// day, so the clock never goes back (23:55 → 00:05 is ten minutes later, not a day earlier).
     mutating func nextTimeOfDay() {
-        secondOfDay = Self.timesOfDay.first { $0 > secondOfDay } ?? Self.timesOfDay[0]
-        announce("-- clock set to \(clockLabel) --", .dim)
+        if let next = Self.timesOfDay.first(where: { $0 > secondOfDay }) {
+            secondOfDay = next
+            announce("-- clock set to \(clockLabel) --", .dim)
+        } else {
+            secondOfDay = Self.timesOfDay[0]
+            day = day.adding(days: 1)
+            announce("-- clock set to \(clockLabel) (next day) --", .dim)
+            refresh()
+        }
     }
 
     /// A new test user with the chosen employer and zone; the clock moves to a day their program runs.
@@ -139,6 +155,20 @@ public struct SimulatorState {
         current = sandbox.members.count - 1
         selectedReward = 0
         announce("new test user \(m.id) · \(employer.name) · \(m.timezone) · clock \(day.iso)", .accent)
+        refresh()
+    }
+
+    /// `e`: the current test user moves to the next employer (keeping their id, zone and events); with no test
+    /// user yet, a new one is made with that employer.
+    mutating func changeEmployer() {
+        guard !employers.isEmpty else { return }
+        employerChoice = (employerChoice + 1) % employers.count
+        guard let user else { addUser(); return }
+        let employer = employers[employerChoice]
+        let from = employer.programs.map(\.starts).min() ?? day
+        sandbox.changeEmployer(of: user.id, to: employer.id, eligibleFrom: min(from, day))
+        selectedReward = 0
+        announce("\(user.id) now works for \(employer.name) · \(user.timezone) · clock \(day.iso)", .accent)
         refresh()
     }
 
@@ -160,22 +190,34 @@ public struct SimulatorState {
     /// Logs one event on a local day and announces what it earned.
     mutating func log(_ type: EventType, category: String?, on logDay: LocalDate, late: Bool = false) {
         guard let user else { return }
-        let at = sandbox.instant(day: logDay, secondOfDay: secondOfDay, user: user)
+        let (at, resolution) = sandbox.instant(day: logDay, secondOfDay: secondOfDay, user: user)
         let time = clockLabel.suffix(5)
         let logged = sandbox.log(type: type, category: category, user: user, at: at)
         lastEvent[user.id] = logged.event
-        // Each event a minute after the last, so a timeline has distinct instants.
+        let offset = sandbox.offset(at: at, user: user)
+        // The wall clock as it reads at that instant: the typed time, unless a DST change skipped it.
+        let wall = Instant(seconds: at.seconds + Int64(offset)).rfc3339
+        let shown = resolution == .skipped ? String(wall.dropFirst(11).prefix(5)) : String(time)
+        // Each event a minute after the last (on the wall clock), so a timeline has distinct instants.
+        if resolution == .skipped, let h = Int(shown.prefix(2)), let m = Int(shown.suffix(2)) { secondOfDay = h * 3600 + m * 60 }
         secondOfDay = min(secondOfDay + 60, 86_399)
         let what = type == .birthReported ? "reports a birth" : "logs \(category ?? "")"
-        announce("\(logDay.iso) \(time) \(user.id) \(what)\(late ? " (late, for \(logDay.iso))" : "") · \(logged.event.id)\(Self.utcNote(at, logDay))",
+        announce("\(logDay.iso) \(shown) \(user.id) \(what)\(late ? " (late, for \(logDay.iso))" : "") · \(logged.event.id) · \(Self.utcNote(at, offset: offset))",
                  late ? .warn : .normal)
+        switch resolution {
+        case .exact: break
+        case .skipped:
+            announce("  no \(time) on \(logDay.iso) in \(user.timezone): the clocks went forward, so it is \(shown) (\(Instant.offsetText(offset)))", .dim)
+        case .earlierOfTwo:
+            announce("  \(time) happens twice on \(logDay.iso) in \(user.timezone) (the clocks went back): the first, \(Instant.offsetText(offset))", .dim)
+        }
         report(logged)
     }
 
-    /// Near midnight the UTC day is another one: the feed says so, since the local day is the one that counts.
-    static func utcNote(_ at: Instant, _ localDay: LocalDate) -> String {
-        let utc = at.rfc3339
-        return at.localDate(offsetSeconds: 0) == localDay ? "" : " (UTC \(utc.prefix(10)) \(utc.dropFirst(11).prefix(5)))"
+    /// The instant in UTC and the offset the user's zone had then, on every event: what `replay` reads, and what
+    /// an exported rehearsal writes (`2026-03-09T04:55:00Z -05:00`).
+    static func utcNote(_ at: Instant, offset: Int) -> String {
+        "\(at.rfc3339) \(Instant.offsetText(offset))"
     }
 
     /// `a`: the user's last event again, id and content: a duplicate. `A`: the same id with other content (another
@@ -200,7 +242,7 @@ public struct SimulatorState {
         }
         let logged = sandbox.send(event)
         let day = sandbox.localDay(of: event).map(\.iso) ?? "?"
-        announce("\(day) \(user.id) sends \(event.id) again (\(change))", .warn)
+        announce("\(day) \(user.id) sends \(event.id) again (\(change)) · \(Self.utcNote(event.at, offset: sandbox.offset(at: event.at, user: user)))", .warn)
         report(logged)
     }
 
@@ -303,8 +345,7 @@ public struct SimulatorState {
         case .simNewUser:
             addUser()
         case .simEmployer:
-            if !employers.isEmpty { employerChoice = (employerChoice + 1) % employers.count }
-            addUser()
+            changeEmployer()
         case .simZone:
             zoneChoice = (zoneChoice + 1) % SimulatorState.zones.count
             addUser()
