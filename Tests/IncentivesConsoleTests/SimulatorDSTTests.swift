@@ -1,3 +1,4 @@
+import Foundation
 import IncentivesConsole
 import IncentivesCore
 import Testing
@@ -101,5 +102,55 @@ struct SimulatorDSTTests {
         s.press(.character("l"))
         #expect(s.simulator.feed.contains { $0.text == "2026-11-01 01:30 test-2 logs mood · sim-2 · 2026-11-01T06:30:00Z -05:00" })
         #expect(s.simulator.feed.contains { $0.text == "  01:30 happens twice on 2026-11-01 in America/Chicago (the clocks went back): the first, -05:00" })
+    }
+}
+
+/// The rehearsal exported (`x`) as files `replay` runs: across the DST changes, what `replay` records over them is
+/// exactly what the simulator announced — the same awards, the same evidence days and events.
+@Suite("A simulator rehearsal replayed")
+struct SimulatorExportTests {
+    @Test(arguments: DSTDays.all().filter { ["America/Chicago", "Europe/London", "Australia/Lord_Howe", "Pacific/Chatham"].contains($0.zone) })
+    func replayOfTheExportAgreesWithTheFeed(change: DSTDays.Change) throws {
+        var s = try Fixture.state(.simulator)
+        s.press(.character("/"))
+        s.type(change.zone)
+        s.press(.enter)
+        s.press(.character("d"))
+        s.type(change.day.adding(days: -4).iso)
+        s.press(.enter)
+        // Five nights at 23:55 up to the change day, then three just after midnight (t from 23:56 wraps to 00:05).
+        s.press(.character("t"), .character("l"))
+        for _ in 0..<4 { s.press(.character("n"), .character("t"), .character("l")) }
+        for _ in 0..<3 { s.press(.character("t"), .character("l"), .character("t"), .character("t"), .character("t")) }
+        let awarded = s.simulator.sandbox.awarded
+        #expect(!awarded.isEmpty, "\(change)")
+        let dir = TempDir(prefix: "sim-export")
+        s.press(.character("x"))
+        s.type(dir.path("case"))
+        s.press(.enter)
+        let feed = s.simulator.feed.map(\.text)
+        #expect(feed.contains { $0.hasPrefix("exported \(s.simulator.sandbox.eventCount) events of 2 test users to \(dir.path("case"))") }, "\(feed.suffix(3))")
+        let replay = try Binary.run(["replay", "--catalog", dir.path("case/catalog.json"), "--roster", dir.path("case/roster.jsonl"),
+                                     "--events", dir.path("case/events.jsonl")])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        let lines = replay.stdout.split(separator: "\n").map(String.init)
+        let got = try lines.map { line -> [String] in
+            let o = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            return [o["user"], o["program"], o["reward"], o["completedOn"], o["achievedAt"]].map { "\($0 ?? "")" } + (o["evidence"] as? [String] ?? [])
+        }
+        let expected = awarded.map { [$0.user, $0.program, $0.reward, $0.completedOn.iso, $0.achievedAt.rfc3339] + $0.evidence }
+        #expect(got == expected, "\(change)")
+    }
+
+    @Test func nothingToExportSaysSo() throws {
+        var s = try Fixture.state(.simulator)
+        s.press(.character("x"))
+        s.type("/tmp/never-written")
+        s.press(.enter)
+        #expect(s.simulator.feed.last?.text == "nothing to export: no event sent yet (l logs one)")
+        s.press(.character("l"), .character("x"))
+        s.type("/proc/no/such")
+        s.press(.enter)
+        #expect(s.simulator.feed.last?.text.hasPrefix("cannot export to /proc/no/such: ") == true, "\(s.simulator.feed.last?.text ?? "")")
     }
 }

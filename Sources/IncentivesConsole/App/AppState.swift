@@ -30,6 +30,7 @@ public struct AppState {
         self.data = data
         self.clock = clock
         simulator = SimulatorState(catalog: data.catalog, today: clock.today)
+        simulator.catalogJSON = data.catalogVersions().last?.catalogJSON ?? ""
         self.screen = screen
         enter(screen)
     }

@@ -90,6 +90,7 @@ public final class Sandbox {
         let earned = lines.compactMap { line -> Achievement? in
             if case .earned(let a) = line.outcome { return a } else { return nil }
         }
+        awarded += earned
         return Logged(event: event, earned: earned, lines: lines, slots: explainer.rewardSlots)
     }
 
@@ -100,4 +101,23 @@ public final class Sandbox {
     public func localDay(of event: Event) -> LocalDate? { explainer(of: event.user)?.engine.localDate(of: event.at, for: event.user) }
 
     public var eventCount: Int { log.count }
+
+    /// Every award the rehearsal earned, in order.
+    public private(set) var awarded: [Achievement] = []
+
+    /// The rehearsal as files `replay` runs: the test users as roster lines and every event sent (resends too)
+    /// as event lines, each time written with the offset the user's zone had then. `replay --catalog` with the
+    /// open catalog over them records what the feed announced.
+    public func exportLines() -> (roster: [String], events: [String]) {
+        let roster = members.map { m in
+            "{\"id\": \(JSONText.quote(m.id)), \"employer\": \(m.employer.map(JSONText.quote) ?? "null"), \"timezone\": \(JSONText.quote(m.timezone)), \"eligibleFrom\": \"\(m.eligibleFrom.iso)\"}"
+        }
+        let events = log.map { e -> String in
+            let offset = zones.rules(for: members.first { $0.id == e.user }?.timezone ?? "UTC")?.offset(at: e.at) ?? 0
+            var line = "{\"id\": \(JSONText.quote(e.id)), \"type\": \"\(e.type.rawValue)\", \"user\": \(JSONText.quote(e.user)), \"at\": \"\(e.at.rfc3339(offsetSeconds: offset))\""
+            if let c = e.category { line += ", \"category\": \(JSONText.quote(c))" }
+            return line + "}"
+        }
+        return (roster, events)
+    }
 }

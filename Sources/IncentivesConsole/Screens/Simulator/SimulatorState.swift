@@ -28,6 +28,8 @@ public struct SimulatorState {
     public var feed: [FeedLine] = []
     public var standings: [RewardStanding] = []
     let today: LocalDate
+    /// The open catalog's text, written beside an exported rehearsal (empty: not known, not written).
+    public var catalogJSON = ""
 
     init(catalog: Catalog, today: LocalDate) {
         sandbox = Sandbox(catalog: catalog)
@@ -46,13 +48,14 @@ public struct SimulatorState {
     /// What a line typed in the simulator is for: `/` a zone for a new test user, `T` the time of day, `d` a day
     /// to jump to.
     public enum Prompt: Sendable, Equatable {
-        case zone, time, date
+        case zone, time, date, export
 
         var label: String {
             switch self {
             case .zone: return "time zone for a new test user: "
             case .time: return "time of day (HH:MM, +1d next day): "
             case .date: return "jump to day (YYYY-MM-DD): "
+            case .export: return "export the rehearsal to folder: "
             }
         }
     }
@@ -111,7 +114,33 @@ public struct SimulatorState {
             day = d
             announce("-- jumped to \(DayFormat.short(d)) \(d.iso) --", .dim)
             refresh()
+        case .export:
+            export(to: text)
         }
+    }
+
+    /// `x`: writes the rehearsal into `folder` as files `replay` runs (catalog.json when the catalog's text is
+    /// known, roster.jsonl with the test users, events.jsonl with every event sent): a regression case for QA.
+    mutating func export(to folder: String) {
+        let (roster, events) = sandbox.exportLines()
+        guard !events.isEmpty else {
+            announce("nothing to export: no event sent yet (l logs one)", .bad)
+            return
+        }
+        var files = [("roster.jsonl", roster.joined(separator: "\n") + "\n"), ("events.jsonl", events.joined(separator: "\n") + "\n")]
+        if !catalogJSON.isEmpty { files.insert(("catalog.json", catalogJSON), at: 0) }
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            for (name, text) in files {
+                try text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8)
+            }
+        } catch {
+            announce("cannot export to \(folder): \((error as NSError).localizedDescription)", .bad)
+            return
+        }
+        let catalog = catalogJSON.isEmpty ? "CATALOG" : folder + "/catalog.json"
+        announce("exported \(events.count) event\(events.count == 1 ? "" : "s") of \(roster.count) test user\(roster.count == 1 ? "" : "s") to \(folder) (\(sandbox.awarded.count) award\(sandbox.awarded.count == 1 ? "" : "s")); replay them:", .accent)
+        announce("  incentives replay --catalog \(catalog) --roster \(folder)/roster.jsonl --events \(folder)/events.jsonl", .accent)
     }
 
     /// `HH:MM` or `HH:MM:SS` (one-digit hours too) as seconds after midnight; nil for anything else.
@@ -338,6 +367,8 @@ public struct SimulatorState {
             ask(.time)
         case .simTypeDate:
             ask(.date)
+        case .simExport:
+            ask(.export)
         case .simResend:
             resend(otherContent: false)
         case .simConflict:
@@ -350,7 +381,9 @@ public struct SimulatorState {
             zoneChoice = (zoneChoice + 1) % SimulatorState.zones.count
             addUser()
         case .simReset:
+            let text = catalogJSON
             self = SimulatorState(catalog: sandbox.catalog, today: today)
+            catalogJSON = text
         default:
             return false
         }
