@@ -31,8 +31,10 @@ enum Demo {
     }
 
     /// Creates the database at `path` from the demo files when no file is there. Returns what it did, for people.
+    /// A PostgreSQL URL (from `--db` or `$INCENTIVES_DB`) is never a path: nothing is created for it here (the
+    /// command opens the server's database, or says it cannot); a folder tree named like the URL was.
     static func ensureDatabase(path: String) throws -> String? {
-        guard !FileManager.default.fileExists(atPath: path) else { return nil }
+        guard !PGURL.isPostgres(path), !FileManager.default.fileExists(atPath: path) else { return nil }
         guard let dir = assetsDirectory() else {
             throw CommandFailure(.noInput, "no database at \(path) and no demo data (Assets/demo) found to create one; "
                                  + "set INCENTIVES_ASSETS, or run 'incentives init' and 'incentives ingest'")

@@ -31,8 +31,9 @@ enum ConsoleCommand: Command {
       --no-mouse       leave the mouse to the terminal (its own selection and paste): no clicks, no wheel
 
     The simulator (screen 4) never writes anything: it runs the open catalog in a private sandbox.
-    Exit status: 0 quit; 64 bad usage; 66 a file is missing; 69 the terminal cannot run the console
-    (TERM=dumb, unknown or unset, or not a TTY); 78 catalog or roster refused.
+    Exit status: 0 quit; 64 bad usage; 66 a file or the database is missing; 69 the terminal cannot run the
+    console (TERM=dumb, unknown or unset, or not a TTY) or the PostgreSQL server cannot be reached; 77 the
+    PostgreSQL server refused the login; 78 catalog or roster refused.
 
     Example:
       incentives console --catalog Assets/demo/catalog.json --roster Assets/demo/roster.jsonl \\
@@ -81,8 +82,12 @@ enum ConsoleCommand: Command {
         }
         do {
             return try StoreAccess.consoleData(path: path)
+        } catch let e as StoreError {
+            // Its own status, as every look-up command: a server out of reach is 69 and a refused login 77, not
+            // "missing input".
+            throw StoreAccess.lookupFailure(e)
         } catch {
-            throw CommandFailure(.noInput, "\(path): cannot open the database: \(error)")
+            throw CommandFailure(.noInput, "\(PGURL.redacted(path)): cannot open the database: \(error)")
         }
     }
 

@@ -63,7 +63,7 @@ enum DemoFeedCommand: Command {
         let dbPath = StoreAccess.path(args)
         if args.value("db") == nil {
             if let created = try Demo.ensureDatabase(path: dbPath) { printError(created) }
-        } else if !FileManager.default.fileExists(atPath: dbPath) {
+        } else if !PGURL.isPostgres(dbPath), !FileManager.default.fileExists(atPath: dbPath) {
             throw CommandFailure(.noInput, "\(dbPath): no such database (create one with incentives init, or run incentives demo-feed without --db for the demo database)")
         }
         let store = try StoreAccess.writer(Arguments.none(db: dbPath), create: false)
