@@ -151,4 +151,14 @@ struct SimulatorControlsTests {
         s.press(.character("q"))
         #expect(s.quitting)
     }
+
+    /// Issue 20, item 11: a zone typed with a slip gets the nearest IANA names.
+    @Test func aMistypedZoneGetsTheNearestNames() throws {
+        var s = try Fixture.state(.simulator)
+        s.press(.character("/"))
+        s.type("Europe/Pari")
+        s.press(.enter)
+        #expect(feed(s).last == "unknown time zone \"Europe/Pari\" (an IANA name such as Europe/Paris); did you mean Europe/Paris?")
+        #expect(s.simulator.sandbox.members.count == 1, "no test user made")
+    }
 }

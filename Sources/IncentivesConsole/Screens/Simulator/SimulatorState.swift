@@ -1,5 +1,6 @@
 import Foundation
 import IncentivesCore
+import IncentivesText
 
 /// Screen 4: a sandbox timeline with a simulated clock. QA picks a test user (any employer, any zone),
 /// logs data now or for a past day, reports a birth, moves the clock a day, or plays a whole streak, and
@@ -86,7 +87,10 @@ public struct SimulatorState {
         switch prompt {
         case .zone:
             guard sandbox.zones.rules(for: text) != nil else {
-                announce("unknown time zone \"\(text)\" (an IANA name such as Europe/Paris)", .bad)
+                // The nearest IANA names by edit distance (`Europe/Pari` → Europe/Paris), through the one helper.
+                let near = Suggestion.nearest(to: text, in: TimeZone.knownTimeZoneIdentifiers + ["UTC"], limit: 3)
+                announce("unknown time zone \"\(text)\" (an IANA name such as Europe/Paris)"
+                         + (near.isEmpty ? "" : "; did you mean \(near.joined(separator: " or "))?"), .bad)
                 return
             }
             typedZone = text
