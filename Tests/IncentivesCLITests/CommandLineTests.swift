@@ -95,4 +95,17 @@ struct CommandLineTests {
         // An offered reward, by name or incentive id, explains as before.
         #expect(try Binary.run(["why", "u-00159", "--reward", "Sleep mask", "--today", "2026-11-25"] + files).status == 0)
     }
+
+    /// Issue 20, item 9: acme-wellness-2026 offers "$50 gift card" for two incentives; `why` names each with its
+    /// incentive, in the rewards table and the timeline, so that the two can be told apart.
+    @Test func whyTellsApartTwoRewardsOfOneName() throws {
+        let files = ["--catalog", demo + "/catalog.json", "--roster", demo + "/roster.jsonl", "--events", demo + "/events.jsonl"]
+        let r = try Binary.run(["why", "u-00159", "--today", "2026-11-25", "--program", "acme-wellness-2026"] + files)
+        #expect(r.status == 0, "\(r.stderr)")
+        let rewards = r.stdout.split(separator: "\n").filter { $0.hasPrefix("acme-wellness-2026") }
+        #expect(rewards.contains { $0.contains("$50 gift card · log-5-days") }, "\(r.stdout)")
+        #expect(rewards.contains { $0.contains("$50 gift card · mood-4-of-7") }, "\(r.stdout)")
+        #expect(!rewards.contains { $0.contains("$50 gift card ") && !$0.contains("$50 gift card · ") }, "no bare name left")
+        #expect(r.stdout.contains("Water bottle  "), "a name offered once stays as it is")
+    }
 }

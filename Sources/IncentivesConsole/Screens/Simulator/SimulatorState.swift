@@ -303,10 +303,12 @@ public struct SimulatorState {
         refresh()
     }
 
-    /// A reward's name, with its program when another program offers a reward of the same name.
+    /// A reward's name, with its incentive when its program offers another reward of the same name
+    /// (`RewardSlot.label`), and its program when another program does.
     static func rewardName(_ slot: RewardSlot, among slots: [RewardSlot]) -> String {
-        slots.contains { $0.reward.reward == slot.reward.reward && $0.program.id != slot.program.id }
-            ? "\(slot.reward.reward) (\(slot.program.id))" : slot.reward.reward
+        let name = slot.label(among: slots)
+        return slots.contains { $0.reward.reward == slot.reward.reward && $0.program.id != slot.program.id }
+            ? "\(name) (\(slot.program.id))" : name
     }
 
     /// What a line about no one reward is headed with: what the intake found, or "every reward".
@@ -410,7 +412,7 @@ public struct SimulatorState {
         while counted.contains(start) { start = start.adding(days: 1) }
         let days = incentive.rule.daysThatEarn(from: start)
         let cat = category(for: s)
-        announce(">> playing \(days.count) days of \(cat) for \(s.slot.reward.reward) (\(incentive.rule.summary))", .accent)
+        announce(">> playing \(days.count) days of \(cat) for \(s.slot.label(among: standings.map(\.slot))) (\(incentive.rule.summary))", .accent)
         for d in days {
             if d != day { day = d; secondOfDay = 12 * 3600 }
             log(.healthDataLogged, category: cat, on: day)
