@@ -154,3 +154,35 @@ struct SimulatorExportTests {
         #expect(s.simulator.feed.last?.text.hasPrefix("cannot export to /proc/no/such: ") == true, "\(s.simulator.feed.last?.text ?? "")")
     }
 }
+
+/// The DST-day preset QA asked for (issue 20, wanted): `D` moves the clock to 23:55 on the eve of the test user's
+/// next clock change, so five nights over the change are `l` then `n t l` four times... from the eve.
+@Suite("The simulator's DST-day preset")
+struct SimulatorDSTPresetTests {
+    @Test(arguments: DSTDays.all())
+    func dGoesToTheEveOfTheNextChange(change: DSTDays.Change) throws {
+        var s = try Fixture.state(.simulator)
+        s.press(.character("/"))
+        s.type(change.zone)
+        s.press(.enter)
+        s.press(.character("d"))
+        s.type(change.day.adding(days: -20).iso)
+        s.press(.enter)
+        s.press(.character("D"))
+        #expect(s.simulator.clockLabel == "\(change.day.adding(days: -1).iso) 23:55", "\(change)")
+        let said = try #require(s.simulator.feed.last?.text)
+        #expect(said.hasPrefix("-- clocks go \(change.shift > 0 ? "forward" : "back") \(abs(change.shift) / 60) min on "), "\(said)")
+        #expect(said.contains(change.day.iso) && said.contains(change.zone), "\(said)")
+    }
+
+    @Test func aZoneWithoutDSTSaysSo() throws {
+        var s = try Fixture.state(.simulator)
+        s.press(.character("/"))
+        s.type("Asia/Tokyo")
+        s.press(.enter)
+        let day = s.simulator.day
+        s.press(.character("D"))
+        #expect(s.simulator.feed.last?.text == "no DST change in Asia/Tokyo within a year of \(day.iso)")
+        #expect(s.simulator.day == day)
+    }
+}

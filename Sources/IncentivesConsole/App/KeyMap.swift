@@ -4,7 +4,7 @@ public enum Action: Hashable, Sendable {
     case up, down, pageUp, pageDown, top, bottom, open, filter, clearFilter
     case sortNext, sortReverse
     case simLog, simNextDay, simPastDay, simMoreDaysBack, simFewerDaysBack, left, right, simBirth, simStreak, simNewUser, simZone, simCategory, simEmployer, simReset
-    case simTimeNext, simTypeTime, simTypeDate, simResend, simConflict, simExport
+    case simTimeNext, simTypeTime, simTypeDate, simResend, simConflict, simExport, simDSTDay
     case liveFreeze
     case retry, focusNext
     case why
@@ -94,6 +94,7 @@ public enum KeyMap {
             KeyBinding([.right], "→", "next test user", .right, sim),
             KeyBinding([c("R")], "R", "reset the sandbox", .simReset, sim),
             KeyBinding([c("x")], "x", "export for replay (files)", .simExport, sim),
+            KeyBinding([c("D")], "D", "eve of the next DST change", .simDSTDay, sim),
         ]
         b.append(KeyBinding([c("v")], "v", "catalog versions and what each changed", .versions, .screen(.programs), hint: "versions"))
         b.append(KeyBinding([c("p")], "p", "preview a proposed catalog (a file) over the events", .preview, .screen(.programs), hint: "preview"))

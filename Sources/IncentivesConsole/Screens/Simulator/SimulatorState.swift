@@ -147,6 +147,29 @@ public struct SimulatorState {
         announce("  incentives replay --catalog \(catalog) --roster \(folder)/roster.jsonl --events \(folder)/events.jsonl", .accent)
     }
 
+    /// `D`, the DST-day preset: the clock moves to 23:55 on the eve of the next day the test user's clocks change
+    /// (within a year), so `l`, then `n` `t` `l`, logs at 23:55 across the change, the case QA rehearses.
+    mutating func jumpToNextDSTChange() {
+        guard let user, let rules = sandbox.zones.rules(for: user.timezone) else { return }
+        let noon = 12 * 3600
+        var previous = rules.offset(at: rules.instant(day: day, secondOfDay: noon).instant)
+        for n in 1...400 {
+            let d = day.adding(days: n)
+            let offset = rules.offset(at: rules.instant(day: d, secondOfDay: noon).instant)
+            if offset != previous {
+                let shift = offset - previous
+                day = d.adding(days: -1)
+                secondOfDay = 23 * 3600 + 55 * 60
+                announce("-- clocks go \(shift > 0 ? "forward" : "back") \(abs(shift) / 60) min on \(DayFormat.short(d)) \(d.iso) in \(user.timezone) "
+                         + "(\(Instant.offsetText(previous)) → \(Instant.offsetText(offset))); clock \(clockLabel) --", .dim)
+                refresh()
+                return
+            }
+            previous = offset
+        }
+        announce("no DST change in \(user.timezone) within a year of \(day.iso)", .dim)
+    }
+
     /// `HH:MM` or `HH:MM:SS` (one-digit hours too) as seconds after midnight; nil for anything else.
     static func secondOfDay(_ text: String) -> Int? {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
@@ -375,6 +398,8 @@ public struct SimulatorState {
             ask(.date)
         case .simExport:
             ask(.export)
+        case .simDSTDay:
+            jumpToNextDSTChange()
         case .simResend:
             resend(otherContent: false)
         case .simConflict:
