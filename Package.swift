@@ -40,7 +40,7 @@ let package = Package(
         // wcwidth(3), which Glibc's Swift module does not export.
         .target(name: "CTextWidth", path: "Sources/CTextWidth"),
         // Decoding and validating catalog.json, roster.jsonl and events.jsonl.
-        .target(name: "IncentivesInput", dependencies: ["IncentivesCore", "CJSONLines"]),
+        .target(name: "IncentivesInput", dependencies: ["IncentivesCore", "IncentivesText", "CJSONLines"]),
         // The system SQLite (pkg-config sqlite3, Debian libsqlite3-dev).
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // libpq, PostgreSQL's client library (pkg-config libpq, Debian libpq-dev): the second store.

@@ -195,9 +195,10 @@ public struct LoadGenerator {
     private func eventLine(id: Int, type: String, user u: User, day: LocalDate, rng: inout SplitMix64, category: String?) -> String {
         // A local wall-clock time between 06:00 and 23:30, written with the offset the phone had, or in UTC.
         let localSeconds = 6 * 3600 + Int(rng.next() % (17 * 3600 + 1800))
-        let guess = Instant(seconds: Int64(day.dayNumber) * 86_400 + Int64(localSeconds))
-        let offset = u.zone.offset(at: guess)
-        let instant = Instant(seconds: guess.seconds - Int64(offset))
+        // Through the zone's rules: the offset of the instant itself, not of the local time read as UTC (which
+        // is hours off, and on a DST-change day the other side of the change).
+        let instant = u.zone.instant(day: day, secondOfDay: localSeconds).instant
+        let offset = u.zone.offset(at: instant)
         let at = rng.unit() < 0.5 ? instant.rfc3339 : Self.withOffset(instant, offset)
         var s = "{\"id\": \"e-\(id)\", \"type\": \"\(type)\", \"user\": \"\(u.id)\", \"at\": \"\(at)\""
         if let category { s += ", \"category\": \"\(category)\"" }

@@ -70,7 +70,9 @@ func dispatch(_ argv: [String]) -> ExitCode {
         return .ok
     }
     guard let command = Commands.all.first(where: { $0.name == first }) else {
-        printError("incentives: unknown command '\(first)'" + Suggestion.clause(for: first, in: Commands.all.map { $0.name }))
+        // `--verison` is a slip for an option, not a command: the suggestions hold both.
+        let known = Commands.all.map { $0.name } + ["--version", "--help", "version", "help"]
+        printError("incentives: unknown \(first.hasPrefix("-") ? "option" : "command") '\(first)'" + Suggestion.clause(for: first, in: known))
         printError("Run 'incentives --help' for the list of commands.")
         return .usage
     }

@@ -114,4 +114,54 @@ struct DemoFeedCommandTests {
         #expect(r.stderr.contains("created the demo database \(db)"))
         #expect(r.stdout.contains("fed all 4 events: 3 accepted"))
     }
+
+    /// Issue 20, item 1 (the class: adding days to a local time): the feed moved each time by whole days keeping
+    /// the offset written, so an evening event moved across a DST change landed an hour off — 23:30 CST moved into
+    /// summer was 00:30 CDT, the next local day. Events at 23:30 local every day of a year (so some move
+    /// across a change whatever today is) must each stay at 23:30 local in the user's zone.
+    @Test(arguments: ["America/Chicago", "Australia/Lord_Howe", "Europe/London"])
+    func movedEventsKeepTheirWallClockTimeAcrossDSTChanges(zone: String) throws {
+        let dir = TempDir(prefix: "feed")
+        let catalog = demo + "/catalog.json"
+        let roster = dir.write("roster.jsonl", "{\"id\": \"dst-user\", \"employer\": \"initech\", \"timezone\": \"\(zone)\", \"eligibleFrom\": \"2020-01-01\"}\n")
+        let db = dir.path("feed.sqlite")
+        let initialized = try Binary.run(["init", "--db", db, "--catalog", catalog, "--roster", roster])
+        try #require(initialized.status == 0, "\(initialized.stderr)")
+        let tz = try #require(TimeZone(identifier: zone))
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = tz
+        // 23:30 local on each day of 2025, written with the offset the zone had then.
+        var lines: [String] = []
+        let day = DateFormatter()
+        day.dateFormat = "yyyy-MM-dd"
+        day.timeZone = tz
+        for n in 0..<365 {
+            let date = try #require(cal.date(from: DateComponents(year: 2025, month: 1, day: 1 + n, hour: 23, minute: 30)))
+            let offset = tz.secondsFromGMT(for: date)
+            let sign = offset < 0 ? "-" : "+"
+            let at = day.string(from: date) + String(format: "T23:30:00%@%02d:%02d", sign, abs(offset) / 3600, abs(offset) / 60 % 60)
+            lines.append("{\"id\": \"d\(n)\", \"type\": \"health_data_logged\", \"user\": \"dst-user\", \"at\": \"\(at)\", \"category\": \"mood\"}")
+        }
+        let events = dir.write("events.jsonl", lines.joined(separator: "\n") + "\n")
+        let fed = try Binary.run(["demo-feed", "--db", db, "--events", events, "--rate", "1000"])
+        try #require(fed.status == 0, "\(fed.stderr)")
+        #expect(fed.stdout.contains("fed all 365 events: 365 accepted"), "\(fed.stdout)")
+        // The instants stored, as `why` reads them back.
+        let why = try Binary.run(["why", "dst-user", "--db", db, "--format", "jsonl"])
+        var stored: [String: String] = [:]
+        for line in why.stdout.split(separator: "\n") {
+            guard let o = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any], o["kind"] as? String == "event",
+                  let id = o["event"] as? String, let at = o["at"] as? String else { continue }
+            stored[id] = at
+        }
+        let instants = stored.values.compactMap { ISO8601DateFormatter().date(from: $0) }
+        #expect(instants.count == 365)
+        var offsets = Set<Int>()
+        for at in instants {
+            let c = cal.dateComponents([.day, .hour, .minute], from: at)
+            #expect(c.hour == 23 && c.minute == 30, "\(zone): \(at) is \(c.hour ?? -1):\(c.minute ?? -1) local")
+            offsets.insert(tz.secondsFromGMT(for: at))
+        }
+        #expect(offsets.count == 2, "the moved events lie on both sides of a change")
+    }
 }

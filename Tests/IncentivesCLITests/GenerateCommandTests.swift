@@ -45,4 +45,33 @@ struct GenerateCommandTests {
         let ok = try Binary.run(["generate", "--out=\(dir())", "--users=\u{0301}5"])
         #expect(ok.stderr.contains("--users must be a whole number"), "\(ok.stderr)")
     }
+
+    /// Issue 20, item 1 (the class: local date and time → instant): the generator took the offset at the local time
+    /// read as UTC, hours from the real instant, so on a DST-change day an event written with an offset carried one
+    /// the zone did not have at that instant (08:30 local written as -06:00 in Chicago after the change to -05:00).
+    /// Across the spring changes of 2026 (US 8 Mar, EU 29 Mar, AU/NZ 5 Apr), every written offset is the zone's.
+    @Test func everyWrittenOffsetIsTheZonesAtThatInstant() throws {
+        let d = dir()
+        let r = try Binary.run(["generate", "--out", d, "--users", "300", "--days", "40", "--employers", "3", "--from", "2026-03-01"])
+        try #require(r.status == 0, "\(r.stderr)")
+        var zoneOf: [String: TimeZone] = [:]
+        for line in try String(contentsOfFile: "\(d)/roster.jsonl", encoding: .utf8).split(separator: "\n") {
+            let o = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            zoneOf[o["id"] as! String] = TimeZone(identifier: o["timezone"] as! String)
+        }
+        var checked = 0, wrong: [String] = []
+        for line in try String(contentsOfFile: "\(d)/events.jsonl", encoding: .utf8).split(separator: "\n") {
+            guard let o = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
+                  let at = o["at"] as? String, let user = o["user"] as? String, let tz = zoneOf[user],
+                  at.count == 25, let sign = at.dropFirst(19).first, sign == "+" || sign == "-" else { continue }
+            let hours = Int(at.dropFirst(20).prefix(2))!, minutes = Int(at.suffix(2))!
+            let written = (hours * 3600 + minutes * 60) * (sign == "-" ? -1 : 1)
+            let f = ISO8601DateFormatter()
+            let instant = try #require(f.date(from: at))
+            checked += 1
+            if tz.secondsFromGMT(for: instant) != written { wrong.append("\(tz.identifier) \(at)") }
+        }
+        #expect(checked > 1000)
+        #expect(wrong.isEmpty, "\(wrong.count) of \(checked): \(wrong.prefix(5))")
+    }
 }

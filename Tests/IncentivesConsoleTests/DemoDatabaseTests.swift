@@ -36,4 +36,37 @@ struct DemoDatabaseTests {
         s.press(.right)
         #expect(s.deliveries.onFailures)
     }
+
+    /// Issue 20, item 12: the demo's events are fixed (they end on 2026-11-24), so weeks later the console showed
+    /// every streak as broken. `console --today DATE` takes DATE as today (progress and the simulator), the time of
+    /// day running on; the first run says which date to give.
+    @Test func theConsoleCanTakeADayAsTodayForTheDemo() throws {
+        let clock = ConsoleClock.on(LocalDate(iso: "2026-11-25")!, clock: .fixed(Instant(seconds: 1_796_000_000 + 3_600 * 5 + 7)))
+        #expect(clock.today == LocalDate(iso: "2026-11-25"))
+        #expect(clock.label.hasPrefix("2026-11-25 "))
+        #expect(clock.now().seconds % 86_400 == (1_796_000_000 + 3_600 * 5 + 7) % 86_400, "the time of day runs on")
+
+        let demo = Binary.packageRoot + "/Assets/demo"
+        TerminalEnvironment.prepareLocale()
+        let data = try InMemoryConsoleData(catalogPath: demo + "/catalog.json", rosterPath: demo + "/roster.jsonl", eventsPath: demo + "/events.jsonl")
+        let s = AppState(data: data, clock: clock, screen: .simulator)
+        #expect(s.simulator.day == LocalDate(iso: "2026-11-25"), "the simulator starts on that day")
+        // Progress as of the day after the last event: the runs and windows in progress then still count; weeks
+        // later they have lapsed.
+        let users = data.searchUsers(prefix: "u-00", limit: 300)
+        func progress(_ today: LocalDate) -> Int {
+            users.compactMap { data.userPage(id: $0.id, today: today) }.flatMap(\.standings).filter { !$0.limitReached }.map { $0.bar.0 }.reduce(0, +)
+        }
+        let asOfDemo = progress(clock.today), weeksLater = progress(LocalDate(iso: "2026-12-20")!)
+        #expect(asOfDemo > weeksLater, "\(asOfDemo) days of progress as of 2026-11-25, \(weeksLater) as of 2026-12-20")
+
+        let dir = TempDir(prefix: "demo-db")
+        var env = ProcessInfo.processInfo.environment
+        env["INCENTIVES_DB"] = dir.path("demo.sqlite")
+        let first = try Binary.run([], environment: env)
+        #expect(first.stderr.contains("its events end on 2026-11-24: 'incentives console --today 2026-11-25' shows it as it stood then"), "\(first.stderr)")
+        let bad = try Binary.run(["console", "--today", "yesterday"], environment: env)
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("--today must be a date YYYY-MM-DD, got yesterday"), "\(bad.stderr)")
+    }
 }

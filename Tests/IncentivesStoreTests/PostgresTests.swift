@@ -161,6 +161,26 @@ struct PostgresTests {
         #expect(!ok.stdout.contains(PostgresServer.password) && !ok.stderr.contains(PostgresServer.password))
     }
 
+    /// Issue 20, item 8: a login the server refuses because its role does not exist was said as "cannot reach the
+    /// PostgreSQL server" with 69; README promises 77 for a refused login, whatever the command (the console too).
+    @Test("a missing role is a refused login: 77, not 69", arguments: ["init", "ingest", "achievements", "user", "why", "programs", "console"])
+    func missingRole(command: String) throws {
+        let db = try server.database()
+        let url = server.url(PostgresServer.name(of: db), user: "ghost_role_nobody_made")
+        let demo = Binary.packageRoot + "/Assets/demo"
+        var args = [command, "--db", url]
+        switch command {
+        case "init": args += ["--catalog", demo + "/catalog.json", "--roster", demo + "/roster.jsonl"]
+        case "ingest": args += ["--events", demo + "/events.jsonl"]
+        case "user", "why": args.insert("u-00001", at: 1)
+        default: break
+        }
+        let r = try run(args)
+        #expect(r.status == 77, "\(command): \(r.status) \(r.stderr)")
+        #expect(r.stderr.contains("refused"), "\(r.stderr)")
+        #expect(!r.stderr.contains("cannot reach"), "\(r.stderr)")
+    }
+
     @Test("a schema from a newer version is refused (78) before anything is read or written")
     func newerSchema() throws {
         let db = try server.database()

@@ -45,9 +45,9 @@ public enum Binary {
     }
 
     /// Runs `incentives` with `args` to the end, as a person would: `stdin` as its input (none: an empty one),
-    /// `environment` as its whole environment (nil: this process's).
-    public static func run(_ args: [String], stdin: String? = nil, environment: [String: String]? = nil) throws -> ProcessOutput {
-        try runProcess(try located(), args, stdin: stdin, environment: environment)
+    /// `environment` as its whole environment (nil: this process's), `directory` its current folder.
+    public static func run(_ args: [String], stdin: String? = nil, environment: [String: String]? = nil, directory: String? = nil) throws -> ProcessOutput {
+        try runProcess(try located(), args, stdin: stdin, environment: environment, directory: directory)
     }
 
     /// Starts `incentives` with `args` and returns the running process, for tests that watch or kill it.

@@ -11,13 +11,16 @@ public struct ProcessOutput: Sendable {
 }
 
 /// Runs `executable` with `args` to completion: `stdin` as its input (none: an empty one), `environment` as its
-/// whole environment (nil: this process's). Its output goes to files, so a chatty child never blocks on a full pipe.
+/// whole environment (nil: this process's), `directory` its current folder (nil: this process's). Its output goes
+/// to files, so a chatty child never blocks on a full pipe.
 @discardableResult
-public func runProcess(_ executable: String, _ args: [String], stdin: String? = nil, environment: [String: String]? = nil) throws -> ProcessOutput {
+public func runProcess(_ executable: String, _ args: [String], stdin: String? = nil, environment: [String: String]? = nil,
+                       directory: String? = nil) throws -> ProcessOutput {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: executable)
     p.arguments = args
     if let environment { p.environment = environment }
+    if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
     let dir = TempDir(prefix: "run")
     let outURL = URL(fileURLWithPath: dir.path("out")), errURL = URL(fileURLWithPath: dir.path("err"))
     _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)

@@ -22,6 +22,8 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
     private let followPath: String?
     private var followLine = 0
     private var followOffset: Int64 = 0
+    /// The catalog file's text, for the simulator's export (empty when built from values).
+    private var catalogText = ""
 
     public init(catalog: Catalog, roster: Roster, events: [Event] = [], sourceName: String = "memory") throws {
         self.catalog = catalog
@@ -37,6 +39,7 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
         let catalog = try CatalogDecoder.load(path: catalogPath)
         let roster = try RosterDecoder.load(path: rosterPath, catalog: catalog, zones: zones)
         self.catalog = catalog
+        catalogText = (try? String(contentsOfFile: catalogPath, encoding: .utf8)) ?? ""
         self.sourceName = sourceName ?? (eventsPath ?? rosterPath)
         intake = Intake(engine: try Engine(catalog: catalog, roster: roster, zones: zones))
         followPath = eventsPath
@@ -117,7 +120,7 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
 
     /// Files carry one catalog: version 1.
     public func catalogVersions() -> [CatalogVersion] {
-        [CatalogVersion(version: 1, effective: nil, file: nil, loadedAt: 0, changes: [], catalogJSON: "")]
+        [CatalogVersion(version: 1, effective: nil, file: nil, loadedAt: 0, changes: [], catalogJSON: catalogText)]
     }
 
     public func preview(_ proposed: Catalog) -> Result<[CatalogPreview.Row], ConsoleDataError> {

@@ -31,8 +31,10 @@ enum Demo {
     }
 
     /// Creates the database at `path` from the demo files when no file is there. Returns what it did, for people.
+    /// A PostgreSQL URL (from `--db` or `$INCENTIVES_DB`) is never a path: nothing is created for it here (the
+    /// command opens the server's database, or says it cannot); a folder tree named like the URL was.
     static func ensureDatabase(path: String) throws -> String? {
-        guard !FileManager.default.fileExists(atPath: path) else { return nil }
+        guard !PGURL.isPostgres(path), !FileManager.default.fileExists(atPath: path) else { return nil }
         guard let dir = assetsDirectory() else {
             throw CommandFailure(.noInput, "no database at \(path) and no demo data (Assets/demo) found to create one; "
                                  + "set INCENTIVES_ASSETS, or run 'incentives init' and 'incentives ingest'")
@@ -52,7 +54,25 @@ enum Demo {
                 throw error
             }
         }
-        return "created the demo database \(path) from \(dir): \(outcome.counts.summary)"
+        var said = "created the demo database \(path) from \(dir): \(outcome.counts.summary)"
+        if let last = lastEventDay(dir + "/events.jsonl") {
+            // The demo's dates are fixed: weeks later every streak reads "the run broke" unless the console is
+            // told which day to take as today.
+            said += "; its events end on \(last.iso): 'incentives console --today \(last.adding(days: 1).iso)' shows it as it stood then"
+        }
+        return said
+    }
+
+    /// The latest calendar date written in an events file's `"at"` values (their first ten characters).
+    static func lastEventDay(_ path: String) -> LocalDate? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        var last: LocalDate?
+        for line in text.split(separator: "\n") {
+            guard let r = line.range(of: "\"at\": \"") ?? line.range(of: "\"at\":\""),
+                  let day = LocalDate(iso: String(line[r.upperBound...].prefix(10))) else { continue }
+            if last.map({ day > $0 }) ?? true { last = day }
+        }
+        return last
     }
 
     /// Gives the demo's deliveries several states, as if `incentives deliver` had run for a while, so the Deliveries

@@ -63,7 +63,7 @@ enum DemoFeedCommand: Command {
         let dbPath = StoreAccess.path(args)
         if args.value("db") == nil {
             if let created = try Demo.ensureDatabase(path: dbPath) { printError(created) }
-        } else if !FileManager.default.fileExists(atPath: dbPath) {
+        } else if !PGURL.isPostgres(dbPath), !FileManager.default.fileExists(atPath: dbPath) {
             throw CommandFailure(.noInput, "\(dbPath): no such database (create one with incentives init, or run incentives demo-feed without --db for the demo database)")
         }
         let store = try StoreAccess.writer(Arguments.none(db: dbPath), create: false)
@@ -73,7 +73,12 @@ enum DemoFeedCommand: Command {
 
         let lines = String(decoding: raw, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
         let today = LocalDate(dayNumber: Int32(Int(floor(Date().timeIntervalSince1970 / 86_400))))
-        let feed = Feed(lines: lines, yesterday: today.adding(days: -1), tag: "feed-" + String(Int(Date().timeIntervalSince1970), radix: 36))
+        // Each user's zone, so that a time moved by whole days keeps its wall-clock time across a DST change.
+        let zones = ZoneDirectory()
+        var userZones: [String: ZoneRules] = [:]
+        for m in try StoreAccess.mapping({ try StoreReader(path: dbPath).members() }) { userZones[m.id] = zones.rules(for: m.timezone) }
+        let feed = Feed(lines: lines, yesterday: today.adding(days: -1), tag: "feed-" + String(Int(Date().timeIntervalSince1970), radix: 36),
+                        zones: userZones)
 
         stopRequested = 0
         // A parent may have left them blocked (a test runner, a service manager): Ctrl-C must reach the feed.
@@ -154,10 +159,13 @@ enum DemoFeedCommand: Command {
         let lines: [String]
         let shiftDays: Int
         let tag: String
+        /// User id → the user's zone rules (a user not there keeps the offset written).
+        let zones: [String: ZoneRules]
 
-        init(lines: [String], yesterday: LocalDate, tag: String) {
+        init(lines: [String], yesterday: LocalDate, tag: String, zones: [String: ZoneRules] = [:]) {
             self.lines = lines
             self.tag = tag
+            self.zones = zones
             let last = lines.compactMap { Feed.object($0).flatMap { $0["at"] as? String }.flatMap(Feed.day) }.max()
             shiftDays = last.map { max(yesterday.days(since: $0), 0) } ?? 0
         }
@@ -177,7 +185,15 @@ enum DemoFeedCommand: Command {
             guard var o = Feed.object(line) else { return line }
             if let id = o["id"] as? String { o["id"] = id + "~" + tag }
             if shiftDays != 0, let at = o["at"] as? String, let day = Feed.day(at) {
-                o["at"] = day.adding(days: shiftDays).iso + String(at.dropFirst(10))
+                if let user = o["user"] as? String, let rules = zones[user], case .success(let instant) = Instant.parseRFC3339(at) {
+                    // The same wall-clock time in the user's zone, whole days later, written with the offset the
+                    // zone has then: across a DST change the written offset changes (and the instant moves by 23
+                    // or 25 hours), so the event still falls on the local day it fell on, moved.
+                    let moved = rules.adding(days: shiftDays, to: instant)
+                    o["at"] = moved.rfc3339(offsetSeconds: rules.offset(at: moved))
+                } else {
+                    o["at"] = day.adding(days: shiftDays).iso + String(at.dropFirst(10))
+                }
             }
             guard let data = try? JSONSerialization.data(withJSONObject: o, options: [.sortedKeys, .withoutEscapingSlashes]) else { return line }
             return String(decoding: data, as: UTF8.self)
