@@ -2,7 +2,7 @@ import Foundation
 import IncentivesCore
 
 /// Moves due outbox rows to webhook partners: build the minimised payload, sign it, POST it, and only then
-/// mark the row. A crash anywhere leaves the row pending, so it is sent again with the same delivery id
+/// mark the row, as soon as its own exchange ends. A crash anywhere leaves the row pending, so it is sent again with the same delivery id
 /// (at-least-once; the partner de-duplicates on the id). Never loses one, never invents one.
 public final class Deliverer {
     /// A webhook partner ready to receive: where, and the secret to sign with.
@@ -74,14 +74,16 @@ public final class Deliverer {
                 let payload = DeliveryPayload(d.achievement, partner: d.partner, secret: target.secret)
                 return WebhookRequest(payload: payload, url: target.url, secret: target.secret, timestamp: Int(clock()))
             }
-            let outcomes = client.send(requests, concurrency: concurrency)
-            let now = clock()
-            var delivered: [String] = []
-            for (d, outcome) in zip(batch, outcomes) {
+            // Each delivery is marked as its exchange ends, not when the batch's slowest does: a partner that
+            // stalls to the timeout does not hold another partner's answered deliveries unmarked (to be sent
+            // again after a crash, or by the next run).
+            _ = try client.send(requests, concurrency: concurrency) { i, outcome in
+                let d = batch[i]
+                let now = clock()
                 report.attempts += 1
                 switch policy.decide(outcome, attempt: d.attempts + 1, now: now, random: random()) {
                 case .delivered:
-                    delivered.append(d.id)
+                    try queue.markDelivered([d.id], at: now)
                     report.delivered += 1
                 case .retry(let at, let reason):
                     try queue.recordFailedAttempt(d.id, error: reason, next: at, at: now)
@@ -93,7 +95,6 @@ public final class Deliverer {
                     log("\(d.id): failed: \(reason)")
                 }
             }
-            try queue.markDelivered(delivered, at: now)
         }
         return report
     }

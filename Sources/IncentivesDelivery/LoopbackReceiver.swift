@@ -20,6 +20,14 @@ public final class LoopbackReceiver: @unchecked Sendable {  // mutable state gua
         /// Answer with this status and a body of `megabytes` MB that starts with `text`, streamed in chunks:
         /// a partner whose error page never ends. `hugeBodyBytesSent` tells how much the sender let through.
         case hugeBody(Int, megabytes: Int, text: String)
+        /// The status line at once, then one header line every `every` seconds, `count` of them, then the end
+        /// of the head: a partner that trickles its answer so that the connection is never silent for long.
+        case trickleHeaders(Int, count: Int, every: Double)
+        /// Status and headers at once, then a chunked body of `count` chunks, one every `every` seconds.
+        case trickleChunked(Int, count: Int, every: Double)
+        /// Status and headers at once, then a chunked (unannounced) body of `megabytes` MB as fast as the
+        /// sender reads it. `hugeBodyBytesSent` tells how much the sender let through.
+        case hugeChunked(Int, megabytes: Int)
     }
 
     public struct Received: Sendable {
@@ -156,6 +164,28 @@ public final class LoopbackReceiver: @unchecked Sendable {  // mutable state gua
                 record(received, taken: (200..<300).contains(code))
                 streamHugeBody(fd, code, megabytes: megabytes, text: text)
                 return
+            case .trickleHeaders(let code, let count, let every):
+                record(received, taken: (200..<300).contains(code))
+                guard write(fd, "HTTP/1.1 \(code) Slow\r\n") else { return }
+                for i in 0..<count {
+                    Thread.sleep(forTimeInterval: every)
+                    guard write(fd, "X-Slow-\(i): \(i)\r\n") else { return }
+                }
+                _ = write(fd, "Content-Length: 0\r\n\r\n")
+                return
+            case .trickleChunked(let code, let count, let every):
+                record(received, taken: (200..<300).contains(code))
+                guard write(fd, "HTTP/1.1 \(code) Slow\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n") else { return }
+                for _ in 0..<count {
+                    Thread.sleep(forTimeInterval: every)
+                    guard write(fd, "2\r\nx.\r\n") else { return }
+                }
+                _ = write(fd, "0\r\n\r\n")
+                return
+            case .hugeChunked(let code, let megabytes):
+                record(received, taken: (200..<300).contains(code))
+                streamHugeChunked(fd, code, megabytes: megabytes)
+                return
             }
         }
     }
@@ -180,6 +210,39 @@ public final class LoopbackReceiver: @unchecked Sendable {  // mutable state gua
             if n <= 0 { return }
             sent += n
         }
+    }
+
+    /// Sends all of `text`; false once the sender has closed the connection.
+    private func write(_ fd: Int32, _ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { return false }
+            sent += n
+        }
+        return true
+    }
+
+    private func streamHugeChunked(_ fd: Int32, _ code: Int, megabytes: Int) {
+        let total = megabytes << 20
+        let head = Array("HTTP/1.1 \(code) Error\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
+        let chunk = Array("10000\r\n".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 1 << 16) + Array("\r\n".utf8)
+        var pending = head
+        var body = 0
+        var sent = 0
+        while true {
+            let n = pending.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { break }
+            sent += n
+            pending.removeFirst(n)
+            if pending.isEmpty {
+                guard body < total else { _ = write(fd, "0\r\n\r\n"); break }
+                pending = chunk
+                body += 1 << 16
+            }
+        }
+        lock.lock(); _hugeBodyBytesSent = sent; lock.unlock()
     }
 
     private func streamHugeBody(_ fd: Int32, _ code: Int, megabytes: Int, text: String) {
