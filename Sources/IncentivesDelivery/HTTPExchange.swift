@@ -31,7 +31,8 @@ enum HTTPExchange {
         case failed(String)
     }
 
-    static func post(url: URL, headers: [(String, String)], body: [UInt8], timeout: Double, bodyCap: Int) -> Result<Answer, Failure> {
+    static func post(url: URL, headers: [(String, String)], body: [UInt8], timeout: Double, bodyCap: Int,
+                     tls: TLSContext = .shared) -> Result<Answer, Failure> {
         let deadline = Deadline(seconds: timeout)
         do {
             guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
@@ -47,7 +48,7 @@ enum HTTPExchange {
             }
             let addresses = try resolve(host: host, port: port, deadline: deadline)
             let connection = try Connection.open(addresses, deadline: deadline)
-            if scheme == "https" { try connection.startTLS(host: host) }
+            if scheme == "https" { try connection.startTLS(host: host, context: tls) }
             let components = URLComponents(url: url, resolvingAgainstBaseURL: false)
             var target = components?.percentEncodedPath ?? "/"
             if target.isEmpty { target = "/" }
@@ -275,8 +276,8 @@ final class Connection {
         }
     }
 
-    func startTLS(host: String) throws {
-        guard let context = TLSContext.shared.context, let ssl = SSL_new(context) else {
+    func startTLS(host: String, context tls: TLSContext) throws {
+        guard let context = tls.context, let ssl = SSL_new(context) else {
             throw HTTPExchange.Failure.failed("TLS unavailable: \(TLSContext.lastError())")
         }
         self.ssl = ssl
@@ -377,26 +378,33 @@ extension HTTPExchange {
     }
 }
 
-/// The one TLS client context: TLS 1.2 or later, the system's trusted certificates (`SSL_CERT_FILE` and
-/// `SSL_CERT_DIR` override them, as for every OpenSSL client), the peer's certificate and name verified.
+/// A TLS client context: TLS 1.2 or later, the peer's certificate and name verified against the system's trusted
+/// certificates (`SSL_CERT_FILE` and `SSL_CERT_DIR` override them, as for every OpenSSL client), or against one
+/// PEM file of certificates (the tests' own authority).
 final class TLSContext: @unchecked Sendable {  // immutable after init; SSL_CTX is safe to share between threads
-    static let shared = TLSContext()
+    static let shared = TLSContext(trusting: nil)
     let context: OpaquePointer?
 
-    private init() {
+    init(trusting file: String?) {
         guard let ctx = SSL_CTX_new(TLS_client_method()) else { context = nil; return }
         _ = incentives_tls_ctx_min_tls12(ctx)
         _ = incentives_tls_ctx_moving_buffers(ctx)
-        SSL_CTX_set_default_verify_paths(ctx)
+        if let file {
+            SSL_CTX_load_verify_locations(ctx, file, nil)
+        } else {
+            SSL_CTX_set_default_verify_paths(ctx)
+        }
         SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nil)
         context = ctx
     }
+
+    deinit { if let context { SSL_CTX_free(context) } }
 
     static func lastError() -> String {
         let code = ERR_get_error()
         guard code != 0 else { return "the connection closed" }
         var buffer = [CChar](repeating: 0, count: 256)
         ERR_error_string_n(code, &buffer, buffer.count)
-        return String(cString: buffer)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

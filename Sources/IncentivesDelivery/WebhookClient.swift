@@ -41,8 +41,12 @@ public final class WebhookClient: Sendable {
     /// How much of an answer's body is kept: enough for the start of an error page.
     public static let answerPrefixBytes = 4096
 
-    public init(timeout: Double = 10) {
+    private let tls: TLSContext
+
+    /// `trusting`: a PEM file of the only certificates to trust (tests); nil for the system's.
+    public init(timeout: Double = 10, trusting certificates: String? = nil) {
         self.timeout = max(0.05, timeout)
+        tls = certificates.map { TLSContext(trusting: $0) } ?? .shared
     }
 
     /// Sends all, at most `concurrency` in flight; `each` is called on the calling thread with the index and
@@ -53,6 +57,7 @@ public final class WebhookClient: Sendable {
         guard !requests.isEmpty else { return [] }
         let mailbox = Mailbox(count: requests.count)
         let timeout = self.timeout
+        let tls = self.tls
         for _ in 0..<min(max(1, concurrency), requests.count) {
             let worker = Thread {
                 // A write to a connection the partner closed raises SIGPIPE (OpenSSL writes with write(2)):
@@ -62,7 +67,7 @@ public final class WebhookClient: Sendable {
                 sigaddset(&set, SIGPIPE)
                 pthread_sigmask(SIG_BLOCK, &set, nil)
                 while let i = mailbox.take() {
-                    mailbox.post(i, Self.exchange(requests[i], timeout: timeout))
+                    mailbox.post(i, Self.exchange(requests[i], timeout: timeout, tls: tls))
                 }
             }
             worker.start()
@@ -86,9 +91,9 @@ public final class WebhookClient: Sendable {
         send(requests, concurrency: concurrency, each: { _, _ in })
     }
 
-    static func exchange(_ r: WebhookRequest, timeout: Double) -> AttemptOutcome {
+    static func exchange(_ r: WebhookRequest, timeout: Double, tls: TLSContext = .shared) -> AttemptOutcome {
         let headers = r.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        switch HTTPExchange.post(url: r.url, headers: headers, body: r.body, timeout: timeout, bodyCap: answerPrefixBytes) {
+        switch HTTPExchange.post(url: r.url, headers: headers, body: r.body, timeout: timeout, bodyCap: answerPrefixBytes, tls: tls) {
         case .failure(.timedOut):
             return .transient(reason: "timed out after \(Self.seconds(timeout))", retryAfter: nil)
         case .failure(.failed(let reason)):

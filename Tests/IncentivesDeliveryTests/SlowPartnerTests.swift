@@ -120,3 +120,71 @@ final class MarkTimes: DeliveryQueue {
         try inner.exportRows(partner: partner, since: since, until: until)
     }
 }
+
+/// The client's TLS (our own since the client left URLSession): a partner's certificate is verified against the
+/// trusted certificates and the URL's host, and the timeout bounds an HTTPS exchange as it does a plain one.
+@Suite struct WebhookTLSTests {
+    /// A self-signed certificate (and its key) for `subjectAltName`, made by the openssl command.
+    static func certificate(_ dir: TempDir, altName: String) throws -> (certificate: String, key: String) {
+        let cert = dir.path("cert.pem"), key = dir.path("key.pem")
+        let openssl = try #require(["/usr/bin/openssl", "/usr/local/bin/openssl"].first { FileManager.default.isExecutableFile(atPath: $0) },
+                                   "the openssl command (Debian package openssl) makes the test's certificate")
+        let out = try runProcess(openssl, ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                                           "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=incentives-test",
+                                           "-addext", "subjectAltName=\(altName)"])
+        try #require(out.status == 0, "openssl req: \(out.stderr)")
+        return (cert, key)
+    }
+
+    func send(_ receiver: LoopbackReceiver, trusting: String?, timeout: Double = 5) throws -> AttemptOutcome {
+        let r = WebhookRequest(payload: DeliveryPayload(Fixtures.achievement(1), partner: "pillowco", secret: Fixtures.secret),
+                               url: receiver.url, secret: Fixtures.secret, timestamp: Int(Date().timeIntervalSince1970))
+        return try #require(WebhookClient(timeout: timeout, trusting: trusting).send([r], concurrency: 1).first)
+    }
+
+    @Test("a delivery over https to a trusted certificate arrives signed")
+    func trusted() throws {
+        let dir = TempDir(prefix: "tls")
+        let tls = try Self.certificate(dir, altName: "IP:127.0.0.1")
+        let receiver = try LoopbackReceiver(secret: Fixtures.secret, tls: tls)
+        defer { receiver.stop() }
+        #expect(receiver.url.scheme == "https")
+        #expect(try send(receiver, trusting: tls.certificate) == .accepted(status: 200))
+        #expect(receiver.requests.map(\.verdict) == [.valid])
+    }
+
+    @Test("a certificate the system does not trust is refused before anything is sent")
+    func untrusted() throws {
+        let dir = TempDir(prefix: "tls")
+        let tls = try Self.certificate(dir, altName: "IP:127.0.0.1")
+        let receiver = try LoopbackReceiver(secret: Fixtures.secret, tls: tls)
+        defer { receiver.stop() }
+        let outcome = try send(receiver, trusting: nil)
+        guard case .transient(let reason, _) = outcome else { Issue.record("\(outcome)"); return }
+        #expect(reason.hasPrefix("TLS handshake failed: certificate not trusted"), "\(reason)")
+        #expect(receiver.requestCount == 0)
+    }
+
+    @Test("a trusted certificate for another name is refused")
+    func otherName() throws {
+        let dir = TempDir(prefix: "tls")
+        let tls = try Self.certificate(dir, altName: "DNS:hooks.elsewhere.example")
+        let receiver = try LoopbackReceiver(secret: Fixtures.secret, tls: tls)
+        defer { receiver.stop() }
+        let outcome = try send(receiver, trusting: tls.certificate)
+        guard case .transient(let reason, _) = outcome else { Issue.record("\(outcome)"); return }
+        #expect(reason.hasPrefix("TLS handshake failed: certificate not trusted"), "\(reason)")
+        #expect(receiver.requestCount == 0)
+    }
+
+    @Test("over https too, a head that trickles ends at the timeout")
+    func trickleOverTLS() throws {
+        let dir = TempDir(prefix: "tls")
+        let tls = try Self.certificate(dir, altName: "IP:127.0.0.1")
+        let receiver = try LoopbackReceiver(secret: Fixtures.secret, script: [.trickleHeaders(200, count: 60, every: 0.5)], tls: tls)
+        defer { receiver.stop() }
+        let started = Date()
+        #expect(try send(receiver, trusting: tls.certificate, timeout: 2) == .transient(reason: "timed out after 2s", retryAfter: nil))
+        #expect(Date().timeIntervalSince(started) < 3.5)
+    }
+}
