@@ -33,7 +33,7 @@ public final class Deliverer {
 
     private let queue: any DeliveryQueue
     private let targets: [String: Target]
-    private let client: WebhookClient
+    private let client: any WebhookTransport
     public let policy: RetryPolicy
     public let concurrency: Int
     public let batchSize: Int
@@ -41,7 +41,7 @@ public final class Deliverer {
     private var random: () -> Double
     private let log: (String) -> Void
 
-    public init(queue: any DeliveryQueue, targets: [Target], client: WebhookClient, policy: RetryPolicy,
+    public init(queue: any DeliveryQueue, targets: [Target], client: any WebhookTransport, policy: RetryPolicy,
                 concurrency: Int = 4, batchSize: Int = 256,
                 clock: @escaping () -> Double = { Date().timeIntervalSince1970 },
                 random: @escaping () -> Double = { Double.random(in: 0..<1) },

@@ -258,7 +258,7 @@ final class Connection {
             var length = socklen_t(MemoryLayout<Int32>.size)
             getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
             if error == 0 { return c }
-            last = "connection failed: \(String(cString: strerror(error)))"
+            last = HTTPExchange.connectionFailed(error)
         }
         throw HTTPExchange.Failure.failed(last)
     }
@@ -370,6 +370,11 @@ final class Connection {
 }
 
 extension HTTPExchange {
+    /// The reason given when a connection attempt ends with `code` (ECONNREFUSED: "connection failed: Connection refused").
+    static func connectionFailed(_ code: Int32) -> String {
+        "connection failed: \(String(cString: strerror(code)))"
+    }
+
     /// True when `host` is an IP address literal.
     static func resolveNumeric(_ host: String) throws -> Bool {
         var v4 = in_addr()

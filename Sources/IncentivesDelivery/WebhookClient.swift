@@ -27,6 +27,13 @@ public struct WebhookRequest: Sendable {
     }
 }
 
+/// What carries signed requests to partners and says what each came to: the network (`WebhookClient`), or a
+/// partner simulated from a script (`SimulatedPartner`, the demo's deliveries).
+public protocol WebhookTransport: Sendable {
+    /// Sends all, `each` called on the calling thread as every request ends; outcomes in the order of `requests`.
+    func send(_ requests: [WebhookRequest], concurrency: Int, each: (Int, AttemptOutcome) throws -> Void) throws -> [AttemptOutcome]
+}
+
 /// Sends webhook requests, several at a time, and says what each came to as it ends.
 /// It touches no queue: the caller marks each outcome, on its own thread, as it is handed over; a crash between
 /// the answer and the mark simply leads to a resend.
@@ -36,7 +43,7 @@ public struct WebhookRequest: Sendable {
 /// timeout like one that says nothing. A 2xx's body is not read; any other answer's body is read only up to
 /// `answerPrefixBytes` (what an error message needs), then the connection is closed. A partner answering with
 /// gigabytes costs a few kilobytes (`HTTPExchange`).
-public final class WebhookClient: Sendable {
+public final class WebhookClient: WebhookTransport {
     public let timeout: Double
     /// How much of an answer's body is kept: enough for the start of an error page.
     public static let answerPrefixBytes = 4096
@@ -95,7 +102,7 @@ public final class WebhookClient: Sendable {
         let headers = r.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         switch HTTPExchange.post(url: r.url, headers: headers, body: r.body, timeout: timeout, bodyCap: answerPrefixBytes, tls: tls) {
         case .failure(.timedOut):
-            return .transient(reason: "timed out after \(Self.seconds(timeout))", retryAfter: nil)
+            return .transient(reason: timedOut(timeout), retryAfter: nil)
         case .failure(.failed(let reason)):
             return .transient(reason: reason, retryAfter: nil)
         case .success(let answer):
@@ -135,6 +142,11 @@ public final class WebhookClient: Sendable {
         default:
             return .rejected(status: status, reason: snippet.isEmpty ? "no body" : snippet)
         }
+    }
+
+    /// The reason given when an exchange runs past `timeout` seconds.
+    static func timedOut(_ timeout: Double) -> String {
+        "timed out after \(seconds(timeout))"
     }
 
     private static func seconds(_ t: Double) -> String {
