@@ -253,7 +253,7 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
     public func retryDelivery(id: String) -> Result<Void, ConsoleDataError> {
         lock.lock(); defer { lock.unlock() }
         guard let o = deliveryOverrides[id], o.0 == .failed else { return .failure(ConsoleDataError("\(id) has not failed")) }
-        deliveryOverrides[id] = (.pending, o.1, o.2)
+        deliveryOverrides[id] = (.pending, 0, o.2)  // as the store: a fresh attempt budget, the last error kept
         return .success(())
     }
 }

@@ -33,7 +33,9 @@ enum Demo {
 
     /// Creates the database at `path` from the demo files when no file is there. Returns what it did, for people.
     static func ensureDatabase(path: String) throws -> String? {
-        guard !FileManager.default.fileExists(atPath: path) else { return nil }
+        // A PostgreSQL URL is never a path: no file or folder is made from it (the server's database is made by
+        // `init`, README "On PostgreSQL").
+        guard !PGURL.isPostgres(path), !FileManager.default.fileExists(atPath: path) else { return nil }
         guard let dir = assetsDirectory() else {
             throw CommandFailure(.noInput, "no database at \(path) and no demo data (Assets/demo) found to create one; "
                                  + "set INCENTIVES_ASSETS, or run 'incentives init' and 'incentives ingest'")
@@ -49,7 +51,7 @@ enum Demo {
                 return outcome
             } catch {
                 // Half a demo is worse than none: the next run tries again from scratch.
-                for suffix in ["", "-wal", "-shm", "-ingest.lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+                for suffix in ["", "-wal", "-shm", "-ingest.lock", "-deliver.lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
                 throw error
             }
         }
