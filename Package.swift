@@ -58,7 +58,9 @@ let package = Package(
         // Handing achievements to reward partners: payloads, pseudonyms, signatures, webhooks, batch files.
         .target(name: "IncentivesDelivery", dependencies: ["IncentivesCore", "CCrypto", "CTLS"]),
         // ncursesw through pkg-config, with a shim that exposes the macros Swift cannot import.
-        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
+        // No pkgConfig: its only flags, -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600, are ones SwiftPM refuses ("prohibited
+        // flag(s)" on every build); shim.h defines what the wide-character API needs, and libncursesw.so pulls in tinfo.
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw", providers: [.apt(["libncurses-dev"])]),
         // The admin console: state, update and views over a cell grid; the ncurses backend is one edge.
         .target(name: "IncentivesConsole", dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesText", "CNcursesw"]),
         // The benchmarks behind `incentives bench` and the load generator behind `incentives generate`: kept out

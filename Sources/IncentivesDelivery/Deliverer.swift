@@ -76,24 +76,29 @@ public final class Deliverer {
             }
             // Each delivery is marked as its exchange ends, not when the batch's slowest does: a partner that
             // stalls to the timeout does not hold another partner's answered deliveries unmarked (to be sent
-            // again after a crash, or by the next run).
-            _ = try client.send(requests, concurrency: concurrency) { i, outcome in
-                let d = batch[i]
+            // again after a crash, or by the next run). Those that end while the last group is being marked are
+            // marked together, delivered ones in one transaction.
+            _ = try client.send(requests, concurrency: concurrency) { group in
                 let now = clock()
-                report.attempts += 1
-                switch policy.decide(outcome, attempt: d.attempts + 1, now: now, random: random()) {
-                case .delivered:
-                    try queue.markDelivered([d.id], at: now)
-                    report.delivered += 1
-                case .retry(let at, let reason):
-                    try queue.recordFailedAttempt(d.id, error: reason, next: at, at: now)
-                    report.retrying += 1
-                    log("\(d.id): attempt \(d.attempts + 1) failed (\(reason)); next in \(String(format: "%.1f", at - now))s")
-                case .fail(let reason):
-                    try queue.markFailed(d.id, error: reason, at: now)
-                    report.failed += 1
-                    log("\(d.id): failed: \(reason)")
+                var delivered: [String] = []
+                for (i, outcome) in group {
+                    let d = batch[i]
+                    report.attempts += 1
+                    switch policy.decide(outcome, attempt: d.attempts + 1, now: now, random: random()) {
+                    case .delivered:
+                        delivered.append(d.id)
+                        report.delivered += 1
+                    case .retry(let at, let reason):
+                        try queue.recordFailedAttempt(d.id, error: reason, next: at, at: now)
+                        report.retrying += 1
+                        log("\(d.id): attempt \(d.attempts + 1) failed (\(reason)); next in \(String(format: "%.1f", at - now))s")
+                    case .fail(let reason):
+                        try queue.markFailed(d.id, error: reason, at: now)
+                        report.failed += 1
+                        log("\(d.id): failed: \(reason)")
+                    }
                 }
+                try queue.markDelivered(delivered, at: now)
             }
         }
         return report

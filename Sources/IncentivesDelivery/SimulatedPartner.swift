@@ -28,7 +28,7 @@ public final class SimulatedPartner: WebhookTransport, @unchecked Sendable {  //
         self.timeout = timeout
     }
 
-    public func send(_ requests: [WebhookRequest], concurrency: Int, each: (Int, AttemptOutcome) throws -> Void) throws -> [AttemptOutcome] {
+    public func send(_ requests: [WebhookRequest], concurrency: Int, ended: ([(Int, AttemptOutcome)]) throws -> Void) throws -> [AttemptOutcome] {
         var out: [AttemptOutcome] = []
         for (i, r) in requests.enumerated() {
             lock.lock()
@@ -37,7 +37,7 @@ public final class SimulatedPartner: WebhookTransport, @unchecked Sendable {  //
             lock.unlock()
             let outcome = Self.outcome(script(r.deliveryID, attempt), timeout: timeout)
             out.append(outcome)
-            try each(i, outcome)
+            try ended([(i, outcome)])
         }
         return out
     }

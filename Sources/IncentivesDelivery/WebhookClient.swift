@@ -30,8 +30,10 @@ public struct WebhookRequest: Sendable {
 /// What carries signed requests to partners and says what each came to: the network (`WebhookClient`), or a
 /// partner simulated from a script (`SimulatedPartner`, the demo's deliveries).
 public protocol WebhookTransport: Sendable {
-    /// Sends all, `each` called on the calling thread as every request ends; outcomes in the order of `requests`.
-    func send(_ requests: [WebhookRequest], concurrency: Int, each: (Int, AttemptOutcome) throws -> Void) throws -> [AttemptOutcome]
+    /// Sends all; `ended` is called on the calling thread with the requests (index and outcome) that have ended
+    /// since its last call, as soon as any has: those that end while it runs come together in its next call (a
+    /// group the caller can record in one transaction). Outcomes in the order of `requests`.
+    func send(_ requests: [WebhookRequest], concurrency: Int, ended: ([(Int, AttemptOutcome)]) throws -> Void) throws -> [AttemptOutcome]
 }
 
 /// Sends webhook requests, several at a time, and says what each came to as it ends.
@@ -56,11 +58,12 @@ public final class WebhookClient: WebhookTransport {
         tls = certificates.map { TLSContext(trusting: $0) } ?? .shared
     }
 
-    /// Sends all, at most `concurrency` in flight; `each` is called on the calling thread with the index and
-    /// the outcome of every request as soon as it ends (not when the last one does); outcomes in the order of
-    /// `requests`. If `each` throws, no further request is started and the error is passed on.
+    /// Sends all, at most `concurrency` in flight; `ended` is called on the calling thread with every request
+    /// that has ended since its last call (index and outcome), as soon as one has — not when the last one does.
+    /// Outcomes in the order of `requests`. If `ended` throws, no further request is started and the error is
+    /// passed on.
     public func send(_ requests: [WebhookRequest], concurrency: Int,
-                     each: (Int, AttemptOutcome) throws -> Void) rethrows -> [AttemptOutcome] {
+                     ended: ([(Int, AttemptOutcome)]) throws -> Void) rethrows -> [AttemptOutcome] {
         guard !requests.isEmpty else { return [] }
         let mailbox = Mailbox(count: requests.count)
         let timeout = self.timeout
@@ -81,10 +84,12 @@ public final class WebhookClient: WebhookTransport {
         }
         var outcomes = [AttemptOutcome?](repeating: nil, count: requests.count)
         do {
-            for _ in 0..<requests.count {
-                let (i, outcome) = mailbox.next()
-                outcomes[i] = outcome
-                try each(i, outcome)
+            var left = requests.count
+            while left > 0 {
+                let group = mailbox.next()
+                for (i, outcome) in group { outcomes[i] = outcome }
+                left -= group.count
+                try ended(group)
             }
         } catch {
             mailbox.stop()
@@ -95,7 +100,7 @@ public final class WebhookClient: WebhookTransport {
 
     /// Sends all and returns their outcomes, in the order of `requests`.
     public func send(_ requests: [WebhookRequest], concurrency: Int) -> [AttemptOutcome] {
-        send(requests, concurrency: concurrency, each: { _, _ in })
+        send(requests, concurrency: concurrency, ended: { _ in })
     }
 
     static func exchange(_ r: WebhookRequest, timeout: Double, tls: TLSContext = .shared) -> AttemptOutcome {
@@ -179,10 +184,12 @@ private final class Mailbox: @unchecked Sendable {  // guarded by `condition`
         condition.unlock()
     }
 
-    func next() -> (Int, AttemptOutcome) {
+    /// Every outcome posted since the last call, waiting for one if there is none.
+    func next() -> [(Int, AttemptOutcome)] {
         condition.lock(); defer { condition.unlock() }
         while done.isEmpty { condition.wait() }
-        return done.removeFirst()
+        defer { done.removeAll(keepingCapacity: true) }
+        return done
     }
 
     func stop() {

@@ -204,7 +204,7 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
     // MARK: - Live
 
     public func changes(since cursor: LiveCursor, limit: Int) -> LiveChanges {
-        try? follow()
+        _ = try? follow()
         lock.lock(); defer { lock.unlock() }
         // The newest `limit` since the cursor; older ones are counted as skipped (as the store adapter does).
         let allEvents = cursor.event < 0 ? events[...] : events.drop { $0.seq <= cursor.event }
