@@ -196,6 +196,23 @@ public final class Store {
     /// Every catalog version, oldest first.
     public func catalogVersions() throws -> [CatalogVersion] { try CatalogVersions.all(db) }
 
+    /// Deletes the database at `path` and its write-ahead log and shared memory, refusing while an ingest or a
+    /// sender holds it (`ingestRunning`, `senderRunning`: exit 75). For `demo-feed --reset`; open `Store`s and
+    /// readers of the file must be gone (a console open on it keeps reading the deleted file until it reopens).
+    public static func remove(path: String) throws {
+        let ingest = try IngestLock(databasePath: path)
+        defer { ingest.release() }
+        let sender = try SenderLock(databasePath: path)
+        defer { sender.release() }
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+            do {
+                try FileManager.default.removeItem(atPath: path + suffix)
+            } catch {
+                throw StoreError.cannotOpen(path: path + suffix, reason: "cannot remove it: \(error.localizedDescription)")
+            }
+        }
+    }
+
     public struct LoadSummary: Sendable, Equatable {
         public let users: Int
         public let added: Int

@@ -6,7 +6,8 @@ import Glibc
 
 /// Every subcommand, in the order `incentives --help` lists them.
 enum Commands {
-    static let all: [any Command.Type] = [
+    /// Computed: a stored array of metatypes is a global Swift 6 cannot prove safe to share (a release-build warning).
+    static var all: [any Command.Type] { [
         ReplayCommand.self,
         GenerateCommand.self,
         InitCommand.self,
@@ -23,7 +24,7 @@ enum Commands {
         BenchCommand.self,
         ConsoleCommand.self,
         DemoFeedCommand.self,
-    ]
+    ] }
 
     /// This build's version, as `incentives --version` prints it.
     static let version = "0.9.0"

@@ -74,4 +74,31 @@ struct GenerateCommandTests {
         #expect(checked > 1000)
         #expect(wrong.isEmpty, "\(wrong.count) of \(checked): \(wrong.prefix(5))")
     }
+
+    /// Issue 21, item 10: `--from 0100-01-01` trapped (a force-unwrap of "100-01-01"); every year is written with
+    /// four digits, and a first day whose events would leave years 0001–9999 in UTC is a usage error.
+    @Test("the files for any first day the contract can hold replay without a refused catalog or an out-of-range line",
+          arguments: ["0100-01-01", "0001-01-02", "0999-06-15", "2026-12-28", "9999-12-01"])
+    func farFirstDays(from: String) throws {
+        let d = dir()
+        let r = try Binary.run(["generate", "--out", d, "--users", "12", "--days", "5", "--employers", "2", "--from", from])
+        #expect(r.status == 0, "\(r.stderr)")
+        let catalog = try String(contentsOfFile: "\(d)/catalog.json", encoding: .utf8)
+        let year = String(from.prefix(4))
+        #expect(catalog.contains("\"\(year)-01-01\"") && catalog.contains("\"\(year)-12-31\""), "the year's first and last day, four digits")
+        let replay = try Binary.run(["replay", "--catalog", "\(d)/catalog.json", "--roster", "\(d)/roster.jsonl", "--events", "\(d)/events.jsonl"])
+        #expect([0, 65].contains(replay.status), "\(replay.stderr)")
+        // The generator's bad lines on purpose are the only rejects: none for a date or an instant.
+        for line in replay.stderr.split(separator: "\n") where line.contains(".jsonl:") {
+            #expect(!line.contains("year") && !line.contains("range") && !line.contains("no such date"), "\(line)")
+        }
+    }
+
+    @Test("a first day whose events would leave years 0001-9999 in UTC is refused, with the days allowed",
+          arguments: [["--from", "0001-01-01"], ["--from", "9999-12-25", "--days", "28"], ["--from", "9999-12-31"]])
+    func firstDaysOutOfRange(args: [String]) throws {
+        let r = try Binary.run(["generate", "--out", dir()] + args)
+        #expect(r.status == 64, "\(r.stderr)")
+        #expect(r.stderr.contains("outside years 0001-9999") && r.stderr.contains("give a day from 0001-01-02"), "\(r.stderr)")
+    }
 }

@@ -21,8 +21,14 @@ struct DemoDatabaseTests {
         let reader = try StoreReader(path: db)
         let partners = try reader.deliveries(failureLimit: 200)
         #expect(!partners.isEmpty)
+        let webhooks = try Self.webhookPartners()
         for p in partners {
-            #expect(p.delivered > 0 && p.failed > 0 && p.pending > 0, "\(p.partnerID): \(p.delivered) delivered, \(p.failed) failed, \(p.pending) pending")
+            if webhooks.contains(p.partnerID) {
+                #expect(p.delivered > 0 && p.failed > 0 && p.pending > 0, "\(p.partnerID): \(p.delivered) delivered, \(p.failed) failed, \(p.pending) pending")
+            } else {
+                // A file-drop partner's rows are exported (delivered) or wait for the next export: nothing fails.
+                #expect(p.delivered > 0 && p.failed == 0 && p.pending > 0, "\(p.partnerID): \(p.delivered) delivered, \(p.failed) failed, \(p.pending) pending")
+            }
             #expect(p.failures.allSatisfy { !($0.lastError ?? "").isEmpty }, "each failure says why")
         }
 
@@ -68,5 +74,79 @@ struct DemoDatabaseTests {
         let bad = try Binary.run(["console", "--today", "yesterday"], environment: env)
         #expect(bad.status == 64)
         #expect(bad.stderr.contains("--today must be a date YYYY-MM-DD, got yesterday"), "\(bad.stderr)")
+    }
+
+    /// The demo's webhook partners, from its catalog.
+    static func webhookPartners() throws -> Set<String> {
+        let catalog = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Binary.packageRoot + "/Assets/demo/catalog.json"))) as? [String: Any])
+        let partners = try #require(catalog["partners"] as? [[String: Any]])
+        return Set(partners.filter { $0["webhook"] != nil }.compactMap { $0["id"] as? String })
+    }
+
+    /// What the real sender writes as the reason of an attempt it will retry (`WebhookClient`, `HTTPExchange`).
+    static func isTransientReason(_ r: String) -> Bool {
+        r.wholeMatch(of: /timed out after \d+(\.\d+)?s/) != nil || r.hasPrefix("connection failed: ")
+            || r.hasPrefix("TLS handshake failed: ") || r.hasPrefix("no HTTP response") || r.hasPrefix("not sent: ")
+            || r.wholeMatch(of: /HTTP (408|429|5\d\d)(: .*)?/) != nil
+    }
+
+    /// Issue 20, item 6: every delivery row of the demo is a state the real sender (`deliver`, RetryPolicy with
+    /// README's 8 attempts) or `export` can leave — a file-drop partner never shows an HTTP error or a refused
+    /// connection, "gave up after N attempts" sits beside N tries, a 503 is retried, a 4xx other than 408/429 is not.
+    @Test func everyDemoDeliveryIsAStateTheSenderCanProduce() throws {
+        let dir = TempDir(prefix: "demo-db")
+        let db = dir.path("demo.sqlite")
+        var env = ProcessInfo.processInfo.environment
+        env["INCENTIVES_DB"] = db
+        let r = try Binary.run([], environment: env)
+        #expect(r.stderr.contains("created the demo database"), "\(r.stderr)")
+        let webhooks = try Self.webhookPartners()
+        let maxAttempts = 8
+        let rows = try Database(path: db, mode: .readOnly).rows("SELECT id, partner, status, attempts, last_error FROM deliveries") {
+            (id: $0.text(0), partner: $0.text(1), status: $0.text(2), attempts: $0.int(3), error: $0.optionalText(4))
+        }
+        try #require(rows.count > 100)
+        var seen: Set<String> = []
+        for row in rows {
+            let what = "\(row.id): \(row.status), \(row.attempts) tries, \(row.error ?? "no error")"
+            guard webhooks.contains(row.partner) else {
+                // `export` marks the rows it wrote delivered (one attempt); the others wait, untouched.
+                #expect((row.status == "pending" && row.attempts == 0 || row.status == "delivered" && row.attempts == 1) && row.error == nil, "\(what)")
+                continue
+            }
+            switch row.status {
+            case "delivered":
+                #expect(row.attempts >= 1, "\(what)")
+                if let e = row.error {
+                    #expect(row.attempts >= 2 && Self.isTransientReason(e), "an error kept from an earlier, retried attempt: \(what)")
+                    seen.insert("retried, then delivered")
+                }
+            case "pending":
+                #expect(row.attempts < maxAttempts, "\(what)")
+                if row.attempts == 0 {
+                    #expect(row.error == nil, "\(what)")
+                } else {
+                    #expect(row.error.map(Self.isTransientReason) == true, "\(what)")
+                    seen.insert("waiting for a retry")
+                }
+            case "failed":
+                let e = try #require(row.error, "\(what)")
+                if let m = e.wholeMatch(of: /HTTP (\d{3}), not retried: .+/) {
+                    let status = Int(m.1)!
+                    #expect(!(200..<300).contains(status) && ![408, 429].contains(status) && !(500..<600).contains(status), "\(what)")
+                    #expect(row.attempts >= 1, "\(what)")
+                    seen.insert("refused")
+                } else if let m = e.firstMatch(of: /^gave up after (\d+) attempts: (.+)$/) {
+                    #expect(Int(m.1) == row.attempts && row.attempts == maxAttempts, "the tries and the message agree: \(what)")
+                    #expect(Self.isTransientReason(String(m.2)), "\(what)")
+                    seen.insert("gave up")
+                } else {
+                    Issue.record("not a failure the sender writes: \(what)")
+                }
+            default:
+                Issue.record("unknown status: \(what)")
+            }
+        }
+        #expect(seen == ["retried, then delivered", "waiting for a retry", "refused", "gave up"], "the demo shows every kind: \(seen)")
     }
 }

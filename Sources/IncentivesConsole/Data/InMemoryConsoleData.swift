@@ -208,7 +208,7 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
     // MARK: - Live
 
     public func changes(since cursor: LiveCursor, limit: Int) -> LiveChanges {
-        try? follow()
+        _ = try? follow()
         lock.lock(); defer { lock.unlock() }
         // The newest `limit` since the cursor; older ones are counted as skipped (as the store adapter does).
         let allEvents = cursor.event < 0 ? events[...] : events.drop { $0.seq <= cursor.event }
@@ -257,7 +257,7 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
     public func retryDelivery(id: String) -> Result<Void, ConsoleDataError> {
         lock.lock(); defer { lock.unlock() }
         guard let o = deliveryOverrides[id], o.0 == .failed else { return .failure(ConsoleDataError("\(id) has not failed")) }
-        deliveryOverrides[id] = (.pending, o.1, o.2)
+        deliveryOverrides[id] = (.pending, 0, o.2)  // as the store: a fresh attempt budget, the last error kept
         return .success(())
     }
 }

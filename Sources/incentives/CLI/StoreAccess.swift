@@ -81,7 +81,7 @@ enum StoreAccess {
 
     static func exitCode(_ e: StoreError) -> ExitCode {
         switch e {
-        case .locked, .ingestRunning, .workersRunning, .inboxPending: return .tempFail
+        case .locked, .ingestRunning, .senderRunning, .workersRunning, .inboxPending: return .tempFail
         case .readOnly, .cannotOpen: return .cantCreate
         case .full: return .ioError
         case .newerSchema, .notInitialized, .olderSchemaReadOnly, .severalNames, .storedCatalogRefused: return .config

@@ -109,7 +109,7 @@ enum UserCommand: Command {
             out.line("Recent events (latest arrivals first)")
             var t = Table(["local day", "at (UTC)", "type", "category", "id", "from"])
             for e in p.recentEvents {
-                t.add([e.localDay.map { "\(DayFormat.short($0)) \($0.components.year)" } ?? "-",
+                t.add([e.localDay.map { "\(DayFormat.short($0)) \(DayFormat.year($0))" } ?? "-",
                        e.at.rfc3339, e.event.type.rawValue, e.event.category ?? "", e.id, e.file.map { "\($0):\(e.line)" } ?? ""])
             }
             t.write(.table, to: out)
