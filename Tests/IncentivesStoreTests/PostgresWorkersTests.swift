@@ -61,23 +61,10 @@ struct PostgresWorkersTests {
           WHERE EXISTS (SELECT 1 FROM events e WHERE e.user_id = a.user_id AND e.seq = a.event_seq AND e.ingest = i.id))
         """
 
-    /// Every shared scenario, those of `next/` too.
-    static var scenarios: [(name: String, inputs: Inputs)] {
-        guard let dir = Fixtures.scenariosDir else { return [] }
-        var found: [(String, Inputs)] = []
-        for folder in [dir, dir.appendingPathComponent("next")] {
-            for name in ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted() {
-                let d = folder.appendingPathComponent(name)
-                let inputs = Inputs(catalog: d.appendingPathComponent("catalog.json").path, roster: d.appendingPathComponent("roster.jsonl").path,
-                                    events: d.appendingPathComponent("events.jsonl").path)
-                if FileManager.default.fileExists(atPath: inputs.events) { found.append((name, inputs)) }
-            }
-        }
-        return found
-    }
+    /// Every contract scenario, those of `next/` too (`Tests/Fixtures/Scenarios`).
+    static var scenarios: [(name: String, inputs: Inputs)] { Fixtures.scenarios }
 
-    @Test("every shared scenario (next/ too) with 1 and 3 workers: the summary and the achievements are replay's",
-          .enabled(if: Fixtures.scenariosDir != nil, "../shared/scenarios is not next to the package"), arguments: [1, 3])
+    @Test("every contract scenario (next/ too) with 1 and 3 workers: the summary and the achievements are replay's", arguments: [1, 3])
     func scenariosMatchReplay(workers: Int) throws {
         let scenarios = Self.scenarios
         #expect(scenarios.count >= 15)

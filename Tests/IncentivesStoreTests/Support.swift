@@ -9,23 +9,10 @@ import IncentivesInput
 enum Fixtures {
     static let packageRoot = URL(fileURLWithPath: Binary.packageRoot)
 
-    /// `../shared/scenarios` next to the package, when present.
-    static var scenariosDir: URL? {
-        let dir = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/scenarios")
-        return FileManager.default.fileExists(atPath: dir.path) ? dir : nil
-    }
-
-    /// Every scenario folder with the three files.
+    /// The contract's settled cases (`Tests/Fixtures/Scenarios`, its `next/` too; copied from `../shared/scenarios`),
+    /// always present: the equivalence tests run on every clone instead of skipping without `../shared`.
     static var scenarios: [(name: String, inputs: Inputs)] {
-        guard let dir = scenariosDir,
-              let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() else { return [] }
-        return names.compactMap { name in
-            let d = dir.appendingPathComponent(name)
-            let inputs = Inputs(catalog: d.appendingPathComponent("catalog.json").path, roster: d.appendingPathComponent("roster.jsonl").path,
-                                events: d.appendingPathComponent("events.jsonl").path)
-            guard FileManager.default.fileExists(atPath: inputs.events) else { return nil }
-            return (name, inputs)
-        }
+        ContractCases.settled.map { ($0.name, Inputs(catalog: $0.catalog, roster: $0.roster, events: $0.events)) }
     }
 
     /// What `replay` decides for the inputs, computed in process: the achievement lines, reject messages and counts.
