@@ -97,12 +97,19 @@ enum Fixtures {
 /// Makes a file unwritable even for root (who ignores permission bits): `chattr +i` as root, `chmod 0400`
 /// otherwise. Returns how to undo it, or nil when this machine does not allow it (the caller skips that part).
 enum ReadOnlyFile {
-    static func make(_ path: String) -> (() -> Void)? {
+    /// Makes `path` a file this process cannot write and returns what undoes it: `chmod 0400` for a normal user,
+    /// `chattr +i` (immutable) as root, whom permissions do not stop — CI runs as root, so the read-only paths
+    /// are checked there too. Throws, never skips, when neither works (a file system without `chattr`).
+    struct Unavailable: Error, CustomStringConvertible { let description: String }
+
+    static func make(_ path: String) throws -> () -> Void {
         guard getuid() == 0 else {
-            guard chmod(path, 0o400) == 0 else { return nil }
+            guard chmod(path, 0o400) == 0 else { throw Unavailable(description: "chmod 0400 \(path) failed: errno \(errno)") }
             return { _ = chmod(path, 0o600) }
         }
-        guard chattr("+i", path) else { return nil }
+        guard chattr("+i", path) else {
+            throw Unavailable(description: "chattr +i \(path) was refused: root needs an immutable file to test a read-only database")
+        }
         return { _ = chattr("-i", path) }
     }
 
