@@ -5,7 +5,7 @@ import TestSupport
 
 /// `incentives deliver` on PostgreSQL, on the tests' private server (`PostgresServer`): two senders at once share
 /// the outbox (rows claimed FOR UPDATE SKIP LOCKED), and each delivery reaches the partner exactly once.
-@Suite("deliver on PostgreSQL")
+@Suite("deliver on PostgreSQL", .timeLimit(.minutes(10)))
 struct PostgresDeliveryTests {
     static let secret = "pg-delivery-secret-0123456789abcdef"
 
