@@ -237,7 +237,7 @@ struct PostgresTests {
             """)
         try #require(refuse.status == 0, "\(refuse.stderr)")
         let failed = try run(["ingest", "--db", db, "--events", g.inputs.events, "--batch", "60", "--inbox-only"])
-        #expect(failed.status == 74, "\(failed.stderr.suffix(300))")
+        #expect(failed.status == 70, "\(failed.stderr.suffix(300))") // StoreError.postgres: EX_SOFTWARE
         #expect(failed.stderr.contains("refused for the test"), "\(failed.stderr.suffix(300))")
         func number(_ q: String) throws -> Int { Int(try server.sql(name, q).stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1 }
         #expect(try server.sql(name, "SELECT is_called FROM later_rows").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "t",

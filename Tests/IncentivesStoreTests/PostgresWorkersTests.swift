@@ -68,7 +68,7 @@ struct PostgresWorkersTests {
     func scenariosMatchReplay(workers: Int) throws {
         let scenarios = Self.scenarios
         #expect(scenarios.count >= 15)
-        #expect(scenarios.contains { $0.name.hasPrefix("13-") })
+        #expect(scenarios.contains { $0.name.hasPrefix("next/13-") })
         for (name, inputs) in scenarios {
             let replay = try replay(inputs)
             let db = try server.database()
