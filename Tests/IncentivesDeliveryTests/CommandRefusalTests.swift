@@ -24,7 +24,7 @@ struct CommandRefusalTests {
     /// awards to deliver, an achievements log, and a regular file (a path under it cannot be a folder, even for root).
     final class World: @unchecked Sendable {
         let dir = TempDir(prefix: "refusals")
-        let db: String, catalog: String, roster: String, events: String, achievements: String, file: String
+        let db: String, catalog: String, roster: String, events: String, achievements: String, file: String, badURLCatalog: String
         let environment: [String: String]
 
         init() throws {
@@ -36,6 +36,9 @@ struct CommandRefusalTests {
                    {"id": "hooky", "employers": ["acme"], "webhook": {"url": "http://127.0.0.1:9/hook", "secretEnv": "REFUSAL_TEST_SECRET"}},
                    {"id": "droppy", "employers": ["acme"], "drop": {"directory": "\(dir.path("drops"))", "secretEnv": "REFUSAL_TEST_SECRET"}}]}
                 """)
+            // A webhook URL that is not https (nor http to this machine): refused with the catalog, before any deliver.
+            badURLCatalog = dir.write("bad-url-catalog.json", try String(contentsOfFile: catalog, encoding: .utf8)
+                .replacingOccurrences(of: "http://127.0.0.1:9/hook", with: "ftp://partner.example/hook"))
             roster = dir.write("roster.jsonl", #"{"id": "u1", "employer": "acme", "timezone": "UTC", "eligibleFrom": "2026-01-01"}"# + "\n")
             events = dir.write("events.jsonl", #"{"id": "e1", "type": "birth_reported", "user": "u1", "at": "2026-03-02T10:00:00Z"}"# + "\n")
             file = dir.write("a-file", "not a folder\n")
@@ -57,7 +60,7 @@ struct CommandRefusalTests {
 
         func run(_ r: Refusal, environment override: [String: String?] = [:]) throws -> ProcessOutput {
             let names = ["DB": db, "CATALOG": catalog, "ROSTER": roster, "EVENTS": events, "ACHIEVEMENTS": achievements,
-                         "DIR": dir.path, "FILE": file]
+                         "DIR": dir.path, "FILE": file, "BADURLCATALOG": badURLCatalog]
             var env = environment
             for (k, v) in override { env[k] = v }
             // Whole words and path prefixes: "DIR/none.jsonl" is a path in the world's folder, never in the current one.
@@ -86,6 +89,8 @@ struct CommandRefusalTests {
                 "--retry and --retry-failed need the database"),
         Refusal(["deliver", "--db", "DB", "--retry", "no-such-delivery"], 64, "no failed delivery with id \"no-such-delivery\""),
         Refusal(["deliver", "--db", "DB", "--concurrency", "0"], 64, "--concurrency must be a whole number from 1 to 256, got 0"),
+        Refusal(["deliver", "--db", "DB", "--watch", "--poll", "0"], 64, "--poll must be a whole number from 1 to 3600, got 0"),
+        Refusal(["deliver", "--db", "DB", "--watch", "--partner", "droppy"], 64, "partner droppy takes file drops"),
         Refusal(["deliver", "--catalog", "CATALOG", "--roster", "ROSTER", "--achievements", "DIR/none.jsonl"], 66, "no such file"),
     ])
     func deliver(_ r: Refusal) throws { try check(r) }
@@ -113,6 +118,7 @@ struct CommandRefusalTests {
         Refusal(["init", "--db", "DIR/effective.sqlite", "--catalog", "CATALOG", "--roster", "ROSTER", "--effective", "soon"], 64,
                 "--effective must be a date YYYY-MM-DD, got soon"),
         Refusal(["init", "--db", "DIR/missing.sqlite", "--catalog", "DIR/none.json", "--roster", "ROSTER"], 66, "none.json"),
+        Refusal(["init", "--db", "DIR/bad-url.sqlite", "--catalog", "BADURLCATALOG", "--roster", "ROSTER"], 78, "partners[0].webhook.url"),
     ])
     func initialise(_ r: Refusal) throws { try check(r) }
 
