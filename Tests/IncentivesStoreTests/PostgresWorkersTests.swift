@@ -147,6 +147,29 @@ struct PostgresWorkersTests {
         #expect(try listed(db) == replay.stdout)
     }
 
+    @Test("a worker that fails leaves the inbox unevaluated: ingest --workers exits 75 and says how to finish; work --until-drained then ends as replay")
+    func failingWorkerIsReported() throws {
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 30, events: 2_000, seed: 23)
+        let replay = try replay(g.inputs)
+        let db = try server.database()
+        try initialize(db, g.inputs)
+        // Every award the workers try to store is refused by the server.
+        try #require(try server.sql(PostgresServer.name(of: db), """
+            CREATE FUNCTION refuse_award() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'award refused for the test'; END $$;
+            CREATE TRIGGER refuse_award BEFORE INSERT ON achievements FOR EACH ROW EXECUTE FUNCTION refuse_award();
+            """).status == 0)
+        let ingest = try run(["ingest", "--db", db, "--events", g.inputs.events, "--workers", "2"])
+        #expect(ingest.status == 75, "\(ingest.stderr.suffix(400))")
+        #expect(ingest.stderr.contains("the inbox is written but not all evaluated"), "\(ingest.stderr.suffix(400))")
+        #expect(ingest.stderr.contains("run 'incentives work --until-drained' to finish"), "\(ingest.stderr.suffix(400))")
+        #expect(try sql(db, "SELECT count(*) FROM achievements") == "0")
+        _ = try sql(db, "DROP TRIGGER refuse_award ON achievements")
+        let work = try run(["work", "--db", db, "--until-drained", "--quiet"])
+        #expect(work.status == 0, "\(work.stderr.suffix(300))")
+        #expect(try listed(db) == replay.stdout)
+    }
+
     @Test("a worker killed with SIGKILL mid-run: the others take its partitions over; no event lost, no award or delivery twice")
     func killedWorkerIsTakenOver() throws {
         let dir = TempDir()
