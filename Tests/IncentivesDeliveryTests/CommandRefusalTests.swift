@@ -89,6 +89,8 @@ struct CommandRefusalTests {
                 "--retry and --retry-failed need the database"),
         Refusal(["deliver", "--db", "DB", "--retry", "no-such-delivery"], 64, "no failed delivery with id \"no-such-delivery\""),
         Refusal(["deliver", "--db", "DB", "--concurrency", "0"], 64, "--concurrency must be a whole number from 1 to 256, got 0"),
+        // A bad webhook URL (78): refused with the catalog it is in, so deliver's own check of it is never reached.
+        Refusal(["deliver", "--catalog", "BADURLCATALOG", "--roster", "ROSTER", "--achievements", "ACHIEVEMENTS"], 78, "partners[0].webhook.url"),
         Refusal(["deliver", "--db", "DB", "--watch", "--poll", "0"], 64, "--poll must be a whole number from 1 to 3600, got 0"),
         Refusal(["deliver", "--db", "DB", "--watch", "--partner", "droppy"], 64, "partner droppy takes file drops"),
         Refusal(["deliver", "--catalog", "CATALOG", "--roster", "ROSTER", "--achievements", "DIR/none.jsonl"], 66, "no such file"),
