@@ -3,7 +3,7 @@ import Testing
 
 /// What a newcomer types wrong, answered as a person would want: the nearest command or option, the
 /// version, and names that are in no catalog called unknown (66) rather than "nothing found".
-@Suite("The command line helps with slips", .serialized)
+@Suite("The command line helps with slips", .serialized, .timeLimit(.minutes(10)))
 struct CommandLineTests {
     let demo = Binary.packageRoot + "/Assets/demo"
 

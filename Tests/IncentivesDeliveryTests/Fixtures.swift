@@ -30,9 +30,10 @@ enum Fixtures {
     static let quickPolicy = RetryPolicy(maxAttempts: 4, base: 0.01, cap: 0.05, maxRetryAfter: 5)
 
     static func deliverer(_ queue: InMemoryDeliveryQueue, receiver: LoopbackReceiver, secret: PartnerSecret = secret,
-                          policy: RetryPolicy = quickPolicy, timeout: Double = 2, concurrency: Int = 4) -> Deliverer {
+                          policy: RetryPolicy = quickPolicy, timeout: Double = 2, concurrency: Int = 4,
+                          clock: @escaping () -> Double = { Date().timeIntervalSince1970 }) -> Deliverer {
         Deliverer(queue: queue, targets: [.init(partner: "pillowco", url: receiver.url, secret: secret)],
-                  client: WebhookClient(timeout: timeout), policy: policy, concurrency: concurrency)
+                  client: WebhookClient(timeout: timeout), policy: policy, concurrency: concurrency, clock: clock)
     }
 
     /// The payload keys every partner may see, and nothing else.
