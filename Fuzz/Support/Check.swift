@@ -34,7 +34,8 @@ public enum Known {
     /// A Retry-After with a sign (`+5`, `-0`) is read as a number of seconds (Swift's `Int(_:)` takes a sign); RFC 9110
     /// delta-seconds are digits only, so it should be ignored like any other unreadable value. (Delivery, not fixed
     /// here: issue 26 only added the check.)
-    public static let signedRetryAfterIsRead = !strict
+    /// Fixed: `RetryAfter.seconds` reads digits only. Kept off so the check always runs.
+    public static let signedRetryAfterIsRead = false
 }
 
 /// Bytes read as small numbers, for targets that build structured input from the fuzzer's bytes. Past the
