@@ -342,7 +342,8 @@ final class PGConnection: @unchecked Sendable {
     // MARK: - COPY
 
     /// `COPY table (columns) FROM STDIN` with rows already in COPY's text format (`PGText.copyRow`).
-    func copy(into table: String, columns: [String], data: [UInt8]) throws {
+    /// With `namingRefusedRow`, a row the server refuses for what it holds is thrown as `PGRefusedRow`.
+    func copy(into table: String, columns: [String], data: [UInt8], namingRefusedRow: Bool = false) throws {
         guard !data.isEmpty else { return }
         guard let conn else { throw StoreError.connectionLost(path: display, reason: "the connection is closed") }
         _ = try exec("COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN")
@@ -359,11 +360,33 @@ final class PGConnection: @unchecked Sendable {
         _ = PQputCopyEnd(conn, nil)
         // The COPY's own result, then the end of the command.
         var firstError: StoreError?
+        var refusedRow: Int?
         while let r = PQgetResult(conn) {
-            if PQresultStatus(r) != PGRES_COMMAND_OK, firstError == nil { firstError = failure(r) }
+            if PQresultStatus(r) != PGRES_COMMAND_OK, firstError == nil {
+                firstError = failure(r)
+                refusedRow = Self.refusedRow(r)
+            }
             PQclear(r)
         }
+        if let firstError, let refusedRow, namingRefusedRow { throw PGRefusedRow(row: refusedRow, error: firstError) }
         if let firstError { throw firstError }
         if PQstatus(conn) != CONNECTION_OK { throw failure(nil) }
     }
+
+    /// The row of a COPY (1 for the first) the server refused for what it holds — a data exception (SQLSTATE class
+    /// 22) or a limit (class 54: an index entry too large) — from the error's context (`COPY events, line 3`), or nil.
+    private static func refusedRow(_ r: OpaquePointer) -> Int? {
+        guard let state = clibpq_sqlstate(r).map({ String(cString: $0) }), state.hasPrefix("22") || state.hasPrefix("54"),
+              let context = clibpq_context(r).map({ String(cString: $0) }),
+              let range = context.range(of: #"COPY [^,]+, line [0-9]+"#, options: .regularExpression) else { return nil }
+        return Int(context[range].split(separator: " ").last ?? "")
+    }
+}
+
+/// A COPY the server refused because of what one of its rows holds (`PGConnection.copy`): the row (1 for the first)
+/// and the error. The ingest rejects that row's line and goes on (`PGIngestor`), instead of failing the same way at
+/// every run.
+struct PGRefusedRow: Error {
+    let row: Int
+    let error: StoreError
 }

@@ -133,6 +133,14 @@ enum PGSchema {
         DROP INDEX events_id;
         CREATE INDEX events_id ON events (id COLLATE "C");
         """,
+        // 7: what the server refused to store, so that no rerun fails where the last one did (issue 21). An event the
+        // ingest found refused (an id too large for the events' id index) is rejected at every later ingest; a
+        // partition whose awards were refused (a catalog string too large for an index) lets `init` change the
+        // catalog although its events wait. Small tables, read whole: no index that could refuse the same values.
+        """
+        CREATE TABLE refused_events (id text NOT NULL, reason text NOT NULL, at double precision NOT NULL);
+        CREATE TABLE work_refusals (part integer PRIMARY KEY, position bigint NOT NULL, reason text NOT NULL, at double precision NOT NULL);
+        """,
     ]
 
     /// Held from the insert of a transaction's awards to its commit, so that awards become visible in `recorded` order.

@@ -89,7 +89,12 @@ public final class PGStore {
                     // Events already stored count under the catalog they arrived under: the workers must have
                     // evaluated them (the SQLite store evaluates them itself here; on PostgreSQL that is the workers'
                     // work, and a backfill over events they have yet to evaluate would count them twice).
-                    guard try !PGWorker.partitionsBehind(c) else { throw StoreError.inboxPending(path: path) }
+                    // Unless the server refused what those events earn under the old catalog (a worker recorded it):
+                    // then the catalog that corrects it applies to them, or nothing could ever move (issue 21).
+                    if try PGWorker.partitionsBehind(c) {
+                        guard !backfill, try !PGWorker.refusedPartitions(c).isEmpty else { throw StoreError.inboxPending(path: path) }
+                    }
+                    try c.exec("DELETE FROM work_refusals")
                     let introduced = CatalogVersions.introduced(by: proposed, after: old, previous: try PGStoredConfiguration.introduced(c),
                                                                 version: version + 1, effective: backfill ? nil : day)
                     version += 1

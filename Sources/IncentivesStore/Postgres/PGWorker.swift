@@ -227,7 +227,29 @@ public final class PGWorker {
         intake.take(lines[...], into: &sink)
         let states = ProgressLog.states(of: engine.takeChangedMembers()[...], in: engine)
 
-        let added = try c.transaction { () -> Int in
+        let added: Int
+        do {
+            added = try commit(partition: p, position: position, last: last, states: states, sink: sink, ingests: ingests)
+        } catch StoreError.postgres(_, let state, let message) where state.hasPrefix("22") || state.hasPrefix("54") {
+            // The server refuses what this batch earned (a catalog string too large for an index): every later run
+            // would fail here again. Recorded, so that `init` may bring a corrected catalog (PGStore.load), and said.
+            try c.exec("""
+                INSERT INTO work_refusals(part, position, reason, at) VALUES ($1, $2, $3, $4)
+                  ON CONFLICT (part) DO UPDATE SET position = excluded.position, reason = excluded.reason, at = excluded.at
+                """, [String(p), String(position), "PostgreSQL error \(state): \(message)", now])
+            throw StoreError.workRefused(path: store.path, partition: p, reason: "PostgreSQL error \(state): \(message)")
+        }
+        positions[p] = last
+        report.events += r.count
+        report.achievements += added
+        report.batches += 1
+        return true
+    }
+
+    /// Stores one batch's awards, progress and the partition's new position in one transaction.
+    private func commit(partition p: Int, position: Int64, last: Int64, states: [(user: String, bytes: [UInt8])], sink: WorkSink,
+                        ingests: [Int64]) throws -> Int {
+        try c.transaction { () -> Int in
             if !states.isEmpty {
                 var data: [UInt8] = []
                 for (user, bytes) in states { PGText.copyRow([user, PGText.bytea(bytes), String(last)], into: &data) }
@@ -259,11 +281,11 @@ public final class PGWorker {
             }
             return added
         }
-        positions[p] = last
-        report.events += r.count
-        report.achievements += added
-        report.batches += 1
-        return true
+    }
+
+    /// The partitions whose last batch the server refused (`work_refusals`), for `init`.
+    static func refusedPartitions(_ c: PGConnection) throws -> Set<Int> {
+        Set(try c.exec("SELECT part FROM work_refusals").column(0).compactMap { Int($0) })
     }
 }
 
