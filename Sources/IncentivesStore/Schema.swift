@@ -210,6 +210,12 @@ enum Schema {
         CREATE INDEX achievements_menu ON achievements(employer, program, incentive, reward);
         CREATE INDEX members_search ON members(id, lower(id), employer, lower(timezone));
         """,
+        // 8: one reject row per rejected line and source position: a re-read (`--restart`, a re-send on standard
+        // input) stored every reject again (issue 21). Duplicates already stored keep their latest row.
+        """
+        DELETE FROM rejects WHERE seq NOT IN (SELECT max(seq) FROM rejects GROUP BY file, line, code, reason);
+        CREATE UNIQUE INDEX rejects_position ON rejects(file, line, code, reason);
+        """,
     ]
 
     /// The version this build writes and understands.

@@ -25,12 +25,12 @@ public final class PGIngestor {
                        onReject: (Ingestor.RejectedLine) -> Void = { _ in },
                        onProgress: (Ingestor.Progress) -> Void = { _ in }) throws -> Ingestor.Outcome {
         guard store.isInitialized else { throw StoreError.notInitialized(path: store.path) }
-        // One ingest at a time per database: a session advisory lock, dropped by the server if this process dies.
-        guard try c.exec("SELECT pg_try_advisory_lock(\(PGSchema.ingestLock))").bool(0, 0) else {
-            throw StoreError.ingestRunning(path: store.path)
-        }
+        // One ingest at a time per database: a row lock held by a connection of its own (`PGLocks`), dropped by the
+        // server if this process dies; a reader's login cannot hold it.
+        let lock = try PGLockHolder(url: store.url, name: "incentives ingest \(getpid()) lock")
+        guard try lock.take(PGLocks.ingest) else { throw StoreError.ingestRunning(path: store.path) }
         defer {
-            _ = try? c.exec("SELECT pg_advisory_unlock(\(PGSchema.ingestLock))")
+            lock.releaseAll()
             // Workers waiting for the ingest to end (`--until-drained`) hear it now rather than at their next timeout.
             try? PGWorker.announce(c)
         }
@@ -292,7 +292,20 @@ final class PGBatchWriter: @unchecked Sendable { // made on the ingest's thread,
             for r in batch.rejects {
                 PGText.copyRow([ingest, display, String(r.line), r.why.code.rawValue, r.why.field, r.why.description, r.id, now], into: &data)
             }
-            try c.copy(into: "rejects", columns: ["ingest", "file", "line", "code", "field", "reason", "text", "at"], data: data)
+            // One row per rejected line and source position (migration 9): a re-read moves the row to this ingest
+            // instead of storing it again. COPY cannot say so: through a staging table.
+            if !data.isEmpty {
+                try c.exec("""
+                    CREATE TEMP TABLE IF NOT EXISTS rejects_in (ingest bigint, file text, line bigint, code text, field text, reason text,
+                      text text, at double precision) ON COMMIT DELETE ROWS
+                    """)
+                try c.copy(into: "rejects_in", columns: ["ingest", "file", "line", "code", "field", "reason", "text", "at"], data: data)
+                try c.exec("""
+                    INSERT INTO rejects (ingest, file, line, code, field, reason, text, at)
+                    SELECT ingest, file, line, code, field, reason, text, at FROM rejects_in ORDER BY line
+                    ON CONFLICT (md5(file), line, md5(code || ':' || reason)) DO UPDATE SET ingest = excluded.ingest, at = excluded.at
+                    """)
+            }
             let n = batch.counts
             try c.exec("""
                 UPDATE ingests SET line = $1, "offset" = $2, size = $3, read = $4, accepted = $5, duplicates = $6, rejected = $7,

@@ -57,7 +57,9 @@ public struct PGRoles: Sendable {
 
     /// What `init` (the owner) writes and the writer only reads: the schema version, the stored catalog and its
     /// versions, the roster.
-    static let configurationTables = ["incentives_schema", "settings", "catalog_versions", "members"]
+    /// The lock tables (`PGLocks`, migration 8) too: the writer may lock their rows (UPDATE of their one column, which
+    /// `FOR UPDATE` needs) but neither add nor delete any.
+    static let configurationTables = ["incentives_schema", "settings", "catalog_versions", "members", "pipeline_locks", "worker_slots"]
     /// The tables the sender reads: the outbox, what a payload is made of, and what opening the store reads.
     static let senderTables = ["incentives_schema", "settings", "catalog_versions", "members", "achievements", "deliveries"]
     /// The delivery columns a send (or a retry) changes.
@@ -96,17 +98,31 @@ public struct PGRoles: Sendable {
             "ALTER DEFAULT PRIVILEGES FOR ROLE \(o) IN SCHEMA \(s) GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO \(w)",
             "ALTER DEFAULT PRIVILEGES FOR ROLE \(o) IN SCHEMA \(s) GRANT USAGE, SELECT ON SEQUENCES TO \(w)",
             "REVOKE INSERT, UPDATE, DELETE ON \(Self.configurationTables.map { "\(s).\($0)" }.joined(separator: ", ")) FROM \(w)",
+            "GRANT UPDATE (name) ON \(s).pipeline_locks TO \(w)",
+            "GRANT UPDATE (slot) ON \(s).worker_slots TO \(w)",
             // sender
             "GRANT SELECT ON \(Self.senderTables.map { "\(s).\($0)" }.joined(separator: ", ")) TO \(x)",
             "GRANT UPDATE (\(Self.senderColumns.joined(separator: ", "))) ON \(s).deliveries TO \(x)",
             // The console's retry: the sender's one UPDATE, callable by the reader.
             """
             CREATE OR REPLACE FUNCTION \(s).incentives_retry_delivery(delivery text, at double precision) RETURNS boolean
-            LANGUAGE sql SECURITY DEFINER SET search_path = \(s), pg_temp AS $$
-              WITH retried AS (
-                UPDATE \(s).deliveries SET status = 'pending', attempts = 0, next_attempt_at = at, claimed_until = NULL
-                WHERE id = delivery AND status = 'failed' RETURNING id)
-              SELECT count(*) = 1 FROM retried
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = \(s), pg_temp AS $$
+            DECLARE n integer;
+            BEGIN
+              -- A lower role calls this: its arguments are checked. `at` is when to try again: a finite instant, not
+              -- after a day from now by the server's clock (NaN, which PostgreSQL orders after every number, and ±∞ fail).
+              IF at IS NULL OR NOT (at >= 0 AND at <= extract(epoch FROM clock_timestamp()) + 86400) THEN
+                RAISE EXCEPTION 'incentives_retry_delivery: at must be an instant in seconds, not after a day from now (got %)', at
+                  USING ERRCODE = '22023';
+              END IF;
+              IF delivery IS NULL OR length(delivery) > 1000 THEN
+                RAISE EXCEPTION 'incentives_retry_delivery: not a delivery id' USING ERRCODE = '22023';
+              END IF;
+              UPDATE \(s).deliveries SET status = 'pending', attempts = 0, next_attempt_at = at, claimed_until = NULL
+                WHERE id = delivery AND status = 'failed';
+              GET DIAGNOSTICS n = ROW_COUNT;
+              RETURN n = 1;
+            END
             $$
             """,
             "REVOKE ALL ON FUNCTION \(fn) FROM PUBLIC",

@@ -66,13 +66,11 @@ public final class PGStore {
         let proposed = try CatalogDecoder.decode(catalogJSON, file: catalogFile)
         return try c.transaction {
             // Not while an ingest runs: its engine holds the old catalog and roster.
-            guard try c.exec("SELECT pg_try_advisory_xact_lock(\(PGSchema.ingestLock))").bool(0, 0) else {
-                throw StoreError.ingestRunning(path: path)
-            }
-            // Nor while workers run: their engines hold it too.
-            guard try c.exec("SELECT pg_try_advisory_xact_lock(\(PGSchema.workLock))").bool(0, 0) else {
-                throw StoreError.workersRunning(path: path)
-            }
+            // (Row locks only the owner and the writer may take, `PGLocks`; the rows are put back if they went missing.)
+            try c.exec(PGLocks.rowsSQL)
+            guard try PGLocks.takeInTransaction(PGLocks.ingest, c: c) else { throw StoreError.ingestRunning(path: path) }
+            // Nor while workers run: their engines hold it too. Holding every worker slot, no worker starts meanwhile.
+            guard try PGLocks.takeAllWorkerSlotsInTransaction(c) else { throw StoreError.workersRunning(path: path) }
             let before = Set(try c.exec("SELECT id FROM members").column(0))
             let now = Date().timeIntervalSince1970
             let day = effective ?? Store.today()
