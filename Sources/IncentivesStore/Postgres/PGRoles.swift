@@ -10,8 +10,9 @@ import Foundation
 ///   catalog, its versions, the roster, the schema version), which it only reads; and no DDL (it cannot create,
 ///   alter or drop a table).
 /// - sender (`<prefix>_sender`): what `deliver` and `export` need: SELECT on the outbox and on what a payload is
-///   made of (achievements, members, the stored catalog and the schema version), and UPDATE of the delivery
-///   columns a send changes. It cannot write events, achievements or anything else.
+///   made of (the view `deliverable_achievements`: an award's payload columns and the member's ids at partners, not
+///   its evidence nor its timing; the stored catalog and the schema version), and UPDATE of the delivery columns a
+///   send changes. It cannot read events, progress, the awards' evidence or the roster, nor write anything else.
 /// - `init` and migrations stay with the database's owner (whoever runs `init`).
 ///
 /// Tables added by later migrations: the reader and the writer get them through `ALTER DEFAULT PRIVILEGES` (for
@@ -61,7 +62,9 @@ public struct PGRoles: Sendable {
     /// `FOR UPDATE` needs) but neither add nor delete any.
     static let configurationTables = ["incentives_schema", "settings", "catalog_versions", "members", "pipeline_locks", "worker_slots"]
     /// The tables the sender reads: the outbox, what a payload is made of, and what opening the store reads.
-    static let senderTables = ["incentives_schema", "settings", "catalog_versions", "members", "achievements", "deliveries"]
+    static let senderTables = ["incentives_schema", "settings", "catalog_versions", "deliverable_achievements", "deliveries"]
+    /// What an earlier version granted the sender and it no longer reads (revoked at every `init`).
+    static let senderRevoked = ["achievements", "members"]
     /// The delivery columns a send (or a retry) changes.
     static let senderColumns = ["status", "attempts", "last_error", "next_attempt_at", "delivered_at", "claimed_until"]
 
@@ -102,6 +105,7 @@ public struct PGRoles: Sendable {
             "GRANT UPDATE (slot) ON \(s).worker_slots TO \(w)",
             // sender
             "GRANT SELECT ON \(Self.senderTables.map { "\(s).\($0)" }.joined(separator: ", ")) TO \(x)",
+            "REVOKE ALL ON \(Self.senderRevoked.map { "\(s).\($0)" }.joined(separator: ", ")) FROM \(x)",
             "GRANT UPDATE (\(Self.senderColumns.joined(separator: ", "))) ON \(s).deliveries TO \(x)",
             // The console's retry: the sender's one UPDATE, callable by the reader.
             """

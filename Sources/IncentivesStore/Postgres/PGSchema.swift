@@ -158,6 +158,14 @@ enum PGSchema {
         DELETE FROM rejects WHERE seq NOT IN (SELECT max(seq) FROM rejects GROUP BY file, line, code, reason);
         CREATE UNIQUE INDEX rejects_position ON rejects (md5(file), line, md5(code || ':' || reason));
         """,
+        // 10: what the sender reads of an award: the payload's columns and the member's ids at partners, nothing of the
+        // evidence or its timing (issue 21). The sender role reads this view instead of `achievements` and `members`
+        // (`PGRoles`); a view runs with its owner's rights, so the sender needs none on the tables.
+        """
+        CREATE VIEW deliverable_achievements AS
+          SELECT a.id, a.seq, a.user_id, a.employer, a.program, a.reward, a.completed_on, m.partner_ids
+          FROM achievements a LEFT JOIN members m ON m.id = a.user_id;
+        """,
     ]
 
     /// 10000-01-01T00:00:00Z in seconds: past any instant a delivery's next attempt may name (also refuses NaN and ∞,
