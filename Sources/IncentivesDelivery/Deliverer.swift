@@ -116,7 +116,7 @@ public final class Deliverer {
             if wait > horizon { break }
             if wait > 0 { Thread.sleep(forTimeInterval: wait) }
         } while true
-        total.retrying = try queue.counts().filter { targets[$0.partner] != nil }.reduce(0) { $0 + $1.pending }
+        total.retrying = try queue.pendingToRetry(partners: partners)
         return total
     }
 

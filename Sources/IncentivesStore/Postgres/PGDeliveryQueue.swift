@@ -58,6 +58,15 @@ public final class PGDeliveryQueue: DeliveryQueue {
                           [PGText.array(partners)]).optionalDouble(0, 0)
     }
 
+    /// Pending rows no other sender holds now (a claim this sender had is cleared when it records the outcome).
+    public func pendingToRetry(partners: [String]) throws -> Int {
+        guard !partners.isEmpty else { return 0 }
+        return try c.exec("""
+            SELECT count(*) FROM deliveries WHERE status = 'pending' AND partner = ANY($1::text[])
+              AND (claimed_until IS NULL OR claimed_until <= extract(epoch FROM clock_timestamp()))
+            """, [PGText.array(partners)]).int(0, 0)
+    }
+
     public func markDelivered(_ ids: [String], at now: Double) throws {
         guard !ids.isEmpty else { return }
         try c.exec("""
