@@ -111,7 +111,8 @@ public final class Deliverer {
             total.delivered += last.delivered
             total.failed += last.failed
             total.attempts += last.attempts
-            guard let next = try queue.nextAttempt(partners: partners) else { break }
+            // A next attempt that is no instant (NaN, ∞: a damaged row) is never waited for: waiting on it looped for ever.
+            guard let next = try queue.nextAttempt(partners: partners), next.isFinite else { break }
             let wait = next - clock()
             if wait > horizon { break }
             if wait > 0 { Thread.sleep(forTimeInterval: wait) }
@@ -126,7 +127,7 @@ public final class Deliverer {
             let r = try pass()
             if r.attempts > 0 { log(r.summary) }
             var wait = poll
-            if let next = try queue.nextAttempt(partners: partners) { wait = min(wait, max(0, next - clock())) }
+            if let next = try queue.nextAttempt(partners: partners), next.isFinite { wait = min(wait, max(0, next - clock())) }
             if wait > 0 { Thread.sleep(forTimeInterval: wait) }
         }
     }
