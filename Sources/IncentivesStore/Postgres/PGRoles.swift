@@ -185,6 +185,9 @@ extension PGStore {
         let (database, schema, owner) = try names()
         do {
             try c.transaction {
+                // Two inits at once would grant on the same objects at once ("tuple concurrently updated"): one after
+                // the other, under a lock only the owner may take (not an advisory lock, which any login could hold).
+                try c.exec("LOCK TABLE incentives_schema IN SHARE ROW EXCLUSIVE MODE")
                 for statement in roles.statements(database: database, schema: schema, owner: owner) { try c.exec(statement) }
             }
             return .applied
