@@ -89,7 +89,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .eventRefused(let p, let line, let why):
             return "\(p): line \(line): the database refused to store this event (\(why)); the batches before it are kept and the event is recorded as refused: send the input again and that line is rejected, the rest goes on"
         case .workRefused(let p, let partition, let why):
-            return "\(p): the database refused to store the awards of partition \(partition) (\(why)); run 'incentives init' with a corrected catalog (the events waiting are then evaluated under it)"
+            return "\(p): the database refused to store the awards of partition \(partition) (\(why)); run 'incentives init' with a corrected catalog or roster (the events waiting are then evaluated under it)"
         case .severalNames(let p, let links):
             return "\(p): the database file has \(links) names (hard links); SQLite keeps its write-ahead log beside the name it was opened by, so two names would mean two logs and a damaged database: keep one name (a symbolic link is fine)"
         case .storedCatalogRefused(let p, let why):

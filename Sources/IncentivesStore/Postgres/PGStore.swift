@@ -92,7 +92,6 @@ public final class PGStore {
                     if try PGWorker.partitionsBehind(c) {
                         guard !backfill, try !PGWorker.refusedPartitions(c).isEmpty else { throw StoreError.inboxPending(path: path) }
                     }
-                    try c.exec("DELETE FROM work_refusals")
                     let introduced = CatalogVersions.introduced(by: proposed, after: old, previous: try PGStoredConfiguration.introduced(c),
                                                                 version: version + 1, effective: backfill ? nil : day)
                     version += 1
@@ -111,6 +110,9 @@ public final class PGStore {
                                 m.partnerMemberIDs.isEmpty ? nil : Store.encodePartnerIDs(m.partnerMemberIDs)], into: &data)
             }
             try c.copy(into: "members", columns: ["id", "position", "employer", "timezone", "eligible_from", "eligible_until", "partner_ids"], data: data)
+            // What the server refused under the configuration before this one says nothing about this one (a worker
+            // records it again if it still holds).
+            try c.exec("DELETE FROM work_refusals")
             let kept = roster.members.reduce(0) { $0 + (before.contains($1.id) ? 1 : 0) }
             var backfilled = 0
             if backfill, version > 1, change?.isEmpty == false {

@@ -260,6 +260,8 @@ public final class PGWorker {
             guard moved.count == 1 else {
                 throw StoreError.postgres(path: store.path, sqlstate: "", message: "partition \(p) was evaluated by another worker meanwhile")
             }
+            // A refusal this partition had (`work_refusals`) is over once a batch of it commits.
+            try c.exec("DELETE FROM work_refusals WHERE part = $1", [String(p)])
             // A worker waiting for this partition to be evaluated (`--until-drained`) hears of it at the commit, even
             // when the batch earned nothing (then no insert announces it).
             try Self.announce(c)
