@@ -179,7 +179,7 @@ struct PostgresRolesTests {
         // As an incentives from before migrations 5 to 10 left it.
         try server.sql(s.name, """
             ALTER TABLE ingests DROP COLUMN last_seq; DROP INDEX events_id; CREATE INDEX events_id ON events(id);
-            DROP VIEW deliverable_achievements; DROP TABLE refused_events, work_refusals, pipeline_locks, worker_slots; ALTER TABLE deliveries DROP CONSTRAINT deliveries_next_attempt_finite; DROP INDEX rejects_position;
+            DROP VIEW deliverable_achievements; ALTER TABLE achievements DROP COLUMN tier; DROP TABLE refused_events, work_refusals, pipeline_locks, worker_slots; ALTER TABLE deliveries DROP CONSTRAINT deliveries_next_attempt_finite; DROP INDEX rejects_position;
             UPDATE incentives_schema SET version = 4
             """)
         let r = try run(["achievements", "--db", url(s, "reader")])

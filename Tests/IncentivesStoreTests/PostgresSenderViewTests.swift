@@ -27,7 +27,7 @@ struct PostgresSenderViewTests {
             #expect(r.status != 0 && r.stderr.contains("permission denied"), "\(statement): \(r.stderr)")
         }
         let columns = try server.sql(name, "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = 'deliverable_achievements'")
-        #expect(columns.stdout == "id,seq,user_id,employer,program,reward,completed_on,partner_ids\n")
+        #expect(columns.stdout == "id,seq,user_id,employer,program,reward,completed_on,partner_ids,tier\n")
         let rows = try server.sql(name, "SELECT count(*) FROM deliverable_achievements", user: sender)
         #expect(rows.status == 0 && rows.stdout != "0\n", "\(rows.stderr)")
         // And the sender still sends: an export as the sender writes its file and marks its rows.
