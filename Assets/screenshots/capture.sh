@@ -35,11 +35,10 @@ if [ -n "$missing" ]; then
 fi
 
 TMP=$(mktemp -d)
-SOCK=shots
 XVFB=""
 sock=""
 cleanup() {
-    [ -z "$sock" ] || tmux -L "$sock" kill-server 2>/dev/null || true
+    [ -z "$sock" ] || tmux -S "$sock" kill-server 2>/dev/null || true
     [ -z "$XVFB" ] || kill "$XVFB" 2>/dev/null || true
     rm -rf "$TMP"
 }
@@ -49,7 +48,6 @@ trap 'exit 130' INT TERM
 if [ $MODE = txt ]; then
     CONSOLE="$BIN console --demo --today 2026-11-25"
 else
-    SOCK=pngshots
     # The demo database, made by the binary as on first run; the shots only read it. The console runs in the
     # database's folder, so that the tab bar names it as a user's would (incentives.sqlite), with Assets beside it
     # for the keys that type a file's name.
@@ -58,8 +56,9 @@ else
     "$BIN" demo-feed --reset --db "$TMP/incentives.sqlite" >/dev/null 2>"$TMP/demo.log" \
         || { echo "capture.sh: the demo database could not be made:" >&2; cat "$TMP/demo.log" >&2; exit 70; }
     CONSOLE="cd '$TMP' && exec '$BIN' console --db incentives.sqlite --today 2026-11-25"
-    # Xvfb picks a free display itself (-displayfd), so another X server on this machine is never disturbed.
-    Xvfb -displayfd 3 -screen 0 1600x1200x24 -nolisten tcp 3>"$TMP/display" 2>"$TMP/xvfb.log" &
+    # Xvfb picks a free display itself (-displayfd), so another X server on this machine is never disturbed; -noreset,
+    # or it resets when a shot's xterm, its last client, goes, and the next xterm can arrive mid-reset.
+    Xvfb -displayfd 3 -screen 0 1600x1200x24 -nolisten tcp -noreset 3>"$TMP/display" 2>"$TMP/xvfb.log" &
     XVFB=$!
     i=0
     until [ -s "$TMP/display" ]; do
@@ -110,14 +109,15 @@ shot() {
     shift 3
     [ "$where" = both ] || [ "$where" = $MODE ] || return 0
     width=${size%x*} height=${size#*x}
-    # A server of its own per shot: a killed server can take a moment to go, and a new session must not land in it.
-    sock=$SOCK-$$-$name
+    # A server of its own per shot (a killed server can take a moment to go, and a new session must not land in it),
+    # its socket in the temporary folder, removed with it.
+    sock=$TMP/$name.sock
     if [ $MODE = txt ]; then
-        tmux -L "$sock" -f /dev/null new-session -d -s shot -x "$width" -y "$height" "$CONSOLE"
+        tmux -S "$sock" -f /dev/null new-session -d -s shot -x "$width" -y "$height" "$CONSOLE"
     else
-        env -u NO_COLOR TERM=xterm-256color tmux -L "$sock" -f "$TMP/tmux.conf" new-session -d -s shot -x "$width" -y "$height" "$CONSOLE"
+        env -u NO_COLOR TERM=xterm-256color tmux -S "$sock" -f "$TMP/tmux.conf" new-session -d -s shot -x "$width" -y "$height" "$CONSOLE"
         env -u NO_COLOR XENVIRONMENT="$TMP/xterm.ad" xterm -geometry "${width}x${height}+0+0" -T "shot-$name" \
-            -e tmux -L "$sock" attach -t shot 2>>"$TMP/xterm.log" &
+            -e tmux -S "$sock" attach -t shot 2>>"$TMP/xterm.log" &
         xterm=$!
         i=0
         until window=$(xwininfo -name "shot-$name" 2>/dev/null | awk '/Window id:/ { print $4 }') && [ -n "$window" ]; do
@@ -129,15 +129,15 @@ shot() {
     sleep 1.5
     for k in "$@"; do
         case $k in
-            text:*) tmux -L "$sock" send-keys -t shot -l "${k#text:}" ;;
-            *) tmux -L "$sock" send-keys -t shot "$k" ;;
+            text:*) tmux -S "$sock" send-keys -t shot -l "${k#text:}" ;;
+            *) tmux -S "$sock" send-keys -t shot "$k" ;;
         esac 2>/dev/null || { echo "capture.sh: the console ended before $name was taken" >&2; exit 70; }
         sleep 0.3
     done
     sleep 0.7
-    tmux -L "$sock" has-session -t shot 2>/dev/null || { echo "capture.sh: the console ended before $name was taken" >&2; exit 70; }
+    tmux -S "$sock" has-session -t shot 2>/dev/null || { echo "capture.sh: the console ended before $name was taken" >&2; exit 70; }
     if [ $MODE = txt ]; then
-        tmux -L "$sock" capture-pane -p -t shot > "$OUT/$name.txt"
+        tmux -S "$sock" capture-pane -p -t shot > "$OUT/$name.txt"
         echo "$OUT/$name.txt"
     else
         # 64 colours keep the antialiased text crisp and the file small.
@@ -145,7 +145,7 @@ shot() {
         convert "$TMP/shot.png" -strip -colors 64 "PNG8:$OUT/$name.png"
         echo "$OUT/$name.png"
     fi
-    tmux -L "$sock" kill-server
+    tmux -S "$sock" kill-server
     sock=""
     # The xterm ends with its tmux client; the next shot's window must not find this one by name.
     [ $MODE = txt ] || wait "$xterm" 2>/dev/null || true
