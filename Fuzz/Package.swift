@@ -13,7 +13,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzCatalog", ["IncentivesInput", "IncentivesCore"]),
     ("FuzzRoster", ["IncentivesInput", "IncentivesCore"]),
     ("FuzzProgress", ["IncentivesInput", "IncentivesCore"]),
-    ("FuzzArguments", []),
+    ("FuzzArguments", ["IncentivesText"]),
     ("FuzzWebhookResponse", ["IncentivesDelivery", "IncentivesCore"]),
     ("FuzzTextWidth", ["IncentivesText"]),
     ("FuzzEngineDiff", ["IncentivesCore"]),
@@ -33,7 +33,7 @@ let package = Package(
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl"),
         .target(name: "CMemoryHints", path: "Sources/CMemoryHints"),
         .target(name: "IncentivesCore", dependencies: ["CMemoryHints"], path: "Sources/IncentivesCore"),
-        .target(name: "IncentivesInput", dependencies: ["IncentivesCore", "CJSONLines"], path: "Sources/IncentivesInput"),
+        .target(name: "IncentivesInput", dependencies: ["IncentivesCore", "IncentivesText", "CJSONLines"], path: "Sources/IncentivesInput"),
         // -enable-testing: the fuzzer reads the HTTP answer through `WebhookClient.outcome`, which is internal.
         .target(name: "IncentivesDelivery", dependencies: ["IncentivesCore", "CCrypto", "CCurl", "CTLS"], path: "Sources/IncentivesDelivery",
                 swiftSettings: [.unsafeFlags(["-enable-testing"])]),
