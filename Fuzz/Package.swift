@@ -15,7 +15,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzProgress", ["IncentivesInput", "IncentivesCore"]),
     ("FuzzArguments", ["IncentivesText"]),
     ("FuzzWebhookResponse", ["IncentivesDelivery", "IncentivesCore"]),
-    ("FuzzTextWidth", ["IncentivesText"]),
+    ("FuzzTextWidth", ["IncentivesText", "CTextWidth"]),
     ("FuzzEngineDiff", ["IncentivesCore"]),
 ]
 

@@ -3,7 +3,7 @@ import Testing
 
 /// What a newcomer types wrong, answered as a person would want: the nearest command or option, the
 /// version, and names that are in no catalog called unknown (66) rather than "nothing found".
-@Suite("The command line helps with slips", .serialized)
+@Suite("The command line helps with slips", .serialized, .timeLimit(.minutes(10)))
 struct CommandLineTests {
     let demo = Binary.packageRoot + "/Assets/demo"
 
@@ -23,7 +23,7 @@ struct CommandLineTests {
         let r = try Binary.run(["--version"])
         #expect(r.status == 0)
         #expect(r.stdout.hasPrefix("incentives "))
-        #expect(r.stdout.contains("store schema 8"))
+        #expect(r.stdout.contains("store schema 9"))
         #expect(r.stdout.contains("days_in_period"))
     }
 

@@ -3,6 +3,7 @@ import Testing
 
 /// `incentives demo-feed`: events fed slowly through the normal ingest, each run new (ids suffixed, days moved),
 /// Ctrl-C stopping it cleanly, and plain errors with their exit statuses.
+@Suite(.timeLimit(.minutes(10)))
 struct DemoFeedCommandTests {
     let demo = Binary.packageRoot + "/Assets/demo"
 

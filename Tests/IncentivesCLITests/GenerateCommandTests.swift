@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("incentives generate", .serialized)
+@Suite("incentives generate", .serialized, .timeLimit(.minutes(10)))
 struct GenerateCommandTests {
     let temp = TempDir(prefix: "gen")
 

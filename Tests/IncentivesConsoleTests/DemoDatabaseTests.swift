@@ -6,6 +6,7 @@ import Testing
 
 /// The demo database (created on first run from Assets/demo) has deliveries in several states, so the Deliveries
 /// screen has something to show: delivered, failed with an error, pending.
+@Suite(.timeLimit(.minutes(10)))
 struct DemoDatabaseTests {
     @Test func theDemoDatabaseHasDeliveredFailedAndPendingDeliveries() throws {
         let dir = TempDir(prefix: "demo-db")
