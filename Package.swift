@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // Incentives: the engine that decides when an enterprise user has earned a reward.
 // No SwiftPM package dependencies: C libraries come from Debian through system library
-// targets (sqlite3, libpq, ncursesw, libcrypto) and one small C++ target over simdjson.
+// targets (sqlite3, libpq, ncursesw, libcrypto, libssl, libcurl) and one small C++ target over simdjson.
 import PackageDescription
 
 let package = Package(
@@ -24,8 +24,15 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
-        // libssl (OpenSSL) for the webhook client's TLS: the client owns its sockets so that a timeout bounds the whole
-        // exchange and an answer's body is read only as far as a message needs.
+        // libcurl (pkg-config libcurl, Debian libcurl4-openssl-dev): the webhook client's HTTP and TLS, one deadline
+        // for the whole exchange and an answer's body read only as far as a message needs (HTTPExchange).
+        .systemLibrary(
+            name: "CCurl",
+            path: "Sources/CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // libssl (OpenSSL) for the loopback receiver's TLS (the tests' and the benchmark's stand-in partner).
         .systemLibrary(
             name: "CTLS",
             path: "Sources/CTLS",
@@ -56,7 +63,7 @@ let package = Package(
         // The durable store: ingest, look-ups, the partner outbox, on one SQLite file or a PostgreSQL database.
         .target(name: "IncentivesStore", dependencies: ["IncentivesCore", "IncentivesInput", "CSQLite", "CLibPQ", "CMemoryHints"]),
         // Handing achievements to reward partners: payloads, pseudonyms, signatures, webhooks, batch files.
-        .target(name: "IncentivesDelivery", dependencies: ["IncentivesCore", "CCrypto", "CTLS"]),
+        .target(name: "IncentivesDelivery", dependencies: ["IncentivesCore", "CCrypto", "CCurl", "CTLS"]),
         // ncursesw through pkg-config, with a shim that exposes the macros Swift cannot import.
         // No pkgConfig: its only flags, -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600, are ones SwiftPM refuses ("prohibited
         // flag(s)" on every build); shim.h defines what the wide-character API needs, and libncursesw.so pulls in tinfo.
