@@ -11,6 +11,7 @@ enum Commands {
         GenerateCommand.self,
         InitCommand.self,
         IngestCommand.self,
+        PublishCommand.self,
         WorkCommand.self,
         AchievementsCommand.self,
         UserCommand.self,
