@@ -77,7 +77,7 @@ let package = Package(
         // Depends on the executable so that the crash tests can run (and kill) a real `incentives ingest`.
         .testTarget(name: "IncentivesStoreTests", dependencies: ["IncentivesStore", "IncentivesInput", "IncentivesCore", "incentives", "TestSupport"]),
         // A private nats-server per suite: publish, ingest from the stream, kill -9 and resume (hence the executable).
-        .testTarget(name: "IncentivesStreamTests", dependencies: ["incentives", "TestSupport"]),
+        .testTarget(name: "IncentivesStreamTests", dependencies: ["IncentivesStream", "incentives", "TestSupport"]),
         // Depends on the executable so that the crash test can run (and kill) a real `incentives deliver`.
         .testTarget(name: "IncentivesDeliveryTests",
                     dependencies: ["IncentivesDelivery", "IncentivesStore", "IncentivesCore", "IncentivesInput", "incentives", "TestSupport"]),

@@ -172,6 +172,58 @@ struct StreamIngestTests {
         #expect(Self.sqlite(db, "SELECT count(*), count(DISTINCT id) FROM events") == Self.sqlite(whole, "SELECT count(*), count(DISTINCT id) FROM events"))
     }
 
+    @Test("the server killed and restarted mid-stream: the running ingest reconnects and goes on, nothing lost or doubled")
+    func serverRestartMidStream() throws {
+        let server = try NATSServer()
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 40, events: 2_000, seed: 7)
+        let halves = g.chunks(2, in: dir)
+        let url = server.url("RESTART")
+        let db = dir.path("db.sqlite")
+        try Self.initDB(db, g.inputs)
+        _ = try Self.publish(url, halves[0])
+        let run = try Running(["ingest", "--db", db, "--events", url, "--batch", "100"], in: dir)
+        defer { if run.process.isRunning { run.kill9() } }
+        var deadline = Date().addingTimeInterval(60)
+        var committed = 0
+        repeat { usleep(20_000); committed = Self.committedSequence(db) } while committed < 900 && Date() < deadline
+        #expect(committed >= 900, "the first half was ingested before the restart: \(run.stderr)")
+        server.kill()
+        usleep(300_000)
+        try server.start()
+        let second = try Self.publish(url, halves[1])
+        let lastSeq = Int(second.stderr.firstMatch(of: #/seq [0-9]+-([0-9]+)/#).map { String($0.1) } ?? "") ?? 0
+        #expect(lastSeq > 1_800, "\(second.stderr)")
+        deadline = Date().addingTimeInterval(60)
+        repeat { usleep(20_000); committed = Self.committedSequence(db) } while committed < lastSeq && Date() < deadline
+        #expect(committed == lastSeq, "the ingest went on after the restart: \(run.stderr)")
+        kill(run.process.processIdentifier, SIGTERM)
+        #expect(run.wait(seconds: 10), "SIGTERM stops it")
+        #expect(run.stderr.contains("connection to the NATS server lost"), "it said so: \(run.stderr)")
+        let replay = try Self.incentives(["replay", "--catalog", g.inputs.catalog, "--roster", g.inputs.roster, "--events", g.inputs.events])
+        #expect(try Self.stored(db) == replay.stdout)
+    }
+
+    @Test("a second ingest of the same database is refused (75) while one follows the stream")
+    func secondIngestRefused() throws {
+        let server = try NATSServer()
+        let dir = TempDir()
+        let scenario = try #require(Self.scenarios().first { $0.name == "01-five-day-streak" })
+        let db = dir.path("db.sqlite")
+        try Self.initDB(db, scenario.inputs)
+        let url = server.url("TWICE")
+        _ = try Self.publish(url, scenario.inputs.events)
+        let first = try Running(["ingest", "--db", db, "--events", url], in: dir)
+        defer { if first.process.isRunning { first.kill9() } }
+        let deadline = Date().addingTimeInterval(30)
+        while Self.committedSequence(db) < 6 && Date() < deadline { usleep(20_000) }
+        let second = try Self.incentives(["ingest", "--db", db, "--events", url, "--idle-exit", "0"])
+        #expect(second.status == 75, "\(second.stderr)")
+        kill(first.process.processIdentifier, SIGTERM)
+        #expect(first.wait(seconds: 10))
+        #expect(Self.sqlite(db, "SELECT count(*) FROM events") == "6")
+    }
+
     @Test("poison messages are rejected with their stream sequence and never block the messages after them")
     func poisonMessagesAreRejectedBySequence() throws {
         let server = try NATSServer()
@@ -227,6 +279,7 @@ struct StreamIngestTests {
         // Generous for a debug build on a shared machine (the release figure is in README); a batch that waited
         // for its size (50000) would never be committed at all.
         #expect(lags.allSatisfy { $0 < 2 }, "commit lags \(lags)")
+        print("trickle: seconds from publish to commit: \(lags.map { String(format: "%.3f", $0) }.joined(separator: " "))")
         #expect(run.process.isRunning, "it follows the stream: \(run.stderr)")
         kill(run.process.processIdentifier, SIGTERM)
         #expect(run.wait(seconds: 10), "SIGTERM stops it")

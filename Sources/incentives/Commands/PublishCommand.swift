@@ -89,7 +89,9 @@ enum PublishCommand: Command {
         var summary = "published \(micros.count) events to \(url.display) (subject \(subject)"
         if !micros.isEmpty { summary += ", seq \(first)-\(last)" }
         summary += ")"
-        if publisher.duplicatesDropped > 0 { summary += "; \(publisher.duplicatesDropped) dropped by the server as repeats" }
+        if publisher.duplicatesDropped > 0 {
+            summary += "; \(publisher.duplicatesDropped) of them dropped by the server as repeats of a message sent within its duplicate window"
+        }
         if skipped > 0 { summary += "; \(skipped) lines too long, not published" }
         if !micros.isEmpty {
             summary += String(format: "; publish cost per event: p50 %.0f µs, p99 %.0f µs", percentile(micros, 0.50), percentile(micros, 0.99))
