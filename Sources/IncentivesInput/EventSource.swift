@@ -18,6 +18,10 @@ public protocol EventSource {
     /// flush interval, so that a trickle of events is committed promptly) rather than gathering lines up to its
     /// batch size (a file).
     var commitsEachBatch: Bool { get }
+    /// What tells this source from another under the same name, recorded with the position (a stream's
+    /// creation time: a stream deleted and made again restarts its sequences, and resuming at the old position
+    /// would skip its first messages). nil: nothing to check (a file has its own identity, `FileIdentity`).
+    var identity: String? { get }
     /// Calls `body` with the items after `position`, in order, a batch at a time, until the source ends (a
     /// file's end; a stream's idle timeout or a stop request) or `body` returns false. `progress` gets the
     /// position reached now and then (bytes for a file).
@@ -48,6 +52,7 @@ extension EventStream.Item {
 extension EventStream: EventSource {
     public var lineLabel: String { "" }
     public var commitsEachBatch: Bool { false }
+    public var identity: String? { nil }
 
     public func forEachBatch(after position: SourcePosition, progress: ((Int64) -> Void)?, _ body: ([EventStream.Item]) throws -> Bool) throws {
         var from = self

@@ -138,8 +138,15 @@ public final class Ingestor {
         defer { lock.release() }
         let engine = try store.engine()
         let checkpoint = try db.transaction { () -> Checkpoint in
-            if !options.restart, let found = try Checkpoint.find(key: key, in: db) { return found }
-            return try Checkpoint.start(source: source.displayName, key: key, in: db)
+            if !options.restart, let (found, recorded) = try Checkpoint.find(key: key, in: db) {
+                if let identity = source.identity, recorded != identity {
+                    // Nothing read yet: nothing to skip, and the position is this source's from now on.
+                    guard found.offset == 0 else { throw SourceReplacedError(source: source.displayName, position: found.offset) }
+                    try db.run("UPDATE ingests SET head = ? WHERE id = ?", .text(identity), .int(found.id))
+                }
+                return found
+            }
+            return try Checkpoint.start(source: source.displayName, key: key, identity: source.identity, in: db)
         }
         try positionReady(SourcePosition(line: checkpoint.line, offset: checkpoint.offset))
         let pageBytes = max(try db.pragma("page_size"), 512)
@@ -443,6 +450,18 @@ final class IngestLock {
     deinit { release() }
 }
 
+/// A live source is not the one the store's position belongs to (a stream deleted and made again under the same
+/// name: its sequences started over). Resuming would skip its first messages, so the ingest refuses (the CLI
+/// exits 78); `--restart` reads it from its start, and ids stored already count as duplicates.
+public struct SourceReplacedError: Error, Sendable, CustomStringConvertible {
+    public let source: String
+    public let position: Int64
+    public var description: String {
+        "\(source): not the stream this database read up to sequence \(position) (it was deleted and made again since); "
+            + "run the ingest with --restart to read it from its start (events stored already count as duplicates)"
+    }
+}
+
 /// An events file that cannot be opened (the CLI exits 66).
 public struct UnreadableInputError: Error, Sendable, CustomStringConvertible {
     public let path: String
@@ -474,21 +493,24 @@ struct Checkpoint {
         return nil
     }
 
-    /// The latest ingest of a live source (no file identity; `path` holds the source's key).
-    static func find(key: String, in db: Database) throws -> Checkpoint? {
+    /// The latest ingest of a live source (no file identity; `path` holds the source's key, `head` its
+    /// `EventSource.identity`), with that identity.
+    static func find(key: String, in db: Database) throws -> (Checkpoint, String?)? {
         try db.rows("""
-            SELECT id, line, offset, read, accepted, duplicates, rejected, achievements, finished_at IS NOT NULL
+            SELECT id, line, offset, read, accepted, duplicates, rejected, achievements, finished_at IS NOT NULL, head
             FROM ingests WHERE path = ? AND inode IS NULL ORDER BY id DESC LIMIT 1
             """, .text(key)) { s in
             var c = IntakeCounts()
             c.read = s.int(3); c.accepted = s.int(4); c.duplicates = s.int(5); c.rejected = s.int(6); c.achievements = s.int(7)
-            return Checkpoint(id: s.int64(0), line: s.int(1), offset: s.int64(2), counts: c, finished: s.int(8) == 1, size: nil)
+            return (Checkpoint(id: s.int64(0), line: s.int(1), offset: s.int64(2), counts: c, finished: s.int(8) == 1, size: nil),
+                    s.isNull(9) ? nil : s.text(9))
         }.first
     }
 
-    static func start(source: String, key: String, in db: Database) throws -> Checkpoint {
+    static func start(source: String, key: String, identity: String?, in db: Database) throws -> Checkpoint {
         let now = Date().timeIntervalSince1970
-        try db.run("INSERT INTO ingests(source, path, started_at, updated_at) VALUES (?, ?, ?, ?)", .text(source), .text(key), .double(now), .double(now))
+        try db.run("INSERT INTO ingests(source, path, head, started_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+                   .text(source), .text(key), .optional(identity), .double(now), .double(now))
         return Checkpoint(id: db.lastInsertRowID, line: 0, offset: 0, counts: IntakeCounts(), finished: false, size: nil)
     }
 

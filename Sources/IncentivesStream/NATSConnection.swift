@@ -77,24 +77,30 @@ final class NATSConnection {
     }
 
     /// Whether the stream exists; throws when the server cannot say (JetStream off, no answer).
-    func streamExists() throws -> Bool {
+    func streamExists() throws -> Bool { try streamCreated() != nil }
+
+    /// When the stream was created (nanoseconds since 1970), nil when it does not exist; throws when the server
+    /// cannot say (JetStream off, no answer).
+    func streamCreated() throws -> Int64? {
         var info: UnsafeMutablePointer<jsStreamInfo>?
         var code = jsErrCode(0)
         let s = js_GetStreamInfo(&info, js, url.stream, &jsOpts, &code)
+        let created = info?.pointee.Created
         if let info { jsStreamInfo_Destroy(info) }
-        if s == NATS_OK { return true }
-        if s == NATS_NOT_FOUND || code == JSStreamNotFoundErr { return false }
+        if s == NATS_OK { return created ?? 0 }
+        if s == NATS_NOT_FOUND || code == JSStreamNotFoundErr { return nil }
         if s == NATS_NO_RESPONDERS || code == JSNotEnabledErr || code == JSNotEnabledForAccountErr {
             throw StreamError(kind: .unreachable, description: "\(url.display): JetStream is not enabled on the server (start it with nats-server -js)")
         }
         throw StreamError(kind: .failed, description: url.redacting("\(url.display): cannot look the stream up (\(Self.lastError(s)))"))
     }
 
-    /// Throws `StreamError.noStream` when the stream is missing.
-    func requireStream() throws {
-        guard try streamExists() else {
+    /// The stream's creation time; throws `StreamError.noStream` when the stream is missing.
+    func requireStream() throws -> Int64 {
+        guard let created = try streamCreated() else {
             throw StreamError(kind: .noStream, description: "\(url.display): no such stream on the server (create it with incentives publish, or nats stream add)")
         }
+        return created
     }
 
     func check(_ s: natsStatus, _ what: String) throws {

@@ -38,8 +38,12 @@ public final class NATSEventSource: EventSource {
         self.url = url
         self.subject = subject
         connection = try NATSConnection(url, name: "incentives ingest")
-        try connection.requireStream()
+        identity = "created \(try connection.requireStream())"
     }
+
+    /// The stream's creation time: recorded with the position, so that a stream made again under the same name
+    /// (its sequences start over) is not resumed at the old position (`SourceReplacedError`).
+    public let identity: String?
 
     public var displayName: String { url.display }
     public var lineLabel: String { "seq " }

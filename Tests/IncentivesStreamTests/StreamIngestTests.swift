@@ -224,6 +224,41 @@ struct StreamIngestTests {
         #expect(Self.sqlite(db, "SELECT count(*) FROM events") == "6")
     }
 
+    @Test("a stream deleted and made again under its name is not resumed at the old sequence (78); --restart reads it whole")
+    func recreatedStreamIsRefused() throws {
+        let server = try NATSServer()
+        let dir = TempDir()
+        let scenario = try #require(Self.scenarios().first { $0.name == "01-five-day-streak" })
+        let db = dir.path("db.sqlite")
+        try Self.initDB(db, scenario.inputs)
+        let url = server.url("AGAIN")
+        // An ingest of an empty stream, which is then made again: nothing was read, so nothing is refused, and the
+        // stream it resumes from now is the new one.
+        _ = try Self.publish(url, "/dev/null")
+        #expect(try Self.incentives(["ingest", "--db", db, "--events", url, "--idle-exit", "0"]).status == 0)
+        try server.wipe()
+        let lines = try String(contentsOfFile: scenario.inputs.events, encoding: .utf8).split(separator: "\n").map(String.init)
+        _ = try Self.publish(url, dir.write("first.jsonl", lines[0..<3].joined(separator: "\n") + "\n"))
+        let first = try Self.incentives(["ingest", "--db", db, "--events", url, "--idle-exit", "0.3"])
+        #expect(first.stderr.contains("events: 3 read, 3 accepted"), "\(first.stderr)")
+        let resumed = try Self.incentives(["ingest", "--db", db, "--events", url, "--idle-exit", "0"])
+        #expect(resumed.status == 0, "the same stream resumes: \(resumed.stderr)")
+        try server.wipe()
+        // The new stream holds the three old events and three new ones: sequences 1-6, the old position 3.
+        _ = try Self.publish(url, scenario.inputs.events)
+        let refused = try Self.incentives(["ingest", "--db", db, "--events", url, "--idle-exit", "0.3"])
+        #expect(refused.status == 78, "\(refused.stderr)")
+        #expect(refused.stderr.contains("AGAIN: not the stream this database read up to sequence 3"), "\(refused.stderr)")
+        #expect(Self.sqlite(db, "SELECT count(*) FROM events") == "3", "nothing read from the new stream")
+        let restarted = try Self.incentives(["ingest", "--db", db, "--events", url, "--idle-exit", "0.3", "--restart"])
+        #expect(restarted.status == 0, "\(restarted.stderr)")
+        #expect(restarted.stderr.contains("events: 6 read, 3 accepted, 3 duplicates"), "\(restarted.stderr)")
+        let replay = try Self.incentives(["replay", "--catalog", scenario.inputs.catalog, "--roster", scenario.inputs.roster, "--events", scenario.inputs.events])
+        #expect(try Self.stored(db) == replay.stdout)
+        let again = try Self.incentives(["ingest", "--db", db, "--events", url, "--idle-exit", "0.3"])
+        #expect(again.status == 0, "the restarted ingest is the one resumed now: \(again.stderr)")
+    }
+
     @Test("poison messages are rejected with their stream sequence and never block the messages after them")
     func poisonMessagesAreRejectedBySequence() throws {
         let server = try NATSServer()

@@ -91,6 +91,14 @@ public final class NATSServer: @unchecked Sendable {
         pid = 0
     }
 
+    /// Kills the server, throws its streams away and starts it again empty on the same port: a stream made
+    /// again under the same name starts its sequences over.
+    public func wipe() throws {
+        kill()
+        try? FileManager.default.removeItem(atPath: dir.path("js"))
+        try start()
+    }
+
     /// A TCP port on 127.0.0.1 nothing listens on now (the kernel's pick).
     public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -52,8 +52,10 @@ enum IngestCommand: Command {
             a progress bar with rate and ETA while stderr is a terminal.
 
     Exit status: 0 every line accepted or a duplicate; 65 some lines rejected; 64 bad usage;
-                 66 events file missing (or no such stream); 69 NATS server unreachable or lost; 73 database not writable; 74 disk full; 75 database locked;
-                 77 the PostgreSQL login lacks the writer role; 78 no catalog yet (run init) or a database from a newer version.
+                 66 events file missing (or no such stream); 69 NATS server unreachable or lost;
+                 73 database not writable; 74 disk full; 75 database locked;
+                 77 the PostgreSQL login lacks the writer role; 78 no catalog yet (run init) or a database from a newer version,
+                 or a stream deleted and made again since this database read it (--restart reads it from its start).
 
     Example:
       incentives ingest --db demo.sqlite --events Assets/demo/events.jsonl
@@ -172,6 +174,9 @@ enum IngestCommand: Command {
         } catch let e as StreamError {
             bar.finish()
             throw CommandFailure(exitCode(e), e.description + " (what was committed before stays; run the ingest again to resume)")
+        } catch let e as SourceReplacedError {
+            bar.finish()
+            throw CommandFailure(.config, e.description)
         }
         bar.finish()
         printError(outcome.counts.summary)
