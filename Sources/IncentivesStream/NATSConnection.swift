@@ -14,6 +14,9 @@ public struct StreamError: Error, CustomStringConvertible, Sendable {
         case noStream
         /// The server refused the login (exit 77).
         case refused
+        /// The stream and the subject do not go together: no stream takes the subject, or another stream takes it
+        /// already (exit 78: a configuration to correct, not a service to wait for).
+        case mismatch
         /// Anything else the library or the server reported mid-way (exit 69: the service is not usable).
         case failed
     }
@@ -103,9 +106,9 @@ final class NATSConnection {
         return created
     }
 
-    func check(_ s: natsStatus, _ what: String) throws {
+    func check(_ s: natsStatus, _ what: String, kind: StreamError.Kind = .failed) throws {
         guard s == NATS_OK else {
-            throw StreamError(kind: .failed, description: url.redacting("\(url.display): \(what) (\(Self.lastError(s)))"))
+            throw StreamError(kind: kind, description: url.redacting("\(url.display): \(what) (\(Self.lastError(s)))"))
         }
     }
 

@@ -68,8 +68,9 @@ public final class NATSEventSource: EventSource {
             } else {
                 options.Config.DeliverPolicy = js_DeliverAll
             }
-            try connection.check(js_SubscribeSync(&sub, connection.js, subject, &connection.jsOpts, &options, &code),
-                                 "cannot read subject \(subject) of the stream")
+            let s = js_SubscribeSync(&sub, connection.js, subject, &connection.jsOpts, &options, &code)
+            try connection.check(s, "cannot read subject \(subject) of the stream" + (code == JSConsumerFilterNotSubsetErr ? ": the stream does not take it (--subject)" : ""),
+                                 kind: code == JSConsumerFilterNotSubsetErr ? .mismatch : .failed)
             _ = natsSubscription_SetPendingLimits(sub, 1_000_000, 1 << 30)
         }
         func unsubscribe() {

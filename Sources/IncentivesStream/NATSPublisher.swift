@@ -40,7 +40,9 @@ public final class NATSPublisher {
                 return js_AddStream(&info, connection.js, &config, &connection.jsOpts, &code)
             }
             if let info { jsStreamInfo_Destroy(info) }
-            try connection.check(s, "cannot create the stream with subject \(subject)\(code == JSStreamSubjectOverlapErr ? "; another stream takes it: give this one its own with --subject" : "")")
+            let overlap = code == JSStreamSubjectOverlapErr
+            try connection.check(s, "cannot create the stream with subject \(subject)\(overlap ? "; another stream takes it: give this one its own with --subject" : "")",
+                                 kind: overlap ? .mismatch : .failed)
             createdStream = true
         }
     }
@@ -65,7 +67,7 @@ public final class NATSPublisher {
         let s = js_PublishMsg(&ack, connection.js, msg, nil, &code)
         defer { if let ack { jsPubAck_Destroy(ack) } }
         if s == NATS_NO_RESPONDERS {
-            throw StreamError(kind: .failed, description: "\(url.display): no stream takes subject \(subject) (give the stream's subject with --subject)")
+            throw StreamError(kind: .mismatch, description: "\(url.display): no stream takes subject \(subject) (give the stream's subject with --subject)")
         }
         try connection.check(s, "publishing failed")
         if ack?.pointee.Duplicate == true { duplicatesDropped += 1 }

@@ -346,7 +346,7 @@ struct StreamIngestTests {
         #expect(Self.sqlite(db, "SELECT count(*) FROM events") == "6")
     }
 
-    @Test("a server that cannot be reached exits 69, a missing stream 66, and credentials are never printed")
+    @Test("a server that cannot be reached exits 69, a missing stream 66, a subject the stream does not take 78; credentials are never printed")
     func unreachableServerAndMissingStream() throws {
         let dir = TempDir()
         let scenario = try #require(Self.scenarios().first { $0.name == "01-five-day-streak" })
@@ -369,5 +369,16 @@ struct StreamIngestTests {
         #expect(missing.stderr.contains("NOSUCH: no such stream"), "\(missing.stderr)")
         let bad = try Self.incentives(["ingest", "--db", db, "--events", "nats://127.0.0.1:\(server.port)/a.b"])
         #expect(bad.status == 64, "\(bad.stderr)")
+
+        // A subject the stream does not take, or that another stream takes: a configuration to correct (78).
+        _ = try Self.publish(server.url("ONE"), scenario.inputs.events)
+        let wrongSubject = try Self.incentives(["ingest", "--db", db, "--events", server.url("ONE"), "--subject", "other.events", "--idle-exit", "0"])
+        #expect(wrongSubject.status == 78, "\(wrongSubject.stderr)")
+        #expect(wrongSubject.stderr.contains("the stream does not take it"), "\(wrongSubject.stderr)")
+        let noTaker = try Self.incentives(["publish", "--to", server.url("ONE"), "--subject", "other.events", "--events", scenario.inputs.events])
+        #expect(noTaker.status == 78, "\(noTaker.stderr)")
+        let overlap = try Self.incentives(["publish", "--to", server.url("TWO"), "--events", scenario.inputs.events])
+        #expect(overlap.status == 78, "\(overlap.stderr)")
+        #expect(overlap.stderr.contains("another stream takes it"), "\(overlap.stderr)")
     }
 }

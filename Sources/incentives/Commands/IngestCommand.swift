@@ -55,7 +55,8 @@ enum IngestCommand: Command {
                  66 events file missing (or no such stream); 69 NATS server unreachable or lost;
                  73 database not writable; 74 disk full; 75 database locked;
                  77 the PostgreSQL login lacks the writer role; 78 no catalog yet (run init) or a database from a newer version,
-                 or a stream deleted and made again since this database read it (--restart reads it from its start).
+                 or a stream deleted and made again since this database read it (--restart reads it from its start),
+                 or a --subject the stream does not take.
 
     Example:
       incentives ingest --db demo.sqlite --events Assets/demo/events.jsonl
@@ -173,7 +174,7 @@ enum IngestCommand: Command {
             }
         } catch let e as StreamError {
             bar.finish()
-            throw CommandFailure(exitCode(e), e.description + " (what was committed before stays; run the ingest again to resume)")
+            throw CommandFailure(exitCode(e), e.description + (e.kind == .mismatch ? "" : " (what was committed before stays; run the ingest again to resume)"))
         } catch let e as SourceReplacedError {
             bar.finish()
             throw CommandFailure(.config, e.description)
@@ -188,6 +189,7 @@ enum IngestCommand: Command {
         case .unreachable, .failed: return .unavailable
         case .noStream: return .noInput
         case .refused: return .noPermission
+        case .mismatch: return .config
         }
     }
 

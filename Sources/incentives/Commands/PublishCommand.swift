@@ -30,7 +30,8 @@ enum PublishCommand: Command {
             handing the message to the client library to the server's acknowledgement).
 
     Exit status: 0 published; 64 bad usage; 66 events file missing; 69 NATS server unreachable or lost
-                 (the lines before it are published); 77 login refused.
+                 (the lines before it are published); 77 login refused; 78 no stream takes the subject, or the
+                 stream to create would take a subject another stream takes.
 
     Example:
       incentives publish --to nats://127.0.0.1:4222/EVENTS --events Assets/demo/events.jsonl
