@@ -128,9 +128,7 @@ public final class Ingestor {
     /// the source itself remembers, until the source ends (idle, or asked to stop). Each batch commits its events,
     /// rejects, awards and the source position reached in one transaction, so that a crash at any moment, then a
     /// rerun, loses and doubles nothing. `onReject` gets this run's refused messages (earlier runs' are in `rejects`).
-    /// `positionReady` gets the position the source must resume after, before it is read.
     public func ingest(source: any EventSource, key: String, options: Options = Options(),
-                       positionReady: (SourcePosition) throws -> Void = { _ in },
                        onReject: (RejectedLine) -> Void = { _ in },
                        onProgress: (Progress) -> Void = { _ in }) throws -> Outcome {
         guard store.isInitialized else { throw StoreError.notInitialized(path: store.path) }
@@ -148,7 +146,6 @@ public final class Ingestor {
             }
             return try Checkpoint.start(source: source.displayName, key: key, identity: source.identity, in: db)
         }
-        try positionReady(SourcePosition(line: checkpoint.line, offset: checkpoint.offset))
         let pageBytes = max(try db.pragma("page_size"), 512)
         try db.execute("PRAGMA wal_autocheckpoint = \((64 << 20) / pageBytes)")
         defer { _ = try? db.execute("PRAGMA wal_autocheckpoint = 1000") }

@@ -35,7 +35,9 @@ enum IngestCommand: Command {
     sequence reached, in the same transaction; a rerun resumes after the last committed sequence, whatever the
     server remembers, so a crash at any moment loses and doubles nothing. A rejected message is reported as
     nats://HOST:PORT/STREAM:seq N: REASON. It follows the stream until SIGTERM or Ctrl-C (it stops after the batch
-    in hand), or until nothing arrived for --idle-exit seconds. Credentials in the URL are never printed.
+    in hand), or until nothing arrived for --idle-exit seconds. The summary counts all the stream this database
+    has read; earlier runs' rejects are not repeated ('incentives rejects --file nats://HOST:PORT/STREAM' lists
+    them). --restart reads the stream from its first message. Credentials in the URL are never printed.
       --subject S      the subject to read (default incentives.events)
       --idle-exit SECONDS  stop once nothing new arrived for that long
 
