@@ -133,7 +133,7 @@ struct StreamIngestTests {
         }
     }
 
-    @Test("kill -9 of the ingest mid-stream, twice, then a rerun: the awards of an uninterrupted run, none lost, none twice")
+    @Test("kill -9 of the ingest mid-stream, twice, SIGTERM once, then a rerun: the awards of an uninterrupted run, none lost, none twice")
     func killNineMidStreamResumesExactly() throws {
         let server = try NATSServer()
         let dir = TempDir()
@@ -165,6 +165,16 @@ struct StreamIngestTests {
             if committed > 0 && committed < total { killedMidStream.append(committed) }
         }
         #expect(!killedMidStream.isEmpty, "at least one kill landed mid-stream (committed \(Self.committedSequence(db)) of \(total))")
+        // SIGTERM mid-stream: it stops after the batch in hand, with its summary, and the rest waits for the rerun.
+        let stopped = try Running(["ingest", "--db", db, "--events", url, "--batch", "40", "--idle-exit", "30"], in: dir)
+        let before = Self.committedSequence(db)
+        let deadline = Date().addingTimeInterval(60)
+        while Self.committedSequence(db) < before + 200 && Date() < deadline && stopped.process.isRunning { usleep(5_000) }
+        kill(stopped.process.processIdentifier, SIGTERM)
+        #expect(stopped.wait(seconds: 10), "SIGTERM stops it")
+        #expect(stopped.process.terminationReason == .exit, "\(stopped.stderr)")
+        #expect(stopped.stderr.contains("events: "), "its summary: \(stopped.stderr)")
+        #expect(Self.committedSequence(db) < total, "stopped mid-stream (committed \(Self.committedSequence(db)) of \(total))")
         let rerun = try Self.incentives(["ingest", "--db", db, "--events", url, "--idle-exit", "0.3"])
         #expect(rerun.status == wholeRun.status, "\(rerun.stderr)")
         #expect(try Self.stored(db) == replay.stdout, "after kills at sequences \(killedMidStream)")
