@@ -27,7 +27,8 @@ public final class NATSEventSource: EventSource {
     public var batchSize = 50_000
     /// Seconds from a batch's first message to its hand-over at the latest.
     public var flushInterval = 0.05
-    /// Stop once nothing new arrived for this many seconds (nil: follow the stream until stopped).
+    /// Stop once nothing new arrived for this many seconds and every message the server held was taken (nil:
+    /// follow the stream until stopped). 0: read what the stream holds, then stop.
     public var idleExit: Double?
     /// Polled between messages (at least every `pollInterval`): true ends the source after the batch in hand.
     public var shouldStop: () -> Bool = { false }
@@ -55,6 +56,9 @@ public final class NATSEventSource: EventSource {
         let streamName = strdup(url.stream)
         defer { free(streamName) }
         var sub: OpaquePointer?
+        /// Whether every message of the subject the server held was taken (an idle exit waits for it): from the
+        /// consumer's pending count when it is made, then from each message's.
+        var caughtUp = false
         /// An ephemeral ordered consumer from the message after `seq`.
         func subscribe(after seq: UInt64) throws {
             var code = jsErrCode(0)
@@ -72,6 +76,10 @@ public final class NATSEventSource: EventSource {
             try connection.check(s, "cannot read subject \(subject) of the stream" + (code == JSConsumerFilterNotSubsetErr ? ": the stream does not take it (--subject)" : ""),
                                  kind: code == JSConsumerFilterNotSubsetErr ? .mismatch : .failed)
             _ = natsSubscription_SetPendingLimits(sub, 1_000_000, 1 << 30)
+            var info: UnsafeMutablePointer<jsConsumerInfo>?
+            // Unknown (no answer): not caught up, and the idle exit waits for the idle time after the messages that come.
+            caughtUp = natsSubscription_GetConsumerInfo(&info, sub, &connection.jsOpts, &code) == NATS_OK && info?.pointee.NumPending == 0
+            if let info { jsConsumerInfo_Destroy(info) }
         }
         func unsubscribe() {
             guard let s = sub else { return }
@@ -113,6 +121,7 @@ public final class NATSEventSource: EventSource {
                 var meta: UnsafeMutablePointer<jsMsgMetaData>?
                 try connection.check(natsMsg_GetMetaData(&meta, msg), "a message without its stream sequence")
                 let seq = meta!.pointee.Sequence.Stream
+                caughtUp = meta!.pointee.NumPending == 0
                 jsMsgMetaData_Destroy(meta)
                 lastArrival = Self.now()
                 guard seq > last else { continue } // taken already: a redelivery never counts twice
@@ -141,7 +150,10 @@ public final class NATSEventSource: EventSource {
                 if !items.isEmpty && now - batchStarted >= flushInterval {
                     if try !handOver() { return }
                 }
-                if items.isEmpty, let idleExit, now - lastArrival >= idleExit { return }
+                // Idle: nothing for that long, and everything the server held when the ingest came was taken (so
+                // that `--idle-exit 0` reads what the stream holds, then stops). Missed a pending count: twice the
+                // idle time, at least a second, ends it anyway.
+                if items.isEmpty, let idleExit, now - lastArrival >= idleExit, caughtUp || now - lastArrival >= max(2 * idleExit, 1) { return }
             } else {
                 _ = try handOver() // what arrived is committed before the error ends the ingest
                 try connection.check(s, "reading the stream failed")

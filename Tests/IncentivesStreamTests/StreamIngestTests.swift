@@ -334,7 +334,7 @@ struct StreamIngestTests {
         #expect(try Self.stored(db) == replay.stdout)
     }
 
-    @Test("--idle-exit ends an ingest once nothing arrives; a rerun reads only what is new")
+    @Test("--idle-exit ends an ingest once nothing arrives (0: once what the stream holds is read); a rerun reads only what is new")
     func idleExitEnds() throws {
         let server = try NATSServer()
         let dir = TempDir()
@@ -349,7 +349,8 @@ struct StreamIngestTests {
         #expect(Date().timeIntervalSince(started) < 15)
         #expect(empty.stderr.contains("events: 0 read"), "\(empty.stderr)")
         _ = try Self.publish(url, scenario.inputs.events)
-        let first = try Self.incentives(["ingest", "--db", db, "--events", url, "--idle-exit", "0.5"])
+        // 0: what the stream holds, then stop (not: stop before the first message had time to arrive).
+        let first = try Self.incentives(["ingest", "--db", db, "--events", url, "--idle-exit", "0"])
         #expect(first.stderr.contains("events: 6 read, 6 accepted"), "\(first.stderr)")
         let again = try Self.incentives(["ingest", "--db", db, "--events", url, "--idle-exit", "0.5"])
         #expect(again.stderr.contains("events: 6 read, 6 accepted"), "nothing read twice: \(again.stderr)")

@@ -39,7 +39,7 @@ enum IngestCommand: Command {
     has read; earlier runs' rejects are not repeated ('incentives rejects --file nats://HOST:PORT/STREAM' lists
     them). --restart reads the stream from its first message. Credentials in the URL are never printed.
       --subject S      the subject to read (default incentives.events)
-      --idle-exit SECONDS  stop once nothing new arrived for that long
+      --idle-exit SECONDS  stop once nothing new arrived for that long (0: read what the stream holds, then stop)
 
     On PostgreSQL the ingest admits the lines in file order (unknown users, duplicates, conflicting duplicates)
     and stores the new events, the inbox; workers ('incentives work --help') evaluate them a user partition at
