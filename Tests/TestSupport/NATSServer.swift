@@ -67,8 +67,10 @@ public final class NATSServer: @unchecked Sendable {
         let rc = posix_spawn(&child, binary, &actions, nil, argv, environ)
         guard rc == 0 else { throw Unavailable(description: "cannot run \(binary): \(String(cString: strerror(rc)))") }
         pid = child
-        _ = try PostgresServer.spawn("/bin/sh", ["-c", "while kill -0 \(getpid()) 2>/dev/null && kill -0 \(child) 2>/dev/null; do sleep 1; done; kill -9 \(child) 2>/dev/null"],
-                                     newSession: true, wait: false)
+        // The watchdog runs in the background of a shell that ends at once (and is waited for): it belongs to init
+        // then, not to this process, which would otherwise keep it as a zombie after it ends.
+        let watchdog = "while kill -0 \(getpid()) 2>/dev/null && kill -0 \(child) 2>/dev/null; do sleep 1; done; kill -9 \(child) 2>/dev/null"
+        _ = try PostgresServer.spawn("/bin/sh", ["-c", "( \(watchdog) ) >/dev/null 2>&1 </dev/null &"], newSession: true, wait: true)
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
             if let text = try? String(contentsOfFile: log, encoding: .utf8), text.contains("Server is ready") { return }
