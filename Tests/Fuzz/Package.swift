@@ -1,8 +1,8 @@
 // swift-tools-version:6.0
 // Fuzz targets for every reader of untrusted bytes (issue 15). Kept out of the product build: this is a
-// package of its own, built only by `Fuzz/run` with `--sanitize fuzzer --sanitize address`.
+// package of its own, built only by `Tests/Fuzz/run` with `--sanitize fuzzer --sanitize address`.
 //
-// SwiftPM refuses target paths outside a package's root, so `Fuzz/Sources/<Module>` are symlinks to the
+// SwiftPM refuses target paths outside a package's root, so `Tests/Fuzz/Sources/<Module>` are symlinks to the
 // main package's `Sources/<Module>`: the fuzzers compile the very same files. The module graph below
 // mirrors the root Package.swift for the modules used here (keep the two in step). The release-only
 // `-enforce-exclusivity=unchecked` of IncentivesCore is left out on purpose: fuzzing wants the checks.

@@ -23,7 +23,7 @@ public func withInput<R>(_ data: UnsafePointer<UInt8>?, _ size: Int, _ body: (Un
 }
 
 /// Known findings that others are fixing (issue 15 says: record them, do not fix them here). Each check
-/// they would trip is skipped while its switch is on, so that CI stays useful; `Fuzz/run --strict` (or
+/// they would trip is skipped while its switch is on, so that CI stays useful; `Tests/Fuzz/run --strict` (or
 /// INCENTIVES_FUZZ_STRICT=1) turns them all off. Delete a switch when its fix lands.
 public enum Known {
     private static let strict = getenv("INCENTIVES_FUZZ_STRICT").map { String(cString: $0) == "1" } ?? false

@@ -1,5 +1,5 @@
 // (f) A partner's HTTP answer as the deliverer reads it: status, Retry-After and body through
-// `WebhookClient.outcome` (internal, hence -enable-testing on IncentivesDelivery in Fuzz/Package.swift).
+// `WebhookClient.outcome` (internal, hence -enable-testing on IncentivesDelivery in Tests/Fuzz/Package.swift).
 //
 // Input: 2 bytes of status (100...999 and a few odd ones), a Retry-After header up to the first NUL, the body.
 // Properties:
