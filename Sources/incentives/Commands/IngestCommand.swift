@@ -30,7 +30,7 @@ enum IngestCommand: Command {
                        after the last save are replayed through the engine by the next ingest
       --restart        read the file from its first line even if an earlier ingest of it got further
 
-    From a live NATS JetStream stream (--events nats://…, SQLite databases): one event JSON object per message,
+    From a live NATS JetStream stream (--events nats://…; into SQLite, or into PostgreSQL with --workers as for a file): one event JSON object per message,
     in stream order. Each batch (--batch messages, or what arrived within 50 ms) is committed with the stream
     sequence reached, in the same transaction; a rerun resumes after the last committed sequence, whatever the
     server remembers, so a crash at any moment loses and doubles nothing. A rejected message is reported as
@@ -125,15 +125,18 @@ enum IngestCommand: Command {
     /// Set by SIGTERM/SIGINT during a stream ingest: the source ends after the batch in hand.
     nonisolated(unsafe) static var stopRequested: sig_atomic_t = 0
 
-    /// The ingest of a live JetStream stream into a SQLite database (`NATSEventSource`, `Ingestor.ingest(source:)`).
+    /// The ingest of a live JetStream stream (`NATSEventSource`): into a SQLite database (`Ingestor.ingest(source:)`),
+    /// or into PostgreSQL's inbox while `--workers` children evaluate it (`PGIngestor.ingest(source:)`).
     static func stream(_ args: Arguments, events: String) throws -> ExitCode {
-        if StoreAccess.isPostgres(args) {
-            throw Arguments.UsageError(message: "a stream (--events nats://…) is ingested into a SQLite database for now; PostgreSQL reads files")
+        let postgres = StoreAccess.isPostgres(args)
+        if !postgres {
+            for flag in ["workers", "work-batch"] where args.value(flag) != nil {
+                throw Arguments.UsageError(message: "--\(flag) is for a PostgreSQL database (--db postgresql://...): a SQLite ingest evaluates as it reads")
+            }
+            if args.flag("inbox-only") { throw Arguments.UsageError(message: "--inbox-only is for a PostgreSQL database (--db postgresql://...)") }
+        } else if args.flag("inbox-only"), args.value("workers") != nil {
+            throw Arguments.UsageError(message: "--inbox-only starts no workers: give one of --workers and --inbox-only")
         }
-        for flag in ["workers", "work-batch"] where args.value(flag) != nil {
-            throw Arguments.UsageError(message: "--\(flag) is for PostgreSQL; a stream is ingested into a SQLite database")
-        }
-        if args.flag("inbox-only") { throw Arguments.UsageError(message: "--inbox-only is for PostgreSQL") }
         let url: NATSStreamURL
         do { url = try NATSStreamURL(events) } catch let e as NATSStreamURL.Invalid { throw Arguments.UsageError(message: "--events: \(e.description)") }
         var options = Ingestor.Options()
@@ -152,7 +155,8 @@ enum IngestCommand: Command {
             throw Arguments.UsageError(message: "--subject must be a NATS subject without spaces, got \(JSONText.quote(subject))")
         }
         // The database first: a wrong --db is said before the server is asked anything.
-        let store = try StoreAccess.writer(args, create: false)
+        let store: Store? = postgres ? nil : try StoreAccess.writer(args, create: false)
+        let pgStore: PGStore? = postgres ? try StoreAccess.postgresWriter(args, create: false) : nil
         let source: NATSEventSource
         do {
             source = try NATSEventSource(url: url, subject: subject)
@@ -176,12 +180,21 @@ enum IngestCommand: Command {
         }
         let bar = ProgressBar()
         let outcome: Ingestor.Outcome
+        let onReject: (Ingestor.RejectedLine) -> Void = { r in
+            bar.finish()
+            printError(r.message)
+        }
+        let onProgress: (Ingestor.Progress) -> Void = { p in bar.update(done: p.bytes, total: nil, lines: p.counts.read) }
         do {
-            outcome = try StoreAccess.mapping {
-                try Ingestor(store: store).ingest(source: source, key: url.display, options: options, onReject: { r in
-                    bar.finish()
-                    printError(r.message)
-                }, onProgress: { p in bar.update(done: p.bytes, total: nil, lines: p.counts.read) })
+            if let pgStore {
+                outcome = try postgresStream(args, store: pgStore, source: source, key: url.display, options: options, bar: bar,
+                                             onReject: onReject, onProgress: onProgress)
+            } else if let store {
+                outcome = try StoreAccess.mapping {
+                    try Ingestor(store: store).ingest(source: source, key: url.display, options: options, onReject: onReject, onProgress: onProgress)
+                }
+            } else {
+                throw CommandFailure(.software, "no store chosen")
             }
         } catch let e as StreamError {
             bar.finish()
@@ -193,6 +206,38 @@ enum IngestCommand: Command {
         bar.finish()
         printError(outcome.counts.summary)
         return outcome.counts.rejected > 0 ? .dataError : .ok
+    }
+
+    /// A stream into PostgreSQL: the inbox written by this process (the stream's sequence as its checkpoint) while
+    /// `--workers` children evaluate it, as for a file; the summary once they are done.
+    static func postgresStream(_ args: Arguments, store: PGStore, source: any EventSource, key: String, options: Ingestor.Options,
+                               bar: ProgressBar, onReject: (Ingestor.RejectedLine) -> Void,
+                               onProgress: (Ingestor.Progress) -> Void) throws -> Ingestor.Outcome {
+        let workers = args.flag("inbox-only") ? 0 : try args.int("workers", default: 1, range: 1...64)
+        let workBatch = args.value("work-batch") == nil ? nil : try args.int("work-batch", default: 50_000, range: 1...1_000_000)
+        let ingestor = PGIngestor(store: store)
+        var children: WorkerChildren?
+        var outcome: Ingestor.Outcome
+        do {
+            outcome = try StoreAccess.mapping {
+                try ingestor.ingest(source: source, key: key, options: options, onLocked: {
+                    if workers > 0 { children = try WorkerChildren.start(workers, url: StoreAccess.path(args), batch: workBatch) }
+                }, onReject: onReject, onProgress: onProgress)
+            }
+        } catch {
+            _ = children?.wait()
+            throw error
+        }
+        if let children {
+            let failures = children.wait()
+            if !failures.isEmpty, try !StoreAccess.mapping({ try PGWorker.isDrained(store) }) {
+                bar.finish()
+                throw CommandFailure(.tempFail, "the inbox is written but not all evaluated (\(failures.joined(separator: "; "))); "
+                                     + "run 'incentives work --until-drained' to finish")
+            }
+        }
+        outcome.counts.achievements = try StoreAccess.mapping { try ingestor.achievements(ofIngest: outcome.ingestID) }
+        return outcome
     }
 
     static func exitCode(_ e: StreamError) -> ExitCode {
