@@ -33,7 +33,7 @@ func check(_ catalog: Catalog) {
     var texts = catalog.incentives.flatMap { [$0.id, $0.name] + Array($0.categories ?? []) }
     for e in catalog.employers {
         texts += [e.id, e.name]
-        for p in e.programs { texts += [p.id, p.name] + p.rewards.flatMap { [$0.incentive, $0.reward] } }
+        for p in e.programs { texts += [p.id, p.name] + p.rewards.flatMap { [$0.incentive, $0.reward] } + p.tiers.flatMap { [$0.id, $0.reward] } }
     }
     for p in catalog.partners { texts += [p.id, p.name, p.secretEnv] + Array(p.employers) + Array(p.rewards ?? []) }
     require(!texts.contains { $0.utf8.contains(0) }, "a string with a NUL character accepted")
@@ -48,8 +48,16 @@ func check(_ catalog: Catalog) {
             require(program.starts <= program.ends, "program \(program.id) ends before it starts")
             for reward in program.rewards {
                 require(reward.limit >= 1, "limit \(reward.limit) accepted")
+                require(reward.points >= 0, "points \(reward.points) accepted")
                 require(catalog.incentive(reward.incentive) != nil, "unknown incentive \(reward.incentive) accepted")
             }
+            // CONTRACT §1: each incentive-and-reward pair once; tiers with unique ids, rising points from 1, a reward.
+            let pairs = program.rewards.map { $0.incentive + "\u{1f}" + $0.reward }
+            require(Set(pairs).count == pairs.count, "a repeated incentive and reward accepted in \(program.id)")
+            let tierIDs = program.tiers.map(\.id)
+            require(Set(tierIDs).count == tierIDs.count && !tierIDs.contains(""), "tier ids \(tierIDs) accepted")
+            require(program.tiers.allSatisfy { $0.points >= 1 && !$0.reward.isEmpty }, "a tier under 1 point or without a reward accepted")
+            require(zip(program.tiers, program.tiers.dropFirst()).allSatisfy { $0.points < $1.points }, "tiers not rising accepted")
         }
     }
     for partner in catalog.partners {
