@@ -7,7 +7,7 @@ import Glibc
 /// Every child a test spawns is bounded (issue 26, item 6): past its time it is killed and the test fails with
 /// what it printed, instead of the whole run waiting on it.
 // The suite's own bound is generous: under a full parallel run on two cores a test can wait its turn for a long
-// time (CI saw 104 s for the three together); what is tested is the kill at the child's 1 s bound, asserted inside.
+// time (a full run here kept the three waiting 104 s); what is tested is the kill at the child's 1 s bound, asserted inside.
 @Suite("spawned children are bounded", .timeLimit(.minutes(10)))
 struct ChildTimeoutTests {
     @Test("runProcess kills a child that outruns its bound and throws with its output")
