@@ -232,3 +232,36 @@ enum Screens {
         Self.check(AppView.render(s, width: 80, height: 24, glyphs: .unicode), "deliveries error")
     }
 }
+
+/// The hostile world in a real terminal at 80×24 (tmux): rows of ids made of joined emoji are as wide as the
+/// others, so the next column starts at the same cell on every row and no line is wider than the terminal.
+@Suite(.timeLimit(.minutes(5))) struct JoinedEmojiInTerminalTests {
+    /// The cell where `marker` starts on each line holding it.
+    static func columns(of marker: String, in screen: String) -> [Int] {
+        screen.split(separator: "\n").compactMap { line in
+            line.range(of: marker).map { TerminalText.cells(String(line[..<$0.lowerBound])) }
+        }
+    }
+
+    @Test func columnsStayInPlaceAt80x24() throws {
+        try Tmux.required()
+        let binary = try #require(Binary.path, "the incentives binary was not built next to the tests")
+        let world = JoinedEmojiWidthTests.hostile
+        let tmux = try Tmux("\(binary) console --catalog \(world)/catalog.json --roster \(world)/roster.jsonl --events \(world)/events.jsonl",
+                            width: 80, height: 24)
+        tmux.wait(for: "Programs")
+        tmux.send("3")
+        let achievements = tmux.wait("the achievements") { $0.contains("fam-") && $0.contains("flag-") && $0.contains("zwnj-") }
+        tmux.send("2")
+        let users = tmux.wait("the users") { $0.contains("fam-") && $0.contains("Pacific/Pago_Pago") }
+        tmux.send("q")
+        for (name, screen, marker) in [("achievements", achievements, "forever\\u{07}"), ("users", users, "acme\\u{1B}[2J")] {
+            let lines = screen.split(separator: "\n")
+            #expect(lines.allSatisfy { TerminalText.cells(String($0)) <= 80 }, "\(name):\n\(screen)")
+            #expect(lines.count <= 24, "\(name):\n\(screen)")
+            let at = Self.columns(of: marker, in: screen)
+            #expect(at.count >= 3 && Set(at).count == 1, "\(name): \(marker) at columns \(at):\n\(screen)")
+            #expect(screen.contains("\\u{200D}"), "\(name): the joiners shown escaped:\n\(screen)")
+        }
+    }
+}
