@@ -50,7 +50,7 @@ func check(_ text: String, width: Int) {
         let w = TerminalText.cells(c)
         let parts = TerminalText.drawnParts(c)
         require(parts.allSatisfy { (0...2).contains($0.cells) } && parts.reduce(0) { $0 + $1.cells } == w,
-                "\(c.unicodeScalars.map { String($0.value, radix: 16) }) is \(w) columns in parts \(parts.map(\.cells))")
+                "\(c.unicodeScalars.map { String($0.value, radix: 16) }) is \(w) columns in parts \(parts.map { $0.cells })")
         sum += w
     }
     let total = TerminalText.cells(text)
