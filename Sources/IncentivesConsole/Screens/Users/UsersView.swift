@@ -49,14 +49,16 @@ enum UsersView {
         if p.standings.isEmpty { c.text("No rewards apply.", x: x, y: row, style: .dim); row += 1 }
         let names = p.standings.map(\.reward)
         let repeated = Set(names.filter { n in names.filter { $0 == n }.count > 1 })
-        // A reward offered twice (two programs, or two menu items in one) is told apart by its incentive.
-        let shownNames = p.standings.map { repeated.contains($0.reward) ? $0.reward + " · " + $0.incentive : $0.reward }
+        // A reward offered twice (two programs, or two menu items in one) is told apart by its incentive, and by its
+        // program too when that is not enough (the program column gives way to the progress at narrow widths).
+        let withIncentive = p.standings.map { repeated.contains($0.reward) ? $0.reward + " · " + $0.incentive : $0.reward }
+        let stillRepeated = Set(withIncentive.filter { n in withIncentive.filter { $0 == n }.count > 1 })
+        let shownNames = zip(withIncentive, p.standings).map { stillRepeated.contains($0) ? $0 + " · " + $1.program : $0 }
         // The program tells apart rewards of several programs; with one program it only takes room.
         let programColumnWanted = Set(p.standings.map(\.program)).count > 1
         // The name first (whole when it fits, at least 10 columns), then the bar and the awards; what is left goes
-        // to the rule's own words for the progress ("2 of 3 days in March") and, when there is room for both, the
-        // program, shared as a table's columns are (`Table.widths`): they grow with the terminal, and each is cut
-        // with an ellipsis.
+        // to the rule's own words for the progress ("2 of 3 days in March") and, when there is room beside them,
+        // the program. Everything grows with the terminal, and what is cut ends in an ellipsis.
         let nameContent = max(shownNames.map(TerminalText.cells).max() ?? 0, p.points.map { TerminalText.cells("Points · " + $0.program) }.max() ?? 0)
         let nameWidth = max(min(nameContent, leftWidth - 26), 10)
         let awardsX = x + nameWidth + 14
@@ -64,11 +66,9 @@ enum UsersView {
         let rest = x + leftWidth - programX
         let progressContent = p.standings.filter { !$0.limitReached }.map { TerminalText.cells($0.progress) }.max() ?? 0
         let programContent = p.standings.map { TerminalText.cells($0.program) }.max() ?? 0
-        let programColumn = programColumnWanted && rest >= 8 + 1 + min(progressContent, 12)
-        let widths = programColumn
-            ? Table.widths([.flex("", min: 8), .flex("", min: 10)], total: rest, content: [programContent, progressContent])
-            : [0, rest]
-        let programWidth = widths[0]
+        // The progress first ("0 of 5 days in" at 120 columns was the complaint); the program where room is left.
+        let programWidth = programColumnWanted ? min(programContent, rest - progressContent - 1) : 0
+        let programColumn = programWidth >= 8
         let textX = programColumn ? programX + programWidth + 1 : programX
         for (i, st) in p.standings.enumerated() where row < y + height {
             let (done, needed) = st.bar
