@@ -84,6 +84,17 @@ enum Screens {
         }
     }
 
+    /// A pane with more lines than room shows the rest cut with an ellipsis on its last line, never drops them.
+    @Test func anErrorLongerThanThePaneEndsInAnEllipsis() throws {
+        let error = (1...200).map { "word\($0)" }.joined(separator: " ")
+        var s = try DeliveriesPaneTests.failedState(error)
+        s.press(.enter)
+        let lines = Fixture.text(s, 80, 24).split(separator: "\n").map(String.init)
+        let last = try #require(lines.last { $0.contains("word") })
+        #expect(last.hasSuffix("…"), "\(lines.joined(separator: "\n"))")
+        #expect(!lines.contains { $0.contains("word200") })
+    }
+
     /// The fixed numeric columns take their widest value: a limit of 12345 is not cut to `12…`.
     @Test func fixedColumnsAreAsWideAsTheirValues() {
         let columns: [Column] = [.flex("Reward", min: 6), .fixed("Lim", 3, right: true)]

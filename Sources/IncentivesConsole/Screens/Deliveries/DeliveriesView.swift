@@ -19,7 +19,7 @@ enum DeliveriesView {
         // How the selected partner takes deliveries, and the command that moves its pending rows.
         var ny = y + listHeight
         if let note = s.channelNote {
-            for line in TextWrap.lines(note.text, width: width).prefix(2) {
+            for line in TextWrap.lines(note.text, width: width, maxLines: 2) {
                 c.text(line, x: x, y: ny, style: .dim, width: width)
                 ny += 1
             }
@@ -67,7 +67,7 @@ enum DeliveriesView {
         c.rule("Error · \(f.id)", x: x, y: py, width: width)
         c.text("\(f.user) · \(f.reward) · \(f.attempts) attempt\(f.attempts == 1 ? "" : "s") · Esc closes, r retries",
                x: x, y: py + 1, style: .dim, width: width)
-        for (i, line) in errorLines.enumerated() where py + 2 + i < y + height {
+        for (i, line) in TextWrap.limited(errorLines, maxLines: y + height - (py + 2)).enumerated() {
             c.text(line, x: x, y: py + 2 + i, style: .bad, width: width)
         }
     }

@@ -149,7 +149,7 @@ enum UsersView {
         var row = top + 1
         let matches = { (slot: RewardSlot) in slot.program.id == st.program && slot.reward.reward == st.reward && slot.incentive.id == st.incentive }
         if let outlook = x.rewards.first(where: { matches($0.slot) }) {
-            for part in wrap(outlook.sentence, width: width).prefix(3) where row < top + height {
+            for part in TextWrap.limited(wrap(outlook.sentence, width: width), maxLines: min(3, top + height - row)) {
                 c.text(part, x: left, y: row, style: outlook.state == .open ? .accent : .dim, width: width)
                 row += 1
             }
@@ -178,10 +178,9 @@ enum UsersView {
             c.text(head, x: left, y: row, style: .dim, width: width)
             let textWidth = max(width - TerminalText.cells(head), 0)
             let parts = wrap(line.outcome.sentence, width: textWidth)
-            for (i, part) in parts.enumerated() where row < top + height {
-                // The last line the pane has shows the rest cut, with its ellipsis.
-                let shown = i + 1 < parts.count && row + 1 == top + height ? parts[i...].joined(separator: " ") : part
-                c.text(shown, x: left + TerminalText.cells(head), y: row, style: style, width: textWidth)
+            // The last line the pane has shows the rest cut, with its ellipsis.
+            for part in TextWrap.limited(parts, maxLines: top + height - row) {
+                c.text(part, x: left + TerminalText.cells(head), y: row, style: style, width: textWidth)
                 row += 1
             }
         }
