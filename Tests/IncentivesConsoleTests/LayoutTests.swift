@@ -95,6 +95,23 @@ enum Screens {
         #expect(!lines.contains { $0.contains("word200") })
     }
 
+    /// The user page's award count is as wide as its values: a limit of 123456 is not cut.
+    @Test func theAwardCountIsNeverCut() throws {
+        var world = World()
+        world.employer = (id: "acme", name: "Acme")
+        world.offer("log-1", StreakRule(days: 1), name: "Log a day", reward: "Sticker", limit: 123456)
+        world.member("ana", zone: "Etc/UTC", from: "2026-01-01", employer: "acme")
+        let data = try InMemoryConsoleData(catalog: world.catalog(), roster: world.roster(), events: [], sourceName: "fixtures")
+        var s = AppState(data: data, clock: Fixture.clock, screen: .users)
+        s.press(.character("/"))
+        s.type("ana")
+        s.press(.enter)
+        for (w, h) in [(80, 24), (120, 40), (200, 50)] {
+            let row = Fixture.text(s, w, h).split(separator: "\n").first { $0.contains("Sticker") } ?? ""
+            #expect(row.contains("won 0/123456"), "\(w)x\(h): \(String(row))")
+        }
+    }
+
     /// The fixed numeric columns take their widest value: a limit of 12345 is not cut to `12…`.
     @Test func fixedColumnsAreAsWideAsTheirValues() {
         let columns: [Column] = [.flex("Reward", min: 6), .fixed("Lim", 3, right: true)]

@@ -60,9 +60,12 @@ enum UsersView {
         // to the rule's own words for the progress ("2 of 3 days in March") and, when there is room beside them,
         // the program. Everything grows with the terminal, and what is cut ends in an ellipsis.
         let nameContent = max(shownNames.map(TerminalText.cells).max() ?? 0, p.points.map { TerminalText.cells("Points · " + $0.program) }.max() ?? 0)
-        let nameWidth = max(min(nameContent, leftWidth - 26), 10)
+        // "won 2/2 ✓", as wide as the widest (a limit of 100 is not cut).
+        let awardsText = p.standings.map { "won \($0.awards)/\($0.limit)" + ($0.limitReached ? " " + c.glyphs.check : "") }
+        let awardsWidth = max(awardsText.map(TerminalText.cells).max() ?? 0, 11)
+        let nameWidth = max(min(nameContent, leftWidth - 15 - awardsWidth), 10)
         let awardsX = x + nameWidth + 14
-        let programX = awardsX + 12
+        let programX = awardsX + awardsWidth + 1
         let rest = x + leftWidth - programX
         let progressContent = p.standings.filter { !$0.limitReached }.map { TerminalText.cells($0.progress) }.max() ?? 0
         let programContent = p.standings.map { TerminalText.cells($0.program) }.max() ?? 0
@@ -75,8 +78,7 @@ enum UsersView {
             let picked = why != nil && i == whyReward
             c.text(TerminalText.pad(shownNames[i], to: nameWidth), x: x, y: row, style: picked ? .selected : st.limitReached ? .good : .normal)
             ProgressBar.draw(on: &c, x: x + nameWidth + 1, y: row, width: 12, done: done, needed: needed, style: st.limitReached ? .good : .warn)
-            let awards = "won \(st.awards)/\(st.limit)" + (st.limitReached ? " " + c.glyphs.check : "")
-            c.text(awards, x: awardsX, y: row, style: st.awards > 0 ? .good : .dim, width: min(11, x + leftWidth - awardsX))
+            c.text(awardsText[i], x: awardsX, y: row, style: st.awards > 0 ? .good : .dim, width: min(awardsWidth, x + leftWidth - awardsX))
             if programColumn { c.text(st.program, x: programX, y: row, style: .dim, width: min(programWidth, x + leftWidth - programX)) }
             if !st.limitReached, x + leftWidth - textX >= 6 { c.text(st.progress, x: textX, y: row, style: .dim, width: x + leftWidth - textX) }
             row += 1
