@@ -44,57 +44,47 @@ public struct CellGrid: Sendable {
         var col = x
         // Where each drawn character started, to take back room for the ellipsis.
         var starts: [Int] = []
-        var index = safe.startIndex
         // Each character as the terminal draws it: a cluster of several code points that take columns (an emoji and
         // its skin tone) in parts, each in cells of its own, as ncurses writes them.
-        var parts: [(character: Character, cells: Int)] = []
-        var at = 0
-        func part() -> (character: Character, cells: Int)? {
-            while at >= parts.count {
-                guard index < safe.endIndex else { return nil }
-                parts = TerminalText.drawnParts(safe[index])
-                at = 0
-                if parts.isEmpty { index = safe.index(after: index) }
-            }
-            return parts[at]
-        }
-        func advance() {
-            at += 1
-            if at >= parts.count, index < safe.endIndex { index = safe.index(after: index); parts = []; at = 0 }
-        }
-        while let (c, w) = part() {
-            if w == 0 { advance(); continue }
-            if col + w > limit {
-                let rest = safe[index...]
-                guard let ellipsis, !rest.allSatisfy({ $0 == " " }) else {
-                    if col < limit, col >= 0 { clearWideNeighbour(x: col, y: y); self[col, y] = Cell(character: " ", style: style, isContinuation: false); col += 1 }
-                    break
+        var index = safe.startIndex
+        outer: while index < safe.endIndex {
+            let character = safe[index]
+            let parts = character.unicodeScalars.count == 1 ? [(character: character, cells: TerminalText.cells(character))]
+                : TerminalText.drawnParts(character)
+            for (c, w) in parts {
+                if w == 0 { continue }
+                if col + w > limit {
+                    let rest = safe[index...]
+                    guard let ellipsis, !rest.allSatisfy({ $0 == " " }) else {
+                        if col < limit, col >= 0 { clearWideNeighbour(x: col, y: y); self[col, y] = Cell(character: " ", style: style, isContinuation: false); col += 1 }
+                        break outer
+                    }
+                    // Cut: the ellipsis takes the last column, replacing what is drawn there.
+                    var edge = col
+                    while edge + TerminalText.cells(ellipsis) > limit, let last = starts.popLast() { edge = last }
+                    for clear in edge..<min(col, limit) where clear >= 0 { clearWideNeighbour(x: clear, y: y); self[clear, y] = Cell(character: " ", style: style, isContinuation: false) }
+                    if edge >= 0, edge < limit {
+                        clearWideNeighbour(x: edge, y: y)
+                        self[edge, y] = Cell(character: ellipsis, style: style, isContinuation: false)
+                        col = edge + 1
+                    }
+                    // A wide character's cell left empty beside the ellipsis is part of the cut.
+                    while col < limit { if col >= 0 { clearWideNeighbour(x: col, y: y); self[col, y] = Cell(character: " ", style: style, isContinuation: false) }; col += 1 }
+                    cuts.append(Cut(x: x, y: y, limit: limit, ellipsisAt: edge))
+                    break outer
                 }
-                // Cut: the ellipsis takes the last column, replacing what is drawn there.
-                var edge = col
-                while edge + TerminalText.cells(ellipsis) > limit, let last = starts.popLast() { edge = last }
-                for clear in edge..<min(col, limit) where clear >= 0 { clearWideNeighbour(x: clear, y: y); self[clear, y] = Cell(character: " ", style: style, isContinuation: false) }
-                if edge >= 0, edge < limit {
-                    clearWideNeighbour(x: edge, y: y)
-                    self[edge, y] = Cell(character: ellipsis, style: style, isContinuation: false)
-                    col = edge + 1
+                if col >= 0 {
+                    clearWideNeighbour(x: col, y: y)
+                    self[col, y] = Cell(character: c, style: style, isContinuation: false)
+                    if w == 2 {
+                        clearWideNeighbour(x: col + 1, y: y)
+                        self[col + 1, y] = Cell(character: " ", style: style, isContinuation: true)
+                    }
                 }
-                // A wide character's cell left empty beside the ellipsis is part of the cut.
-                while col < limit { if col >= 0 { clearWideNeighbour(x: col, y: y); self[col, y] = Cell(character: " ", style: style, isContinuation: false) }; col += 1 }
-                cuts.append(Cut(x: x, y: y, limit: limit, ellipsisAt: edge))
-                break
+                starts.append(col)
+                col += w
             }
-            if col >= 0 {
-                clearWideNeighbour(x: col, y: y)
-                self[col, y] = Cell(character: c, style: style, isContinuation: false)
-                if w == 2 {
-                    clearWideNeighbour(x: col + 1, y: y)
-                    self[col + 1, y] = Cell(character: " ", style: style, isContinuation: true)
-                }
-            }
-            starts.append(col)
-            col += w
-            advance()
+            index = safe.index(after: index)
         }
         return col - x
     }
