@@ -72,6 +72,49 @@ enum Screens {
         #expect(g.cuts.isEmpty)
     }
 
+    /// The lines issue 20 found cut silently at 80×24: the program's facts (`15 achieve`) and the achievements
+    /// filter's placeholder; whole at 120.
+    @Test func theReportedLinesEndInAnEllipsisAt80() throws {
+        var s = try Fixture.state(.programs)
+        s.press(.down)
+        let facts = { (w: Int, h: Int) in Fixture.text(s, w, h).split(separator: "\n").first { $0.contains("employer globex ·") }.map(String.init) ?? "" }
+        #expect(facts(80, 24).hasSuffix("15 achiev…"), "\(facts(80, 24))")
+        #expect(facts(120, 40).hasSuffix("15 achievements"), "\(facts(120, 40))")
+        let achievements = try Fixture.state(.achievements)
+        let filter = Fixture.text(achievements, 80, 24).split(separator: "\n").first { $0.contains("filter:") }.map(String.init) ?? ""
+        #expect(filter.contains("…"), "\(filter)")
+    }
+
+    /// The demo (Assets/demo: long program names, several programs per user) at every size, beside the fixtures.
+    @Test(arguments: [(80, 24), (120, 40), (200, 50)])
+    func noTextOnTheDemosScreensIsCutWithoutAnEllipsis(_ size: (Int, Int)) throws {
+        TerminalEnvironment.prepareLocale()
+        let demo = Binary.packageRoot + "/Assets/demo"
+        let data = try InMemoryConsoleData(catalogPath: demo + "/catalog.json", rosterPath: demo + "/roster.jsonl",
+                                           eventsPath: demo + "/events.jsonl", sourceName: "demo")
+        var states: [(String, AppState)] = []
+        for screen in [ScreenID.programs, .users, .achievements, .deliveries] {
+            var s = AppState(data: data, clock: Fixture.clock, screen: screen)
+            s.press(.down)
+            states.append(("\(screen)", s))
+        }
+        var s = AppState(data: data, clock: Fixture.clock, screen: .users)
+        s.press(.character("/"))
+        s.type("u-00078")
+        s.press(.enter)
+        s.press(.enter)
+        states.append(("user page", s))
+        s.press(.character("w"))
+        states.append(("why", s))
+        for (name, state) in states {
+            let canvas = AppView.render(state, width: size.0, height: size.1, glyphs: .unicode)
+            for cut in canvas.grid.cuts where cut.y < canvas.height {
+                #expect(canvas.grid[cut.ellipsisAt, cut.y].character == "…",
+                        "demo \(name) at \(size.0)x\(size.1): row \(cut.y) cut at column \(cut.ellipsisAt) without an ellipsis:\n\(canvas.grid.text)")
+            }
+        }
+    }
+
     @Test(arguments: [(80, 24), (120, 40), (200, 50)])
     func noTextOnAnyScreenIsCutWithoutAnEllipsis(_ size: (Int, Int)) throws {
         for (name, state) in try Screens.all() {
