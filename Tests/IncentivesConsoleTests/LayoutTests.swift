@@ -72,14 +72,16 @@ enum Screens {
         #expect(g.cuts.isEmpty)
     }
 
-    /// The lines issue 20 found cut silently at 80×24: the program's facts (`15 achieve`) and the achievements
+    /// The lines issue 20 found cut silently at 80×24: the program's facts (`306 achi`) and the achievements
     /// filter's placeholder; whole at 120.
     @Test func theReportedLinesEndInAnEllipsisAt80() throws {
         var s = try Fixture.state(.programs)
         s.press(.down)
-        let facts = { (w: Int, h: Int) in Fixture.text(s, w, h).split(separator: "\n").first { $0.contains("employer globex ·") }.map(String.init) ?? "" }
-        #expect(facts(80, 24).hasSuffix("15 achiev…"), "\(facts(80, 24))")
-        #expect(facts(120, 40).hasSuffix("15 achievements"), "\(facts(120, 40))")
+        // The counts come first, so what a narrow terminal cuts is what the selected row shows too.
+        let facts = { (w: Int, h: Int) in Fixture.text(s, w, h).split(separator: "\n").first { $0.contains("15 achievements ·") }.map(String.init) ?? "" }
+        #expect(facts(80, 24).hasPrefix(" 15 achievements · 4 of 4 users enrolled · employer globex"), "\(facts(80, 24))")
+        #expect(facts(80, 24).hasSuffix("…"), "\(facts(80, 24))")
+        #expect(facts(120, 40).hasSuffix("2026-06-01 → 2027-05-31"), "\(facts(120, 40))")
         let achievements = try Fixture.state(.achievements)
         let filter = Fixture.text(achievements, 80, 24).split(separator: "\n").first { $0.contains("filter:") }.map(String.init) ?? ""
         #expect(filter.contains("…"), "\(filter)")
