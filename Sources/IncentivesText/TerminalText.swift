@@ -25,13 +25,15 @@ public enum TerminalText {
     }
 
     /// Invisible format characters (general category Cf: zero-width space, soft hyphen, U+070F and the other
-    /// prepended marks, which join the character after them into one cell) are shown escaped too, but for
-    /// the joiners and tags that emoji sequences are made of. Shown, they are harmless; hidden, they make two
-    /// strings that look alike differ, and a prepended mark merges with padding placed after it.
+    /// prepended marks, which join the character after them into one cell) are shown escaped too, the joiners
+    /// (U+200C, U+200D) and tags (U+E0000–E007F) that emoji sequences are made of included. Shown, they are
+    /// harmless; hidden, they make two strings that look alike differ, a prepended mark merges with padding
+    /// placed after it, and a ZWJ or tag sequence is one character to us but several cells to ncurses and the
+    /// terminal (each emoji of `👩‍👧` its own two cells; a flag's tags past what a cell holds), so rows came out
+    /// wider than measured (issue 21). Escaped, each emoji is its own character and the width is what is drawn.
     @inline(__always)
     static func isHiddenFormat(_ s: Unicode.Scalar) -> Bool {
-        guard s.value >= 0xAD, s.properties.generalCategory == .format else { return false }
-        return s.value != 0x200C && s.value != 0x200D && !(0xE0020...0xE007F).contains(s.value)
+        s.value >= 0xAD && s.properties.generalCategory == .format
     }
 
     /// A mark that joins the character before it: at the very start of a value it would join whatever is
@@ -40,7 +42,7 @@ public enum TerminalText {
     static func joinsPrevious(_ s: Unicode.Scalar) -> Bool {
         switch s.properties.generalCategory {
         case .nonspacingMark, .spacingMark, .enclosingMark: return true
-        default: return s.value == 0x200C || s.value == 0x200D || (0xFE00...0xFE0F).contains(s.value)
+        default: return (0xFE00...0xFE0F).contains(s.value)
         }
     }
 
@@ -70,16 +72,46 @@ public enum TerminalText {
     }
 
     /// Columns one character takes on a terminal: 0 for combining marks and other zero-width characters,
-    /// 2 for wide CJK and emoji, 1 otherwise (and for anything the C library cannot measure). A hazard is
-    /// measured as the escape `safe` turns it into.
+    /// 2 for wide CJK and emoji, 1 otherwise (and for anything the C library cannot measure), summed over its
+    /// code points (`👍🏽` is 4, as ncurses draws it; see `drawnParts`). A hazard is measured as the escape `safe`
+    /// turns it into.
     public static func cells(_ c: Character) -> Int {
         let scalars = c.unicodeScalars
         let first = scalars.first!
         if first.value >= 0x20 && first.value < 0x7F && scalars.count == 1 { return 1 }
         if scalars.contains(where: isHazard) { return safe(String(c)).unicodeScalars.reduce(0) { $0 + scalarCells($1) } }
-        // As ncurses counts it (the first code point's width; the rest ride along), so that the grid and the
-        // terminal agree: an emoji presentation selector does not widen a narrow symbol there either.
-        return scalarCells(first)
+        // As ncurses draws it: each code point that takes columns gets cells of its own (a skin-tone modifier after
+        // its emoji, the second of two regional indicators), and zero-width ones ride along with the one before
+        // (an emoji presentation selector does not widen a narrow symbol). Counting the first alone made rows
+        // wider than measured (issue 21).
+        var n = scalarCells(first)
+        for s in scalars.dropFirst() { n += max(Int(incentives_wcwidth(s.value)), 0) }
+        return n
+    }
+
+    /// A character as the terminal draws it: one part per code point that takes columns, with the zero-width ones
+    /// after it, and the columns each takes (1 or 2; a part of 0 only when the whole character takes none). The
+    /// console's grid gives each part its own cells, so a cluster of two wide emoji holds the four cells ncurses
+    /// writes. A part that would not stand as one character on its own keeps only its first code point.
+    public static func drawnParts(_ c: Character) -> [(character: Character, cells: Int)] {
+        let scalars = c.unicodeScalars
+        guard scalars.count > 1, !scalars.contains(where: isHazard),
+              scalars.dropFirst().contains(where: { incentives_wcwidth($0.value) > 0 }) else { return [(c, cells(c))] }
+        var parts: [(character: Character, cells: Int)] = []
+        var current = String.UnicodeScalarView(), width = 0
+        func flush() {
+            guard let head = current.first else { return }
+            let text = String(current)
+            parts.append((text.count == 1 ? Character(text) : Character(head), width))
+        }
+        for (i, s) in scalars.enumerated() {
+            let w = i == 0 ? scalarCells(s) : max(Int(incentives_wcwidth(s.value)), 0)
+            if i > 0, w > 0 { flush(); current = String.UnicodeScalarView(); width = 0 }
+            current.append(s)
+            width += w
+        }
+        flush()
+        return parts
     }
 
     /// Columns `text` takes once made safe.

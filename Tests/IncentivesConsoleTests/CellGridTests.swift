@@ -13,7 +13,7 @@ final class CellGridTests: XCTestCase {
         var g = CellGrid(width: 40, height: 2)
         g.put("0123456789", x: 0, y: 1)
         g.put("a\u{8}\u{8}b\r\nc\u{1B}[2J\u{202E}", x: 0, y: 0)
-        XCTAssertEqual(g.row(0).trimmingCharacters(in: .whitespaces), "a\\u{08}\\u{08}b\\u{0D}\\u{0A}c\\u{1B}[2J\\u{202E}".prefix(40).description)
+        XCTAssertEqual(g.row(0).trimmingCharacters(in: .whitespaces), "a\\u{08}\\u{08}b\\u{0D}\\u{0A}c\\u{1B}[2J\\u{202E}".prefix(39).description + "…")
         XCTAssertEqual(g.row(1).trimmingCharacters(in: .whitespaces), "0123456789")
         for cell in g.cells {
             XCTAssertFalse(cell.character.unicodeScalars.contains(where: TerminalText.isHazard), "\(cell.character.debugDescription)")
@@ -28,13 +28,14 @@ final class CellGridTests: XCTestCase {
         XCTAssertTrue(g[1, 0].isContinuation)
     }
 
-    func testAWideCharacterThatDoesNotFitBecomesASpace() {
+    /// Cut text ends in an ellipsis (issue 20): a wide character that does not fit is left out for it.
+    func testAWideCharacterThatDoesNotFitIsCutWithAnEllipsis() {
         var g = CellGrid(width: 3, height: 1)
         g.put("a日本", x: 0, y: 0)
-        XCTAssertEqual(g.text, "a日\n")
+        XCTAssertEqual(g.text, "a…\n")
         var h = CellGrid(width: 4, height: 1)
         h.put("ab日", x: 0, y: 0, maxWidth: 3)
-        XCTAssertEqual(h.row(0), "ab  ")
+        XCTAssertEqual(h.row(0), "ab… ")
     }
 
     func testOverwritingHalfAWideCharacterClearsTheOtherHalf() {

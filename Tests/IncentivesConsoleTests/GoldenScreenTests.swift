@@ -70,6 +70,16 @@ final class GoldenScreenTests: XCTestCase {
         check("2-user-page", s)
     }
 
+    /// The Why pane takes the page's whole width (issue 20: its detail was ~26 columns at 80).
+    func testUserPageWhyPane() throws {
+        var s = try Fixture.state(.users)
+        s.press(.character("/"))
+        s.type("u-1002")
+        s.press(.enter)
+        s.press(.character("w"))
+        check("2-user-page-why", s)
+    }
+
     func testAchievementsScreen() throws {
         check("3-achievements", try Fixture.state(.achievements))
     }

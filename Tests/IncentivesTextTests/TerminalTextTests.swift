@@ -26,7 +26,7 @@ struct TerminalTextTests {
     }
 
     @Test func ordinaryTextIsUnchanged() {
-        for s in ["u-1001", "Acme Corp", "日本語の報酬", "café", "e\u{301}", "👍🏽 done", "Zoë's $50 gift card", "👩\u{200D}👧", ""] {
+        for s in ["u-1001", "Acme Corp", "日本語の報酬", "café", "e\u{301}", "👍🏽 done", "Zoë's $50 gift card", ""] {
             #expect(TerminalText.safe(s) == s, "\(s)")
         }
     }

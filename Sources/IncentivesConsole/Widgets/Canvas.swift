@@ -27,13 +27,13 @@ public struct Canvas {
 
     @discardableResult
     public mutating func text(_ s: String, x: Int, y: Int, style: Style = .normal, width: Int? = nil) -> Int {
-        grid.put(glyphs == .ascii ? Glyphs.asciiOnly(s) : s, x: x, y: y, style: style, maxWidth: width)
+        grid.put(glyphs == .ascii ? Glyphs.asciiOnly(s) : s, x: x, y: y, style: style, maxWidth: width, ellipsis: Character(glyphs.ellipsis))
     }
 
     /// A section title over a horizontal rule: `── Progress ─────`.
     public mutating func rule(_ title: String, x: Int, y: Int, width: Int) {
         let h = glyphs.horizontal
-        grid.put(String(repeating: h, count: max(width, 0)), x: x, y: y, style: .dim, maxWidth: width)
+        grid.put(String(repeating: h, count: max(width, 0)), x: x, y: y, style: .dim, maxWidth: width, ellipsis: nil)
         if !title.isEmpty { text(" " + title + " ", x: x + 2, y: y, style: .header, width: max(width - 2, 0)) }
     }
 
@@ -43,12 +43,12 @@ public struct Canvas {
         grid.fill(x: x, y: y, width: w, height: h)
         let g = glyphs
         let inner = String(repeating: g.horizontal, count: w - 2)
-        grid.put(g.topLeft + inner + g.topRight, x: x, y: y, style: .accent)
+        grid.put(g.topLeft + inner + g.topRight, x: x, y: y, style: .accent, ellipsis: nil)
         for row in (y + 1)..<(y + h - 1) {
             grid.put(g.vertical, x: x, y: row, style: .accent)
             grid.put(g.vertical, x: x + w - 1, y: row, style: .accent)
         }
-        grid.put(g.bottomLeft + inner + g.bottomRight, x: x, y: y + h - 1, style: .accent)
+        grid.put(g.bottomLeft + inner + g.bottomRight, x: x, y: y + h - 1, style: .accent, ellipsis: nil)
         if !title.isEmpty { text(" " + title + " ", x: x + 2, y: y, style: .header, width: w - 4) }
     }
 }

@@ -44,12 +44,17 @@ public struct Table {
         self.firstRow = firstRow
     }
 
-    /// Column widths for `total` cells. Fixed columns keep their width. Flexible ones get their content's width
+    /// Column widths for `total` cells. Fixed columns keep their width, widened to their content's. Flexible ones get their content's width
     /// (`content`: the widest cell of each column, title included) and at least their `min`; spare room is then
     /// shared among them, each up to twice that width. When the content does not fit, the narrowest column still cut gets the next
     /// cell, one at a time: a short column is never cut while a long one takes the room (max-min fair), and
     /// each keeps `min` or its content's width, whichever is smaller.
     public static func widths(_ columns: [Column], total: Int, content: [Int]? = nil) -> [Int] {
+        // A fixed column is at least as wide as its widest value: a count is never cut (`12345` in a 4-wide "Lim").
+        let columns = columns.enumerated().map { i, c in
+            c.flex ? c : Column(title: c.title, width: max(c.width, content.flatMap { $0.indices.contains(i) ? $0[i] : nil } ?? 0),
+                                flex: false, right: c.right)
+        }
         let gaps = max(columns.count - 1, 0)
         let fixed = columns.reduce(0) { $0 + ($1.flex ? 0 : $1.width) } + gaps
         let flex = columns.indices.filter { columns[$0].flex }
@@ -91,9 +96,10 @@ public struct Table {
     /// The widest cell of each column (title included), over the rows a table measures: the first
     /// `measured` rows and those on screen, so a long list costs the same to draw as a short one.
     static func contentWidths(_ columns: [Column], rows: [[String]], visible: Range<Int>, measured: Int = 1000) -> [Int] {
-        var widest = columns.map { TerminalText.cells($0.title) }
+        // Fixed columns by their values only: a title wider than its numbers ("Earned") may be cut.
+        var widest = columns.map { $0.flex ? TerminalText.cells($0.title) : 0 }
         func measure(_ r: Int) {
-            for (i, cell) in rows[r].enumerated() where i < widest.count && columns[i].flex {
+            for (i, cell) in rows[r].enumerated() where i < widest.count {
                 widest[i] = max(widest[i], TerminalText.cells(cell))
             }
         }
@@ -130,7 +136,21 @@ public struct Table {
             }
             return out
         }
+        // Cells cut to their column (`TerminalText.pad` ends them in an ellipsis), noted on the grid for the
+        // tests that check every cut on every screen shows one.
+        func noteCuts(_ cells: [String], y row: Int) {
+            var cx = x
+            for (i, w) in widths.enumerated() {
+                if i > 0 { cx += 1 }
+                if i < cells.count, w > 0, TerminalText.cells(cells[i]) > w, cx + w <= x + width {
+                    let shown = TerminalText.cells(TerminalText.truncate(cells[i], to: w))
+                    canvas.grid.note(.init(x: cx, y: row, limit: cx + w, ellipsisAt: columns[i].right ? cx + w - 1 : cx + shown - 1))
+                }
+                cx += w
+            }
+        }
         let header = line(columns.map(\.title))
+        noteCuts(columns.map(\.title), y: y)
         canvas.text(header, x: x, y: y, style: .header, width: width)
         for i in 0..<min(body, rows.count - offset) {
             let r = offset + i
@@ -139,6 +159,7 @@ public struct Table {
             let style: Style = isSelected ? (focused ? .selected : .accent) : (styles?[r] ?? .normal)
             if isSelected && focused { canvas.grid.fill(x: x, y: y + 1 + i, width: width, height: 1, style: .selected) }
             canvas.text(line(rows[r]), x: x, y: y + 1 + i, style: style, width: width)
+            noteCuts(rows[r], y: y + 1 + i)
             if let hitList { canvas.hit(.row(hitList, firstRow + r), x: x, y: y + 1 + i, width: width) }
         }
         // Where the selection is in a long list, when the header has room for it (never over a title).

@@ -38,4 +38,17 @@ enum TextWrap {
         while out.last == "" { out.removeLast() }
         return out
     }
+
+    /// At most `maxLines` of `lines(text, width:)`: when there are more, the last holds the rest of the text on
+    /// one line, for the drawing to cut with its ellipsis (a pane never drops lines without saying so).
+    static func lines(_ text: String, width: Int, maxLines: Int) -> [String] {
+        limited(lines(text, width: width), maxLines: maxLines)
+    }
+
+    /// `lines` kept to `maxLines`, the last one holding the rest (joined by spaces) when some are left out.
+    static func limited(_ lines: [String], maxLines: Int) -> [String] {
+        guard maxLines > 0 else { return [] }
+        guard lines.count > maxLines else { return lines }
+        return Array(lines.prefix(maxLines - 1)) + [lines[(maxLines - 1)...].joined(separator: " ")]
+    }
 }

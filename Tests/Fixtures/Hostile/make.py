@@ -63,6 +63,20 @@ for i, u in enumerate(users):
                            "user": u, "at": at, "category": cat})
     events.append({"id": f"birth-{i}" + ESC + "[2J", "type": "birth_reported", "user": u, "at": "2262-04-11T23:47:17Z"})
 
+# Emoji sequences held together by joiners and tags (issue 21): one character to Swift, several cells to ncurses
+# and the terminal. Users of their own (appended, so the rest of the world is as before), with three days logged
+# in 2026 (an award) under event ids made of them too.
+JOINED = [
+    "fam-\U0001F469\u200d\U0001F469\u200d\U0001F467\u200d\U0001F466",   # family: ZWJ sequence
+    "flag-\U0001F3F4\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F",  # Scotland: tag sequence
+    "zwnj-a\u200cb-\U0001F9D1\u200d\U0001F4BB",                      # ZWNJ, and a ZWJ profession
+]
+for j, u in enumerate(JOINED):
+    roster.append({"id": u, "employer": "acme" + ESC + "[2J", "timezone": "Etc/UTC", "eligibleFrom": "0001-01-01"})
+    for d in range(3):
+        events.append({"id": JOINED[(j + d) % len(JOINED)] + f"/{j}/{d}", "type": "health_data_logged", "user": u,
+                       "at": f"2026-03-0{d + 1}T12:00:00Z", "category": "sleep"})
+
 resent = list(events[:6])                                          # duplicates: the same content again
 conflict = dict(events[3]); conflict["at"] = "2262-04-11T23:47:17.000000001Z"   # same id, another instant
 bad = [

@@ -19,16 +19,27 @@ enum DeliveriesView {
         // How the selected partner takes deliveries, and the command that moves its pending rows.
         var ny = y + listHeight
         if let note = s.channelNote {
-            for line in TextWrap.lines(note.text, width: width).prefix(2) {
+            for line in TextWrap.lines(note.text, width: width, maxLines: 2) {
                 c.text(line, x: x, y: ny, style: .dim, width: width)
                 ny += 1
             }
-            // The command on a line of its own, whole, to copy.
-            let used = c.text("  $ " + note.command, x: x, y: ny, style: .accent, width: width)
-            if s.databasePath == nil {
-                c.text("   (on a database; this is in memory)", x: x + used, y: ny, style: .dim, width: max(width - used, 0))
+            // The command whole, to copy: on lines of its own, broken at spaces with a shell's ` \` where it is
+            // wider than the terminal (a long database path cut it at `--p`).
+            let lines = commandLines(note.command, width: width)
+            var used = 0
+            for line in lines {
+                used = c.text(line, x: x, y: ny, style: .accent, width: width)
+                ny += 1
             }
-            ny += 1
+            if s.databasePath == nil {
+                let memo = "   (on a database; this is in memory)"
+                if used + TerminalText.cells(memo) <= width {
+                    c.text(memo, x: x + used, y: ny - 1, style: .dim, width: width - used)
+                } else {
+                    c.text(memo, x: x, y: ny, style: .dim, width: width)
+                    ny += 1
+                }
+            }
         }
         let p = s.partners[min(s.selected, s.partners.count - 1)]
         let fy = ny + 1
@@ -56,9 +67,30 @@ enum DeliveriesView {
         c.rule("Error · \(f.id)", x: x, y: py, width: width)
         c.text("\(f.user) · \(f.reward) · \(f.attempts) attempt\(f.attempts == 1 ? "" : "s") · Esc closes, r retries",
                x: x, y: py + 1, style: .dim, width: width)
-        for (i, line) in errorLines.enumerated() where py + 2 + i < y + height {
+        for (i, line) in TextWrap.limited(errorLines, maxLines: y + height - (py + 2)).enumerated() {
             c.text(line, x: x, y: py + 2 + i, style: .bad, width: width)
         }
+    }
+
+    /// `$ command` in lines of at most `width` cells: broken between words, each line but the last ending in ` \`
+    /// so that the lines pasted into a shell are one command. A word wider than a line is left to be cut.
+    static func commandLines(_ command: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var current = "  $"
+        for word in TerminalText.safe(command).split(separator: " ") {
+            let candidate = current + " " + word
+            // Room for the ` \` that would follow if another line came after.
+            if TerminalText.cells(candidate) + 2 > width, current != "  $", current != "    " {
+                lines.append(current + " \\")
+                current = "    " + word
+            } else {
+                current = candidate
+            }
+        }
+        lines.append(current)
+        // The last line needs no room for a continuation: join it back when the whole command fits.
+        let whole = "  $ " + TerminalText.safe(command)
+        return TerminalText.cells(whole) <= width ? [whole] : lines
     }
 
     static func takes(_ channel: Partner.Channel?) -> String {

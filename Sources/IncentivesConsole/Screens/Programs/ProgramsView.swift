@@ -46,7 +46,9 @@ enum ProgramsView {
         let top = y + listHeight + 1
         let p = program.program
         c.rule("\(p.name) · \(p.id)", x: x, y: top - 1 + 0, width: width)
-        let facts = "employer \(employer.employer.id) · \(p.starts.iso) → \(p.ends.iso) · \(program.enrolled) of \(employer.users) users enrolled · \(program.achievements) achievements"
+        // The counts first: what a narrow terminal cuts (with an ellipsis) is then the employer and the dates, which
+        // the selected row shows too (`306 achi` was cut at 80 columns).
+        let facts = "\(program.achievements) achievements · \(program.enrolled) of \(employer.users) users enrolled · employer \(employer.employer.id) · \(p.starts.iso) → \(p.ends.iso)"
         c.text(facts, x: x, y: top, style: .dim, width: width)
         if s.showVersions {
             drawVersions(s.versions, on: &c, x: x, y: top + 1, width: width, height: max(height - (top + 1 - y), 0))

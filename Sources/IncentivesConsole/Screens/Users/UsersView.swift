@@ -38,34 +38,49 @@ enum UsersView {
         let eligible = m.isEligible(on: today) ? "eligible" : "not eligible today"
         c.text("\(eligible): \(m.eligibleFrom.iso) → \(until)", x: x, y: y + 1, style: m.isEligible(on: today) ? .dim : .warn, width: width)
 
-        // Right column: the calendar and recent events; left: progress and achievements.
+        // Right column: the calendar and recent events; left: progress and achievements. With the Why pane open
+        // the left column takes the whole width: its lines are sentences, and the calendar would leave them ~26 columns.
         let calWidth = CalendarView.width + 1
-        let leftWidth = max(width - calWidth - 2, 30)
+        let showCalendar = why == nil
+        let leftWidth = showCalendar ? max(width - calWidth - 2, 30) : width
         let rx = x + leftWidth + 2
         var row = y + 3
         c.rule("Progress", x: x, y: y + 2, width: leftWidth)
         if p.standings.isEmpty { c.text("No rewards apply.", x: x, y: row, style: .dim); row += 1 }
-        let nameWidth = min(max(leftWidth - 22, 10), 30)
         let names = p.standings.map(\.reward)
         let repeated = Set(names.filter { n in names.filter { $0 == n }.count > 1 })
+        // A reward offered twice (two programs, or two menu items in one) is told apart by its incentive, and by its
+        // program too when that is not enough (the program column gives way to the progress at narrow widths).
+        let withIncentive = p.standings.map { repeated.contains($0.reward) ? $0.reward + " · " + $0.incentive : $0.reward }
+        let stillRepeated = Set(withIncentive.filter { n in withIncentive.filter { $0 == n }.count > 1 })
+        let shownNames = zip(withIncentive, p.standings).map { stillRepeated.contains($0) ? $0 + " · " + $1.program : $0 }
         // The program tells apart rewards of several programs; with one program it only takes room.
-        let programColumn = x + nameWidth + 14 + 12 + 8 < x + leftWidth && Set(p.standings.map(\.program)).count > 1
-        let programWidth = min(p.standings.map { TerminalText.cells($0.program) }.max() ?? 0, 16)
+        let programColumnWanted = Set(p.standings.map(\.program)).count > 1
+        // The name first (whole when it fits, at least 10 columns), then the bar and the awards; what is left goes
+        // to the rule's own words for the progress ("2 of 3 days in March") and, when there is room beside them,
+        // the program. Everything grows with the terminal, and what is cut ends in an ellipsis.
+        let nameContent = max(shownNames.map(TerminalText.cells).max() ?? 0, p.points.map { TerminalText.cells("Points · " + $0.program) }.max() ?? 0)
+        // "won 2/2 ✓", as wide as the widest (a limit of 100 is not cut).
+        let awardsText = p.standings.map { "won \($0.awards)/\($0.limit)" + ($0.limitReached ? " " + c.glyphs.check : "") }
+        let awardsWidth = max(awardsText.map(TerminalText.cells).max() ?? 0, 11)
+        let nameWidth = max(min(nameContent, leftWidth - 15 - awardsWidth), 10)
+        let awardsX = x + nameWidth + 14
+        let programX = awardsX + awardsWidth + 1
+        let rest = x + leftWidth - programX
+        let progressContent = p.standings.filter { !$0.limitReached }.map { TerminalText.cells($0.progress) }.max() ?? 0
+        let programContent = p.standings.map { TerminalText.cells($0.program) }.max() ?? 0
+        // The progress first ("0 of 5 days in" at 120 columns was the complaint); the program where room is left.
+        let programWidth = programColumnWanted ? min(programContent, rest - progressContent - 1) : 0
+        let programColumn = programWidth >= 8
+        let textX = programColumn ? programX + programWidth + 1 : programX
         for (i, st) in p.standings.enumerated() where row < y + height {
             let (done, needed) = st.bar
-            // A reward offered twice (two programs, or two menu items in one) is told apart by its incentive.
-            let name = repeated.contains(st.reward) ? st.reward + " · " + st.incentive : st.reward
             let picked = why != nil && i == whyReward
-            c.text(TerminalText.pad(name, to: nameWidth), x: x, y: row, style: picked ? .selected : st.limitReached ? .good : .normal)
+            c.text(TerminalText.pad(shownNames[i], to: nameWidth), x: x, y: row, style: picked ? .selected : st.limitReached ? .good : .normal)
             ProgressBar.draw(on: &c, x: x + nameWidth + 1, y: row, width: 12, done: done, needed: needed, style: st.limitReached ? .good : .warn)
-            let awards = "won \(st.awards)/\(st.limit)" + (st.limitReached ? " " + c.glyphs.check : "")
-            c.text(awards, x: x + nameWidth + 14, y: row, style: st.awards > 0 ? .good : .dim, width: leftWidth - nameWidth - 14)
-            // The same reward can sit in two programs: name the program when there is room, then the
-            // rule's own words for the progress ("2 of 3 days in March") in what is left.
-            let programX = x + nameWidth + 14 + 12
+            c.text(awardsText[i], x: awardsX, y: row, style: st.awards > 0 ? .good : .dim, width: min(awardsWidth, x + leftWidth - awardsX))
             if programColumn { c.text(st.program, x: programX, y: row, style: .dim, width: min(programWidth, x + leftWidth - programX)) }
-            let textX = programColumn ? programX + programWidth + 1 : programX
-            if !st.limitReached, x + leftWidth - textX >= 10 { c.text(st.progress, x: textX, y: row, style: .dim, width: x + leftWidth - textX) }
+            if !st.limitReached, x + leftWidth - textX >= 6 { c.text(st.progress, x: textX, y: row, style: .dim, width: x + leftWidth - textX) }
             row += 1
         }
         // Points programs: the total, a bar to the next tier and the tiers reached ("70 of 100 points to silver").
@@ -109,6 +124,7 @@ enum UsersView {
             }
         }
 
+        guard showCalendar else { return }
         // The calendar ends today, unless the user has been away longer than it shows.
         var last = today
         if let active = p.lastActiveDay, active < CalendarView.firstDay(endingOn: today) { last = active }
@@ -135,7 +151,7 @@ enum UsersView {
         var row = top + 1
         let matches = { (slot: RewardSlot) in slot.program.id == st.program && slot.reward.reward == st.reward && slot.incentive.id == st.incentive }
         if let outlook = x.rewards.first(where: { matches($0.slot) }) {
-            for part in wrap(outlook.sentence, width: width).prefix(3) where row < top + height {
+            for part in TextWrap.limited(wrap(outlook.sentence, width: width), maxLines: min(3, top + height - row)) {
                 c.text(part, x: left, y: row, style: outlook.state == .open ? .accent : .dim, width: width)
                 row += 1
             }
@@ -147,10 +163,13 @@ enum UsersView {
             return x.slot(of: line).map(matches) ?? true
         }
         if lines.isEmpty, row < top + height { c.text("No events yet.", x: left, y: row, style: .dim) }
+        // The event id's column as wide as the ids (a quarter of the pane at most); a sentence wider than what is
+        // left goes on under itself rather than being cut.
+        let idWidth = min(max(lines.map { TerminalText.cells($0.event.id ?? "-") }.max() ?? 1, 2), max(width / 4, 12))
         for line in lines.reversed() where row < top + height {
             let day = line.event.localDay.map { DayFormat.short($0) } ?? "-"
             let id = line.event.id ?? "-"
-            let head = TerminalText.pad(day, to: 10) + " " + TerminalText.pad(TerminalText.truncate(id, to: 12), to: 12) + " "
+            let head = TerminalText.pad(day, to: 10) + " " + TerminalText.pad(id, to: idWidth) + " "
             let style: Style
             switch line.outcome {
             case .earned: style = .good
@@ -159,8 +178,13 @@ enum UsersView {
             default: style = .warn
             }
             c.text(head, x: left, y: row, style: .dim, width: width)
-            c.text(line.outcome.sentence, x: left + TerminalText.cells(head), y: row, style: style, width: max(width - TerminalText.cells(head), 0))
-            row += 1
+            let textWidth = max(width - TerminalText.cells(head), 0)
+            let parts = wrap(line.outcome.sentence, width: textWidth)
+            // The last line the pane has shows the rest cut, with its ellipsis.
+            for part in TextWrap.limited(parts, maxLines: top + height - row) {
+                c.text(part, x: left + TerminalText.cells(head), y: row, style: style, width: textWidth)
+                row += 1
+            }
         }
     }
 
