@@ -92,6 +92,8 @@ final class HostileInputTests: XCTestCase {
         let commands: [[String]] = [
             ["achievements"], ["achievements", "--user", Self.users[0]], ["achievements", "--employer", "acme\u{1B}[2J"],
             ["achievements", "--employer", "nope\u{1B}[2J"], ["programs"], ["rejects"], ["deliver", "--status"],
+            ["report", "--employer", "acme\u{1B}[2J", "--from", "2026-01-01", "--to", "2026-12-31"], ["report", "--employer", "nope\u{1B}[2J"],
+            ["report", "--employer", "acme\u{1B}[2J", "--billing", "--month", "2026-03"],
         ]
         for args in commands {
             let r = try runProcess(binary, args + ["--db", db])
