@@ -41,10 +41,17 @@ public struct DeliveryPayload: Sendable, Hashable {
 
     public static var csvHeader: String { fields.joined(separator: ",") }
 
-    /// RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled.
+    /// RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled (tested by scalar: "\r\n" is
+    /// one Character, equal to neither "\r" nor "\n"). Partners open these files in spreadsheets, so a field that
+    /// begins with `=`, `+`, `-`, `@`, a tab or a carriage return (an employer's reward named "=HYPERLINK(…)") gets a
+    /// leading `'` and quotes, as every command's `--format csv` does (`IncentivesText.CSV`); the JSON lines and
+    /// webhooks carry the exact text.
     public var csvRow: String {
         values.map { v in
-            guard v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return v }
+            if let first = v.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
+                return "\"'" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            }
+            guard v.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return v }
             return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }.joined(separator: ",")
     }
