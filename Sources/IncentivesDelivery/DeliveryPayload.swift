@@ -42,15 +42,11 @@ public struct DeliveryPayload: Sendable, Hashable {
     public static var csvHeader: String { fields.joined(separator: ",") }
 
     /// RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled (tested by scalar: "\r\n" is
-    /// one Character, equal to neither "\r" nor "\n"). Partners open these files in spreadsheets, so a field that
-    /// begins with `=`, `+`, `-`, `@`, a tab or a carriage return (an employer's reward named "=HYPERLINK(…)") gets a
-    /// leading `'` and quotes, as every command's `--format csv` does (`IncentivesText.CSV`); the JSON lines and
-    /// webhooks carry the exact text.
+    /// one Character, equal to neither "\r" nor "\n", and went out unquoted). Byte-exact otherwise: these files are
+    /// read by partners' programs and signed, so a field a spreadsheet would take for a formula is not rewritten
+    /// (DESIGN §11; the commands' `--format csv`, made for people, is).
     public var csvRow: String {
         values.map { v in
-            if let first = v.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
-                return "\"'" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-            }
             guard v.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return v }
             return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }.joined(separator: ",")
