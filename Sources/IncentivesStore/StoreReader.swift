@@ -277,12 +277,12 @@ public final class StoreReader: StoreReading {
         }
     }
 
-    /// The employer's users' events: each user's run of `events_user (user_key, seq)`, found through
-    /// `members_employer` and `user_keys`.
+    /// The employer's users' events: each user's run of `events_user (user_key, seq)` in arrival order, found
+    /// through `members_employer` and `user_keys`.
     public func forEachEvent(employer: String, _ body: (Event) throws -> Void) throws {
         let s = try Statement.prepareUncached(
             "SELECT e.id, e.type, k.id, e.at_s, e.at_nanos, e.category FROM members m JOIN user_keys k ON k.id = m.id "
-                + "JOIN events e ON e.user_key = k.key WHERE m.employer = ?", on: db)
+                + "JOIN events e ON e.user_key = k.key WHERE m.employer = ? ORDER BY m.id, e.seq", on: db)
         defer { s.finalize() }
         try s.bind(1, employer)
         var types: [String: EventType] = [:]

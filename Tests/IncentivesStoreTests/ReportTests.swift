@@ -259,6 +259,94 @@ struct ReportTests {
         #expect(last.first == "awards" && last.dropFirst().first.map(String.init) == String(awards.count), "\(table.stdout.suffix(300))")
     }
 
+    // MARK: - Funnel
+
+    /// The funnel on the generated points world: every eligible user stands on exactly one step; the last step
+    /// holds the users whose awards reached the reward's limit in replay; "awarded" is replay's distinct users; the
+    /// median days from first qualifying event to first award is the oracle's; the ladder counts users by the
+    /// highest tier replay gave them; and PostgreSQL says the same, with and without --to.
+    @Test func funnelAgreesWithReplayAndAcrossStores() throws {
+        let server = try PostgresServer.shared()
+        let tmp = TempDir()
+        let db = tmp.path("db.sqlite")
+        let w = try world(tmp, db: db)
+        let pg = try server.database()
+        #expect(try run(["init", "--db", pg, "--catalog", w.inputs.catalog, "--roster", w.inputs.roster]).status == 0)
+        #expect(try run(["ingest", "--db", pg, "--events", w.inputs.events]).status == 65)
+        for employer in ["acme", "globex"] {
+            let r = try run(["report", "--db", db, "--employer", employer, "--funnel", "--format", "jsonl"])
+            #expect(r.status == 0, "\(r.stderr)")
+            let lines = r.stdout.split(separator: "\n")
+            let e = w.catalog.employer(employer)!
+            let members = w.roster.filter { $0.employer == employer }
+            let rewardLines = lines.filter { $0.contains("\"steps\"") }
+            #expect(rewardLines.count == e.programs.reduce(0) { $0 + $1.rewards.count })
+            var checkedMedians = 0
+            for line in rewardLines {
+                let o = try Self.json(line)
+                let p = e.programs.first { $0.id == o["program"] as! String }!
+                let reward = p.rewards.first { $0.incentive == o["incentive"] as! String && $0.reward == o["reward"] as! String }!
+                let eligible = members.filter { m in m.from <= p.ends && (m.until.map { $0 >= p.starts } ?? true) }
+                let steps = o["steps"] as! [Int]
+                #expect(steps.reduce(0, +) == eligible.count, "\(line)")
+                let awards = w.awards.filter { $0.employer == employer && $0.program == p.id && $0.key == "\(p.id)|\(reward.reward)" }
+                    .filter { a in !a.key.contains("tier:") }
+                // Reward names are unique within a generated program, so the key names one reward.
+                var perUser: [String: [LocalDate]] = [:]
+                for a in awards { perUser[a.user, default: []].append(a.completedOn) }
+                #expect(o["awarded"] as! Int == perUser.count, "\(line)")
+                #expect(steps.last == perUser.values.filter { $0.count >= reward.limit }.count, "\(line)")
+                // The median: first qualifying local day (Foundation's calendar over the stored events) to first award.
+                let incentive = w.catalog.incentive(reward.incentive)!
+                var days: [Int] = []
+                for (user, completed) in perUser {
+                    let m = members.first { $0.id == user }!
+                    let qualifying = w.events.filter { ev in
+                        guard ev.user == user, ev.type == incentive.event.rawValue else { return false }
+                        if let cats = incentive.categories, !(ev.category.map { cats.contains($0) } ?? false) { return false }
+                        let d = Self.localDay(ev.at, zone: m.zone)
+                        return d >= p.starts && d <= p.ends && d >= m.from && (m.until.map { d <= $0 } ?? true)
+                    }.map { Self.localDay($0.at, zone: m.zone) }
+                    if let first = qualifying.min() { days.append(completed.min()!.days(since: first)) }
+                }
+                days.sort()
+                let median: Double? = days.isEmpty ? nil
+                    : days.count % 2 == 1 ? Double(days[days.count / 2]) : Double(days[days.count / 2 - 1] + days[days.count / 2]) / 2
+                #expect((o["medianDays"] as? Double) == median, "\(line): \(days)")
+                if median != nil { checkedMedians += 1 }
+            }
+            #expect(checkedMedians >= 3)
+            for line in lines.filter({ $0.contains("\"tiers\"") }) {
+                let o = try Self.json(line)
+                let p = e.programs.first { $0.id == o["program"] as! String }!
+                let counts = o["tiers"] as! [String: Int]
+                let eligible = members.filter { m in m.from <= p.ends && (m.until.map { $0 >= p.starts } ?? true) }
+                #expect(counts.values.reduce(0, +) == eligible.count, "\(line)")
+                var highest: [String: Int] = [:]
+                for a in w.awards where a.program == p.id && a.key.contains("|tier:") {
+                    let rank = p.tiers.firstIndex { "\(p.id)|tier:\($0.id)" == a.key }!
+                    highest[a.user] = max(highest[a.user] ?? -1, rank)
+                }
+                for (rank, tier) in p.tiers.enumerated() {
+                    #expect(counts[tier.id] == highest.values.filter { $0 == rank }.count, "\(tier.id): \(line)")
+                }
+                #expect(counts["none"] == eligible.count - highest.count, "\(line)")
+            }
+            for extra in [[String](), ["--to", "2026-03-15"]] {
+                let a = try run(["report", "--db", db, "--employer", employer, "--funnel", "--format", "jsonl"] + extra)
+                let b = try run(["report", "--db", pg, "--employer", employer, "--funnel", "--format", "jsonl"] + extra)
+                #expect(a.status == 0 && b.status == 0, "\(b.stderr)")
+                #expect(a.stdout == b.stdout, "SQLite and PostgreSQL agree \(extra)")
+            }
+        }
+        // --to judges on that day: fewer awards than the whole history, steps still one per eligible user.
+        let early = try run(["report", "--db", db, "--employer", "acme", "--funnel", "--to", "2026-02-01", "--format", "jsonl"])
+        let all = try run(["report", "--db", db, "--employer", "acme", "--funnel", "--format", "jsonl"])
+        func awarded(_ out: String) throws -> Int { try out.split(separator: "\n").filter { $0.contains("\"steps\"") }.map { try Self.json($0)["awarded"] as! Int }.reduce(0, +) }
+        #expect(try awarded(early.stdout) < awarded(all.stdout))
+        #expect(try awarded(early.stdout) > 0)
+    }
+
     // MARK: - Refusals
 
     @Test(arguments: [
@@ -276,6 +364,8 @@ struct ReportTests {
         (["--employer", "acme", "--month", "2026-03"], 64, "--month goes with --billing"),
         (["--program", "acme-2026"], 64, "missing --employer"),
         (["--employer", "acme", "--format", "xml"], 64, "--format must be one of table, jsonl, csv"),
+        (["--employer", "acme", "--funnel", "--billing", "--month", "2026-03"], 64, "--billing and --funnel are two reports"),
+        (["--employer", "acme", "--funnel", "--from", "2026-03-01"], 64, "--funnel stands users on one day (--to)"),
     ] as [([String], Int32, String)])
     func refusals(args: [String], status: Int32, message: String) throws {
         let tmp = TempDir()

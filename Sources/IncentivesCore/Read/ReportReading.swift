@@ -5,7 +5,8 @@
 public protocol ReportReading: StoreReading {
     /// The users on `employer`'s roster now, in id order.
     func members(employer: String) throws -> [Member]
-    /// Every stored (accepted) event of a user on `employer`'s roster, in no promised order, streamed.
+    /// Every stored (accepted) event of a user on `employer`'s roster, streamed: each user's events in arrival
+    /// order (one user's after another's, users in any order), so an engine fed them decides as the ingest did.
     func forEachEvent(employer: String, _ body: (Event) throws -> Void) throws
     /// The achievements `query` selects, in its order, streamed.
     func forEachAchievement(_ query: AchievementQuery, _ body: (AchievementRecord) throws -> Void) throws
@@ -75,10 +76,13 @@ public enum ReportGrouping: String, Sendable, CaseIterable {
 public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A currency's sum left 64 bits (amounts are below 10⁹, so it takes some 900,000 awards of the largest).
     case costOverflow(program: String)
+    /// The engine refused the stored catalog and roster (which `init` validated: a damaged store).
+    case engine(String)
 
     public var description: String {
         switch self {
         case .costOverflow(let p): return "the cost of program \(JSONText.quote(p)) does not fit in 64 bits"
+        case .engine(let why): return "the stored catalog and roster do not make an engine: \(why)"
         }
     }
 }

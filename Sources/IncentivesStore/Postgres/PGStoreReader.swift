@@ -24,7 +24,8 @@ extension PGStoreReader {
         while start < ids.count {
             let batch = Array(ids[start..<min(start + 1000, ids.count)])
             start += batch.count
-            let r = try c.exec("SELECT id, type, user_id, at_s, at_nanos, category FROM events WHERE user_id = ANY($1::text[])", [PGText.array(batch)])
+            let r = try c.exec("SELECT id, type, user_id, at_s, at_nanos, category FROM events WHERE user_id = ANY($1::text[]) ORDER BY user_id, seq",
+                               [PGText.array(batch)])
             for i in 0..<r.count {
                 guard let type = EventType(rawValue: r.text(i, 1)) else {
                     throw StoreError.corrupt(path: c.display, reason: "event \(r.text(i, 0)): unknown type \(r.text(i, 1))")

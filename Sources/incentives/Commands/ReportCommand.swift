@@ -7,11 +7,12 @@ enum ReportCommand: Command {
     static let name = "report"
     static let summary = "an employer's participation per program and month or week, or one month's billing"
     static let valuedOptions: Set<String> = ["employer", "program", "from", "to", "by", "month", "format", "db"]
-    static let booleanOptions: Set<String> = ["billing"]
+    static let booleanOptions: Set<String> = ["billing", "funnel"]
     static let help = """
     Usage: incentives report --employer E [--program P] [--from DAY] [--to DAY] [--by month|week]
                              [--format table|jsonl|csv] [--db PATH|URL]
            incentives report --employer E [--program P] --billing --month YYYY-MM [--format table|jsonl|csv]
+           incentives report --employer E [--program P] --funnel [--to DAY] [--format table|jsonl|csv]
 
     Participation in each of the employer's programs, one row per program and period, over every period of
     the program's span (--from/--to narrow it; the first and last period count only the days inside):
@@ -25,12 +26,18 @@ enum ReportCommand: Command {
     --billing lists the awards completed in one month (--month): id, user, program, reward or tier, cost and
     the partners it goes to, then the totals.
 
+    --funnel shows, per reward, how many of the users eligible in the program stand at each step toward their
+    next award (0, 1, … of N days, as 'incentives user' shows them on --to, else on each user's today; the last
+    step: the reward's limit reached), how many were awarded it, and the median days from a user's first
+    qualifying event to their first award; for a points program, the users by the highest tier they reached.
+
       --employer E     the employer (required)
       --program P      only this program of the employer
       --from DAY       count from this local day (YYYY-MM-DD)
       --to DAY         count up to this local day
       --by month|week  calendar months (default: "2026-03") or ISO weeks ("2026-W10")
       --billing        one line per award of --month, and totals
+      --funnel         where users stand on the way to each reward (and tier)
       --month YYYY-MM  the month --billing lists
     \(OutputFormat.optionHelp)
     \(StoreAccess.optionHelp)
@@ -64,7 +71,13 @@ enum ReportCommand: Command {
         } else {
             grouping = .month
         }
-        let billing = args.flag("billing")
+        let billing = args.flag("billing"), funnel = args.flag("funnel")
+        if billing && funnel { throw Arguments.UsageError(message: "--billing and --funnel are two reports; ask for one") }
+        if funnel {
+            for option in ["from", "by"] where args.value(option) != nil {
+                throw Arguments.UsageError(message: "--funnel stands users on one day (--to); --\(option) is for the participation report")
+            }
+        }
         var month: (first: LocalDate, last: LocalDate)?
         if billing {
             for option in ["from", "to", "by"] where args.value(option) != nil {
@@ -92,7 +105,10 @@ enum ReportCommand: Command {
         }
         let out = Output.stdout
         do {
-            if let month {
+            if funnel {
+                let report = try StoreAccess.mapping { try reader.funnel(employer: employer, program: program, asOf: to) }
+                writeFunnel(report, format: format, to: out)
+            } else if let month {
                 let report = try StoreAccess.mapping { try reader.billing(employer: employer, program: program, first: month.first, last: month.last) }
                 writeBilling(report, employer: employer.id, format: format, to: out)
             } else {
@@ -118,6 +134,25 @@ enum ReportCommand: Command {
             for r in rows {
                 t.add([r.employer, r.program, r.period, String(r.eligible), String(r.active), String(r.awarded), String(r.awards)]
                       + currencies.map { Money.format(r.cost.units[$0] ?? 0) })
+            }
+            t.write(format, to: out)
+        }
+    }
+
+    static func writeFunnel(_ report: FunnelReport, format: OutputFormat, to out: Output) {
+        switch format {
+        case .jsonl:
+            for r in report.rewards { out.dataLine(r.jsonLine, format: .json) }
+            for t in report.tiers { out.dataLine(t.jsonLine, format: .json) }
+        case .table, .csv:
+            // Steps as "0:12 1:5 2:3 done:30"; a ladder as "none:12 bronze:30 silver:4".
+            var t = Table(["employer", "program", "incentive", "reward", "needed", "steps", "awarded", "medianDays"])
+            for r in report.rewards {
+                let steps = r.steps.enumerated().map { "\($0 == r.needed ? "done" : String($0)):\($1)" }.joined(separator: " ")
+                t.add([r.employer, r.program, r.incentive, r.reward, String(r.needed), steps, String(r.awarded), r.medianDays.map(FunnelRow.number) ?? ""])
+            }
+            for l in report.tiers {
+                t.add([l.employer, l.program, "", "tiers", "", l.tiers.map { "\($0.id.isEmpty ? "none" : $0.id):\($0.users)" }.joined(separator: " "), "", ""])
             }
             t.write(format, to: out)
         }
