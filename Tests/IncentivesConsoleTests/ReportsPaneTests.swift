@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import IncentivesConsole
 import IncentivesCore
+import IncentivesStore
 
 /// Programs → `r`: the selected program's participation and cost per month (issue 25), the numbers
 /// `incentives report` prints, with bars made of glyphs (readable without colour), at 80×24 and 120×40.
@@ -66,6 +67,31 @@ struct ReportsPaneTests {
         #expect(!s.programs.showReport)
         s.press(.character("r"), .escape)
         #expect(!s.programs.showReport)
+    }
+
+    /// Over a SQLite store the pane shows what the in-memory data shows, and it moves when an ingest adds events
+    /// (the screen is refreshed on a timer while the console runs).
+    @Test func overAStoreThePaneEqualsMemoryAndMovesWithAnIngest() throws {
+        let tmp = TempDir()
+        let db = tmp.path("i.sqlite")
+        let f = Fixture.directory
+        let lines = try String(contentsOfFile: f + "/events.jsonl", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let half = tmp.write("half.jsonl", lines.prefix(lines.count / 2).joined(separator: "\n") + "\n")
+        let rest = tmp.write("rest.jsonl", lines.dropFirst(lines.count / 2).joined(separator: "\n"))
+        #expect(try Binary.run(["init", "--db", db, "--catalog", f + "/catalog.json", "--roster", f + "/roster.jsonl"]).status == 0)
+        #expect([0, 65].contains(try Binary.run(["ingest", "--db", db, "--events", half]).status))
+        let store = try ReaderConsoleData(sourceName: db, open: { try StoreReader(path: db) }, retry: StoreDeliveryRetry(path: db))
+        var s = AppState(data: store, clock: Fixture.clock, screen: .programs)
+        s.press(.down, .character("r"))
+        let before = try #require(s.programs.report)
+        #expect([0, 65].contains(try Binary.run(["ingest", "--db", db, "--events", rest]).status))
+        s.refreshVisible()
+        let after = try #require(s.programs.report)
+        #expect(after.program == before.program)
+        #expect(after.rows.map(\.awards).reduce(0, +) > before.rows.map(\.awards).reduce(0, +), "the second half's awards show")
+        let memory = try Fixture.data()
+        let e = try #require(memory.catalog.employers.first { $0.programs.contains { $0.id == after.program } })
+        #expect(try memory.participation(employer: e.id, program: after.program).get() == after.rows)
     }
 
     /// New events and awards show on the next refresh, as the screen refreshes while an ingest runs.
