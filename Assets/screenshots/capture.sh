@@ -32,6 +32,7 @@ shot() {
 
 shot 1-programs 120 40
 shot 1-programs-preview 120 40 p "text:Assets/demo/catalog-proposed.json" Enter j
+shot 1-programs-report-80x24 80 24 j r
 shot 2-users 120 40 2
 shot 2-user-page 120 40 2 / text:u-00002 Enter
 shot 2-user-page-why 120 40 2 / text:u-00002 Enter w
