@@ -384,6 +384,40 @@ struct ReportTests {
         #expect(r.status == 66, "\(r.stderr)")
     }
 
+    // MARK: - A program from 0001 to 9999
+
+    /// Every period of the span: 119,988 months or 521,723 ISO weeks, from 0001-01 / 0001-W01 to 9999-12 / 9999-W52,
+    /// each with the eligible users counted (by binary search: a count per user and period would not end).
+    @Test func aProgramOfTheWholeCalendarReportsEveryPeriod() throws {
+        let tmp = TempDir()
+        let catalog = """
+        {"incentives": [{"id": "log", "name": "Log", "kind": "single", "event": "health_data_logged"}],
+         "employers": [{"id": "acme", "programs": [{"id": "forever", "starts": "0001-01-01", "ends": "9999-12-31",
+           "rewards": [{"incentive": "log", "reward": "R"}]}]}]}
+        """
+        var roster = ""
+        for u in 0..<300 {
+            let until = u % 3 == 0 ? #", "eligibleUntil": "2026-06-30""# : ""
+            roster += #"{"id": "u\#(u)", "employer": "acme", "timezone": "UTC", "eligibleFrom": "2026-0\#(1 + u % 6)-01"\#(until)}"# + "\n"
+        }
+        let db = tmp.path("db.sqlite")
+        let made = try run(["init", "--db", db, "--catalog", tmp.write("catalog.json", catalog), "--roster", tmp.write("roster.jsonl", roster)])
+        #expect(made.status == 0, "\(made.stderr)")
+        let started = Date()
+        let months = try run(["report", "--db", db, "--employer", "acme", "--format", "jsonl"])
+        let weeks = try run(["report", "--db", db, "--employer", "acme", "--by", "week", "--format", "csv"])
+        #expect(Date().timeIntervalSince(started) < 120, "both in well under two minutes, even in a debug build")
+        let m = months.stdout.split(separator: "\n"), w = weeks.stdout.split(separator: "\n")
+        #expect(months.status == 0 && weeks.status == 0)
+        #expect(m.count == 9999 * 12)
+        #expect(m.first?.contains(#""period":"0001-01","eligible":0,"#) == true && m.last?.contains(#""period":"9999-12","eligible":200,"#) == true)
+        #expect(m.contains { $0.contains(#""period":"2026-06","eligible":300,"#) }, "all 300 in June 2026")
+        #expect(m.contains { $0.contains(#""period":"2026-07","eligible":200,"#) }, "a third left at the end of June")
+        #expect(w.count == 521_723 + 1, "the header and every ISO week")
+        #expect(w.dropFirst().first?.hasPrefix("acme,forever,0001-W01,0,") == true)
+        #expect(w.last?.hasPrefix("acme,forever,9999-W52,200,") == true)
+    }
+
     // MARK: - Hostile names
 
     /// Names that are formulas to a spreadsheet, and control characters, in the table and the CSV.

@@ -172,6 +172,15 @@ public final class ParticipationCounter {
         memberIndex = index
         memberZones = members.map { zones.rules(for: $0.timezone) }
         prices = CostTable(employer)
+        // Eligibility as two sorted lists, so that each period's count is two binary searches: a program may run
+        // from 0001 to 9999 (520,000 weeks), and members × periods would not end.
+        let employed = members.filter { $0.employer == employer.id }
+        let starts = employed.map(\.eligibleFrom.dayNumber).sorted()
+        let ends = employed.compactMap { $0.eligibleUntil?.dayNumber }.sorted()
+        func eligible(from first: LocalDate, to last: LocalDate) -> Int {
+            // Eligible on a day of first...last: started by `last`, and not ended before `first`.
+            Self.count(starts, atMost: last.dayNumber) - Self.count(ends, below: first.dayNumber)
+        }
         var lo: LocalDate?, hi: LocalDate?
         for p in employer.programs where program == nil || p.id == program {
             let first = max(p.starts, from ?? p.starts), last = min(p.ends, to ?? p.ends)
@@ -182,9 +191,7 @@ public final class ParticipationCounter {
                 let period = grouping.period(of: day)
                 let end = min(period.last, last)
                 var row = ParticipationRow(employer: employer.id, program: p.id, period: period.name, first: day, last: end)
-                row.eligible = members.reduce(0) { n, m in
-                    n + (m.employer == employer.id && m.eligibleFrom <= end && (m.eligibleUntil.map { $0 >= day } ?? true) ? 1 : 0)
-                }
+                row.eligible = eligible(from: day, to: end)
                 rows.append(row)
                 guard end < LocalDate(dayNumber: .max) else { break }
                 day = end.adding(days: 1)
@@ -199,6 +206,19 @@ public final class ParticipationCounter {
         earliest = lo
         latest = hi
     }
+
+    /// How many of the sorted `values` are at most `limit`.
+    static func count(_ values: [Int32], atMost limit: Int32) -> Int {
+        var lo = 0, hi = values.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if values[mid] <= limit { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// How many of the sorted `values` are below `limit`.
+    static func count(_ values: [Int32], below limit: Int32) -> Int { limit == .min ? 0 : count(values, atMost: limit - 1) }
 
     /// Whether any program is in range (else no event can count).
     public var needsEvents: Bool { !slots.isEmpty && !memberIndex.isEmpty }
