@@ -384,6 +384,32 @@ struct ReportTests {
         #expect(r.status == 66, "\(r.stderr)")
     }
 
+    // MARK: - Preview
+
+    /// `preview` prices each row under each catalog: its achievements times that catalog's cost of the reward or tier.
+    @Test func previewSaysWhatAProposalWouldHaveCost() throws {
+        let tmp = TempDir()
+        let db = tmp.path("db.sqlite")
+        let w = try world(tmp, db: db)
+        let text = Self.costedCatalog()
+            .replacingOccurrences(of: #""points": 30, "cost": {"amount": "25.00", "currency": "USD"}"#, with: #""points": 30, "cost": {"amount": "30.00", "currency": "USD"}"#)
+            .replacingOccurrences(of: #""reward": "$50 credit"}"#, with: #""reward": "$50 credit", "cost": {"amount": "10", "currency": "EUR"}}"#)
+        #expect(text.contains(#""amount": "30.00""#) && text.contains(#""amount": "10", "currency": "EUR""#))
+        let r = try run(["preview", "--db", db, "--catalog", tmp.write("proposed.json", text), "--employer", "acme", "--format", "jsonl"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = try r.stdout.split(separator: "\n").map(Self.json)
+        let pillow = try #require(rows.first { $0["program"] as? String == "acme-2026" && $0["reward"] as? String == "Pillow" })
+        let (now, then) = (pillow["current"] as! Int, pillow["proposed"] as! Int)
+        #expect(now == w.awards.filter { $0.key == "acme-2026|Pillow" }.count && now > 0)
+        #expect(pillow["currentCost"] as? [String: String] == ["USD": Money.format(Int64(now) * 250_000)])
+        #expect(pillow["proposedCost"] as? [String: String] == ["USD": Money.format(Int64(then) * 300_000)])
+        let silver = try #require(rows.first { $0["incentive"] as? String == "tier:silver" })
+        #expect(silver["currentCost"] as? [String: String] == [:])
+        #expect(silver["proposedCost"] as? [String: String] == ((silver["proposed"] as! Int) > 0 ? ["EUR": Money.format(Int64(silver["proposed"] as! Int) * 100_000)] : [:]))
+        let tea = try #require(rows.first { $0["reward"] as? String == "Tea" })
+        #expect(tea["currentCost"] as? [String: String] == [:] && tea["proposedCost"] as? [String: String] == [:], "no cost in either catalog")
+    }
+
     // MARK: - A program from 0001 to 9999
 
     /// Every period of the span: 119,988 months or 521,723 ISO weeks, from 0001-01 / 0001-W01 to 9999-12 / 9999-W52,
