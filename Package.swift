@@ -24,6 +24,14 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // libssl (OpenSSL) for the webhook client's TLS: the client owns its sockets so that a timeout bounds the whole
+        // exchange and an answer's body is read only as far as a message needs.
+        .systemLibrary(
+            name: "CTLS",
+            path: "Sources/CTLS",
+            pkgConfig: "libssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // Prefetch hints for the engine's table look-ups (one static inline function each).
         .target(name: "CMemoryHints", path: "Sources/CMemoryHints"),
         // The model, the rules, the engine: pure Swift, no I/O.
@@ -40,7 +48,7 @@ let package = Package(
         // wcwidth(3), which Glibc's Swift module does not export.
         .target(name: "CTextWidth", path: "Sources/CTextWidth"),
         // Decoding and validating catalog.json, roster.jsonl and events.jsonl.
-        .target(name: "IncentivesInput", dependencies: ["IncentivesCore", "CJSONLines"]),
+        .target(name: "IncentivesInput", dependencies: ["IncentivesCore", "IncentivesText", "CJSONLines"]),
         // The system SQLite (pkg-config sqlite3, Debian libsqlite3-dev).
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // libpq, PostgreSQL's client library (pkg-config libpq, Debian libpq-dev): the second store.
@@ -48,9 +56,11 @@ let package = Package(
         // The durable store: ingest, look-ups, the partner outbox, on one SQLite file or a PostgreSQL database.
         .target(name: "IncentivesStore", dependencies: ["IncentivesCore", "IncentivesInput", "CSQLite", "CLibPQ", "CMemoryHints"]),
         // Handing achievements to reward partners: payloads, pseudonyms, signatures, webhooks, batch files.
-        .target(name: "IncentivesDelivery", dependencies: ["IncentivesCore", "CCrypto"]),
+        .target(name: "IncentivesDelivery", dependencies: ["IncentivesCore", "CCrypto", "CTLS"]),
         // ncursesw through pkg-config, with a shim that exposes the macros Swift cannot import.
-        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
+        // No pkgConfig: its only flags, -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600, are ones SwiftPM refuses ("prohibited
+        // flag(s)" on every build); shim.h defines what the wide-character API needs, and libncursesw.so pulls in tinfo.
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw", providers: [.apt(["libncurses-dev"])]),
         // The admin console: state, update and views over a cell grid; the ncurses backend is one edge.
         .target(name: "IncentivesConsole", dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesText", "CNcursesw"]),
         // The benchmarks behind `incentives bench` and the load generator behind `incentives generate`: kept out

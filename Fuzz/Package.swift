@@ -15,7 +15,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzProgress", ["IncentivesInput", "IncentivesCore"]),
     ("FuzzArguments", []),
     ("FuzzWebhookResponse", ["IncentivesDelivery", "IncentivesCore"]),
-    ("FuzzTextWidth", ["IncentivesText"]),
+    ("FuzzTextWidth", ["IncentivesText", "CTextWidth"]),
     ("FuzzEngineDiff", ["IncentivesCore"]),
 ]
 
@@ -29,11 +29,12 @@ let package = Package(
             linkerSettings: [.linkedLibrary("simdjson")]
         ),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto"),
+        .systemLibrary(name: "CTLS", path: "Sources/CTLS", pkgConfig: "libssl"),
         .target(name: "CMemoryHints", path: "Sources/CMemoryHints"),
         .target(name: "IncentivesCore", dependencies: ["CMemoryHints"], path: "Sources/IncentivesCore"),
         .target(name: "IncentivesInput", dependencies: ["IncentivesCore", "CJSONLines"], path: "Sources/IncentivesInput"),
         // -enable-testing: the fuzzer reads the HTTP answer through `WebhookClient.outcome`, which is internal.
-        .target(name: "IncentivesDelivery", dependencies: ["IncentivesCore", "CCrypto"], path: "Sources/IncentivesDelivery",
+        .target(name: "IncentivesDelivery", dependencies: ["IncentivesCore", "CCrypto", "CTLS"], path: "Sources/IncentivesDelivery",
                 swiftSettings: [.unsafeFlags(["-enable-testing"])]),
         .target(name: "CTextWidth", path: "Sources/CTextWidth"),
         .target(name: "IncentivesText", dependencies: ["CTextWidth"], path: "Sources/IncentivesText"),

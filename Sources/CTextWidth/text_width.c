@@ -19,3 +19,17 @@ int incentives_wcwidth(unsigned int c) {
     uselocale(previous);
     return w;
 }
+
+// wcswidth(3) under C.UTF-8, for the fuzz target that checks TerminalText's widths against the C library's.
+int incentives_wcswidth(const unsigned int *s, unsigned long n) {
+    static locale_t utf8 = (locale_t)0;
+    if (utf8 == (locale_t)0) {
+        utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+        if (utf8 == (locale_t)0) utf8 = newlocale(LC_CTYPE_MASK, "C.utf8", (locale_t)0);
+        if (utf8 == (locale_t)0) return wcswidth((const wchar_t *)s, n);
+    }
+    locale_t previous = uselocale(utf8);
+    int w = wcswidth((const wchar_t *)s, n);
+    uselocale(previous);
+    return w;
+}

@@ -13,7 +13,19 @@ public struct LoadGenerator {
     public var users = 300
     public var days = 28
     public var employers = 5
-    public var firstDay = LocalDate(iso: "2026-10-27")!
+    public var firstDay = LocalDate(dayNumber: 20_753)  // 2026-10-27
+
+    /// The first and last day of `firstDay`'s year, from its components: no text to parse, nothing to unwrap
+    /// (`"\(year)-01-01"` was "100-01-01" for the year 100, and its force-unwrap trapped).
+    var yearStart: LocalDate { LocalDate(year: firstDay.components.year, month: 1, day: 1) ?? firstDay }
+    var yearEnd: LocalDate { LocalDate(year: firstDay.components.year, month: 12, day: 31) ?? firstDay }
+
+    /// The days `--from` may name for `days` days of events: every event's UTC instant and every late arrival
+    /// (up to 4 days after its day) stays inside years 0001–9999, whatever the zone (+14 to −12).
+    public static func firstDays(forDays days: Int) -> ClosedRange<LocalDate> {
+        LocalDate(dayNumber: LocalDate(year: 1, month: 1, day: 2)?.dayNumber ?? -719_161)
+            ... LocalDate(dayNumber: (LocalDate(year: 9999, month: 12, day: 30)?.dayNumber ?? 2_932_895) - Int32(days) - 4)
+    }
     public var seed: UInt64 = 2026
     /// Fraction of lines that are deliberately bad (the demo shows rejects; the benchmark keeps a few).
     public var badLineRate = 0.001
@@ -74,12 +86,12 @@ public struct LoadGenerator {
                     if i != 5, rng.next() % 2 == 0 { r["limit"] = 2 + Int(rng.next() % 3) }
                     return r
                 }
-                let year = firstDay.components.year
+                let year = DayFormat.year(firstDay)
                 programs.append([
                     "id": "\(id)-\(p == 0 ? "families" : "wellness")-\(year)",
                     "name": "\(name) \(p == 0 ? "Healthy Families" : "Wellness") \(year)",
-                    "starts": p == 0 ? "\(year)-01-01" : firstDay.adding(days: 7).iso,
-                    "ends": "\(year)-12-31",
+                    "starts": p == 0 ? yearStart.iso : min(firstDay.adding(days: 7), yearEnd).iso,
+                    "ends": yearEnd.iso,
                     "rewards": rewards,
                 ])
             }
@@ -119,7 +131,7 @@ public struct LoadGenerator {
             let employerIndex = Int(rng.next() % UInt64(employers))
             let employer: String? = rng.unit() < 0.04 ? nil
                 : (employerIndex < Self.employerNames.count ? Self.employerNames[employerIndex].0 : "employer-\(employerIndex + 1)")
-            let from = rng.unit() < 0.9 ? LocalDate(iso: "\(firstDay.components.year)-01-01")! : firstDay.adding(days: Int(rng.next() % UInt64(max(1, days / 2))))
+            let from = rng.unit() < 0.9 ? yearStart : firstDay.adding(days: Int(rng.next() % UInt64(max(1, days / 2))))
             let until: LocalDate? = rng.unit() < 0.08 ? firstDay.adding(days: days / 2 + Int(rng.next() % UInt64(max(1, days / 2)))) : nil
             return User(id: String(format: "u-%05d", i + 1), employer: employer, zone: zones.rules(for: zoneName)!,
                         eligibleFrom: from, eligibleUntil: until, engagement: 0.35 + 0.6 * rng.unit(),
@@ -195,9 +207,10 @@ public struct LoadGenerator {
     private func eventLine(id: Int, type: String, user u: User, day: LocalDate, rng: inout SplitMix64, category: String?) -> String {
         // A local wall-clock time between 06:00 and 23:30, written with the offset the phone had, or in UTC.
         let localSeconds = 6 * 3600 + Int(rng.next() % (17 * 3600 + 1800))
-        let guess = Instant(seconds: Int64(day.dayNumber) * 86_400 + Int64(localSeconds))
-        let offset = u.zone.offset(at: guess)
-        let instant = Instant(seconds: guess.seconds - Int64(offset))
+        // Through the zone's rules: the offset of the instant itself, not of the local time read as UTC (which
+        // is hours off, and on a DST-change day the other side of the change).
+        let instant = u.zone.instant(day: day, secondOfDay: localSeconds).instant
+        let offset = u.zone.offset(at: instant)
         let at = rng.unit() < 0.5 ? instant.rfc3339 : Self.withOffset(instant, offset)
         var s = "{\"id\": \"e-\(id)\", \"type\": \"\(type)\", \"user\": \"\(u.id)\", \"at\": \"\(at)\""
         if let category { s += ", \"category\": \"\(category)\"" }

@@ -2,7 +2,7 @@ import Foundation
 import IncentivesCore
 
 /// Moves due outbox rows to webhook partners: build the minimised payload, sign it, POST it, and only then
-/// mark the row. A crash anywhere leaves the row pending, so it is sent again with the same delivery id
+/// mark the row, as soon as its own exchange ends. A crash anywhere leaves the row pending, so it is sent again with the same delivery id
 /// (at-least-once; the partner de-duplicates on the id). Never loses one, never invents one.
 public final class Deliverer {
     /// A webhook partner ready to receive: where, and the secret to sign with.
@@ -33,7 +33,7 @@ public final class Deliverer {
 
     private let queue: any DeliveryQueue
     private let targets: [String: Target]
-    private let client: WebhookClient
+    private let client: any WebhookTransport
     public let policy: RetryPolicy
     public let concurrency: Int
     public let batchSize: Int
@@ -41,7 +41,7 @@ public final class Deliverer {
     private var random: () -> Double
     private let log: (String) -> Void
 
-    public init(queue: any DeliveryQueue, targets: [Target], client: WebhookClient, policy: RetryPolicy,
+    public init(queue: any DeliveryQueue, targets: [Target], client: any WebhookTransport, policy: RetryPolicy,
                 concurrency: Int = 4, batchSize: Int = 256,
                 clock: @escaping () -> Double = { Date().timeIntervalSince1970 },
                 random: @escaping () -> Double = { Double.random(in: 0..<1) },
@@ -74,26 +74,32 @@ public final class Deliverer {
                 let payload = DeliveryPayload(d.achievement, partner: d.partner, secret: target.secret)
                 return WebhookRequest(payload: payload, url: target.url, secret: target.secret, timestamp: Int(clock()))
             }
-            let outcomes = client.send(requests, concurrency: concurrency)
-            let now = clock()
-            var delivered: [String] = []
-            for (d, outcome) in zip(batch, outcomes) {
-                report.attempts += 1
-                switch policy.decide(outcome, attempt: d.attempts + 1, now: now, random: random()) {
-                case .delivered:
-                    delivered.append(d.id)
-                    report.delivered += 1
-                case .retry(let at, let reason):
-                    try queue.recordFailedAttempt(d.id, error: reason, next: at, at: now)
-                    report.retrying += 1
-                    log("\(d.id): attempt \(d.attempts + 1) failed (\(reason)); next in \(String(format: "%.1f", at - now))s")
-                case .fail(let reason):
-                    try queue.markFailed(d.id, error: reason, at: now)
-                    report.failed += 1
-                    log("\(d.id): failed: \(reason)")
+            // Each delivery is marked as its exchange ends, not when the batch's slowest does: a partner that
+            // stalls to the timeout does not hold another partner's answered deliveries unmarked (to be sent
+            // again after a crash, or by the next run). Those that end while the last group is being marked are
+            // marked together, delivered ones in one transaction.
+            _ = try client.send(requests, concurrency: concurrency) { group in
+                let now = clock()
+                var delivered: [String] = []
+                for (i, outcome) in group {
+                    let d = batch[i]
+                    report.attempts += 1
+                    switch policy.decide(outcome, attempt: d.attempts + 1, now: now, random: random()) {
+                    case .delivered:
+                        delivered.append(d.id)
+                        report.delivered += 1
+                    case .retry(let at, let reason):
+                        try queue.recordFailedAttempt(d.id, error: reason, next: at, at: now)
+                        report.retrying += 1
+                        log("\(d.id): attempt \(d.attempts + 1) failed (\(reason)); next in \(String(format: "%.1f", at - now))s")
+                    case .fail(let reason):
+                        try queue.markFailed(d.id, error: reason, at: now)
+                        report.failed += 1
+                        log("\(d.id): failed: \(reason)")
+                    }
                 }
+                try queue.markDelivered(delivered, at: now)
             }
-            try queue.markDelivered(delivered, at: now)
         }
         return report
     }

@@ -3,7 +3,10 @@ import IncentivesCore
 
 /// Exactly what a partner receives about one achievement, and nothing else (data minimisation):
 /// which achievement, which delivery, who (as the partner's pseudonym), for which employer and program,
-/// which reward, and the day it was completed. Never categories, event times, evidence or any health data.
+/// which reward, the day it was completed, and for a tier of a points program which tier (so a partner can tell a
+/// "$50 wallet credit" for reaching silver from one for a reward). Never categories, event times, evidence or any
+/// health data. An award's JSON has no `tier` key (the bytes partners already verify are unchanged); the CSV has a
+/// `tier` column, empty for awards.
 public struct DeliveryPayload: Sendable, Hashable {
     public let achievementId: String
     public let deliveryId: String
@@ -12,9 +15,12 @@ public struct DeliveryPayload: Sendable, Hashable {
     public let program: String
     public let reward: String
     public let completedOn: String
+    /// The tier's id for a tier achievement; "" for an award.
+    public let tier: String
 
-    /// The field names in the order they are written, for JSON keys and the CSV header.
-    public static let fields = ["achievementId", "deliveryId", "member", "employer", "program", "reward", "completedOn"]
+    /// The field names in the order they are written, for JSON keys and the CSV header (`tier` last, and in JSON
+    /// only for a tier).
+    public static let fields = ["achievementId", "deliveryId", "member", "employer", "program", "reward", "completedOn", "tier"]
 
     public init(_ achievement: DeliverableAchievement, partner: String, secret: PartnerSecret) {
         achievementId = achievement.id
@@ -24,15 +30,16 @@ public struct DeliveryPayload: Sendable, Hashable {
         program = achievement.program
         reward = achievement.reward
         completedOn = achievement.completedOn.iso
+        tier = achievement.tier ?? ""
     }
 
-    var values: [String] { [achievementId, deliveryId, member, employer, program, reward, completedOn] }
+    var values: [String] { [achievementId, deliveryId, member, employer, program, reward, completedOn, tier] }
 
     /// One JSON object, keys in `fields` order, no whitespace: the same payload is always the same bytes,
     /// which is what gets signed.
     public var json: String {
         var s = "{"
-        for (i, (k, v)) in zip(Self.fields, values).enumerated() {
+        for (i, (k, v)) in zip(Self.fields, values).enumerated() where k != "tier" || !v.isEmpty {
             if i > 0 { s += "," }
             s += "\"" + k + "\":" + JSONText.quote(v)
         }

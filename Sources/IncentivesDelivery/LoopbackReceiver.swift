@@ -1,3 +1,4 @@
+import CTLS
 import IncentivesCore
 import Foundation
 #if canImport(Glibc)
@@ -20,6 +21,14 @@ public final class LoopbackReceiver: @unchecked Sendable {  // mutable state gua
         /// Answer with this status and a body of `megabytes` MB that starts with `text`, streamed in chunks:
         /// a partner whose error page never ends. `hugeBodyBytesSent` tells how much the sender let through.
         case hugeBody(Int, megabytes: Int, text: String)
+        /// The status line at once, then one header line every `every` seconds, `count` of them, then the end
+        /// of the head: a partner that trickles its answer so that the connection is never silent for long.
+        case trickleHeaders(Int, count: Int, every: Double)
+        /// Status and headers at once, then a chunked body of `count` chunks, one every `every` seconds.
+        case trickleChunked(Int, count: Int, every: Double)
+        /// Status and headers at once, then a chunked (unannounced) body of `megabytes` MB as fast as the
+        /// sender reads it. `hugeBodyBytesSent` tells how much the sender let through.
+        case hugeChunked(Int, megabytes: Int)
     }
 
     public struct Received: Sendable {
@@ -45,13 +54,25 @@ public final class LoopbackReceiver: @unchecked Sendable {  // mutable state gua
     private var stopped = false
     private var _hugeBodyBytesSent = 0
 
-    public var url: URL { URL(string: "http://127.0.0.1:\(port)/hooks/achievements")! }
+    public var url: URL { URL(string: "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)/hooks/achievements")! }
+    private let tls: ServerTLS?
 
     /// Seconds every answer waits, to stand in for a partner across a network (the benchmark).
     private let latency: Double
 
+    /// With `tls`, the receiver speaks HTTPS with this certificate and key (PEM files) and its URL is https.
     public init(secret: PartnerSecret, script: [Reply] = [], fallback: Reply = .status(200), keepsRequests: Bool = true,
-                latency: Double = 0) throws {
+                latency: Double = 0, tls: (certificate: String, key: String)? = nil) throws {
+        if let tls {
+            guard let ctx = SSL_CTX_new(TLS_server_method()),
+                  SSL_CTX_use_certificate_chain_file(ctx, tls.certificate) == 1,
+                  SSL_CTX_use_PrivateKey_file(ctx, tls.key, SSL_FILETYPE_PEM) == 1 else {
+                throw POSIXError(.EINVAL)
+            }
+            self.tls = ServerTLS(ctx)
+        } else {
+            self.tls = nil
+        }
         self.secret = secret
         self.latency = latency
         self.keepsRequests = keepsRequests
@@ -127,8 +148,15 @@ public final class LoopbackReceiver: @unchecked Sendable {  // mutable state gua
         return script.isEmpty ? fallback : script.removeFirst()
     }
 
-    private func serve(_ fd: Int32) {
-        defer { close(fd) }
+    private func serve(_ socket: Int32) {
+        // A write to a sender that has gone raises SIGPIPE: blocked on this thread, it is EPIPE instead.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+        let fd = Peer(socket)
+        defer { fd.close() }
+        if let tls { guard fd.accept(tls) else { return } }
         var buffer: [UInt8] = []
         while let (headers, body) = readRequest(fd, &buffer) {
             let verdict = WebhookSignature.verify(secret: secret, headers: headers, body: body,
@@ -156,6 +184,28 @@ public final class LoopbackReceiver: @unchecked Sendable {  // mutable state gua
                 record(received, taken: (200..<300).contains(code))
                 streamHugeBody(fd, code, megabytes: megabytes, text: text)
                 return
+            case .trickleHeaders(let code, let count, let every):
+                record(received, taken: (200..<300).contains(code))
+                guard write(fd, "HTTP/1.1 \(code) Slow\r\n") else { return }
+                for i in 0..<count {
+                    Thread.sleep(forTimeInterval: every)
+                    guard write(fd, "X-Slow-\(i): \(i)\r\n") else { return }
+                }
+                _ = write(fd, "Content-Length: 0\r\n\r\n")
+                return
+            case .trickleChunked(let code, let count, let every):
+                record(received, taken: (200..<300).contains(code))
+                guard write(fd, "HTTP/1.1 \(code) Slow\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n") else { return }
+                for _ in 0..<count {
+                    Thread.sleep(forTimeInterval: every)
+                    guard write(fd, "2\r\nx.\r\n") else { return }
+                }
+                _ = write(fd, "0\r\n\r\n")
+                return
+            case .hugeChunked(let code, let megabytes):
+                record(received, taken: (200..<300).contains(code))
+                streamHugeChunked(fd, code, megabytes: megabytes)
+                return
             }
         }
     }
@@ -168,7 +218,7 @@ public final class LoopbackReceiver: @unchecked Sendable {  // mutable state gua
         if acceptedSet.insert(id).inserted { _accepted.append(id) } else { _duplicates += 1 }
     }
 
-    private func respond(_ fd: Int32, _ code: Int, _ headers: [String: String]) {
+    private func respond(_ fd: Peer, _ code: Int, _ headers: [String: String]) {
         let body = code < 300 ? "ok" : "status \(code)"
         var text = "HTTP/1.1 \(code) \(code < 300 ? "OK" : "Error")\r\nContent-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\n"
         for (k, v) in headers { text += "\(k): \(v)\r\n" }
@@ -176,13 +226,46 @@ public final class LoopbackReceiver: @unchecked Sendable {  // mutable state gua
         let bytes = Array(text.utf8)
         var sent = 0
         while sent < bytes.count {
-            let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let n = bytes[sent...].withUnsafeBytes { fd.send($0) }
             if n <= 0 { return }
             sent += n
         }
     }
 
-    private func streamHugeBody(_ fd: Int32, _ code: Int, megabytes: Int, text: String) {
+    /// Sends all of `text`; false once the sender has closed the connection.
+    private func write(_ fd: Peer, _ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { fd.send($0) }
+            if n <= 0 { return false }
+            sent += n
+        }
+        return true
+    }
+
+    private func streamHugeChunked(_ fd: Peer, _ code: Int, megabytes: Int) {
+        let total = megabytes << 20
+        let head = Array("HTTP/1.1 \(code) Error\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
+        let chunk = Array("10000\r\n".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 1 << 16) + Array("\r\n".utf8)
+        var pending = head
+        var body = 0
+        var sent = 0
+        while true {
+            let n = pending.withUnsafeBytes { fd.send($0) }
+            if n <= 0 { break }
+            sent += n
+            pending.removeFirst(n)
+            if pending.isEmpty {
+                guard body < total else { _ = write(fd, "0\r\n\r\n"); break }
+                pending = chunk
+                body += 1 << 16
+            }
+        }
+        lock.lock(); _hugeBodyBytesSent = sent; lock.unlock()
+    }
+
+    private func streamHugeBody(_ fd: Peer, _ code: Int, megabytes: Int, text: String) {
         let total = megabytes << 20
         let head = "HTTP/1.1 \(code) Error\r\nContent-Type: text/plain\r\nContent-Length: \(total)\r\n\r\n"
         var pending = Array(head.utf8) + Array(text.utf8)
@@ -190,7 +273,7 @@ public final class LoopbackReceiver: @unchecked Sendable {  // mutable state gua
         let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 1 << 16)
         var sent = 0
         while true {
-            let n = pending.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let n = pending.withUnsafeBytes { fd.send($0) }
             if n <= 0 { break }
             sent += n
             pending.removeFirst(n)
@@ -205,7 +288,7 @@ public final class LoopbackReceiver: @unchecked Sendable {  // mutable state gua
     }
 
     /// One request from the connection, or nil at end of stream.
-    private func readRequest(_ fd: Int32, _ buffer: inout [UInt8]) -> ([String: String], [UInt8])? {
+    private func readRequest(_ fd: Peer, _ buffer: inout [UInt8]) -> ([String: String], [UInt8])? {
         let separator: [UInt8] = [13, 10, 13, 10]
         var headerEnd: Int?
         while headerEnd == nil {
@@ -231,9 +314,9 @@ public final class LoopbackReceiver: @unchecked Sendable {  // mutable state gua
         return (headers, body)
     }
 
-    private func fill(_ fd: Int32, _ buffer: inout [UInt8]) -> Bool {
+    private func fill(_ fd: Peer, _ buffer: inout [UInt8]) -> Bool {
         var chunk = [UInt8](repeating: 0, count: 16384)
-        let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        let n = chunk.withUnsafeMutableBytes { fd.recv($0) }
         guard n > 0 else { return false }
         buffer.append(contentsOf: chunk[..<n])
         return true
@@ -246,5 +329,43 @@ public final class LoopbackReceiver: @unchecked Sendable {  // mutable state gua
             return i
         }
         return nil
+    }
+}
+
+/// The receiver's TLS context (the test's certificate and key).
+private final class ServerTLS: @unchecked Sendable {  // immutable after init; SSL_CTX is safe to share
+    let context: OpaquePointer
+    init(_ context: OpaquePointer) { self.context = context }
+    deinit { SSL_CTX_free(context) }
+}
+
+/// One accepted connection, plain or TLS (blocking).
+private final class Peer {
+    let fd: Int32
+    private var ssl: OpaquePointer?
+
+    init(_ fd: Int32) { self.fd = fd }
+
+    func accept(_ tls: ServerTLS) -> Bool {
+        guard let ssl = SSL_new(tls.context) else { return false }
+        self.ssl = ssl
+        SSL_set_fd(ssl, fd)
+        return SSL_accept(ssl) == 1
+    }
+
+    func send(_ bytes: UnsafeRawBufferPointer) -> Int {
+        if let ssl { return Int(SSL_write(ssl, bytes.baseAddress, Int32(min(bytes.count, 1 << 20)))) }
+        return Glibc.send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
+    }
+
+    func recv(_ bytes: UnsafeMutableRawBufferPointer) -> Int {
+        if let ssl { return Int(SSL_read(ssl, bytes.baseAddress, Int32(bytes.count))) }
+        return Glibc.recv(fd, bytes.baseAddress, bytes.count, 0)
+    }
+
+    func close() {
+        if let ssl { SSL_free(ssl) }
+        ssl = nil
+        _ = Glibc.close(fd)
     }
 }

@@ -69,7 +69,8 @@ public struct RetryPolicy: Sendable, Equatable {
 public enum RetryAfter {
     public static func seconds(_ header: String?, now: Date) -> Double? {
         guard let text = header?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-        if let s = Int(text) { return s >= 0 ? Double(s) : nil }
+        // delay-seconds is digits only (RFC 9110): `Int(_:)` would also take "+5" or "-0".
+        if text.utf8.allSatisfy({ (48...57).contains($0) }) { return Int(text).map(Double.init) }
         // An HTTP-date is printable ASCII. Anything else never reaches DateFormatter, which traps on some of it
         // (corelibs Foundation: "Incorrect range CFRange" for "Sun Nov \u{742}…"; found by FuzzWebhookResponse):
         // a partner's header must not be able to crash the deliverer.

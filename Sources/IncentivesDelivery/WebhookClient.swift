@@ -27,64 +27,96 @@ public struct WebhookRequest: Sendable {
     }
 }
 
-/// Sends webhook requests with URLSession, several at a time, and says what each came to.
-/// It touches no queue: the caller marks outcomes afterwards, on its own thread, which is what lets a
-/// crash between the two simply lead to a resend.
+/// What carries signed requests to partners and says what each came to: the network (`WebhookClient`), or a
+/// partner simulated from a script (`SimulatedPartner`, the demo's deliveries).
+public protocol WebhookTransport: Sendable {
+    /// Sends all; `ended` is called on the calling thread with the requests (index and outcome) that have ended
+    /// since its last call, as soon as any has: those that end while it runs come together in its next call (a
+    /// group the caller can record in one transaction). Outcomes in the order of `requests`.
+    func send(_ requests: [WebhookRequest], concurrency: Int, ended: ([(Int, AttemptOutcome)]) throws -> Void) throws -> [AttemptOutcome]
+}
+
+/// Sends webhook requests, several at a time, and says what each came to as it ends.
+/// It touches no queue: the caller marks each outcome, on its own thread, as it is handed over; a crash between
+/// the answer and the mark simply leads to a resend.
 ///
-/// A partner's answer is read only when it announces a length of at most `answerPrefixBytes` (what an error
-/// message needs); any other answer's body is not read at all and the connection is closed after its headers.
-/// A partner answering with hundreds of megabytes costs a few kilobytes.
-public final class WebhookClient: Sendable {
+/// `timeout` bounds the whole exchange (look-up, connect, TLS, request, the answer's status and headers), not
+/// the silence between two packets: a partner that trickles its answer a byte a second is cut off at the
+/// timeout like one that says nothing. A 2xx's body is not read; any other answer's body is read only up to
+/// `answerPrefixBytes` (what an error message needs), then the connection is closed. A partner answering with
+/// gigabytes costs a few kilobytes (`HTTPExchange`).
+public final class WebhookClient: WebhookTransport {
     public let timeout: Double
     /// How much of an answer's body is kept: enough for the start of an error page.
     public static let answerPrefixBytes = 4096
-    private let session: URLSession
-    private let answers: Answers
 
-    public init(timeout: Double = 10) {
-        // swift-corelibs-foundation truncates timeouts to whole seconds (0.5 s times out at once), so round up.
-        let timeout = max(1, timeout.rounded(.up))
-        self.timeout = timeout
-        let config = URLSessionConfiguration.ephemeral
-        config.timeoutIntervalForRequest = timeout
-        config.timeoutIntervalForResource = timeout * 2
-        config.httpMaximumConnectionsPerHost = 64
-        config.urlCache = nil
-        config.httpCookieStorage = nil
-        config.httpShouldSetCookies = false
-        answers = Answers()
-        session = URLSession(configuration: config, delegate: answers, delegateQueue: nil)
+    private let tls: TLSContext
+
+    /// `trusting`: a PEM file of the only certificates to trust (tests); nil for the system's.
+    public init(timeout: Double = 10, trusting certificates: String? = nil) {
+        self.timeout = max(0.05, timeout)
+        tls = certificates.map { TLSContext(trusting: $0) } ?? .shared
     }
 
-    deinit { session.invalidateAndCancel() }
-
-    /// Sends all, at most `concurrency` in flight; outcomes in the order of `requests`.
-    public func send(_ requests: [WebhookRequest], concurrency: Int) -> [AttemptOutcome] {
-        let results = Outcomes(count: requests.count)
-        let group = DispatchGroup()
-        let slots = DispatchSemaphore(value: max(1, concurrency))
+    /// Sends all, at most `concurrency` in flight; `ended` is called on the calling thread with every request
+    /// that has ended since its last call (index and outcome), as soon as one has — not when the last one does.
+    /// Outcomes in the order of `requests`. If `ended` throws, no further request is started and the error is
+    /// passed on.
+    public func send(_ requests: [WebhookRequest], concurrency: Int,
+                     ended: ([(Int, AttemptOutcome)]) throws -> Void) rethrows -> [AttemptOutcome] {
+        guard !requests.isEmpty else { return [] }
+        let mailbox = Mailbox(count: requests.count)
         let timeout = self.timeout
-        for (i, r) in requests.enumerated() {
-            slots.wait()
-            group.enter()
-            var request = URLRequest(url: r.url)
-            request.httpMethod = "POST"
-            request.httpBody = Data(r.body)
-            request.timeoutInterval = timeout
-            for (k, v) in r.headers { request.setValue(v, forHTTPHeaderField: k) }
-            let task = session.dataTask(with: request)
-            answers.expect(task) { data, response, error in
-                results.set(i, Self.outcome(data: data, response: response, error: error, timeout: timeout))
-                slots.signal()
-                group.leave()
+        let tls = self.tls
+        for _ in 0..<min(max(1, concurrency), requests.count) {
+            let worker = Thread {
+                // A write to a connection the partner closed raises SIGPIPE (OpenSSL writes with write(2)):
+                // blocked on this thread, it becomes EPIPE, and the rest of the process keeps its handling.
+                var set = sigset_t()
+                sigemptyset(&set)
+                sigaddset(&set, SIGPIPE)
+                pthread_sigmask(SIG_BLOCK, &set, nil)
+                while let i = mailbox.take() {
+                    mailbox.post(i, Self.exchange(requests[i], timeout: timeout, tls: tls))
+                }
             }
-            task.resume()
+            worker.start()
         }
-        group.wait()
-        return results.all
+        var outcomes = [AttemptOutcome?](repeating: nil, count: requests.count)
+        do {
+            var left = requests.count
+            while left > 0 {
+                let group = mailbox.next()
+                for (i, outcome) in group { outcomes[i] = outcome }
+                left -= group.count
+                try ended(group)
+            }
+        } catch {
+            mailbox.stop()
+            throw error
+        }
+        return outcomes.map { $0 ?? .transient(reason: "no outcome", retryAfter: nil) }
     }
 
-    /// The retry policy's view of an HTTP exchange.
+    /// Sends all and returns their outcomes, in the order of `requests`.
+    public func send(_ requests: [WebhookRequest], concurrency: Int) -> [AttemptOutcome] {
+        send(requests, concurrency: concurrency, ended: { _ in })
+    }
+
+    static func exchange(_ r: WebhookRequest, timeout: Double, tls: TLSContext = .shared) -> AttemptOutcome {
+        let headers = r.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        switch HTTPExchange.post(url: r.url, headers: headers, body: r.body, timeout: timeout, bodyCap: answerPrefixBytes, tls: tls) {
+        case .failure(.timedOut):
+            return .transient(reason: timedOut(timeout), retryAfter: nil)
+        case .failure(.failed(let reason)):
+            return .transient(reason: reason, retryAfter: nil)
+        case .success(let answer):
+            return outcome(status: answer.status, retryAfter: answer.header("Retry-After"), body: answer.body)
+        }
+    }
+
+    #if canImport(FoundationNetworking)
+    /// The retry policy's view of an answer given as Foundation's types (the fuzz target's and older tests' form).
     static func outcome(data: Data?, response: URLResponse?, error: (any Error)?, timeout: Double) -> AttemptOutcome {
         if let error {
             if let u = error as? URLError, u.code == .timedOut {
@@ -95,15 +127,20 @@ public final class WebhookClient: Sendable {
         guard let http = response as? HTTPURLResponse else {
             return .transient(reason: "no HTTP response", retryAfter: nil)
         }
-        let status = http.statusCode
+        return outcome(status: http.statusCode, retryAfter: http.value(forHTTPHeaderField: "Retry-After"), body: data.map { Array($0) } ?? [])
+    }
+    #endif
+
+    /// The retry policy's view of an HTTP answer.
+    static func outcome(status: Int, retryAfter: String?, body: [UInt8]) -> AttemptOutcome {
         // One line: every line break becomes a space. Not just "\n": a CRLF body ("maintenance\r\nback soon") left
         // its "\r" behind, and a carriage return in a reason overwrites the start of the line it is printed on.
-        let snippet = data.map { String(String(decoding: $0.prefix(200), as: UTF8.self).map { $0.isNewline ? " " : $0 }) } ?? ""
+        let snippet = String(String(decoding: body.prefix(200), as: UTF8.self).map { $0.isNewline ? " " : $0 })
         switch status {
         case 200..<300:
             return .accepted(status: status)
         case 429, 503:
-            let after = RetryAfter.seconds(http.value(forHTTPHeaderField: "Retry-After"), now: Date())
+            let after = RetryAfter.seconds(retryAfter, now: Date())
             return .transient(reason: "HTTP \(status)" + (snippet.isEmpty ? "" : ": \(snippet)"), retryAfter: after)
         case 408, 500..<600:
             return .transient(reason: "HTTP \(status)" + (snippet.isEmpty ? "" : ": \(snippet)"), retryAfter: nil)
@@ -112,90 +149,50 @@ public final class WebhookClient: Sendable {
         }
     }
 
+    /// The reason given when an exchange runs past `timeout` seconds.
+    static func timedOut(_ timeout: Double) -> String {
+        "timed out after \(seconds(timeout))"
+    }
+
     private static func seconds(_ t: Double) -> String {
         t == t.rounded() ? "\(Int(t))s" : "\(t)s"
     }
 }
 
-/// The session's delegate: keeps at most `answerPrefixBytes` of each answer, and refuses redirects. A signed delivery goes to the URL in the catalog and nowhere else: a redirect is
-/// answered as the 3xx it is (a misconfigured endpoint, not retried) instead of being followed, possibly as a
-/// GET, elsewhere.
-private final class Answers: NSObject, URLSessionDataDelegate, @unchecked Sendable {  // guarded by `lock`
-    typealias Completion = @Sendable (Data?, URLResponse?, (any Error)?) -> Void
-    private struct Pending {
-        var data = Data()
-        var response: URLResponse?
-        var cut = false
-        let done: Completion
-    }
-    private let lock = NSLock()
-    private var pending: [Int: Pending] = [:]
+/// Hands requests to the workers and their outcomes back to the calling thread.
+private final class Mailbox: @unchecked Sendable {  // guarded by `condition`
+    private let condition = NSCondition()
+    private let count: Int
+    private var nextIndex = 0
+    private var stopped = false
+    private var done: [(Int, AttemptOutcome)] = []
 
-    func expect(_ task: URLSessionTask, done: @escaping Completion) {
-        lock.lock(); pending[task.taskIdentifier] = Pending(done: done); lock.unlock()
-    }
+    init(count: Int) { self.count = count }
 
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-                    completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void) {
-        // Foundation buffers an allowed body whatever the delegate does with it, and does not stop reading when
-        // the task is cancelled mid-body: so a body is allowed only when it says it is small. A larger or
-        // unannounced one is not read at all; the message says so instead of quoting it.
-        let length = response.expectedContentLength
-        let small = length >= 0 && length <= Int64(WebhookClient.answerPrefixBytes)
-        lock.lock()
-        pending[dataTask.taskIdentifier]?.response = response
-        if !small {
-            pending[dataTask.taskIdentifier]?.cut = true
-            pending[dataTask.taskIdentifier]?.data = Data((length >= 0 ? "(an answer of \(length) bytes, not read)" : "(an answer of unannounced length, not read)").utf8)
-        }
-        lock.unlock()
-        completionHandler(small ? .allow : .cancel)
+    /// The next request to send, or nil when there is none (or the caller stopped).
+    func take() -> Int? {
+        condition.lock(); defer { condition.unlock() }
+        guard !stopped, nextIndex < count else { return nil }
+        nextIndex += 1
+        return nextIndex - 1
     }
 
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        lock.lock()
-        var cancel = false
-        if var p = pending[dataTask.taskIdentifier], !p.cut {
-            p.data.append(data.prefix(WebhookClient.answerPrefixBytes - p.data.count))
-            if p.data.count >= WebhookClient.answerPrefixBytes {
-                p.cut = true
-                cancel = true
-            }
-            pending[dataTask.taskIdentifier] = p
-        }
-        lock.unlock()
-        // Enough for the message: the rest is not read at all.
-        if cancel { dataTask.cancel() }
+    func post(_ i: Int, _ outcome: AttemptOutcome) {
+        condition.lock()
+        done.append((i, outcome))
+        condition.signal()
+        condition.unlock()
     }
 
-    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        lock.lock()
-        let p = pending.removeValue(forKey: task.taskIdentifier)
-        lock.unlock()
-        guard let p else { return }
-        // A cancellation of ours, after the prefix, is an answer like any other.
-        p.done(p.data, p.response ?? task.response, p.cut ? nil : error)
+    /// Every outcome posted since the last call, waiting for one if there is none.
+    func next() -> [(Int, AttemptOutcome)] {
+        condition.lock(); defer { condition.unlock() }
+        while done.isEmpty { condition.wait() }
+        defer { done.removeAll(keepingCapacity: true) }
+        return done
     }
 
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
-        completionHandler(nil)
-    }
-}
-
-/// Results written by URLSession's callback threads.
-private final class Outcomes: @unchecked Sendable {  // guarded by `lock`
-    private let lock = NSLock()
-    private var values: [AttemptOutcome?]
-
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-
-    func set(_ i: Int, _ o: AttemptOutcome) {
-        lock.lock(); values[i] = o; lock.unlock()
-    }
-
-    var all: [AttemptOutcome] {
-        lock.lock(); defer { lock.unlock() }
-        return values.map { $0 ?? .transient(reason: "no outcome", retryAfter: nil) }
+    func stop() {
+        condition.lock(); stopped = true; condition.unlock()
     }
 }

@@ -22,6 +22,6 @@ enum JSONScan {
             look(parser, raw.baseAddress?.assumingMemoryBound(to: CChar.self), raw.count, &path, path.count)
         }
         guard status == Int32(JL_FOUND.rawValue) else { return nil }
-        return String(cString: path)
+        return String(decoding: path.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

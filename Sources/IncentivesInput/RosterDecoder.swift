@@ -1,5 +1,6 @@
 import Foundation
 import IncentivesCore
+import IncentivesText
 
 /// Reads and validates roster.jsonl (CONTRACT §1). One bad line refuses the whole file.
 public enum RosterDecoder {
@@ -12,9 +13,11 @@ public enum RosterDecoder {
             guard !raw.id.isEmpty else { return ("id", "must not be empty") }
             if let earlier = firstLine[raw.id] { return ("id", "duplicate user id \(JSONText.quote(raw.id)) (first on line \(earlier))") }
             if let employer = raw.employer, catalog.employer(employer) == nil {
-                return ("employer", "unknown employer \(JSONText.quote(employer))")
+                return ("employer", "unknown employer \(JSONText.quote(employer))" + Suggestion.clause(for: employer, in: catalog.employers.map(\.id)))
             }
-            guard zones.rules(for: raw.timezone) != nil else { return ("timezone", "unknown time zone \(JSONText.quote(raw.timezone))") }
+            guard zones.rules(for: raw.timezone) != nil else {
+                return ("timezone", "unknown time zone \(JSONText.quote(raw.timezone))" + Suggestion.clause(for: raw.timezone, in: TimeZone.knownTimeZoneIdentifiers + ["UTC"]))
+            }
             guard let from = LocalDate(iso: raw.eligibleFrom) else {
                 return ("eligibleFrom", "not a date (YYYY-MM-DD): \(JSONText.quote(raw.eligibleFrom))")
             }

@@ -80,6 +80,11 @@ public final class Database {
     /// Creates the database file readable by its owner only: it holds user ids and their health activity.
     /// SQLite gives the -wal and -shm files the same permissions.
     static func createPrivateFile(_ path: String) throws {
+        // A URL is never a file path: `postgresql://…` given to the SQLite store would become folders named
+        // `postgresql:` and so on in the current folder.
+        if path.contains("://") {
+            throw StoreError.badURL(path: path, reason: "a URL is not a SQLite file path; only postgresql:// and postgres:// URLs name a database")
+        }
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty && !FileManager.default.fileExists(atPath: dir) {
             do {

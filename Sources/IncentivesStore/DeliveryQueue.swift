@@ -15,11 +15,11 @@ public final class StoreDeliveryQueue: DeliveryQueue {
     public init(db: Database) { self.db = db }
     public convenience init(store: Store) { self.init(db: store.db) }
 
-    private static let achievementColumns = "a.id, a.user, a.employer, a.program, a.reward, a.completed_on, m.partner_ids"
+    private static let achievementColumns = "a.id, a.user, a.employer, a.program, a.reward, a.completed_on, m.partner_ids, a.tier"
 
     private func placeholders(_ n: Int) -> String { Array(repeating: "?", count: n).joined(separator: ",") }
 
-    /// Columns `from`…`from+6` of `achievementColumns`.
+    /// Columns `from`…`from+7` of `achievementColumns`.
     private func achievement(_ s: Statement, from c: Int32) throws -> DeliverableAchievement {
         let id = s.text(c)
         guard let day = LocalDate(iso: s.text(c + 5)) else {
@@ -30,7 +30,8 @@ public final class StoreDeliveryQueue: DeliveryQueue {
             partnerIDs = decoded
         }
         return DeliverableAchievement(id: id, user: s.text(c + 1), employer: s.text(c + 2), program: s.text(c + 3),
-                                      reward: s.text(c + 4), completedOn: day, partnerMemberIDs: partnerIDs)
+                                      reward: s.text(c + 4), completedOn: day, partnerMemberIDs: partnerIDs,
+                                      tier: StoreReader.tier(s.text(c + 7)))
     }
 
     public func due(partners: [String], at now: Double, limit: Int) throws -> [PendingDelivery] {

@@ -378,13 +378,37 @@ struct FileIdentity: Sendable {
 /// when the process dies, kill -9 included, so a crash never leaves a stale lock. (Not a lock on the database
 /// file itself: closing any other descriptor of that file would drop SQLite's own POSIX locks.)
 final class IngestLock {
-    private var fd: Int32
+    private let file: DatabaseLockFile
 
     init(databasePath: String) throws {
-        // Named after the file's real path, so that a symbolic link to the database takes the same lock.
-        // (A hard link would name it otherwise: `Store` refuses a file with several names.)
+        file = try DatabaseLockFile(databasePath: databasePath, suffix: "-ingest.lock", busy: .ingestRunning(path: databasePath))
+    }
+
+    func release() { file.release() }
+}
+
+/// The sender lock: `DATABASE-deliver.lock`, held by `incentives deliver` for its whole run on a SQLite database.
+/// SQLite's outbox has no claim on a row (PostgreSQL's has, `FOR UPDATE SKIP LOCKED` and a lease), so two senders
+/// on one file would each send every due row: the second is refused instead (`StoreError.senderRunning`, exit 75).
+public final class SenderLock {
+    private let file: DatabaseLockFile
+
+    public init(databasePath: String) throws {
+        file = try DatabaseLockFile(databasePath: databasePath, suffix: "-deliver.lock", busy: .senderRunning(path: databasePath))
+    }
+
+    public func release() { file.release() }
+}
+
+/// An exclusive, non-blocking `flock` on a file beside the database, named after the database's real path (so
+/// that a symbolic link to the database takes the same lock; a hard link would name it otherwise: `Store`
+/// refuses a file with several names). Released at `release`, at deinit, or by the kernel when the process dies.
+final class DatabaseLockFile {
+    private var fd: Int32
+
+    init(databasePath: String, suffix: String, busy: StoreError) throws {
         let real = realpath(databasePath, nil).map { p in defer { free(p) }; return String(cString: p) } ?? databasePath
-        let path = real + "-ingest.lock"
+        let path = real + suffix
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw errno == EACCES || errno == EROFS ? StoreError.readOnly(path: databasePath)
@@ -392,7 +416,7 @@ final class IngestLock {
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
-            throw StoreError.ingestRunning(path: databasePath)
+            throw busy
         }
     }
 

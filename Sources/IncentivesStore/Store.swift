@@ -89,7 +89,7 @@ public final class Store {
                                                                 version: version + 1, effective: backfill ? nil : day)
                     version += 1
                     try CatalogVersions.add(version: version, effective: day, catalogText: text, file: catalogFile,
-                                            changes: diff.rewards.map { $0.sentence(effective: day) } + diff.tiers.map { $0.sentence(effective: day) } + diff.other,
+                                            changes: diff.rewards.map { $0.sentence(effective: day, backfill: backfill) } + diff.tiers.map { $0.sentence(effective: day) } + diff.other,
                                             introduced: introduced, in: db)
                 }
             }
@@ -122,9 +122,9 @@ public final class Store {
             try UserKeys.assign(in: db)
             try db.execute("DELETE FROM temp.loaded")
             var backfilled = 0
-            if backfill, version > 1, change?.isEmpty == false {
+            if backfill, version > 1, let change, !change.isEmpty {
                 let added = try CatalogVersions.introduced(db).filter { $0.value.version == version }.map(\.key)
-                backfilled = try self.backfill(Set(added))
+                backfilled = try self.backfill(Set(added).union(change.backfillKeys(in: proposed)))
             }
             return LoadSummary(users: roster.members.count, added: roster.members.count - (before - removed), removed: removed,
                                employers: roster.members.isEmpty ? 0 : Set(roster.members.compactMap(\.employer)).count,
@@ -195,6 +195,23 @@ public final class Store {
 
     /// Every catalog version, oldest first.
     public func catalogVersions() throws -> [CatalogVersion] { try CatalogVersions.all(db) }
+
+    /// Deletes the database at `path` and its write-ahead log and shared memory, refusing while an ingest or a
+    /// sender holds it (`ingestRunning`, `senderRunning`: exit 75). For `demo-feed --reset`; open `Store`s and
+    /// readers of the file must be gone (a console open on it keeps reading the deleted file until it reopens).
+    public static func remove(path: String) throws {
+        let ingest = try IngestLock(databasePath: path)
+        defer { ingest.release() }
+        let sender = try SenderLock(databasePath: path)
+        defer { sender.release() }
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+            do {
+                try FileManager.default.removeItem(atPath: path + suffix)
+            } catch {
+                throw StoreError.cannotOpen(path: path + suffix, reason: "cannot remove it: \(error.localizedDescription)")
+            }
+        }
+    }
 
     public struct LoadSummary: Sendable, Equatable {
         public let users: Int

@@ -9,6 +9,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case locked(path: String)
     /// Another ingest is running on this database.
     case ingestRunning(path: String)
+    /// Another `incentives deliver` is sending from this SQLite database.
+    case senderRunning(path: String)
     /// Workers (`incentives work`) are running on this PostgreSQL database: the catalog and roster cannot change under them.
     case workersRunning(path: String)
     /// A catalog change on PostgreSQL while stored events wait for the workers (they would be evaluated under it).
@@ -55,6 +57,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .cannotOpen(let p, let why): return "\(p): cannot open the database: \(why)"
         case .locked(let p): return "\(p): the database is locked by another writer (an ingest or init still running?); try again"
         case .ingestRunning(let p): return "\(p): another ingest (or init) is running on this database; run this one when it ends (an ingest resumes where it stopped)"
+        case .senderRunning(let p): return "\(p): another 'incentives deliver' is sending from this database; two senders would send every delivery twice, so this one stops (run it when the other ends)"
         case .inboxPending(let p):
             return "\(p): stored events are not evaluated yet; run `incentives work --until-drained` first, so that they count under the catalog they arrived under (a catalog change applies to events after it)"
         case .workersRunning(let p):

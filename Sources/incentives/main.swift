@@ -6,7 +6,8 @@ import Glibc
 
 /// Every subcommand, in the order `incentives --help` lists them.
 enum Commands {
-    static let all: [any Command.Type] = [
+    /// Computed: a stored array of metatypes is a global Swift 6 cannot prove safe to share (a release-build warning).
+    static var all: [any Command.Type] { [
         ReplayCommand.self,
         GenerateCommand.self,
         InitCommand.self,
@@ -24,7 +25,7 @@ enum Commands {
         BenchCommand.self,
         ConsoleCommand.self,
         DemoFeedCommand.self,
-    ]
+    ] }
 
     /// This build's version, as `incentives --version` prints it.
     static let version = "0.9.0"
@@ -71,7 +72,9 @@ func dispatch(_ argv: [String]) -> ExitCode {
         return .ok
     }
     guard let command = Commands.all.first(where: { $0.name == first }) else {
-        printError("incentives: unknown command '\(first)'" + Suggestion.clause(for: first, in: Commands.all.map { $0.name }))
+        // `--verison` is a slip for an option, not a command: the suggestions hold both.
+        let known = Commands.all.map { $0.name } + ["--version", "--help", "version", "help"]
+        printError("incentives: unknown \(first.hasPrefix("-") ? "option" : "command") '\(first)'" + Suggestion.clause(for: first, in: known))
         printError("Run 'incentives --help' for the list of commands.")
         return .usage
     }

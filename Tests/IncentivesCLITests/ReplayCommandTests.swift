@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("incentives replay, as CONTRACT §5 states", .serialized)
+@Suite("incentives replay, as CONTRACT §5 states", .serialized, .timeLimit(.minutes(10)))
 struct ReplayCommandTests {
     let demo = Binary.packageRoot + "/Assets/demo"
     let temp = TempDir(prefix: "replay")

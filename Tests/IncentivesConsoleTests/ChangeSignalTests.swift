@@ -6,7 +6,7 @@ import IncentivesStore
 
 /// The console's data asks its store's `ChangeSignal` "anything new?" between looks at `changes` (PostgreSQL's
 /// NOTIFY), and without one waits the whole interval and says yes (SQLite: polling).
-@Suite("console change signal")
+@Suite("console change signal", .timeLimit(.minutes(10)))
 struct ChangeSignalTests {
     final class ScriptedSignal: ChangeSignal {
         var answers: [Bool]

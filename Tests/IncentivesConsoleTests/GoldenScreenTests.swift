@@ -4,8 +4,8 @@ import IncentivesCore
 import XCTest
 
 /// Every screen drawn into the cell grid at 80×24 and 120×40 and compared with text files in Golden/.
-/// After an intended change, regenerate with `UPDATE_GOLDEN=1 swift test --filter GoldenScreenTests`
-/// and read the diff.
+/// After an intended change, regenerate with `UPDATE_GOLDEN=1 swift test --filter GoldenScreenTests` (each
+/// rewritten file fails that run), read the diff, and run again without it.
 final class GoldenScreenTests: XCTestCase {
     static let sizes = [(80, 24), (120, 40), (200, 50)]
 
@@ -13,11 +13,19 @@ final class GoldenScreenTests: XCTestCase {
         for (w, h) in Self.sizes {
             let actual = Fixture.text(state, w, h)
             let path = Fixture.goldenDirectory + "/\(name)-\(w)x\(h).txt"
+            let expected = try? String(contentsOfFile: path, encoding: .utf8)
             if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] != nil {
-                try? actual.write(toFile: path, atomically: true, encoding: .utf8)
+                // Rewrites the file, and still fails where it changed: a run with UPDATE_GOLDEN set (by mistake in CI,
+                // say) never passes a screen that differs from its golden. Read the diff, then run again without it.
+                guard actual != expected else { continue }
+                do { try actual.write(toFile: path, atomically: true, encoding: .utf8) } catch {
+                    XCTFail("cannot write \(path): \(error)", file: file, line: line); continue
+                }
+                XCTFail("\(name) at \(w)x\(h) differed from \(path): rewritten (UPDATE_GOLDEN); review the diff and run again without it",
+                        file: file, line: line)
                 continue
             }
-            guard let expected = try? String(contentsOfFile: path, encoding: .utf8) else {
+            guard let expected else {
                 XCTFail("missing golden file \(path): run with UPDATE_GOLDEN=1", file: file, line: line)
                 continue
             }

@@ -6,7 +6,7 @@ import XCTest
 /// stays on its row, and nothing retitles or clears the terminal.
 final class HostileConsoleTests: XCTestCase {
     func testHostileIdsShowEscapedAndNeverReachTheTerminal() throws {
-        guard Tmux.available else { throw XCTSkip("tmux is not installed: the end-to-end console tests need it (bash .ci/deps)") }
+        try Tmux.required()
         let binary = try XCTUnwrap(Binary.path, "the incentives binary was not built next to the tests")
         let world = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/Hostile").path

@@ -3,11 +3,11 @@ import Testing
 
 /// The console on a PostgreSQL database (the tests' private server, `PostgresServer`), driven in tmux: it opens
 /// through the same `StoreReading` as on SQLite and shows the stored users and achievements.
-@Suite("console on PostgreSQL")
+@Suite("console on PostgreSQL", .timeLimit(.minutes(10)))
 struct PostgresConsoleTests {
-    @Test("the console opens a PostgreSQL database and shows its users and achievements",
-          .enabled(if: Tmux.available, "tmux is not installed (bash .ci/deps)"))
+    @Test("the console opens a PostgreSQL database and shows its users and achievements")
     func consoleOnPostgres() throws {
+        try Tmux.required()
         let server = try PostgresServer.shared()
         let binary = try Binary.located()
         let f = Fixture.directory
@@ -26,9 +26,9 @@ struct PostgresConsoleTests {
         tmux.send("q")
     }
 
-    @Test("as a login with only the reader role, the Live screen LISTENs and shows an achievement ingested while it is open",
-          .enabled(if: Tmux.available, "tmux is not installed (bash .ci/deps)"))
+    @Test("as a login with only the reader role, the Live screen LISTENs and shows an achievement ingested while it is open")
     func liveByNotifyAsReader() throws {
+        try Tmux.required()
         let server = try PostgresServer.shared()
         let binary = try Binary.located()
         let f = Fixture.directory

@@ -6,6 +6,7 @@ import Testing
 
 /// The Programs screen for a sales demo and for support: `p` previews a proposed catalog over the events beside
 /// the current menu; `v` lists the catalog versions and what each changed.
+@Suite(.timeLimit(.minutes(10)))
 struct ProgramsVersionsTests {
     /// The fixture catalog with every limit raised by one.
     static func proposal(in dir: TempDir) throws -> String {

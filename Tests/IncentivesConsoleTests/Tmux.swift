@@ -12,6 +12,14 @@ final class Tmux {
 
     static var available: Bool { tmuxPath != nil }
 
+    /// tmux is missing: the end-to-end console tests fail, they do not skip (CI installs tmux: `.ci/deps`).
+    struct Missing: Error, CustomStringConvertible {
+        var description: String { "tmux is not installed: the end-to-end console tests need it (bash .ci/deps)" }
+    }
+
+    /// Throws `Missing` when tmux is not installed.
+    static func required() throws { guard available else { throw Missing() } }
+
     /// Starts `command` (run by /bin/sh) in a fresh server. The pane stays after the command exits, so
     /// its exit status and final screen can be read.
     init(_ command: String, width: Int = 80, height: Int = 24, env: [String: String] = [:]) throws {
@@ -97,13 +105,13 @@ final class Tmux {
 }
 
 /// The setting every tmux end-to-end test class shares: the built binary and the console over the fixture files.
-/// Skipped only when tmux is not installed (.ci/deps installs it).
+/// Without tmux they fail (`Tmux.Missing`): .ci/deps installs it.
 class TmuxConsoleTestCase: XCTestCase {
     var binary = ""
     var files = ""
 
     override func setUpWithError() throws {
-        guard Tmux.available else { throw XCTSkip("tmux is not installed: the end-to-end console tests need it (bash .ci/deps)") }
+        try Tmux.required()
         binary = try XCTUnwrap(Binary.path, "the incentives binary was not built next to the tests")
         let f = Fixture.directory
         files = "console --catalog \(f)/catalog.json --roster \(f)/roster.jsonl --events \(f)/events.jsonl"

@@ -42,7 +42,7 @@ final class UpdateTests: XCTestCase {
         XCTAssertGreaterThan(s.simulator.sandbox.eventCount, 0)
         s.press(.character("q"))
         XCTAssertFalse(s.quitting)
-        XCTAssertEqual(s.status, "quit and discard 1 test user and 1 event? y quits, any other key stays")
+        XCTAssertEqual(s.status, "quit and discard 1 test user and 1 event? y or q quits, any other key stays")
         s.press(.character("n"))
         XCTAssertFalse(s.quitting)
         XCTAssertEqual(s.simulator.sandbox.eventCount, 1)
@@ -205,13 +205,16 @@ final class UpdateTests: XCTestCase {
         var s = try Fixture.state(.simulator)
         s.press(.character("b"))
         XCTAssertTrue(s.simulator.feed.contains { $0.text.contains("AWARDED $50 gift card") })
+        // e moves the current test user to the next employer (no new user); z makes a new one in the next zone.
         s.press(.character("e"))
         XCTAssertEqual(s.simulator.user?.employer, "globex")
-        XCTAssertEqual(s.simulator.user?.id, "test-2")
+        XCTAssertEqual(s.simulator.user?.id, "test-1")
         s.press(.character("z"))
         XCTAssertEqual(s.simulator.user?.timezone, "America/New_York")
-        s.press(.left)
+        XCTAssertEqual(s.simulator.user?.employer, "globex")
         XCTAssertEqual(s.simulator.user?.id, "test-2")
+        s.press(.left)
+        XCTAssertEqual(s.simulator.user?.id, "test-1")
     }
 
     func testLiveFreezeCountsWhatIsMissed() throws {

@@ -6,6 +6,7 @@ import Testing
 
 /// `UserQuery` means the same from SQLite (`StoreReader`, SQL with `instr`) as in memory: the same users, in the
 /// same order, with the same totals, for ids made to trip LIKE (`%`, `_`), case and non-ASCII letters.
+@Suite(.timeLimit(.minutes(10)))
 struct UserQueryAgreementTests {
     static let tricky = ["a%b", "a_b", "A_B", "axb", "50%", "Äbc", "äbc", "x:y", "Zed", "zed-2", "u-%_"]
 

@@ -40,13 +40,17 @@ struct FuzzProgressFindingsTests {
     ]
 
     /// What FuzzProgress checks, without its fuzzer.
-    private func replay(_ base64: String) throws {
+    private func replay(refused: Bool, _ base64: String) throws {
         let bytes = try #require(Data(base64Encoded: base64).map { [UInt8]($0) })
         let e = try engine()
         do { try e.restoreProgress(of: "u1", from: bytes) } catch {
-            for p in probes { _ = e.record(p) }
+            // Refused: the engine goes on as if nothing had been restored — the probes earn what they earn on a fresh one.
+            #expect(refused, "restore refused bytes the test expects to be restored: \(error)")
+            let fresh = try engine()
+            for p in probes { #expect("\(e.record(p))" == "\(fresh.record(p))", "\(p.id)") }
             return
         }
+        #expect(!refused, "restore took bytes it must refuse")
         let first = try #require(e.encodedProgress(of: "u1"))
         let again = try engine()
         try again.restoreProgress(of: "u1", from: first)
@@ -58,12 +62,12 @@ struct FuzzProgressFindingsTests {
     /// Restored: a streak counting days the day log had no event for; the probe that completed the streak
     /// trapped naming the evidence ("every counted day has a first event"). Now refused at restore.
     @Test func countedDaysWithoutEvents() throws {
-        try replay("BAoeYWNtZR9wMR8wH2xvZy0zAgLKwAJeCjcHLGFjbWUfcDEfMR9zbGVlcC0yLW9mLTQEAB5hY21lH3AxHzIfYmlydGgCACZhY21lH3AyHzAfbW9vZC1vbmNlAgIC1MACHmFjbWUfcDIfMR9sb2ctMwAWAsABAtQAAAokaGVhaGx0X2RhdGFfbG9nZ2VkHGJpcnRoX3JlcG9ydGVkCnNsZWVwCG1vbwkKc3RlcHMUysACAAQEZTECAAQEZTIAAAYEZTMAAAgEZTYCAAQEZTQAAAYEZTUEAAQEZTcCAAQEZTgAAAYEZTo5AAIBBGIx")
+        try replay(refused: true, "BAoeYWNtZR9wMR8wH2xvZy0zAgLKwAJeCjcHLGFjbWUfcDEfMR9zbGVlcC0yLW9mLTQEAB5hY21lH3AxHzIfYmlydGgCACZhY21lH3AyHzAfbW9vZC1vbmNlAgIC1MACHmFjbWUfcDIfMR9sb2ctMwAWAsABAtQAAAokaGVhaGx0X2RhdGFfbG9nZ2VkHGJpcnRoX3JlcG9ydGVkCnNsZWVwCG1vbwkKc3RlcHMUysACAAQEZTECAAQEZTIAAAYEZTMAAAgEZTYCAAQEZTQAAAYEZTUEAAQEZTcCAAQEZTgAAAYEZTo5AAIBBGIx")
     }
 
     /// A slot key whose length is near Int.max: `position + n` overflowed in ByteReader.readString.
     @Test func aStringLengthNearIntMax() throws {
-        try replay("BAoeYWNtZR9wMR8wH2xvZy0zAgLKwAJeCBcHLGFjbWUfcDEfMR9zbGVlcC0yLW9mLTQCAI7//////////z09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT3///8EM2FjbWVwHzH/fgAAHmFjbWUfcDIfMR9sb2ctMwAACiRoZWFsdGhf")
+        try replay(refused: true, "BAoeYWNtZR9wMR8wH2xvZy0zAgLKwAJeCBcHLGFjbWUfcDEfMR9zbGVlcC0yLW9mLTQCAI7//////////z09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT3///8EM2FjbWVwHzH/fgAAHmFjbWUfcDIfMR9sb2ctMwAACiRoZWFsdGhf")
     }
 }
 

@@ -291,13 +291,19 @@ struct ProgressFormatTests {
     /// Found by Fuzz/ (FuzzProgress): a format-1 day log spells days out, in any order and as far apart as Int32
     /// allows; re-encoding it as format 2 (differences between days) trapped on the Int32 subtraction.
     @Test func aFormatOneDayLogOutOfOrderOrFarApartDoesNotTrap() throws {
-        for days in [[Int(Int32.max), Int(Int32.min)], [Int(Int32.min), Int(Int32.max)]] {
+        // Out of order: refused, saying so; in order however far apart: restored, and it round-trips.
+        for (days, refused) in [([Int(Int32.max), Int(Int32.min)], true), ([Int(Int32.min), Int(Int32.max)], false)] {
             var w = ByteWriter()
             w.write(1); w.write(0) // format 1, no slots
             w.write(days.count)
             for (k, day) in days.enumerated() { w.write(day); w.write("health_data_logged"); w.write("sleep"); w.write("e\(k)") }
             let e = try world().engine()
-            do { try e.restoreProgress(of: "ana", from: w.bytes) } catch { continue } // refusing is fine
+            do { try e.restoreProgress(of: "ana", from: w.bytes) } catch {
+                #expect(refused, "\(days) refused: \(error)")
+                #expect("\(error)".contains("out of order"), "\(error)")
+                continue
+            }
+            #expect(!refused, "\(days): a day log out of order was restored")
             let again = try world().engine()
             let bytes = try #require(e.encodedProgress(of: "ana"))
             try again.restoreProgress(of: "ana", from: bytes)

@@ -95,3 +95,76 @@ private struct TimeZoneProbe {
     }
     func offset(_ t: Int64) -> Int { zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(t))) }
 }
+
+/// Local date and time → instant, the one way (`ZoneRules.instant(day:secondOfDay:)`): on every DST-change day of
+/// the demo's zones and Lord Howe, both directions, the day before and after, at 23:xx and 00:xx, the instant is
+/// the one a wall clock in the zone shows that time at (Foundation's reading), and the engine's local day of it is
+/// that day. Adding the change day's elapsed seconds to its start (the simulator's old arithmetic) was an hour off
+/// (half an hour at Lord Howe) for every time after the change.
+@Suite("Wall-clock time to instant across DST changes")
+struct WallTimeTests {
+    static let times = [0 * 60 + 5, 30 * 60, 23 * 3600, 23 * 3600 + 30 * 60, 23 * 3600 + 55 * 60, 23 * 3600 + 59 * 60]
+
+    @Test func everyDemoZoneChangesBothWaysIn2026() {
+        for zone in DSTDays.zones {
+            let changes = DSTDays.changes(in: zone, year: 2026)
+            #expect(changes.contains { $0.shift > 0 } && changes.contains { $0.shift < 0 }, "\(zone): \(changes)")
+        }
+    }
+
+    @Test(arguments: DSTDays.all())
+    func nearMidnightOnAndAroundAChangeDay(change: DSTDays.Change) throws {
+        let rules = try #require(ZoneRules(identifier: change.zone))
+        for day in [change.day.adding(days: -1), change.day, change.day.adding(days: 1)] {
+            for sod in Self.times {
+                let (at, resolution) = rules.instant(day: day, secondOfDay: sod)
+                let (y, m, d) = day.components
+                #expect(resolution == .exact, "\(change) \(day) \(sod)")
+                #expect(DSTDays.wallClock(at, zone: change.zone) == [y, m, d, sod / 3600, sod / 60 % 60], "\(change) \(day) \(sod): \(at)")
+                #expect(rules.localDate(of: at) == day)
+                #expect(rules.wallTime(at: at) == ZoneRules.WallTime(day: day, secondOfDay: sod))
+            }
+        }
+    }
+
+    @Test(arguments: DSTDays.all())
+    func addingADayKeepsTheWallClock(change: DSTDays.Change) throws {
+        let rules = try #require(ZoneRules(identifier: change.zone))
+        let before = rules.instant(day: change.day.adding(days: -1), secondOfDay: 23 * 3600 + 55 * 60).instant
+        let next = rules.adding(days: 1, to: before)
+        #expect(rules.wallTime(at: next) == ZoneRules.WallTime(day: change.day, secondOfDay: 23 * 3600 + 55 * 60))
+        // The change day is 24 hours minus the shift long.
+        #expect(next.seconds - before.seconds == Int64(86_400 - change.shift), "\(change)")
+        #expect(rules.adding(days: -1, to: next) == before)
+    }
+
+    @Test(arguments: [
+        // Skipped: the clocks go forward over it; the time moves on by the gap.
+        ("America/Chicago", "2026-03-08", "02:30", "2026-03-08T08:30:00Z", ZoneRules.Resolution.skipped),
+        ("Australia/Lord_Howe", "2026-10-04", "02:15", "2026-10-03T15:45:00Z", .skipped), // 02:45 +11
+        ("Pacific/Chatham", "2026-09-27", "03:00", "2026-09-26T14:15:00Z", .skipped),    // 04:00 +13:45
+        // Twice: the clocks go back over it; the first (the offset before the change) is taken.
+        ("America/Chicago", "2026-11-01", "01:30", "2026-11-01T06:30:00Z", .earlierOfTwo),
+        ("Europe/London", "2026-10-25", "01:30", "2026-10-25T00:30:00Z", .earlierOfTwo),
+        ("Australia/Lord_Howe", "2026-04-05", "01:45", "2026-04-04T14:45:00Z", .earlierOfTwo),
+        // Just outside either.
+        ("America/Chicago", "2026-03-08", "03:00", "2026-03-08T08:00:00Z", .exact),
+        ("America/Chicago", "2026-11-01", "02:00", "2026-11-01T08:00:00Z", .exact),
+    ])
+    func aTimeTheClocksSkipOrRepeat(zone: String, day: String, time: String, expected: String, resolution: ZoneRules.Resolution) throws {
+        let rules = try #require(ZoneRules(identifier: zone))
+        let parts = time.split(separator: ":").compactMap { Int($0) }
+        let got = rules.instant(day: date(day), secondOfDay: parts[0] * 3600 + parts[1] * 60)
+        #expect(got.instant == instant(expected))
+        #expect(got.resolution == resolution)
+    }
+
+    @Test func anInstantWrittenWithItsOffsetReadsBack() throws {
+        let at = instant("2026-03-09T04:55:00Z")
+        #expect(at.rfc3339(offsetSeconds: -5 * 3600) == "2026-03-08T23:55:00-05:00")
+        #expect(at.rfc3339(offsetSeconds: 0) == "2026-03-09T04:55:00Z")
+        #expect(Instant(seconds: 0).rfc3339(offsetSeconds: 10 * 3600 + 1800) == "1970-01-01T10:30:00+10:30")
+        #expect(Instant.offsetText(-(3 * 3600 + 1800)) == "-03:30")
+        #expect(try Instant.parseRFC3339(at.rfc3339(offsetSeconds: 12 * 3600 + 45 * 60)).get() == at)
+    }
+}

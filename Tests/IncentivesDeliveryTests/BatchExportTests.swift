@@ -66,9 +66,9 @@ final class BatchExportTests: XCTestCase {
     func testCSVQuotesWhatNeedsQuoting() {
         let e = BatchExport(partner: "dropco", secret: Fixtures.secret, rows: rows, format: .csv, since: nil, until: nil)
         let lines = String(decoding: e.data, as: UTF8.self).components(separatedBy: "\r\n")
-        XCTAssertEqual(lines[0], "achievementId,deliveryId,member,employer,program,reward,completedOn")
+        XCTAssertEqual(lines[0], "achievementId,deliveryId,member,employer,program,reward,completedOn,tier")
         XCTAssertEqual(lines.count, 6, "header, four rows, and the empty string after the final CRLF")
-        XCTAssertTrue(lines[2].hasSuffix(",acme,acme-2026,\"Gift card, \"\"gold\"\"\",2026-04-02"), lines[2])
+        XCTAssertTrue(lines[2].hasSuffix(",acme,acme-2026,\"Gift card, \"\"gold\"\"\",2026-04-02,"), lines[2])
         XCTAssertFalse(lines.joined().contains("u-"), "no internal user ids in a batch file")
     }
 

@@ -62,7 +62,7 @@ final class DeliveryCommandTests: XCTestCase {
     }
 
     func launch(_ args: [String], secret: String? = secretText, stdout: Pipe? = nil) throws -> Process {
-        guard Binary.path != nil else { throw XCTSkip("\(Binary.NotBuilt())") }
+        _ = try Binary.located() // not built: the test fails (Binary.NotBuilt), it does not skip
         var env = ProcessInfo.processInfo.environment
         env["CRASH_TEST_SECRET"] = secret
         return try Binary.launch(args, environment: env, stdout: stdout)

@@ -30,9 +30,10 @@ enum Fixtures {
     static let quickPolicy = RetryPolicy(maxAttempts: 4, base: 0.01, cap: 0.05, maxRetryAfter: 5)
 
     static func deliverer(_ queue: InMemoryDeliveryQueue, receiver: LoopbackReceiver, secret: PartnerSecret = secret,
-                          policy: RetryPolicy = quickPolicy, timeout: Double = 2, concurrency: Int = 4) -> Deliverer {
+                          policy: RetryPolicy = quickPolicy, timeout: Double = 2, concurrency: Int = 4,
+                          clock: @escaping () -> Double = { Date().timeIntervalSince1970 }) -> Deliverer {
         Deliverer(queue: queue, targets: [.init(partner: "pillowco", url: receiver.url, secret: secret)],
-                  client: WebhookClient(timeout: timeout), policy: policy, concurrency: concurrency)
+                  client: WebhookClient(timeout: timeout), policy: policy, concurrency: concurrency, clock: clock)
     }
 
     /// The payload keys every partner may see, and nothing else.
@@ -41,7 +42,8 @@ enum Fixtures {
     /// Fails the calling test unless `body` is one minimised payload: exactly the allowed keys, string values.
     static func minimised(_ body: [UInt8]) -> [String: String]? {
         guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
-              Set(object.keys) == allowedKeys else { return nil }
+              // A tier's payload adds its id (CONTRACT §3); an award's has exactly the seven keys.
+              Set(object.keys) == allowedKeys || Set(object.keys) == allowedKeys.union(["tier"]) else { return nil }
         var out: [String: String] = [:]
         for (k, v) in object {
             guard let s = v as? String else { return nil }

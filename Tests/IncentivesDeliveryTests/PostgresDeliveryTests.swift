@@ -1,11 +1,12 @@
 import Foundation
 import Testing
 import IncentivesDelivery
+import IncentivesStore
 import TestSupport
 
 /// `incentives deliver` on PostgreSQL, on the tests' private server (`PostgresServer`): two senders at once share
 /// the outbox (rows claimed FOR UPDATE SKIP LOCKED), and each delivery reaches the partner exactly once.
-@Suite("deliver on PostgreSQL")
+@Suite("deliver on PostgreSQL", .timeLimit(.minutes(10)))
 struct PostgresDeliveryTests {
     static let secret = "pg-delivery-secret-0123456789abcdef"
 
@@ -49,6 +50,44 @@ struct PostgresDeliveryTests {
         let status = try runProcess(bin, ["deliver", "--db", db, "--status"], environment: env)
         #expect(status.status == 0, "\(status.stderr)")
         #expect(status.stdout.contains("pillowco"))
+    }
+
+    @Test("a sender that dies holding rows: nobody else takes them while its lease runs, and another takes them all once it has run out")
+    func aDeadSendersLeaseHandsItsRowsOver() throws {
+        let server = try PostgresServer.shared()
+        let dir = TempDir(prefix: "pg-lease")
+        let catalog = """
+        {"incentives": [{"id": "report-birth", "kind": "single", "event": "birth_reported"}],
+         "employers": [{"id": "acme", "programs": [{"id": "acme-2026", "starts": "2026-01-01", "ends": "2026-12-31",
+           "rewards": [{"incentive": "report-birth", "reward": "$50 gift card"}]}]}],
+         "partners": [{"id": "pillowco", "employers": ["acme"], "webhook": {"url": "http://127.0.0.1:9/hook", "secretEnv": "PG_DELIVERY_SECRET"}}]}
+        """
+        var roster = "", events = ""
+        for n in 1...6 {
+            roster += #"{"id": "u-\#(n)", "employer": "acme", "timezone": "UTC", "eligibleFrom": "2026-01-01"}"# + "\n"
+            events += #"{"id": "e-\#(n)", "type": "birth_reported", "user": "u-\#(n)", "at": "2026-06-11T09:12:00Z"}"# + "\n"
+        }
+        let db = try server.database()
+        for args in [["init", "--db", db, "--catalog", dir.write("catalog.json", catalog), "--roster", dir.write("roster.jsonl", roster)],
+                     ["ingest", "--db", db, "--events", dir.write("events.jsonl", events)]] {
+            let r = try Binary.run(args)
+            try #require(r.status == 0, "\(args[0]): \(r.stderr)")
+        }
+        // Two senders' queues on two connections; the clock is the one each is given (`due(at:)`), not the wall's.
+        let dead = PGDeliveryQueue(store: try PGStore(url: db, create: false))
+        let other = PGDeliveryQueue(store: try PGStore(url: db, create: false))
+        let now = Date().timeIntervalSince1970
+        let taken = try dead.due(partners: ["pillowco"], at: now, limit: 4)
+        #expect(taken.count == 4)
+        // The dead sender never records an outcome. While its lease runs, the other gets only the rows it did not take.
+        let meanwhile = try other.due(partners: ["pillowco"], at: now + 1, limit: 100)
+        #expect(meanwhile.count == 2)
+        #expect(Set(meanwhile.map(\.id)).isDisjoint(with: taken.map(\.id)))
+        #expect(try other.due(partners: ["pillowco"], at: now + dead.leaseSeconds - 1, limit: 100).isEmpty, "every row is leased")
+        // Once the lease has run out, the other takes the dead sender's rows over, each once.
+        let handedOver = try other.due(partners: ["pillowco"], at: now + dead.leaseSeconds + 1, limit: 100)
+        #expect(Set(handedOver.map(\.id)).isSuperset(of: taken.map(\.id)))
+        #expect(handedOver.count == Set(handedOver.map(\.id)).count)
     }
 
     @Test("export on PostgreSQL writes the bytes export on SQLite writes, marks a drop partner's rows delivered, and again gives the same file",

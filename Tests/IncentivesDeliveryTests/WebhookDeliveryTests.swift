@@ -25,8 +25,8 @@ final class WebhookDeliveryTests: XCTestCase {
         XCTAssertEqual(try queue.counts(), [PartnerDeliveryCounts(partner: "pillowco", pending: 0, delivered: 5, failed: 0)])
     }
 
-    /// A partner answering with 300 MB: the sender reads its status and headers, says how large the answer was,
-    /// and closes the connection; it never reads, let alone holds, the body. (A short error page is quoted.)
+    /// A partner answering with 300 MB: the sender reads its status, headers and the first 4 KiB of the body (the
+    /// start of the error page is quoted), and closes the connection; it never reads, let alone holds, the rest.
     func testAHugeAnswerIsReadOnlyAsFarAsTheMessageNeeds() throws {
         let receiver = try LoopbackReceiver(secret: Fixtures.secret,
                                             script: [.hugeBody(500, megabytes: 300, text: "boom: the partner's error page")])
@@ -38,16 +38,17 @@ final class WebhookDeliveryTests: XCTestCase {
                                                                        url: receiver.url, secret: Fixtures.secret, timestamp: Int(Date().timeIntervalSince1970))],
                                                       concurrency: 1)
         guard case .transient(let reason, _) = outcome.first else { return XCTFail("\(outcome)") }
-        XCTAssertEqual(reason, "HTTP 500: (an answer of 314572800 bytes, not read)")
+        XCTAssertTrue(reason.hasPrefix("HTTP 500: boom: the partner's error pagexxx"), reason)
         XCTAssertLessThanOrEqual(reason.utf8.count, 220, "the message keeps a short prefix")
-        Thread.sleep(forTimeInterval: 0.2)
-        // The connection closes as soon as the prefix is in; what the kernel and curl had in flight by then passes
-        // unread, never the whole answer, and none of it is kept.
+        // The connection closes as soon as the prefix is in; what the kernel had in flight by then passes unread, never
+        // the whole answer, and none of it is kept. (Waited for, not slept: the receiver notes what it sent once the
+        // connection has ended.)
+        XCTAssertTrue(waitUntil(timeout: 60) { receiver.hugeBodyBytesSent > 0 }, "the connection ended")
+        XCTAssertLessThan(receiver.hugeBodyBytesSent, 32 << 20, "bytes the partner could push before the close")
         var usage = rusage()
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         XCTAssertLessThan(usage.ru_maxrss, 250 << 10, "peak memory of the test process, in KB: the answer was never held")
-        XCTAssertLessThan(Date().timeIntervalSince(started), 5)
-        _ = queue
+        _ = (queue, started)
     }
 
     func testServerErrorThenTimeoutThenSuccessGivesExactlyOneAcceptedDelivery() throws {
@@ -128,15 +129,20 @@ final class WebhookDeliveryTests: XCTestCase {
         let receiver = try LoopbackReceiver(secret: Fixtures.secret, script: [.status(429, headers: ["Retry-After": "1"])])
         defer { receiver.stop() }
         let queue = Fixtures.queue([Fixtures.achievement(1)])
-        let deliverer = Fixtures.deliverer(queue, receiver: receiver)
+        // The deliverer's clock stands still until the test moves it: no second of real time can pass unnoticed
+        // between the passes (it starts at the real time: the client dates a Retry-After from it).
         let before = Date().timeIntervalSince1970
+        let clock = ManualClock(before)
+        let deliverer = Fixtures.deliverer(queue, receiver: receiver, clock: { clock.now })
         let first = try deliverer.pass()
         XCTAssertEqual(first.retrying, 1)
         let row = try XCTUnwrap(queue.rows.first)
         XCTAssertEqual(row.status, .pending)
         XCTAssertGreaterThanOrEqual(row.nextAttemptAt, before + 1, "Retry-After: 1 outranks a 10 ms backoff")
+        clock.now = row.nextAttemptAt - 0.01
         XCTAssertEqual(try deliverer.pass().attempts, 0, "nothing is due before Retry-After has passed")
-        try deliverer.drain(horizon: 5)
+        clock.now = row.nextAttemptAt
+        XCTAssertEqual(try deliverer.pass().delivered, 1)
         XCTAssertEqual(queue.rows.first?.status, .delivered)
         XCTAssertEqual(receiver.requests.count, 2)
     }
@@ -195,5 +201,16 @@ final class WebhookDeliveryTests: XCTestCase {
         XCTAssertEqual(report.delivered, 60)
         XCTAssertEqual(receiver.accepted.count, 60)
         XCTAssertEqual(receiver.duplicates, 0)
+    }
+}
+
+/// A clock a test moves by hand.
+final class ManualClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Double
+    init(_ start: Double) { value = start }
+    var now: Double {
+        get { lock.lock(); defer { lock.unlock() }; return value }
+        set { lock.lock(); value = newValue; lock.unlock() }
     }
 }

@@ -6,6 +6,7 @@ import Testing
 
 /// Programs change: each rule of DESIGN §13 as a readable case. One user, ana (UTC), logs on the days named; the
 /// catalog changes in the middle; the awards expected, and why, follow.
+@Suite(.timeLimit(.minutes(10)))
 struct CatalogVersionTests {
     /// A catalog of one program (1 Jan – 31 Dec 2026) of employer acme: `rewards` as `(incentive, reward, limit)`,
     /// with incentives `streak-3` (3 days in a row, or `streakDays`), `streak-2` and `birth`.

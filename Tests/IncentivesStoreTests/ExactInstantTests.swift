@@ -7,15 +7,22 @@ import IncentivesInput
 /// CONTRACT §1: timestamps run from year 0001 to 9999 and every instant is handled exactly, in any store.
 /// Nanoseconds since 1970 in 64 bits end in 1677 and 2262: the store keeps seconds and nanoseconds apart.
 final class ExactInstantTests: XCTestCase {
-    /// Instants at both ends of the contract's years and on either side of the int64-nanosecond range.
-    static let edges = [
-        "0001-01-01T00:00:00Z", "0001-01-01T23:59:00+23:59", "0001-01-02T00:00:00.000000001Z",
-        "1677-09-21T00:12:43.145224191Z", "1677-09-21T00:12:43.145224192Z", "1969-12-31T23:59:59.5Z",
-        "2262-04-11T23:47:16.854775807Z", "2262-04-11T23:47:16.854775808Z", "2262-04-11T23:47:17Z",
-        "3000-06-01T12:00:00Z", "9999-12-31T23:59:59.999999999Z", "9999-12-31T00:00:59-23:59",
+    /// Instants at both ends of the contract's years and on either side of the int64-nanosecond range, each with
+    /// the UTC text it must come back as — written out here, not computed by the code under test (issue 26).
+    static let edgesAndUTC: [(at: String, utc: String)] = [
+        ("0001-01-01T00:00:00Z", "0001-01-01T00:00:00Z"), ("0001-01-01T23:59:00+23:59", "0001-01-01T00:00:00Z"),
+        ("0001-01-02T00:00:00.000000001Z", "0001-01-02T00:00:00.000000001Z"),
+        ("1677-09-21T00:12:43.145224191Z", "1677-09-21T00:12:43.145224191Z"), ("1677-09-21T00:12:43.145224192Z", "1677-09-21T00:12:43.145224192Z"),
+        ("1969-12-31T23:59:59.5Z", "1969-12-31T23:59:59.5Z"),
+        ("2262-04-11T23:47:16.854775807Z", "2262-04-11T23:47:16.854775807Z"), ("2262-04-11T23:47:16.854775808Z", "2262-04-11T23:47:16.854775808Z"),
+        ("2262-04-11T23:47:17Z", "2262-04-11T23:47:17Z"), ("3000-06-01T12:00:00+02:00", "3000-06-01T10:00:00Z"),
+        ("9999-12-31T23:59:59.999999999Z", "9999-12-31T23:59:59.999999999Z"), ("9999-12-31T00:00:59-23:59", "9999-12-31T23:59:59Z"),
     ]
+    static let edges = edgesAndUTC.map(\.at)
 
-    func world(in dir: TempDir, events: [String]) -> Inputs {
+    func world(in dir: TempDir, events: [String]) -> Inputs { Self.world(in: dir, events: events) }
+
+    static func world(in dir: TempDir, events: [String]) -> Inputs {
         let catalog = """
             {"incentives": [{"id": "log", "name": "Log", "kind": "streak", "event": "health_data_logged", "days": 2}],
              "employers": [{"id": "e", "name": "E", "programs": [{"id": "p", "name": "P", "starts": "0001-01-01",
@@ -36,8 +43,7 @@ final class ExactInstantTests: XCTestCase {
         let outcome = try Ingestor(store: try Fixtures.initStore(db, inputs)).ingest(path: inputs.events)
         XCTAssertEqual(outcome.counts.accepted, Self.edges.count)
         let stored = try StoreReader(path: db).events(of: "u", limit: 100).sorted { $0.seq < $1.seq }
-        let expected = Self.edges.map { try! Instant.parseRFC3339($0).get().rfc3339 }
-        XCTAssertEqual(stored.map(\.at.rfc3339), expected)
+        XCTAssertEqual(stored.map(\.at.rfc3339), Self.edgesAndUTC.map(\.utc))
         XCTAssertEqual(try Fixtures.storedLines(db), try Fixtures.replay(inputs).lines)
     }
 
@@ -110,5 +116,22 @@ final class ExactInstantTests: XCTestCase {
             guard case .corrupt(let path, _)? = error as? StoreError else { return XCTFail("\(error)") }
             XCTAssertEqual(path, db)
         }
+    }
+}
+
+import Testing
+
+/// CONTRACT §1: an `at` whose instant, in UTC, falls outside years 0001 to 9999 is rejected. These two were in
+/// `edges` and passed because the expected text came from the code's own parse → format (`0000-12-31T00:01:00Z`,
+/// `10000-01-01T23:58:59Z`). CONTRACT §1 now rejects them.
+@Suite("instants outside years 0001-9999 in UTC")
+struct OutOfRangeInstantTests {
+    @Test(arguments: ["0001-01-01T00:00:00+23:59", "9999-12-31T23:59:59-23:59"])
+    func rejected(_ at: String) throws {
+        let dir = TempDir()
+        let inputs = ExactInstantTests.world(in: dir, events: [at])
+        let outcome = try Fixtures.replay(inputs)
+        #expect(outcome.counts.rejected == 1, "\(at)")
+        #expect(outcome.counts.accepted == 0, "\(at)")
     }
 }

@@ -112,10 +112,10 @@ final class FailureTests: XCTestCase {
         let g = Generated.make(in: dir, users: 10, events: 200)
         let path = dir.path("db.sqlite")
         try Fixtures.initStore(path, g.inputs)
-        if getuid() != 0 {
-            // A write-protected file (root ignores permissions, so only checked as a normal user).
-            chmod(path, 0o400)
-            defer { chmod(path, 0o600) }
+        do {
+            // A write-protected file: chmod 0400, or as root (whom permissions do not stop: CI) an immutable file.
+            let undo = try ReadOnlyFile.make(path)
+            defer { undo() }
             XCTAssertThrowsError(try Store(path: path)) { error in
                 XCTAssertEqual(error as? StoreError, .readOnly(path: path))
             }

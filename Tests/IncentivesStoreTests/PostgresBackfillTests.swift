@@ -4,7 +4,7 @@ import Testing
 /// `init --backfill` on PostgreSQL goes through the same evaluation as on SQLite (`CatalogBackfill`): the demo's
 /// proposed catalog, backfilled half-way through the demo's events, records the same awards, and the events after
 /// it give the same achievements, their delivery rows included, as on SQLite.
-@Suite("PostgreSQL backfill")
+@Suite("PostgreSQL backfill", .timeLimit(.minutes(10)))
 struct PostgresBackfillTests {
     /// `fraction`: how much of the demo's events is stored when the proposed catalog comes. Half: history gives the
     /// new Fitness tracker no award yet, but its progress is handed over and the rest of the events complete it;

@@ -4,7 +4,7 @@ import IncentivesStore
 import Testing
 
 /// What the workers change for a catalog change and for the Live feed on PostgreSQL.
-@Suite("PostgreSQL: catalog changes and the Live feed with workers")
+@Suite("PostgreSQL: catalog changes and the Live feed with workers", .timeLimit(.minutes(10)))
 struct PostgresCatalogChangeTests {
     let server: PostgresServer
     let bin: String

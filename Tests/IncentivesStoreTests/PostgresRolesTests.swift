@@ -8,7 +8,7 @@ import IncentivesCore
 /// and the CLI exits 77 saying which role a command needs); the console's retry goes through the sender's function
 /// as a reader; `init` by a login that may not create roles prints the SQL instead, and that SQL works.
 /// Roles belong to the whole cluster, so each test names its own (`--roles <database name>`).
-@Suite("PostgreSQL roles")
+@Suite("PostgreSQL roles", .timeLimit(.minutes(10)))
 struct PostgresRolesTests {
     let server: PostgresServer
     let binary: String

@@ -4,6 +4,7 @@ import Testing
 
 /// `bench postgres` measures in scratch databases it makes beside the one its URL names: made fresh each run,
 /// and only ever a database named `…_bench_LABEL` is dropped.
+@Suite(.timeLimit(.minutes(10)))
 struct PostgresScratchDatabaseTests {
     @Test func aScratchDatabaseIsMadeFreshBesideTheNamedOneAndNothingElseIsTouched() throws {
         let server = try PostgresServer.shared()
@@ -16,6 +17,14 @@ struct PostgresScratchDatabaseTests {
         _ = try server.sql(name, "CREATE TABLE leftover (x int)")
         // Again: the leftovers are gone, even with a session still open in it.
         let open = try PGStoreReaderProbe(scratch)
+        // The session is open before the database is made again (waited for, not slept for): the race under test happens.
+        var sessions = 0
+        for _ in 0..<400 where sessions == 0 {
+            sessions = Int(try server.sql(PostgresServer.name(of: real), "SELECT count(*) FROM pg_stat_activity WHERE datname = '\(name)'")
+                .stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+            if sessions == 0 { usleep(50_000) }
+        }
+        try #require(sessions > 0, "the probe's session never opened in \(name)")
         let again = try PGScratchDatabase.recreate("w2", beside: real)
         #expect(again == scratch)
         #expect(try server.sql(name, "SELECT count(*) FROM pg_tables WHERE tablename = 'leftover'").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
@@ -43,7 +52,6 @@ private final class PGStoreReaderProbe {
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", "exec psql '\(url)' -c 'SELECT pg_sleep(30)' >/dev/null 2>&1"]
         try process.run()
-        Thread.sleep(forTimeInterval: 0.3)
     }
     deinit { if process.isRunning { process.terminate() } }
 }

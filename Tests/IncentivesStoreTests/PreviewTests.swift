@@ -6,6 +6,7 @@ import Testing
 
 /// `incentives preview` counts, per reward, what `replay` prints for the same events under the current and the
 /// proposed catalog: it runs the same pipeline over the stored events, and writes nothing.
+@Suite(.timeLimit(.minutes(10)))
 struct PreviewTests {
     /// The generated catalog with a streak made longer, a limit raised, a weekly challenge's days lowered and a
     /// reward added: every kind is in it.

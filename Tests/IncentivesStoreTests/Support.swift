@@ -9,23 +9,10 @@ import IncentivesInput
 enum Fixtures {
     static let packageRoot = URL(fileURLWithPath: Binary.packageRoot)
 
-    /// `../shared/scenarios` next to the package, when present.
-    static var scenariosDir: URL? {
-        let dir = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/scenarios")
-        return FileManager.default.fileExists(atPath: dir.path) ? dir : nil
-    }
-
-    /// Every scenario folder with the three files.
+    /// The contract's settled cases (`Tests/Fixtures/Scenarios`, its `next/` too; copied from `../shared/scenarios`),
+    /// always present: the equivalence tests run on every clone instead of skipping without `../shared`.
     static var scenarios: [(name: String, inputs: Inputs)] {
-        guard let dir = scenariosDir,
-              let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() else { return [] }
-        return names.compactMap { name in
-            let d = dir.appendingPathComponent(name)
-            let inputs = Inputs(catalog: d.appendingPathComponent("catalog.json").path, roster: d.appendingPathComponent("roster.jsonl").path,
-                                events: d.appendingPathComponent("events.jsonl").path)
-            guard FileManager.default.fileExists(atPath: inputs.events) else { return nil }
-            return (name, inputs)
-        }
+        ContractCases.settled.map { ($0.name, Inputs(catalog: $0.catalog, roster: $0.roster, events: $0.events)) }
     }
 
     /// What `replay` decides for the inputs, computed in process: the achievement lines, reject messages and counts.
@@ -110,12 +97,19 @@ enum Fixtures {
 /// Makes a file unwritable even for root (who ignores permission bits): `chattr +i` as root, `chmod 0400`
 /// otherwise. Returns how to undo it, or nil when this machine does not allow it (the caller skips that part).
 enum ReadOnlyFile {
-    static func make(_ path: String) -> (() -> Void)? {
+    /// Makes `path` a file this process cannot write and returns what undoes it: `chmod 0400` for a normal user,
+    /// `chattr +i` (immutable) as root, whom permissions do not stop — CI runs as root, so the read-only paths
+    /// are checked there too. Throws, never skips, when neither works (a file system without `chattr`).
+    struct Unavailable: Error, CustomStringConvertible { let description: String }
+
+    static func make(_ path: String) throws -> () -> Void {
         guard getuid() == 0 else {
-            guard chmod(path, 0o400) == 0 else { return nil }
+            guard chmod(path, 0o400) == 0 else { throw Unavailable(description: "chmod 0400 \(path) failed: errno \(errno)") }
             return { _ = chmod(path, 0o600) }
         }
-        guard chattr("+i", path) else { return nil }
+        guard chattr("+i", path) else {
+            throw Unavailable(description: "chattr +i \(path) was refused: root needs an immutable file to test a read-only database")
+        }
         return { _ = chattr("-i", path) }
     }
 

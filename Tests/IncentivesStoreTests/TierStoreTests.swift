@@ -27,9 +27,8 @@ struct TierStoreTests {
     static func tierLines(_ text: String) -> [Substring] { text.split(separator: "\n").filter { $0.contains(#""tier":"#) } }
 
     @Test func theContractsPointsCaseThroughInitAndIngestIsReplays() throws {
-        let dir = try #require(Fixtures.scenariosDir, "../shared/scenarios is next to the package in CI").appendingPathComponent("proposed/16-points-and-tiers")
-        let inputs = Inputs(catalog: dir.appendingPathComponent("catalog.json").path, roster: dir.appendingPathComponent("roster.jsonl").path,
-                            events: dir.appendingPathComponent("events.jsonl").path)
+        let points = try #require(ContractCases.all.first { $0.name == "proposed/16-points-and-tiers" }, "the contract's points case")
+        let inputs = Inputs(catalog: points.catalog, roster: points.roster, events: points.events)
         let replay = try replay(inputs)
         #expect(replay.status == 0)
         #expect(Self.tierLines(replay.stdout).count == 2)

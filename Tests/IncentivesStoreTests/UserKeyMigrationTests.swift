@@ -42,7 +42,8 @@ final class UserKeyMigrationTests: XCTestCase {
 
         let readOnly = dir.path("v3-ro.sqlite")
         try makeVersionThree(copying: current, at: readOnly)
-        if let undo = ReadOnlyFile.make(readOnly) {
+        do {
+            let undo = try ReadOnlyFile.make(readOnly)
             defer { undo() }
             XCTAssertThrowsError(try StoreReader(path: readOnly)) { error in
                 guard case .olderSchemaReadOnly(_, let found, _)? = error as? StoreError else { return XCTFail("\(error)") }

@@ -91,10 +91,13 @@ final class WhyCommandTests: XCTestCase {
         XCTAssertTrue(fileCodes.contains("a3:duplicate"), "\(fileCodes)")
         XCTAssertTrue(fileCodes.contains("<null>:rejected") || fileCodes.contains { $0.hasSuffix(":rejected") }, "\(fileCodes)")
 
-        // Unknown user: 66 and the nearest ids.
+        // Unknown user: 66 and the nearest ids: by edit distance (anna → ana), else those sharing a prefix (an → ana, anabel).
         let unknown = try runProcess(binary, ["why", "anna", "--db", db])
         XCTAssertEqual(unknown.status, 66)
-        XCTAssertTrue(unknown.stderr.contains("ana ") && unknown.stderr.contains("anabel"), unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("ana "), unknown.stderr)
+        let prefix = try runProcess(binary, ["why", "anxyzw", "--db", db])
+        XCTAssertEqual(prefix.status, 66)
+        XCTAssertTrue(prefix.stderr.contains("ana ") && prefix.stderr.contains("anabel"), prefix.stderr)
         XCTAssertEqual(try runProcess(binary, ["why", "anna", "--catalog", files[0], "--roster", files[1], "--events", files[2]]).status, 66)
 
         // Bad usage: 64.

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The one way tests find and run the `incentives` executable SwiftPM built for them (every test target that
 /// runs it depends on it, so `swift test` builds it first).
@@ -45,21 +48,36 @@ public enum Binary {
     }
 
     /// Runs `incentives` with `args` to the end, as a person would: `stdin` as its input (none: an empty one),
-    /// `environment` as its whole environment (nil: this process's).
-    public static func run(_ args: [String], stdin: String? = nil, environment: [String: String]? = nil) throws -> ProcessOutput {
-        try runProcess(try located(), args, stdin: stdin, environment: environment)
+    /// `environment` as its whole environment (nil: this process's), `directory` its current folder.
+    /// Bounded like `runProcess`: killed after `timeout` seconds, the test failing with its output.
+    public static func run(_ args: [String], stdin: String? = nil, environment: [String: String]? = nil, directory: String? = nil,
+                           timeout: TimeInterval = ChildTimeout.seconds) throws -> ProcessOutput {
+        try runProcess(try located(), args, stdin: stdin, environment: environment, directory: directory, timeout: timeout)
     }
 
     /// Starts `incentives` with `args` and returns the running process, for tests that watch or kill it.
     /// Output not asked for with a pipe goes to /dev/null; `environment` nil: this process's.
-    public static func launch(_ args: [String], environment: [String: String]? = nil, stdout: Pipe? = nil, stderr: Pipe? = nil) throws -> Process {
+    /// A child still running after `timeout` seconds is killed (SIGKILL), so a test waiting on it ends.
+    public static func launch(_ args: [String], environment: [String: String]? = nil, stdout: Pipe? = nil, stderr: Pipe? = nil,
+                              stdin: Pipe? = nil, timeout: TimeInterval = ChildTimeout.seconds) throws -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: try located())
         p.arguments = args
         if let environment { p.environment = environment }
         p.standardOutput = stdout ?? FileHandle.nullDevice
         p.standardError = stderr ?? FileHandle.nullDevice
+        if let stdin { p.standardInput = stdin }
         try p.run()
+        let watched = Watched(p)
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+            if watched.process.isRunning { kill(watched.process.processIdentifier, SIGKILL) }
+        }
         return p
+    }
+
+    /// The launched process, for the watchdog's closure.
+    private final class Watched: @unchecked Sendable {
+        let process: Process
+        init(_ process: Process) { self.process = process }
     }
 }

@@ -139,8 +139,11 @@ public final class PostgresServer: @unchecked Sendable {
         let rc = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
         guard rc == 0 else { throw Unavailable(description: "cannot run \(path): \(String(cString: strerror(rc)))") }
         guard wait else { return ProcessOutput(status: 0, stdout: "", stderr: "") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        guard let status = waitBounded(pid) else {
+            throw ProcessTimedOut(command: [path] + args, seconds: ChildTimeout.seconds,
+                                  stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+                                  stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+        }
         let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return ProcessOutput(status: code, stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
                              stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")

@@ -3,7 +3,11 @@
 //
 // Input: arguments separated by NUL bytes; the first byte picks which options take values and which are flags.
 // Properties:
-// - a usage error has a message that names the offending word (an argument or an option name);
+// - a usage error is one of the parser's messages and names the offending word in full, as the argument was given
+//   (not merely a message that happens to contain some short argument): `unknown option ARG`, `unknown option
+//   --NAME[; did you mean --X?]` for an unknown NAME given as --NAME or --NAME=…, `--NAME needs a value` for a valued
+//   NAME given last, `--NAME given twice` for a valued NAME given at least twice, `--NAME takes no value` for a flag
+//   given as --NAME=…;
 // - an accepted command line is reproduced exactly by its canonical spelling: options as --name=value, flags
 //   as --name, then `--` and the positionals, parse to the same values, flags and positionals;
 // - `int(_:default:range:)` never traps, and what it returns is in range.
@@ -31,11 +35,7 @@ func check(_ args: [String], valued: Set<String>, booleans: Set<String>) {
     } catch let error as Arguments.UsageError {
         let m = error.message
         require(!m.isEmpty, "a usage error without a message")
-        let named = args.contains { !$0.isEmpty && m.contains($0) }
-            || args.contains { a in
-                a.hasPrefix("--") && m.contains("--" + String(decoding: a.utf8.dropFirst(2).prefix { $0 != UInt8(ascii: "=") }, as: UTF8.self))
-            }
-        require(named, "usage error \"\(m)\" names none of \(args)")
+        require(namesTheWord(m, args: args, valued: valued, booleans: booleans), "usage error \"\(m)\" does not name what is wrong in \(args)")
         return
     } catch {
         propertyFailed("an error that is not a usage error: \(error)")
@@ -58,4 +58,41 @@ func check(_ args: [String], valued: Set<String>, booleans: Set<String>) {
             require((-5...1000).contains(v), "int --\(name) out of range: \(v)")
         }
     }
+}
+
+/// Whether `m` is one of the parser's messages and names a word of `args` that is wrong in the way it says.
+func namesTheWord(_ m: String, args: [String], valued: Set<String>, booleans: Set<String>) -> Bool {
+    /// The option names given as `--NAME` or `--NAME=…`, before any `--`.
+    var given: [String] = []
+    for a in args {
+        guard a.utf8.starts(with: "--".utf8) else { continue }
+        given.append(String(decoding: a.utf8.dropFirst(2).prefix { $0 != UInt8(ascii: "=") }, as: UTF8.self))
+    }
+    let known = valued.union(booleans).union(["help"])
+    // Compared as UTF-8 bytes: a name that begins with a combining mark joins the "-" before it in one Character.
+    let mb = Array(m.utf8)
+    let unknown = Array("unknown option ".utf8)
+    if mb.starts(with: unknown) {
+        let rest = Array(mb[unknown.count...])
+        // A dash word, whole, as given (a single dash; or two whose second joins a combining mark after it, which the
+        // parser's Character-wise `hasPrefix("--")` does not see as an option).
+        if args.contains(where: { Array($0.utf8) == rest && $0.utf8.first == UInt8(ascii: "-") }) { return true }
+        // An unknown --NAME, whole, then nothing or a suggestion of a known option.
+        return given.contains { name in
+            let option = Array(("--" + name).utf8)
+            guard !known.contains(name), rest.starts(with: option) else { return false }
+            let tail = String(decoding: rest[option.count...], as: UTF8.self)
+            let mean = "; did you mean --"
+            return tail.isEmpty || (tail.hasPrefix(mean) && tail.hasSuffix("?") && known.contains(String(tail.dropFirst(mean.count).dropLast())))
+        }
+    }
+    func named(_ suffix: String, _ ok: (String) -> Bool) -> Bool {
+        let sb = Array(suffix.utf8)
+        guard mb.starts(with: "--".utf8), mb.count >= 2 + sb.count, Array(mb.suffix(sb.count)) == sb else { return false }
+        let name = String(decoding: mb[2..<(mb.count - sb.count)], as: UTF8.self)
+        return given.contains(name) && ok(name)
+    }
+    return named(" needs a value") { valued.contains($0) && args.last == "--" + $0 }
+        || named(" given twice") { name in valued.contains(name) && given.filter { $0 == name }.count >= 2 }
+        || named(" takes no value") { name in booleans.contains(name) && args.contains { $0.utf8.starts(with: ("--" + name + "=").utf8) } }
 }

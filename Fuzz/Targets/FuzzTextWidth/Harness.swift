@@ -5,9 +5,13 @@
 // Properties:
 // - no C0/C1 control character, DEL or bidi control survives `safe`, and `safe` is idempotent;
 // - `cells` of any text is the width of its safe form;
+// - the width of the safe form is the C library's `wcswidth` of it (C.UTF-8) whenever that is defined and each
+//   character's further code points take no column (a cluster of several wide code points, such as two regional
+//   indicators or a ZWJ emoji sequence, counts its first as ncurses does: DESIGN, not the C library's sum);
 // - every character of the safe form takes 0, 1 or 2 columns, and a string's width is the sum of its characters';
 // - truncate(s, w) is s itself when it fits, else a prefix of s plus "…", and never wider than w;
 // - pad(s, w) (left and right aligned) is exactly w columns wide.
+import CTextWidth
 import FuzzSupport
 import IncentivesText
 
@@ -25,6 +29,7 @@ public func fuzzTextWidth(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             require(!clean.unicodeScalars.contains { isUnsafe($0) }, "sanitised text keeps a control character: \(clean.debugDescription)")
             require(sanitise(clean) == clean, "sanitising is not idempotent: \(clean.debugDescription)")
             require(TerminalText.cells(text) == TerminalText.cells(clean), "the width of text is not the width of what is shown: \(text.debugDescription)")
+            checkAgainstWcswidth(clean)
             check(clean, width: width)
         }
     }
@@ -64,4 +69,14 @@ func check(_ text: String, width: Int) {
         require(TerminalText.cells(padded) == width,
                 "pad(\(text.debugDescription), \(width), right: \(right)) is \(TerminalText.cells(padded)) wide: \(padded.debugDescription)")
     }
+}
+
+/// `TerminalText.cells` against glibc's `wcswidth`, an oracle that shares none of its cluster logic.
+func checkAgainstWcswidth(_ clean: String) {
+    let scalars = clean.unicodeScalars.map(\.value)
+    let wcs = scalars.withUnsafeBufferPointer { Int(incentives_wcswidth($0.baseAddress, UInt($0.count))) }
+    guard wcs >= 0 else { return } // a code point the C library cannot measure: TerminalText counts it as 1, by choice
+    let trailingZero = clean.allSatisfy { c in c.unicodeScalars.dropFirst().allSatisfy { incentives_wcwidth($0.value) == 0 } }
+    guard trailingZero else { return }
+    require(TerminalText.cells(clean) == wcs, "cells \(TerminalText.cells(clean)) but wcswidth \(wcs): \(clean.debugDescription) \(scalars.map { String($0, radix: 16) })")
 }

@@ -4,7 +4,9 @@
 // Input: 2 bytes of status (100...999 and a few odd ones), a Retry-After header up to the first NUL, the body.
 // Properties:
 // - 2xx is accepted with that status; 408, 429 and 5xx are transient; any other status is rejected;
-// - a Retry-After is honoured only on 429 and 503, and is then a finite, non-negative number of seconds;
+// - a Retry-After is honoured only on 429 and 503, and is then a finite, non-negative number of seconds: exactly the
+//   header's delta-seconds when it is digits only (RFC 9110), none when it is neither digits nor a date (no letter),
+//   none when it carries a byte outside printable ASCII;
 // - every reason is non-empty, one line (no line breaks of any kind), and carries at most 200 characters of body;
 // - the retry policy's decision on the outcome is a finite time no earlier than now.
 import Foundation
@@ -33,6 +35,7 @@ public func fuzzWebhookResponse(_ data: UnsafePointer<UInt8>?, _ size: Int) -> C
         guard let response = HTTPURLResponse(url: url, statusCode: status, httpVersion: "HTTP/1.1", headerFields: headers) else { return }
         let outcome = WebhookClient.outcome(data: body, response: response, error: nil, timeout: 3)
         check(outcome, status: status, hasBody: !body.isEmpty)
+        if status == 429 || status == 503 { checkRetryAfter(outcome, header: cut > 0 ? header : nil) }
     }
     return 0
 }
@@ -70,4 +73,26 @@ func check(_ outcome: AttemptOutcome, status: Int, hasBody: Bool) {
     case .fail(let reason): require(!reason.isEmpty, "a failure without a reason")
     case .delivered: break
     }
+}
+
+/// The Retry-After the outcome carries, against the header as RFC 9110 reads it (worked out here, not by the code).
+func checkRetryAfter(_ outcome: AttemptOutcome, header: String?) {
+    guard case .transient(_, let after) = outcome else { propertyFailed("HTTP 429/503 not transient: \(outcome)") }
+    guard let header else { require(after == nil, "no Retry-After header, yet \(String(describing: after))"); return }
+    let trimmed = header.trimmingCharacters(in: .whitespaces)
+    let digits = !trimmed.isEmpty && trimmed.utf8.allSatisfy { (48...57).contains($0) }
+    if digits {
+        // Digits only: that many seconds (a number too large for Int is unreadable).
+        let expected = Int(trimmed).map(Double.init)
+        require(after == expected, "Retry-After \(header.debugDescription) gave \(String(describing: after)), expected \(String(describing: expected))")
+        return
+    }
+    let signed = trimmed.count > 1 && (trimmed.hasPrefix("+") || trimmed.hasPrefix("-")) && trimmed.utf8.dropFirst().allSatisfy { (48...57).contains($0) }
+    if signed && Known.signedRetryAfterIsRead { return }
+    if !header.utf8.allSatisfy({ (0x20..<0x7F).contains($0) || $0 == 0x09 }) || !trimmed.contains(where: \.isLetter) {
+        // Not printable ASCII, or no letter (so no HTTP-date): not a Retry-After at all.
+        require(after == nil, "Retry-After \(header.debugDescription) is neither delta-seconds nor a date, yet gave \(String(describing: after))")
+        return
+    }
+    if let after { require(after.isFinite && after >= 0, "Retry-After \(header.debugDescription) gave \(after)") }
 }

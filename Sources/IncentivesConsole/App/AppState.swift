@@ -12,7 +12,7 @@ public struct AppState {
     public var status: String?
     /// Where Esc goes back to: the screen whose Enter opened this one (a program's achievements).
     public var cameFrom: ScreenID?
-    /// `q` was pressed with test users in the simulator's sandbox: the next `y` quits, any other key stays.
+    /// `q` was pressed with test users in the simulator's sandbox: the next `y` or `q` quits, any other key stays.
     public var confirmingQuit = false
     /// The size and glyphs of the screen last drawn: a click is looked up in the layout the view draws for them.
     public var viewport = Viewport(width: 80, height: 24, glyphs: .unicode)
@@ -30,6 +30,7 @@ public struct AppState {
         self.data = data
         self.clock = clock
         simulator = SimulatorState(catalog: data.catalog, today: clock.today)
+        simulator.catalogJSON = data.catalogVersions().last?.catalogJSON ?? ""
         self.screen = screen
         enter(screen)
     }
@@ -67,7 +68,7 @@ public struct AppState {
         }
         if confirmingQuit {
             confirmingQuit = false
-            if key == .character("y") { quitting = true } else { status = "still here: the test users are kept" }
+            if key == .character("y") || key == .character("q") { quitting = true } else { status = "still here: the test users are kept" }
             return
         }
         if showHelp {
@@ -133,7 +134,7 @@ public struct AppState {
             let testUsers = simulator.sandbox.members.count
             if simulator.sandbox.eventCount > 0 {
                 confirmingQuit = true
-                status = "quit and discard \(testUsers) test user\(testUsers == 1 ? "" : "s") and \(simulator.sandbox.eventCount) event\(simulator.sandbox.eventCount == 1 ? "" : "s")? y quits, any other key stays"
+                status = "quit and discard \(testUsers) test user\(testUsers == 1 ? "" : "s") and \(simulator.sandbox.eventCount) event\(simulator.sandbox.eventCount == 1 ? "" : "s")? y or q quits, any other key stays"
             } else {
                 quitting = true
             }

@@ -15,6 +15,17 @@ public struct ConsoleClock: Sendable {
 
     public static func fixed(_ instant: Instant) -> ConsoleClock { ConsoleClock { instant } }
 
+    /// `console --today DATE`: the day is `day` (users' progress is judged on it, the simulator starts on it) while
+    /// the time of day runs on from `clock`'s: a demo whose events end weeks ago reads as it did then, instead of
+    /// every streak saying its run broke.
+    public static func on(_ day: LocalDate, clock: ConsoleClock = .system) -> ConsoleClock {
+        ConsoleClock {
+            let real = clock.now()
+            let secondOfDay = real.seconds - Int64(real.localDate(offsetSeconds: 0).dayNumber) * 86_400
+            return Instant(seconds: Int64(day.dayNumber) * 86_400 + secondOfDay, nanoseconds: real.nanoseconds)
+        }
+    }
+
     public var today: LocalDate { now().localDate(offsetSeconds: 0) }
 
     /// `2026-11-25 14:03:07Z`.

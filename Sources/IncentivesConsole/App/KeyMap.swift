@@ -4,7 +4,7 @@ public enum Action: Hashable, Sendable {
     case up, down, pageUp, pageDown, top, bottom, open, filter, clearFilter
     case sortNext, sortReverse
     case simLog, simNextDay, simPastDay, simMoreDaysBack, simFewerDaysBack, left, right, simBirth, simStreak, simNewUser, simZone, simCategory, simEmployer, simReset
-    case simTimeNext, simTypeTime, simTypeDate, simResend, simConflict
+    case simTimeNext, simTypeTime, simTypeDate, simResend, simConflict, simExport, simDSTDay
     case liveFreeze
     case retry, focusNext
     case why
@@ -79,13 +79,13 @@ public enum KeyMap {
             KeyBinding([c("s")], "s", "play the days that earn the reward", .simStreak, sim, hint: "play"),
             KeyBinding([c("c")], "c", "next category", .simCategory, sim, hint: "category"),
             // Help texts of at most 26 cells: the help's two columns at 80×24 show them whole.
-            KeyBinding([c("t")], "t", "time of day, 23:55 first", .simTimeNext, sim),
+            KeyBinding([c("t")], "t", "later time: 23:55, 00:05…", .simTimeNext, sim),
             KeyBinding([c("T")], "T", "type a time of day HH:MM", .simTypeTime, sim),
             KeyBinding([c("d")], "d", "type a day (YYYY-MM-DD)", .simTypeDate, sim),
             KeyBinding([c("a")], "a", "duplicate the last event", .simResend, sim),
             KeyBinding([c("A")], "A", "same id, other content", .simConflict, sim),
             KeyBinding([c("u")], "u", "new test user", .simNewUser, sim),
-            KeyBinding([c("e")], "e", "new user, next employer", .simEmployer, sim),
+            KeyBinding([c("e")], "e", "this user: next employer", .simEmployer, sim),
             KeyBinding([c("z")], "z", "new user, next time zone", .simZone, sim),
             KeyBinding([c("/")], "/", "new user in a zone you type", .filter, sim),
             KeyBinding([c("+")], "+", "p goes a day further back", .simMoreDaysBack, sim),
@@ -93,6 +93,8 @@ public enum KeyMap {
             KeyBinding([.left], "←", "previous test user", .left, sim),
             KeyBinding([.right], "→", "next test user", .right, sim),
             KeyBinding([c("R")], "R", "reset the sandbox", .simReset, sim),
+            KeyBinding([c("x")], "x", "export for replay (files)", .simExport, sim),
+            KeyBinding([c("D")], "D", "eve of the next DST change", .simDSTDay, sim),
         ]
         b.append(KeyBinding([c("v")], "v", "catalog versions and what each changed", .versions, .screen(.programs), hint: "versions"))
         b.append(KeyBinding([c("p")], "p", "preview a proposed catalog (a file) over the events", .preview, .screen(.programs), hint: "preview"))

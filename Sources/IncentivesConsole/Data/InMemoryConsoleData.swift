@@ -22,6 +22,8 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
     private let followPath: String?
     private var followLine = 0
     private var followOffset: Int64 = 0
+    /// The catalog file's text, for the simulator's export (empty when built from values).
+    private var catalogText = ""
 
     public init(catalog: Catalog, roster: Roster, events: [Event] = [], sourceName: String = "memory") throws {
         self.catalog = catalog
@@ -37,6 +39,7 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
         let catalog = try CatalogDecoder.load(path: catalogPath)
         let roster = try RosterDecoder.load(path: rosterPath, catalog: catalog, zones: zones)
         self.catalog = catalog
+        catalogText = (try? String(contentsOfFile: catalogPath, encoding: .utf8)) ?? ""
         self.sourceName = sourceName ?? (eventsPath ?? rosterPath)
         intake = Intake(engine: try Engine(catalog: catalog, roster: roster, zones: zones))
         followPath = eventsPath
@@ -117,7 +120,7 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
 
     /// Files carry one catalog: version 1.
     public func catalogVersions() -> [CatalogVersion] {
-        [CatalogVersion(version: 1, effective: nil, file: nil, loadedAt: 0, changes: [], catalogJSON: "")]
+        [CatalogVersion(version: 1, effective: nil, file: nil, loadedAt: 0, changes: [], catalogJSON: catalogText)]
     }
 
     /// The same counter `incentives report` uses, over the events and awards held here.
@@ -216,7 +219,7 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
     // MARK: - Live
 
     public func changes(since cursor: LiveCursor, limit: Int) -> LiveChanges {
-        try? follow()
+        _ = try? follow()
         lock.lock(); defer { lock.unlock() }
         // The newest `limit` since the cursor; older ones are counted as skipped (as the store adapter does).
         let allEvents = cursor.event < 0 ? events[...] : events.drop { $0.seq <= cursor.event }
@@ -265,7 +268,7 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
     public func retryDelivery(id: String) -> Result<Void, ConsoleDataError> {
         lock.lock(); defer { lock.unlock() }
         guard let o = deliveryOverrides[id], o.0 == .failed else { return .failure(ConsoleDataError("\(id) has not failed")) }
-        deliveryOverrides[id] = (.pending, o.1, o.2)
+        deliveryOverrides[id] = (.pending, 0, o.2)  // as the store: a fresh attempt budget, the last error kept
         return .success(())
     }
 }

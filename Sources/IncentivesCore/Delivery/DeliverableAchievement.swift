@@ -9,12 +9,15 @@ public struct DeliverableAchievement: Sendable, Hashable {
     public let employer: String
     public let program: String
     public let reward: String
+    /// A tier of the program's points ladder (CONTRACT §3): its id; nil for an award of a reward.
+    public let tier: String?
     public let completedOn: LocalDate
     /// Partner id → the partner's own member id, when the roster supplies one.
     public let partnerMemberIDs: [String: String]
 
     public init(id: String, user: String, employer: String, program: String, reward: String, completedOn: LocalDate,
-                partnerMemberIDs: [String: String] = [:]) {
+                partnerMemberIDs: [String: String] = [:], tier: String? = nil) {
+        self.tier = tier
         self.id = id
         self.user = user
         self.employer = employer
@@ -27,7 +30,7 @@ public struct DeliverableAchievement: Sendable, Hashable {
     public init(_ achievement: Achievement, member: Member?) {
         self.init(id: achievement.id, user: achievement.user, employer: achievement.employer, program: achievement.program,
                   reward: achievement.reward, completedOn: achievement.completedOn,
-                  partnerMemberIDs: member?.partnerMemberIDs ?? [:])
+                  partnerMemberIDs: member?.partnerMemberIDs ?? [:], tier: achievement.tier)
     }
 
     /// The outbox row's id for this achievement and partner: stable, so a resend after a crash carries the

@@ -113,7 +113,7 @@ public enum Outcome: Sendable, Equatable {
     }
 
     /// "Mon 2 Mar 2026".
-    public static func dayName(_ d: LocalDate) -> String { "\(DayFormat.short(d)) \(d.components.year)" }
+    public static func dayName(_ d: LocalDate) -> String { "\(DayFormat.short(d)) \(DayFormat.year(d))" }
 
     /// "e-1 (Mon 2 Mar), e-3 (Tue 3 Mar)".
     static func evidence(_ a: Achievement) -> String {

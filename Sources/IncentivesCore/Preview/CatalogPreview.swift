@@ -18,8 +18,27 @@ public final class CatalogPreview {
         public let users: Int
         public let inCurrent: Bool
         public let inProposed: Bool
+        /// What the proposal changes about this reward (empty: nothing; a limit and the dates can change together).
+        public let changes: [CatalogChange.Kind]
+        /// What the store holds for it right after `init --backfill` applies the proposal (`CatalogChange.afterBackfill`).
+        /// Without `--backfill` nothing is recorded for past events: the store keeps `current`.
+        public let afterBackfill: Int
 
         public var difference: Int { proposed - current }
+
+        /// The change in a word or two, for the CHANGE column: "added", "limit 1 → 2", "dates", ...
+        public var changeText: String {
+            changes.map { change in
+                switch change {
+                case .added: return "added"
+                case .removed: return "removed"
+                case .redefined: return "redefined"
+                case .limit(let from, let to): return "limit \(from) → \(to)"
+                case .dates: return "dates"
+                case .points(let from, let to): return "points \(from) → \(to)"
+                }
+            }.joined(separator: ", ")
+        }
     }
 
     /// The current catalog's intake, for the rewards the proposal changes or drops only (nil: it changes none);
@@ -125,12 +144,18 @@ public final class CatalogPreview {
         }
         let inCurrent = keys(currentCatalog), inProposed = keys(proposedCatalog)
         let currentSet = Set(inCurrent), proposedSet = Set(inProposed)
+        var changes: [Key: [CatalogChange.Kind]] = [:]
+        for r in CatalogChange.between(currentCatalog, proposedCatalog).rewards {
+            changes[Key(employer: r.employer, program: r.program, incentive: r.incentive, reward: r.reward), default: []].append(r.kind)
+        }
         var seen = Set<Key>()
         return (inCurrent + inProposed).compactMap { k in
             guard seen.insert(k).inserted else { return nil }
+            let current = currentCounts[k] ?? 0, proposed = proposedCounts[k] ?? 0
             return Row(employer: k.employer, program: k.program, incentive: k.incentive, reward: k.reward,
-                       current: currentCounts[k] ?? 0, proposed: proposedCounts[k] ?? 0, users: proposedUsers[k]?.count ?? 0,
-                       inCurrent: currentSet.contains(k), inProposed: proposedSet.contains(k))
+                       current: current, proposed: proposed, users: proposedUsers[k]?.count ?? 0,
+                       inCurrent: currentSet.contains(k), inProposed: proposedSet.contains(k), changes: changes[k] ?? [],
+                       afterBackfill: CatalogChange.afterBackfill(changes[k] ?? [], current: current, proposed: proposed))
         }
     }
 }

@@ -21,6 +21,14 @@ public enum DayFormat {
         }
     }
 
+    /// The year as ISO 8601 writes it, four digits at least: "2026", "0100" (never "100", which reads as no
+    /// year a parser of `YYYY-MM-DD` takes).
+    public static func year(_ d: LocalDate) -> String {
+        let y = d.components.year
+        let digits = String(abs(y))
+        return (y < 0 ? "-" : "") + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+
     /// "March".
     public static func month(of d: LocalDate) -> String { monthNames[d.components.month - 1] }
 }

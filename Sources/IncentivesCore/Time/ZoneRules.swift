@@ -64,6 +64,76 @@ public final class ZoneRules: @unchecked Sendable {
         while localDate(of: guess) < date { guess = Instant(seconds: guess.seconds + 1) }
         return guess
     }
+
+    /// A local wall-clock time in this zone: the day and the seconds after its midnight, as a clock on the wall
+    /// reads them (not seconds elapsed since the day began: on a 23- or 25-hour day the two differ).
+    public struct WallTime: Hashable, Sendable {
+        public let day: LocalDate
+        /// 0 ..< 86_400.
+        public let secondOfDay: Int
+        public init(day: LocalDate, secondOfDay: Int) {
+            self.day = day
+            self.secondOfDay = secondOfDay
+        }
+    }
+
+    /// How a wall-clock time maps to an instant: the one instant it names, the earlier of two (clocks went back,
+    /// so it happened twice), or none (clocks went forward over it; the instant given is the time as read with
+    /// the offset before the change, so the clock is moved on by the length of the gap: 02:30 → 03:30).
+    public enum Resolution: Hashable, Sendable { case exact, earlierOfTwo, skipped }
+
+    /// The instant a wall clock in this zone shows `secondOfDay` on `day`, and whether that time was unique,
+    /// happened twice or not at all. The one way the product turns a local date and time into an instant.
+    public func instant(day: LocalDate, secondOfDay: Int) -> (instant: Instant, resolution: Resolution) {
+        let local = Int64(day.dayNumber) * 86_400 + Int64(secondOfDay)
+        // The offsets in force a day either side cover every transition near this time (no zone changes twice
+        // within two days).
+        let before = offset(at: Instant(seconds: local - 86_400))
+        let after = offset(at: Instant(seconds: local + 86_400))
+        var valid: [Int64] = []
+        for o in Set([before, after]) {
+            let t = local - Int64(o)
+            if offset(at: Instant(seconds: t)) == o { valid.append(t) }
+        }
+        if let first = valid.min() {
+            return (Instant(seconds: first), valid.count > 1 ? .earlierOfTwo : .exact)
+        }
+        return (Instant(seconds: local - Int64(before)), .skipped)
+    }
+
+    /// The wall-clock time in this zone at `instant` (whole seconds).
+    public func wallTime(at instant: Instant) -> WallTime {
+        let o = offset(at: instant)
+        let day = instant.localDate(offsetSeconds: o)
+        let s = instant.seconds + Int64(o) - Int64(day.dayNumber) * 86_400
+        return WallTime(day: day, secondOfDay: Int(s))
+    }
+
+    /// `instant` moved by whole local days: the same wall-clock time `days` later in this zone (so across a DST
+    /// change it moves by 23 or 25 hours, not 24), keeping the sub-second part. A time that does not exist on
+    /// the new day moves on by the gap, as `instant(day:secondOfDay:)` says.
+    public func adding(days: Int, to instant: Instant) -> Instant {
+        let wall = wallTime(at: instant)
+        let moved = self.instant(day: wall.day.adding(days: days), secondOfDay: wall.secondOfDay).instant
+        return Instant(seconds: moved.seconds, nanoseconds: instant.nanoseconds)
+    }
+}
+
+extension Instant {
+    /// RFC 3339 with the given UTC offset (`2026-03-08T23:55:00-05:00`; `Z` for zero). The same instant as
+    /// `rfc3339`, written as a wall clock with that offset reads it.
+    public func rfc3339(offsetSeconds: Int) -> String {
+        guard offsetSeconds != 0 else { return rfc3339 }
+        let shifted = Instant(seconds: seconds + Int64(offsetSeconds), nanoseconds: nanoseconds).rfc3339.dropLast()
+        return shifted + Instant.offsetText(offsetSeconds)
+    }
+
+    /// `+05:30`, `-03:30`, `+00:00`.
+    public static func offsetText(_ offsetSeconds: Int) -> String {
+        let a = abs(offsetSeconds)
+        let h = a / 3600, m = a / 60 % 60
+        return (offsetSeconds < 0 ? "-" : "+") + (h < 10 ? "0" : "") + String(h) + ":" + (m < 10 ? "0" : "") + String(m)
+    }
 }
 
 /// One `ZoneRules` per zone name, shared by every user in that zone.

@@ -51,9 +51,22 @@ public struct CatalogChange: Sendable, Equatable {
         public let incentive: String
         public let kind: Kind
 
-        /// One line for people, with what it does to users' progress.
-        public func sentence(effective: LocalDate) -> String {
+        /// One line for people, with what it does to users' progress; with `backfill`, what `init --backfill` does.
+        public func sentence(effective: LocalDate, backfill: Bool = false) -> String {
             let what = "\(employer) / \(program) / \(JSONText.quote(reward)) (\(incentive))"
+            if backfill, CatalogChange.backfills(kind) {
+                switch kind {
+                case .added: return "\(what): added; counted over the stored history (--backfill)"
+                case .redefined(let from, let to):
+                    return "\(what): now \(to) (was \(from)); the new reward is counted over the stored history (--backfill), awards earned stay"
+                case .limit(let from, let to):
+                    return "\(what): limit \(from) → \(to); counted again over the stored history (--backfill): the awards it now allows are recorded"
+                case .dates(let from, let to):
+                    return "\(what): program dates \(from.lowerBound.iso)..\(from.upperBound.iso) → \(to.lowerBound.iso)..\(to.upperBound.iso); "
+                        + "counted again over the stored history (--backfill): the awards the new dates allow are recorded, none taken back"
+                case .removed, .points: break
+                }
+            }
             switch kind {
             case .added:
                 return "\(what): added; counts from \(effective.iso)"
@@ -63,13 +76,13 @@ public struct CatalogChange: Sendable, Equatable {
                 return "\(what): now \(to) (was \(from)); progress toward it starts again and counts from \(effective.iso), awards earned stay"
             case .limit(let from, let to):
                 return to > from
-                    ? "\(what): limit \(from) → \(to); more awards can follow from the progress made"
+                    ? "\(what): limit \(from) → \(to); more awards can follow from events from now on (--backfill also counts the stored history)"
                     : "\(what): limit \(from) → \(to); no award is taken back, none beyond \(to)"
             case .points(let from, let to):
                 return "\(what): points \(from) → \(to) an award; awards earned keep the points they added"
             case .dates(let from, let to):
                 return "\(what): program dates \(from.lowerBound.iso)..\(from.upperBound.iso) → \(to.lowerBound.iso)..\(to.upperBound.iso); "
-                    + "days outside the new dates stop counting, awards stay"
+                    + "days outside the new dates stop counting, awards stay; stored events on days the new dates add count only with --backfill"
             }
         }
     }

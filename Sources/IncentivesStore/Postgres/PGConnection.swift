@@ -226,7 +226,9 @@ final class PGConnection: @unchecked Sendable {
         let l = why.lowercased()
         if l.contains("password authentication failed") || l.contains("no password supplied")
             || l.contains("authentication failed") || l.contains("permission denied") || l.contains("not permitted to log in")
-            || l.contains("pg_hba.conf") {
+            || l.contains("pg_hba.conf") || (l.contains("role \"") && l.contains("does not exist")) {
+            // A refused login, whatever the reason: a missing role (`role "x" does not exist`) is the server
+            // saying no to this login, not a server out of reach (README: 77).
             return .refused(path: display, reason: why)
         }
         if l.contains("database") && l.contains("does not exist") { return .cannotOpen(path: display, reason: why) }

@@ -14,7 +14,7 @@ public final class PGDeliveryQueue: DeliveryQueue {
 
     public init(store: PGStore) { c = store.c }
 
-    private static let achievementColumns = "a.id, a.user_id, a.employer, a.program, a.reward, a.completed_on, m.partner_ids"
+    private static let achievementColumns = "a.id, a.user_id, a.employer, a.program, a.reward, a.completed_on, m.partner_ids, a.tier"
 
     private func achievement(_ r: PGRows, _ i: Int, from k: Int) throws -> DeliverableAchievement {
         let id = r.text(i, k)
@@ -26,7 +26,8 @@ public final class PGDeliveryQueue: DeliveryQueue {
             partnerIDs = decoded
         }
         return DeliverableAchievement(id: id, user: r.text(i, k + 1), employer: r.text(i, k + 2), program: r.text(i, k + 3),
-                                      reward: r.text(i, k + 4), completedOn: day, partnerMemberIDs: partnerIDs)
+                                      reward: r.text(i, k + 4), completedOn: day, partnerMemberIDs: partnerIDs,
+                                      tier: StoreReader.tier(r.text(i, k + 7)))
     }
 
     public func due(partners: [String], at now: Double, limit: Int) throws -> [PendingDelivery] {

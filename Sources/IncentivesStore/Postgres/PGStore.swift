@@ -94,7 +94,7 @@ public final class PGStore {
                                                                 version: version + 1, effective: backfill ? nil : day)
                     version += 1
                     try addVersion(version, effective: day, text: text, file: catalogFile,
-                                   changes: diff.rewards.map { $0.sentence(effective: day) } + diff.tiers.map { $0.sentence(effective: day) } + diff.other, introduced: introduced)
+                                   changes: diff.rewards.map { $0.sentence(effective: day, backfill: backfill) } + diff.tiers.map { $0.sentence(effective: day) } + diff.other, introduced: introduced)
                 }
             }
             for (k, v) in [("catalog", text), ("catalog_file", catalogFile), ("roster_file", rosterFile), ("loaded_at", String(now))] {
@@ -110,9 +110,9 @@ public final class PGStore {
             try c.copy(into: "members", columns: ["id", "position", "employer", "timezone", "eligible_from", "eligible_until", "partner_ids"], data: data)
             let kept = roster.members.reduce(0) { $0 + (before.contains($1.id) ? 1 : 0) }
             var backfilled = 0
-            if backfill, version > 1, change?.isEmpty == false {
+            if backfill, version > 1, let change, !change.isEmpty {
                 let added = try PGStoredConfiguration.introduced(c).filter { $0.value.version == version }.map(\.key)
-                backfilled = try self.backfill(Set(added))
+                backfilled = try self.backfill(Set(added).union(change.backfillKeys(in: proposed)))
             }
             return Store.LoadSummary(users: roster.members.count, added: roster.members.count - kept, removed: before.count - kept,
                                      employers: roster.members.isEmpty ? 0 : Set(roster.members.compactMap(\.employer)).count,

@@ -1,5 +1,6 @@
 import Foundation
 import IncentivesCore
+import IncentivesDelivery
 import IncentivesInput
 import IncentivesStore
 
@@ -31,8 +32,10 @@ enum Demo {
     }
 
     /// Creates the database at `path` from the demo files when no file is there. Returns what it did, for people.
+    /// A PostgreSQL URL (from `--db` or `$INCENTIVES_DB`) is never a path: nothing is created for it here (the
+    /// command opens the server's database, or says it cannot); a folder tree named like the URL was.
     static func ensureDatabase(path: String) throws -> String? {
-        guard !FileManager.default.fileExists(atPath: path) else { return nil }
+        guard !PGURL.isPostgres(path), !FileManager.default.fileExists(atPath: path) else { return nil }
         guard let dir = assetsDirectory() else {
             throw CommandFailure(.noInput, "no database at \(path) and no demo data (Assets/demo) found to create one; "
                                  + "set INCENTIVES_ASSETS, or run 'incentives init' and 'incentives ingest'")
@@ -44,37 +47,86 @@ enum Demo {
                 try store.load(catalogJSON: try InputFile.readAll(dir + "/catalog.json"), catalogFile: dir + "/catalog.json",
                                roster: engine.roster, rosterFile: dir + "/roster.jsonl")
                 let outcome = try Ingestor(store: store).ingest(path: dir + "/events.jsonl")
-                try markDeliveries(StoreDeliveryQueue(store: store), partners: engine.catalog.partners.map(\.id))
+                try simulateDeliveries(store, catalog: engine.catalog)
                 return outcome
             } catch {
                 // Half a demo is worse than none: the next run tries again from scratch.
-                for suffix in ["", "-wal", "-shm", "-ingest.lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+                for suffix in ["", "-wal", "-shm", "-ingest.lock", "-deliver.lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
                 throw error
             }
         }
-        return "created the demo database \(path) from \(dir): \(outcome.counts.summary)"
+        var said = "created the demo database \(path) from \(dir): \(outcome.counts.summary)"
+        if let last = lastEventDay(dir + "/events.jsonl") {
+            // The demo's dates are fixed: weeks later every streak reads "the run broke" unless the console is
+            // told which day to take as today.
+            said += "; its events end on \(last.iso): 'incentives console --today \(last.adding(days: 1).iso)' shows it as it stood then"
+        }
+        return said
     }
 
-    /// Gives the demo's deliveries several states, as if `incentives deliver` had run for a while, so the Deliveries
-    /// screen has something to show: of every five rows (in the queue's order) two delivered, one failed for good
-    /// with the partner's error, one failed once and waiting for its retry, one pending. Deterministic.
-    static func markDeliveries(_ queue: StoreDeliveryQueue, partners: [String], now: Double = Date().timeIntervalSince1970) throws {
-        let rows = try queue.due(partners: partners, at: now, limit: 1_000_000)
-        let errors = [
-            "HTTP 503 from the partner: service unavailable (maintenance window); gave up after 5 attempts",
-            "HTTP 422 from the partner: {\"error\":\"member_unknown\",\"detail\":\"the member is not enrolled with this partner\"}",
-            "connection refused (the partner's endpoint did not answer); gave up after 5 attempts",
-        ]
-        var delivered: [String] = []
-        for (i, row) in rows.enumerated() {
-            switch i % 5 {
-            case 0, 1: delivered.append(row.id)
-            case 2: try queue.markFailed(row.id, error: errors[(i / 5) % errors.count], at: now - Double(3_600 * (i % 48)))
-            case 3: try queue.recordFailedAttempt(row.id, error: "HTTP 429 from the partner: too many requests; retrying", next: now + 900, at: now - 60)
-            default: break
+    /// The latest calendar date written in an events file's `"at"` values (their first ten characters).
+    static func lastEventDay(_ path: String) -> LocalDate? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        var last: LocalDate?
+        for line in text.split(separator: "\n") {
+            guard let r = line.range(of: "\"at\": \"") ?? line.range(of: "\"at\":\""),
+                  let day = LocalDate(iso: String(line[r.upperBound...].prefix(10))) else { continue }
+            if last.map({ day > $0 }) ?? true { last = day }
+        }
+        return last
+    }
+
+    /// Gives the demo's deliveries the states a while of real sending leaves, so the Deliveries screen has something
+    /// to show — made by the real sender, not written by hand: webhook partners' rows go through `Deliverer` and
+    /// `RetryPolicy` (8 attempts, as README says) against a `SimulatedPartner` whose scripted answers are read as real
+    /// ones; a file-drop partner's rows are marked the way `export` marks them. Of every ten webhook rows (by a hash
+    /// of the id, so deterministic): five accepted at once; one answered 503 twice, then accepted; one refused with
+    /// 422 (failed at once, not retried); one whose partner never answers (connection refused, or 503 every time:
+    /// failed after 8 attempts); one answered 429 with Retry-After of an hour (pending, 1 attempt, its retry due);
+    /// one recorded after the sender's last pass (pending, never tried). A file-drop partner's rows completed more
+    /// than a week before its newest were exported (delivered); the rest wait for the next export.
+    static func simulateDeliveries(_ store: Store, catalog: Catalog, now: Double = Date().timeIntervalSince1970) throws {
+        let queue = StoreDeliveryQueue(store: store)
+        for p in catalog.partners {
+            guard case .fileDrop = p.channel else { continue }
+            let rows = try queue.exportRows(partner: p.id, since: nil, until: nil)
+            guard let newest = rows.map(\.achievement.completedOn).max() else { continue }
+            let exported = try queue.exportRows(partner: p.id, since: nil, until: newest.adding(days: -8))
+            try queue.markDelivered(exported.map(\.deliveryID), at: now)
+        }
+        var targets: [Deliverer.Target] = []
+        for p in catalog.partners {
+            guard case .webhook(let text) = p.channel, let url = URL(string: text) else { continue }
+            targets.append(.init(partner: p.id, url: url, secret: PartnerSecret("demo-simulation-secret-\(p.id)")))
+        }
+        guard !targets.isEmpty else { return }
+        @Sendable func bucket(_ id: String) -> UInt64 {
+            var h = FNV1a()
+            h.add(id)
+            return h.value
+        }
+        let partner = SimulatedPartner { id, attempt in
+            let b = bucket(id)
+            switch b % 10 {
+            case 5: return attempt <= 2 ? .http(503, body: "service unavailable (maintenance window)") : .http(200, body: "ok")
+            case 6: return .http(422, body: #"{"error":"member_unknown","detail":"the member is not enrolled with this partner"}"#)
+            case 7: return (b / 10) % 2 == 0 ? .refused : .http(503, body: "service unavailable")
+            case 8: return .http(429, body: "too many requests", retryAfter: "3600")
+            default: return .http(200, body: "ok")
             }
         }
-        try queue.markDelivered(delivered, at: now - 86_400)
+        let view = DemoSenderView(queue) { bucket($0) % 10 == 9 }
+        var clock = now
+        var random = SplitMix64(seed: 20_261_207)
+        let deliverer = Deliverer(queue: view, targets: targets, client: partner, policy: RetryPolicy(), concurrency: 1,
+                                  clock: { clock }, random: { Double(random.next() >> 11) / Double(1 << 53) })
+        // Pass after pass on a clock that jumps to the next retry, as `deliver` would wait for it, until what is
+        // left waits on a partner's Retry-After.
+        while true {
+            try deliverer.pass()
+            guard let next = view.nextRetry, next <= now + 900 else { break }
+            clock = max(clock, next)
+        }
     }
 
     /// `incentives` with no arguments and no console command: make sure there is a database and say what is in it.
@@ -99,5 +151,45 @@ extension Arguments {
     /// Arguments holding only `--db PATH`, for code paths that open the store without a command line.
     static func none(db: String) -> Arguments {
         (try? Arguments(["--db", db], valued: ["db"])) ?? (try! Arguments([], valued: []))
+    }
+}
+
+/// The outbox as the demo's simulated sender sees it: rows `hidden` are left out (recorded after its last pass),
+/// and the retries it schedules are noted, so the simulation knows when to pass again.
+private final class DemoSenderView: DeliveryQueue {
+    private let inner: StoreDeliveryQueue
+    private let hidden: (String) -> Bool
+    private var retries: [String: Double] = [:]
+
+    init(_ inner: StoreDeliveryQueue, hidden: @escaping (String) -> Bool) {
+        self.inner = inner
+        self.hidden = hidden
+    }
+
+    /// The earliest retry the sender scheduled that is still pending.
+    var nextRetry: Double? { retries.values.min() }
+
+    func due(partners: [String], at now: Double, limit: Int) throws -> [PendingDelivery] {
+        try inner.due(partners: partners, at: now, limit: 1_000_000).filter { !hidden($0.id) }.prefix(limit).map { $0 }
+    }
+    func nextAttempt(partners: [String]) throws -> Double? { nextRetry }
+    func markDelivered(_ ids: [String], at now: Double) throws {
+        for id in ids { retries[id] = nil }
+        try inner.markDelivered(ids, at: now)
+    }
+    func recordFailedAttempt(_ id: String, error: String, next: Double, at now: Double) throws {
+        retries[id] = next
+        try inner.recordFailedAttempt(id, error: error, next: next, at: now)
+    }
+    func markFailed(_ id: String, error: String, at now: Double) throws {
+        retries[id] = nil
+        try inner.markFailed(id, error: error, at: now)
+    }
+    func retry(_ id: String, at now: Double) throws -> Bool { try inner.retry(id, at: now) }
+    func retryFailed(partner: String?, at now: Double) throws -> Int { try inner.retryFailed(partner: partner, at: now) }
+    func counts() throws -> [PartnerDeliveryCounts] { try inner.counts() }
+    func recentFailures(limit: Int) throws -> [FailedDelivery] { try inner.recentFailures(limit: limit) }
+    func exportRows(partner: String, since: LocalDate?, until: LocalDate?) throws -> [ExportRow] {
+        try inner.exportRows(partner: partner, since: since, until: until)
     }
 }

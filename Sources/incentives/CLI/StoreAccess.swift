@@ -47,11 +47,16 @@ enum StoreAccess {
             if PGURL.isPostgres(path) { return try PGStoreReader(url: path) }
             return try StoreReader(path: path)
         } catch let e as StoreError {
-            // For a look-up, a missing database is missing input.
-            if case .cannotOpen = e { throw CommandFailure(.noInput, e.description) }
-            if case .notInitialized = e { throw CommandFailure(.noInput, e.description) }
-            throw CommandFailure(exitCode(e), e.description)
+            throw lookupFailure(e)
         }
+    }
+
+    /// A store error met by a look-up (a command or the console): a missing database is missing input (66);
+    /// anything else keeps its own status (a server out of reach 69, a refused login 77, ...).
+    static func lookupFailure(_ e: StoreError) -> CommandFailure {
+        if case .cannotOpen = e { return CommandFailure(.noInput, e.description) }
+        if case .notInitialized = e { return CommandFailure(.noInput, e.description) }
+        return CommandFailure(exitCode(e), e.description)
     }
 
     /// The console's data over the store at `path`: two read-only readers, the retry connection and, on PostgreSQL,
@@ -76,7 +81,7 @@ enum StoreAccess {
 
     static func exitCode(_ e: StoreError) -> ExitCode {
         switch e {
-        case .locked, .ingestRunning, .workersRunning, .inboxPending: return .tempFail
+        case .locked, .ingestRunning, .senderRunning, .workersRunning, .inboxPending: return .tempFail
         case .readOnly, .cannotOpen: return .cantCreate
         case .full: return .ioError
         case .newerSchema, .notInitialized, .olderSchemaReadOnly, .severalNames, .storedCatalogRefused: return .config

@@ -22,7 +22,8 @@ struct WhyTimeline {
         } else {
             out.line("Rewards")
             var t = Table(["program", "reward", "state", "where it stands and what would earn it next"])
-            for r in x.rewards { t.add([r.slot.program.id, r.slot.reward.reward, r.state.rawValue, r.sentence]) }
+            // A name twice in one program is told apart by its incentive (`RewardSlot.label`).
+            for r in x.rewards { t.add([r.slot.program.id, r.slot.label(among: x.slots), r.state.rawValue, r.sentence]) }
             t.write(.table, to: out)
         }
         out.line("")
@@ -52,7 +53,7 @@ struct WhyTimeline {
         for l in byEvent.reversed().joined() {
             let e = l.event
             let what = e.type.map { $0 == .healthDataLogged ? "log \(e.category ?? "")" : "birth" } ?? "line \(e.line.map(String.init) ?? "?")"
-            t.add([e.localDay.map(Outcome.dayName) ?? "-", e.id ?? "-", what, x.slot(of: l)?.program.id ?? "(all)", x.slot(of: l)?.reward.reward ?? "(all)",
+            t.add([e.localDay.map(Outcome.dayName) ?? "-", e.id ?? "-", what, x.slot(of: l)?.program.id ?? "(all)", x.slot(of: l)?.label(among: x.slots) ?? "(all)",
                    l.outcome.code, l.outcome.sentence])
         }
         t.write(.table, to: out)

@@ -17,7 +17,7 @@ enum AchievementsCommand: Command {
 
       --user U         only this user's
       --employer E     only this employer's
-      --program P      only this program's
+      --program P      only this program's (also one removed from the catalog since: filters read what is stored)
       --incentive I    only this menu item's
       --tier T         only this tier's (a program's points ladder: "tier" in place of "incentive")
       --since DATE     completed on or after DATE (YYYY-MM-DD, the user's local day)
@@ -55,18 +55,19 @@ enum AchievementsCommand: Command {
         q.limit = explicitLimit ? try args.int("limit", default: 0, range: 0...Int.max) : (format == .table ? 200 : nil)
         q.offset = try args.int("offset", default: 0, range: 0...Int.max)
         let reader = try StoreAccess.reader(args)
-        // A name that is in no catalog is a typo, not "no achievements": say so, as `programs` does (66).
+        // Filters apply to what is stored: a program, employer or incentive removed from the catalog keeps its
+        // awards, and they can be listed. Only a name neither the catalog nor any stored award has is a typo,
+        // not "no achievements": say so, as `programs` does (66).
         let catalog = reader.catalog
-        if let e = q.employer, catalog.employer(e) == nil {
-            throw CommandFailure(.noInput, "no employer \(JSONText.quote(e)) in the catalog" + Suggestion.clause(for: e, in: catalog.employers.map(\.id)))
+        func check(_ value: String?, _ kind: String, known: [String], stored: (String) -> AchievementQuery) throws {
+            guard let value, !known.contains(value) else { return }
+            guard try StoreAccess.mapping({ try reader.achievementCount(stored(value)) }) == 0 else { return }
+            throw CommandFailure(.noInput, "no \(kind) \(JSONText.quote(value)) in the catalog"
+                                 + Suggestion.clause(for: value, in: known) + " (and no stored achievement has it)")
         }
-        if let p = q.program, !catalog.employers.contains(where: { $0.programs.contains { $0.id == p } }) {
-            throw CommandFailure(.noInput, "no program \(JSONText.quote(p)) in the catalog"
-                                 + Suggestion.clause(for: p, in: catalog.employers.flatMap { $0.programs.map(\.id) }))
-        }
-        if let i = q.incentive, catalog.incentive(i) == nil {
-            throw CommandFailure(.noInput, "no incentive \(JSONText.quote(i)) in the catalog" + Suggestion.clause(for: i, in: catalog.incentives.map(\.id)))
-        }
+        try check(q.employer, "employer", known: catalog.employers.map(\.id)) { AchievementQuery(employer: $0, limit: 1) }
+        try check(q.program, "program", known: catalog.employers.flatMap { $0.programs.map(\.id) }) { AchievementQuery(program: $0, limit: 1) }
+        try check(q.incentive, "incentive", known: catalog.incentives.map(\.id)) { AchievementQuery(incentive: $0, limit: 1) }
         let out = Output.stdout
         try StoreAccess.mapping {
             switch format {

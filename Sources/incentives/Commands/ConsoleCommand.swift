@@ -8,10 +8,11 @@ import IncentivesStore
 enum ConsoleCommand: Command {
     static let name = "console"
     static let summary = "the terminal console: programs, users, achievements, simulator, live feed, deliveries"
-    static let valuedOptions: Set<String> = ["db", "catalog", "roster", "events", "screen"]
+    static let valuedOptions: Set<String> = ["db", "catalog", "roster", "events", "screen", "today"]
     static let booleanOptions: Set<String> = ["demo", "no-mouse"]
     static let help = """
-    Usage: incentives console [--db PATH] [--demo] [--catalog FILE --roster FILE [--events FILE]] [--screen N] [--no-mouse]
+    Usage: incentives console [--db PATH] [--demo] [--catalog FILE --roster FILE [--events FILE]] [--screen N]
+                              [--today DATE] [--no-mouse]
 
     Opens the admin console. Keys: 1-6 switch screens, arrows or j/k move, Enter opens, Esc backs out,
     q backs out and quits at the top, / filters, y copies the selected id, ? shows every key. A click
@@ -28,11 +29,15 @@ enum ConsoleCommand: Command {
       --events FILE
       --demo           the demo files in Assets/demo, in memory (no database is read or written)
       --screen N       the screen to open on (1 Programs ... 6 Deliveries)
+      --today DATE     take DATE (YYYY-MM-DD) as today: users' progress is judged on it and the simulator
+                       starts on it (the time of day runs on). For the demo, whose events are fixed
+                       (Assets/demo ends on 2026-11-24): --today 2026-11-25 shows it as it stood then
       --no-mouse       leave the mouse to the terminal (its own selection and paste): no clicks, no wheel
 
     The simulator (screen 4) never writes anything: it runs the open catalog in a private sandbox.
-    Exit status: 0 quit; 64 bad usage; 66 a file is missing; 69 the terminal cannot run the console
-    (TERM=dumb, unknown or unset, or not a TTY); 78 catalog or roster refused.
+    Exit status: 0 quit; 64 bad usage; 66 a file or the database is missing; 69 the terminal cannot run the
+    console (TERM=dumb, unknown or unset, or not a TTY) or the PostgreSQL server cannot be reached; 77 the
+    PostgreSQL server refused the login; 78 catalog or roster refused.
 
     Example:
       incentives console --catalog Assets/demo/catalog.json --roster Assets/demo/roster.jsonl \\
@@ -43,8 +48,13 @@ enum ConsoleCommand: Command {
     static func run(_ args: Arguments) throws -> ExitCode {
         try args.noPositionals()
         let screenNumber = try args.int("screen", default: 1, range: 1...ScreenID.allCases.count)
+        var clock = ConsoleClock.system
+        if let text = args.value("today") {
+            guard let day = LocalDate(iso: text) else { throw Arguments.UsageError(message: "--today must be a date YYYY-MM-DD, got \(text)") }
+            clock = .on(day)
+        }
         let data = try openData(args)
-        switch ConsoleApp.run(data: data, screen: ScreenID(rawValue: screenNumber)!, mouse: !args.flag("no-mouse")) {
+        switch ConsoleApp.run(data: data, clock: clock, screen: ScreenID(rawValue: screenNumber)!, mouse: !args.flag("no-mouse")) {
         case .quit:
             return .ok
         case .unusableTerminal(let why):
@@ -81,8 +91,12 @@ enum ConsoleCommand: Command {
         }
         do {
             return try StoreAccess.consoleData(path: path)
+        } catch let e as StoreError {
+            // Its own status, as every look-up command: a server out of reach is 69 and a refused login 77, not
+            // "missing input".
+            throw StoreAccess.lookupFailure(e)
         } catch {
-            throw CommandFailure(.noInput, "\(path): cannot open the database: \(error)")
+            throw CommandFailure(.noInput, "\(PGURL.redacted(path)): cannot open the database: \(error)")
         }
     }
 

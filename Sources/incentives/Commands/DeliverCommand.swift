@@ -2,6 +2,7 @@ import Foundation
 import IncentivesText
 import IncentivesCore
 import IncentivesDelivery
+import IncentivesStore
 
 /// `incentives deliver`: POSTs pending achievements to webhook partners, signed, with retries.
 enum DeliverCommand: Command {
@@ -27,7 +28,8 @@ enum DeliverCommand: Command {
       --watch          keep running: poll for new achievements and due retries
       --poll SECONDS   with --watch, how often to look for new work (default 5)
       --concurrency N  requests in flight at once (default 4)
-      --timeout SECS   per request (default 10)
+      --timeout SECS   per request, the whole exchange: connect, send, and the answer's status line and
+                       headers, however slowly they come (default 10)
       --max-attempts N attempts before a delivery is marked failed (default 8)
       --retry ID       put one failed delivery back to pending, then deliver
       --retry-failed   put every failed delivery (of --partner, or all) back to pending, then deliver
@@ -49,8 +51,11 @@ enum DeliverCommand: Command {
     Headers: X-Incentives-Delivery (stable: the same on every resend), X-Incentives-Timestamp (unix
     seconds), X-Incentives-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + "." + body)>.
 
+    One sender per SQLite database: a second 'deliver' on the same file exits 75 at once (PostgreSQL's
+    senders claim rows and may run side by side).
+
     Exit status: 0 nothing failed; 69 some deliveries failed (see --status); 64 bad usage;
-                 66 an input file is missing; 77 the PostgreSQL login lacks the sender role;
+                 66 an input file is missing; 75 another deliver is sending from this SQLite database; 77 the PostgreSQL login lacks the sender role;
                  78 catalog or roster refused, or a secret missing.
 
     Example:
@@ -76,6 +81,11 @@ enum DeliverCommand: Command {
             try StoreAccess.mapping { try printStatus(queue) }
             return .ok
         }
+        // One sender per SQLite database: its outbox has no claim on a row, so a second sender would send every
+        // due row again. The second one stops (75) before it changes or sends anything. (PostgreSQL's senders
+        // claim rows and may run side by side.)
+        let senderLock = try outbox.sqlitePath.map { path in try StoreAccess.mapping { try SenderLock(databasePath: path) } }
+        defer { senderLock?.release() }
         if args.value("retry") != nil || args.flag("retry-failed") {
             guard outbox.isPersistent else {
                 throw Arguments.UsageError(message: "--retry and --retry-failed need the database (file mode keeps no state between runs)")

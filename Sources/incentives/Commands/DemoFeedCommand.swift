@@ -12,8 +12,10 @@ enum DemoFeedCommand: Command {
     static let name = "demo-feed"
     static let summary = "replay the demo's events slowly into a database (the console's Live screen moves)"
     static let valuedOptions: Set<String> = ["db", "events", "rate"]
+    static let booleanOptions: Set<String> = ["reset"]
     static let help = """
-    Usage: incentives demo-feed [--db PATH] [--events FILE] [--rate N]
+    Usage: incentives demo-feed [--db PATH|URL] [--events FILE] [--rate N]
+           incentives demo-feed --reset [--db PATH]
 
     Feeds events into the database a few at a time, N a second, through the same ingest as `incentives
     ingest` (each small chunk is one ingest, committed before the next), so that a console open on the
@@ -21,6 +23,13 @@ enum DemoFeedCommand: Command {
     gets a suffix (`e-17~feed-m3k2q1`, so a second run is not a run of duplicates) and each time moves by whole
     days so that the last event falls on yesterday (the same local times, the same days of the week apart).
     Ctrl-C (or SIGTERM) stops it after the chunk being written; what was fed stays.
+    On PostgreSQL each chunk goes to the inbox and is evaluated at once by a worker in this process (as
+    'incentives ingest' with one worker); the database must have been made by 'incentives init'.
+
+    --reset puts the demo database back as it was first created: it removes the database (only one created
+    from the demo: its first catalog is Assets/demo/catalog.json) and creates it again from the demo files,
+    so what feeds left behind (their events, achievements, deliveries and one ingests row per chunk) is gone.
+    Not on PostgreSQL: there, drop and create the database, then init and ingest Assets/demo (README).
 
     \(StoreAccess.optionHelp)
                        (with no --db and no database there yet, it is created from the demo files, as
@@ -28,14 +37,19 @@ enum DemoFeedCommand: Command {
       --events FILE    the events to feed (default: Assets/demo/events.jsonl, found as the console finds
                        the demo; $INCENTIVES_ASSETS points elsewhere)
       --rate N         events a second (default 20, at most 10000)
+      --reset          recreate the demo database instead of feeding (see above)
 
     stdout: a line a second with the events fed, accepted, duplicates and rejected, and a summary at the end.
-    Exit status: 0 all fed, or stopped by Ctrl-C; 64 bad usage; 66 the database or the events file is missing;
-                 73 the database cannot be written; 75 another ingest holds the database; 78 no catalog yet.
+    Exit status: 0 all fed, stopped by Ctrl-C, or reset; 64 bad usage (also: --reset on PostgreSQL or on a
+                 database not made from the demo); 66 the database, the events file or the demo files are
+                 missing; 69 the PostgreSQL server cannot be reached; 73 the database cannot be written;
+                 75 another ingest (or a sender, for --reset) holds the database; 77 PostgreSQL refused the
+                 login or it lacks the writer role; 78 no catalog yet.
 
     Example (two terminals):
       incentives console --screen 5
       incentives demo-feed --rate 50
+      incentives demo-feed --reset          # afterwards: the demo database as first created
 
     """
 
@@ -44,6 +58,12 @@ enum DemoFeedCommand: Command {
 
     static func run(_ args: Arguments) throws -> ExitCode {
         try args.noPositionals()
+        if args.flag("reset") {
+            for option in ["events", "rate"] where args.value(option) != nil {
+                throw Arguments.UsageError(message: "--reset feeds nothing: --\(option) does not go with it")
+            }
+            return try reset(args)
+        }
         let rate = try args.int("rate", default: 20, range: 1...10_000)
         let eventsPath: String
         if let given = args.value("events") {
@@ -61,19 +81,37 @@ enum DemoFeedCommand: Command {
             throw CommandFailure(.noInput, "\(eventsPath): cannot be read")
         }
         let dbPath = StoreAccess.path(args)
-        if args.value("db") == nil {
-            if let created = try Demo.ensureDatabase(path: dbPath) { printError(created) }
-        } else if !FileManager.default.fileExists(atPath: dbPath) {
-            throw CommandFailure(.noInput, "\(dbPath): no such database (create one with incentives init, or run incentives demo-feed without --db for the demo database)")
-        }
-        let store = try StoreAccess.writer(Arguments.none(db: dbPath), create: false)
-        guard store.isInitialized else {
-            throw CommandFailure(.config, "\(dbPath): no catalog yet; run incentives init first")
+        let sink: Sink
+        if StoreAccess.isPostgres(args) {
+            let store = try StoreAccess.postgresWriter(args, create: false)
+            guard store.isInitialized else {
+                throw CommandFailure(.config, "\(StoreAccess.displayName(args)): no catalog yet; run incentives init first")
+            }
+            // The worker on a connection of its own, as `ingest --workers 1` has it in a child.
+            let workStore = try StoreAccess.postgresWriter(args, create: false)
+            sink = .postgres(PGIngestor(store: store), work: workStore)
+        } else {
+            if args.value("db") == nil {
+                if let created = try Demo.ensureDatabase(path: dbPath) { printError(created) }
+            } else if !FileManager.default.fileExists(atPath: dbPath) {
+                throw CommandFailure(.noInput, "\(dbPath): no such database (create one with incentives init, or run incentives demo-feed without --db for the demo database)")
+            }
+            let store = try StoreAccess.writer(Arguments.none(db: dbPath), create: false)
+            guard store.isInitialized else {
+                throw CommandFailure(.config, "\(dbPath): no catalog yet; run incentives init first")
+            }
+            sink = .sqlite(store)
         }
 
         let lines = String(decoding: raw, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
         let today = LocalDate(dayNumber: Int32(Int(floor(Date().timeIntervalSince1970 / 86_400))))
-        let feed = Feed(lines: lines, yesterday: today.adding(days: -1), tag: "feed-" + String(Int(Date().timeIntervalSince1970), radix: 36))
+        // Each user's zone, so that a time moved by whole days keeps its wall-clock time across a DST change.
+        let zones = ZoneDirectory()
+        var userZones: [String: ZoneRules] = [:]
+        let reader = try StoreAccess.reader(args.value("db") == nil ? Arguments.none(db: dbPath) : args)
+        for m in try StoreAccess.mapping({ try reader.members() }) { userZones[m.id] = zones.rules(for: m.timezone) }
+        let feed = Feed(lines: lines, yesterday: today.adding(days: -1), tag: "feed-" + String(Int(Date().timeIntervalSince1970), radix: 36),
+                        zones: userZones)
 
         stopRequested = 0
         // A parent may have left them blocked (a test runner, a service manager): Ctrl-C must reach the feed.
@@ -106,7 +144,7 @@ enum DemoFeedCommand: Command {
         options.restart = true
 
         let out = Output.stdout
-        out.line("feeding \(feed.lines.count) events from \(eventsPath) into \(dbPath), \(rate) a second"
+        out.line("feeding \(feed.lines.count) events from \(eventsPath) into \(StoreAccess.displayName(args)), \(rate) a second"
                  + (feed.shiftDays != 0 ? ", moved \(feed.shiftDays) days later" : "") + " (Ctrl-C stops)")
         out.flush()
         var totals = (fed: 0, accepted: 0, duplicates: 0, rejected: 0)
@@ -123,7 +161,7 @@ enum DemoFeedCommand: Command {
             } catch {
                 throw CommandFailure(.cantCreate, "\(chunkFile): cannot write the chunk to ingest: \(error.localizedDescription)")
             }
-            let outcome = try StoreAccess.mapping { try Ingestor(store: store).ingest(path: chunkFile, options: options) }
+            let outcome = try StoreAccess.mapping { try sink.ingest(chunkFile, options: options) }
             totals.fed += end - next
             totals.accepted += outcome.counts.accepted
             totals.duplicates += outcome.counts.duplicates
@@ -149,15 +187,66 @@ enum DemoFeedCommand: Command {
         return .ok
     }
 
+    /// Where the chunks go: a SQLite store's ingest, or PostgreSQL's inbox and a worker that evaluates it.
+    enum Sink {
+        case sqlite(Store)
+        case postgres(PGIngestor, work: PGStore)
+
+        func ingest(_ path: String, options: Ingestor.Options) throws -> Ingestor.Outcome {
+            switch self {
+            case .sqlite(let store):
+                return try Ingestor(store: store).ingest(path: path, options: options)
+            case .postgres(let ingestor, let work):
+                var outcome = try ingestor.ingest(path: path, options: options)
+                var drain = PGWorker.Options()
+                drain.untilDrained = true
+                try PGWorker(store: work).run(drain)
+                outcome.counts.achievements = try ingestor.achievements(ofIngest: outcome.ingestID)
+                return outcome
+            }
+        }
+    }
+
+    /// `--reset`: the demo database removed and made again from the demo files.
+    static func reset(_ args: Arguments) throws -> ExitCode {
+        guard !StoreAccess.isPostgres(args) else {
+            throw Arguments.UsageError(message: "--reset recreates a SQLite demo database; on PostgreSQL drop and create the database, then init and ingest Assets/demo (README, On PostgreSQL)")
+        }
+        guard let dir = Demo.assetsDirectory() else {
+            throw CommandFailure(.noInput, "Assets/demo not found (run from the project folder, or set INCENTIVES_ASSETS)")
+        }
+        let path = StoreAccess.path(args)
+        if FileManager.default.fileExists(atPath: path) {
+            let demoCatalog = try InputFile.readAll(dir + "/catalog.json")
+            let first = try StoreAccess.mapping { () -> String? in
+                let store = try Store(path: path, create: false)
+                guard store.isInitialized else { return nil }
+                return try store.catalogVersions().first { $0.version == 1 }?.catalogJSON
+            }
+            guard let first, first == String(decoding: demoCatalog, as: UTF8.self) else {
+                throw Arguments.UsageError(message: "\(path) was not created from the demo (its first catalog is not \(dir)/catalog.json): --reset removes only a demo database")
+            }
+            try StoreAccess.mapping { try Store.remove(path: path) }
+        }
+        guard let created = try Demo.ensureDatabase(path: path) else {
+            throw CommandFailure(.software, "\(path): the demo database was not created")
+        }
+        printError(created.replacingOccurrences(of: "created the demo database", with: "reset the demo database"))
+        return .ok
+    }
+
     /// The events made new for a run: a suffix on each id, and times moved by whole days.
     struct Feed {
         let lines: [String]
         let shiftDays: Int
         let tag: String
+        /// User id → the user's zone rules (a user not there keeps the offset written).
+        let zones: [String: ZoneRules]
 
-        init(lines: [String], yesterday: LocalDate, tag: String) {
+        init(lines: [String], yesterday: LocalDate, tag: String, zones: [String: ZoneRules] = [:]) {
             self.lines = lines
             self.tag = tag
+            self.zones = zones
             let last = lines.compactMap { Feed.object($0).flatMap { $0["at"] as? String }.flatMap(Feed.day) }.max()
             shiftDays = last.map { max(yesterday.days(since: $0), 0) } ?? 0
         }
@@ -177,7 +266,15 @@ enum DemoFeedCommand: Command {
             guard var o = Feed.object(line) else { return line }
             if let id = o["id"] as? String { o["id"] = id + "~" + tag }
             if shiftDays != 0, let at = o["at"] as? String, let day = Feed.day(at) {
-                o["at"] = day.adding(days: shiftDays).iso + String(at.dropFirst(10))
+                if let user = o["user"] as? String, let rules = zones[user], case .success(let instant) = Instant.parseRFC3339(at) {
+                    // The same wall-clock time in the user's zone, whole days later, written with the offset the
+                    // zone has then: across a DST change the written offset changes (and the instant moves by 23
+                    // or 25 hours), so the event still falls on the local day it fell on, moved.
+                    let moved = rules.adding(days: shiftDays, to: instant)
+                    o["at"] = moved.rfc3339(offsetSeconds: rules.offset(at: moved))
+                } else {
+                    o["at"] = day.adding(days: shiftDays).iso + String(at.dropFirst(10))
+                }
             }
             guard let data = try? JSONSerialization.data(withJSONObject: o, options: [.sortedKeys, .withoutEscapingSlashes]) else { return line }
             return String(decoding: data, as: UTF8.self)

@@ -19,7 +19,8 @@ enum GenerateCommand: Command {
       --users N        enterprise users (default 300)
       --days N         days of events (default 28)
       --employers N    employers, up to 20 with real-looking names (default 5)
-      --from DATE      first day of events, YYYY-MM-DD (default 2026-10-27)
+      --from DATE      first day of events, YYYY-MM-DD (default 2026-10-27), so that every event's UTC
+                       instant falls in years 0001-9999: from 0001-01-02 to --days + 5 days before 9999-12-31
       --seed N         random seed (default 2026)
       --no-partners    leave partners out of the catalog
 
@@ -39,6 +40,10 @@ enum GenerateCommand: Command {
         g.withPartners = !args.flag("no-partners")
         if let from = args.value("from") {
             guard let d = LocalDate(iso: from) else { throw Arguments.UsageError(message: "--from must be a date YYYY-MM-DD, got \(from)") }
+            let allowed = LoadGenerator.firstDays(forDays: g.days)
+            guard allowed.contains(d) else {
+                throw Arguments.UsageError(message: "--from \(from) with --days \(g.days): the events would fall outside years 0001-9999 in UTC; give a day from \(allowed.lowerBound.iso) to \(allowed.upperBound.iso)")
+            }
             g.firstDay = d
         }
         let count: Int

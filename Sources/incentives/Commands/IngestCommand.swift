@@ -53,6 +53,15 @@ enum IngestCommand: Command {
         options.batchLines = try args.int("batch", default: options.batchLines, range: 1...10_000_000)
         options.progressEvery = try args.int("progress-every", default: options.progressEvery)
         options.restart = args.flag("restart")
+        // Checked before the store is chosen: on SQLite these options were silently ignored (issue 26) — an
+        // `--inbox-only` ingest into SQLite evaluated everything, which is what the option says it will not do.
+        if args.flag("inbox-only"), args.value("workers") != nil {
+            throw Arguments.UsageError(message: "--inbox-only starts no workers: give one of --workers and --inbox-only")
+        }
+        if !StoreAccess.isPostgres(args),
+           let option = ["workers", "work-batch"].first(where: { args.value($0) != nil }) ?? (args.flag("inbox-only") ? "inbox-only" : nil) {
+            throw Arguments.UsageError(message: "--\(option) is for a PostgreSQL database (--db postgresql://...): a SQLite ingest evaluates as it reads")
+        }
         let bar = ProgressBar()
         let outcome: Ingestor.Outcome
         let onReject: (Ingestor.RejectedLine) -> Void = { r in
@@ -95,7 +104,6 @@ enum IngestCommand: Command {
     static func postgres(_ args: Arguments, events: String, options: Ingestor.Options, bar: ProgressBar,
                          onReject: (Ingestor.RejectedLine) -> Void, onProgress: (Ingestor.Progress) -> Void) throws -> Ingestor.Outcome {
         let inboxOnly = args.flag("inbox-only")
-        if inboxOnly, args.value("workers") != nil { throw Arguments.UsageError(message: "--inbox-only starts no workers: give one of --workers and --inbox-only") }
         let workers = inboxOnly ? 0 : try args.int("workers", default: 1, range: 1...64)
         let workBatch = args.value("work-batch") == nil ? nil : try args.int("work-batch", default: 50_000, range: 1...1_000_000)
         let store = try StoreAccess.postgresWriter(args, create: false)

@@ -99,7 +99,7 @@ enum InitCommand: Command {
                 out.line("catalog: no reward changes")
             } else {
                 out.line("catalog changes (effective \(day.iso)):")
-                for r in change.rewards { out.line("  " + r.sentence(effective: day)) }
+                for r in change.rewards { out.line("  " + r.sentence(effective: day, backfill: args.flag("backfill"))) }
                 for t in change.tiers { out.line("  " + t.sentence(effective: day)) }
                 for o in change.other { out.line("  " + o) }
             }

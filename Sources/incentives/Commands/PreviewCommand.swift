@@ -18,6 +18,11 @@ enum PreviewCommand: Command {
     catalog gives a reward or tier a "cost", currentCost and proposedCost say what its achievements cost under
     each (their count times that catalog's price), by currency.
 
+    What applying does: 'init' without --backfill records nothing for past events (the store keeps CURRENT;
+    added and changed rewards count from the effective day). BACKFILL is what the store holds for the reward
+    right after 'init --backfill': added rewards earn over the whole history, a redefined one adds its awards to
+    the old one's, an extended program or a higher limit adds the awards it allows, and nothing is taken back.
+
       --catalog FILE   the proposed catalog (validated as init validates it)
       --since DATE     count achievements completed on or after DATE (YYYY-MM-DD)
       --until DATE     count achievements completed on or before DATE
@@ -102,13 +107,14 @@ enum PreviewCommand: Command {
         let priced = [current, proposed].contains { c in
             c.employers.contains { e in e.programs.contains { p in p.rewards.contains { $0.cost != nil } || p.tiers.contains { $0.cost != nil } } }
         }
-        var t = Table(["employer", "program", "incentive", "reward", "current", "proposed", "difference", "users", "change"]
+        var t = Table(["employer", "program", "incentive", "reward", "current", "proposed", "difference", "users", "backfill", "change"]
                       + (priced ? ["currentCost", "proposedCost"] : []),
-                      numeric: Set(["current", "proposed", "difference", "users"] + (priced && format == .jsonl ? ["currentCost", "proposedCost"] : [])))
+                      numeric: Set(["current", "proposed", "difference", "users", "backfill"]
+                                   + (priced && format == .jsonl ? ["currentCost", "proposedCost"] : [])))
         for r in rows {
-            let change = r.inCurrent && r.inProposed ? "" : r.inProposed ? "added" : "removed"
             var cells: [String?] = [r.employer, r.program, r.incentive, r.reward, String(r.current), String(r.proposed),
-                                    (format == .table && r.difference > 0 ? "+" : "") + String(r.difference), String(r.users), change]
+                                    (format == .table && r.difference > 0 ? "+" : "") + String(r.difference), String(r.users), String(r.afterBackfill),
+                                    r.changeText]
             if priced {
                 for (catalog, count) in [(current, r.current), (proposed, r.proposed)] {
                     var total = MoneyTotals()

@@ -41,9 +41,9 @@ enum UserCommand: Command {
         let reader = try StoreAccess.reader(args)
         let out = Output.stdout
         guard let profile = try StoreAccess.mapping({ try reader.profile(of: id, today: today, recentEvents: recent) }) else {
-            let similar = try StoreAccess.mapping { try reader.users(prefix: id, limit: 10) }
+            let similar = try StoreAccess.mapping { try NearestUsers.find(id, all: { try reader.members() }, prefix: { try reader.users(prefix: $0, limit: 10) }) }
             if similar.isEmpty { throw CommandFailure(.noInput, "no user \(JSONText.quote(id)) on the roster") }
-            printError("incentives user: no user \(JSONText.quote(id)); users whose id starts with it:")
+            printError("incentives user: no user \(JSONText.quote(id)) on the roster; the nearest ids:")
             for u in similar { printError("  \(u.id)  \(u.employer ?? "-")  \(u.timezone)") }
             return .noInput
         }
@@ -109,7 +109,7 @@ enum UserCommand: Command {
             out.line("Recent events (latest arrivals first)")
             var t = Table(["local day", "at (UTC)", "type", "category", "id", "from"])
             for e in p.recentEvents {
-                t.add([e.localDay.map { "\(DayFormat.short($0)) \($0.components.year)" } ?? "-",
+                t.add([e.localDay.map { "\(DayFormat.short($0)) \(DayFormat.year($0))" } ?? "-",
                        e.at.rfc3339, e.event.type.rawValue, e.event.category ?? "", e.id, e.file.map { "\($0):\(e.line)" } ?? ""])
             }
             t.write(.table, to: out)

@@ -36,7 +36,8 @@ enum WhyCommand: Command {
       --catalog, --roster, --events   explain from the files, like replay, without a database
     \(StoreAccess.optionHelp)
 
-    Exit status: 0 explained; 66 no such user (the users whose id starts alike are listed) or no input;
+    Exit status: 0 explained; 66 no such user (the nearest ids are listed), a --program in no catalog or a
+                 --reward the user's employer does not offer (the nearest names are listed), or no input;
                  64 bad usage; 78 catalog or roster refused.
 
     Example:
@@ -60,6 +61,10 @@ enum WhyCommand: Command {
 
         let explanation = try files.isEmpty ? fromStore(args, user: id, today: today) : fromFiles(args, user: id, today: today)
         guard let explanation else { return .noInput }
+        if let refusal = unknownChoice(explanation, program: args.value("program"), reward: args.value("reward")) {
+            for (n, line) in refusal.split(separator: "\n").enumerated() { printError((n == 0 ? "incentives why: " : "") + line) }
+            return .noInput
+        }
         let shown = explanation.filtered(program: args.value("program"), reward: args.value("reward"), since: since)
         switch format {
         case .jsonl: WhyJSONLines.write(shown, to: Output.stdout)
@@ -78,8 +83,8 @@ enum WhyCommand: Command {
     private static func fromStore(_ args: Arguments, user id: String, today: LocalDate?) throws -> Explanation? {
         let reader = try StoreAccess.reader(args)
         if let x = try StoreAccess.mapping({ try reader.explain(user: id, today: today, program: args.value("program")) }) { return x }
-        let similar = try StoreAccess.mapping { try nearest(id) { try reader.users(prefix: $0, limit: 10).map { ($0.id, $0.employer, $0.timezone) } } }
-        unknownUser(id, similar: similar)
+        let similar = try StoreAccess.mapping { try NearestUsers.find(id, all: { try reader.members() }, prefix: { try reader.users(prefix: $0, limit: 10) }) }
+        unknownUser(id, similar: similar.map { ($0.id, $0.employer, $0.timezone) })
         return nil
     }
 
@@ -91,7 +96,9 @@ enum WhyCommand: Command {
             explainer = try Explainer(intake: Intake(engine: engine), user: id)
         } catch {
             let members = engine.roster.members
-            unknownUser(id, similar: try nearest(id) { p in members.filter { $0.id.hasPrefix(p) }.sorted { $0.id < $1.id }.prefix(10).map { ($0.id, $0.employer, $0.timezone) } })
+            let similar = try NearestUsers.find(id, all: { members.sorted { $0.id < $1.id } },
+                                                prefix: { p in Array(members.filter { $0.id.hasPrefix(p) }.sorted { $0.id < $1.id }.prefix(10)) })
+            unknownUser(id, similar: similar.map { ($0.id, $0.employer, $0.timezone) })
             return nil
         }
         let stream = EventStream(path: path)
@@ -123,15 +130,32 @@ enum WhyCommand: Command {
         return object["user"] as? String == id
     }
 
-    /// The users whose id starts like `id`: the longest prefix of it that some user shares.
-    private static func nearest(_ id: String, _ withPrefix: (String) throws -> [(String, String?, String)]) throws -> [(String, String?, String)] {
-        var prefix = id
-        while !prefix.isEmpty {
-            let found = try withPrefix(prefix)
-            if !found.isEmpty { return found }
-            prefix.removeLast()
+    /// Why `--program` or `--reward` selects nothing for this user, or nil when it selects something: a program
+    /// in no catalog, or a reward (name or incentive id) that the user's employer does not offer (in the program
+    /// asked about, if any). Said with the nearest names, by edit distance, and what is offered. "none apply" and
+    /// exit 0 read as "no events" to support staff.
+    static func unknownChoice(_ e: Explanation, program: String?, reward: String?) -> String? {
+        let user = e.member.id
+        if let program, !e.slots.contains(where: { $0.program.id == program }) {
+            let offered = unique(e.slots.map(\.program.id))
+            return "no program \(JSONText.quote(program)) in the catalog" + Suggestion.clause(for: program, in: offered)
+                + (offered.isEmpty ? "" : " (\(user)'s: \(offered.joined(separator: ", ")))")
         }
-        return []
+        guard let reward else { return nil }
+        let scope = e.slots.filter { slot in program.map { slot.program.id == $0 } ?? true }
+        guard !scope.contains(where: { $0.reward.reward == reward || $0.incentive.id == reward }) else { return nil }
+        let employer = e.member.employer.map { "their employer " + JSONText.quote($0) } ?? "they have no employer"
+        let names = unique(scope.map(\.reward.reward))
+        let near = Suggestion.nearest(to: reward, in: names + unique(scope.map(\.incentive.id)), limit: 3)
+        var text = "\(user) is not offered \(JSONText.quote(reward))" + (program.map { " in \($0)" } ?? "") + ": \(employer) does not offer it"
+        if !near.isEmpty { text += "; did you mean \(near.map(JSONText.quote).joined(separator: " or "))?" }
+        if !names.isEmpty { text += "\n  offered to \(user): " + names.map(JSONText.quote).joined(separator: ", ") }
+        return text
+    }
+
+    private static func unique(_ names: [String]) -> [String] {
+        var seen = Set<String>()
+        return names.filter { seen.insert($0).inserted }
     }
 
     private static func unknownUser(_ id: String, similar: [(String, String?, String)]) {

@@ -15,6 +15,8 @@ struct Outbox {
     let queue: any DeliveryQueue
     /// False in file mode: retrying by hand needs state that outlives the run.
     let isPersistent: Bool
+    /// The SQLite file, whose outbox has no per-row claim: a sender takes `SenderLock` on it.
+    var sqlitePath: String? = nil
 
     static let sourceOptions: Set<String> = ["db", "catalog", "roster", "achievements"]
 
@@ -35,7 +37,7 @@ struct Outbox {
             }
             let store = try StoreAccess.writer(args, create: false)
             let catalog = try StoreAccess.mapping { try store.catalog() }
-            return Outbox(catalog: catalog, queue: StoreDeliveryQueue(store: store), isPersistent: true)
+            return Outbox(catalog: catalog, queue: StoreDeliveryQueue(store: store), isPersistent: true, sqlitePath: store.path)
         }
         guard args.value("db") == nil else {
             throw Arguments.UsageError(message: "give either --db or --catalog, --roster and --achievements, not both")

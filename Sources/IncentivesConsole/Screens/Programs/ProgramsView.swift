@@ -140,13 +140,14 @@ enum ProgramsView {
         }
     }
 
-    /// The selected program's rewards under the current and the proposed catalog.
+    /// The selected program's rewards under the current and the proposed catalog, and what the store holds once the
+    /// proposal is applied with `--backfill` ("Kept": nothing is taken back, so a removed reward keeps its awards).
     static func drawPreview(_ rows: [CatalogPreview.Row], on c: inout Canvas, x: Int, y: Int, width: Int, height: Int) {
         Table(columns: [.flex("Reward", min: 10), .flex("Incentive", min: 10), .fixed("Now", 6, right: true), .fixed("Proposed", 8, right: true),
-                        .fixed("Diff", 6, right: true), .fixed("Users", 6, right: true), .fixed("Change", 8)],
+                        .fixed("Diff", 6, right: true), .fixed("Kept", 6, right: true), .fixed("Users", 6, right: true), .flex("Change", min: 8)],
               rows: rows.map { r in
                   [r.reward, r.incentive, String(r.current), String(r.proposed), (r.difference > 0 ? "+" : "") + String(r.difference),
-                   String(r.users), r.inCurrent && r.inProposed ? "" : r.inProposed ? "added" : "removed"]
+                   String(r.afterBackfill), String(r.users), r.changeText]
               },
               styles: rows.map { $0.difference > 0 ? .good : $0.difference < 0 ? .warn : .normal },
               selected: nil)

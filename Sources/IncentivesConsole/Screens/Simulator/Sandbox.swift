@@ -41,10 +41,37 @@ public final class Sandbox {
         members.firstIndex { $0.id == user }.map { explainers[$0] }
     }
 
-    /// The instant of a local day and time of day in the user's zone.
-    public func instant(day: LocalDate, secondOfDay: Int, user: Member) -> Instant {
-        let start = zones.rules(for: user.timezone)?.startOfDay(day) ?? Instant(seconds: Int64(day.dayNumber) * 86_400)
-        return Instant(seconds: start.seconds + Int64(secondOfDay))
+    /// The instant a wall clock in the user's zone shows `secondOfDay` on `day`, through the core's zone rules
+    /// (the same rules `replay` reads a local day with), and whether that time was unique, happened twice or was
+    /// skipped by a DST change. Not the day's start plus elapsed seconds: on a 23- or 25-hour day those differ.
+    public func instant(day: LocalDate, secondOfDay: Int, user: Member) -> (instant: Instant, resolution: ZoneRules.Resolution) {
+        guard let rules = zones.rules(for: user.timezone) else {
+            return (Instant(seconds: Int64(day.dayNumber) * 86_400 + Int64(secondOfDay)), .exact)
+        }
+        return rules.instant(day: day, secondOfDay: secondOfDay)
+    }
+
+    /// The UTC offset in the user's zone at an instant (0 for a zone the rules do not know).
+    public func offset(at instant: Instant, user: Member) -> Int {
+        zones.rules(for: user.timezone)?.offset(at: instant) ?? 0
+    }
+
+    /// Every event sent so far, in the order sent (resends included), as `replay` would read them.
+    public var events: [Event] { log }
+
+    /// Gives a test user another employer (nil for none): the user keeps their id, zone and events, and a fresh
+    /// engine reads their events again under the new employer's programs, as `replay` would with that roster.
+    @discardableResult
+    public func changeEmployer(of user: String, to employer: String?, eligibleFrom: LocalDate) -> Member? {
+        guard let i = members.firstIndex(where: { $0.id == user }) else { return nil }
+        let old = members[i]
+        let member = Member(id: old.id, employer: employer, timezone: old.timezone, eligibleFrom: min(old.eligibleFrom, eligibleFrom), eligibleUntil: old.eligibleUntil)
+        members[i] = member
+        let engine = try! Engine(catalog: catalog, roster: Roster(members: [member]), zones: zones)
+        let explainer = try! Explainer(intake: Intake(engine: engine), user: member.id)
+        for event in log where event.user == member.id { _ = Array(explainer.take(event)) }
+        explainers[i] = explainer
+        return member
     }
 
     /// Logs one new event (a fresh id) through the user's intake, as the real ingest would.
@@ -66,6 +93,7 @@ public final class Sandbox {
             default: return nil
             }
         }
+        awarded += earned
         return Logged(event: event, earned: earned, lines: lines, slots: explainer.rewardSlots)
     }
 
@@ -76,4 +104,23 @@ public final class Sandbox {
     public func localDay(of event: Event) -> LocalDate? { explainer(of: event.user)?.engine.localDate(of: event.at, for: event.user) }
 
     public var eventCount: Int { log.count }
+
+    /// Every award the rehearsal earned, in order.
+    public private(set) var awarded: [Achievement] = []
+
+    /// The rehearsal as files `replay` runs: the test users as roster lines and every event sent (resends too)
+    /// as event lines, each time written with the offset the user's zone had then. `replay --catalog` with the
+    /// open catalog over them records what the feed announced.
+    public func exportLines() -> (roster: [String], events: [String]) {
+        let roster = members.map { m in
+            "{\"id\": \(JSONText.quote(m.id)), \"employer\": \(m.employer.map(JSONText.quote) ?? "null"), \"timezone\": \(JSONText.quote(m.timezone)), \"eligibleFrom\": \"\(m.eligibleFrom.iso)\"}"
+        }
+        let events = log.map { e -> String in
+            let offset = zones.rules(for: members.first { $0.id == e.user }?.timezone ?? "UTC")?.offset(at: e.at) ?? 0
+            var line = "{\"id\": \(JSONText.quote(e.id)), \"type\": \"\(e.type.rawValue)\", \"user\": \(JSONText.quote(e.user)), \"at\": \"\(e.at.rfc3339(offsetSeconds: offset))\""
+            if let c = e.category { line += ", \"category\": \(JSONText.quote(c))" }
+            return line + "}"
+        }
+        return (roster, events)
+    }
 }

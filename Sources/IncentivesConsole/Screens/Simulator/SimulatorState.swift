@@ -1,5 +1,6 @@
 import Foundation
 import IncentivesCore
+import IncentivesText
 
 /// Screen 4: a sandbox timeline with a simulated clock. QA picks a test user (any employer, any zone),
 /// logs data now or for a past day, reports a birth, moves the clock a day, or plays a whole streak, and
@@ -28,6 +29,8 @@ public struct SimulatorState {
     public var feed: [FeedLine] = []
     public var standings: [RewardStanding] = []
     let today: LocalDate
+    /// The open catalog's text, written beside an exported rehearsal (empty: not known, not written).
+    public var catalogJSON = ""
 
     init(catalog: Catalog, today: LocalDate) {
         sandbox = Sandbox(catalog: catalog)
@@ -46,13 +49,14 @@ public struct SimulatorState {
     /// What a line typed in the simulator is for: `/` a zone for a new test user, `T` the time of day, `d` a day
     /// to jump to.
     public enum Prompt: Sendable, Equatable {
-        case zone, time, date
+        case zone, time, date, export
 
         var label: String {
             switch self {
             case .zone: return "time zone for a new test user: "
-            case .time: return "time of day (HH:MM): "
+            case .time: return "time of day (HH:MM, +1d next day): "
             case .date: return "jump to day (YYYY-MM-DD): "
+            case .export: return "export the rehearsal to folder: "
             }
         }
     }
@@ -83,18 +87,29 @@ public struct SimulatorState {
         switch prompt {
         case .zone:
             guard sandbox.zones.rules(for: text) != nil else {
-                announce("unknown time zone \"\(text)\" (an IANA name such as Europe/Paris)", .bad)
+                // The nearest IANA names by edit distance (`Europe/Pari` → Europe/Paris), through the one helper.
+                let near = Suggestion.nearest(to: text, in: TimeZone.knownTimeZoneIdentifiers + ["UTC"], limit: 3)
+                announce("unknown time zone \"\(text)\" (an IANA name such as Europe/Paris)"
+                         + (near.isEmpty ? "" : "; did you mean \(near.joined(separator: " or "))?"), .bad)
                 return
             }
             typedZone = text
             addUser()
         case .time:
-            guard let seconds = Self.secondOfDay(text) else {
-                announce("not a time of day \"\(text)\": type HH:MM, from 00:00 to 23:59 (e.g. 23:58)", .bad)
+            // `HH:MM +1d`: that time on the next day (23:55, then `00:05 +1d`, moves the clock ten minutes on).
+            var typed = text
+            let nextDay = typed.hasSuffix("+1d")
+            if nextDay { typed = String(typed.dropLast(3)).trimmingCharacters(in: .whitespaces) }
+            guard let seconds = Self.secondOfDay(typed) else {
+                announce("not a time of day \"\(text)\": type HH:MM, from 00:00 to 23:59 (e.g. 23:58), or HH:MM +1d for the next day", .bad)
                 return
             }
             secondOfDay = seconds
-            announce("-- clock set to \(clockLabel) --", .dim)
+            if nextDay {
+                day = day.adding(days: 1)
+                refresh()
+            }
+            announce("-- clock set to \(clockLabel)\(nextDay ? " (next day)" : "") --", .dim)
         case .date:
             guard let d = LocalDate(iso: text) else {
                 announce("not a day \"\(text)\": type YYYY-MM-DD, a real date (e.g. \(day.adding(days: 7).iso))", .bad)
@@ -103,7 +118,56 @@ public struct SimulatorState {
             day = d
             announce("-- jumped to \(DayFormat.short(d)) \(d.iso) --", .dim)
             refresh()
+        case .export:
+            export(to: text)
         }
+    }
+
+    /// `x`: writes the rehearsal into `folder` as files `replay` runs (catalog.json when the catalog's text is
+    /// known, roster.jsonl with the test users, events.jsonl with every event sent): a regression case for QA.
+    mutating func export(to folder: String) {
+        let (roster, events) = sandbox.exportLines()
+        guard !events.isEmpty else {
+            announce("nothing to export: no event sent yet (l logs one)", .bad)
+            return
+        }
+        var files = [("roster.jsonl", roster.joined(separator: "\n") + "\n"), ("events.jsonl", events.joined(separator: "\n") + "\n")]
+        if !catalogJSON.isEmpty { files.insert(("catalog.json", catalogJSON), at: 0) }
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            for (name, text) in files {
+                try text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8)
+            }
+        } catch {
+            announce("cannot export to \(folder): \((error as NSError).localizedDescription)", .bad)
+            return
+        }
+        let catalog = catalogJSON.isEmpty ? "CATALOG" : folder + "/catalog.json"
+        announce("exported \(events.count) event\(events.count == 1 ? "" : "s") of \(roster.count) test user\(roster.count == 1 ? "" : "s") to \(folder) (\(sandbox.awarded.count) award\(sandbox.awarded.count == 1 ? "" : "s")); replay them:", .accent)
+        announce("  incentives replay --catalog \(catalog) --roster \(folder)/roster.jsonl --events \(folder)/events.jsonl", .accent)
+    }
+
+    /// `D`, the DST-day preset: the clock moves to 23:55 on the eve of the next day the test user's clocks change
+    /// (within a year), so `l`, then `n` `t` `l`, logs at 23:55 across the change, the case QA rehearses.
+    mutating func jumpToNextDSTChange() {
+        guard let user, let rules = sandbox.zones.rules(for: user.timezone) else { return }
+        let noon = 12 * 3600
+        var previous = rules.offset(at: rules.instant(day: day, secondOfDay: noon).instant)
+        for n in 1...400 {
+            let d = day.adding(days: n)
+            let offset = rules.offset(at: rules.instant(day: d, secondOfDay: noon).instant)
+            if offset != previous {
+                let shift = offset - previous
+                day = d.adding(days: -1)
+                secondOfDay = 23 * 3600 + 55 * 60
+                announce("-- clocks go \(shift > 0 ? "forward" : "back") \(abs(shift) / 60) min on \(DayFormat.short(d)) \(d.iso) in \(user.timezone) "
+                         + "(\(Instant.offsetText(previous)) → \(Instant.offsetText(offset))); clock \(clockLabel) --", .dim)
+                refresh()
+                return
+            }
+            previous = offset
+        }
+        announce("no DST change in \(user.timezone) within a year of \(day.iso)", .dim)
     }
 
     /// `HH:MM` or `HH:MM:SS` (one-digit hours too) as seconds after midnight; nil for anything else.
@@ -118,10 +182,18 @@ public struct SimulatorState {
         return h * 3600 + m * 60 + sec
     }
 
-    /// `t`: the next of `timesOfDay` after the clock's time, wrapping to the first.
+    /// `t`: the next of `timesOfDay` after the clock's time; after the last it wraps to the first on the next
+    /// day, so the clock never goes back (23:55 → 00:05 is ten minutes later, not a day earlier).
     mutating func nextTimeOfDay() {
-        secondOfDay = Self.timesOfDay.first { $0 > secondOfDay } ?? Self.timesOfDay[0]
-        announce("-- clock set to \(clockLabel) --", .dim)
+        if let next = Self.timesOfDay.first(where: { $0 > secondOfDay }) {
+            secondOfDay = next
+            announce("-- clock set to \(clockLabel) --", .dim)
+        } else {
+            secondOfDay = Self.timesOfDay[0]
+            day = day.adding(days: 1)
+            announce("-- clock set to \(clockLabel) (next day) --", .dim)
+            refresh()
+        }
     }
 
     /// A new test user with the chosen employer and zone; the clock moves to a day their program runs.
@@ -139,6 +211,20 @@ public struct SimulatorState {
         current = sandbox.members.count - 1
         selectedReward = 0
         announce("new test user \(m.id) · \(employer.name) · \(m.timezone) · clock \(day.iso)", .accent)
+        refresh()
+    }
+
+    /// `e`: the current test user moves to the next employer (keeping their id, zone and events); with no test
+    /// user yet, a new one is made with that employer.
+    mutating func changeEmployer() {
+        guard !employers.isEmpty else { return }
+        employerChoice = (employerChoice + 1) % employers.count
+        guard let user else { addUser(); return }
+        let employer = employers[employerChoice]
+        let from = employer.programs.map(\.starts).min() ?? day
+        sandbox.changeEmployer(of: user.id, to: employer.id, eligibleFrom: min(from, day))
+        selectedReward = 0
+        announce("\(user.id) now works for \(employer.name) · \(user.timezone) · clock \(day.iso)", .accent)
         refresh()
     }
 
@@ -160,22 +246,34 @@ public struct SimulatorState {
     /// Logs one event on a local day and announces what it earned.
     mutating func log(_ type: EventType, category: String?, on logDay: LocalDate, late: Bool = false) {
         guard let user else { return }
-        let at = sandbox.instant(day: logDay, secondOfDay: secondOfDay, user: user)
+        let (at, resolution) = sandbox.instant(day: logDay, secondOfDay: secondOfDay, user: user)
         let time = clockLabel.suffix(5)
         let logged = sandbox.log(type: type, category: category, user: user, at: at)
         lastEvent[user.id] = logged.event
-        // Each event a minute after the last, so a timeline has distinct instants.
+        let offset = sandbox.offset(at: at, user: user)
+        // The wall clock as it reads at that instant: the typed time, unless a DST change skipped it.
+        let wall = Instant(seconds: at.seconds + Int64(offset)).rfc3339
+        let shown = resolution == .skipped ? String(wall.dropFirst(11).prefix(5)) : String(time)
+        // Each event a minute after the last (on the wall clock), so a timeline has distinct instants.
+        if resolution == .skipped, let h = Int(shown.prefix(2)), let m = Int(shown.suffix(2)) { secondOfDay = h * 3600 + m * 60 }
         secondOfDay = min(secondOfDay + 60, 86_399)
         let what = type == .birthReported ? "reports a birth" : "logs \(category ?? "")"
-        announce("\(logDay.iso) \(time) \(user.id) \(what)\(late ? " (late, for \(logDay.iso))" : "") · \(logged.event.id)\(Self.utcNote(at, logDay))",
+        announce("\(logDay.iso) \(shown) \(user.id) \(what)\(late ? " (late, for \(logDay.iso))" : "") · \(logged.event.id) · \(Self.utcNote(at, offset: offset))",
                  late ? .warn : .normal)
+        switch resolution {
+        case .exact: break
+        case .skipped:
+            announce("  no \(time) on \(logDay.iso) in \(user.timezone): the clocks went forward, so it is \(shown) (\(Instant.offsetText(offset)))", .dim)
+        case .earlierOfTwo:
+            announce("  \(time) happens twice on \(logDay.iso) in \(user.timezone) (the clocks went back): the first, \(Instant.offsetText(offset))", .dim)
+        }
         report(logged)
     }
 
-    /// Near midnight the UTC day is another one: the feed says so, since the local day is the one that counts.
-    static func utcNote(_ at: Instant, _ localDay: LocalDate) -> String {
-        let utc = at.rfc3339
-        return at.localDate(offsetSeconds: 0) == localDay ? "" : " (UTC \(utc.prefix(10)) \(utc.dropFirst(11).prefix(5)))"
+    /// The instant in UTC and the offset the user's zone had then, on every event: what `replay` reads, and what
+    /// an exported rehearsal writes (`2026-03-09T04:55:00Z -05:00`).
+    static func utcNote(_ at: Instant, offset: Int) -> String {
+        "\(at.rfc3339) \(Instant.offsetText(offset))"
     }
 
     /// `a`: the user's last event again, id and content: a duplicate. `A`: the same id with other content (another
@@ -200,7 +298,7 @@ public struct SimulatorState {
         }
         let logged = sandbox.send(event)
         let day = sandbox.localDay(of: event).map(\.iso) ?? "?"
-        announce("\(day) \(user.id) sends \(event.id) again (\(change))", .warn)
+        announce("\(day) \(user.id) sends \(event.id) again (\(change)) · \(Self.utcNote(event.at, offset: sandbox.offset(at: event.at, user: user)))", .warn)
         report(logged)
     }
 
@@ -230,10 +328,12 @@ public struct SimulatorState {
         refresh()
     }
 
-    /// A reward's name, with its program when another program offers a reward of the same name.
+    /// A reward's name, with its incentive when its program offers another reward of the same name
+    /// (`RewardSlot.label`), and its program when another program does.
     static func rewardName(_ slot: RewardSlot, among slots: [RewardSlot]) -> String {
-        slots.contains { $0.reward.reward == slot.reward.reward && $0.program.id != slot.program.id }
-            ? "\(slot.reward.reward) (\(slot.program.id))" : slot.reward.reward
+        let name = slot.label(among: slots)
+        return slots.contains { $0.reward.reward == slot.reward.reward && $0.program.id != slot.program.id }
+            ? "\(name) (\(slot.program.id))" : name
     }
 
     /// What a line about no one reward is headed with: what the intake found, or "every reward".
@@ -298,6 +398,10 @@ public struct SimulatorState {
             ask(.time)
         case .simTypeDate:
             ask(.date)
+        case .simExport:
+            ask(.export)
+        case .simDSTDay:
+            jumpToNextDSTChange()
         case .simResend:
             resend(otherContent: false)
         case .simConflict:
@@ -305,13 +409,14 @@ public struct SimulatorState {
         case .simNewUser:
             addUser()
         case .simEmployer:
-            if !employers.isEmpty { employerChoice = (employerChoice + 1) % employers.count }
-            addUser()
+            changeEmployer()
         case .simZone:
             zoneChoice = (zoneChoice + 1) % SimulatorState.zones.count
             addUser()
         case .simReset:
+            let text = catalogJSON
             self = SimulatorState(catalog: sandbox.catalog, today: today)
+            catalogJSON = text
         default:
             return false
         }
@@ -334,7 +439,7 @@ public struct SimulatorState {
         while counted.contains(start) { start = start.adding(days: 1) }
         let days = incentive.rule.daysThatEarn(from: start)
         let cat = category(for: s)
-        announce(">> playing \(days.count) days of \(cat) for \(s.slot.reward.reward) (\(incentive.rule.summary))", .accent)
+        announce(">> playing \(days.count) days of \(cat) for \(s.slot.label(among: standings.map(\.slot))) (\(incentive.rule.summary))", .accent)
         for d in days {
             if d != day { day = d; secondOfDay = 12 * 3600 }
             log(.healthDataLogged, category: cat, on: day)

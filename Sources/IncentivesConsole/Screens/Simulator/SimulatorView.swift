@@ -34,7 +34,7 @@ enum SimulatorView {
               rows: s.standings.map { st in
                   let (done, needed) = st.bar
                   let bar = ProgressBar.text(done: done, needed: needed, width: 10, glyphs: c.glyphs) + " \(done)/\(needed)"
-                  return [st.slot.reward.reward, st.slot.program.id, st.slot.incentive.rule.summary, bar, "\(st.awards)/\(st.slot.reward.limit)"]
+                  return [st.slot.label(among: s.standings.map(\.slot)), st.slot.program.id, st.slot.incentive.rule.summary, bar, "\(st.awards)/\(st.slot.reward.limit)"]
               },
               styles: s.standings.map { $0.limitReached ? .good : .normal },
               selected: s.standings.isEmpty ? nil : s.selectedReward)

@@ -130,7 +130,8 @@ enum UsersView {
     /// latest first, in the engine's own words (the same lines as `incentives why`).
     static func drawWhy(_ x: Explanation, standing st: StandingRecord, on c: inout Canvas, x left: Int, y top: Int, width: Int, height: Int) {
         guard height >= 2 else { return }
-        c.rule("Why · \(st.reward) · \(st.program)", x: left, y: top, width: width)
+        // The incentive too: a program may offer two rewards of one name ("$50 gift card" for two menu items).
+        c.rule("Why · \(st.reward) · \(st.incentive) · \(st.program)", x: left, y: top, width: width)
         var row = top + 1
         let matches = { (slot: RewardSlot) in slot.program.id == st.program && slot.reward.reward == st.reward && slot.incentive.id == st.incentive }
         if let outlook = x.rewards.first(where: { matches($0.slot) }) {
