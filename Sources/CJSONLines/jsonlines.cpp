@@ -162,6 +162,13 @@ extern "C" int jl_find_fraction(jl_parser *parser, const char *text, size_t len,
     });
 }
 
+extern "C" int jl_find_nul_string(jl_parser *parser, const char *text, size_t len, char *path_out, size_t path_cap) {
+    return find_path(parser, text, len, path_out, path_cap, [](simdjson::dom::element e, std::string_view *, bool *) {
+        std::string_view s;
+        return e.get_string().get(s) == simdjson::SUCCESS && s.find('\0') != std::string_view::npos;
+    });
+}
+
 extern "C" long jl_string_array(jl_parser *parser, const char *text, size_t len, jl_field *items, size_t max_items) {
     simdjson::dom::element root;
     if (parser->dom.parse(text, len, true).get(root)) return -1;

@@ -117,12 +117,13 @@ public final class Deliverer {
             total.delivered += last.delivered
             total.failed += last.failed
             total.attempts += last.attempts
-            guard let next = try queue.nextAttempt(partners: partners) else { break }
+            // A next attempt that is no instant (NaN, ∞: a damaged row) is never waited for: waiting on it looped for ever.
+            guard let next = try queue.nextAttempt(partners: partners), next.isFinite else { break }
             let wait = next - clock()
             if wait > horizon { break }
             if wait > 0 { Thread.sleep(forTimeInterval: wait) }
         } while true
-        total.retrying = try queue.counts().filter { targets[$0.partner] != nil }.reduce(0) { $0 + $1.pending }
+        total.retrying = try queue.pendingToRetry(partners: partners)
         return total
     }
 
@@ -132,7 +133,7 @@ public final class Deliverer {
             let r = try pass()
             if r.attempts > 0 { log(r.summary) }
             var wait = poll
-            if let next = try queue.nextAttempt(partners: partners) { wait = min(wait, max(0, next - clock())) }
+            if let next = try queue.nextAttempt(partners: partners), next.isFinite { wait = min(wait, max(0, next - clock())) }
             if wait > 0 { Thread.sleep(forTimeInterval: wait) }
         }
     }

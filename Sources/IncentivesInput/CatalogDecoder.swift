@@ -9,6 +9,7 @@ public enum CatalogDecoder {
         if let path = JSONScan.duplicateKey(in: data) {
             throw ConfigurationError(file: file, path: path, reason: "appears twice in one object; which one was meant is unclear")
         }
+        if let path = JSONScan.nulString(in: data) { throw ConfigurationError(file: file, path: path, reason: JSONScan.nulReason) }
         let raw: RawCatalog
         do {
             raw = try JSONDecoder().decode(RawCatalog.self, from: data)

@@ -65,7 +65,10 @@ public final class EventLineDecoder {
         switch Int(f.presence) {
         case Int(JL_STRING.rawValue):
             guard f.len > 0 else { return .failure(Rejection(.missingField, field: name, "must not be empty")) }
-            return .success(UnsafeRawBufferPointer(start: f.ptr, count: f.len))
+            let bytes = UnsafeRawBufferPointer(start: f.ptr, count: f.len)
+            // PostgreSQL cannot store U+0000 in text: refused in every input, so every store keeps what replay keeps.
+            guard !bytes.contains(0) else { return .failure(Rejection(.nulCharacter, field: name, JSONScan.nulReason)) }
+            return .success(bytes)
         case Int(JL_OTHER.rawValue):
             return .failure(Rejection(.wrongType, field: name, "expected a string"))
         default:

@@ -22,6 +22,10 @@ enum JSONLinesFile {
                         failure = ConfigurationError(file: file, line: lineNumber, path: path, reason: "appears twice in one object; which one was meant is unclear")
                         return
                     }
+                    if let path = JSONScan.nulString(in: data) {
+                        failure = ConfigurationError(file: file, line: lineNumber, path: path, reason: JSONScan.nulReason)
+                        return
+                    }
                     let line = try decoder.decode(Line.self, from: data)
                     if let (field, reason) = check(line, lineNumber) {
                         failure = ConfigurationError(file: file, line: lineNumber, path: field, reason: reason)

@@ -14,6 +14,11 @@ enum JSONScan {
     /// integer field as "not valid JSON", without saying where.
     static func fraction(in data: Data) -> String? { find(data, jl_find_fraction) }
 
+    /// The JSON path of the first string value holding U+0000, or nil: PostgreSQL cannot store it in text, so every
+    /// input refuses it, the same way everywhere (an event line is rejected; a catalog or roster is refused).
+    static func nulString(in data: Data) -> String? { find(data, jl_find_nul_string) }
+    static let nulReason = "contains a NUL character (U+0000)"
+
     private static func find(_ data: Data, _ look: (OpaquePointer?, UnsafePointer<CChar>?, Int, UnsafeMutablePointer<CChar>?, Int) -> Int32) -> String? {
         guard let parser = jl_parser_new() else { return nil }
         defer { jl_parser_free(parser) }

@@ -164,7 +164,12 @@ final class BatchWriter: @unchecked Sendable {
                 try one.runToEnd()
             }
         }
-        let insertReject = try db.prepare("INSERT INTO rejects(ingest, file, line, code, field, reason, text, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        // One row per rejected line and source position (schema 9): a re-read (`--restart`, a re-send on standard input)
+        // moves the row to the ingest that read it last instead of storing it again.
+        let insertReject = try db.prepare("""
+            INSERT INTO rejects(ingest, file, line, code, field, reason, text, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+              ON CONFLICT (file, line, code, reason) DO UPDATE SET ingest = excluded.ingest, at = excluded.at
+            """)
         for r in batch.rejects {
             try insertReject.bind(1, ingestID)
             try insertReject.bind(2, display)

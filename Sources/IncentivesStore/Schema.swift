@@ -215,6 +215,12 @@ enum Schema {
         """
         ALTER TABLE achievements ADD COLUMN tier TEXT NOT NULL DEFAULT '';
         """,
+        // 9: one reject row per rejected line and source position: a re-read (`--restart`, a re-send on standard
+        // input) stored every reject again (issue 21). Duplicates already stored keep their latest row.
+        """
+        DELETE FROM rejects WHERE seq NOT IN (SELECT max(seq) FROM rejects GROUP BY file, line, code, reason);
+        CREATE UNIQUE INDEX rejects_position ON rejects(file, line, code, reason);
+        """,
     ]
 
     /// The version this build writes and understands.

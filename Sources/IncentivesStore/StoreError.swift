@@ -49,6 +49,12 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case permissionDenied(path: String, reason: String)
     /// The PostgreSQL server went away while a command ran: the transaction in flight was not committed.
     case connectionLost(path: String, reason: String)
+    /// PostgreSQL refused to store an event of standard input for what it holds (an id too large for its index): it is
+    /// recorded, and a re-send rejects that line and goes on (a file is read again at once without it).
+    case eventRefused(path: String, line: Int, reason: String)
+    /// PostgreSQL refused to store the awards a worker's batch earned (a catalog string too large for an index): the
+    /// partition stops there until `init` brings a corrected catalog (which the events waiting are evaluated under).
+    case workRefused(path: String, partition: Int, reason: String)
     /// Anything else PostgreSQL reported, with its SQLSTATE.
     case postgres(path: String, sqlstate: String, message: String)
 
@@ -83,6 +89,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .connectionLost(let p, let why):
             return "\(p): the connection to the PostgreSQL server was lost (\(why)); what was committed before is kept, the batch in flight was not: run the command again (an ingest resumes from its checkpoint)"
         case .postgres(let p, let state, let message): return "\(p): PostgreSQL error \(state): \(message)"
+        case .eventRefused(let p, let line, let why):
+            return "\(p): line \(line): the database refused to store this event (\(why)); the batches before it are kept and the event is recorded as refused: send the input again and that line is rejected, the rest goes on"
+        case .workRefused(let p, let partition, let why):
+            return "\(p): the database refused to store the awards of partition \(partition) (\(why)); run 'incentives init' with a corrected catalog or roster (the events waiting are then evaluated under it)"
         case .severalNames(let p, let links):
             return "\(p): the database file has \(links) names (hard links); SQLite keeps its write-ahead log beside the name it was opened by, so two names would mean two logs and a damaged database: keep one name (a symbolic link is fine)"
         case .storedCatalogRefused(let p, let why):

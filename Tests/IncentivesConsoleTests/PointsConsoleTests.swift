@@ -31,5 +31,7 @@ struct PointsConsoleTests {
         let line = try #require(text.split(separator: "\n").first { $0.contains("Points · umbrella-2026") }, "\(text)")
         #expect(line.contains("100/200 to gold · reached bronze, silver"), "\(line)")
         #expect(s.users.profile?.points.map(\.total) == [100])
+        // Tiers are listed among the achievements as what they are.
+        #expect(text.contains("$50 wallet credit · tier silver · umbrella-2026"), "\(text)")
     }
 }

@@ -140,4 +140,42 @@ struct PostgresDeliveryTests {
         #expect(copy.status == 0, "\(copy.stderr)")
         #expect(try server.sql(name, "SELECT status, count(*) FROM deliveries WHERE partner = 'pillowco' GROUP BY 1 ORDER BY 1").stdout == before)
     }
+
+    @Test("rows another sender holds are not this sender's '… to retry'")
+    func heldRowsAreNotToRetry() throws {
+        let server = try PostgresServer.shared()
+        let receiver = try LoopbackReceiver(secret: PartnerSecret(Self.secret), latency: 0)
+        defer { receiver.stop() }
+        let dir = TempDir(prefix: "pg-deliver-held")
+        let catalog = """
+        {"incentives": [{"id": "report-birth", "kind": "single", "event": "birth_reported"}],
+         "employers": [{"id": "acme", "programs": [{"id": "acme-2026", "starts": "2026-01-01", "ends": "2026-12-31",
+           "rewards": [{"incentive": "report-birth", "reward": "$50 gift card"}]}]}],
+         "partners": [{"id": "pillowco", "employers": ["acme"], "webhook": {"url": "\(receiver.url.absoluteString)", "secretEnv": "PG_DELIVERY_SECRET"}}]}
+        """
+        var roster = "", events = ""
+        for n in 1...10 {
+            roster += #"{"id": "u-\#(n)", "employer": "acme", "timezone": "UTC", "eligibleFrom": "2026-01-01"}"# + "\n"
+            events += #"{"id": "e-\#(n)", "type": "birth_reported", "user": "u-\#(n)", "at": "2026-06-11T09:12:00Z"}"# + "\n"
+        }
+        let db = try server.database()
+        let name = PostgresServer.name(of: db)
+        var env = ProcessInfo.processInfo.environment
+        env["PG_DELIVERY_SECRET"] = Self.secret
+        let bin = try Binary.located()
+        for args in [["init", "--db", db, "--catalog", dir.write("catalog.json", catalog), "--roster", dir.write("roster.jsonl", roster)],
+                     ["ingest", "--db", db, "--events", dir.write("events.jsonl", events)]] {
+            let r = try runProcess(bin, args, environment: env)
+            try #require(r.status == 0, "\(args[0]): \(r.stderr)")
+        }
+        // Another sender holds 4 rows (claimed for two minutes, as `due` claims them).
+        try #require(try server.sql(name, """
+            UPDATE deliveries SET claimed_until = extract(epoch FROM clock_timestamp()) + 120
+              WHERE id IN (SELECT id FROM deliveries ORDER BY id LIMIT 4)
+            """).status == 0)
+        let r = try runProcess(bin, ["deliver", "--db", db, "--timeout", "5", "--max-attempts", "3"], environment: env)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect((r.stdout + r.stderr).contains("deliveries: 6 delivered, 0 to retry, 0 failed"), "\(r.stdout) \(r.stderr)")
+        #expect(receiver.requestCount == 6)
+    }
 }

@@ -29,6 +29,14 @@ public func fuzzCatalog(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 }
 
 func check(_ catalog: Catalog) {
+    // NUL is refused in every string of every input (DESIGN.md §11).
+    var texts = catalog.incentives.flatMap { [$0.id, $0.name] + Array($0.categories ?? []) }
+    for e in catalog.employers {
+        texts += [e.id, e.name]
+        for p in e.programs { texts += [p.id, p.name] + p.rewards.flatMap { [$0.incentive, $0.reward] } }
+    }
+    for p in catalog.partners { texts += [p.id, p.name, p.secretEnv] + Array(p.employers) + Array(p.rewards ?? []) }
+    require(!texts.contains { $0.utf8.contains(0) }, "a string with a NUL character accepted")
     let incentiveIDs = catalog.incentives.map(\.id)
     require(Set(incentiveIDs).count == incentiveIDs.count, "duplicate incentive ids accepted: \(incentiveIDs)")
     let employerIDs = catalog.employers.map(\.id)

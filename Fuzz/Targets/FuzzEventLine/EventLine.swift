@@ -46,6 +46,7 @@ func check(_ event: Event) {
     require(!event.id.isEmpty && !event.user.isEmpty, "accepted with an empty id or user: \(event)")
     require(event.type.needsCategory == (event.category != nil), "category \(String(describing: event.category)) on a \(event.type)")
     if let c = event.category { require(!c.isEmpty, "accepted with an empty category") }
+    require(![event.id, event.user, event.category ?? ""].contains { $0.utf8.contains(0) }, "accepted with a NUL character: \(event)")
 
     let at = event.at
     require(at.nanoseconds >= 0 && at.nanoseconds < 1_000_000_000, "nanoseconds out of range: \(at.nanoseconds)")

@@ -33,6 +33,8 @@ public func fuzzRoster(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         require(roster.position(of: m.id) == i, "member \(m.id) not found at its position \(i)")
         require(m.employer.map { catalog.employer($0) != nil } ?? true, "unknown employer accepted: \(m)")
         require(sharedZones.rules(for: m.timezone) != nil, "unknown zone accepted: \(m.timezone)")
+        require(!([m.id, m.employer ?? "", m.timezone] + m.partnerMemberIDs.flatMap { [$0.key, $0.value] }).contains { $0.utf8.contains(0) },
+                "a string with a NUL character accepted: \(m)")
         require(m.eligibleUntil.map { $0 >= m.eligibleFrom } ?? true, "eligibility ends before it starts: \(m)")
     }
     do { _ = try Engine(catalog: catalog, roster: roster, zones: sharedZones) } catch {

@@ -47,6 +47,10 @@ int jl_find_duplicate_key(jl_parser *parser, const char *text, size_t len, char 
 /// for saying which field must be a whole number when a decoder refuses the document.
 int jl_find_fraction(jl_parser *parser, const char *text, size_t len, char *path_out, size_t path_cap);
 
+/// The JSON path of the first string value holding a NUL character (`"a\u0000b"`), as jl_find_duplicate_key:
+/// NUL is refused in every text field of every input (DESIGN.md §11).
+int jl_find_nul_string(jl_parser *parser, const char *text, size_t len, char *path_out, size_t path_cap);
+
 /// Reads a JSON array of strings (a stored evidence list): fills `items` with up to `max_items` strings,
 /// unescaped, pointing into the parser (valid until its next call). Returns how many there are, -1 when the
 /// text is not an array of strings, -2 when it holds more than `max_items` (call again with room for them).

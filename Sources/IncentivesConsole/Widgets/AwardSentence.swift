@@ -4,6 +4,11 @@ import IncentivesCore
 /// days that met it and which award of the reward it is.
 enum AwardSentence {
     static func of(_ a: Achievement, catalog: Catalog) -> String {
+        if let tier = a.tier {
+            let points = catalog.employer(a.employer)?.programs.first { $0.id == a.program }?.tiers.first { $0.id == tier }?.points
+            return "why: reached tier \(tier)" + (points.map { " at \($0) points" } ?? "")
+                + ", with the points of the awards their \(a.evidence.count) events earned"
+        }
         let rule = catalog.incentive(a.incentive).map { $0.rule.summary } ?? a.incentive
         let limit = catalog.employer(a.employer)?.programs.first { $0.id == a.program }?.rewards
             .first { $0.reward == a.reward && $0.incentive == a.incentive }?.limit

@@ -90,4 +90,15 @@ public protocol DeliveryQueue: AnyObject {
     func recentFailures(limit: Int) throws -> [FailedDelivery]
     /// Every row of a partner (any status) whose achievement was completed in the range, in recording order.
     func exportRows(partner: String, since: LocalDate?, until: LocalDate?) throws -> [ExportRow]
+    /// The pending rows of these partners that this sender leaves to retry: not those another sender holds now (on
+    /// PostgreSQL, a claimed row is another's until its claim ends): a sender's "N to retry" is its own.
+    func pendingToRetry(partners: [String]) throws -> Int
+}
+
+extension DeliveryQueue {
+    /// One sender at a time: every pending row of these partners.
+    public func pendingToRetry(partners: [String]) throws -> Int {
+        let wanted = Set(partners)
+        return try counts().filter { wanted.contains($0.partner) }.reduce(0) { $0 + $1.pending }
+    }
 }

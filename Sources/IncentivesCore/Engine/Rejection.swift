@@ -11,6 +11,10 @@ public struct Rejection: Error, Sendable, Equatable, CustomStringConvertible {
         case conflict = "conflict"
         case tooLong = "too-long"
         case duplicateKey = "duplicate-key"
+        /// A text field holding U+0000: refused in every input, the same way everywhere (DESIGN.md §11).
+        case nulCharacter = "nul-character"
+        /// A line the database refused to store (PostgreSQL: a size limit of an index), found by the ingest.
+        case refusedByStore = "refused-by-store"
     }
 
     public let code: Code

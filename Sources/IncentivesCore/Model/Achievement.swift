@@ -57,6 +57,9 @@ public struct Achievement: Sendable, Hashable {
 
     public var isTier: Bool { tier != nil }
 
+    /// What earned it, for people: the incentive's id, or "tier silver" for a tier.
+    public var source: String { tier.map { "tier " + $0 } ?? incentive }
+
     /// The contract's JSON line (CONTRACT §5), keys in this order.
     public var jsonLine: String {
         var bytes: [UInt8] = []

@@ -82,7 +82,7 @@ enum PGAchievementRows {
                                                       "evidence", "evidence_days", "generation", "tier"], data: data)
         // Awards become visible in `recorded` order (the Live feed's cursor, migration 4): the number is taken under
         // a lock held to commit, so callers insert their awards last in the transaction.
-        try c.exec("SELECT pg_advisory_xact_lock(\(PGSchema.recordLock))")
+        try c.exec("SELECT name FROM pipeline_locks WHERE name = '\(PGLocks.record)' FOR UPDATE")
         let inserted = try c.exec("""
             INSERT INTO achievements (seq, id, user_id, employer, program, incentive, reward, ordinal, completed_on, achieved_at,
               at_s, at_nanos, event_seq, json, evidence, evidence_days, generation, tier, catalog_version)

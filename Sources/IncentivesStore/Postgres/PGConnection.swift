@@ -4,60 +4,142 @@ import CLibPQ
 import Glibc
 #endif
 
-/// A PostgreSQL connection URL, and the same URL made fit to print: the password (in the authority part or a
-/// `password=` parameter) never appears in a message. Passwords otherwise come from libpq's own means
-/// (`PGPASSWORD`, `~/.pgpass`, a service file); TLS from `sslmode=` in the URL.
+/// A PostgreSQL connection URL (or libpq's `key=value` form), and the same made fit to print: no password ever
+/// appears in a message. It is found the way libpq reads the string (fe-connect.c: a URI's credentials end at the
+/// first `@` or `/`, its query at `&`, keys and values `%`-decoded; a `key=value` string's values unquoted and
+/// unescaped), and, where a hostile or mistyped URL could be read otherwise (a raw `/`, `@` or `&` in a password,
+/// which libpq then refuses and quotes), the wider reading is masked too. Passwords otherwise come from libpq's own
+/// means (`PGPASSWORD`, `~/.pgpass`, a service file); TLS from `sslmode=`.
 public enum PGURL {
-    /// Whether `--db` / `$INCENTIVES_DB` names a PostgreSQL database rather than a SQLite file.
+    /// Whether `--db` / `$INCENTIVES_DB` names a PostgreSQL database rather than a SQLite file: a `postgresql://` or
+    /// `postgres://` URI, or libpq's `key=value` form starting with one of its keywords (`host=/tmp dbname=inc`).
     public static func isPostgres(_ location: String) -> Bool {
         let l = location.lowercased()
-        return l.hasPrefix("postgresql://") || l.hasPrefix("postgres://")
+        if l.hasPrefix("postgresql://") || l.hasPrefix("postgres://") { return true }
+        let first = location.drop(while: \.isWhitespace).prefix { $0 != "=" && !$0.isWhitespace }
+        return keywords.contains(String(first)) && location.drop(while: \.isWhitespace).dropFirst(first.count).drop(while: \.isWhitespace).first == "="
     }
 
-    /// The password written in the URL (authority part or `password=` parameter), percent-decoded too, or nil.
-    static func password(in url: String) -> String? {
-        guard let schemeEnd = url.range(of: "://") else { return nil }
-        let rest = url[schemeEnd.upperBound...]
-        let authority = rest.prefix { $0 != "/" && $0 != "?" }
-        if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
-            let p = String(authority[authority.index(after: colon)..<at])
-            if !p.isEmpty { return p }
-        }
-        if let q = rest.firstIndex(of: "?") {
-            for param in rest[rest.index(after: q)...].split(separator: "&") where param.lowercased().hasPrefix("password=") {
-                let p = String(param.dropFirst("password=".count))
-                if !p.isEmpty { return p }
-            }
-        }
-        return nil
-    }
+    /// libpq's connection keywords (PostgreSQL 15/16): what may follow `?` or `&` in a URI, or start a `key=value` pair.
+    static let keywords: Set<String> = [
+        "host", "hostaddr", "port", "dbname", "user", "password", "passfile", "channel_binding", "connect_timeout",
+        "client_encoding", "options", "application_name", "fallback_application_name", "keepalives", "keepalives_idle",
+        "keepalives_interval", "keepalives_count", "tcp_user_timeout", "replication", "sslmode", "sslcompression", "sslcert",
+        "sslkey", "sslpassword", "sslcertmode", "sslrootcert", "sslcrl", "sslcrldir", "sslsni", "requirepeer",
+        "require_auth", "ssl_min_protocol_version", "ssl_max_protocol_version", "gssencmode", "krbsrvname", "gsslib",
+        "gssdelegation", "service", "target_session_attrs", "load_balance_hosts",
+    ]
+
+    /// Keywords whose values are secrets.
+    static func isSecret(_ key: String) -> Bool { ["password", "sslpassword"].contains(key.lowercased()) }
+
+    /// Every form a secret of the URL could take in a message: as written and decoded (libpq quotes either).
+    static func secrets(in url: String) -> [String] { read(url).secrets }
 
     /// The URL without its password: `postgresql://user:*****@host/db?sslmode=require`.
-    public static func redacted(_ url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return url }
-        var head = String(url[..<schemeEnd.upperBound])
-        var rest = String(url[schemeEnd.upperBound...])
-        var query = ""
-        if let q = rest.firstIndex(of: "?") {
-            query = String(rest[q...])
-            rest = String(rest[..<q])
+    public static func redacted(_ url: String) -> String { read(url).display }
+
+    private static func read(_ url: String) -> (display: String, secrets: [String]) {
+        let l = url.lowercased()
+        guard let scheme = ["postgresql://", "postgres://"].first(where: { l.hasPrefix($0) }) else { return readKeywordValue(url) }
+        var secrets: [String] = []
+        func secret(_ raw: Substring) {
+            guard !raw.isEmpty else { return }
+            secrets.append(String(raw))
+            let decoded = decode(raw)
+            if decoded != String(raw) { secrets.append(decoded) }
         }
-        // The authority ends at the first '/'; user:password@ precedes the last '@' in it.
-        let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
-        let authority = rest[..<authorityEnd]
-        if let at = authority.lastIndex(of: "@") {
-            let userInfo = authority[..<at]
-            let user = userInfo.firstIndex(of: ":").map { userInfo[..<$0] } ?? userInfo
-            head += user + (user.count < userInfo.count ? ":*****" : "") + "@"
-            rest = String(rest[rest.index(after: at)...])
+        var out = String(url.prefix(scheme.count))
+        var rest = url.dropFirst(scheme.count)
+        // Credentials: libpq ends them at the first '@' (before any '/'); a password holding a raw '/' or '@' is refused
+        // by libpq, but what follows its ':' up to the last '@' is still the password someone meant: masked too.
+        if let lastAt = rest.lastIndex(of: "@"), let colon = rest[..<lastAt].firstIndex(of: ":") {
+            secret(rest[rest.index(after: colon)..<lastAt])
+            out += rest[..<colon] + ":*****@"
+            rest = rest[rest.index(after: lastAt)...]
         }
-        if !query.isEmpty {
-            let params = query.dropFirst().split(separator: "&", omittingEmptySubsequences: false).map { p -> String in
-                p.lowercased().hasPrefix("password=") ? "password=*****" : String(p)
+        guard let q = rest.firstIndex(of: "?") else { return (out + rest, secrets) }
+        out += rest[...q]
+        // Parameters: `&`-separated, keys and values %-decoded. A raw '&' in a password splits it for libpq (which then
+        // refuses the piece after it and quotes it): what follows a secret up to the next known `keyword=` is masked too.
+        let params = rest[rest.index(after: q)...].split(separator: "&", omittingEmptySubsequences: false)
+        var shown: [String] = []
+        var masking: [Substring]?
+        func endMask() {
+            if let m = masking { secret(Substring(m.joined(separator: "&"))) }
+            masking = nil
+        }
+        for p in params {
+            let eq = p.firstIndex(of: "=")
+            let key = eq.map { decode(p[..<$0]) }
+            if masking != nil, let key, keywords.contains(key) { endMask() }
+            if masking != nil { masking!.append(p); continue }
+            if let key, let eq, isSecret(key) {
+                shown.append(String(p[..<eq]) + "=*****")
+                masking = [p[p.index(after: eq)...]]
+            } else {
+                shown.append(String(p))
             }
-            query = "?" + params.joined(separator: "&")
         }
-        return head + rest + query
+        endMask()
+        return (out + shown.joined(separator: "&"), secrets)
+    }
+
+    /// libpq's `key = value` form: values unquoted (ending at white space) or in single quotes, `\` escaping.
+    private static func readKeywordValue(_ text: String) -> (display: String, secrets: [String]) {
+        var out = "", secrets: [String] = []
+        let chars = Array(text)
+        var i = 0
+        while i < chars.count {
+            // White space and the key, copied as they are.
+            let keyStart = i
+            while i < chars.count, chars[i] != "=" { i += 1 }
+            let key = String(chars[keyStart..<i]).trimmingCharacters(in: .whitespaces)
+            out += String(chars[keyStart..<min(i + 1, chars.count)])
+            guard i < chars.count else { break }
+            i += 1
+            while i < chars.count, chars[i].isWhitespace { out.append(chars[i]); i += 1 }
+            let valueStart = i
+            var value = ""
+            if i < chars.count, chars[i] == "'" {
+                i += 1
+                while i < chars.count, chars[i] != "'" {
+                    if chars[i] == "\\", i + 1 < chars.count { i += 1 }
+                    value.append(chars[i]); i += 1
+                }
+                i = min(i + 1, chars.count)
+            } else {
+                while i < chars.count, !chars[i].isWhitespace {
+                    if chars[i] == "\\", i + 1 < chars.count { i += 1 }
+                    value.append(chars[i]); i += 1
+                }
+            }
+            let raw = String(chars[valueStart..<i])
+            if isSecret(key.split(whereSeparator: \.isWhitespace).last.map(String.init) ?? key) {
+                out += "*****"
+                if !raw.isEmpty { secrets.append(raw) }
+                if !value.isEmpty, value != raw { secrets.append(value) }
+            } else {
+                out += raw
+            }
+        }
+        return (out, secrets)
+    }
+
+    /// `%`-decoding as libpq does it (a malformed escape leaves the text as it is: libpq refuses the URL then).
+    private static func decode(_ s: Substring) -> String {
+        guard s.contains("%") else { return String(s) }
+        var bytes: [UInt8] = []
+        var u = Array(s.utf8)[...]
+        while let b = u.popFirst() {
+            if b == 37, u.count >= 2, let v = UInt8(String(decoding: u.prefix(2), as: UTF8.self), radix: 16) {
+                bytes.append(v)
+                u = u.dropFirst(2)
+            } else {
+                bytes.append(b)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
@@ -182,7 +264,7 @@ final class PGConnection: @unchecked Sendable {
 
     init(url: String) throws {
         display = PGURL.redacted(url)
-        secrets = [(url, display)] + (PGURL.password(in: url).map { [($0, "*****")] } ?? [])
+        secrets = [(url, display)] + PGURL.secrets(in: url).sorted { $0.count > $1.count }.map { ($0, "*****") }
         // A URL libpq cannot parse is a usage error, said before any connection is tried.
         var parseError: UnsafeMutablePointer<CChar>?
         if let options = PQconninfoParse(url, &parseError) {
@@ -214,7 +296,15 @@ final class PGConnection: @unchecked Sendable {
 
     /// A message with the URL and its password taken out (libpq quotes a URL it cannot parse).
     func scrub(_ message: String) -> String {
-        secrets.reduce(message) { m, pair in pair.0.isEmpty ? m : m.replacingOccurrences(of: pair.0, with: pair.1) }
+        let whole = secrets.reduce(message) { m, pair in pair.0.isEmpty ? m : m.replacingOccurrences(of: pair.0, with: pair.1) }
+        // libpq quotes the piece of a URL it refuses (`invalid integer value "Sec" for connection option "port"`, a
+        // password with a raw '/'): a quoted piece of a secret is a secret.
+        let pieces = secrets.dropFirst().map(\.0)
+        guard !pieces.isEmpty, whole.contains("\"") else { return whole }
+        let parts = whole.split(separator: "\"", omittingEmptySubsequences: false)
+        return parts.enumerated().map { i, part in
+            i % 2 == 1 && !part.isEmpty && pieces.contains(where: { $0.contains(part) }) ? "*****" : String(part)
+        }.joined(separator: "\"")
     }
 
     /// libpq's message on one line.
@@ -344,7 +434,8 @@ final class PGConnection: @unchecked Sendable {
     // MARK: - COPY
 
     /// `COPY table (columns) FROM STDIN` with rows already in COPY's text format (`PGText.copyRow`).
-    func copy(into table: String, columns: [String], data: [UInt8]) throws {
+    /// With `namingRefusedRow`, a row the server refuses for what it holds is thrown as `PGRefusedRow`.
+    func copy(into table: String, columns: [String], data: [UInt8], namingRefusedRow: Bool = false) throws {
         guard !data.isEmpty else { return }
         guard let conn else { throw StoreError.connectionLost(path: display, reason: "the connection is closed") }
         _ = try exec("COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN")
@@ -361,11 +452,33 @@ final class PGConnection: @unchecked Sendable {
         _ = PQputCopyEnd(conn, nil)
         // The COPY's own result, then the end of the command.
         var firstError: StoreError?
+        var refusedRow: Int?
         while let r = PQgetResult(conn) {
-            if PQresultStatus(r) != PGRES_COMMAND_OK, firstError == nil { firstError = failure(r) }
+            if PQresultStatus(r) != PGRES_COMMAND_OK, firstError == nil {
+                firstError = failure(r)
+                refusedRow = Self.refusedRow(r)
+            }
             PQclear(r)
         }
+        if let firstError, let refusedRow, namingRefusedRow { throw PGRefusedRow(row: refusedRow, error: firstError) }
         if let firstError { throw firstError }
         if PQstatus(conn) != CONNECTION_OK { throw failure(nil) }
     }
+
+    /// The row of a COPY (1 for the first) the server refused for what it holds — a data exception (SQLSTATE class
+    /// 22) or a limit (class 54: an index entry too large) — from the error's context (`COPY events, line 3`), or nil.
+    private static func refusedRow(_ r: OpaquePointer) -> Int? {
+        guard let state = clibpq_sqlstate(r).map({ String(cString: $0) }), state.hasPrefix("22") || state.hasPrefix("54"),
+              let context = clibpq_context(r).map({ String(cString: $0) }),
+              let range = context.range(of: #"COPY [^,]+, line [0-9]+"#, options: .regularExpression) else { return nil }
+        return Int(context[range].split(separator: " ").last ?? "")
+    }
+}
+
+/// A COPY the server refused because of what one of its rows holds (`PGConnection.copy`): the row (1 for the first)
+/// and the error. The ingest rejects that row's line and goes on (`PGIngestor`), instead of failing the same way at
+/// every run.
+struct PGRefusedRow: Error {
+    let row: Int
+    let error: StoreError
 }

@@ -14,7 +14,8 @@ public final class PGDeliveryQueue: DeliveryQueue {
 
     public init(store: PGStore) { c = store.c }
 
-    private static let achievementColumns = "a.id, a.user_id, a.employer, a.program, a.reward, a.completed_on, m.partner_ids, a.tier"
+    /// From `deliverable_achievements` (migration 11): the payload's columns, all the sender may read of an award.
+    private static let achievementColumns = "a.id, a.user_id, a.employer, a.program, a.reward, a.completed_on, a.partner_ids, a.tier"
 
     private func achievement(_ r: PGRows, _ i: Int, from k: Int) throws -> DeliverableAchievement {
         let id = r.text(i, k)
@@ -41,7 +42,7 @@ public final class PGDeliveryQueue: DeliveryQueue {
               UPDATE deliveries d SET claimed_until = $1::double precision + $4::double precision FROM claimed WHERE d.id = claimed.id
               RETURNING d.id, d.partner, d.attempts, d.achievement_id)
             SELECT l.id, l.partner, l.attempts, \(Self.achievementColumns)
-            FROM leased l JOIN achievements a ON a.id = l.achievement_id LEFT JOIN members m ON m.id = a.user_id
+            FROM leased l JOIN deliverable_achievements a ON a.id = l.achievement_id
             ORDER BY a.seq
             """, [String(now), PGText.array(partners), String(limit), String(leaseSeconds)])
         return try (0..<r.count).map { i in
@@ -56,6 +57,15 @@ public final class PGDeliveryQueue: DeliveryQueue {
               AND (claimed_until IS NULL OR claimed_until <= extract(epoch FROM clock_timestamp()))
             """,
                           [PGText.array(partners)]).optionalDouble(0, 0)
+    }
+
+    /// Pending rows no other sender holds now (a claim this sender had is cleared when it records the outcome).
+    public func pendingToRetry(partners: [String]) throws -> Int {
+        guard !partners.isEmpty else { return 0 }
+        return try c.exec("""
+            SELECT count(*) FROM deliveries WHERE status = 'pending' AND partner = ANY($1::text[])
+              AND (claimed_until IS NULL OR claimed_until <= extract(epoch FROM clock_timestamp()))
+            """, [PGText.array(partners)]).int(0, 0)
     }
 
     public func markDelivered(_ ids: [String], at now: Double) throws {
@@ -125,7 +135,7 @@ public final class PGDeliveryQueue: DeliveryQueue {
     public func exportRows(partner: String, since: LocalDate?, until: LocalDate?) throws -> [ExportRow] {
         let r = try c.exec("""
             SELECT d.id, \(Self.achievementColumns)
-            FROM deliveries d JOIN achievements a ON a.id = d.achievement_id LEFT JOIN members m ON m.id = a.user_id
+            FROM deliveries d JOIN deliverable_achievements a ON a.id = d.achievement_id
             WHERE d.partner = $1 AND a.completed_on >= $2 AND a.completed_on <= $3 ORDER BY a.seq
             """, [partner, since?.iso ?? "", until?.iso ?? "9999-99-99"])
         return try (0..<r.count).map { i in ExportRow(deliveryID: r.text(i, 0), achievement: try achievement(r, i, from: 1)) }

@@ -25,16 +25,55 @@ public final class PGIngestor {
                        onReject: (Ingestor.RejectedLine) -> Void = { _ in },
                        onProgress: (Ingestor.Progress) -> Void = { _ in }) throws -> Ingestor.Outcome {
         guard store.isInitialized else { throw StoreError.notInitialized(path: store.path) }
-        // One ingest at a time per database: a session advisory lock, dropped by the server if this process dies.
-        guard try c.exec("SELECT pg_try_advisory_lock(\(PGSchema.ingestLock))").bool(0, 0) else {
-            throw StoreError.ingestRunning(path: store.path)
-        }
+        // One ingest at a time per database: a row lock held by a connection of its own (`PGLocks`), dropped by the
+        // server if this process dies; a reader's login cannot hold it.
+        let lock = try PGLockHolder(url: store.url, name: "incentives ingest \(getpid()) lock")
+        guard try lock.take(PGLocks.ingest) else { throw StoreError.ingestRunning(path: store.path) }
         defer {
-            _ = try? c.exec("SELECT pg_advisory_unlock(\(PGSchema.ingestLock))")
+            lock.releaseAll()
             // Workers waiting for the ingest to end (`--until-drained`) hear it now rather than at their next timeout.
             try? PGWorker.announce(c)
         }
         try onLocked()
+        // Events the server refused to store (an id too large for its index): rejected wherever they come again, so
+        // that no rerun fails where the last one did (issue 21). A file is read again at once from its checkpoint
+        // without the refused line; standard input cannot be, and its next re-send goes on past it.
+        var refused = try refusedEvents()
+        var refusedLines: Set<Int> = []
+        var reportedThrough = 0
+        var options = options
+        while true {
+            do {
+                return try admit(path: path, options: options, refused: refused, onReject: { r in
+                    guard refusedLines.remove(r.line) != nil || r.line > reportedThrough else { return }
+                    reportedThrough = max(reportedThrough, r.line)
+                    onReject(r)
+                }, onProgress: onProgress)
+            } catch let e as PGRefusedEvent {
+                // The same event refused again would mean the refusal is not its own: stop with the server's error.
+                guard refused[e.id] == nil, case .postgres(_, _, let message) = e.error else { throw e.error }
+                let why = Rejection(.refusedByStore, field: nil, "the database refused to store this event (\(message))")
+                try c.exec("INSERT INTO refused_events(id, reason, at) VALUES ($1, $2, $3)",
+                           [e.id, why.message, String(Date().timeIntervalSince1970)])
+                refused[e.id] = why
+                refusedLines.insert(e.line)
+                guard path != "-" else { throw StoreError.eventRefused(path: store.path, line: e.line, reason: message) }
+                options.restart = false
+            }
+        }
+    }
+
+    /// The events earlier ingests found the server refuses, by id.
+    private func refusedEvents() throws -> [String: Rejection] {
+        let r = try c.exec("SELECT id, reason FROM refused_events")
+        var out: [String: Rejection] = [:]
+        for i in 0..<r.count { out[r.text(i, 0)] = Rejection(.refusedByStore, field: nil, r.text(i, 1)) }
+        return out
+    }
+
+    /// One pass over the file from its checkpoint, under the ingest lock.
+    private func admit(path: String, options: Ingestor.Options, refused: [String: Rejection],
+                       onReject: (Ingestor.RejectedLine) -> Void, onProgress: (Ingestor.Progress) -> Void) throws -> Ingestor.Outcome {
         let display = InputFile.displayName(path)
         let identity = try FileIdentity(path: path)
         let engine = try store.engine()
@@ -117,7 +156,14 @@ public final class PGIngestor {
                         let piece = items[start..<end]
                         let before = intake.counts
                         var sink = BatchSink(items: piece, first: seqAndBatch(nextSeq, batch))
-                        intake.take(piece.map(\.event)[...], prior: prior, into: &sink)
+                        if refused.isEmpty {
+                            intake.take(piece.map(\.event)[...], prior: prior, into: &sink)
+                        } else {
+                            intake.take(piece.map { item in
+                                if case .success(let e) = item.event, let why = refused[e.id] { return .failure(why) }
+                                return item.event
+                            }[...], prior: prior, into: &sink)
+                        }
                         for r in sink.rejected { onReject(.init(file: display, line: r.line, reason: r.why.description)) }
                         batch = sink.batch
                         nextSeq = sink.nextSeq
@@ -191,6 +237,13 @@ public final class PGIngestor {
     }
 }
 
+/// An event of a batch the server refused to store for what it holds (`PGRefusedRow` in the events' COPY).
+struct PGRefusedEvent: Error {
+    let id: String
+    let line: Int
+    let error: StoreError
+}
+
 /// Writes one batch of the inbox in one transaction, bulk statements only: its events, its rejects, its checkpoint.
 final class PGBatchWriter: @unchecked Sendable { // made on the ingest's thread, then used by one lane's thread only
     private let c: PGConnection
@@ -224,7 +277,13 @@ final class PGBatchWriter: @unchecked Sendable { // made on the ingest's thread,
                 PGText.copyInt(ingestID, into: &data); data.append(9)
                 PGText.copyInt(Int64(row.line), into: &data); data.append(10)
             }
-            try c.copy(into: "events", columns: ["seq", "id", "type", "user_id", "at_s", "at_nanos", "category", "ingest", "line"], data: data)
+            do {
+                try c.copy(into: "events", columns: ["seq", "id", "type", "user_id", "at_s", "at_nanos", "category", "ingest", "line"],
+                           data: data, namingRefusedRow: true)
+            } catch let refused as PGRefusedRow where refused.row >= 1 && refused.row <= batch.events.count {
+                let row = batch.events[refused.row - 1]
+                throw PGRefusedEvent(id: row.event.id, line: row.line, error: refused.error)
+            }
 
             try beforeCommit()
             // The rejects after the wait: their `seq` is drawn from a sequence as they are inserted, and it is the
@@ -233,7 +292,20 @@ final class PGBatchWriter: @unchecked Sendable { // made on the ingest's thread,
             for r in batch.rejects {
                 PGText.copyRow([ingest, display, String(r.line), r.why.code.rawValue, r.why.field, r.why.description, r.id, now], into: &data)
             }
-            try c.copy(into: "rejects", columns: ["ingest", "file", "line", "code", "field", "reason", "text", "at"], data: data)
+            // One row per rejected line and source position (migration 10): a re-read moves the row to this ingest
+            // instead of storing it again. COPY cannot say so: through a staging table.
+            if !data.isEmpty {
+                try c.exec("""
+                    CREATE TEMP TABLE IF NOT EXISTS rejects_in (ingest bigint, file text, line bigint, code text, field text, reason text,
+                      text text, at double precision) ON COMMIT DELETE ROWS
+                    """)
+                try c.copy(into: "rejects_in", columns: ["ingest", "file", "line", "code", "field", "reason", "text", "at"], data: data)
+                try c.exec("""
+                    INSERT INTO rejects (ingest, file, line, code, field, reason, text, at)
+                    SELECT ingest, file, line, code, field, reason, text, at FROM rejects_in ORDER BY line
+                    ON CONFLICT (md5(file), line, md5(code || ':' || reason)) DO UPDATE SET ingest = excluded.ingest, at = excluded.at
+                    """)
+            }
             let n = batch.counts
             try c.exec("""
                 UPDATE ingests SET line = $1, "offset" = $2, size = $3, read = $4, accepted = $5, duplicates = $6, rejected = $7,

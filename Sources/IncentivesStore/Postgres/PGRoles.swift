@@ -10,8 +10,9 @@ import Foundation
 ///   catalog, its versions, the roster, the schema version), which it only reads; and no DDL (it cannot create,
 ///   alter or drop a table).
 /// - sender (`<prefix>_sender`): what `deliver` and `export` need: SELECT on the outbox and on what a payload is
-///   made of (achievements, members, the stored catalog and the schema version), and UPDATE of the delivery
-///   columns a send changes. It cannot write events, achievements or anything else.
+///   made of (the view `deliverable_achievements`: an award's payload columns and the member's ids at partners, not
+///   its evidence nor its timing; the stored catalog and the schema version), and UPDATE of the delivery columns a
+///   send changes. It cannot read events, progress, the awards' evidence or the roster, nor write anything else.
 /// - `init` and migrations stay with the database's owner (whoever runs `init`).
 ///
 /// Tables added by later migrations: the reader and the writer get them through `ALTER DEFAULT PRIVILEGES` (for
@@ -57,9 +58,13 @@ public struct PGRoles: Sendable {
 
     /// What `init` (the owner) writes and the writer only reads: the schema version, the stored catalog and its
     /// versions, the roster.
-    static let configurationTables = ["incentives_schema", "settings", "catalog_versions", "members"]
+    /// The lock tables (`PGLocks`, migration 9) too: the writer may lock their rows (UPDATE of their one column, which
+    /// `FOR UPDATE` needs) but neither add nor delete any.
+    static let configurationTables = ["incentives_schema", "settings", "catalog_versions", "members", "pipeline_locks", "worker_slots"]
     /// The tables the sender reads: the outbox, what a payload is made of, and what opening the store reads.
-    static let senderTables = ["incentives_schema", "settings", "catalog_versions", "members", "achievements", "deliveries"]
+    static let senderTables = ["incentives_schema", "settings", "catalog_versions", "deliverable_achievements", "deliveries"]
+    /// What an earlier version granted the sender and it no longer reads (revoked at every `init`).
+    static let senderRevoked = ["achievements", "members"]
     /// The delivery columns a send (or a retry) changes.
     static let senderColumns = ["status", "attempts", "last_error", "next_attempt_at", "delivered_at", "claimed_until"]
 
@@ -96,17 +101,32 @@ public struct PGRoles: Sendable {
             "ALTER DEFAULT PRIVILEGES FOR ROLE \(o) IN SCHEMA \(s) GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO \(w)",
             "ALTER DEFAULT PRIVILEGES FOR ROLE \(o) IN SCHEMA \(s) GRANT USAGE, SELECT ON SEQUENCES TO \(w)",
             "REVOKE INSERT, UPDATE, DELETE ON \(Self.configurationTables.map { "\(s).\($0)" }.joined(separator: ", ")) FROM \(w)",
+            "GRANT UPDATE (name) ON \(s).pipeline_locks TO \(w)",
+            "GRANT UPDATE (slot) ON \(s).worker_slots TO \(w)",
             // sender
             "GRANT SELECT ON \(Self.senderTables.map { "\(s).\($0)" }.joined(separator: ", ")) TO \(x)",
+            "REVOKE ALL ON \(Self.senderRevoked.map { "\(s).\($0)" }.joined(separator: ", ")) FROM \(x)",
             "GRANT UPDATE (\(Self.senderColumns.joined(separator: ", "))) ON \(s).deliveries TO \(x)",
             // The console's retry: the sender's one UPDATE, callable by the reader.
             """
             CREATE OR REPLACE FUNCTION \(s).incentives_retry_delivery(delivery text, at double precision) RETURNS boolean
-            LANGUAGE sql SECURITY DEFINER SET search_path = \(s), pg_temp AS $$
-              WITH retried AS (
-                UPDATE \(s).deliveries SET status = 'pending', attempts = 0, next_attempt_at = at, claimed_until = NULL
-                WHERE id = delivery AND status = 'failed' RETURNING id)
-              SELECT count(*) = 1 FROM retried
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = \(s), pg_temp AS $$
+            DECLARE n integer;
+            BEGIN
+              -- A lower role calls this: its arguments are checked. `at` is when to try again: a finite instant, not
+              -- after a day from now by the server's clock (NaN, which PostgreSQL orders after every number, and ±∞ fail).
+              IF at IS NULL OR NOT (at >= 0 AND at <= extract(epoch FROM clock_timestamp()) + 86400) THEN
+                RAISE EXCEPTION 'incentives_retry_delivery: at must be an instant in seconds, not after a day from now (got %)', at
+                  USING ERRCODE = '22023';
+              END IF;
+              IF delivery IS NULL OR length(delivery) > 1000 THEN
+                RAISE EXCEPTION 'incentives_retry_delivery: not a delivery id' USING ERRCODE = '22023';
+              END IF;
+              UPDATE \(s).deliveries SET status = 'pending', attempts = 0, next_attempt_at = at, claimed_until = NULL
+                WHERE id = delivery AND status = 'failed';
+              GET DIAGNOSTICS n = ROW_COUNT;
+              RETURN n = 1;
+            END
             $$
             """,
             "REVOKE ALL ON FUNCTION \(fn) FROM PUBLIC",
@@ -165,6 +185,9 @@ extension PGStore {
         let (database, schema, owner) = try names()
         do {
             try c.transaction {
+                // Two inits at once would grant on the same objects at once ("tuple concurrently updated"): one after
+                // the other, under a lock only the owner may take (not an advisory lock, which any login could hold).
+                try c.exec("LOCK TABLE incentives_schema IN SHARE ROW EXCLUSIVE MODE")
                 for statement in roles.statements(database: database, schema: schema, owner: owner) { try c.exec(statement) }
             }
             return .applied

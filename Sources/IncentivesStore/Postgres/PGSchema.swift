@@ -138,10 +138,44 @@ enum PGSchema {
         """
         ALTER TABLE achievements ADD COLUMN tier text NOT NULL DEFAULT '';
         """,
+        // 8: what the server refused to store, so that no rerun fails where the last one did (issue 21). An event the
+        // ingest found refused (an id too large for the events' id index) is rejected at every later ingest; a
+        // partition whose awards were refused (a catalog string too large for an index) lets `init` change the
+        // catalog although its events wait. Small tables, read whole: no index that could refuse the same values.
+        """
+        CREATE TABLE refused_events (id text NOT NULL, reason text NOT NULL, at double precision NOT NULL);
+        CREATE TABLE work_refusals (part integer PRIMARY KEY, position bigint NOT NULL, reason text NOT NULL, at double precision NOT NULL);
+        """,
+        // 9: the locks that decide whether the pipeline runs are row locks on tables only the owner and the writer may
+        // lock (`PGLocks`): advisory locks need no privilege, and a reader's login holding the application's keys
+        // stalled or stopped every ingest, init and worker (issue 21). And a delivery's next attempt is a finite instant:
+        // NaN (which a reader could once set through the retry function) kept a sender looking at the row for ever.
+        """
+        CREATE TABLE pipeline_locks (name text PRIMARY KEY);
+        CREATE TABLE worker_slots (slot integer PRIMARY KEY);
+        \(PGLocks.rowsSQL)
+        UPDATE deliveries SET next_attempt_at = 0 WHERE NOT (next_attempt_at >= 0 AND next_attempt_at < \(latestInstant));
+        ALTER TABLE deliveries ADD CONSTRAINT deliveries_next_attempt_finite CHECK (next_attempt_at >= 0 AND next_attempt_at < \(latestInstant));
+        """,
+        // 10: one reject row per rejected line and source position: a re-read (`--restart`, a re-send on standard
+        // input) stored every reject again (issue 21). Digests in the key: a reason can be as long as a line.
+        """
+        DELETE FROM rejects WHERE seq NOT IN (SELECT max(seq) FROM rejects GROUP BY file, line, code, reason);
+        CREATE UNIQUE INDEX rejects_position ON rejects (md5(file), line, md5(code || ':' || reason));
+        """,
+        // 11: what the sender reads of an award: the payload's columns and the member's ids at partners, nothing of the
+        // evidence or its timing (issue 21), and `tier` (a tier says which, migration 7). The sender role reads this view instead of `achievements` and `members`
+        // (`PGRoles`); a view runs with its owner's rights, so the sender needs none on the tables.
+        """
+        CREATE VIEW deliverable_achievements AS
+          SELECT a.id, a.seq, a.user_id, a.employer, a.program, a.reward, a.completed_on, m.partner_ids, a.tier
+          FROM achievements a LEFT JOIN members m ON m.id = a.user_id;
+        """,
     ]
 
-    /// Held from the insert of a transaction's awards to its commit, so that awards become visible in `recorded` order.
-    static let recordLock = 0x494E_4356_0004
+    /// 10000-01-01T00:00:00Z in seconds: past any instant a delivery's next attempt may name (also refuses NaN and ∞,
+    /// which PostgreSQL orders after every number).
+    static let latestInstant: Int64 = 253_402_300_800
 
     /// Room for the awards of one event in achievements' `seq` (migration 2): far more than any catalog gives, and
     /// room after the last stored event for the awards a catalog backfill records (`PGAchievementRows`). Leaves
@@ -160,14 +194,9 @@ enum PGSchema {
     /// An event's id as the events' id index compares it (migration 6): `WHERE \(eventID("e")) = $1`.
     static func eventID(_ alias: String? = nil) -> String { "\(alias.map { "\($0)." } ?? "")id COLLATE \"C\"" }
 
-    /// A key for `pg_advisory_lock`s of this application: the schema's and the ingest's.
+    /// The advisory lock two first commands take before any table of ours exists (`upgrade`); every other lock that
+    /// decides whether the pipeline runs is a row lock (`PGLocks`).
     static let migrationLock = 0x494E_4356_0001
-    static let ingestLock = 0x494E_4356_0002
-    /// Held shared by every running worker (`incentives work`) for its whole run: `init` takes it exclusively, so a
-    /// catalog or roster never changes under a worker's engine; and the number of holders is how many workers run.
-    static let workLock = 0x494E_4356_0003
-    /// The first key of the two-key advisory locks that are the leases on user partitions (second key: the partition).
-    static let leaseLockSpace: Int32 = 0x494E_4357
 
     /// The version the database is at (0: nothing of ours yet).
     static func found(_ c: PGConnection) throws -> Int {
@@ -199,7 +228,14 @@ enum PGSchema {
 
     private static func upgrade(_ c: PGConnection) throws {
         try c.transaction {
-            try c.exec("SELECT pg_advisory_xact_lock(\(migrationLock))")
+            // Two first commands must not both migrate. Once the schema table exists, a lock on it that only its owner
+            // may take (a reader's SELECT does not conflict); before, on a database with nothing of ours, an advisory
+            // lock (no reader role has been granted anything there yet).
+            if try c.exec("SELECT to_regclass('incentives_schema') IS NOT NULL").bool(0, 0) {
+                try c.exec("LOCK TABLE incentives_schema IN SHARE ROW EXCLUSIVE MODE")
+            } else {
+                try c.exec("SELECT pg_advisory_xact_lock(\(migrationLock))")
+            }
             try c.exec("CREATE TABLE IF NOT EXISTS incentives_schema (version integer NOT NULL)")
             let at = try found(c)
             if at > version { throw StoreError.newerSchema(path: c.display, found: at, supported: version) }

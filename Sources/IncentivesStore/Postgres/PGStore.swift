@@ -66,13 +66,11 @@ public final class PGStore {
         let proposed = try CatalogDecoder.decode(catalogJSON, file: catalogFile)
         return try c.transaction {
             // Not while an ingest runs: its engine holds the old catalog and roster.
-            guard try c.exec("SELECT pg_try_advisory_xact_lock(\(PGSchema.ingestLock))").bool(0, 0) else {
-                throw StoreError.ingestRunning(path: path)
-            }
-            // Nor while workers run: their engines hold it too.
-            guard try c.exec("SELECT pg_try_advisory_xact_lock(\(PGSchema.workLock))").bool(0, 0) else {
-                throw StoreError.workersRunning(path: path)
-            }
+            // (Row locks only the owner and the writer may take, `PGLocks`; the rows are put back if they went missing.)
+            try c.exec(PGLocks.rowsSQL)
+            guard try PGLocks.takeInTransaction(PGLocks.ingest, c: c) else { throw StoreError.ingestRunning(path: path) }
+            // Nor while workers run: their engines hold it too. Holding every worker slot, no worker starts meanwhile.
+            guard try PGLocks.takeAllWorkerSlotsInTransaction(c) else { throw StoreError.workersRunning(path: path) }
             let before = Set(try c.exec("SELECT id FROM members").column(0))
             let now = Date().timeIntervalSince1970
             let day = effective ?? Store.today()
@@ -89,7 +87,11 @@ public final class PGStore {
                     // Events already stored count under the catalog they arrived under: the workers must have
                     // evaluated them (the SQLite store evaluates them itself here; on PostgreSQL that is the workers'
                     // work, and a backfill over events they have yet to evaluate would count them twice).
-                    guard try !PGWorker.partitionsBehind(c) else { throw StoreError.inboxPending(path: path) }
+                    // Unless the server refused what those events earn under the old catalog (a worker recorded it):
+                    // then the catalog that corrects it applies to them, or nothing could ever move (issue 21).
+                    if try PGWorker.partitionsBehind(c) {
+                        guard !backfill, try !PGWorker.refusedPartitions(c).isEmpty else { throw StoreError.inboxPending(path: path) }
+                    }
                     let introduced = CatalogVersions.introduced(by: proposed, after: old, previous: try PGStoredConfiguration.introduced(c),
                                                                 version: version + 1, effective: backfill ? nil : day)
                     version += 1
@@ -108,6 +110,9 @@ public final class PGStore {
                                 m.partnerMemberIDs.isEmpty ? nil : Store.encodePartnerIDs(m.partnerMemberIDs)], into: &data)
             }
             try c.copy(into: "members", columns: ["id", "position", "employer", "timezone", "eligible_from", "eligible_until", "partner_ids"], data: data)
+            // What the server refused under the configuration before this one says nothing about this one (a worker
+            // records it again if it still holds).
+            try c.exec("DELETE FROM work_refusals")
             let kept = roster.members.reduce(0) { $0 + (before.contains($1.id) ? 1 : 0) }
             var backfilled = 0
             if backfill, version > 1, let change, !change.isEmpty {

@@ -37,6 +37,10 @@ public final class PGWorker {
     private var c: PGConnection { store.c }
     private let engine: Engine
     private let intake: Intake
+    /// Holds this worker's slot (`PGLocks`) for the whole run.
+    private let slot: PGLockHolder
+    /// Holds this worker's leases, one row lock per partition; giving some back lets go of all and takes the rest again.
+    private let leases: PGLockHolder
     private var held: [Int] = []
     private var positions: [Int: Int64] = [:]
     /// Users whose saved progress was asked of the database since the engine last forgot every user.
@@ -52,7 +56,11 @@ public final class PGWorker {
         guard store.isInitialized else { throw StoreError.notInitialized(path: store.path) }
         // Named in pg_stat_activity, so that an operator (or a test) sees which process holds which lease.
         try store.c.exec("SET application_name = 'incentives work \(getpid())'")
-        try store.c.exec("SELECT pg_advisory_lock_shared(\(PGSchema.workLock))")
+        // A worker slot, held for the whole run by a connection of its own (`PGLocks`: a reader's login can hold none):
+        // `init` takes them all, so it never changes the catalog under a running worker, and waits for none.
+        slot = try PGLockHolder(url: store.url, name: "incentives work \(getpid()) slot")
+        try slot.takeWorkerSlot()
+        leases = try PGLockHolder(url: store.url, name: "incentives work \(getpid()) leases")
         // Woken by commits instead of polling (an idle worker polling every 50 ms ran about 60 statements a second,
         // each `pg_locks` look scanning the server's lock table); listening before the first look misses nothing.
         try store.c.exec("LISTEN \(PGSchema.changesChannel)")
@@ -95,15 +103,7 @@ public final class PGWorker {
     // MARK: - Leases
 
     /// How many workers run on this database now (this one included): the holders of the shared work lock.
-    private func liveWorkers() throws -> Int {
-        let key = PGSchema.workLock
-        let r = try c.exec("""
-            SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
-              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-              AND classid::bigint = \(key >> 32) AND objid::bigint = \(key & 0xFFFF_FFFF)
-            """)
-        return max(r.int(0, 0), 1)
-    }
+    private func liveWorkers() throws -> Int { max(try PGLocks.heldWorkerSlots(c), 1) }
 
     /// Holds a fair share of the partitions: gives back what is beyond it (a worker joined), takes free ones up to
     /// it (a worker left or died: its session's locks are gone). A partition given back is evaluated no further by
@@ -115,18 +115,23 @@ public final class PGWorker {
         let live = try liveWorkers()
         let share = (n + live - 1) / live
         if held.count > share {
-            for p in held[share...] {
-                try c.exec("SELECT pg_advisory_unlock(\(PGSchema.leaseLockSpace), \(p))")
-                positions[p] = nil
-            }
+            for p in held[share...] { positions[p] = nil }
             held.removeSubrange(share...)
+            // Row locks end with their transaction: all go, and the ones kept are taken again (one another worker took
+            // in that moment is its now).
+            leases.releaseAll()
+            held = try held.filter { p in
+                if try leases.takeIfFree(PGLocks.lease(p)) { return true }
+                positions[p] = nil
+                return false
+            }
             engine.forgetProgress()
             asked.removeAll()
             found.removeAll()
         }
         guard held.count < share else { return live }
         for p in 0..<n where held.count < share && !held.contains(p) {
-            guard try c.exec("SELECT pg_try_advisory_lock(\(PGSchema.leaseLockSpace), \(p))").bool(0, 0) else { continue }
+            guard try leases.takeIfFree(PGLocks.lease(p)) else { continue }
             positions[p] = try c.exec("SELECT position FROM work_positions WHERE part = $1", [String(p)]).int64(0, 0)
             held.append(p)
             report.taken += 1
@@ -137,9 +142,9 @@ public final class PGWorker {
     }
 
     private func release() {
-        for p in held { _ = try? c.exec("SELECT pg_advisory_unlock(\(PGSchema.leaseLockSpace), \(p))") }
+        leases.releaseAll()
         held.removeAll()
-        _ = try? c.exec("SELECT pg_advisory_unlock_shared(\(PGSchema.workLock))")
+        slot.releaseAll()
         // The others take the partitions given back at once.
         try? Self.announce(c)
     }
@@ -156,14 +161,7 @@ public final class PGWorker {
     private func drained() throws -> Bool { try Self.drained(c) }
 
     /// Whether an ingest holds the ingest lock (it is writing the inbox).
-    private static func ingestWriting(_ c: PGConnection) throws -> Bool {
-        let key = PGSchema.ingestLock
-        return try c.exec("""
-            SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
-              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-              AND classid::bigint = \(key >> 32) AND objid::bigint = \(key & 0xFFFF_FFFF)
-            """).int(0, 0) > 0
-    }
+    private static func ingestWriting(_ c: PGConnection) throws -> Bool { try PGLocks.isHeld(PGLocks.ingest, c: c) }
 
     private static func drained(_ c: PGConnection) throws -> Bool {
         if try ingestWriting(c) { return false }
@@ -227,7 +225,29 @@ public final class PGWorker {
         intake.take(lines[...], into: &sink)
         let states = ProgressLog.states(of: engine.takeChangedMembers()[...], in: engine)
 
-        let added = try c.transaction { () -> Int in
+        let added: Int
+        do {
+            added = try commit(partition: p, position: position, last: last, states: states, sink: sink, ingests: ingests)
+        } catch StoreError.postgres(_, let state, let message) where state.hasPrefix("22") || state.hasPrefix("54") {
+            // The server refuses what this batch earned (a catalog string too large for an index): every later run
+            // would fail here again. Recorded, so that `init` may bring a corrected catalog (PGStore.load), and said.
+            try c.exec("""
+                INSERT INTO work_refusals(part, position, reason, at) VALUES ($1, $2, $3, $4)
+                  ON CONFLICT (part) DO UPDATE SET position = excluded.position, reason = excluded.reason, at = excluded.at
+                """, [String(p), String(position), "PostgreSQL error \(state): \(message)", now])
+            throw StoreError.workRefused(path: store.path, partition: p, reason: "PostgreSQL error \(state): \(message)")
+        }
+        positions[p] = last
+        report.events += r.count
+        report.achievements += added
+        report.batches += 1
+        return true
+    }
+
+    /// Stores one batch's awards, progress and the partition's new position in one transaction.
+    private func commit(partition p: Int, position: Int64, last: Int64, states: [(user: String, bytes: [UInt8])], sink: WorkSink,
+                        ingests: [Int64]) throws -> Int {
+        try c.transaction { () -> Int in
             if !states.isEmpty {
                 var data: [UInt8] = []
                 for (user, bytes) in states { PGText.copyRow([user, PGText.bytea(bytes), String(last)], into: &data) }
@@ -240,6 +260,8 @@ public final class PGWorker {
             guard moved.count == 1 else {
                 throw StoreError.postgres(path: store.path, sqlstate: "", message: "partition \(p) was evaluated by another worker meanwhile")
             }
+            // A refusal this partition had (`work_refusals`) is over once a batch of it commits.
+            try c.exec("DELETE FROM work_refusals WHERE part = $1", [String(p)])
             // A worker waiting for this partition to be evaluated (`--until-drained`) hears of it at the commit, even
             // when the batch earned nothing (then no insert announces it).
             try Self.announce(c)
@@ -259,11 +281,11 @@ public final class PGWorker {
             }
             return added
         }
-        positions[p] = last
-        report.events += r.count
-        report.achievements += added
-        report.batches += 1
-        return true
+    }
+
+    /// The partitions whose last batch the server refused (`work_refusals`), for `init`.
+    static func refusedPartitions(_ c: PGConnection) throws -> Set<Int> {
+        Set(try c.exec("SELECT part FROM work_refusals").column(0).compactMap { Int($0) })
     }
 }
 

@@ -86,7 +86,8 @@ enum StoreAccess {
         case .full: return .ioError
         case .newerSchema, .notInitialized, .olderSchemaReadOnly, .severalNames, .storedCatalogRefused: return .config
         case .moved: return .ioError
-        case .notADatabase, .corrupt: return .dataError
+        case .notADatabase, .corrupt, .eventRefused: return .dataError
+        case .workRefused: return .config
         case .sqlite: return .software
         case .badURL: return .usage
         case .unreachable: return .unavailable

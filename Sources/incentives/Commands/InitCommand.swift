@@ -94,17 +94,21 @@ enum InitCommand: Command {
         if let change, let effective, !args.flag("backfill"), let refused = change.refusal(effective: effective, in: engine.catalog) {
             throw CommandFailure(.config, refused)
         }
+        // What changes is said once it is done (or, with --dry-run, as what would be): listed before a load that is
+        // then refused (75: an ingest or workers running, events not evaluated yet), it read as applied.
+        var changes: [String] = []
         if let change {
             if change.isEmpty {
-                out.line("catalog: no reward changes")
+                changes.append("catalog: no reward changes")
             } else {
-                out.line("catalog changes (effective \(day.iso)):")
-                for r in change.rewards { out.line("  " + r.sentence(effective: day, backfill: args.flag("backfill"))) }
-                for t in change.tiers { out.line("  " + t.sentence(effective: day)) }
-                for o in change.other { out.line("  " + o) }
+                changes.append("catalog changes (effective \(day.iso)):")
+                for r in change.rewards { changes.append("  " + r.sentence(effective: day, backfill: args.flag("backfill"))) }
+                for t in change.tiers { changes.append("  " + t.sentence(effective: day)) }
+                for o in change.other { changes.append("  " + o) }
             }
         }
         if args.flag("dry-run") {
+            for l in changes { out.line(l) }
             out.line("dry run: nothing stored")
             return .ok
         }
@@ -112,6 +116,7 @@ enum InitCommand: Command {
             try store.load(catalogJSON: text, catalogFile: catalogPath, roster: engine.roster, rosterFile: rosterPath, effective: day,
                            backfill: args.flag("backfill"))
         }
+        for l in changes { out.line(l) }
         if args.flag("backfill") { out.line("backfill: \(loaded.backfilled) awards recorded from the stored history") }
         if let pg = store as? PGStore {
             switch try StoreAccess.mapping({ try pg.applyRoles(roles) }) {

@@ -13,8 +13,8 @@ enum WorkCommand: Command {
 
     PostgreSQL only. 'incentives ingest' admits the lines of the events files in file order (unknown users,
     duplicates and conflicting duplicates decided as replay decides them) and stores the new events: the inbox.
-    A worker evaluates it: it holds leases on some of the database's 8 user partitions (session advisory locks,
-    which the server drops when the worker's connection ends, kill -9 included), and for each partition it
+    A worker evaluates it: it holds leases on some of the database's 8 user partitions (row locks on a connection
+    of its own, which the server drops when the worker's connection ends, kill -9 included), and for each partition it
     holds, runs the partition's events after its stored position, in arrival order, through the same intake
     and engine as replay. Each batch is one transaction: the awards (ordered as replay orders them, whichever
     worker commits first), their delivery rows, the users' progress and the partition's new position. So a

@@ -26,14 +26,14 @@ enum AchievementsView {
                   // Narrow, without the Incentive column: a name twice in one program carries its incentive.
                   var row = [a.completedOn.iso, a.user, a.program, wide ? a.reward : catalog.rewardLabel(program: a.program, reward: a.reward, incentive: a.incentive),
                              String(a.ordinal)]
-                  if wide { row.insert(a.incentive, at: 3); row.append(a.achievedAt.rfc3339) }
+                  if wide { row.insert(a.source, at: 3); row.append(a.achievedAt.rfc3339) }
                   return row
               },
               selected: s.selected - s.firstRow, focused: s.evidence == nil, total: s.page.total, firstRow: s.firstRow, hitList: .achievements)
             .draw(on: &c, x: x, y: top, width: width, height: body)
         guard let evidence = s.evidence, let a = s.selectedRecord?.achievement else { return }
         let ey = top + body
-        c.rule("Evidence · \(a.user) · \(a.reward) · \(a.incentive) · \(a.id)", x: x, y: ey, width: width)
+        c.rule("Evidence · \(a.user) · \(a.reward) · \(a.source) · \(a.id)", x: x, y: ey, width: width)
         c.text(AwardSentence.of(a, catalog: catalog), x: x, y: ey + 1, style: .accent, width: width)
         Table(columns: [.fixed("Local day", 10), .flex("Event", min: 10), .flex("At", min: 20), .flex("Category", min: 8)],
               rows: evidence.map { [$0.localDay?.iso ?? "?", $0.event.id, $0.event.at.rfc3339, $0.event.category ?? $0.event.type.rawValue] },

@@ -92,7 +92,7 @@ enum UsersView {
             let first = max(0, min(selected - room + 1, p.achievements.count - room))
             for (i, a) in p.achievements.enumerated().dropFirst(first) where row < y + height {
                 let r = a.achievement
-                let line = "\(r.completedOn.iso)  \(r.reward) · \(r.incentive) · \(r.program)  (\(r.evidence.count) ev.)"
+                let line = "\(r.completedOn.iso)  \(r.reward) · \(r.source) · \(r.program)  (\(r.evidence.count) ev.)"
                 c.text(TerminalText.pad(line, to: leftWidth), x: x, y: row, style: i == selected ? .selected : .good, width: leftWidth)
                 c.hit(.row(.userAchievements, i), x: x, y: row, width: leftWidth)
                 row += 1
