@@ -45,6 +45,9 @@ enum ReportCommand: Command {
     In CSV a cell that begins with =, +, -, @, a tab or a carriage return gets a leading ' so that no
     spreadsheet runs it as a formula.
 
+    Exit status: 0 done; 64 a bad option, date or month, or --to before --from; 66 no database, or an unknown
+                 employer or program (with the nearest name); 65 a cost sum past 64 bits.
+
     Example:
       incentives report --db demo.sqlite --employer acme --format jsonl
       incentives report --db demo.sqlite --employer acme --billing --month 2026-10
