@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // Incentives: the engine that decides when an enterprise user has earned a reward.
 // No SwiftPM package dependencies: C libraries come from Debian through system library
-// targets (sqlite3, libpq, ncursesw, libcrypto) and one small C++ target over simdjson.
+// targets (sqlite3, libpq, ncursesw, libcrypto, libssl, libcurl) and one small C++ target over simdjson.
 import PackageDescription
 
 let package = Package(
@@ -24,8 +24,15 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
-        // libssl (OpenSSL) for the webhook client's TLS: the client owns its sockets so that a timeout bounds the whole
-        // exchange and an answer's body is read only as far as a message needs.
+        // libcurl (pkg-config libcurl, Debian libcurl4-openssl-dev): the webhook client's HTTP and TLS, one deadline
+        // for the whole exchange and an answer's body read only as far as a message needs (HTTPExchange).
+        .systemLibrary(
+            name: "CCurl",
+            path: "Sources/CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // libssl (OpenSSL) for the loopback receiver's TLS (the tests' and the benchmark's stand-in partner).
         .systemLibrary(
             name: "CTLS",
             path: "Sources/CTLS",
@@ -53,10 +60,14 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // libpq, PostgreSQL's client library (pkg-config libpq, Debian libpq-dev): the second store.
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // libnats, the NATS C client (pkg-config libnats, Debian libnats-dev): events from a JetStream stream.
+        .systemLibrary(name: "CNATS", path: "Sources/CNATS", pkgConfig: "libnats", providers: [.apt(["libnats-dev"])]),
         // The durable store: ingest, look-ups, the partner outbox, on one SQLite file or a PostgreSQL database.
         .target(name: "IncentivesStore", dependencies: ["IncentivesCore", "IncentivesInput", "CSQLite", "CLibPQ", "CMemoryHints"]),
+        // Events from a live NATS JetStream stream (the ingest's `EventSource`) and the publisher in front of it.
+        .target(name: "IncentivesStream", dependencies: ["IncentivesCore", "IncentivesInput", "CNATS"]),
         // Handing achievements to reward partners: payloads, pseudonyms, signatures, webhooks, batch files.
-        .target(name: "IncentivesDelivery", dependencies: ["IncentivesCore", "CCrypto", "CTLS"]),
+        .target(name: "IncentivesDelivery", dependencies: ["IncentivesCore", "CCrypto", "CCurl", "CTLS"]),
         // ncursesw through pkg-config, with a shim that exposes the macros Swift cannot import.
         // No pkgConfig: its only flags, -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600, are ones SwiftPM refuses ("prohibited
         // flag(s)" on every build); shim.h defines what the wide-character API needs, and libncursesw.so pulls in tinfo.
@@ -70,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "incentives",
             dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesStore", "IncentivesDelivery", "IncentivesConsole", "IncentivesText",
-                           "IncentivesBench"]
+                           "IncentivesBench", "IncentivesStream"]
         ),
         // What several test targets share: finding and running the built `incentives`, temporary folders, small
         // worlds built in code, and the seeded generator of awkward input files (Tests/README.md).
@@ -82,6 +93,8 @@ let package = Package(
         .testTarget(name: "IncentivesCLITests", dependencies: ["incentives", "TestSupport"]),
         // Depends on the executable so that the crash tests can run (and kill) a real `incentives ingest`.
         .testTarget(name: "IncentivesStoreTests", dependencies: ["IncentivesStore", "IncentivesInput", "IncentivesCore", "incentives", "TestSupport"]),
+        // A private nats-server per suite: publish, ingest from the stream, kill -9 and resume (hence the executable).
+        .testTarget(name: "IncentivesStreamTests", dependencies: ["IncentivesStream", "incentives", "TestSupport"]),
         // Depends on the executable so that the crash test can run (and kill) a real `incentives deliver`.
         .testTarget(name: "IncentivesDeliveryTests",
                     dependencies: ["IncentivesDelivery", "IncentivesStore", "IncentivesCore", "IncentivesInput", "incentives", "TestSupport"]),

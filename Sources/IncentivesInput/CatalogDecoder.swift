@@ -17,6 +17,7 @@ public enum CatalogDecoder {
             let (path, reason) = JSONPath.explain(error, in: data)
             throw ConfigurationError(file: file, path: path, reason: reason)
         }
+        guard JSONScan.isStrictJSON(data) else { throw ConfigurationError(file: file, path: "", reason: JSONScan.notStrictReason) }
         func fail(_ path: String, _ reason: String) -> ConfigurationError {
             ConfigurationError(file: file, path: path, reason: reason)
         }

@@ -27,6 +27,10 @@ enum JSONLinesFile {
                         return
                     }
                     let line = try decoder.decode(Line.self, from: data)
+                    guard JSONScan.isStrictJSON(data) else {
+                        failure = ConfigurationError(file: file, line: lineNumber, path: nil, reason: JSONScan.notStrictReason)
+                        return
+                    }
                     if let (field, reason) = check(line, lineNumber) {
                         failure = ConfigurationError(file: file, line: lineNumber, path: field, reason: reason)
                     }

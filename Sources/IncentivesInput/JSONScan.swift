@@ -19,6 +19,21 @@ enum JSONScan {
     static func nulString(in data: Data) -> String? { find(data, jl_find_nul_string) }
     static let nulReason = "contains a NUL character (U+0000)"
 
+    /// Whether simdjson, a strict RFC 8259 reader, reads the document. The checks above see nothing in a document it
+    /// refuses, which was fine while Foundation refused the same documents; but Foundation accepts some that are not
+    /// JSON (a trailing comma: `{"id": "x", }`), and such a catalog then passed the NUL and duplicate-key checks
+    /// unchecked (FuzzCatalog). So what simdjson refuses is refused, after Foundation has had its say with a path.
+    static func isStrictJSON(_ data: Data) -> Bool {
+        guard let parser = jl_parser_new() else { return false }
+        defer { jl_parser_free(parser) }
+        var path = [CChar](repeating: 0, count: 8)
+        let status = data.withUnsafeBytes { raw in
+            jl_find_nul_string(parser, raw.baseAddress?.assumingMemoryBound(to: CChar.self), raw.count, &path, path.count)
+        }
+        return status != Int32(JL_NOT_JSON.rawValue)
+    }
+    static let notStrictReason = "not valid JSON (RFC 8259): a trailing comma, a comment or another extension that strict readers refuse"
+
     private static func find(_ data: Data, _ look: (OpaquePointer?, UnsafePointer<CChar>?, Int, UnsafeMutablePointer<CChar>?, Int) -> Int32) -> String? {
         guard let parser = jl_parser_new() else { return nil }
         defer { jl_parser_free(parser) }

@@ -18,7 +18,9 @@ final class BatchWriter: @unchecked Sendable {
     private let display: String
     /// Events are stored under their user's key, looked up here rather than on the engine thread.
     private let userKeys: UserKeys.Roster
-    private let now = Date().timeIntervalSince1970
+    /// Read at each batch (outbox rows, rejects), so rows carry the time they were written, not the ingest's start.
+    private let clock: any WallClock = SystemClock()
+    private var now: Double { clock.now() }
     /// Pause after each commit, so that other writers (init, the delivery sender) get the lock between batches.
     private let pauseMicroseconds: useconds_t
 

@@ -53,13 +53,15 @@ public final class Ingestor {
         public let counts: IntakeCounts
     }
 
-    /// One refused line, as `replay` reports it: `FILE:LINE: REASON`.
+    /// One refused line, as `replay` reports it: `FILE:LINE: REASON` (a stream's message: `nats://HOST:PORT/STREAM:seq N: REASON`).
     public struct RejectedLine: Sendable, Equatable {
         public let file: String
         public let line: Int
         public let reason: String
+        /// Before the line's number: "" for a file, "seq " for a stream (`EventSource.lineLabel`).
+        public var lineLabel = ""
 
-        public var message: String { "\(file):\(line): \(reason)" }
+        public var message: String { "\(file):\(lineLabel)\(line): \(reason)" }
     }
 
     public struct Outcome: Sendable {
@@ -117,7 +119,40 @@ public final class Ingestor {
         try run.catchUp()
         try run.prepareUserIndex()
         defer { run.buildUserIndexIfDropped() } // stopped early
-        let counts = try run.read(path, onReject: onReject, onProgress: onProgress)
+        let counts = try run.read(EventStream(path: path), onReject: onReject, onProgress: onProgress)
+        return Outcome(counts: counts, resumedAfterLine: checkpoint.line, alreadyComplete: false, ingestID: checkpoint.id)
+    }
+
+    /// Ingests a live source (a JetStream stream) named `key` (its address without credentials, e.g.
+    /// `nats://HOST:PORT/STREAM`): from after the position the last ingest of the same key committed, whatever
+    /// the source itself remembers, until the source ends (idle, or asked to stop). Each batch commits its events,
+    /// rejects, awards and the source position reached in one transaction, so that a crash at any moment, then a
+    /// rerun, loses and doubles nothing. `onReject` gets this run's refused messages (earlier runs' are in `rejects`).
+    public func ingest(source: any EventSource, key: String, options: Options = Options(),
+                       onReject: (RejectedLine) -> Void = { _ in },
+                       onProgress: (Progress) -> Void = { _ in }) throws -> Outcome {
+        guard store.isInitialized else { throw StoreError.notInitialized(path: store.path) }
+        let lock = try IngestLock(databasePath: store.path)
+        defer { lock.release() }
+        let engine = try store.engine()
+        let checkpoint = try db.transaction { () -> Checkpoint in
+            if !options.restart, let (found, recorded) = try Checkpoint.find(key: key, in: db) {
+                if let identity = source.identity, recorded != identity {
+                    // Nothing read yet: nothing to skip, and the position is this source's from now on.
+                    guard found.offset == 0 else { throw SourceReplacedError(source: source.displayName, position: found.offset) }
+                    try db.run("UPDATE ingests SET head = ? WHERE id = ?", .text(identity), .int(found.id))
+                }
+                return found
+            }
+            return try Checkpoint.start(source: source.displayName, key: key, identity: source.identity, in: db)
+        }
+        let pageBytes = max(try db.pragma("page_size"), 512)
+        try db.execute("PRAGMA wal_autocheckpoint = \((64 << 20) / pageBytes)")
+        defer { _ = try? db.execute("PRAGMA wal_autocheckpoint = 1000") }
+        let run = try IngestRun(store: store, engine: engine, checkpoint: checkpoint, identity: nil, display: source.displayName, options: options)
+        try run.catchUp()
+        try run.prepareUserIndex()
+        let counts = try run.read(source, onReject: onReject, onProgress: onProgress)
         return Outcome(counts: counts, resumedAfterLine: checkpoint.line, alreadyComplete: false, ingestID: checkpoint.id)
     }
 }
@@ -139,6 +174,8 @@ private final class IngestRun {
     private let options: Ingestor.Options
     private let identity: FileIdentity?
     private let display: String
+    /// Before a reject's line number (`EventSource.lineLabel`).
+    private var lineLabel = ""
     /// Where this run starts, and the counts of the earlier runs of the same ingest.
     private let checkpoint: Checkpoint
     /// A first load (or one much larger than what is stored) builds events' per-user index at its end.
@@ -217,19 +254,23 @@ private final class IngestRun {
         if rebuildUserIndex { _ = try? db.transaction { try UserIndex.build(in: db) } }
     }
 
-    /// Reads the file from the checkpoint to its end, batch by batch; returns the file's counts.
-    func read(_ path: String, onReject: (Ingestor.RejectedLine) -> Void, onProgress: (Ingestor.Progress) -> Void) throws -> IntakeCounts {
-        var stream = EventStream(path: path)
-        stream.startLine = checkpoint.line
-        stream.startOffset = checkpoint.offset
+    /// Reads the source from the checkpoint to its end, batch by batch; returns the source's counts.
+    func read(_ source: any EventSource, onReject: (Ingestor.RejectedLine) -> Void, onProgress: (Ingestor.Progress) -> Void) throws -> IntakeCounts {
+        lineLabel = source.lineLabel
+        let start = SourcePosition(line: checkpoint.line, offset: checkpoint.offset)
         var total = counts
         writer.start()
         do {
             defer { writer.cancel() }
             do {
                 try withoutActuallyEscaping(onProgress) { report in
-                    try stream.forEachBatchPipelined(prepare: { $0 }, progress: { bytes in report(self.progress(bytes: bytes)) }) { items in
+                    try source.forEachBatch(after: start, progress: { bytes in report(self.progress(bytes: bytes)) }) { items in
                         try take(items, onReject: onReject, onProgress: report)
+                        // A live source's batch is what arrived within its flush interval: committed now.
+                        if source.commitsEachBatch && linesInBatch > 0 {
+                            try submit(finished: false)
+                            report(progress(bytes: lastOffset))
+                        }
                         return true
                     }
                 }
@@ -263,7 +304,7 @@ private final class IngestRun {
             let end = min(items.count, start + max(1, options.batchLines - linesInBatch))
             let rejectsBefore = rows.batch.rejects.count
             try intake.take(lines[start..<end], prior: storedIDs, into: &rows)
-            for r in rows.batch.rejects[rejectsBefore...] { onReject(.init(file: display, line: r.line, reason: r.why.description)) }
+            for r in rows.batch.rejects[rejectsBefore...] { onReject(.init(file: display, line: r.line, reason: r.why.description, lineLabel: lineLabel)) }
             linesInBatch += end - start
             lastLine = items[end - 1].line
             lastOffset = items[end - 1].nextOffset
@@ -430,6 +471,18 @@ final class DatabaseLockFile {
     deinit { release() }
 }
 
+/// A live source is not the one the store's position belongs to (a stream deleted and made again under the same
+/// name: its sequences started over). Resuming would skip its first messages, so the ingest refuses (the CLI
+/// exits 78); `--restart` reads it from its start, and ids stored already count as duplicates.
+public struct SourceReplacedError: Error, Sendable, CustomStringConvertible {
+    public let source: String
+    public let position: Int64
+    public var description: String {
+        "\(source): not the stream this database read up to sequence \(position) (it was deleted and made again since); "
+            + "run the ingest with --restart to read it from its start (events stored already count as duplicates)"
+    }
+}
+
 /// An events file that cannot be opened (the CLI exits 66).
 public struct UnreadableInputError: Error, Sendable, CustomStringConvertible {
     public let path: String
@@ -459,6 +512,27 @@ struct Checkpoint {
         }
         for (checkpoint, head) in candidates where try f.startsLike(head) { return checkpoint }
         return nil
+    }
+
+    /// The latest ingest of a live source (no file identity; `path` holds the source's key, `head` its
+    /// `EventSource.identity`), with that identity.
+    static func find(key: String, in db: Database) throws -> (Checkpoint, String?)? {
+        try db.rows("""
+            SELECT id, line, offset, read, accepted, duplicates, rejected, achievements, finished_at IS NOT NULL, head
+            FROM ingests WHERE path = ? AND inode IS NULL ORDER BY id DESC LIMIT 1
+            """, .text(key)) { s in
+            var c = IntakeCounts()
+            c.read = s.int(3); c.accepted = s.int(4); c.duplicates = s.int(5); c.rejected = s.int(6); c.achievements = s.int(7)
+            return (Checkpoint(id: s.int64(0), line: s.int(1), offset: s.int64(2), counts: c, finished: s.int(8) == 1, size: nil),
+                    s.isNull(9) ? nil : s.text(9))
+        }.first
+    }
+
+    static func start(source: String, key: String, identity: String?, in db: Database) throws -> Checkpoint {
+        let now = Date().timeIntervalSince1970
+        try db.run("INSERT INTO ingests(source, path, head, started_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+                   .text(source), .text(key), .optional(identity), .double(now), .double(now))
+        return Checkpoint(id: db.lastInsertRowID, line: 0, offset: 0, counts: IntakeCounts(), finished: false, size: nil)
     }
 
     static func start(source: String, identity f: FileIdentity?, in db: Database) throws -> Checkpoint {

@@ -12,6 +12,7 @@ enum Commands {
         GenerateCommand.self,
         InitCommand.self,
         IngestCommand.self,
+        PublishCommand.self,
         WorkCommand.self,
         AchievementsCommand.self,
         UserCommand.self,

@@ -35,7 +35,7 @@ struct GenerateCommandTests {
         #expect(blocked.status == 73)
     }
 
-    /// Found by Fuzz/ (FuzzArguments): in `--seed=\u{0748}` the "=" and the combining mark after it are one
+    /// Found by Tests/Fuzz/ (FuzzArguments): in `--seed=\u{0748}` the "=" and the combining mark after it are one
     /// Character, and the parser took the whole word for an option name ("unknown option --seed=݈").
     @Test func aValueAfterEqualsMayBeginWithACombiningMark() throws {
         let r = try Binary.run(["generate", "--seed=\u{0748}", "--out", dir()])

@@ -2,7 +2,7 @@ import Foundation
 import IncentivesText
 import XCTest
 
-/// Inputs Fuzz/FuzzTextWidth found, inlined; fixed in `TerminalText.safe`, which shows a leading joiner and
+/// Inputs Tests/Fuzz/FuzzTextWidth found, inlined; fixed in `TerminalText.safe`, which shows a leading joiner and
 /// invisible format characters escaped, so that padding can no longer merge with them.
 final class TextWidthFuzzFindingsTests: XCTestCase {
 

@@ -2,8 +2,8 @@ import Foundation
 import IncentivesCore
 import Testing
 
-/// Inputs the fuzzers (Fuzz/) found, replayed as FuzzProgress runs them: restore the bytes for `u1` of the fuzz
-/// target's fixed catalog (Fuzz/Support/Worlds.swift, rebuilt here in code), re-encode, restore again, look, record.
+/// Inputs the fuzzers (Tests/Fuzz/) found, replayed as FuzzProgress runs them: restore the bytes for `u1` of the fuzz
+/// target's fixed catalog (Tests/Fuzz/Support/Worlds.swift, rebuilt here in code), re-encode, restore again, look, record.
 /// Each used to trap; the inputs are inlined as the fuzzer saved them (base64).
 @Suite("Fuzz findings: saved progress")
 struct FuzzProgressFindingsTests {
@@ -71,7 +71,7 @@ struct FuzzProgressFindingsTests {
     }
 }
 
-/// Inputs Fuzz/FuzzEventLine found with `--strict`, inlined: instants whose UTC date fell outside years 0001-9999
+/// Inputs Tests/Fuzz/FuzzEventLine found with `--strict`, inlined: instants whose UTC date fell outside years 0001-9999
 /// were accepted and then printed as `10000-…` or `0000-…`. CONTRACT §1 now settles both: a leap second reads as
 /// :59 of its minute (so it stays in its year), and an instant outside the years in UTC is refused.
 @Suite("Fuzz findings: instants")

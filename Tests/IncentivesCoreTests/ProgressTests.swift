@@ -224,7 +224,7 @@ struct ProgressFormatTests {
         try e.restoreProgress(of: "ana", from: good)
     }
 
-    /// Found by Fuzz/ (FuzzProgress): a string length near Int.max overflowed the reader's bounds check and trapped.
+    /// Found by Tests/Fuzz/ (FuzzProgress): a string length near Int.max overflowed the reader's bounds check and trapped.
     @Test func aHugeStringLengthIsRefusedNotTrapped() throws {
         let e = try world().engine()
         for length in [Int.max, Int.max - 1, Int.max / 2 + 1] {
@@ -242,7 +242,7 @@ struct ProgressFormatTests {
         #expect(throws: ByteReader.Failure.truncated) { try r.readString() }
     }
 
-    /// Found by Fuzz/ (FuzzProgress): saved progress whose rule counts a day the day log has no event for restored,
+    /// Found by Tests/Fuzz/ (FuzzProgress): saved progress whose rule counts a day the day log has no event for restored,
     /// and the award that used that day trapped naming its evidence ("every counted day has a first event").
     @Test func aCountedDayWithoutALoggedEventIsRefused() throws {
         let e = try world().engine()
@@ -288,7 +288,7 @@ struct ProgressFormatTests {
         #expect(got.map(\.evidence) == [["s0", "s1", "s2"]])
     }
 
-    /// Found by Fuzz/ (FuzzProgress): a format-1 day log spells days out, in any order and as far apart as Int32
+    /// Found by Tests/Fuzz/ (FuzzProgress): a format-1 day log spells days out, in any order and as far apart as Int32
     /// allows; re-encoding it as format 2 (differences between days) trapped on the Int32 subtraction.
     @Test func aFormatOneDayLogOutOfOrderOrFarApartDoesNotTrap() throws {
         // Out of order: refused, saying so; in order however far apart: restored, and it round-trips.

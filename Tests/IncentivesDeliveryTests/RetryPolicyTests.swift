@@ -70,7 +70,7 @@ final class RetryPolicyTests: XCTestCase {
         XCTAssertEqual(outcome(302), .rejected(status: 302, reason: "x"))
     }
 
-    /// Found by Fuzz/ (FuzzWebhookResponse): this Retry-After made DateFormatter trap ("Incorrect range CFRange"),
+    /// Found by Tests/Fuzz/ (FuzzWebhookResponse): this Retry-After made DateFormatter trap ("Incorrect range CFRange"),
     /// taking the deliverer down with it. A header that is not printable ASCII is no HTTP-date: ignored.
     func testARetryAfterThatIsNotAnHTTPDateCannotCrashTheDeliverer() {
         let header = String(decoding: [0x53, 0x75, 0x6e, 0x20, 0x4e, 0x6f, 0x76, 0x20, 0xdd, 0x82, 0xf1, 0xfd, 0x3d] as [UInt8], as: UTF8.self)
@@ -81,7 +81,7 @@ final class RetryPolicyTests: XCTestCase {
         XCTAssertEqual(WebhookClient.outcome(data: Data(), response: r, error: nil, timeout: 1), .transient(reason: "HTTP 503", retryAfter: nil))
     }
 
-    /// Found by Fuzz/ (FuzzWebhookResponse): a CRLF body kept its "\r" in the one-line reason.
+    /// Found by Tests/Fuzz/ (FuzzWebhookResponse): a CRLF body kept its "\r" in the one-line reason.
     func testAReasonIsOneLineWhateverTheBodysLineBreaks() {
         func outcome(_ status: Int, _ body: [UInt8]) -> AttemptOutcome {
             let r = HTTPURLResponse(url: URL(string: "http://127.0.0.1/")!, statusCode: status, httpVersion: "HTTP/1.1", headerFields: [:])

@@ -1,5 +1,5 @@
 // The engine against `ReferenceModel` on one `RandomWorld`: the same achievement lines for the same events, in the
-// same order, and the same counts. Shared by the tests and the fuzz package (Fuzz/Support/EngineModelDiff.swift
+// same order, and the same counts. Shared by the tests and the fuzz package (Tests/Fuzz/Support/EngineModelDiff.swift
 // is a symlink to this file).
 import IncentivesCore
 

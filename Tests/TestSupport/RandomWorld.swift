@@ -2,7 +2,7 @@
 // streak, days_in_window, days_in_period week and month), categories, 1–2 employers × 1–3 programs with edges a
 // few days apart, limits 1–4, points and tiers, users in awkward zones with eligibility edges or no employer,
 // events with runs of days in shuffled order (late arrivals), exact duplicates, id conflicts and unknown users.
-// Shared by the tests (seeded `SplitMix64`) and the fuzz package (the fuzzer's bytes): Fuzz/Support/RandomWorld.swift
+// Shared by the tests (seeded `SplitMix64`) and the fuzz package (the fuzzer's bytes): Tests/Fuzz/Support/RandomWorld.swift
 // is a symlink to this file.
 import IncentivesCore
 

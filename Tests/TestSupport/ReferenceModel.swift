@@ -4,7 +4,7 @@
 // types (Catalog, Member, Event), LocalDate's calendar arithmetic and ZoneRules for an instant's local day.
 //
 // It is quadratic on purpose; use it on small worlds. Shared by the tests (TestSupport) and the fuzz package
-// (Fuzz/Support/ReferenceModel.swift is a symlink to this file), so it compiles in Swift 5 and 6 modes alike.
+// (Tests/Fuzz/Support/ReferenceModel.swift is a symlink to this file), so it compiles in Swift 5 and 6 modes alike.
 import IncentivesCore
 
 /// Points and tiers (CONTRACT §1 "Points and tiers", §3 "Tiers"), given to the model directly: the engine's

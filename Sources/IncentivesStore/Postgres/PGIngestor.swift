@@ -76,7 +76,6 @@ public final class PGIngestor {
                        onReject: (Ingestor.RejectedLine) -> Void, onProgress: (Ingestor.Progress) -> Void) throws -> Ingestor.Outcome {
         let display = InputFile.displayName(path)
         let identity = try FileIdentity(path: path)
-        let engine = try store.engine()
 
         let checkpoint = try c.transaction { () -> Checkpoint in
             if !options.restart, let identity, let found = try findCheckpoint(identity) { return found }
@@ -90,6 +89,62 @@ public final class PGIngestor {
         if let identity, checkpoint.finished, checkpoint.size == identity.size {
             return .init(counts: checkpoint.counts, resumedAfterLine: resumedAfter, alreadyComplete: true, ingestID: checkpoint.id)
         }
+        return try admit(EventStream(path: path), display: display, fileSize: identity?.size, checkpoint: checkpoint,
+                         options: options, refused: refused, onReject: onReject, onProgress: onProgress)
+    }
+
+    /// Ingests a live source (a JetStream stream) named `key` (its address without credentials) into the inbox, from
+    /// after the position the last ingest of the same key committed, whatever the source itself remembers, until the
+    /// source ends (idle, or asked to stop). Each batch commits its events, rejects and the source position reached in
+    /// one transaction (the workers evaluate them, as for a file), so a crash at any moment, then a rerun, loses and
+    /// doubles nothing. `onReject` gets this run's refused messages (earlier runs' are in `rejects`).
+    public func ingest(source: any EventSource, key: String, options: Ingestor.Options = Ingestor.Options(),
+                       onLocked: () throws -> Void = {},
+                       onReject: (Ingestor.RejectedLine) -> Void = { _ in },
+                       onProgress: (Ingestor.Progress) -> Void = { _ in }) throws -> Ingestor.Outcome {
+        guard store.isInitialized else { throw StoreError.notInitialized(path: store.path) }
+        let lock = try PGLockHolder(url: store.url, name: "incentives ingest \(getpid()) lock")
+        guard try lock.take(PGLocks.ingest) else { throw StoreError.ingestRunning(path: store.path) }
+        defer {
+            lock.releaseAll()
+            try? PGWorker.announce(c)
+        }
+        try onLocked()
+        let checkpoint = try c.transaction { () -> Checkpoint in
+            let r = options.restart ? nil : try c.exec("""
+                SELECT id, line, "offset", read, accepted, duplicates, rejected, achievements, head
+                FROM ingests WHERE path = $1 AND inode IS NULL ORDER BY id DESC LIMIT 1
+                """, [key])
+            if let r, r.count > 0 {
+                var counts = IntakeCounts()
+                counts.read = r.int(0, 3); counts.accepted = r.int(0, 4); counts.duplicates = r.int(0, 5)
+                counts.rejected = r.int(0, 6); counts.achievements = r.int(0, 7)
+                let found = Checkpoint(id: r.int64(0, 0), line: r.int(0, 1), offset: r.int64(0, 2), counts: counts, finished: false, size: nil)
+                if let identity = source.identity, r.optionalText(0, 8) != identity {
+                    // A stream made again restarts its sequences: resuming at the old position would skip its first
+                    // messages. Nothing read yet: the position is this source's from now on.
+                    guard found.offset == 0 else { throw SourceReplacedError(source: source.displayName, position: found.offset) }
+                    try c.exec("UPDATE ingests SET head = $1 WHERE id = $2", [identity, String(found.id)])
+                }
+                return found
+            }
+            let now = String(Date().timeIntervalSince1970)
+            let id = try c.exec("INSERT INTO ingests(source, path, head, started_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
+                                [source.displayName, key, source.identity, now]).int64(0, 0)
+            return Checkpoint(id: id, line: 0, offset: 0, counts: IntakeCounts(), finished: false, size: nil)
+        }
+        return try admit(source, display: source.displayName, fileSize: nil, checkpoint: checkpoint, options: options,
+                         refused: try refusedEvents(), onReject: onReject, onProgress: onProgress)
+    }
+
+    /// One pass over a source from its checkpoint, under the ingest lock: each batch admitted (duplicates, conflicts,
+    /// unknown users) and handed to the background writer with its position.
+    private func admit(_ source: any EventSource, display: String, fileSize: Int64?, checkpoint: Checkpoint, options: Ingestor.Options,
+                       refused: [String: Rejection], onReject: (Ingestor.RejectedLine) -> Void,
+                       onProgress: (Ingestor.Progress) -> Void) throws -> Ingestor.Outcome {
+        let resumedAfter = checkpoint.line
+        let engine = try store.engine()
+        let label = source.lineLabel
 
         var nextSeq = try c.exec("SELECT coalesce(max(seq), 0) FROM events").int64(0, 0) + 1
         /// Whether earlier ingests stored events: then ids are looked up, a batch at a time.
@@ -111,7 +166,7 @@ public final class PGIngestor {
             batch.offset = lastOffset
             batch.counts = counts
             batch.finished = finished
-            batch.size = finished ? identity?.size : nil
+            batch.size = finished ? fileSize : nil
             try writer.submit(batch)
             batch = IngestBatch(reserving: min(options.batchLines, 65_536))
             linesInBatch = 0
@@ -139,13 +194,10 @@ public final class PGIngestor {
             return found
         }
 
-        var stream = EventStream(path: path)
-        stream.startLine = checkpoint.line
-        stream.startOffset = checkpoint.offset
         do {
             try withoutActuallyEscaping(onProgress) { report in
-                try stream.forEachBatchPipelined(prepare: { $0 }, progress: { bytes in
-                    report(.init(bytes: bytes, totalBytes: identity?.size, counts: counts))
+                try source.forEachBatch(after: SourcePosition(line: checkpoint.line, offset: checkpoint.offset), progress: { bytes in
+                    report(.init(bytes: bytes, totalBytes: fileSize, counts: counts))
                 }) { items in
                     let prior = BatchPriorIDs(found: try lookUp(items))
                     // The reader's batch in pieces that end where an ingest batch ends (each ingest batch is one
@@ -164,7 +216,7 @@ public final class PGIngestor {
                                 return item.event
                             }[...], prior: prior, into: &sink)
                         }
-                        for r in sink.rejected { onReject(.init(file: display, line: r.line, reason: r.why.description)) }
+                        for r in sink.rejected { onReject(.init(file: display, line: r.line, reason: r.why.description, lineLabel: label)) }
                         batch = sink.batch
                         nextSeq = sink.nextSeq
                         let added = intake.counts
@@ -180,6 +232,9 @@ public final class PGIngestor {
                         if linesInBatch >= options.batchLines { try submit(finished: false) }
                         start = end
                     }
+                    // A live source's batch is what arrived within its flush interval: committed now, so that a
+                    // trickle of events reaches the workers promptly.
+                    if source.commitsEachBatch && linesInBatch > 0 { try submit(finished: false) }
                     return true
                 }
             }
@@ -193,9 +248,10 @@ public final class PGIngestor {
             try? writer.finish()
             throw error
         }
-        try submit(finished: true)
+        // A live source never finishes: its position stays open for the next run.
+        try submit(finished: !source.commitsEachBatch)
         try writer.finish()
-        onProgress(.init(bytes: lastOffset, totalBytes: identity?.size, counts: counts))
+        onProgress(.init(bytes: lastOffset, totalBytes: fileSize, counts: counts))
         return .init(counts: counts, resumedAfterLine: resumedAfter, alreadyComplete: false, ingestID: checkpoint.id)
     }
 

@@ -47,12 +47,15 @@ public final class PGWorker {
     private var asked: Set<String> = []
     private var found: [String: [UInt8]] = [:]
     private var report = Report()
-    private let now = String(Date().timeIntervalSince1970)
+    /// Read at each write (outbox rows, refusals), so rows carry the time they were written.
+    private let clock: any WallClock
+    private var now: String { String(clock.now()) }
 
     /// Joins the workers of the database at `store`. Not while `init` changes the catalog (it waits for it), and
     /// `init` refuses to run while workers do: their engines hold the catalog and roster.
-    public init(store: PGStore) throws {
+    public init(store: PGStore, clock: any WallClock = SystemClock()) throws {
         self.store = store
+        self.clock = clock
         guard store.isInitialized else { throw StoreError.notInitialized(path: store.path) }
         // Named in pg_stat_activity, so that an operator (or a test) sees which process holds which lease.
         try store.c.exec("SET application_name = 'incentives work \(getpid())'")

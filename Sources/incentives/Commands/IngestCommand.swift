@@ -1,16 +1,21 @@
 import IncentivesCore
 import IncentivesInput
 import IncentivesStore
+import IncentivesStream
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `incentives ingest`: streams events into the database, durably, idempotently and resumably.
 enum IngestCommand: Command {
     static let name = "ingest"
     static let summary = "add events to the database (streaming, idempotent, resumable)"
-    static let valuedOptions: Set<String> = ["events", "db", "batch", "progress-every", "workers", "work-batch"]
+    static let valuedOptions: Set<String> = ["events", "db", "batch", "progress-every", "workers", "work-batch", "subject", "idle-exit"]
     static let booleanOptions: Set<String> = ["restart", "inbox-only"]
     static let help = """
     Usage: incentives ingest --events FILE|- [--db PATH] [--batch N] [--progress-every N] [--restart]
            incentives ingest --events FILE|- --db postgresql://… [--workers N | --inbox-only] [--work-batch N]
+           incentives ingest --events nats://[USER:PASSWORD@]HOST:PORT/STREAM [--subject S] [--idle-exit SECONDS] [--db PATH]
 
     Reads events as replay does and keeps everything: accepted events, each user's progress, achievements
     with their evidence (and a delivery row per partner), rejected lines with their reason.
@@ -25,6 +30,17 @@ enum IngestCommand: Command {
                        after the last save are replayed through the engine by the next ingest
       --restart        read the file from its first line even if an earlier ingest of it got further
 
+    From a live NATS JetStream stream (--events nats://…; into SQLite, or into PostgreSQL with --workers as for a file): one event JSON object per message,
+    in stream order. Each batch (--batch messages, or what arrived within 50 ms) is committed with the stream
+    sequence reached, in the same transaction; a rerun resumes after the last committed sequence, whatever the
+    server remembers, so a crash at any moment loses and doubles nothing. A rejected message is reported as
+    nats://HOST:PORT/STREAM:seq N: REASON. It follows the stream until SIGTERM or Ctrl-C (it stops after the batch
+    in hand), or until nothing arrived for --idle-exit seconds. The summary counts all the stream this database
+    has read; earlier runs' rejects are not repeated ('incentives rejects --file nats://HOST:PORT/STREAM' lists
+    them). --restart reads the stream from its first message. Credentials in the URL are never printed.
+      --subject S      the subject to read (default incentives.events)
+      --idle-exit SECONDS  stop once nothing new arrived for that long (0: read what the stream holds, then stop)
+
     On PostgreSQL the ingest admits the lines in file order (unknown users, duplicates, conflicting duplicates)
     and stores the new events, the inbox; workers ('incentives work --help') evaluate them a user partition at
     a time and store the awards. By default the ingest starts the workers itself and ends when all is evaluated:
@@ -38,8 +54,11 @@ enum IngestCommand: Command {
             a progress bar with rate and ETA while stderr is a terminal.
 
     Exit status: 0 every line accepted or a duplicate; 65 some lines rejected; 64 bad usage;
-                 66 events file missing; 73 database not writable; 74 disk full; 75 database locked;
-                 77 the PostgreSQL login lacks the writer role; 78 no catalog yet (run init) or a database from a newer version.
+                 66 events file missing (or no such stream); 69 NATS server unreachable or lost;
+                 73 database not writable; 74 disk full; 75 database locked;
+                 77 the PostgreSQL login lacks the writer role; 78 no catalog yet (run init) or a database from a newer version,
+                 or a stream deleted and made again since this database read it (--restart reads it from its start),
+                 or a --subject the stream does not take.
 
     Example:
       incentives ingest --db demo.sqlite --events Assets/demo/events.jsonl
@@ -49,6 +68,10 @@ enum IngestCommand: Command {
     static func run(_ args: Arguments) throws -> ExitCode {
         try args.noPositionals()
         let events = try args.required("events")
+        if NATSStreamURL.isStream(events) { return try stream(args, events: events) }
+        if args.value("subject") != nil || args.value("idle-exit") != nil {
+            throw Arguments.UsageError(message: "--subject and --idle-exit are for a stream (--events nats://HOST:PORT/STREAM)")
+        }
         var options = Ingestor.Options()
         options.batchLines = try args.int("batch", default: options.batchLines, range: 1...10_000_000)
         options.progressEvery = try args.int("progress-every", default: options.progressEvery)
@@ -97,6 +120,133 @@ enum IngestCommand: Command {
         bar.finish()
         printError(outcome.counts.summary)
         return outcome.counts.rejected > 0 ? .dataError : .ok
+    }
+
+    /// Set by SIGTERM/SIGINT during a stream ingest: the source ends after the batch in hand.
+    nonisolated(unsafe) static var stopRequested: sig_atomic_t = 0
+
+    /// The ingest of a live JetStream stream (`NATSEventSource`): into a SQLite database (`Ingestor.ingest(source:)`),
+    /// or into PostgreSQL's inbox while `--workers` children evaluate it (`PGIngestor.ingest(source:)`).
+    static func stream(_ args: Arguments, events: String) throws -> ExitCode {
+        let postgres = StoreAccess.isPostgres(args)
+        if !postgres {
+            for flag in ["workers", "work-batch"] where args.value(flag) != nil {
+                throw Arguments.UsageError(message: "--\(flag) is for a PostgreSQL database (--db postgresql://...): a SQLite ingest evaluates as it reads")
+            }
+            if args.flag("inbox-only") { throw Arguments.UsageError(message: "--inbox-only is for a PostgreSQL database (--db postgresql://...)") }
+        } else if args.flag("inbox-only"), args.value("workers") != nil {
+            throw Arguments.UsageError(message: "--inbox-only starts no workers: give one of --workers and --inbox-only")
+        }
+        let url: NATSStreamURL
+        do { url = try NATSStreamURL(events) } catch let e as NATSStreamURL.Invalid { throw Arguments.UsageError(message: "--events: \(e.description)") }
+        var options = Ingestor.Options()
+        options.batchLines = try args.int("batch", default: options.batchLines, range: 1...10_000_000)
+        options.progressEvery = try args.int("progress-every", default: options.progressEvery)
+        options.restart = args.flag("restart")
+        var idleExit: Double?
+        if let text = args.value("idle-exit") {
+            guard let seconds = Double(text), seconds.isFinite, seconds >= 0, seconds <= 86_400 * 365 else {
+                throw Arguments.UsageError(message: "--idle-exit must be a number of seconds from 0, got \(JSONText.quote(text))")
+            }
+            idleExit = seconds
+        }
+        let subject = args.value("subject") ?? NATSStreamURL.defaultSubject
+        guard !subject.isEmpty, !subject.contains(where: { $0 == " " || $0.isNewline }) else {
+            throw Arguments.UsageError(message: "--subject must be a NATS subject without spaces, got \(JSONText.quote(subject))")
+        }
+        // The database first: a wrong --db is said before the server is asked anything.
+        let store: Store? = postgres ? nil : try StoreAccess.writer(args, create: false)
+        let pgStore: PGStore? = postgres ? try StoreAccess.postgresWriter(args, create: false) : nil
+        let source: NATSEventSource
+        do {
+            source = try NATSEventSource(url: url, subject: subject)
+        } catch let e as StreamError {
+            throw CommandFailure(exitCode(e), e.description)
+        }
+        source.batchSize = options.batchLines
+        source.idleExit = idleExit
+        source.shouldStop = { IngestCommand.stopRequested != 0 }
+        stopRequested = 0
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+        let previousINT = signal(SIGINT) { _ in IngestCommand.stopRequested = 1 }
+        let previousTERM = signal(SIGTERM) { _ in IngestCommand.stopRequested = 1 }
+        defer {
+            signal(SIGINT, previousINT)
+            signal(SIGTERM, previousTERM)
+        }
+        let bar = ProgressBar()
+        let outcome: Ingestor.Outcome
+        let onReject: (Ingestor.RejectedLine) -> Void = { r in
+            bar.finish()
+            printError(r.message)
+        }
+        let onProgress: (Ingestor.Progress) -> Void = { p in bar.update(done: p.bytes, total: nil, lines: p.counts.read) }
+        do {
+            if let pgStore {
+                outcome = try postgresStream(args, store: pgStore, source: source, key: url.display, options: options, bar: bar,
+                                             onReject: onReject, onProgress: onProgress)
+            } else if let store {
+                outcome = try StoreAccess.mapping {
+                    try Ingestor(store: store).ingest(source: source, key: url.display, options: options, onReject: onReject, onProgress: onProgress)
+                }
+            } else {
+                throw CommandFailure(.software, "no store chosen")
+            }
+        } catch let e as StreamError {
+            bar.finish()
+            throw CommandFailure(exitCode(e), e.description + (e.kind == .mismatch ? "" : " (what was committed before stays; run the ingest again to resume)"))
+        } catch let e as SourceReplacedError {
+            bar.finish()
+            throw CommandFailure(.config, e.description)
+        }
+        bar.finish()
+        printError(outcome.counts.summary)
+        return outcome.counts.rejected > 0 ? .dataError : .ok
+    }
+
+    /// A stream into PostgreSQL: the inbox written by this process (the stream's sequence as its checkpoint) while
+    /// `--workers` children evaluate it, as for a file; the summary once they are done.
+    static func postgresStream(_ args: Arguments, store: PGStore, source: any EventSource, key: String, options: Ingestor.Options,
+                               bar: ProgressBar, onReject: (Ingestor.RejectedLine) -> Void,
+                               onProgress: (Ingestor.Progress) -> Void) throws -> Ingestor.Outcome {
+        let workers = args.flag("inbox-only") ? 0 : try args.int("workers", default: 1, range: 1...64)
+        let workBatch = args.value("work-batch") == nil ? nil : try args.int("work-batch", default: 50_000, range: 1...1_000_000)
+        let ingestor = PGIngestor(store: store)
+        var children: WorkerChildren?
+        var outcome: Ingestor.Outcome
+        do {
+            outcome = try StoreAccess.mapping {
+                try ingestor.ingest(source: source, key: key, options: options, onLocked: {
+                    if workers > 0 { children = try WorkerChildren.start(workers, url: StoreAccess.path(args), batch: workBatch) }
+                }, onReject: onReject, onProgress: onProgress)
+            }
+        } catch {
+            _ = children?.wait()
+            throw error
+        }
+        if let children {
+            let failures = children.wait()
+            if !failures.isEmpty, try !StoreAccess.mapping({ try PGWorker.isDrained(store) }) {
+                bar.finish()
+                throw CommandFailure(.tempFail, "the inbox is written but not all evaluated (\(failures.joined(separator: "; "))); "
+                                     + "run 'incentives work --until-drained' to finish")
+            }
+        }
+        outcome.counts.achievements = try StoreAccess.mapping { try ingestor.achievements(ofIngest: outcome.ingestID) }
+        return outcome
+    }
+
+    static func exitCode(_ e: StreamError) -> ExitCode {
+        switch e.kind {
+        case .unreachable, .failed: return .unavailable
+        case .noStream: return .noInput
+        case .refused: return .noPermission
+        case .mismatch: return .config
+        }
     }
 
     /// The PostgreSQL ingest: the inbox written by this process while `--workers` children evaluate it; the

@@ -1,1 +1,0 @@
-../../../Sources/incentives/CLI/Arguments.swift

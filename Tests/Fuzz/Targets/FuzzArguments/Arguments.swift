@@ -1,0 +1,1 @@
+../../../../Sources/incentives/CLI/Arguments.swift
