@@ -154,6 +154,7 @@ shot() {
 # One list for both modes. The user page in pictures is a Hooli user in the points program, so the points bar shows.
 shot 1-programs 120x40 both
 shot 1-programs-preview 120x40 both p "text:Assets/demo/catalog-proposed.json" Enter j
+shot 1-programs-report-80x24 80x24 txt j r
 shot 2-users 120x40 both 2
 shot 2-user-page 120x40 txt 2 / text:u-00002 Enter
 shot 2-user-page-why 120x40 txt 2 / text:u-00002 Enter w

@@ -142,7 +142,7 @@ public enum StoreBench {
         var seen = Set<String>()
         try EventStream(path: events).forEach { item in
             if case .success(let e) = item.event, seen.insert(e.id).inserted {
-                out.line([e.id, e.type.rawValue, e.user, e.at.rfc3339, e.category ?? ""].map { CSV.field($0) }.joined(separator: ","))
+                out.line([e.id, e.type.rawValue, e.user, e.at.rfc3339, e.category ?? ""].map { CSV.exactField($0) }.joined(separator: ","))
                 rows += 1
             }
             return true

@@ -48,10 +48,13 @@ public struct DeliveryPayload: Sendable, Hashable {
 
     public static var csvHeader: String { fields.joined(separator: ",") }
 
-    /// RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled.
+    /// RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled (tested by scalar: "\r\n" is
+    /// one Character, equal to neither "\r" nor "\n", and went out unquoted). Byte-exact otherwise: these files are
+    /// read by partners' programs and signed, so a field a spreadsheet would take for a formula is not rewritten
+    /// (DESIGN §11; the commands' `--format csv`, made for people, is).
     public var csvRow: String {
         values.map { v in
-            guard v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return v }
+            guard v.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return v }
             return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }.joined(separator: ",")
     }

@@ -21,6 +21,15 @@ public enum CatalogDecoder {
         func fail(_ path: String, _ reason: String) -> ConfigurationError {
             ConfigurationError(file: file, path: path, reason: reason)
         }
+        // A reward's or tier's optional cost: an exact decimal amount and an ISO 4217 code (`Money.parse`).
+        func cost(_ raw: RawCost?, _ path: String) throws(ConfigurationError) -> Money? {
+            guard let raw else { return nil }
+            switch Money.parse(amount: raw.amount, currency: raw.currency) {
+            case .success(let money): return money
+            case .failure(.amount(let why)): throw fail(path + ".amount", "\(why): \(JSONText.quote(raw.amount))")
+            case .failure(.currency(let why)): throw fail(path + ".currency", "\(why): \(JSONText.quote(raw.currency))")
+            }
+        }
 
         var incentives: [Incentive] = []
         var incentiveIDs = Set<String>()
@@ -68,7 +77,8 @@ public enum CatalogDecoder {
                     guard limit >= 1 else { throw fail(rpath + ".limit", "must be at least 1, got \(limit)") }
                     let points = rew.points ?? 0
                     guard points >= 0 else { throw fail(rpath + ".points", "must be 0 or more, got \(points)") }
-                    rewards.append(Reward(incentive: rew.incentive, reward: rew.reward, limit: limit, points: points))
+                    rewards.append(Reward(incentive: rew.incentive, reward: rew.reward, limit: limit, points: points,
+                                          cost: try cost(rew.cost, rpath + ".cost")))
                 }
                 var tiers: [Tier] = []
                 var tierIDs = Set<String>()
@@ -81,7 +91,7 @@ public enum CatalogDecoder {
                         throw fail(tpath + ".points", "must exceed the tier before (\(before.points)), got \(tier.points)")
                     }
                     guard !tier.reward.isEmpty else { throw fail(tpath + ".reward", "must not be empty") }
-                    tiers.append(Tier(id: tier.id, points: tier.points, reward: tier.reward))
+                    tiers.append(Tier(id: tier.id, points: tier.points, reward: tier.reward, cost: try cost(tier.cost, tpath + ".cost")))
                 }
                 programs.append(Program(id: prog.id, name: prog.name ?? prog.id, starts: starts, ends: ends, rewards: rewards, tiers: tiers))
             }
@@ -200,12 +210,20 @@ private struct RawReward: Decodable {
     let reward: String
     let limit: Int?
     let points: Int?
+    let cost: RawCost?
+}
+
+/// `"cost": {"amount": "25.00", "currency": "USD"}`: the amount a string, so that no binary float rounds it.
+private struct RawCost: Decodable {
+    let amount: String
+    let currency: String
 }
 
 private struct RawTier: Decodable {
     let id: String
     let points: Int
     let reward: String
+    let cost: RawCost?
 }
 
 /// An incentive and a reward: what a program may list only once (CONTRACT §1).

@@ -270,6 +270,32 @@ public final class StoreReader: StoreReading {
         }
     }
 
+    /// The users on `employer`'s roster (`members_employer`, in id order).
+    public func members(employer: String) throws -> [Member] {
+        try db.rows("SELECT \(StoredConfiguration.memberColumns) FROM members WHERE employer = ? ORDER BY id", .text(employer)) {
+            try StoredConfiguration.member($0)
+        }
+    }
+
+    /// The employer's users' events: each user's run of `events_user (user_key, seq)` in arrival order, found
+    /// through `members_employer` and `user_keys`.
+    public func forEachEvent(employer: String, _ body: (Event) throws -> Void) throws {
+        let s = try Statement.prepareUncached(
+            "SELECT e.id, e.type, k.id, e.at_s, e.at_nanos, e.category FROM members m JOIN user_keys k ON k.id = m.id "
+                + "JOIN events e ON e.user_key = k.key WHERE m.employer = ? ORDER BY m.id, e.seq", on: db)
+        defer { s.finalize() }
+        try s.bind(1, employer)
+        var types: [String: EventType] = [:]
+        while try s.step() {
+            let typeText = s.text(1)
+            guard let type = types[typeText] ?? EventType(rawValue: typeText) else {
+                throw StoreError.corrupt(path: db.path, reason: "event \(s.text(0)): unknown type \(typeText)")
+            }
+            types[typeText] = type
+            try body(Event(id: s.text(0), type: type, user: s.text(2), at: try ProgressLog.instant(s, 3), category: s.optionalText(5)))
+        }
+    }
+
     public func event(id: String) throws -> EventRecord? {
         try db.row("SELECT \(Self.eventColumns) FROM \(Self.eventFrom) WHERE e.id = ?", .text(id)) { try eventRecord($0) }
     }

@@ -19,6 +19,7 @@ enum Commands {
         WhyCommand.self,
         ProgramsCommand.self,
         PreviewCommand.self,
+        ReportCommand.self,
         RejectsCommand.self,
         DeliverCommand.self,
         ExportCommand.self,

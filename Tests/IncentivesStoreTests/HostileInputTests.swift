@@ -92,6 +92,8 @@ final class HostileInputTests: XCTestCase {
         let commands: [(args: [String], status: Int32)] = [
             (["achievements"], 0), (["achievements", "--user", Self.users[0]], 0), (["achievements", "--employer", "acme\u{1B}[2J"], 0),
             (["achievements", "--employer", "nope\u{1B}[2J"], 66), (["programs"], 0), (["rejects"], 0), (["deliver", "--status"], 0),
+            (["report", "--employer", "acme\u{1B}[2J", "--from", "2026-01-01", "--to", "2026-12-31"], 0), (["report", "--employer", "nope\u{1B}[2J"], 66),
+            (["report", "--employer", "acme\u{1B}[2J", "--billing", "--month", "2026-03"], 0),
         ]
         for (args, status) in commands {
             let r = try runProcess(binary, args + ["--db", db])

@@ -8,7 +8,7 @@ public enum Action: Hashable, Sendable {
     case liveFreeze
     case retry, focusNext
     case why
-    case versions, preview
+    case versions, preview, report
     case copyID
 }
 
@@ -98,6 +98,8 @@ public enum KeyMap {
         ]
         b.append(KeyBinding([c("v")], "v", "catalog versions and what each changed", .versions, .screen(.programs), hint: "versions"))
         b.append(KeyBinding([c("p")], "p", "preview a proposed catalog (a file) over the events", .preview, .screen(.programs), hint: "preview"))
+        // No footer hint (the footer's room is spent); `?` lists it and the pane names itself.
+        b.append(KeyBinding([c("r")], "r", "participation and cost per month (incentives report)", .report, .screen(.programs)))
         b.append(KeyBinding([c("f")], "f", "freeze / follow", .liveFreeze, .screen(.live), hint: "freeze"))
         b.append(KeyBinding([c("r")], "r", "retry the failed delivery", .retry, .screen(.deliveries), hint: "retry"))
         b.append(KeyBinding([.right, .left, c("l"), c("h")], "←/→", "partners / failures pane", .focusNext, .screen(.deliveries), hint: "pane"))

@@ -20,6 +20,10 @@ public protocol ConsoleData: AnyObject, Sendable {
     /// a failure says why.
     func preview(_ proposed: Catalog) -> Result<[CatalogPreview.Row], ConsoleDataError>
 
+    /// Screen 1's report pane (`r`): the program's participation per month (`incentives report`'s rows, issue 25);
+    /// a failure says why.
+    func participation(employer: String, program: String) -> Result<[ParticipationRow], ConsoleDataError>
+
     /// Screen 2: one page of the users matching the query (id order), with how many match in all.
     func users(_ query: UserQuery) -> UserList
     /// A user's page as of `today` (the calendar's last day); nil for an unknown id.

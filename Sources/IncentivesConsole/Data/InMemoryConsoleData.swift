@@ -123,6 +123,17 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
         [CatalogVersion(version: 1, effective: nil, file: nil, loadedAt: 0, changes: [], catalogJSON: catalogText)]
     }
 
+    /// The same counter `incentives report` uses, over the events and awards held here.
+    public func participation(employer: String, program: String) -> Result<[ParticipationRow], ConsoleDataError> {
+        lock.lock(); defer { lock.unlock() }
+        guard let e = catalog.employer(employer) else { return .failure(ConsoleDataError("no employer \(employer)")) }
+        let counter = ParticipationCounter(catalog: catalog, employer: e, program: program, by: .month, from: nil, to: nil,
+                                           members: engine.roster.members.filter { $0.employer == employer })
+        for r in events { counter.count(r.event) }
+        for r in achievements where r.achievement.employer == employer { counter.count(r.achievement) }
+        do { return .success(try counter.rows()) } catch { return .failure(ConsoleDataError("\(error)")) }
+    }
+
     public func preview(_ proposed: Catalog) -> Result<[CatalogPreview.Row], ConsoleDataError> {
         lock.lock(); defer { lock.unlock() }
         guard !events.isEmpty else { return .failure(ConsoleDataError("no events yet: nothing to preview")) }

@@ -92,6 +92,17 @@ public final class ReaderConsoleData: ConsoleData, @unchecked Sendable { // each
         }
     }
 
+    public func participation(employer: String, program: String) -> Result<[ParticipationRow], ConsoleDataError> {
+        uiLock.lock(); defer { uiLock.unlock() }
+        guard let reader = ui as? any ReportReading else { return .failure(ConsoleDataError("this store has no reports")) }
+        guard let e = catalog.employer(employer) else { return .failure(ConsoleDataError("no employer \(employer)")) }
+        do {
+            return .success(try reader.participation(employer: e, program: program, by: .month, from: nil, to: nil))
+        } catch {
+            return .failure(ConsoleDataError("\(error)"))
+        }
+    }
+
     public func users(_ query: UserQuery) -> UserList {
         read({ UserList(rows: try $0.users(query), total: try $0.userCount(query)) }, otherwise: UserList(rows: [], total: 0))
     }

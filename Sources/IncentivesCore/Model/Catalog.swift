@@ -52,8 +52,12 @@ public struct Reward: Sendable {
     /// The catalog version that introduced the reward as it is defined now (1: the first); its awards carry it
     /// (`Achievement.generation`). Set by the store with `countsFrom`.
     public let generation: Int
+    /// What one award costs the employer (`"cost"` in catalog.json; nil: not given). Feeds reports only.
+    public let cost: Money?
 
-    public init(incentive: String, reward: String, limit: Int = 1, points: Int = 0, countsFrom: LocalDate? = nil, generation: Int = 1) {
+    public init(incentive: String, reward: String, limit: Int = 1, points: Int = 0, countsFrom: LocalDate? = nil, generation: Int = 1,
+                cost: Money? = nil) {
+        self.cost = cost
         self.incentive = incentive
         self.reward = reward
         self.limit = limit
@@ -64,7 +68,7 @@ public struct Reward: Sendable {
 
     /// The same reward introduced by catalog version `generation` on `day` (nil: from the start).
     public func introduced(_ generation: Int, on day: LocalDate?) -> Reward {
-        Reward(incentive: incentive, reward: reward, limit: limit, points: points, countsFrom: day, generation: generation)
+        Reward(incentive: incentive, reward: reward, limit: limit, points: points, countsFrom: day, generation: generation, cost: cost)
     }
 }
 

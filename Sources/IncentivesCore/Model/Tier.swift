@@ -6,8 +6,11 @@ public struct Tier: Sendable, Hashable {
     /// At least 1, and more than the tier listed before it in the program.
     public let points: Int
     public let reward: String
+    /// What reaching it costs the employer (`"cost"` in catalog.json; nil: not given). Feeds reports only.
+    public let cost: Money?
 
-    public init(id: String, points: Int, reward: String) {
+    public init(id: String, points: Int, reward: String, cost: Money? = nil) {
+        self.cost = cost
         self.id = id
         self.points = points
         self.reward = reward

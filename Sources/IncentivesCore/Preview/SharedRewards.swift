@@ -71,6 +71,6 @@ extension Catalog {
 extension Reward {
     /// The same reward with another limit.
     func limited(to limit: Int) -> Reward {
-        Reward(incentive: incentive, reward: reward, limit: limit, points: points, countsFrom: countsFrom, generation: generation)
+        Reward(incentive: incentive, reward: reward, limit: limit, points: points, countsFrom: countsFrom, generation: generation, cost: cost)
     }
 }

@@ -3,12 +3,38 @@ import IncentivesCore
 import IncentivesInput
 
 /// What the CLI's look-ups ask of either store beyond `StoreReading`: the rejects table and achievements streamed.
-public protocol StoreLookups: StoreReading {
+public protocol StoreLookups: StoreReading, ReportReading {
     func rejects(file: String?, code: String?, limit: Int?, offset: Int) throws -> [RejectRecord]
     func forEachAchievement(_ query: AchievementQuery, _ body: (AchievementRecord) throws -> Void) throws
 }
 
 extension StoreReader: StoreLookups {}
+
+// `incentives report` (issue 25): the employer's roster, their events and awards.
+extension PGStoreReader {
+    public func members(employer: String) throws -> [Member] {
+        try memberRows("SELECT \(StoredConfiguration.memberColumns) FROM members WHERE employer = $1 ORDER BY id COLLATE \"C\"", [employer])
+    }
+
+    /// The employer's users 1,000 at a time, each batch's events by the primary key (user_id, seq), so that
+    /// memory stays bounded and no page sorts the whole table.
+    public func forEachEvent(employer: String, _ body: (Event) throws -> Void) throws {
+        let ids = try members(employer: employer).map(\.id)
+        var start = 0
+        while start < ids.count {
+            let batch = Array(ids[start..<min(start + 1000, ids.count)])
+            start += batch.count
+            let r = try c.exec("SELECT id, type, user_id, at_s, at_nanos, category FROM events WHERE user_id = ANY($1::text[]) ORDER BY user_id, seq",
+                               [PGText.array(batch)])
+            for i in 0..<r.count {
+                guard let type = EventType(rawValue: r.text(i, 1)) else {
+                    throw StoreError.corrupt(path: c.display, reason: "event \(r.text(i, 0)): unknown type \(r.text(i, 1))")
+                }
+                try body(Event(id: r.text(i, 0), type: type, user: r.text(i, 2), at: try Self.instant(r, i, 3, path: c.display), category: r.optionalText(i, 5)))
+            }
+        }
+    }
+}
 
 /// The read side of the PostgreSQL store (`StoreReading`): the same read models as `StoreReader`, from the same
 /// tables. Each call that reads several tables runs in one REPEATABLE READ READ ONLY transaction, one snapshot.

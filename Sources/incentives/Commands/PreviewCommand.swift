@@ -14,7 +14,9 @@ enum PreviewCommand: Command {
     same pipeline as ingest, in memory (nothing is written), beside the current catalog. Prints per employer,
     program and reward: achievements under the current catalog, under the proposed one, the difference, and
     how many users would have earned it at least once under the proposal. The whole history is evaluated;
-    --since and --until count the achievements completed between those local days (inclusive).
+    --since and --until count the achievements completed between those local days (inclusive). When either
+    catalog gives a reward or tier a "cost", currentCost and proposedCost say what its achievements cost under
+    each (their count times that catalog's price), by currency.
 
     What applying does: 'init' without --backfill records nothing for past events (the store keeps CURRENT;
     added and changed rewards count from the effective day). BACKFILL is what the store holds for the reward
@@ -93,23 +95,48 @@ enum PreviewCommand: Command {
         evaluation.take(batch)
         evaluation.finish()
         bar.finish()
-        write(preview.rows, format: format)
+        write(preview.rows, format: format, current: reader.catalog, proposed: proposed)
         return .ok
     }
 
     static let batchSize = 50_000
 
-    static func write(_ rows: [CatalogPreview.Row], format: OutputFormat) {
-        var t = Table(["employer", "program", "incentive", "reward", "current", "proposed", "difference", "users", "backfill", "change"],
-                      numeric: ["current", "proposed", "difference", "users", "backfill"])
+    /// The rows; when either catalog prices a reward or tier (`"cost"`, issue 25), two more columns: what each row's
+    /// achievements cost under each catalog (its count times that catalog's price), by currency.
+    static func write(_ rows: [CatalogPreview.Row], format: OutputFormat, current: Catalog, proposed: Catalog) {
+        let priced = [current, proposed].contains { c in
+            c.employers.contains { e in e.programs.contains { p in p.rewards.contains { $0.cost != nil } || p.tiers.contains { $0.cost != nil } } }
+        }
+        var t = Table(["employer", "program", "incentive", "reward", "current", "proposed", "difference", "users", "backfill", "change"]
+                      + (priced ? ["currentCost", "proposedCost"] : []),
+                      numeric: Set(["current", "proposed", "difference", "users", "backfill"]
+                                   + (priced && format == .jsonl ? ["currentCost", "proposedCost"] : [])))
         for r in rows {
-            t.add([r.employer, r.program, r.incentive, r.reward, String(r.current), String(r.proposed),
-                   (format == .table && r.difference > 0 ? "+" : "") + String(r.difference), String(r.users), String(r.afterBackfill),
-                   r.changeText])
+            var cells: [String?] = [r.employer, r.program, r.incentive, r.reward, String(r.current), String(r.proposed),
+                                    (format == .table && r.difference > 0 ? "+" : "") + String(r.difference), String(r.users), String(r.afterBackfill),
+                                    r.changeText]
+            if priced {
+                for (catalog, count) in [(current, r.current), (proposed, r.proposed)] {
+                    var total = MoneyTotals()
+                    if let price = price(of: r, in: catalog), count > 0 {
+                        let (units, overflow) = price.units.multipliedReportingOverflow(by: Int64(count))
+                        if !overflow { total.add(Money(units: units, currency: price.currency)) }
+                    }
+                    cells.append(format == .jsonl ? total.json : total.text)
+                }
+            }
+            t.add(cells)
         }
         if format == .table && rows.isEmpty { Output.stdout.line("no rewards in either catalog") }
         t.write(format, to: Output.stdout)
         Output.stdout.flush()
+    }
+
+    /// A row's price in a catalog: its tier's (incentive "tier:ID") or its reward's; nil when it has none there.
+    static func price(of r: CatalogPreview.Row, in catalog: Catalog) -> Money? {
+        guard let p = catalog.employer(r.employer)?.programs.first(where: { $0.id == r.program }) else { return nil }
+        if r.incentive.hasPrefix("tier:") { return p.tiers.first { "tier:" + $0.id == r.incentive }?.cost }
+        return p.rewards.first { $0.incentive == r.incentive && $0.reward == r.reward }?.cost
     }
 }
 

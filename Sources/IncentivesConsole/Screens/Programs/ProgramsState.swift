@@ -17,6 +17,10 @@ public struct ProgramsState {
     public var previewPath = TextField()
     public var preview: (file: String, rows: [CatalogPreview.Row])?
     public var previewError: String?
+    /// `r`: the selected program's participation per month (issue 25), in place of its menu; refreshed with the screen.
+    public var showReport = false
+    public var report: (program: String, rows: [ParticipationRow])?
+    public var reportError: String?
 
     /// Programs flattened in catalog order, with their employer: those the filter matches.
     public var rows: [(employer: EmployerOverview, program: ProgramOverview)] {
@@ -45,6 +49,18 @@ public struct ProgramsState {
         overview = data.programsOverview()
         versions = data.catalogVersions()
         selected = min(selected, max(rows.count - 1, 0))
+        if showReport { loadReport(data) }
+    }
+
+    /// The selected program's report (`incentives report --by month` over the whole span).
+    mutating func loadReport(_ data: any ConsoleData) {
+        let all = rows
+        guard selected < all.count else { report = nil; return }
+        let (e, p) = all[selected]
+        switch data.participation(employer: e.employer.id, program: p.program.id) {
+        case .success(let rows): report = (p.program.id, rows); reportError = nil
+        case .failure(let why): report = nil; reportError = why.message
+        }
     }
 
     mutating func edit(_ key: Key, data: any ConsoleData) {
@@ -96,6 +112,7 @@ public struct ProgramsState {
         let all = rows
         if Selection.isMove(action) {
             selected = Selection.move(selected, action, count: all.count)
+            if showReport { loadReport(data) }
             return (true, nil)
         }
         switch action {
@@ -108,11 +125,16 @@ public struct ProgramsState {
         case .versions:
             showVersions.toggle()
             return (true, nil)
+        case .report:
+            showReport.toggle()
+            if showReport { loadReport(data) }
+            return (true, nil)
         case .preview:
             previewPath.editing = true
             return (true, nil)
         case .clearFilter, .back:
             if showVersions { showVersions = false; return (true, nil) }
+            if showReport { showReport = false; return (true, nil) }
             if preview != nil || previewError != nil, filter.text.isEmpty { preview = nil; previewError = nil; return (true, nil) }
             guard !filter.text.isEmpty else { return (false, nil) }
             filter.text = ""

@@ -54,6 +54,10 @@ enum ProgramsView {
             drawVersions(s.versions, on: &c, x: x, y: top + 1, width: width, height: max(height - (top + 1 - y), 0))
             return
         }
+        if s.showReport {
+            drawReport(s, program: p, on: &c, x: x, y: top + 1, width: width, height: max(height - (top + 1 - y), 0))
+            return
+        }
         if s.preview != nil {
             drawPreview(s.previewRows(of: p.id), on: &c, x: x, y: top + 1, width: width, height: max(height - (top + 1 - y), 0))
             return
@@ -96,6 +100,45 @@ enum ProgramsView {
                 c.text("  " + change, x: x, y: row, width: width)
                 row += 1
             }
+        }
+    }
+
+    /// The program's participation per month: eligible, active (with a bar of active over eligible), users awarded
+    /// ("Won"), awards and cost — the numbers of `incentives report`. The bar is glyphs, not colour, so it reads with NO_COLOR.
+    static func drawReport(_ s: ProgramsState, program p: Program, on c: inout Canvas, x: Int, y: Int, width: Int, height: Int) {
+        c.rule("Participation per month · r closes", x: x, y: y, width: width)
+        guard height > 1 else { return }
+        if let why = s.reportError {
+            c.text("no report: " + why, x: x, y: y + 1, style: .bad, width: width)
+            return
+        }
+        let rows = s.report?.program == p.id ? s.report!.rows : []
+        guard !rows.isEmpty else {
+            c.text("No period of this program to report.", x: x, y: y + 1, style: .dim, width: width)
+            return
+        }
+        let currencies = Set(rows.flatMap { $0.cost.units.keys }).sorted()
+        let costWidth = currencies.isEmpty ? 0 : max(9, 1 + (rows.map { TerminalText.cells($0.cost.text) }.max() ?? 0))
+        let fixed = 7 + 2 + 5 + 2 + 5 + 2 + 5 + 2 + 6 + (costWidth > 0 ? 2 + costWidth : 0)
+        let barWidth = max(min(width - fixed - 2, 40), 4)
+        // Numbers right-aligned under their headings: active users after the bar, then users awarded, awards, cost.
+        let header = TerminalText.pad("Month", to: 7) + "  " + TerminalText.pad("Elig", to: 5, right: true) + "  "
+            + TerminalText.pad("Active users", to: barWidth + 6, right: true) + " " + TerminalText.pad("Won", to: 5, right: true) + "  "
+            + TerminalText.pad("Awards", to: 6, right: true) + (costWidth > 0 ? "  Cost" : "")
+        c.text(header, x: x, y: y + 1, style: .dim, width: width)
+        // The latest months first when they do not all fit: the months being run are the ones a demo shows.
+        let room = height - 2
+        let shown = rows.count <= room ? rows[...] : rows[(rows.count - room)...]
+        for (i, r) in shown.enumerated() {
+            let row = y + 2 + i
+            var col = x
+            col += c.text(TerminalText.pad(r.period, to: 7) + "  ", x: col, y: row)
+            col += c.text(TerminalText.pad(String(r.eligible), to: 5, right: true) + "  ", x: col, y: row)
+            col += c.text(ProgressBar.text(done: r.active, needed: r.eligible, width: barWidth, glyphs: c.glyphs), x: col, y: row, style: .good)
+            col += c.text(" " + TerminalText.pad(String(r.active), to: 5, right: true) + " ", x: col, y: row)
+            col += c.text(TerminalText.pad(String(r.awarded), to: 5, right: true) + "  ", x: col, y: row)
+            col += c.text(TerminalText.pad(String(r.awards), to: 6, right: true), x: col, y: row)
+            if costWidth > 0, col + 2 < x + width { c.text("  " + r.cost.text, x: col, y: row, width: x + width - col) }
         }
     }
 
