@@ -26,6 +26,7 @@ struct ReportsPaneTests {
         let path = Fixture.goldenDirectory + "/\(name).txt"
         if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] != nil {
             try? actual.write(toFile: path, atomically: true, encoding: .utf8)
+            Issue.record("golden \(name) rewritten (UPDATE_GOLDEN): check it and run again without it")
             return
         }
         guard let expected = try? String(contentsOfFile: path, encoding: .utf8) else {

@@ -4,7 +4,8 @@ import Testing
 /// Every refusal a command promises (its `CommandFailure`s and usage errors, and README's), one table per command
 /// (issue 26, item 5): the exact exit status and the words that say why, run against the built `incentives` on a
 /// small world with a webhook partner and a file-drop partner.
-@Suite("command refusals, table by table", .timeLimit(.minutes(5)))
+// Serialized: the cases share one world, and two `deliver`s on its database at once are refused (75, the sender lock).
+@Suite("command refusals, table by table", .serialized, .timeLimit(.minutes(5)))
 struct CommandRefusalTests {
     /// One refusal: the arguments (`DB`, `CATALOG`, `ROSTER`, `EVENTS`, `ACHIEVEMENTS`, `DIR`, `FILE` are replaced by
     /// the world's paths), the exit status, and a phrase stderr must hold.
