@@ -317,7 +317,9 @@ struct PostgresWorkersTests {
         try initialize(db, g.inputs)
         let worker = try Binary.launch(["work", "--db", db, "--quiet"])
         defer { if worker.isRunning { kill(worker.processIdentifier, SIGKILL); worker.waitUntilExit() } }
-        #expect(try waitFor(60) { try sql(db, "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'incentives work % leases' AND backend_xid IS NOT NULL") != "0" })
+        // This worker's own slot (named by its pid: pg_stat_activity is the whole server's, and another test's worker
+        // once satisfied a pattern here before this one held anything, so init ran with no worker to refuse it).
+        #expect(try waitFor(60) { try sql(db, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'incentives work \(worker.processIdentifier) slot' AND backend_xid IS NOT NULL") != "0" })
         let refused = try run(["init", "--db", db, "--catalog", g.inputs.catalog, "--roster", g.inputs.roster])
         #expect(refused.status == 75, "\(refused.stderr)")
         #expect(refused.stderr.contains("workers ('incentives work') are running"))
