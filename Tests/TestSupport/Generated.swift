@@ -57,40 +57,24 @@ public struct Generated: Sendable {
     """
 
     /// The same world with points and tiers (CONTRACT §1): two programs with ladders, one without; the tiers'
-    /// rewards go to the partners that serve every reward (`cards`).
-    public static let pointsCatalog = """
-    {"incentives": [
-      {"id": "streak-3", "name": "Log 3 days in a row", "kind": "streak", "event": "health_data_logged", "days": 3},
-      {"id": "streak-2", "name": "Log 2 days in a row", "kind": "streak", "event": "health_data_logged", "days": 2},
-      {"id": "mood-3-of-5", "name": "Mood 3 days in 5", "kind": "days_in_window", "event": "health_data_logged",
-       "days": 3, "window": 5, "categories": ["mood", "symptom"]},
-      {"id": "birth", "name": "Report a birth", "kind": "single", "event": "birth_reported"},
-      {"id": "month-4", "name": "Log 4 days in a month", "kind": "days_in_period", "event": "health_data_logged", "days": 4, "period": "month"},
-      {"id": "week-2", "name": "Mood 2 days in a week", "kind": "days_in_period", "event": "health_data_logged",
-       "days": 2, "period": "week", "categories": ["mood"]}
-    ],
-    "employers": [
-      {"id": "acme", "name": "Acme", "programs": [
-        {"id": "acme-2026", "starts": "2026-01-01", "ends": "2026-12-31", "rewards": [
-          {"incentive": "streak-3", "reward": "Pillow", "limit": 2, "points": 30},
-          {"incentive": "birth", "reward": "Gift card"},
-          {"incentive": "month-4", "reward": "Coffee", "limit": 6, "points": 10}],
-         "tiers": [{"id": "bronze", "points": 40, "reward": "$25 credit"}, {"id": "silver", "points": 90, "reward": "$50 credit"}]},
-        {"id": "acme-spring", "starts": "2026-03-01", "ends": "2026-05-31", "rewards": [
-          {"incentive": "mood-3-of-5", "reward": "Tea", "limit": 3}]}]},
-      {"id": "globex", "name": "Globex", "programs": [
-        {"id": "globex-q1", "starts": "2026-01-15", "ends": "2026-03-31", "rewards": [
-          {"incentive": "streak-2", "reward": "Socks", "limit": 4, "points": 10},
-          {"incentive": "streak-3", "reward": "Pillow"},
-          {"incentive": "week-2", "reward": "Badge", "limit": 5, "points": 5}],
-         "tiers": [{"id": "t20", "points": 20, "reward": "Globex mug"}, {"id": "t45", "points": 45, "reward": "Globex hoodie"}]}]}
-    ],
-    "partners": [
-      {"id": "pillowco", "name": "PillowCo", "employers": ["acme", "globex"], "rewards": ["Pillow"],
-       "webhook": {"url": "https://pillow.example/hook", "secretEnv": "PILLOWCO_SECRET"}},
-      {"id": "cards", "employers": ["acme"], "drop": {"directory": "/tmp/cards", "secretEnv": "CARDS_SECRET"}}
-    ]}
-    """
+    /// rewards go to the partners that serve every reward (`cards`). Made from `catalog`, so the two never drift.
+    public static let pointsCatalog: String = {
+        var text = catalog
+        for (from, to) in [
+            (#"{"incentive": "streak-3", "reward": "Pillow", "limit": 2},"#,
+             #"{"incentive": "streak-3", "reward": "Pillow", "limit": 2, "points": 30},"#),
+            (#"{"incentive": "month-4", "reward": "Coffee", "limit": 6}]},"#,
+             #"{"incentive": "month-4", "reward": "Coffee", "limit": 6, "points": 10}], "tiers": [{"id": "bronze", "points": 40, "reward": "$25 credit"}, {"id": "silver", "points": 90, "reward": "$50 credit"}]},"#),
+            (#"{"incentive": "streak-2", "reward": "Socks", "limit": 4},"#,
+             #"{"incentive": "streak-2", "reward": "Socks", "limit": 4, "points": 10},"#),
+            (#"{"incentive": "week-2", "reward": "Badge", "limit": 5}]}]}"#,
+             #"{"incentive": "week-2", "reward": "Badge", "limit": 5, "points": 5}], "tiers": [{"id": "t20", "points": 20, "reward": "Globex mug"}, {"id": "t45", "points": 45, "reward": "Globex hoodie"}]}]}"#),
+        ] {
+            precondition(text.contains(from), "the generated catalog lost the lines the points world changes")
+            text = text.replacingOccurrences(of: from, with: to)
+        }
+        return text
+    }()
 
     /// The same seed gives the same files everywhere (`SplitMix64`, the project's one seeded generator).
     public static func make(in dir: TempDir, users: Int, events: Int, seed: UInt64 = 42, points: Bool = false) -> Generated {

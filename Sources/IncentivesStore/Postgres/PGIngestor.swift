@@ -24,9 +24,41 @@ public final class PGIngestor {
                        onLocked: () throws -> Void = {},
                        onReject: (Ingestor.RejectedLine) -> Void = { _ in },
                        onProgress: (Ingestor.Progress) -> Void = { _ in }) throws -> Ingestor.Outcome {
+        try withIngestLock(onLocked: onLocked) {
+            // Events the server refused to store (an id too large for its index): rejected wherever they come again, so
+            // that no rerun fails where the last one did (issue 21). A file is read again at once from its checkpoint
+            // without the refused line; standard input cannot be, and its next re-send goes on past it.
+            var refused = try refusedEvents()
+            var refusedLines: Set<Int> = []
+            var reportedThrough = 0
+            var options = options
+            while true {
+                do {
+                    return try admit(path: path, options: options, refused: refused, onReject: { r in
+                        guard refusedLines.remove(r.line) != nil || r.line > reportedThrough else { return }
+                        reportedThrough = max(reportedThrough, r.line)
+                        onReject(r)
+                    }, onProgress: onProgress)
+                } catch let e as PGRefusedEvent {
+                    // The same event refused again would mean the refusal is not its own: stop with the server's error.
+                    guard refused[e.id] == nil, case .postgres(_, _, let message) = e.error else { throw e.error }
+                    let why = Rejection(.refusedByStore, field: nil, "the database refused to store this event (\(message))")
+                    try c.exec("INSERT INTO refused_events(id, reason, at) VALUES ($1, $2, $3)",
+                               [e.id, why.message, String(Date().timeIntervalSince1970)])
+                    refused[e.id] = why
+                    refusedLines.insert(e.line)
+                    guard path != "-" else { throw StoreError.eventRefused(path: store.path, line: e.line, reason: message) }
+                    options.restart = false
+                }
+            }
+        }
+    }
+
+    /// Runs `body` holding the ingest lock: one ingest at a time per database, a row lock held by a connection of its
+    /// own (`PGLocks`), dropped by the server if this process dies; a reader's login cannot hold it. `onLocked` runs
+    /// once it is held, before `body`.
+    private func withIngestLock<T>(onLocked: () throws -> Void, _ body: () throws -> T) throws -> T {
         guard store.isInitialized else { throw StoreError.notInitialized(path: store.path) }
-        // One ingest at a time per database: a row lock held by a connection of its own (`PGLocks`), dropped by the
-        // server if this process dies; a reader's login cannot hold it.
         let lock = try PGLockHolder(url: store.url, name: "incentives ingest \(getpid()) lock")
         guard try lock.take(PGLocks.ingest) else { throw StoreError.ingestRunning(path: store.path) }
         defer {
@@ -35,32 +67,7 @@ public final class PGIngestor {
             try? PGWorker.announce(c)
         }
         try onLocked()
-        // Events the server refused to store (an id too large for its index): rejected wherever they come again, so
-        // that no rerun fails where the last one did (issue 21). A file is read again at once from its checkpoint
-        // without the refused line; standard input cannot be, and its next re-send goes on past it.
-        var refused = try refusedEvents()
-        var refusedLines: Set<Int> = []
-        var reportedThrough = 0
-        var options = options
-        while true {
-            do {
-                return try admit(path: path, options: options, refused: refused, onReject: { r in
-                    guard refusedLines.remove(r.line) != nil || r.line > reportedThrough else { return }
-                    reportedThrough = max(reportedThrough, r.line)
-                    onReject(r)
-                }, onProgress: onProgress)
-            } catch let e as PGRefusedEvent {
-                // The same event refused again would mean the refusal is not its own: stop with the server's error.
-                guard refused[e.id] == nil, case .postgres(_, _, let message) = e.error else { throw e.error }
-                let why = Rejection(.refusedByStore, field: nil, "the database refused to store this event (\(message))")
-                try c.exec("INSERT INTO refused_events(id, reason, at) VALUES ($1, $2, $3)",
-                           [e.id, why.message, String(Date().timeIntervalSince1970)])
-                refused[e.id] = why
-                refusedLines.insert(e.line)
-                guard path != "-" else { throw StoreError.eventRefused(path: store.path, line: e.line, reason: message) }
-                options.restart = false
-            }
-        }
+        return try body()
     }
 
     /// The events earlier ingests found the server refuses, by id.
@@ -102,39 +109,33 @@ public final class PGIngestor {
                        onLocked: () throws -> Void = {},
                        onReject: (Ingestor.RejectedLine) -> Void = { _ in },
                        onProgress: (Ingestor.Progress) -> Void = { _ in }) throws -> Ingestor.Outcome {
-        guard store.isInitialized else { throw StoreError.notInitialized(path: store.path) }
-        let lock = try PGLockHolder(url: store.url, name: "incentives ingest \(getpid()) lock")
-        guard try lock.take(PGLocks.ingest) else { throw StoreError.ingestRunning(path: store.path) }
-        defer {
-            lock.releaseAll()
-            try? PGWorker.announce(c)
-        }
-        try onLocked()
-        let checkpoint = try c.transaction { () -> Checkpoint in
-            let r = options.restart ? nil : try c.exec("""
-                SELECT id, line, "offset", read, accepted, duplicates, rejected, achievements, head
-                FROM ingests WHERE path = $1 AND inode IS NULL ORDER BY id DESC LIMIT 1
-                """, [key])
-            if let r, r.count > 0 {
-                var counts = IntakeCounts()
-                counts.read = r.int(0, 3); counts.accepted = r.int(0, 4); counts.duplicates = r.int(0, 5)
-                counts.rejected = r.int(0, 6); counts.achievements = r.int(0, 7)
-                let found = Checkpoint(id: r.int64(0, 0), line: r.int(0, 1), offset: r.int64(0, 2), counts: counts, finished: false, size: nil)
-                if let identity = source.identity, r.optionalText(0, 8) != identity {
-                    // A stream made again restarts its sequences: resuming at the old position would skip its first
-                    // messages. Nothing read yet: the position is this source's from now on.
-                    guard found.offset == 0 else { throw SourceReplacedError(source: source.displayName, position: found.offset) }
-                    try c.exec("UPDATE ingests SET head = $1 WHERE id = $2", [identity, String(found.id)])
+        try withIngestLock(onLocked: onLocked) {
+            let checkpoint = try c.transaction { () -> Checkpoint in
+                let r = options.restart ? nil : try c.exec("""
+                    SELECT id, line, "offset", read, accepted, duplicates, rejected, achievements, head
+                    FROM ingests WHERE path = $1 AND inode IS NULL ORDER BY id DESC LIMIT 1
+                    """, [key])
+                if let r, r.count > 0 {
+                    var counts = IntakeCounts()
+                    counts.read = r.int(0, 3); counts.accepted = r.int(0, 4); counts.duplicates = r.int(0, 5)
+                    counts.rejected = r.int(0, 6); counts.achievements = r.int(0, 7)
+                    let found = Checkpoint(id: r.int64(0, 0), line: r.int(0, 1), offset: r.int64(0, 2), counts: counts, finished: false, size: nil)
+                    if let identity = source.identity, r.optionalText(0, 8) != identity {
+                        // A stream made again restarts its sequences: resuming at the old position would skip its first
+                        // messages. Nothing read yet: the position is this source's from now on.
+                        guard found.offset == 0 else { throw SourceReplacedError(source: source.displayName, position: found.offset) }
+                        try c.exec("UPDATE ingests SET head = $1 WHERE id = $2", [identity, String(found.id)])
+                    }
+                    return found
                 }
-                return found
+                let now = String(Date().timeIntervalSince1970)
+                let id = try c.exec("INSERT INTO ingests(source, path, head, started_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
+                                    [source.displayName, key, source.identity, now]).int64(0, 0)
+                return Checkpoint(id: id, line: 0, offset: 0, counts: IntakeCounts(), finished: false, size: nil)
             }
-            let now = String(Date().timeIntervalSince1970)
-            let id = try c.exec("INSERT INTO ingests(source, path, head, started_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
-                                [source.displayName, key, source.identity, now]).int64(0, 0)
-            return Checkpoint(id: id, line: 0, offset: 0, counts: IntakeCounts(), finished: false, size: nil)
+            return try admit(source, display: source.displayName, fileSize: nil, checkpoint: checkpoint, options: options,
+                             refused: try refusedEvents(), onReject: onReject, onProgress: onProgress)
         }
-        return try admit(source, display: source.displayName, fileSize: nil, checkpoint: checkpoint, options: options,
-                         refused: try refusedEvents(), onReject: onReject, onProgress: onProgress)
     }
 
     /// One pass over a source from its checkpoint, under the ingest lock: each batch admitted (duplicates, conflicts,

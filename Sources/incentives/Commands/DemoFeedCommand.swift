@@ -53,9 +53,6 @@ enum DemoFeedCommand: Command {
 
     """
 
-    /// Set by SIGINT/SIGTERM; the feed stops before its next chunk.
-    nonisolated(unsafe) static var stopRequested: sig_atomic_t = 0
-
     static func run(_ args: Arguments) throws -> ExitCode {
         try args.noPositionals()
         if args.flag("reset") {
@@ -113,19 +110,8 @@ enum DemoFeedCommand: Command {
         let feed = Feed(lines: lines, yesterday: today.adding(days: -1), tag: "feed-" + String(Int(Date().timeIntervalSince1970), radix: 36),
                         zones: userZones)
 
-        stopRequested = 0
-        // A parent may have left them blocked (a test runner, a service manager): Ctrl-C must reach the feed.
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        sigaddset(&signals, SIGINT)
-        sigaddset(&signals, SIGTERM)
-        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
-        let previousINT = signal(SIGINT) { _ in DemoFeedCommand.stopRequested = 1 }
-        let previousTERM = signal(SIGTERM) { _ in DemoFeedCommand.stopRequested = 1 }
-        defer {
-            signal(SIGINT, previousINT)
-            signal(SIGTERM, previousTERM)
-        }
+        let stop = StopSignals.install()
+        defer { stop.restore() }
 
         // A chunk every tick: at most 4 ticks a second (the console polls every 250 ms), at least one event a chunk.
         let tick = max(1.0 / Double(rate), 0.25)
@@ -151,7 +137,7 @@ enum DemoFeedCommand: Command {
         var lastReport = Date()
         let start = Date()
         var next = 0
-        while next < feed.lines.count, stopRequested == 0 {
+        while next < feed.lines.count, StopSignals.requested == 0 {
             let end = min(next + perChunk, feed.lines.count)
             let chunk = feed.lines[next..<end].map { feed.rewrite($0) }.joined(separator: "\n") + "\n"
             let chunkFile = chunkDirectory + "/\(base)-from-line-\(next + 1)"
@@ -175,12 +161,12 @@ enum DemoFeedCommand: Command {
             // Keep to the rate over the whole run, not per chunk (an ingest takes time too).
             let due = start.addingTimeInterval(Double(totals.fed) / Double(rate))
             var wait = due.timeIntervalSinceNow
-            while wait > 0, stopRequested == 0, next < feed.lines.count {
+            while wait > 0, StopSignals.requested == 0, next < feed.lines.count {
                 usleep(UInt32(min(wait, 0.05) * 1_000_000))
                 wait = due.timeIntervalSinceNow
             }
         }
-        let stopped = stopRequested != 0 && next < feed.lines.count
+        let stopped = StopSignals.requested != 0 && next < feed.lines.count
         out.line((stopped ? "stopped after \(totals.fed) of \(feed.lines.count) events" : "fed all \(totals.fed) events")
                  + ": \(totals.accepted) accepted, \(totals.duplicates) duplicates, \(totals.rejected) rejected")
         out.flush()

@@ -122,9 +122,6 @@ enum IngestCommand: Command {
         return outcome.counts.rejected > 0 ? .dataError : .ok
     }
 
-    /// Set by SIGTERM/SIGINT during a stream ingest: the source ends after the batch in hand.
-    nonisolated(unsafe) static var stopRequested: sig_atomic_t = 0
-
     /// The ingest of a live JetStream stream (`NATSEventSource`): into a SQLite database (`Ingestor.ingest(source:)`),
     /// or into PostgreSQL's inbox while `--workers` children evaluate it (`PGIngestor.ingest(source:)`).
     static func stream(_ args: Arguments, events: String) throws -> ExitCode {
@@ -165,19 +162,9 @@ enum IngestCommand: Command {
         }
         source.batchSize = options.batchLines
         source.idleExit = idleExit
-        source.shouldStop = { IngestCommand.stopRequested != 0 }
-        stopRequested = 0
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        sigaddset(&signals, SIGINT)
-        sigaddset(&signals, SIGTERM)
-        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
-        let previousINT = signal(SIGINT) { _ in IngestCommand.stopRequested = 1 }
-        let previousTERM = signal(SIGTERM) { _ in IngestCommand.stopRequested = 1 }
-        defer {
-            signal(SIGINT, previousINT)
-            signal(SIGTERM, previousTERM)
-        }
+        source.shouldStop = { StopSignals.requested != 0 }
+        let stop = StopSignals.install()
+        defer { stop.restore() }
         let bar = ProgressBar()
         let outcome: Ingestor.Outcome
         let onReject: (Ingestor.RejectedLine) -> Void = { r in
@@ -209,35 +196,14 @@ enum IngestCommand: Command {
     }
 
     /// A stream into PostgreSQL: the inbox written by this process (the stream's sequence as its checkpoint) while
-    /// `--workers` children evaluate it, as for a file; the summary once they are done.
+    /// `--workers` children evaluate it, as for a file (`withWorkers`).
     static func postgresStream(_ args: Arguments, store: PGStore, source: any EventSource, key: String, options: Ingestor.Options,
                                bar: ProgressBar, onReject: (Ingestor.RejectedLine) -> Void,
                                onProgress: (Ingestor.Progress) -> Void) throws -> Ingestor.Outcome {
-        let workers = args.flag("inbox-only") ? 0 : try args.int("workers", default: 1, range: 1...64)
-        let workBatch = args.value("work-batch") == nil ? nil : try args.int("work-batch", default: 50_000, range: 1...1_000_000)
         let ingestor = PGIngestor(store: store)
-        var children: WorkerChildren?
-        var outcome: Ingestor.Outcome
-        do {
-            outcome = try StoreAccess.mapping {
-                try ingestor.ingest(source: source, key: key, options: options, onLocked: {
-                    if workers > 0 { children = try WorkerChildren.start(workers, url: StoreAccess.path(args), batch: workBatch) }
-                }, onReject: onReject, onProgress: onProgress)
-            }
-        } catch {
-            _ = children?.wait()
-            throw error
+        return try withWorkers(args, store: store, ingestor: ingestor, bar: bar) { onLocked in
+            try ingestor.ingest(source: source, key: key, options: options, onLocked: onLocked, onReject: onReject, onProgress: onProgress)
         }
-        if let children {
-            let failures = children.wait()
-            if !failures.isEmpty, try !StoreAccess.mapping({ try PGWorker.isDrained(store) }) {
-                bar.finish()
-                throw CommandFailure(.tempFail, "the inbox is written but not all evaluated (\(failures.joined(separator: "; "))); "
-                                     + "run 'incentives work --until-drained' to finish")
-            }
-        }
-        outcome.counts.achievements = try StoreAccess.mapping { try ingestor.achievements(ofIngest: outcome.ingestID) }
-        return outcome
     }
 
     static func exitCode(_ e: StreamError) -> ExitCode {
@@ -249,22 +215,29 @@ enum IngestCommand: Command {
         }
     }
 
-    /// The PostgreSQL ingest: the inbox written by this process while `--workers` children evaluate it; the
-    /// summary once they are done, its achievements those stored for this file's events.
+    /// The PostgreSQL ingest of a file: the inbox written by this process while `--workers` children evaluate it.
     static func postgres(_ args: Arguments, events: String, options: Ingestor.Options, bar: ProgressBar,
                          onReject: (Ingestor.RejectedLine) -> Void, onProgress: (Ingestor.Progress) -> Void) throws -> Ingestor.Outcome {
-        let inboxOnly = args.flag("inbox-only")
-        let workers = inboxOnly ? 0 : try args.int("workers", default: 1, range: 1...64)
-        let workBatch = args.value("work-batch") == nil ? nil : try args.int("work-batch", default: 50_000, range: 1...1_000_000)
         let store = try StoreAccess.postgresWriter(args, create: false)
         let ingestor = PGIngestor(store: store)
+        return try withWorkers(args, store: store, ingestor: ingestor, bar: bar) { onLocked in
+            try ingestor.ingest(path: events, options: options, onLocked: onLocked, onReject: onReject, onProgress: onProgress)
+        }
+    }
+
+    /// Runs `ingest` (which calls `onLocked` once it holds the ingest lock) with `--workers` children started at that
+    /// moment, waits for them, and gives the summary: its achievements those stored for this ingest's events.
+    static func withWorkers(_ args: Arguments, store: PGStore, ingestor: PGIngestor, bar: ProgressBar,
+                            _ ingest: (_ onLocked: () throws -> Void) throws -> Ingestor.Outcome) throws -> Ingestor.Outcome {
+        let workers = args.flag("inbox-only") ? 0 : try args.int("workers", default: 1, range: 1...64)
+        let workBatch = args.value("work-batch") == nil ? nil : try args.int("work-batch", default: 50_000, range: 1...1_000_000)
         var children: WorkerChildren?
         var outcome: Ingestor.Outcome
         do {
             outcome = try StoreAccess.mapping {
-                try ingestor.ingest(path: events, options: options, onLocked: {
+                try ingest {
                     if workers > 0 { children = try WorkerChildren.start(workers, url: StoreAccess.path(args), batch: workBatch) }
-                }, onReject: onReject, onProgress: onProgress)
+                }
             }
         } catch {
             // The workers evaluate what was committed, then stop; this ingest's failure is the one reported.
