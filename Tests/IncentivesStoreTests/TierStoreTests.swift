@@ -41,6 +41,10 @@ struct TierStoreTests {
         #expect(try listed(db) == replay.stdout)
         // `achievements --tier` lists the tiers alone; `user` shows the total and the next tier.
         #expect(try listed(db, ["--tier", "silver"]) == Self.tierLines(replay.stdout).filter { $0.contains(#""tier":"silver""#) }.map { $0 + "\n" }.joined())
+        // A tier no catalog and no stored award has is a typo (66, with the nearest), as for --program.
+        let typo = try run(["achievements", "--db", db, "--tier", "silvr"])
+        #expect(typo.status == 66, "\(typo.stderr)")
+        #expect(typo.stderr.contains(#"no tier "silvr" in the catalog; did you mean silver?"#), "\(typo.stderr)")
         let user = try run(["user", "tess", "--db", db])
         #expect(user.status == 0)
         #expect(user.stdout.contains("100 of 200 points to gold"), "\(user.stdout)")

@@ -68,6 +68,11 @@ enum AchievementsCommand: Command {
         try check(q.employer, "employer", known: catalog.employers.map(\.id)) { AchievementQuery(employer: $0, limit: 1) }
         try check(q.program, "program", known: catalog.employers.flatMap { $0.programs.map(\.id) }) { AchievementQuery(program: $0, limit: 1) }
         try check(q.incentive, "incentive", known: catalog.incentives.map(\.id)) { AchievementQuery(incentive: $0, limit: 1) }
+        try check(q.tier, "tier", known: catalog.employers.flatMap { $0.programs.flatMap { $0.tiers.map(\.id) } }) {
+            var tier = AchievementQuery(limit: 1)
+            tier.tier = $0
+            return tier
+        }
         let out = Output.stdout
         try StoreAccess.mapping {
             switch format {
