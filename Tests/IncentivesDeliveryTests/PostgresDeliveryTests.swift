@@ -54,25 +54,7 @@ struct PostgresDeliveryTests {
 
     @Test("a sender that dies holding rows: nobody else takes them while its lease runs, and another takes them all once it has run out")
     func aDeadSendersLeaseHandsItsRowsOver() throws {
-        let server = try PostgresServer.shared()
-        let dir = TempDir(prefix: "pg-lease")
-        let catalog = """
-        {"incentives": [{"id": "report-birth", "kind": "single", "event": "birth_reported"}],
-         "employers": [{"id": "acme", "programs": [{"id": "acme-2026", "starts": "2026-01-01", "ends": "2026-12-31",
-           "rewards": [{"incentive": "report-birth", "reward": "$50 gift card"}]}]}],
-         "partners": [{"id": "pillowco", "employers": ["acme"], "webhook": {"url": "http://127.0.0.1:9/hook", "secretEnv": "PG_DELIVERY_SECRET"}}]}
-        """
-        var roster = "", events = ""
-        for n in 1...6 {
-            roster += #"{"id": "u-\#(n)", "employer": "acme", "timezone": "UTC", "eligibleFrom": "2026-01-01"}"# + "\n"
-            events += #"{"id": "e-\#(n)", "type": "birth_reported", "user": "u-\#(n)", "at": "2026-06-11T09:12:00Z"}"# + "\n"
-        }
-        let db = try server.database()
-        for args in [["init", "--db", db, "--catalog", dir.write("catalog.json", catalog), "--roster", dir.write("roster.jsonl", roster)],
-                     ["ingest", "--db", db, "--events", dir.write("events.jsonl", events)]] {
-            let r = try Binary.run(args)
-            try #require(r.status == 0, "\(args[0]): \(r.stderr)")
-        }
+        let db = try Self.birthsDatabase(births: 6, webhook: "http://127.0.0.1:9/hook", in: TempDir(prefix: "pg-lease"))
         // Two senders' queues on two connections; the clock is the one each is given (`due(at:)`), not the wall's.
         let dead = PGDeliveryQueue(store: try PGStore(url: db, create: false))
         let other = PGDeliveryQueue(store: try PGStore(url: db, create: false))
@@ -146,28 +128,11 @@ struct PostgresDeliveryTests {
         let server = try PostgresServer.shared()
         let receiver = try LoopbackReceiver(secret: PartnerSecret(Self.secret), latency: 0)
         defer { receiver.stop() }
-        let dir = TempDir(prefix: "pg-deliver-held")
-        let catalog = """
-        {"incentives": [{"id": "report-birth", "kind": "single", "event": "birth_reported"}],
-         "employers": [{"id": "acme", "programs": [{"id": "acme-2026", "starts": "2026-01-01", "ends": "2026-12-31",
-           "rewards": [{"incentive": "report-birth", "reward": "$50 gift card"}]}]}],
-         "partners": [{"id": "pillowco", "employers": ["acme"], "webhook": {"url": "\(receiver.url.absoluteString)", "secretEnv": "PG_DELIVERY_SECRET"}}]}
-        """
-        var roster = "", events = ""
-        for n in 1...10 {
-            roster += #"{"id": "u-\#(n)", "employer": "acme", "timezone": "UTC", "eligibleFrom": "2026-01-01"}"# + "\n"
-            events += #"{"id": "e-\#(n)", "type": "birth_reported", "user": "u-\#(n)", "at": "2026-06-11T09:12:00Z"}"# + "\n"
-        }
-        let db = try server.database()
+        let db = try Self.birthsDatabase(births: 10, webhook: receiver.url.absoluteString, in: TempDir(prefix: "pg-deliver-held"))
         let name = PostgresServer.name(of: db)
         var env = ProcessInfo.processInfo.environment
         env["PG_DELIVERY_SECRET"] = Self.secret
         let bin = try Binary.located()
-        for args in [["init", "--db", db, "--catalog", dir.write("catalog.json", catalog), "--roster", dir.write("roster.jsonl", roster)],
-                     ["ingest", "--db", db, "--events", dir.write("events.jsonl", events)]] {
-            let r = try runProcess(bin, args, environment: env)
-            try #require(r.status == 0, "\(args[0]): \(r.stderr)")
-        }
         // Another sender holds 4 rows (claimed for two minutes, as `due` claims them).
         try #require(try server.sql(name, """
             UPDATE deliveries SET claimed_until = extract(epoch FROM clock_timestamp()) + 120
@@ -177,5 +142,28 @@ struct PostgresDeliveryTests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect((r.stdout + r.stderr).contains("deliveries: 6 delivered, 0 to retry, 0 failed"), "\(r.stdout) \(r.stderr)")
         #expect(receiver.requestCount == 6)
+    }
+
+    /// A private PostgreSQL database holding `births` users of acme, each with one birth (one "$50 gift card" award)
+    /// and one outbox row for the webhook partner `pillowco` at `webhook` (secret in `PG_DELIVERY_SECRET`).
+    static func birthsDatabase(births: Int, webhook: String, in dir: TempDir) throws -> String {
+        let catalog = """
+        {"incentives": [{"id": "report-birth", "kind": "single", "event": "birth_reported"}],
+         "employers": [{"id": "acme", "programs": [{"id": "acme-2026", "starts": "2026-01-01", "ends": "2026-12-31",
+           "rewards": [{"incentive": "report-birth", "reward": "$50 gift card"}]}]}],
+         "partners": [{"id": "pillowco", "employers": ["acme"], "webhook": {"url": "\(webhook)", "secretEnv": "PG_DELIVERY_SECRET"}}]}
+        """
+        var roster = "", events = ""
+        for n in 1...births {
+            roster += #"{"id": "u-\#(n)", "employer": "acme", "timezone": "UTC", "eligibleFrom": "2026-01-01"}"# + "\n"
+            events += #"{"id": "e-\#(n)", "type": "birth_reported", "user": "u-\#(n)", "at": "2026-06-11T09:12:00Z"}"# + "\n"
+        }
+        let db = try PostgresServer.shared().database()
+        for args in [["init", "--db", db, "--catalog", dir.write("catalog.json", catalog), "--roster", dir.write("roster.jsonl", roster)],
+                     ["ingest", "--db", db, "--events", dir.write("events.jsonl", events)]] {
+            let r = try Binary.run(args)
+            try #require(r.status == 0, "\(args[0]): \(r.stderr)")
+        }
+        return db
     }
 }
