@@ -186,21 +186,13 @@ public final class LoopbackReceiver: @unchecked Sendable {  // mutable state gua
                 return
             case .trickleHeaders(let code, let count, let every):
                 record(received, taken: (200..<300).contains(code))
-                guard write(fd, "HTTP/1.1 \(code) Slow\r\n") else { return }
-                for i in 0..<count {
-                    Thread.sleep(forTimeInterval: every)
-                    guard write(fd, "X-Slow-\(i): \(i)\r\n") else { return }
-                }
-                _ = write(fd, "Content-Length: 0\r\n\r\n")
+                trickle(fd, head: "HTTP/1.1 \(code) Slow\r\n", count: count, every: every,
+                        piece: { "X-Slow-\($0): \($0)\r\n" }, tail: "Content-Length: 0\r\n\r\n")
                 return
             case .trickleChunked(let code, let count, let every):
                 record(received, taken: (200..<300).contains(code))
-                guard write(fd, "HTTP/1.1 \(code) Slow\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n") else { return }
-                for _ in 0..<count {
-                    Thread.sleep(forTimeInterval: every)
-                    guard write(fd, "2\r\nx.\r\n") else { return }
-                }
-                _ = write(fd, "0\r\n\r\n")
+                trickle(fd, head: "HTTP/1.1 \(code) Slow\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n",
+                        count: count, every: every, piece: { _ in "2\r\nx.\r\n" }, tail: "0\r\n\r\n")
                 return
             case .hugeChunked(let code, let megabytes):
                 record(received, taken: (200..<300).contains(code))
@@ -208,6 +200,17 @@ public final class LoopbackReceiver: @unchecked Sendable {  // mutable state gua
                 return
             }
         }
+    }
+
+    /// Writes `head`, then `count` pieces `every` seconds apart, then `tail`: an answer that trickles. Stops when
+    /// the client has gone.
+    private func trickle(_ fd: Peer, head: String, count: Int, every: Double, piece: (Int) -> String, tail: String) {
+        guard write(fd, head) else { return }
+        for i in 0..<count {
+            Thread.sleep(forTimeInterval: every)
+            guard write(fd, piece(i)) else { return }
+        }
+        _ = write(fd, tail)
     }
 
     private func record(_ r: Received, taken: Bool) {
