@@ -200,4 +200,25 @@ struct TierChangeTests {
         #expect(change.tiers[0].sentence(effective: date("2026-03-01")) == "acme / p / tier a: 20 → 30 points; users who reached it keep it, the others need 30")
         #expect(!change.isEmpty)
     }
+
+    @Test func aCostChangeIsSaidAndChangesNoReward() throws {
+        let usd = { (units: Int64) in Money(units: units, currency: "USD") }
+        func catalog(_ cost: Money?) -> Catalog {
+            var w = World()
+            w.offer("birth", SingleEventRule(), event: .birthReported, reward: "B", limit: 9, points: 10)
+            w.tiers = [Tier(id: "t", points: 20, reward: "T", cost: cost)]
+            w.member("ana")
+            let c = w.catalog(), p = c.employers[0].programs[0]
+            let priced = Program(id: p.id, name: p.name, starts: p.starts, ends: p.ends,
+                                 rewards: p.rewards.map { Reward(incentive: $0.incentive, reward: $0.reward, limit: $0.limit, points: $0.points, cost: cost) },
+                                 tiers: p.tiers)
+            return Catalog(incentives: c.incentives, employers: [Employer(id: "acme", name: "Acme", programs: [priced])])
+        }
+        let change = CatalogChange.between(catalog(usd(250_000)), catalog(usd(990_000)))
+        #expect(change.rewards.isEmpty && change.tiers.isEmpty)
+        #expect(change.other == [
+            #"acme / p / "B" (birth): cost 25.00 USD → 99.00 USD; prices reports and previews, no award changes"#,
+            "acme / p / tier t: cost 25.00 USD → 99.00 USD; prices reports and previews, no award changes"])
+        #expect(CatalogChange.between(catalog(nil), catalog(usd(10_000))).other.first?.contains("cost none → 1.00 USD") == true)
+    }
 }

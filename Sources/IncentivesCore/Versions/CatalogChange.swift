@@ -115,6 +115,7 @@ public struct CatalogChange: Sendable, Equatable {
         let oldByKey = Dictionary(before.map { ($0.0, $0) }, uniquingKeysWith: { a, _ in a })
         let newKeys = Set(after.map(\.0))
         var changes: [RewardChange] = []
+        var costs: [String] = []
         func change(_ k: Key, _ kind: Kind) {
             changes.append(RewardChange(employer: k.employer, program: k.program, reward: k.reward, incentive: k.incentive, kind: kind))
         }
@@ -126,6 +127,10 @@ public struct CatalogChange: Sendable, Equatable {
             }
             if oldReward.limit != r.limit { change(k, .limit(from: oldReward.limit, to: r.limit)) }
             if oldReward.points != r.points { change(k, .points(from: oldReward.points, to: r.points)) }
+            if oldReward.cost != r.cost {
+                costs.append("\(k.employer) / \(k.program) / \(JSONText.quote(k.reward)) (\(k.incentive)): cost "
+                             + Self.price(oldReward.cost) + " → " + Self.price(r.cost) + "; prices reports and previews, no award changes")
+            }
             if oldProgram.starts != p.starts || oldProgram.ends != p.ends {
                 change(k, .dates(from: oldProgram.starts...oldProgram.ends, to: p.starts...p.ends))
             }
@@ -142,12 +147,16 @@ public struct CatalogChange: Sendable, Equatable {
                     guard let was = before.first(where: { $0.id == t.id }) else { tier(t.id, .added(points: t.points)); continue }
                     if was.points != t.points { tier(t.id, .points(from: was.points, to: t.points)) }
                     if was.reward != t.reward { tier(t.id, .reward(from: was.reward, to: t.reward)) }
+                    if was.cost != t.cost {
+                        costs.append("\(e.id) / \(p.id) / tier \(t.id): cost " + Self.price(was.cost) + " → " + Self.price(t.cost)
+                                     + "; prices reports and previews, no award changes")
+                    }
                 }
                 for t in before where !p.tiers.contains(where: { $0.id == t.id }) { tier(t.id, .removed) }
             }
         }
 
-        var other: [String] = []
+        var other: [String] = costs
         let oldNames = Dictionary(old.incentives.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         for inc in new.incentives where oldNames[inc.id].map({ $0 != inc.name }) ?? false {
             other.append("incentive \(inc.id) renamed \(JSONText.quote(oldNames[inc.id]!)) → \(JSONText.quote(inc.name))")
@@ -157,6 +166,9 @@ public struct CatalogChange: Sendable, Equatable {
         for p in oldPartners.subtracting(newPartners).sorted() { other.append("partner \(p) removed") }
         return CatalogChange(rewards: changes, tiers: tiers, other: other)
     }
+
+    /// "25.00 USD", or "none" when no cost is given.
+    private static func price(_ m: Money?) -> String { m.map { "\($0.amount) \($0.currency)" } ?? "none" }
 
     /// " (mood, symptom)" for an incentive that counts some categories only.
     private static func counting(_ i: Incentive) -> String {
