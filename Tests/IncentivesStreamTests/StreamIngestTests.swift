@@ -182,7 +182,7 @@ struct StreamIngestTests {
         #expect(Self.sqlite(db, "SELECT count(*), count(DISTINCT id) FROM events") == Self.sqlite(whole, "SELECT count(*), count(DISTINCT id) FROM events"))
     }
 
-    @Test("the server killed and restarted mid-stream: the running ingest reconnects and goes on, nothing lost or doubled")
+    @Test("the server killed mid-stream and back seconds later: the running ingest retries with backoff, saying so, then goes on, nothing lost or doubled")
     func serverRestartMidStream() throws {
         let server = try NATSServer()
         let dir = TempDir()
@@ -199,7 +199,11 @@ struct StreamIngestTests {
         repeat { usleep(20_000); committed = Self.committedSequence(db) } while committed < 900 && Date() < deadline
         #expect(committed >= 900, "the first half was ingested before the restart: \(run.stderr)")
         server.kill()
-        usleep(300_000)
+        // Down for a few retries: each said on stderr, the wait between them growing.
+        deadline = Date().addingTimeInterval(30)
+        while !run.stderr.contains("(attempt 3)") && Date() < deadline { usleep(20_000) }
+        let waits = run.stderr.matches(of: #/still unreachable \(attempt [0-9]+\); retrying in ([0-9.]+) s/#).compactMap { Double($0.1) }
+        #expect(waits.count >= 3 && waits[0] < waits[1] && waits[1] < waits[2], "backoff said on stderr: \(run.stderr)")
         try server.start()
         let second = try Self.publish(url, halves[1])
         let lastSeq = Int(second.stderr.firstMatch(of: #/seq [0-9]+-([0-9]+)/#).map { String($0.1) } ?? "") ?? 0
