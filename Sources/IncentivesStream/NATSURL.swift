@@ -33,6 +33,10 @@ public struct NATSStreamURL: Sendable, Equatable {
     /// taken too, its `stream` empty.
     init(parsing text: String, streamRequired: Bool) throws {
         guard let sep = text.range(of: "://") else { throw Invalid(description: "not a nats:// URL") }
+        // A list (`nats://a:4222,nats://b:4222`, as NATS tools accept) would otherwise read as a bad port or stream.
+        guard !text.contains(",") else {
+            throw Invalid(description: "one server, not a list (the client learns a cluster's other servers from the one it reaches)")
+        }
         scheme = String(text[..<sep.lowerBound])
         guard scheme == "nats" || scheme == "tls" else { throw Invalid(description: "\(scheme)://…: the scheme must be nats:// or tls://") }
         var rest = text[sep.upperBound...]
@@ -58,9 +62,6 @@ public struct NATSStreamURL: Sendable, Equatable {
             portNumber = p
         }
         guard !hostPart.isEmpty else { throw Invalid(description: "\(scheme)://…: no host") }
-        guard !hostPart.contains(",") else {
-            throw Invalid(description: "\(scheme)://…: one server, not a list (the client learns a cluster's other servers from the one it reaches)")
-        }
         host = String(hostPart)
         port = portNumber
         let name = String(rest)
