@@ -39,8 +39,8 @@ enum IngestCommand: Command {
     in hand), or until nothing arrived for --idle-exit seconds. The summary counts all the stream this database
     has read; earlier runs' rejects are not repeated ('incentives rejects --file nats://HOST:PORT/STREAM' lists
     them). --restart reads the stream from its first message. Credentials in the URL are never printed.
-    \(StreamAccess.optionHelp)
       --idle-exit SECONDS  stop once nothing new arrived for that long (0: read what the stream holds, then stop)
+    \(StreamAccess.optionHelp)
 
     On PostgreSQL the ingest admits the lines in file order (unknown users, duplicates, conflicting duplicates)
     and stores the new events, the inbox; workers ('incentives work --help') evaluate them a user partition at
