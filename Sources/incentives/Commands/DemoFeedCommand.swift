@@ -149,7 +149,8 @@ enum DemoFeedCommand: Command {
         // `…/events.jsonl-from-line-1201:3` in `incentives rejects`.
         let chunkDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("incentives-demo-feed-\(getpid())").path
         do {
-            try FileManager.default.createDirectory(atPath: chunkDirectory, withIntermediateDirectories: true)
+            // A stream takes the lines themselves: no chunk files.
+            if case .stream = sink {} else { try FileManager.default.createDirectory(atPath: chunkDirectory, withIntermediateDirectories: true) }
         } catch {
             throw CommandFailure(.cantCreate, "\(chunkDirectory): cannot create the folder for the chunks to ingest: \(error.localizedDescription)")
         }
