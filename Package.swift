@@ -77,7 +77,8 @@ let package = Package(
         // The benchmarks behind `incentives bench` and the load generator behind `incentives generate`: kept out
         // of the command so that it holds only its commands.
         .target(name: "IncentivesBench",
-                dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesStore", "IncentivesDelivery", "IncentivesConsole", "IncentivesText"]),
+                dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesStore", "IncentivesDelivery", "IncentivesConsole", "IncentivesText",
+                               "IncentivesStream"]),
         .executableTarget(
             name: "incentives",
             dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesStore", "IncentivesDelivery", "IncentivesConsole", "IncentivesText",

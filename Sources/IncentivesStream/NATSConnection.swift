@@ -26,8 +26,8 @@ public struct StreamError: Error, CustomStringConvertible, Sendable {
 }
 
 /// One connection to a NATS server with its JetStream context. The client library reconnects by itself when
-/// the connection drops (forever, every half second), saying so on stderr; the ordered consumer then resumes
-/// after the last message it delivered.
+/// the connection drops (forever, with backoff: `reconnectDelayMilliseconds`), saying so on stderr; the ordered
+/// consumer then resumes after the last message it delivered. `tls://` connects with TLS, trusting `url.caFile`.
 final class NATSConnection {
     let url: NATSStreamURL
     private(set) var nc: OpaquePointer?
@@ -46,8 +46,18 @@ final class NATSConnection {
         _ = natsOptions_SetURL(opts, url.serverURL)
         _ = natsOptions_SetName(opts, name)
         _ = natsOptions_SetTimeout(opts, 2_000)
+        if let ca = url.caFile {
+            // Loaded now: a file that is no certificate is said before any connection is tried.
+            try check(natsOptions_LoadCATrustedCertificates(opts, ca), "cannot load the certificate authorities of \(ca)", kind: .unreachable)
+        }
+        if url.scheme == "tls" { try check(natsOptions_SetSecure(opts, true), "cannot set up TLS", kind: .unreachable) }
         _ = natsOptions_SetMaxReconnect(opts, -1)
-        _ = natsOptions_SetReconnectWait(opts, 500)
+        // Retried forever, with backoff: the wait doubles from a quarter second up to `maxReconnectWait`, each retry said.
+        _ = natsOptions_SetCustomReconnectDelay(opts, { _, attempts, _ in
+            let ms = NATSConnection.reconnectDelayMilliseconds(attempt: Int(attempts))
+            NATSConnection.say("incentives: NATS server still unreachable (attempt \(attempts)); retrying in \(String(format: "%.2f", Double(ms) / 1000)) s\n")
+            return ms
+        }, nil)
         // A large client-side buffer: the library drops messages for a subscription past its limits (slow consumer).
         _ = natsOptions_SetMaxPendingMsgs(opts, 1_000_000)
         _ = natsOptions_SetDisconnectedCB(opts, { connection, _ in
@@ -58,9 +68,20 @@ final class NATSConnection {
         let s = natsConnection_Connect(&conn, opts)
         guard s == NATS_OK else {
             let why = Self.lastError(s)
-            let refused = why.lowercased().contains("authorization") || why.lowercased().contains("authentication")
+            let lower = why.lowercased()
+            let refused = lower.contains("authorization") || lower.contains("authentication")
+            let tls = s == NATS_SSL_ERROR || s == NATS_SECURE_CONNECTION_REQUIRED || s == NATS_SECURE_CONNECTION_WANTED
+                || lower.contains("ssl") || lower.contains("certificate") || lower.contains("handshake")
+            let hint: String
+            if tls && url.scheme == "tls" {
+                hint = "; the server's certificate must be signed by an authority in --ca FILE or $NATS_CA (without either: the system's)"
+            } else if tls {
+                hint = "; a server that requires TLS takes a tls:// URL"
+            } else {
+                hint = ""
+            }
             throw StreamError(kind: refused ? .refused : .unreachable,
-                              description: url.redacting("\(url.display): cannot connect to the NATS server (\(why))"))
+                              description: url.redacting("\(url.display): cannot connect to the NATS server (\(why))\(hint)"))
         }
         nc = conn
         jsOptions_Init(&jsOpts)
@@ -122,6 +143,16 @@ final class NATSConnection {
             return message
         }
         return String(cString: natsStatus_GetText(s))
+    }
+
+    /// The longest wait between two reconnection attempts.
+    static let maxReconnectWait = 5_000
+
+    /// The wait before reconnection attempt `attempt` (1, 2, …): 250 ms doubling to `maxReconnectWait`, with up to
+    /// a tenth more at random so that many ingests cut off together do not all come back at the same instant.
+    static func reconnectDelayMilliseconds(attempt: Int) -> Int64 {
+        let base = min(maxReconnectWait, 250 << min(max(attempt - 1, 0), 10))
+        return Int64(base + Int.random(in: 0...(base / 10)))
     }
 
     /// Writes to stderr from any thread (the library's callbacks run on its own).

@@ -18,6 +18,8 @@ public final class NATSPublisher {
     public private(set) var createdStream = false
     /// Messages the server dropped as repeats of one it stored within its duplicate window (same `Nats-Msg-Id`).
     public private(set) var duplicatesDropped = 0
+    /// Messages the server acknowledged.
+    private var acknowledged = 0
 
     /// Connects and creates the stream (file storage, the one subject) when it is missing.
     public init(url: NATSStreamURL, subject: String = NATSStreamURL.defaultSubject) throws {
@@ -55,8 +57,40 @@ public final class NATSPublisher {
         return eventID + "#" + String(h.value, radix: 16)
     }
 
+    /// How long one message is sent again, after its acknowledgement did not come, before the publish fails.
+    public var retryFor = 60.0
+
     /// Publishes one line and waits for the stream's acknowledgement; returns its stream sequence.
+    ///
+    /// A connection lost before the acknowledgement came (a timeout, or the library reconnecting) is what the
+    /// app-side contract says to retry (DESIGN §8): the same message is sent again, with its `Nats-Msg-Id`, after a
+    /// wait that doubles from a quarter second, each said on stderr, for `retryFor` seconds; the server keeps one
+    /// copy of a message it did store (its duplicate window is minutes). A line without an id carries no header, and
+    /// a resend of it might be stored twice: it is no event, and becomes a reject either way.
     public func publish(_ line: UnsafeRawBufferPointer, messageID: String?) throws -> UInt64 {
+        var attempt = 0
+        let first = NATSEventSource.now()
+        while true {
+            do {
+                return try publishOnce(line, messageID: messageID)
+            } catch let e as Retry {
+                attempt += 1
+                guard NATSEventSource.now() - first < retryFor else {
+                    throw StreamError(kind: .unreachable, description: url.redacting("\(url.display): publishing failed (\(e.why)); no acknowledgement for \(Int(retryFor)) s"))
+                }
+                let ms = NATSConnection.reconnectDelayMilliseconds(attempt: attempt)
+                NATSConnection.say("incentives: no acknowledgement from the NATS server (\(e.why)); sending the message again in \(String(format: "%.2f", Double(ms) / 1000)) s\n")
+                usleep(UInt32(ms * 1000))
+            }
+        }
+    }
+
+    /// A publish that may be sent again: no acknowledgement came, or the connection is not up.
+    private struct Retry: Error {
+        let why: String
+    }
+
+    private func publishOnce(_ line: UnsafeRawBufferPointer, messageID: String?) throws -> UInt64 {
         var msg: OpaquePointer?
         try connection.check(natsMsg_Create(&msg, subject, nil, line.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(line.count)),
                              "cannot make a message")
@@ -66,10 +100,17 @@ public final class NATSPublisher {
         var code = jsErrCode(0)
         let s = js_PublishMsg(&ack, connection.js, msg, nil, &code)
         defer { if let ack { jsPubAck_Destroy(ack) } }
+        let connected = natsConnection_Status(connection.nc) == NATS_CONN_STATUS_CONNECTED
+        // No responders after messages were acknowledged on this subject: the stream is there, not up yet (a server
+        // restarting recovers its streams after it accepts connections).
+        if s == NATS_TIMEOUT || (s != NATS_OK && !connected) || (s == NATS_NO_RESPONDERS && acknowledged > 0) {
+            throw Retry(why: url.redacting(NATSConnection.lastError(s)))
+        }
         if s == NATS_NO_RESPONDERS {
             throw StreamError(kind: .mismatch, description: "\(url.display): no stream takes subject \(subject) (give the stream's subject with --subject)")
         }
         try connection.check(s, "publishing failed")
+        acknowledged += 1
         if ack?.pointee.Duplicate == true { duplicatesDropped += 1 }
         return ack?.pointee.Sequence ?? 0
     }

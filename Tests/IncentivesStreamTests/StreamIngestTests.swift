@@ -182,7 +182,7 @@ struct StreamIngestTests {
         #expect(Self.sqlite(db, "SELECT count(*), count(DISTINCT id) FROM events") == Self.sqlite(whole, "SELECT count(*), count(DISTINCT id) FROM events"))
     }
 
-    @Test("the server killed and restarted mid-stream: the running ingest reconnects and goes on, nothing lost or doubled")
+    @Test("the server killed mid-stream and back seconds later: the running ingest retries with backoff, saying so, then goes on, nothing lost or doubled")
     func serverRestartMidStream() throws {
         let server = try NATSServer()
         let dir = TempDir()
@@ -199,7 +199,11 @@ struct StreamIngestTests {
         repeat { usleep(20_000); committed = Self.committedSequence(db) } while committed < 900 && Date() < deadline
         #expect(committed >= 900, "the first half was ingested before the restart: \(run.stderr)")
         server.kill()
-        usleep(300_000)
+        // Down for a few retries: each said on stderr, the wait between them growing.
+        deadline = Date().addingTimeInterval(30)
+        while !run.stderr.contains("(attempt 3)") && Date() < deadline { usleep(20_000) }
+        let waits = run.stderr.matches(of: #/still unreachable \(attempt [0-9]+\); retrying in ([0-9.]+) s/#).compactMap { Double($0.1) }
+        #expect(waits.count >= 3 && waits[0] < waits[1] && waits[1] < waits[2], "backoff said on stderr: \(run.stderr)")
         try server.start()
         let second = try Self.publish(url, halves[1])
         let lastSeq = Int(second.stderr.firstMatch(of: #/seq [0-9]+-([0-9]+)/#).map { String($0.1) } ?? "") ?? 0
@@ -212,6 +216,33 @@ struct StreamIngestTests {
         #expect(run.stderr.contains("connection to the NATS server lost"), "it said so: \(run.stderr)")
         let replay = try Self.incentives(["replay", "--catalog", g.inputs.catalog, "--roster", g.inputs.roster, "--events", g.inputs.events])
         #expect(try Self.stored(db) == replay.stdout)
+    }
+
+    @Test("the server killed mid-publish and back seconds later: publish retries with backoff, saying so, sends again what was not acknowledged, and the stream holds every event once")
+    func serverLostMidPublish() throws {
+        let server = try NATSServer()
+        let dir = TempDir()
+        let g = Generated.make(in: dir, users: 100, events: 20_000, seed: 11)
+        let url = server.url("PUBLOST")
+        let publish = try Running(["publish", "--to", url, "--events", g.inputs.events], in: dir)
+        defer { if publish.process.isRunning { publish.kill9() } }
+        var deadline = Date().addingTimeInterval(30)
+        while !publish.stderr.contains("created stream") && Date() < deadline { usleep(10_000) }
+        usleep(300_000)
+        #expect(publish.process.isRunning, "publish was still sending when the server was killed (else make the file larger)")
+        server.kill()
+        deadline = Date().addingTimeInterval(30)
+        while !publish.stderr.contains("(attempt 2)") && Date() < deadline { usleep(20_000) }
+        try server.start()
+        #expect(publish.wait(seconds: 120), "publish ends once the server is back")
+        #expect(publish.process.terminationStatus == 0, "\(publish.stderr)")
+        #expect(publish.stderr.contains("connection to the NATS server lost") && publish.stderr.contains("reconnected"), "\(publish.stderr)")
+        let db = dir.path("db.sqlite")
+        try Self.initDB(db, g.inputs)
+        let ingest = try Self.incentives(["ingest", "--db", db, "--events", url, "--idle-exit", "0.5"])
+        let replay = try Self.incentives(["replay", "--catalog", g.inputs.catalog, "--roster", g.inputs.roster, "--events", g.inputs.events])
+        #expect(ingest.status == replay.status, "\(ingest.stderr.suffix(300))")
+        #expect(try Self.stored(db) == replay.stdout, "every event once: nothing lost in the outage, nothing stored twice by the resends")
     }
 
     @Test("a second ingest of the same database is refused (75) while one follows the stream")

@@ -24,13 +24,35 @@ struct StreamURLTests {
     @Test("no stream, a bad port, a stream name with a dot, space or wildcard: refused without the credentials",
           arguments: ["nats://u:pw-secret@h:4222", "nats://u:pw-secret@h:4222/", "nats://u:pw-secret@h:99999/S",
                       "nats://u:pw-secret@h:x/S", "nats://u:pw-secret@h:4222/a.b", "nats://u:pw-secret@h:4222/a b",
-                      "nats://u:pw-secret@h:4222/a*", "nats://u:pw-secret@h:4222/a/b", "http://u:pw-secret@h/S", "nats://u:pw-secret@/S"])
+                      "nats://u:pw-secret@h:4222/a*", "nats://u:pw-secret@h:4222/a/b", "http://u:pw-secret@h/S", "nats://u:pw-secret@/S",
+                      "nats://u:pw-secret@h1:4222,nats://u:pw-secret@h2:4222/S", "nats://h1,h2/S"])
     func refused(_ text: String) {
         #expect {
             _ = try NATSStreamURL(text)
         } throws: { error in
             let message = (error as? NATSStreamURL.Invalid)?.description ?? ""
             return !message.isEmpty && !message.contains("pw-secret")
+        }
+    }
+
+    @Test("$NATS_URL: nats:STREAM takes its server (and login), nats: its stream too; unset, a list or no stream is refused without its text")
+    func fromTheEnvironment() throws {
+        let env = ["NATS_URL": "nats://alice:pw-secret@events.example:7422"]
+        let named = try NATSStreamURL.resolve("nats:EVENTS", environment: env)
+        #expect(named.display == "nats://events.example:7422/EVENTS" && named.serverURL == "nats://alice:pw-secret@events.example:7422")
+        let whole = try NATSStreamURL.resolve("nats:", environment: ["NATS_URL": "tls://tok@h/APP"])
+        #expect(whole.display == "tls://h:4222/APP" && whole.serverURL == "tls://tok@h:4222")
+        #expect(try NATSStreamURL.resolve(nil, environment: ["NATS_URL": "h:5000/S"]).display == "nats://h:5000/S", "no scheme: nats://")
+        #expect(try NATSStreamURL.resolve("nats://h/S", environment: env).serverURL == "nats://h:4222", "a whole URL ignores $NATS_URL")
+        for (text, environment) in [("nats:EVENTS", [:]), ("nats:", env), ("nats:a.b", env), (nil, env),
+                                    ("nats:E", ["NATS_URL": "nats://u:pw-secret@h1:4222,nats://u:pw-secret@h2:4222"]),
+                                    ("nats:E", ["NATS_URL": "nats://u:pw-secret@h:0"])] as [(String?, [String: String])] {
+            #expect {
+                _ = try NATSStreamURL.resolve(text, environment: environment)
+            } throws: { error in
+                let message = (error as? NATSStreamURL.Invalid)?.description ?? ""
+                return !message.isEmpty && !message.contains("pw-secret")
+            }
         }
     }
 }

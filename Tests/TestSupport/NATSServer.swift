@@ -17,6 +17,8 @@ public final class NATSServer: @unchecked Sendable {
     private let dir: TempDir
     private let binary: String
     private var pid: pid_t = 0
+    /// Given to `nats-server` after its own (`--user`/`--pass`, `--auth TOKEN`, `--tls --tlscert … --tlskey …`).
+    private let extraArguments: [String]
 
     public struct Unavailable: Error, CustomStringConvertible {
         public let description: String
@@ -31,7 +33,9 @@ public final class NATSServer: @unchecked Sendable {
         return nil
     }
 
-    public init() throws {
+    /// `arguments`: more for `nats-server` (a login it requires, TLS); they may hold secrets, never printed here.
+    public init(arguments: [String] = []) throws {
+        extraArguments = arguments
         guard let binary = Self.binaryPath() else {
             throw Unavailable(description: "nats-server was not found: run .ci/deps (it installs nats-server and libnats-dev)")
         }
@@ -43,8 +47,10 @@ public final class NATSServer: @unchecked Sendable {
 
     deinit { kill() }
 
-    /// `nats://127.0.0.1:PORT/STREAM`.
-    public func url(_ stream: String) -> String { "nats://127.0.0.1:\(port)/\(stream)" }
+    /// `nats://127.0.0.1:PORT/STREAM` (`scheme` tls for `tls://`, `login` `USER:PASSWORD` or a token).
+    public func url(_ stream: String, scheme: String = "nats", login: String? = nil) -> String {
+        "\(scheme)://" + (login.map { $0 + "@" } ?? "") + "127.0.0.1:\(port)/\(stream)"
+    }
 
     /// Starts the server (again) and waits until it says it is ready.
     public func start() throws {
@@ -60,7 +66,7 @@ public final class NATSServer: @unchecked Sendable {
         if let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") {
             _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
         }
-        let args = [binary, "-js", "-a", "127.0.0.1", "-p", String(port), "-sd", dir.path("js")]
+        let args = [binary, "-js", "-a", "127.0.0.1", "-p", String(port), "-sd", dir.path("js")] + extraArguments
         let argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
         defer { for a in argv { free(a) } }
         var child: pid_t = 0

@@ -1,18 +1,20 @@
 import IncentivesBench
 import IncentivesStore
+import IncentivesStream
 import IncentivesText
 
 /// `incentives bench`: the performance targets as a benchmark you can run (not timed unit tests).
 enum BenchCommand: Command {
     static let name = "bench"
     static let summary = "measure evaluation and end-to-end replay speed and memory on a generated load"
-    static let valuedOptions: Set<String> = ["users", "days", "employers", "dir", "runs", "lookups", "db", "workers"]
+    static let valuedOptions: Set<String> = ["users", "days", "employers", "dir", "runs", "lookups", "db", "workers", "events", "trickle"]
     static let help = """
     Usage: incentives bench [engine] [--users N] [--days N] [--employers N] [--dir DIR] [--runs N]
            incentives bench store [same options] [--lookups N]
            incentives bench delivery [same options]
            incentives bench console [same options]
            incentives bench postgres --db URL [same options] [--workers 1,2] [--lookups N]
+           incentives bench stream [same options] [--events N] [--trickle K]
 
     Generates a realistic load (default 10,000 users × 100 days ≈ 1M events over 20 employers, mixed
     zones, logs arriving day by day) once into DIR, then measures in a release build:
@@ -31,6 +33,11 @@ enum BenchCommand: Command {
     (default 1,2), each into a scratch database NAME_bench_wN made beside the one --db names (dropped and
     made again each run; nothing else is touched), prints each ingest's ratio to the SQLite one, and times
     look-ups on both stores (--lookups N, default 2000).
+    `bench stream` starts a private nats-server -js (it must be installed) on a free loopback port, publishes
+    the file (or its first --events N lines) once with `incentives publish` (its cost per event p50/p99), then
+    ingests the file and the stream side by side, each into a fresh SQLite database (goal: the stream within
+    1.3× of the file), and publishes K events (--trickle K, default 200) one every 50 ms while an ingest follows
+    the stream: publication→commit latency p50/p99 (goal: p99 ≤ 250 ms).
     Prints the best of N runs. Targets: (a) ≥ 3M events/s; (b) ≥ 1M lines/s under 250 MB.
 
       --users N       users (default 10000)
@@ -45,7 +52,7 @@ enum BenchCommand: Command {
     """
 
     /// The benchmarks, by the word after `bench`.
-    static let suites = ["engine", "store", "delivery", "console", "postgres"]
+    static let suites = ["engine", "store", "delivery", "console", "postgres", "stream"]
 
     static func run(_ args: Arguments) throws -> ExitCode {
         let suite = args.positionals.first ?? "engine"
@@ -85,6 +92,16 @@ enum BenchCommand: Command {
                 let lookups = try args.int("lookups", default: 2_000, range: 1...1_000_000)
                 do {
                     try PostgresBench.run(files: files, dir: dir, url: url, workers: workers, lookups: lookups)
+                } catch let e as StoreError {
+                    throw CommandFailure(StoreAccess.exitCode(e), e.description)
+                }
+            case "stream":
+                let events = args.value("events") == nil ? nil : try args.int("events", default: 1_000_000, range: 1...100_000_000)
+                let trickle = try args.int("trickle", default: 200, range: 1...100_000)
+                do {
+                    try StreamBench.run(files: files, dir: dir, events: events, runs: runs, trickle: trickle)
+                } catch let e as StreamError {
+                    throw CommandFailure(StreamAccess.exitCode(e), e.description)
                 } catch let e as StoreError {
                     throw CommandFailure(StoreAccess.exitCode(e), e.description)
                 }

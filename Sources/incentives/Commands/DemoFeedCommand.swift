@@ -2,6 +2,7 @@ import Foundation
 import IncentivesCore
 import IncentivesInput
 import IncentivesStore
+import IncentivesStream
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,10 +12,12 @@ import Glibc
 enum DemoFeedCommand: Command {
     static let name = "demo-feed"
     static let summary = "replay the demo's events slowly into a database (the console's Live screen moves)"
-    static let valuedOptions: Set<String> = ["db", "events", "rate"]
+    static let valuedOptions: Set<String> = ["db", "events", "rate", "to", "subject", "ca"]
     static let booleanOptions: Set<String> = ["reset"]
     static let help = """
     Usage: incentives demo-feed [--db PATH|URL] [--events FILE] [--rate N]
+           incentives demo-feed --to nats://HOST:PORT/STREAM|tls://…|nats:STREAM [--subject S] [--ca FILE]
+                                [--db PATH|URL] [--events FILE] [--rate N]
            incentives demo-feed --reset [--db PATH]
 
     Feeds events into the database a few at a time, N a second, through the same ingest as `incentives
@@ -25,6 +28,13 @@ enum DemoFeedCommand: Command {
     Ctrl-C (or SIGTERM) stops it after the chunk being written; what was fed stays.
     On PostgreSQL each chunk goes to the inbox and is evaluated at once by a worker in this process (as
     'incentives ingest' with one worker); the database must have been made by 'incentives init'.
+
+    --to URL publishes the events to a NATS JetStream stream instead, at the same rate, as the app's API would
+    (as 'incentives publish' does: the stream is made when missing, each message with a Nats-Msg-Id header),
+    and writes no database: an 'incentives ingest --events URL' following the stream stores them, and a console
+    on that ingest's database moves. --db is then only read, for the users' time zones (default: the demo
+    database when it exists; without one, each time keeps the offset written).
+    \(StreamAccess.optionHelp)
 
     --reset puts the demo database back as it was first created: it removes the database (only one created
     from the demo: its first catalog is Assets/demo/catalog.json) and creates it again from the demo files,
@@ -39,24 +49,27 @@ enum DemoFeedCommand: Command {
       --rate N         events a second (default 20, at most 10000)
       --reset          recreate the demo database instead of feeding (see above)
 
-    stdout: a line a second with the events fed, accepted, duplicates and rejected, and a summary at the end.
+    stdout: a line a second with the events fed, accepted, duplicates and rejected (with --to: published, and
+            the stream sequences), and a summary at the end.
     Exit status: 0 all fed, stopped by Ctrl-C, or reset; 64 bad usage (also: --reset on PostgreSQL or on a
                  database not made from the demo); 66 the database, the events file or the demo files are
-                 missing; 69 the PostgreSQL server cannot be reached; 73 the database cannot be written;
+                 missing; 69 the PostgreSQL or NATS server cannot be reached; 73 the database cannot be written;
                  75 another ingest (or a sender, for --reset) holds the database; 77 PostgreSQL refused the
-                 login or it lacks the writer role; 78 no catalog yet.
+                 login or it lacks the writer role (or the NATS server refused the login); 78 no catalog yet
+                 (or no stream takes the --subject).
 
     Example (two terminals):
       incentives console --screen 5
       incentives demo-feed --rate 50
       incentives demo-feed --reset          # afterwards: the demo database as first created
+      incentives demo-feed --to nats://127.0.0.1:4222/EVENTS --rate 50    # through a stream (README)
 
     """
 
     static func run(_ args: Arguments) throws -> ExitCode {
         try args.noPositionals()
         if args.flag("reset") {
-            for option in ["events", "rate"] where args.value(option) != nil {
+            for option in ["events", "rate", "to", "subject", "ca"] where args.value(option) != nil {
                 throw Arguments.UsageError(message: "--reset feeds nothing: --\(option) does not go with it")
             }
             return try reset(args)
@@ -79,7 +92,21 @@ enum DemoFeedCommand: Command {
         }
         let dbPath = StoreAccess.path(args)
         let sink: Sink
-        if StoreAccess.isPostgres(args) {
+        /// Whether the database is read for the users' zones (with --to, only when there is one).
+        var zonesFromDatabase = true
+        if args.value("to") != nil || args.value("subject") != nil || args.value("ca") != nil {
+            let url = try StreamAccess.url(try args.required("to"), option: "to", args)
+            let subject = try StreamAccess.subject(args)
+            if args.value("db") != nil, !StoreAccess.isPostgres(args), !FileManager.default.fileExists(atPath: dbPath) {
+                throw CommandFailure(.noInput, "\(dbPath): no such database (with --to, --db is read for the users' time zones only)")
+            }
+            zonesFromDatabase = args.value("db") != nil || StoreAccess.isPostgres(args) || FileManager.default.fileExists(atPath: dbPath)
+            do {
+                sink = .stream(try NATSPublisher(url: url, subject: subject))
+            } catch let e as StreamError {
+                throw CommandFailure(StreamAccess.exitCode(e), e.description)
+            }
+        } else if StoreAccess.isPostgres(args) {
             let store = try StoreAccess.postgresWriter(args, create: false)
             guard store.isInitialized else {
                 throw CommandFailure(.config, "\(StoreAccess.displayName(args)): no catalog yet; run incentives init first")
@@ -105,8 +132,10 @@ enum DemoFeedCommand: Command {
         // Each user's zone, so that a time moved by whole days keeps its wall-clock time across a DST change.
         let zones = ZoneDirectory()
         var userZones: [String: ZoneRules] = [:]
-        let reader = try StoreAccess.reader(args.value("db") == nil ? Arguments.none(db: dbPath) : args)
-        for m in try StoreAccess.mapping({ try reader.members() }) { userZones[m.id] = zones.rules(for: m.timezone) }
+        if zonesFromDatabase {
+            let reader = try StoreAccess.reader(args.value("db") == nil ? Arguments.none(db: dbPath) : args)
+            for m in try StoreAccess.mapping({ try reader.members() }) { userZones[m.id] = zones.rules(for: m.timezone) }
+        }
         let feed = Feed(lines: lines, yesterday: today.adding(days: -1), tag: "feed-" + String(Int(Date().timeIntervalSince1970), radix: 36),
                         zones: userZones)
 
@@ -120,7 +149,8 @@ enum DemoFeedCommand: Command {
         // `…/events.jsonl-from-line-1201:3` in `incentives rejects`.
         let chunkDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("incentives-demo-feed-\(getpid())").path
         do {
-            try FileManager.default.createDirectory(atPath: chunkDirectory, withIntermediateDirectories: true)
+            // A stream takes the lines themselves: no chunk files.
+            if case .stream = sink {} else { try FileManager.default.createDirectory(atPath: chunkDirectory, withIntermediateDirectories: true) }
         } catch {
             throw CommandFailure(.cantCreate, "\(chunkDirectory): cannot create the folder for the chunks to ingest: \(error.localizedDescription)")
         }
@@ -130,16 +160,34 @@ enum DemoFeedCommand: Command {
         options.restart = true
 
         let out = Output.stdout
-        out.line("feeding \(feed.lines.count) events from \(eventsPath) into \(StoreAccess.displayName(args)), \(rate) a second"
+        out.line("feeding \(feed.lines.count) events from \(eventsPath) into \(sink.displayName(args)), \(rate) a second"
                  + (feed.shiftDays != 0 ? ", moved \(feed.shiftDays) days later" : "") + " (Ctrl-C stops)")
         out.flush()
         var totals = (fed: 0, accepted: 0, duplicates: 0, rejected: 0)
         var lastReport = Date()
         let start = Date()
         var next = 0
+        var published: UInt64 = 0
         while next < feed.lines.count, StopSignals.requested == 0 {
             let end = min(next + perChunk, feed.lines.count)
-            let chunk = feed.lines[next..<end].map { feed.rewrite($0) }.joined(separator: "\n") + "\n"
+            let rewritten = feed.lines[next..<end].map { feed.rewrite($0) }
+            if case .stream(let publisher) = sink {
+                do {
+                    for line in rewritten { published = try Self.publish(line, to: publisher) }
+                } catch let e as StreamError {
+                    throw CommandFailure(StreamAccess.exitCode(e), e.description + " after \(totals.fed + rewritten.count) events")
+                }
+                totals.fed += end - next
+                next = end
+                if Date().timeIntervalSince(lastReport) >= 1 || next == feed.lines.count {
+                    out.line("\(totals.fed) published (last seq \(published))")
+                    out.flush()
+                    lastReport = Date()
+                }
+                try Self.keepTo(rate: rate, fed: totals.fed, start: start, done: next == feed.lines.count)
+                continue
+            }
+            let chunk = rewritten.joined(separator: "\n") + "\n"
             let chunkFile = chunkDirectory + "/\(base)-from-line-\(next + 1)"
             defer { try? FileManager.default.removeItem(atPath: chunkFile) }
             do {
@@ -158,25 +206,55 @@ enum DemoFeedCommand: Command {
                 out.flush()
                 lastReport = Date()
             }
-            // Keep to the rate over the whole run, not per chunk (an ingest takes time too).
-            let due = start.addingTimeInterval(Double(totals.fed) / Double(rate))
-            var wait = due.timeIntervalSinceNow
-            while wait > 0, StopSignals.requested == 0, next < feed.lines.count {
-                usleep(UInt32(min(wait, 0.05) * 1_000_000))
-                wait = due.timeIntervalSinceNow
-            }
+            try Self.keepTo(rate: rate, fed: totals.fed, start: start, done: next == feed.lines.count)
         }
         let stopped = StopSignals.requested != 0 && next < feed.lines.count
-        out.line((stopped ? "stopped after \(totals.fed) of \(feed.lines.count) events" : "fed all \(totals.fed) events")
-                 + ": \(totals.accepted) accepted, \(totals.duplicates) duplicates, \(totals.rejected) rejected")
+        let what = stopped ? "stopped after \(totals.fed) of \(feed.lines.count) events" : "fed all \(totals.fed) events"
+        if case .stream(let publisher) = sink {
+            // A line sent again as it was (the demo has some) carries the same Nats-Msg-Id: the server drops it.
+            let dropped = publisher.duplicatesDropped
+            out.line(what + " to \(publisher.url.display) (subject \(publisher.subject)), up to seq \(published)"
+                     + (dropped > 0 ? "; \(dropped) dropped by the server as repeats of a message sent within its duplicate window" : "")
+                     + "; an ingest following the stream stores them")
+        } else {
+            out.line(what + ": \(totals.accepted) accepted, \(totals.duplicates) duplicates, \(totals.rejected) rejected")
+        }
         out.flush()
         return .ok
     }
 
-    /// Where the chunks go: a SQLite store's ingest, or PostgreSQL's inbox and a worker that evaluates it.
+    /// Waits until `fed` events are due at `rate` since `start`: the rate kept over the whole run, not per chunk
+    /// (an ingest or a publish takes time too). Returns at once when `done` or stopped.
+    static func keepTo(rate: Int, fed: Int, start: Date, done: Bool) throws {
+        let due = start.addingTimeInterval(Double(fed) / Double(rate))
+        var wait = due.timeIntervalSinceNow
+        while wait > 0, StopSignals.requested == 0, !done {
+            usleep(UInt32(min(wait, 0.05) * 1_000_000))
+            wait = due.timeIntervalSinceNow
+        }
+    }
+
+    /// One line published, with the header `publish` gives it; its stream sequence.
+    static func publish(_ line: String, to publisher: NATSPublisher) throws -> UInt64 {
+        var bytes = Array(line.utf8)
+        return try bytes.withUnsafeMutableBytes { raw in
+            let buffer = UnsafeRawBufferPointer(raw)
+            let id = try? EventLineDecoder().decode(buffer).get().id
+            return try publisher.publish(buffer, messageID: NATSPublisher.messageID(eventID: id, line: buffer))
+        }
+    }
+
+    /// Where the chunks go: a SQLite store's ingest, PostgreSQL's inbox and a worker that evaluates it, or a stream
+    /// (each line published; the ingest that follows the stream stores it).
     enum Sink {
         case sqlite(Store)
         case postgres(PGIngestor, work: PGStore)
+        case stream(NATSPublisher)
+
+        func displayName(_ args: Arguments) -> String {
+            if case .stream(let publisher) = self { return publisher.url.display }
+            return StoreAccess.displayName(args)
+        }
 
         func ingest(_ path: String, options: Ingestor.Options) throws -> Ingestor.Outcome {
             switch self {
@@ -189,6 +267,8 @@ enum DemoFeedCommand: Command {
                 try PGWorker(store: work).run(drain)
                 outcome.counts.achievements = try ingestor.achievements(ofIngest: outcome.ingestID)
                 return outcome
+            case .stream:
+                preconditionFailure("a stream is fed line by line, not by chunk files")
             }
         }
     }

@@ -10,12 +10,13 @@ import Glibc
 enum IngestCommand: Command {
     static let name = "ingest"
     static let summary = "add events to the database (streaming, idempotent, resumable)"
-    static let valuedOptions: Set<String> = ["events", "db", "batch", "progress-every", "workers", "work-batch", "subject", "idle-exit"]
+    static let valuedOptions: Set<String> = ["events", "db", "batch", "progress-every", "workers", "work-batch", "subject", "idle-exit", "ca"]
     static let booleanOptions: Set<String> = ["restart", "inbox-only"]
     static let help = """
     Usage: incentives ingest --events FILE|- [--db PATH] [--batch N] [--progress-every N] [--restart]
            incentives ingest --events FILE|- --db postgresql://… [--workers N | --inbox-only] [--work-batch N]
-           incentives ingest --events nats://[USER:PASSWORD@]HOST:PORT/STREAM [--subject S] [--idle-exit SECONDS] [--db PATH]
+           incentives ingest --events nats://[USER:PASSWORD@]HOST:PORT/STREAM|tls://…|nats:STREAM [--subject S] [--ca FILE]
+                             [--idle-exit SECONDS] [--db PATH|URL] [--workers N]
 
     Reads events as replay does and keeps everything: accepted events, each user's progress, achievements
     with their evidence (and a delivery row per partner), rejected lines with their reason.
@@ -38,8 +39,8 @@ enum IngestCommand: Command {
     in hand), or until nothing arrived for --idle-exit seconds. The summary counts all the stream this database
     has read; earlier runs' rejects are not repeated ('incentives rejects --file nats://HOST:PORT/STREAM' lists
     them). --restart reads the stream from its first message. Credentials in the URL are never printed.
-      --subject S      the subject to read (default incentives.events)
       --idle-exit SECONDS  stop once nothing new arrived for that long (0: read what the stream holds, then stop)
+    \(StreamAccess.optionHelp)
 
     On PostgreSQL the ingest admits the lines in file order (unknown users, duplicates, conflicting duplicates)
     and stores the new events, the inbox; workers ('incentives work --help') evaluate them a user partition at
@@ -54,7 +55,8 @@ enum IngestCommand: Command {
             a progress bar with rate and ETA while stderr is a terminal.
 
     Exit status: 0 every line accepted or a duplicate; 65 some lines rejected; 64 bad usage;
-                 66 events file missing (or no such stream); 69 NATS server unreachable or lost;
+                 66 events file missing (or no such stream, or no --ca file); 69 NATS server unreachable or lost
+                 (or its TLS certificate not signed by the CA given); 77 NATS login refused;
                  73 database not writable; 74 disk full; 75 database locked;
                  77 the PostgreSQL login lacks the writer role; 78 no catalog yet (run init) or a database from a newer version,
                  or a stream deleted and made again since this database read it (--restart reads it from its start),
@@ -69,8 +71,8 @@ enum IngestCommand: Command {
         try args.noPositionals()
         let events = try args.required("events")
         if NATSStreamURL.isStream(events) { return try stream(args, events: events) }
-        if args.value("subject") != nil || args.value("idle-exit") != nil {
-            throw Arguments.UsageError(message: "--subject and --idle-exit are for a stream (--events nats://HOST:PORT/STREAM)")
+        if args.value("subject") != nil || args.value("idle-exit") != nil || args.value("ca") != nil {
+            throw Arguments.UsageError(message: "--subject, --ca and --idle-exit are for a stream (--events nats://HOST:PORT/STREAM)")
         }
         var options = Ingestor.Options()
         options.batchLines = try args.int("batch", default: options.batchLines, range: 1...10_000_000)
@@ -134,8 +136,7 @@ enum IngestCommand: Command {
         } else if args.flag("inbox-only"), args.value("workers") != nil {
             throw Arguments.UsageError(message: "--inbox-only starts no workers: give one of --workers and --inbox-only")
         }
-        let url: NATSStreamURL
-        do { url = try NATSStreamURL(events) } catch let e as NATSStreamURL.Invalid { throw Arguments.UsageError(message: "--events: \(e.description)") }
+        let url = try StreamAccess.url(events, option: "events", args)
         var options = Ingestor.Options()
         options.batchLines = try args.int("batch", default: options.batchLines, range: 1...10_000_000)
         options.progressEvery = try args.int("progress-every", default: options.progressEvery)
@@ -147,10 +148,7 @@ enum IngestCommand: Command {
             }
             idleExit = seconds
         }
-        let subject = args.value("subject") ?? NATSStreamURL.defaultSubject
-        guard !subject.isEmpty, !subject.contains(where: { $0 == " " || $0.isNewline }) else {
-            throw Arguments.UsageError(message: "--subject must be a NATS subject without spaces, got \(JSONText.quote(subject))")
-        }
+        let subject = try StreamAccess.subject(args)
         // The database first: a wrong --db is said before the server is asked anything.
         let store: Store? = postgres ? nil : try StoreAccess.writer(args, create: false)
         let pgStore: PGStore? = postgres ? try StoreAccess.postgresWriter(args, create: false) : nil
@@ -158,7 +156,7 @@ enum IngestCommand: Command {
         do {
             source = try NATSEventSource(url: url, subject: subject)
         } catch let e as StreamError {
-            throw CommandFailure(exitCode(e), e.description)
+            throw CommandFailure(StreamAccess.exitCode(e), e.description)
         }
         source.batchSize = options.batchLines
         source.idleExit = idleExit
@@ -185,7 +183,7 @@ enum IngestCommand: Command {
             }
         } catch let e as StreamError {
             bar.finish()
-            throw CommandFailure(exitCode(e), e.description + (e.kind == .mismatch ? "" : " (what was committed before stays; run the ingest again to resume)"))
+            throw CommandFailure(StreamAccess.exitCode(e), e.description + (e.kind == .mismatch ? "" : " (what was committed before stays; run the ingest again to resume)"))
         } catch let e as SourceReplacedError {
             bar.finish()
             throw CommandFailure(.config, e.description)
@@ -203,15 +201,6 @@ enum IngestCommand: Command {
         let ingestor = PGIngestor(store: store)
         return try withWorkers(args, store: store, ingestor: ingestor, bar: bar) { onLocked in
             try ingestor.ingest(source: source, key: key, options: options, onLocked: onLocked, onReject: onReject, onProgress: onProgress)
-        }
-    }
-
-    static func exitCode(_ e: StreamError) -> ExitCode {
-        switch e.kind {
-        case .unreachable, .failed: return .unavailable
-        case .noStream: return .noInput
-        case .refused: return .noPermission
-        case .mismatch: return .config
         }
     }
 

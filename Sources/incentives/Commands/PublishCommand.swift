@@ -11,9 +11,10 @@ import Glibc
 enum PublishCommand: Command {
     static let name = "publish"
     static let summary = "publish an events file to a NATS JetStream stream (the app's side)"
-    static let valuedOptions: Set<String> = ["to", "events", "subject"]
+    static let valuedOptions: Set<String> = ["to", "events", "subject", "ca"]
     static let help = """
-    Usage: incentives publish --to nats://[USER:PASSWORD@]HOST:PORT/STREAM --events FILE|- [--subject S]
+    Usage: incentives publish [--to nats://[USER:PASSWORD@]HOST:PORT/STREAM|tls://…|nats:STREAM] --events FILE|-
+                              [--subject S] [--ca FILE]
 
     Publishes each non-blank line of FILE (- reads stdin) as one message on the stream's subject, in file
     order, and waits for the server's acknowledgement of each (the event is then stored in the stream), as an
@@ -22,15 +23,19 @@ enum PublishCommand: Command {
     the same event is deduplicated by the server while a different event reusing an id still reaches the ingest
     (which refuses it as a conflict). 'incentives ingest --events nats://…' reads the stream into a database.
 
-      --to URL         the stream (credentials in the URL are never printed)
+      --to URL         the stream (default: $NATS_URL, ending in /STREAM)
       --events FILE    events, one JSON object a line; - reads stdin
-      --subject S      the subject to publish on (default incentives.events)
+    \(StreamAccess.optionHelp)
 
     stderr: the count, the stream sequences, and the publish cost per event (p50/p99 microseconds, from
             handing the message to the client library to the server's acknowledgement).
 
-    Exit status: 0 published; 64 bad usage; 66 events file missing; 69 NATS server unreachable or lost
-                 (the lines before it are published); 77 login refused; 78 no stream takes the subject, or the
+    A connection lost mid-run is retried with backoff, said on stderr; a message whose acknowledgement did not
+    come is sent again with its header (the server keeps one copy), for up to 60 s.
+
+    Exit status: 0 published; 64 bad usage; 66 events file (or --ca file) missing; 69 NATS server unreachable at
+                 the start, or no acknowledgement for 60 s (the lines before it are published), or its TLS
+                 certificate not signed by the CA given; 77 login refused; 78 no stream takes the subject, or the
                  stream to create would take a subject another stream takes.
 
     Example:
@@ -41,20 +46,14 @@ enum PublishCommand: Command {
     static func run(_ args: Arguments) throws -> ExitCode {
         try args.noPositionals()
         let events = try args.required("events")
-        let url: NATSStreamURL
-        do { url = try NATSStreamURL(try args.required("to")) } catch let e as NATSStreamURL.Invalid {
-            throw Arguments.UsageError(message: "--to: \(e.description)")
-        }
-        let subject = args.value("subject") ?? NATSStreamURL.defaultSubject
-        guard !subject.isEmpty, !subject.contains(where: { $0 == " " || $0.isNewline }) else {
-            throw Arguments.UsageError(message: "--subject must be a NATS subject without spaces, got \(JSONText.quote(subject))")
-        }
+        let url = try StreamAccess.url(args.value("to"), option: "to", args)
+        let subject = try StreamAccess.subject(args)
         let fd: Int32
         do { fd = try InputFile.open(events) } catch { throw CommandFailure(.noInput, error.description) }
         let reader = try LineReader(fd: fd, ownsDescriptor: events != "-")
         let publisher: NATSPublisher
         do { publisher = try NATSPublisher(url: url, subject: subject) } catch let e as StreamError {
-            throw CommandFailure(IngestCommand.exitCode(e), e.description)
+            throw CommandFailure(StreamAccess.exitCode(e), e.description)
         }
         if publisher.createdStream { printError("created stream \(url.display) with subject \(subject)") }
         let display = InputFile.displayName(events)
@@ -80,7 +79,7 @@ enum PublishCommand: Command {
                 return true
             }
         } catch let e as StreamError {
-            throw CommandFailure(IngestCommand.exitCode(e), e.description + " after \(micros.count) events published")
+            throw CommandFailure(StreamAccess.exitCode(e), e.description + " after \(micros.count) events published")
         } catch let e as LineReader.RunawayLine {
             throw CommandFailure(.dataError, "\(display): \(e) (\(micros.count) events published before it)")
         } catch let e as LineReader.ReadError {
