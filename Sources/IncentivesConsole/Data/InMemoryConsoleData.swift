@@ -99,9 +99,7 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
         return catalog.employers.map { employer in
             let staff = members.filter { $0.employer == employer.id }
             let programs = employer.programs.map { program in
-                let enrolled = staff.filter { m in
-                    m.eligibleFrom <= program.ends && (m.eligibleUntil.map { $0 >= program.starts } ?? true)
-                }.count
+                let enrolled = staff.count { program.enrolls($0) }
                 let rewards = program.rewards.compactMap { r -> RewardOverview? in
                     guard let inc = catalog.incentive(r.incentive) else { return nil }
                     return RewardOverview(reward: r, incentive: inc,
