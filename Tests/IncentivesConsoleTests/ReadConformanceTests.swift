@@ -212,6 +212,19 @@ struct ReadConformanceTests {
 
     /// Events come in arrival order everywhere; awards in the order they became visible, which on PostgreSQL is
     /// the order the evaluation committed them (`recorded`), not replay's: the same awards, each once.
+    /// The stores name an outbox row `<achievement id>:<partner id>` (the queue's export rows are checked below);
+    /// the in-memory data, which keeps its statuses aside, must take and show the same ids.
+    @Test("in memory, a delivery is named as the stores name it")
+    func inMemoryDeliveryIDs() throws {
+        let w = try Self.world.get()
+        let data = try InMemoryConsoleData(catalogPath: w.inputs.catalog, rosterPath: w.inputs.roster, eventsPath: w.inputs.events)
+        let a = try #require(w.awards.first { !w.catalog.partners(for: $0).isEmpty })
+        let partner = w.catalog.partners(for: a)[0]
+        data.setDelivery(id: a.id + ":" + partner.id, status: .failed, attempts: 1, error: "HTTP 500")
+        let shown = try #require(data.deliveries().first { $0.partnerID == partner.id })
+        #expect(shown.failed == 1 && shown.failures.map(\.id) == [a.id + ":" + partner.id])
+    }
+
     @Test("the Live screen counts and lists every accepted event and award", arguments: Implementation.allCases)
     func live(_ i: Implementation) throws {
         let (w, data) = try Self.data(i)

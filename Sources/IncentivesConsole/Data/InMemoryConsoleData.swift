@@ -242,7 +242,7 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
     private func allDeliveries() -> [DeliveryRecord] {
         achievements.flatMap { r in
             catalog.partners(for: r.achievement).map { p in
-                let id = "\(p.id):\(r.achievement.id)"
+                let id = r.achievement.id + ":" + p.id  // as both stores name an outbox row
                 let o = deliveryOverrides[id]
                 return DeliveryRecord(id: id, partner: p.id, achievementID: r.achievement.id, user: r.achievement.user,
                                       reward: r.achievement.reward, status: o?.0 ?? .pending, attempts: o?.1 ?? 0, lastError: o?.2)
