@@ -99,16 +99,12 @@ package struct SQLFilter {
     }
 
     package mutating func startsWith(_ column: String, _ prefix: String) {
-        var q = self
-        let term = dialect.startsWith(column, prefix, &q)
-        self = q
+        let term = dialect.startsWith(column, prefix, &self)
         terms.append(term)
     }
 
     package mutating func containsFolded(_ column: String, _ lowered: String) {
-        var q = self
-        let term = dialect.containsFolded(column, lowered, &q)
-        self = q
+        let term = dialect.containsFolded(column, lowered, &self)
         terms.append(term)
     }
 
