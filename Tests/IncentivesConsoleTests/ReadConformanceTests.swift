@@ -39,6 +39,9 @@ struct ReadConformanceTests {
             #"{"id": "late-acme", "employer": "acme", "timezone": "UTC", "eligibleFrom": "2026-06-01"}"#,
             #"{"id": "gone-globex", "employer": "globex", "timezone": "Asia/Tokyo", "eligibleFrom": "2025-06-01", "eligibleUntil": "2026-01-10"}"#,
             #"{"id": "next-year", "employer": "acme", "timezone": "Europe/Paris", "eligibleFrom": "2027-02-01"}"#,
+            // Ids that LIKE would read as patterns, upper case (sorts before lower) and non-ASCII (after).
+            #"{"id": "50%_Off", "employer": "globex", "timezone": "America/Chicago", "eligibleFrom": "2026-01-01"}"#,
+            #"{"id": "Ünïcode", "employer": null, "timezone": "Europe/Paris", "eligibleFrom": "2026-01-01"}"#,
         ]
 
         init() throws {
@@ -146,7 +149,9 @@ struct ReadConformanceTests {
         let sorted = w.roster.sorted { UserQuery.precedes($0.id, $1.id) }
         let queries = [UserQuery(), UserQuery(idPrefix: "u1"), UserQuery(idContains: "G"), UserQuery(employer: "globex", limit: 5),
                        UserQuery(zone: "PARIS"), UserQuery(idContains: "-", employer: "acme"), UserQuery(afterID: "u3", limit: 7),
-                       UserQuery(limit: 10, offset: 55)]
+                       UserQuery(limit: 10, offset: 55), UserQuery(idContains: "%_"), UserQuery(idContains: "0_o"),
+                       UserQuery(idPrefix: "50%"), UserQuery(idPrefix: "5_"), UserQuery(idContains: "ünï"), UserQuery(idContains: "off"),
+                       UserQuery(afterID: "Zed", limit: 3)]
         for q in queries {
             let matching = sorted.filter { q.matches($0) }
             let after = q.afterID.map { a in matching.filter { UserQuery.precedes(a, $0.id) } } ?? matching
@@ -154,6 +159,10 @@ struct ReadConformanceTests {
             #expect(page.rows.map(\.id) == Array(after.dropFirst(q.offset).prefix(q.limit ?? Int.max)).map(\.id), "\(i) \(q)")
             #expect(page.total == matching.count, "\(i) \(q)")
         }
+        // Spelled out: `%` and `_` are letters here, never patterns; ids sort by their UTF-8 bytes.
+        #expect(data.users(UserQuery(idContains: "%_")).rows.map(\.id) == ["50%_Off"], "\(i)")
+        #expect(data.users(UserQuery(idPrefix: "5_")).rows.isEmpty, "\(i)")
+        #expect(data.users(UserQuery()).rows.first?.id == "50%_Off" && data.users(UserQuery()).rows.last?.id == "Ünïcode", "\(i)")
     }
 
     @Test("a user's page: standings, achievements, recent events and logged days as replay decides", arguments: Implementation.allCases)

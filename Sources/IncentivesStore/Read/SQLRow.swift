@@ -21,9 +21,6 @@ extension SQLRow {
     package func optionalInt(_ column: Int) -> Int? { isNull(column) ? nil : int(column) }
     package func optionalDouble(_ column: Int) -> Double? { isNull(column) ? nil : double(column) }
 
-    /// The column as `T` (`Int`, `Int64`, `Double`, `String`, or an optional of one of them).
-    package func decode<T: SQLColumnValue>(_ column: Int, as type: T.Type = T.self) -> T { T.read(self, column) }
-
     /// An instant stored as whole seconds (`column`) and nanoseconds (`column + 1`), refused as damage when it is
     /// outside what `Instant` stores.
     package func instant(_ column: Int) throws -> Instant {
@@ -33,17 +30,4 @@ extension SQLRow {
         }
         return Instant(seconds: seconds, nanoseconds: Int32(nanos))
     }
-}
-
-/// A Swift type a column decodes to (`SQLRow.decode(_:as:)`).
-package protocol SQLColumnValue {
-    static func read(_ row: some SQLRow, _ column: Int) -> Self
-}
-
-extension Int: SQLColumnValue { package static func read(_ row: some SQLRow, _ column: Int) -> Int { row.int(column) } }
-extension Int64: SQLColumnValue { package static func read(_ row: some SQLRow, _ column: Int) -> Int64 { row.int64(column) } }
-extension Double: SQLColumnValue { package static func read(_ row: some SQLRow, _ column: Int) -> Double { row.double(column) } }
-extension String: SQLColumnValue { package static func read(_ row: some SQLRow, _ column: Int) -> String { row.text(column) } }
-extension Optional: SQLColumnValue where Wrapped: SQLColumnValue {
-    package static func read(_ row: some SQLRow, _ column: Int) -> Wrapped? { row.isNull(column) ? nil : Wrapped.read(row, column) }
 }
