@@ -221,6 +221,32 @@ struct ReadConformanceTests {
 
     /// Events come in arrival order everywhere; awards in the order they became visible, which on PostgreSQL is
     /// the order the evaluation committed them (`recorded`), not replay's: the same awards, each once.
+    /// A what-if preview of a proposed catalog over the stored events: the stores hand their events and roster to
+    /// the same `CatalogPreview` the in-memory data uses, so every row must be replay's.
+    @Test("a proposed catalog's preview over the stored events", arguments: Implementation.allCases)
+    func preview(_ i: Implementation) throws {
+        let (w, data) = try Self.data(i)
+        let proposed = try CatalogDecoder.decode(Data(Generated.pointsCatalog.utf8), file: "proposed.json")
+        let expected = try CatalogPreview(current: w.catalog, proposed: proposed, roster: Roster(members: w.roster))
+        expected.take(w.accepted)
+        let rows = try data.preview(proposed).get()
+        #expect(rows == expected.rows, "\(i)")
+        #expect(rows.contains { $0.current > 0 }, "the preview must count awards, or it proves nothing")
+    }
+
+    @Test("a program's participation and cost per month", arguments: Implementation.allCases)
+    func participation(_ i: Implementation) throws {
+        let (w, data) = try Self.data(i)
+        for (employer, program) in [("acme", "acme-2026"), ("acme", "acme-spring"), ("globex", "globex-q1")] {
+            let e = try #require(w.catalog.employer(employer))
+            let counter = ParticipationCounter(catalog: w.catalog, employer: e, program: program, by: .month, from: nil, to: nil,
+                                               members: w.roster.filter { $0.employer == employer })
+            for event in w.accepted { counter.count(event) }
+            for a in w.awards where a.employer == employer { counter.count(a) }
+            #expect(try data.participation(employer: employer, program: program).get() == counter.rows(), "\(i) \(program)")
+        }
+    }
+
     /// The stores name an outbox row `<achievement id>:<partner id>` (the queue's export rows are checked below);
     /// the in-memory data, which keeps its statuses aside, must take and show the same ids.
     @Test("in memory, a delivery is named as the stores name it")
