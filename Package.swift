@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "IncentivesDeliveryTests",
                     dependencies: ["IncentivesDelivery", "IncentivesStore", "IncentivesCore", "IncentivesInput", "incentives", "TestSupport"]),
         // Golden screens, update tests, and tmux end-to-end tests that drive the real binary (hence the dependency).
-        .testTarget(name: "IncentivesConsoleTests", dependencies: ["IncentivesConsole", "IncentivesStore", "IncentivesCore", "incentives", "TestSupport"],
+        .testTarget(name: "IncentivesConsoleTests", dependencies: ["IncentivesConsole", "IncentivesStore", "IncentivesCore", "IncentivesInput", "incentives", "TestSupport"],
                     exclude: ["Golden", "Fixtures"]),
     ],
     cxxLanguageStandard: .cxx17

@@ -6,10 +6,7 @@ import IncentivesInput
 /// introduced. The catalog in `settings` is always the latest version's.
 enum CatalogVersions {
     static func all(_ db: Database) throws -> [CatalogVersion] {
-        try db.rows("SELECT version, effective, file, loaded_at, changes, catalog FROM catalog_versions ORDER BY version") { s in
-            CatalogVersion(version: s.int(0), effective: s.int(0) == 1 ? nil : LocalDate(iso: s.text(1)), file: s.optionalText(2),
-                           loadedAt: s.double(3), changes: s.text(4).split(separator: "\n").map(String.init), catalogJSON: s.text(5))
-        }
+        try db.rows("SELECT version, effective, file, loaded_at, changes, catalog FROM catalog_versions ORDER BY version") { CatalogVersion(row: $0) }
     }
 
     static func latest(_ db: Database) throws -> Int {

@@ -21,17 +21,7 @@ public final class StoreDeliveryQueue: DeliveryQueue {
 
     /// Columns `from`…`from+7` of `achievementColumns`.
     private func achievement(_ s: Statement, from c: Int32) throws -> DeliverableAchievement {
-        let id = s.text(c)
-        guard let day = LocalDate(iso: s.text(c + 5)) else {
-            throw StoreError.corrupt(path: db.path, reason: "achievement \(id): bad completed_on \(s.text(c + 5))")
-        }
-        var partnerIDs: [String: String] = [:]
-        if let json = s.optionalText(c + 6), let decoded = try? JSONDecoder().decode([String: String].self, from: Data(json.utf8)) {
-            partnerIDs = decoded
-        }
-        return DeliverableAchievement(id: id, user: s.text(c + 1), employer: s.text(c + 2), program: s.text(c + 3),
-                                      reward: s.text(c + 4), completedOn: day, partnerMemberIDs: partnerIDs,
-                                      tier: StoreReader.tier(s.text(c + 7)))
+        try DeliverableAchievement(row: s, from: Int(c))
     }
 
     public func due(partners: [String], at now: Double, limit: Int) throws -> [PendingDelivery] {
@@ -140,9 +130,7 @@ public final class StoreDeliveryQueue: DeliveryQueue {
         try db.rows("""
             SELECT id, partner, achievement_id, attempts, coalesce(last_error, ''), next_attempt_at FROM deliveries
             WHERE status = 'failed' ORDER BY next_attempt_at DESC, id LIMIT ?
-            """, .int(Int64(limit))) { s in
-            FailedDelivery(id: s.text(0), partner: s.text(1), achievementID: s.text(2), attempts: s.int(3), lastError: s.text(4), failedAt: s.double(5))
-        }
+            """, .int(Int64(limit))) { FailedDelivery(row: $0) }
     }
 
     public func exportRows(partner: String, since: LocalDate?, until: LocalDate?) throws -> [ExportRow] {

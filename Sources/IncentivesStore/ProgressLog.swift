@@ -76,11 +76,5 @@ enum ProgressLog {
 
     /// The instant stored in columns `column` (seconds since 1970) and `column + 1` (nanoseconds). Checked, not
     /// trusted: a value no ingest could have written (a damaged or edited file) is an error, not a wrong day.
-    static func instant(_ s: Statement, _ column: Int32) throws -> Instant {
-        let seconds = s.int64(column), nanos = s.int64(column + 1)
-        guard Instant.storable.contains(seconds), (0..<1_000_000_000).contains(nanos) else {
-            throw StoreError.corrupt(path: s.database.path, reason: "an event's instant (\(seconds) s, \(nanos) ns) is outside years 1 to 9999")
-        }
-        return Instant(seconds: seconds, nanoseconds: Int32(nanos))
-    }
+    static func instant(_ s: Statement, _ column: Int32) throws -> Instant { try s.instant(Int(column)) }
 }

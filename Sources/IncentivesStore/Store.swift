@@ -286,10 +286,7 @@ enum StoredConfiguration {
         return decoded.introducing(introduced)
     }
 
-    static func member(_ s: Statement, from column: Int32 = 0) throws -> Member {
-        try member(id: s.text(column), employer: s.optionalText(column + 1), timezone: s.text(column + 2), eligibleFrom: s.text(column + 3),
-                   eligibleUntil: s.optionalText(column + 4), partnerIDs: s.optionalText(column + 5), path: s.database.path)
-    }
+    static func member(_ s: Statement, from column: Int32 = 0) throws -> Member { try Member(row: s, from: Int(column)) }
 
     /// A roster row as a member, whichever store it comes from (the columns of `memberColumns`, as text).
     static func member(id: String, employer: String?, timezone: String, eligibleFrom: String, eligibleUntil: String?,

@@ -116,7 +116,7 @@ final class GoldenScreenTests: XCTestCase {
         _ = first
         let achievement = data.achievements(AchievementQuery(descending: true, limit: 100)).rows.last!.achievement
         let partner = data.catalog.partners(for: achievement)[0]
-        data.setDelivery(id: "\(partner.id):\(achievement.id)", status: .failed, attempts: 3, error: "HTTP 503 from partner")
+        data.setDelivery(id: "\(achievement.id):\(partner.id)", status: .failed, attempts: 3, error: "HTTP 503 from partner")
         var s = AppState(data: data, clock: Fixture.clock, screen: .deliveries)
         s.press(.right)
         check("6-deliveries", s)

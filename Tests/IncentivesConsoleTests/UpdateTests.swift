@@ -261,7 +261,7 @@ final class UpdateTests: XCTestCase {
         let data = try Fixture.data()
         let a = data.achievements(AchievementQuery()).rows[0].achievement
         let partner = data.catalog.partners(for: a)[0]
-        let id = "\(partner.id):\(a.id)"
+        let id = "\(a.id):\(partner.id)"
         data.setDelivery(id: id, status: .failed, attempts: 2, error: "connection refused")
         var s = AppState(data: data, clock: Fixture.clock, screen: .deliveries)
         let row = try XCTUnwrap(s.deliveries.partners.firstIndex { $0.partnerID == partner.id })
@@ -286,12 +286,12 @@ final class UpdateTests: XCTestCase {
         var s = AppState(data: data, clock: Fixture.clock, screen: .deliveries)
         let row = try XCTUnwrap(s.deliveries.partners.firstIndex { $0.partnerID == partner.id })
         XCTAssertEqual(s.deliveries.partners[row].failed, 0)
-        data.setDelivery(id: "\(partner.id):\(a.id)", status: .failed, attempts: 8, error: "HTTP 500")
+        data.setDelivery(id: "\(a.id):\(partner.id)", status: .failed, attempts: 8, error: "HTTP 500")
         XCTAssertEqual(s.deliveries.partners[row].failed, 0, "stale until refreshed")
         s.press(.function(5))
         XCTAssertEqual(s.deliveries.partners[row].failed, 1)
         XCTAssertEqual(s.status, "refreshed")
-        data.setDelivery(id: "\(partner.id):\(a.id)", status: .delivered, attempts: 9, error: nil)
+        data.setDelivery(id: "\(a.id):\(partner.id)", status: .delivered, attempts: 9, error: nil)
         s.press(.character("\u{12}"))
         XCTAssertEqual(s.deliveries.partners[row].failed, 0)
         XCTAssertTrue(s.refreshesOnATimer)

@@ -99,9 +99,7 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
         return catalog.employers.map { employer in
             let staff = members.filter { $0.employer == employer.id }
             let programs = employer.programs.map { program in
-                let enrolled = staff.filter { m in
-                    m.eligibleFrom <= program.ends && (m.eligibleUntil.map { $0 >= program.starts } ?? true)
-                }.count
+                let enrolled = staff.count { program.enrolls($0) }
                 let rewards = program.rewards.compactMap { r -> RewardOverview? in
                     guard let inc = catalog.incentive(r.incentive) else { return nil }
                     return RewardOverview(reward: r, incentive: inc,
@@ -244,7 +242,7 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
     private func allDeliveries() -> [DeliveryRecord] {
         achievements.flatMap { r in
             catalog.partners(for: r.achievement).map { p in
-                let id = "\(p.id):\(r.achievement.id)"
+                let id = r.achievement.id + ":" + p.id  // as both stores name an outbox row
                 let o = deliveryOverrides[id]
                 return DeliveryRecord(id: id, partner: p.id, achievementID: r.achievement.id, user: r.achievement.user,
                                       reward: r.achievement.reward, status: o?.0 ?? .pending, attempts: o?.1 ?? 0, lastError: o?.2)

@@ -54,14 +54,17 @@ public final class ReaderConsoleData: ConsoleData, @unchecked Sendable { // each
     private func computeOverview(_ reader: any StoreReading) -> [EmployerOverview] {
         let rows = (try? reader.programs(employer: nil)) ?? []
         var earned: [String: Int] = [:]
+        // Per program, those eligible on at least one day of it (`Program.enrolls`); per employer, the headcount.
         var enrolled: [String: Int] = [:]
+        var users: [String: Int] = [:]
         for r in rows {
             earned[r.program.id + "\u{1f}" + String(r.rewardIndex)] = r.achievements
-            enrolled[r.employer.id] = r.enrolled
+            enrolled[r.employer.id + "\u{1f}" + r.program.id] = r.enrolled
+            users[r.employer.id] = r.employerUsers
         }
         return catalog.employers.map { e in
-            EmployerOverview(employer: e, users: enrolled[e.id] ?? 0, programs: e.programs.map { p in
-                ProgramOverview(program: p, enrolled: enrolled[e.id] ?? 0, rewards: p.rewards.enumerated().compactMap { i, r in
+            EmployerOverview(employer: e, users: users[e.id] ?? 0, programs: e.programs.map { p in
+                ProgramOverview(program: p, enrolled: enrolled[e.id + "\u{1f}" + p.id] ?? 0, rewards: p.rewards.enumerated().compactMap { i, r in
                     catalog.incentive(r.incentive).map {
                         RewardOverview(reward: r, incentive: $0, achievements: earned[p.id + "\u{1f}" + String(i)] ?? 0)
                     }

@@ -160,6 +160,7 @@ final class PGRows {
     func text(_ row: Int, _ column: Int) -> String {
         String(cString: PQgetvalue(result, Int32(row), Int32(column)))
     }
+    func isNull(_ row: Int, _ column: Int) -> Bool { PQgetisnull(result, Int32(row), Int32(column)) == 1 }
     func optionalText(_ row: Int, _ column: Int) -> String? {
         PQgetisnull(result, Int32(row), Int32(column)) == 1 ? nil : text(row, column)
     }

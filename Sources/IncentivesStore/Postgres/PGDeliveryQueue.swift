@@ -18,17 +18,7 @@ public final class PGDeliveryQueue: DeliveryQueue {
     private static let achievementColumns = "a.id, a.user_id, a.employer, a.program, a.reward, a.completed_on, a.partner_ids, a.tier"
 
     private func achievement(_ r: PGRows, _ i: Int, from k: Int) throws -> DeliverableAchievement {
-        let id = r.text(i, k)
-        guard let day = LocalDate(iso: r.text(i, k + 5)) else {
-            throw StoreError.corrupt(path: c.display, reason: "achievement \(id): bad completed_on \(r.text(i, k + 5))")
-        }
-        var partnerIDs: [String: String] = [:]
-        if let json = r.optionalText(i, k + 6), let decoded = try? JSONDecoder().decode([String: String].self, from: Data(json.utf8)) {
-            partnerIDs = decoded
-        }
-        return DeliverableAchievement(id: id, user: r.text(i, k + 1), employer: r.text(i, k + 2), program: r.text(i, k + 3),
-                                      reward: r.text(i, k + 4), completedOn: day, partnerMemberIDs: partnerIDs,
-                                      tier: StoreReader.tier(r.text(i, k + 7)))
+        try DeliverableAchievement(row: PGRow(rows: r, index: i, source: c.display), from: k)
     }
 
     public func due(partners: [String], at now: Double, limit: Int) throws -> [PendingDelivery] {
@@ -118,10 +108,7 @@ public final class PGDeliveryQueue: DeliveryQueue {
             SELECT id, partner, achievement_id, attempts, coalesce(last_error, ''), next_attempt_at FROM deliveries
             WHERE status = 'failed' ORDER BY next_attempt_at DESC, id LIMIT $1
             """, [String(limit)])
-        return (0..<r.count).map { i in
-            FailedDelivery(id: r.text(i, 0), partner: r.text(i, 1), achievementID: r.text(i, 2), attempts: r.int(i, 3), lastError: r.text(i, 4),
-                           failedAt: r.double(i, 5))
-        }
+        return r.rows(source: c.display).map { FailedDelivery(row: $0) }
     }
 
     /// Refuses, as the server would, a login that may not record outcomes (UPDATE on the delivery columns: the

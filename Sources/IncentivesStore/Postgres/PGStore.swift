@@ -158,10 +158,7 @@ enum PGStoredConfiguration {
     }
 
     static func members(_ r: PGRows, path: String) throws -> [Member] {
-        try (0..<r.count).map { i in
-            try StoredConfiguration.member(id: r.text(i, 0), employer: r.optionalText(i, 1), timezone: r.text(i, 2), eligibleFrom: r.text(i, 3),
-                                           eligibleUntil: r.optionalText(i, 4), partnerIDs: r.optionalText(i, 5), path: path)
-        }
+        try r.rows(source: path).map { try Member(row: $0) }
     }
 
     static func roster(_ c: PGConnection) throws -> Roster {

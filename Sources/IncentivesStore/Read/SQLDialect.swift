@@ -1,0 +1,115 @@
+/// What really differs between the two stores' SQL for the same question, so that a query is written once
+/// (`SQLStoreReader`) and each store says only this: how bind parameters are spelled, how text is made to
+/// compare byte by byte, how a prefix and an ASCII-folded substring are matched, how "no limit" is said, and
+/// the few column names the two schemas spell differently. After vapor/sql-kit's `SQLDialect`.
+package protocol SQLDialect: Sendable {
+    /// The `n`-th bind parameter (from 1): `?` or `$n`.
+    func placeholder(_ n: Int) -> String
+    /// Appended to a text column in ORDER BY or a comparison so that it goes byte by byte (UTF-8), as SQLite's
+    /// BINARY collation does and `UserQuery.precedes` does in memory.
+    var byteOrder: String { get }
+    /// `column` starts with the bound text (never LIKE, which reads `%` and `_` as patterns).
+    func startsWith(_ column: String, _ prefix: String, _ q: inout SQLFilter) -> String
+    /// `column`, its ASCII letters lowered (as `UserQuery.asciiLowered`), contains the bound text.
+    func containsFolded(_ column: String, _ lowered: String, _ q: inout SQLFilter) -> String
+    /// The LIMIT value for "no limit".
+    var noLimit: SQLValue { get }
+
+    /// The achievements' user column (`user` in SQLite, `user_id` in PostgreSQL).
+    var achievementUser: String { get }
+    /// The column the Live feed's achievements cursor counts in: the order awards became visible.
+    var achievementCursor: String { get }
+    /// An `events e` row of the user bound by `q` (SQLite stores a user's key, PostgreSQL the id).
+    func eventOfUser(_ user: String, _ q: inout SQLFilter) -> String
+    /// `events e` with its source file (`i`) and its user's roster row (`m`), and the user's id among them.
+    var eventSource: String { get }
+    var eventUser: String { get }
+    /// The expression `events` is looked up by id with (PostgreSQL's id index is byte-ordered).
+    func eventID(_ alias: String) -> String
+}
+
+/// SQLite (`StoreReader`).
+package struct SQLiteDialect: SQLDialect {
+    package init() {}
+    package func placeholder(_ n: Int) -> String { "?" }
+    package var byteOrder: String { "" }
+    /// A range on the column's index: every text starting with `prefix` sorts between it and it + U+10FFFF.
+    package func startsWith(_ column: String, _ prefix: String, _ q: inout SQLFilter) -> String {
+        "\(column) >= \(q.bind(.text(prefix))) AND \(column) < \(q.bind(.text(prefix + "\u{10FFFF}")))"
+    }
+    /// SQLite's lower() folds ASCII letters only.
+    package func containsFolded(_ column: String, _ lowered: String, _ q: inout SQLFilter) -> String {
+        "instr(lower(\(column)), \(q.bind(.text(lowered)))) > 0"
+    }
+    package var noLimit: SQLValue { .int(-1) }
+    package var achievementUser: String { "user" }
+    package var achievementCursor: String { "seq" }
+    package func eventOfUser(_ user: String, _ q: inout SQLFilter) -> String {
+        "e.user_key = (SELECT key FROM user_keys WHERE id = \(q.bind(.text(user))))"
+    }
+    package var eventSource: String {
+        "events e JOIN user_keys k ON k.key = e.user_key LEFT JOIN ingests i ON i.id = e.ingest LEFT JOIN members m ON m.id = k.id"
+    }
+    package var eventUser: String { "k.id" }
+    package func eventID(_ alias: String) -> String { "\(alias).id" }
+}
+
+/// PostgreSQL (`PGStoreReader`).
+package struct PostgresDialect: SQLDialect {
+    package init() {}
+    package func placeholder(_ n: Int) -> String { "$\(n)" }
+    package var byteOrder: String { " COLLATE \"C\"" }
+    package func startsWith(_ column: String, _ prefix: String, _ q: inout SQLFilter) -> String {
+        "starts_with(\(column), \(q.bind(.text(prefix))))"
+    }
+    /// lower() would fold every letter by the database's locale; translate() folds ASCII only.
+    package func containsFolded(_ column: String, _ lowered: String, _ q: inout SQLFilter) -> String {
+        "strpos(translate(\(column), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), \(q.bind(.text(lowered)))) > 0"
+    }
+    package var noLimit: SQLValue { .null }
+    package var achievementUser: String { "user_id" }
+    /// Awards in the order they were recorded (migration 4), not replay's order (`seq`).
+    package var achievementCursor: String { "recorded" }
+    package func eventOfUser(_ user: String, _ q: inout SQLFilter) -> String { "e.user_id = \(q.bind(.text(user)))" }
+    package var eventSource: String { "events e LEFT JOIN ingests i ON i.id = e.ingest LEFT JOIN members m ON m.id = e.user_id" }
+    package var eventUser: String { "e.user_id" }
+    package func eventID(_ alias: String) -> String { PGSchema.eventID(alias) }
+}
+
+/// A WHERE clause and its bound values, built in the dialect's placeholders.
+package struct SQLFilter {
+    package let dialect: any SQLDialect
+    package private(set) var terms: [String] = []
+    package private(set) var values: [SQLValue] = []
+
+    package init(_ dialect: any SQLDialect) { self.dialect = dialect }
+
+    /// Binds `value` and returns its placeholder.
+    package mutating func bind(_ value: SQLValue) -> String {
+        values.append(value)
+        return dialect.placeholder(values.count)
+    }
+
+    package mutating func add(_ term: String) { terms.append(term) }
+
+    /// `column op value`, when there is a value.
+    package mutating func add(_ column: String, _ op: String, _ value: String?) {
+        guard let value else { return }
+        terms.append("\(column) \(op) \(bind(.text(value)))")
+    }
+
+    package mutating func startsWith(_ column: String, _ prefix: String) {
+        let term = dialect.startsWith(column, prefix, &self)
+        terms.append(term)
+    }
+
+    package mutating func containsFolded(_ column: String, _ lowered: String) {
+        let term = dialect.containsFolded(column, lowered, &self)
+        terms.append(term)
+    }
+
+    package mutating func limit(_ n: Int?) -> String { bind(n.map { .int(Int64($0)) } ?? dialect.noLimit) }
+
+    /// " WHERE a AND b", or "" without terms.
+    package var sql: String { terms.isEmpty ? "" : " WHERE " + terms.joined(separator: " AND ") }
+}

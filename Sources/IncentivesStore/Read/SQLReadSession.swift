@@ -1,0 +1,65 @@
+import Foundation
+
+/// A connection the shared read queries run on (`SQLStoreReader`): SQLite's `Database` or a `PGConnection`.
+package protocol SQLReadSession: AnyObject {
+    var dialect: any SQLDialect { get }
+    /// The database as messages name it.
+    var display: String { get }
+    /// Runs `sql` with `values` bound and maps every row.
+    func query<T>(_ sql: String, _ values: [SQLValue], map: (any SQLRow) throws -> T) throws -> [T]
+    /// `body` on one snapshot of the data (a read transaction).
+    func readSnapshot<T>(_ body: () throws -> T) throws -> T
+}
+
+extension SQLReadSession {
+    package func queryFirst<T>(_ sql: String, _ values: [SQLValue] = [], map: (any SQLRow) throws -> T) throws -> T? {
+        try query(sql, values, map: map).first
+    }
+
+    package func queryInt(_ sql: String, _ values: [SQLValue] = []) throws -> Int {
+        try queryFirst(sql, values) { $0.int(0) } ?? 0
+    }
+}
+
+extension Database: SQLReadSession {
+    package var dialect: any SQLDialect { SQLiteDialect() }
+    package var display: String { path }
+
+    /// Through the statement cache; the statement is reset before it returns.
+    package func query<T>(_ sql: String, _ values: [SQLValue], map: (any SQLRow) throws -> T) throws -> [T] {
+        let s = try prepare(sql)
+        defer { s.reset() }
+        try s.bind(values)
+        var out: [T] = []
+        while try s.step() { out.append(try map(s)) }
+        return out
+    }
+
+    package func readSnapshot<T>(_ body: () throws -> T) throws -> T { try snapshot(body) }
+}
+
+extension PGConnection: SQLReadSession {
+    var dialect: any SQLDialect { PostgresDialect() }
+
+    func query<T>(_ sql: String, _ values: [SQLValue], map: (any SQLRow) throws -> T) throws -> [T] {
+        try exec(sql, values.map(Self.text)).rows(source: display).map(map)
+    }
+
+    /// One REPEATABLE READ READ ONLY transaction.
+    func readSnapshot<T>(_ body: () throws -> T) throws -> T {
+        try exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        defer { _ = try? exec("COMMIT") }
+        return try body()
+    }
+
+    /// A bound value in libpq's text format (nil: NULL).
+    static func text(_ value: SQLValue) -> String? {
+        switch value {
+        case .int(let v): return String(v)
+        case .double(let v): return String(v)
+        case .text(let s): return s
+        case .blob(let b): return PGText.bytea(b)
+        case .null: return nil
+        }
+    }
+}
