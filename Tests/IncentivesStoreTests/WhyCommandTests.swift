@@ -54,7 +54,7 @@ final class WhyCommandTests: XCTestCase {
         // --limit stops the reading after that many lines (issue 21): the first ones, the rewards as of there.
         let first = try runProcess(binary, ["why", "ana", "--db", db, "--limit", "2"]).stdout
         XCTAssertTrue(first.contains("the first 2 from the start; later ones not read"), first)
-        XCTAssertTrue(first.contains("Rewards as of the last line shown (--limit 2 reached"), first)
+        XCTAssertTrue(first.contains("Rewards as of the last line shown (--limit 2: later events were not read)"), first)
         XCTAssertTrue(first.contains("a1 ") && !first.contains("a5 "), first)
 
         // JSON lines: one object per event and reward, then per reward.

@@ -73,7 +73,7 @@ final class WhyTimeline: ExplanationConsumer {
         if rewards.isEmpty {
             out.line("Rewards   none apply")
         } else {
-            out.line("Rewards" + (stopped ? " as of the last line shown (\(Self.stoppedNote(stopAfter!)))" : ""))
+            out.line("Rewards" + (stopped ? " as of the last line shown (--limit \(stopAfter!): later events were not read)" : ""))
             var t = Table(["program", "reward", "state", "where it stands and what would earn it next"])
             // A name twice in one program is told apart by its incentive (`RewardSlot.label`).
             for r in rewards { t.add([r.slot.program.id, r.slot.label(among: x.slots), r.state.rawValue, r.sentence]) }
