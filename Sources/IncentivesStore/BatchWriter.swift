@@ -183,6 +183,7 @@ final class BatchWriter: @unchecked Sendable {
             try insertReject.bind(8, .double(now))
             try insertReject.runToEnd()
         }
+        try DuplicateArrivals.write(batch, ingest: ingestID, file: display, userKeys: userKeys, in: db)
         var added = 0
         for row in batch.achievements where try record(row) { added += 1 }
         if let progress = batch.progress {

@@ -18,6 +18,14 @@ struct IngestBatch {
         let id: String?
     }
 
+    /// An exact re-send: where it arrived, and the last event accepted before it (`afterSeq`: its place among
+    /// events), for `why` (`DuplicateArrivals`).
+    struct DuplicateRow {
+        let line: Int
+        let event: Event
+        let afterSeq: Int64
+    }
+
     /// An award and the event that earned it, with its JSON line formatted on the engine thread; the writer
     /// formats the other text columns. (Split so that the two threads are about as busy on the benchmark load.)
     struct AchievementRow {
@@ -34,6 +42,7 @@ struct IngestBatch {
 
     var events: [EventRow] = []
     var rejects: [RejectRow] = []
+    var duplicates: [DuplicateRow] = []
     /// In recording order: their `seq` in `achievements` is the order replay prints them in.
     var achievements: [AchievementRow] = []
     /// Set when this batch saves users' progress: each changed user's encoded state, and the last event
@@ -90,6 +99,10 @@ struct BatchFiller: IntakeSink {
 
     mutating func reject(at index: Int, _ why: Rejection, event: Event?) {
         batch.rejects.append(.init(line: items[index].line, why: why, id: event?.id))
+    }
+
+    mutating func duplicate(at index: Int, _ event: Event) {
+        batch.duplicates.append(.init(line: items[index].line, event: event, afterSeq: nextSeq - 1))
     }
 
     mutating func accept(at index: Int, _ event: Event, earned: [Achievement]) {

@@ -221,6 +221,24 @@ enum Schema {
         DELETE FROM rejects WHERE seq NOT IN (SELECT max(seq) FROM rejects GROUP BY file, line, code, reason);
         CREATE UNIQUE INDEX rejects_position ON rejects(file, line, code, reason);
         """,
+        // 10: where each exact re-send arrived (`DuplicateArrivals`), so that `why` on a store shows it where the file
+        // form does (issue 20): the event it repeats, the user, the last event stored before it (`after_seq`, its
+        // place among events), the ingest, file and line. One row per source position (a re-read adds none); the
+        // user's rows are read in arrival order off `duplicate_arrivals_user`. Re-sends stored before this version
+        // were counted only.
+        """
+        CREATE TABLE duplicate_arrivals (
+          seq INTEGER PRIMARY KEY,
+          event_id TEXT NOT NULL,
+          user_key INTEGER NOT NULL,
+          after_seq INTEGER NOT NULL,
+          ingest INTEGER NOT NULL,
+          file TEXT NOT NULL,
+          line INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX duplicate_arrivals_position ON duplicate_arrivals(file, line, event_id);
+        CREATE INDEX duplicate_arrivals_user ON duplicate_arrivals(user_key, after_seq, seq);
+        """,
     ]
 
     /// The version this build writes and understands.

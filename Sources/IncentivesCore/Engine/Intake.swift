@@ -230,7 +230,7 @@ public final class Intake {
             case .success(let event):
                 switch try admit(event, key: keys[k]!, prior: prior) {
                 case .stop(.rejected(let why)): sink.reject(at: i, why, event: event)
-                case .stop: break // a duplicate
+                case .stop: sink.duplicate(at: i, event)
                 case .new(let member, let engine):
                     let earned = accept(evaluates ? engine.record(event, member: member) : [])
                     if Sink.takesEventsThatEarnNothing || !earned.isEmpty { sink.accept(at: i, event, earned: earned) }
@@ -311,7 +311,9 @@ public final class Intake {
             next[p] += 1
             counts.read += 1
             switch judged.verdict {
-            case .duplicate: counts.duplicates += 1
+            case .duplicate:
+                counts.duplicates += 1
+                sink.duplicate(at: i, event)
             case .rejected(let why):
                 reject(why)
                 sink.reject(at: i, why, event: event)

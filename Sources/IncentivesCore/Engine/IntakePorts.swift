@@ -49,7 +49,8 @@ public struct NoPriorIDs: PriorIDs {
 ///
 /// Each kind of call comes in line order; how the two kinds interleave within one `take` is not promised
 /// (with shards, a batch's refusals come before its accepted events, which are evaluated after admission).
-/// Duplicates change nothing and are only counted (`Intake.counts`).
+/// Duplicates change nothing: they are counted (`Intake.counts`) and, for a sink that records where they arrived
+/// (the ingest, for `why`), told to `duplicate`.
 public protocol IntakeSink {
     /// A refused line: one that never became an event (`event` nil: bad JSON, a missing field...), an
     /// unknown user or a conflict.
@@ -63,8 +64,13 @@ public protocol IntakeSink {
     /// `replay` prints only awards, and most events earn nothing, so it is spared a call per event. True unless
     /// a sink says otherwise.
     static var takesEventsThatEarnNothing: Bool { get }
+
+    /// An exact re-send: an event with the id and content of one accepted before. It changes nothing; the store
+    /// keeps where it arrived so that `why` can show it (issue 20). Nothing by default.
+    mutating func duplicate(at index: Int, _ event: Event)
 }
 
 extension IntakeSink {
     public static var takesEventsThatEarnNothing: Bool { true }
+    public mutating func duplicate(at index: Int, _ event: Event) {}
 }

@@ -3,54 +3,110 @@
 ///
 /// Feed it events in arrival order. From files, feed every user's events: whether an event is a duplicate or
 /// a conflict depends on every earlier event with its id, whoever's it was. Only this user's are explained.
+///
+/// Two ways to take the lines: kept, for `explanation` to return them all (the console, tests); or streamed, each
+/// handed to `streamingTo` as it is made and none kept, so that memory stays flat however long the user's history
+/// is (`incentives why`, issue 21); the consumer may say it has had enough (`stopped`).
 public final class Explainer {
     public let member: Member
     private let intake: Intake
     private let slots: [RewardSlot]
+    /// All lines when kept; when streamed, only those of the event being taken.
     private var lines: [ExplanationLine] = []
+    private let emit: ((ExplanationLine) -> Bool)?
+    /// The stream's consumer has had enough (its `take` said false): callers stop feeding events.
+    public private(set) var stopped = false
     /// Each slot's awards so far, to name the award a day or a period already went to.
     private var awards: [[Achievement]]
-    /// The user's accepted events, for programs their employer does not run.
+    /// The user's accepted events, for programs their employer does not run asked about after the fact
+    /// (`explanation(today:program:)`); kept only while lines are kept.
     private var accepted: [ExplainedEvent] = []
+    /// The rewards of the program given at init when the user's employer does not run it: each accepted event
+    /// gets a line for each as it is taken. Named after `slots` (`ExplanationLine.slotIndex`).
+    private let notOffered: [RewardSlot]
+    private let notOfferedProgram: String?
 
     public struct UnknownUser: Error, Equatable { public let user: String }
 
-    /// `intake` must be fresh; its engine's roster must hold `user`.
-    public init(intake: Intake, user: String) throws(UnknownUser) {
+    /// `intake` must be fresh; its engine's roster must hold `user`. `program`: a program the user's employer does
+    /// not run is explained as such, event by event (see `explanation`). `streamingTo`: see the type's comment.
+    public init(intake: Intake, user: String, program: String? = nil,
+                streamingTo emit: ((ExplanationLine) -> Bool)? = nil) throws(UnknownUser) {
         guard let member = intake.engine.roster.member(user) else { throw UnknownUser(user: user) }
         self.member = member
         self.intake = intake
+        self.emit = emit
         slots = intake.engine(for: user).slots(for: member)
         awards = Array(repeating: [], count: slots.count)
+        if let program, !slots.contains(where: { $0.program.id == program }) {
+            notOffered = Self.slots(ofProgram: program, in: intake.engine.catalog)
+            notOfferedProgram = program
+        } else {
+            notOffered = []
+            notOfferedProgram = nil
+        }
     }
 
     /// One validated event of any user, in arrival order; `file` and `line` say where it came from. Returns the
     /// lines it added (none for another user's event): what the simulator announces as each event is logged.
     @discardableResult
-    public func take(_ event: Event, file: String? = nil, line: Int? = nil) -> ArraySlice<ExplanationLine> {
+    public func take(_ event: Event, file: String? = nil, line: Int? = nil) -> [ExplanationLine] {
         let before = lines.count
         guard event.user == member.id else {
             _ = intake.take(event)
             return []
         }
         let (disposition, findings) = intake.takeExplaining(event)
-        let day = intake.engine(for: member.id).localDate(of: event.at, for: member.id)
-        let explained = ExplainedEvent(id: event.id, type: event.type, category: event.category, at: event.at,
-                                       localDay: day, file: file, line: line)
+        let explained = explain(event, file: file, line: line)
         switch disposition {
         case .duplicate:
             lines.append(ExplanationLine(event: explained, slotIndex: nil, outcome: .duplicate))
         case .rejected(let why):
             lines.append(ExplanationLine(event: explained, slotIndex: nil, outcome: why.code == .conflict ? .conflict(why) : .rejected(why)))
         case .accepted:
-            accepted.append(explained)
+            if emit == nil { accepted.append(explained) }
             for finding in findings { lines.append(word(finding, event: event, explained: explained)) }
+            if let program = notOfferedProgram {
+                for k in notOffered.indices {
+                    lines.append(ExplanationLine(event: explained, slotIndex: slots.count + k,
+                                                 outcome: .employerNotInProgram(employer: member.employer, program: program)))
+                }
+            }
         }
-        return lines[before...]
+        return flush(from: before)
     }
 
-    /// The rewards `ExplanationLine.slotIndex` names (the user's employer's, in catalog order).
+    /// An exact re-send of an event of this user that a store kept apart (it stores each event once, and where
+    /// each re-send arrived): the line `take` gives a duplicate, without asking the intake, which never saw it.
+    public func duplicate(_ event: Event, file: String? = nil, line: Int? = nil) {
+        let before = lines.count
+        lines.append(ExplanationLine(event: explain(event, file: file, line: line), slotIndex: nil, outcome: .duplicate))
+        _ = flush(from: before)
+    }
+
+    private func explain(_ event: Event, file: String?, line: Int?) -> ExplainedEvent {
+        let day = intake.engine(for: member.id).localDate(of: event.at, for: member.id)
+        return ExplainedEvent(id: event.id, type: event.type, category: event.category, at: event.at, localDay: day, file: file, line: line)
+    }
+
+    /// The lines added since `before`; when streaming, handed on and let go.
+    private func flush(from before: Int) -> [ExplanationLine] {
+        let added = Array(lines[before...])
+        if let emit {
+            lines.removeAll(keepingCapacity: true)
+            for l in added where !stopped {
+                if !emit(l) { stopped = true }
+            }
+        }
+        return added
+    }
+
+    /// The user's employer's rewards, in catalog order.
     public var rewardSlots: [RewardSlot] { slots }
+
+    /// The rewards `ExplanationLine.slotIndex` names: the employer's, then those of a program given at init that
+    /// the employer does not run (`Explanation.slots`).
+    public var namedSlots: [RewardSlot] { slots + notOffered }
 
     /// The engine holding the user's progress (standings, local days).
     public var engine: Engine { intake.engine(for: member.id) }
@@ -61,7 +117,9 @@ public final class Explainer {
         let explained = ExplainedEvent(id: event?.id ?? id, type: event?.type, category: event?.category, at: event?.at,
                                        localDay: event.flatMap { intake.engine(for: member.id).localDate(of: $0.at, for: member.id) },
                                        file: file, line: line)
+        let before = lines.count
         lines.append(ExplanationLine(event: explained, slotIndex: nil, outcome: why.code == .conflict ? .conflict(why) : .rejected(why)))
+        _ = flush(from: before)
     }
 
     /// The explanation so far, with each reward's next step as of `today` (the user's local day). `program`:
@@ -82,26 +140,40 @@ public final class Explainer {
         }
         var all = lines
         var named = slots
-        if let program, !slots.contains(where: { $0.program.id == program }) {
-            for employer in engine.catalog.employers {
-                for p in employer.programs where p.id == program {
-                    for (i, reward) in p.rewards.enumerated() {
-                        guard let incentive = engine.catalog.incentive(reward.incentive) else { continue }
-                        let slot = RewardSlot(employer: employer, program: p, reward: reward, rewardIndex: i, incentive: incentive)
-                        rewards.append(RewardOutlook(slot: slot, state: .notOffered, awards: 0, standing: "", next: nil,
-                                                     deadline: nil, deadlineReason: nil))
-                        named.append(slot)
-                        for e in accepted {
-                            all.append(ExplanationLine(event: e, slotIndex: named.count - 1,
-                                                       outcome: .employerNotInProgram(employer: member.employer, program: program)))
-                        }
-                    }
+        if notOfferedProgram != nil {
+            // Named at init: the lines are made event by event.
+            for slot in notOffered {
+                rewards.append(RewardOutlook(slot: slot, state: .notOffered, awards: 0, standing: "", next: nil, deadline: nil, deadlineReason: nil))
+            }
+            named += notOffered
+        } else if let program, !slots.contains(where: { $0.program.id == program }) {
+            for slot in Self.slots(ofProgram: program, in: engine.catalog) {
+                rewards.append(RewardOutlook(slot: slot, state: .notOffered, awards: 0, standing: "", next: nil,
+                                             deadline: nil, deadlineReason: nil))
+                named.append(slot)
+                for e in accepted {
+                    all.append(ExplanationLine(event: e, slotIndex: named.count - 1,
+                                               outcome: .employerNotInProgram(employer: member.employer, program: program)))
                 }
             }
             // Keep arrival order: the lines of one event together.
             all = Self.inArrivalOrder(all, accepted: accepted)
         }
         return Explanation(member: member, today: today, lines: all, rewards: rewards, slots: named)
+    }
+
+    /// The rewards of every program with this id, in catalog order.
+    static func slots(ofProgram program: String, in catalog: Catalog) -> [RewardSlot] {
+        var out: [RewardSlot] = []
+        for employer in catalog.employers {
+            for p in employer.programs where p.id == program {
+                for (i, reward) in p.rewards.enumerated() {
+                    guard let incentive = catalog.incentive(reward.incentive) else { continue }
+                    out.append(RewardSlot(employer: employer, program: p, reward: reward, rewardIndex: i, incentive: incentive))
+                }
+            }
+        }
+        return out
     }
 
     private static func inArrivalOrder(_ lines: [ExplanationLine], accepted: [ExplainedEvent]) -> [ExplanationLine] {

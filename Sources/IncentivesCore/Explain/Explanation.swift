@@ -19,21 +19,43 @@ public struct Explanation: Sendable {
     /// The lines and rewards of one program, one reward (its name or its incentive id) and days from `since` on.
     /// Lines without a reward concern every reward and stay.
     public func filtered(program: String? = nil, reward: String? = nil, since: LocalDate? = nil) -> Explanation {
-        guard program != nil || reward != nil || since != nil else { return self }
-        func keeps(_ slot: RewardSlot?) -> Bool {
-            guard let slot else { return true }
-            return (program.map { slot.program.id == $0 } ?? true)
-                && (reward.map { slot.reward.reward == $0 || slot.incentive.id == $0 } ?? true)
-        }
-        let kept = slots.map(keeps)
+        let filter = ExplanationFilter(program: program, reward: reward, since: since)
+        guard !filter.keepsAll else { return self }
+        let kept = slots.map(filter.keeps)
         var e = self
-        e.lines = lines.filter { line in
-            guard line.slotIndex.map({ kept[$0] }) ?? true else { return false }
-            guard let since, let day = line.event.localDay else { return true }
-            return day >= since
-        }
-        e.rewards = rewards.filter { keeps($0.slot) }
+        e.lines = lines.filter { filter.keeps($0, slotKept: kept) }
+        e.rewards = rewards.filter { filter.keeps($0.slot) }
         return e
+    }
+}
+
+/// Which lines and rewards of an explanation are shown: one program, one reward (its name or its incentive id),
+/// days from `since` on. Line by line, so that a streamed explanation is filtered as it goes.
+public struct ExplanationFilter: Sendable {
+    public let program: String?
+    public let reward: String?
+    public let since: LocalDate?
+
+    public init(program: String? = nil, reward: String? = nil, since: LocalDate? = nil) {
+        self.program = program
+        self.reward = reward
+        self.since = since
+    }
+
+    public var keepsAll: Bool { program == nil && reward == nil && since == nil }
+
+    /// Lines without a reward concern every reward and stay.
+    public func keeps(_ slot: RewardSlot?) -> Bool {
+        guard let slot else { return true }
+        return (program.map { slot.program.id == $0 } ?? true)
+            && (reward.map { slot.reward.reward == $0 || slot.incentive.id == $0 } ?? true)
+    }
+
+    /// `slotKept`: `keeps` of each of the explanation's slots, worked out once.
+    public func keeps(_ line: ExplanationLine, slotKept: [Bool]) -> Bool {
+        guard line.slotIndex.map({ slotKept[$0] }) ?? true else { return false }
+        guard let since, let day = line.event.localDay else { return true }
+        return day >= since
     }
 }
 

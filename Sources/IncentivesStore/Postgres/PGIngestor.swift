@@ -363,6 +363,7 @@ final class PGBatchWriter: @unchecked Sendable { // made on the ingest's thread,
                     ON CONFLICT (md5(file), line, md5(code || ':' || reason)) DO UPDATE SET ingest = excluded.ingest, at = excluded.at
                     """)
             }
+            try PGDuplicateArrivals.write(batch, ingest: ingestID, file: display, on: c)
             let n = batch.counts
             try c.exec("""
                 UPDATE ingests SET line = $1, "offset" = $2, size = $3, read = $4, accepted = $5, duplicates = $6, rejected = $7,
@@ -507,6 +508,10 @@ private struct BatchSink: IntakeSink {
         let line = items[items.startIndex + index].line
         batch.rejects.append(.init(line: line, why: why, id: event?.id))
         rejected.append((line, why))
+    }
+
+    mutating func duplicate(at index: Int, _ event: Event) {
+        batch.duplicates.append(.init(line: items[items.startIndex + index].line, event: event, afterSeq: nextSeq - 1))
     }
 
     mutating func accept(at index: Int, _ event: Event, earned: [Achievement]) {

@@ -171,6 +171,17 @@ enum PGSchema {
           SELECT a.id, a.seq, a.user_id, a.employer, a.program, a.reward, a.completed_on, m.partner_ids, a.tier
           FROM achievements a LEFT JOIN members m ON m.id = a.user_id;
         """,
+        // 12: where each exact re-send arrived (`PGDuplicateArrivals`), the SQLite store's version 10: `why` shows it
+        // where the file form does (issue 20). One row per source position (digests in the key, as for rejects); a
+        // user's rows read in arrival order off `duplicate_arrivals_user`. Readers and the writer get it through the
+        // default privileges and `init`'s grants (`PGRoles`); the sender, whose grants name its tables, does not.
+        """
+        CREATE TABLE duplicate_arrivals (
+          seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, event_id text NOT NULL, user_id text NOT NULL,
+          after_seq bigint NOT NULL, ingest bigint NOT NULL, file text NOT NULL, line bigint NOT NULL);
+        CREATE UNIQUE INDEX duplicate_arrivals_position ON duplicate_arrivals (md5(file), line, md5(event_id));
+        CREATE INDEX duplicate_arrivals_user ON duplicate_arrivals (user_id, after_seq, seq);
+        """,
     ]
 
     /// 10000-01-01T00:00:00Z in seconds: past any instant a delivery's next attempt may name (also refuses NaN and ∞,

@@ -3,7 +3,7 @@ import IncentivesCore
 import IncentivesInput
 
 /// What the CLI's look-ups ask of either store beyond `StoreReading`: the rejects table and achievements streamed.
-public protocol StoreLookups: StoreReading, ReportReading {
+public protocol StoreLookups: StoreReading, ReportReading, WhyStreaming {
     func rejects(file: String?, code: String?, limit: Int?, offset: Int) throws -> [RejectRecord]
     func forEachAchievement(_ query: AchievementQuery, _ body: (AchievementRecord) throws -> Void) throws
 }
@@ -100,31 +100,7 @@ public final class PGStoreReader: SQLStoreReader, StoreLookups {
     // MARK: - Explanations
 
     public func explain(user id: String, today: LocalDate?, program: String?) throws -> Explanation? {
-        try snapshot {
-            guard let member = try user(id) else { return nil }
-            var arrivals: [Arrival] = []
-            var ids: Set<String> = []
-            let r = try c.exec("""
-                SELECT e.id, e.type, e.at_s, e.at_nanos, e.category, i.source, e.line, e.ingest FROM events e LEFT JOIN ingests i ON i.id = e.ingest
-                WHERE e.user_id = $1 ORDER BY e.seq
-                """, [id])
-            for i in 0..<r.count {
-                guard let type = EventType(rawValue: r.text(i, 1)) else { continue }
-                let event = Event(id: r.text(i, 0), type: type, user: id, at: try Self.instant(r, i, 2, path: path), category: r.optionalText(i, 4))
-                ids.insert(event.id)
-                arrivals.append(Arrival(ingest: r.int64(i, 7), line: r.int(i, 6), file: r.optionalText(i, 5), item: .event(event)))
-            }
-            if !ids.isEmpty {
-                let x = try c.exec("SELECT ingest, line, file, reason, text FROM rejects WHERE code = 'conflict' AND text = ANY($1::text[])",
-                                   [PGText.array(Array(ids))])
-                for i in 0..<x.count {
-                    guard let eventID = x.optionalText(i, 4) else { continue }
-                    arrivals.append(Arrival(ingest: x.int64(i, 0), line: x.int(i, 1), file: x.text(i, 2),
-                                            item: .conflict(eventID, Rejection(.conflict, field: nil, x.text(i, 3)))))
-                }
-            }
-            return try Arrival.explanation(of: member, catalog: catalog, zones: zones, arrivals: arrivals, today: today, program: program, path: path)
-        }
+        try explainKept(user: id, today: today, program: program) // PGWhyQuery.swift
     }
 }
 

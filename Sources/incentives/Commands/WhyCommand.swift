@@ -22,15 +22,18 @@ enum WhyCommand: Command {
       before-program, after-program, not-eligible, wrong-type, category-not-counted, no-employer,
       employer-not-in-program, duplicate, conflict, rejected
     Reward states: open, limit-reached, closed, employer-not-in-program.
-    From a database, duplicates are not shown (the store counts them but does not keep them) and a conflict
-    is shown with the user whose accepted event it contradicts.
+    From a database, an exact re-send is shown as a duplicate where it arrived, as from the files (re-sends
+    stored before this version were only counted), and a conflict with the id and reason the store keeps.
+    The timeline is read in pages and streamed: memory does not grow with the user's history.
 
       --reward R       one reward (its name, e.g. "Pregnancy pillow", or its incentive id)
       --program P      one program; a program of another employer says employer-not-in-program
       --since DATE     only events on local days from DATE (YYYY-MM-DD) on
       --today DATE     judge what comes next as of this local day (default: today in the user's zone)
       --all            the table also lists wrong-type lines (jsonl always does)
-      --limit N        the table's timeline shows the latest N lines (default 200; jsonl: all)
+      --limit N        stop after N timeline lines (in arrival order, from --since): later events are not
+                       read, and the rewards are as of the last line shown (jsonl ends with a "stopped" object).
+                       Without it the whole history is read; the table shows the latest 200 lines, jsonl all
       --format F       table (default: a timeline, latest first) or jsonl (one object per event and reward,
                        in arrival order, then one per reward)
       --catalog, --roster, --events   explain from the files, like replay, without a database
@@ -59,17 +62,33 @@ enum WhyCommand: Command {
         }
         if !files.isEmpty, args.value("db") != nil { throw Arguments.UsageError(message: "--db or the three files, not both") }
 
-        let explanation = try files.isEmpty ? fromStore(args, user: id, today: today) : fromFiles(args, user: id, today: today)
+        // Streamed: each line is written (jsonl) or kept in a bounded window (table) as the explanation makes it, and
+        // `--limit` stops the reading itself (issue 21). A choice that selects nothing is refused before any output.
+        let filter = ExplanationFilter(program: args.value("program"), reward: args.value("reward"), since: since)
+        let stopAfter = args.value("limit") == nil ? nil : limit
+        var refusal: String?
+        let refuses = { (member: Member, slots: [RewardSlot]) -> Bool in
+            refusal = unknownChoice(member: member, slots: slots, program: args.value("program"), reward: args.value("reward"))
+            return refusal != nil
+        }
+        let consumer: any ExplanationConsumer
+        let finish: (Explanation) -> Void
+        switch format {
+        case .jsonl:
+            let w = WhyJSONLines(out: Output.stdout, filter: filter, stopAfter: stopAfter, refuses: refuses)
+            (consumer, finish) = (w, { w.finish($0) })
+        default:
+            let t = WhyTimeline(filter: filter, showWrongType: args.flag("all"), stopAfter: stopAfter, refuses: refuses)
+            (consumer, finish) = (t, { t.finish($0, to: Output.stdout) })
+        }
+        let explanation = try files.isEmpty ? fromStore(args, user: id, today: today, to: consumer)
+                                            : fromFiles(args, user: id, today: today, to: consumer)
         guard let explanation else { return .noInput }
-        if let refusal = unknownChoice(explanation, program: args.value("program"), reward: args.value("reward")) {
+        if let refusal {
             for (n, line) in refusal.split(separator: "\n").enumerated() { printError((n == 0 ? "incentives why: " : "") + line) }
             return .noInput
         }
-        let shown = explanation.filtered(program: args.value("program"), reward: args.value("reward"), since: since)
-        switch format {
-        case .jsonl: WhyJSONLines.write(shown, to: Output.stdout)
-        default: WhyTimeline(explanation: shown, showWrongType: args.flag("all"), limit: limit).write(to: Output.stdout)
-        }
+        finish(explanation)
         Output.stdout.flush()
         return .ok
     }
@@ -80,71 +99,48 @@ enum WhyCommand: Command {
         return d
     }
 
-    private static func fromStore(_ args: Arguments, user id: String, today: LocalDate?) throws -> Explanation? {
+    private static func fromStore(_ args: Arguments, user id: String, today: LocalDate?, to consumer: any ExplanationConsumer) throws -> Explanation? {
         let reader = try StoreAccess.reader(args)
-        if let x = try StoreAccess.mapping({ try reader.explain(user: id, today: today, program: args.value("program")) }) { return x }
+        if let x = try StoreAccess.mapping({
+            try reader.explain(user: id, today: today, program: args.value("program"), paging: WhyPaging(), to: consumer)
+        }) { return x }
         let similar = try StoreAccess.mapping { try NearestUsers.find(id, all: { try reader.members() }, prefix: { try reader.users(prefix: $0, limit: 10) }) }
         unknownUser(id, similar: similar.map { ($0.id, $0.employer, $0.timezone) })
         return nil
     }
 
-    private static func fromFiles(_ args: Arguments, user id: String, today: LocalDate?) throws -> Explanation? {
+    private static func fromFiles(_ args: Arguments, user id: String, today: LocalDate?, to consumer: any ExplanationConsumer) throws -> Explanation? {
         let path = try args.required("events")
         let engine = try Setup.engine(catalog: try args.required("catalog"), roster: try args.required("roster"))
-        let explainer: Explainer
-        do {
-            explainer = try Explainer(intake: Intake(engine: engine), user: id)
-        } catch {
+        guard engine.roster.member(id) != nil else {
             let members = engine.roster.members
             let similar = try NearestUsers.find(id, all: { members.sorted { $0.id < $1.id } },
                                                 prefix: { p in Array(members.filter { $0.id.hasPrefix(p) }.sorted { $0.id < $1.id }.prefix(10)) })
             unknownUser(id, similar: similar.map { ($0.id, $0.employer, $0.timezone) })
             return nil
         }
-        let stream = EventStream(path: path)
-        let file = stream.displayName
-        let raw = path == "-" ? nil : FileHandle(forReadingAtPath: path)
         do {
-            try stream.forEach { item in
-                switch item.event {
-                case .success(let e): explainer.take(e, file: file, line: item.line)
-                case .failure(let why):
-                    // A refused line has no event; it is this user's when its JSON names them.
-                    if let raw, names(id, raw, from: item.offset, to: item.nextOffset) { explainer.refused(why, file: file, line: item.line) }
-                }
-                return true
-            }
+            return try FileExplanation.explain(user: id, engine: engine, events: path, today: today, program: args.value("program"), to: consumer)
         } catch let e as UnreadableInput {
             throw CommandFailure(.noInput, e.description)
         }
-        let day = today ?? engine.zone(of: id)!.localDate(of: Instant(seconds: Int64(Date().timeIntervalSince1970.rounded(.down))))
-        return explainer.explanation(today: day, program: args.value("program"))
-    }
-
-    /// Whether the line between the offsets is a JSON object whose "user" is `id`.
-    private static func names(_ id: String, _ file: FileHandle, from: Int64, to: Int64) -> Bool {
-        guard to > from, to - from <= 1 << 20 else { return false }
-        try? file.seek(toOffset: UInt64(from))
-        guard let data = try? file.read(upToCount: Int(to - from)),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
-        return object["user"] as? String == id
     }
 
     /// Why `--program` or `--reward` selects nothing for this user, or nil when it selects something: a program
     /// in no catalog, or a reward (name or incentive id) that the user's employer does not offer (in the program
     /// asked about, if any). Said with the nearest names, by edit distance, and what is offered. "none apply" and
     /// exit 0 read as "no events" to support staff.
-    static func unknownChoice(_ e: Explanation, program: String?, reward: String?) -> String? {
-        let user = e.member.id
-        if let program, !e.slots.contains(where: { $0.program.id == program }) {
-            let offered = unique(e.slots.map(\.program.id))
+    static func unknownChoice(member: Member, slots: [RewardSlot], program: String?, reward: String?) -> String? {
+        let user = member.id
+        if let program, !slots.contains(where: { $0.program.id == program }) {
+            let offered = unique(slots.map(\.program.id))
             return "no program \(JSONText.quote(program)) in the catalog" + Suggestion.clause(for: program, in: offered)
                 + (offered.isEmpty ? "" : " (\(user)'s: \(offered.joined(separator: ", ")))")
         }
         guard let reward else { return nil }
-        let scope = e.slots.filter { slot in program.map { slot.program.id == $0 } ?? true }
+        let scope = slots.filter { slot in program.map { slot.program.id == $0 } ?? true }
         guard !scope.contains(where: { $0.reward.reward == reward || $0.incentive.id == reward }) else { return nil }
-        let employer = e.member.employer.map { "their employer " + JSONText.quote($0) } ?? "they have no employer"
+        let employer = member.employer.map { "their employer " + JSONText.quote($0) } ?? "they have no employer"
         let names = unique(scope.map(\.reward.reward))
         let near = Suggestion.nearest(to: reward, in: names + unique(scope.map(\.incentive.id)), limit: 3)
         var text = "\(user) is not offered \(JSONText.quote(reward))" + (program.map { " in \($0)" } ?? "") + ": \(employer) does not offer it"
