@@ -9,10 +9,10 @@ enum WhyCommand: Command {
     static let name = "why"
     static let summary = "why a user's events earned, counted or not, reward by reward, and what would earn next"
     static let valuedOptions: Set<String> = ["db", "format", "reward", "program", "since", "today", "limit", "catalog", "roster", "events"]
-    static let booleanOptions: Set<String> = ["all"]
+    static let booleanOptions: Set<String> = ["all", "summary"]
     static let help = """
     Usage: incentives why USER [--reward R] [--program P] [--since DATE] [--today DATE] [--all] [--limit N]
-                              [--format table|jsonl] [--db PATH]
+                              [--summary] [--format table|jsonl] [--db PATH]
            incentives why USER --catalog FILE --roster FILE --events FILE|-  [the same filters]
 
     Replays the user's events through the same admission and engine as ingest and says, for every event
@@ -29,6 +29,10 @@ enum WhyCommand: Command {
       --program P      one program; a program of another employer says employer-not-in-program
       --since DATE     only events on local days from DATE (YYYY-MM-DD) on
       --today DATE     judge what comes next as of this local day (default: today in the user's zone)
+      --summary        instead of the timeline, a why-not summary per reward: the longest run of days that
+                       counted together, the exact days that broke past runs (a week or month ended short
+                       for per-period rewards), days outside the program or the eligibility, and events
+                       that arrived late (after an event of a later local day); jsonl: one object per reward
       --all            the table also lists wrong-type lines (jsonl always does)
       --limit N        the table's timeline shows the latest N lines (default 200; jsonl: all)
       --format F       table (default: a timeline, latest first) or jsonl (one object per event and reward,
@@ -66,6 +70,15 @@ enum WhyCommand: Command {
             return .noInput
         }
         let shown = explanation.filtered(program: args.value("program"), reward: args.value("reward"), since: since)
+        if args.flag("summary") {
+            // From every line (a summary of what came after `--since` alone would invent run starts), for the rewards asked about.
+            let whole = explanation.filtered(program: args.value("program"), reward: args.value("reward"))
+            let summaries = WhyNotSummary.all(whole)
+            if format == .jsonl { WhyNotText.writeJSONLines(summaries, user: id, to: Output.stdout) }
+            else { WhyNotText.writeTable(summaries, slots: explanation.slots, to: Output.stdout) }
+            Output.stdout.flush()
+            return .ok
+        }
         switch format {
         case .jsonl: WhyJSONLines.write(shown, to: Output.stdout)
         default: WhyTimeline(explanation: shown, showWrongType: args.flag("all"), limit: limit).write(to: Output.stdout)

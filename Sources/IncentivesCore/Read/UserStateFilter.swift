@@ -1,0 +1,91 @@
+/// Users found by where they stand rather than by their id (the console's `f` on the Users screen): "logged on
+/// N days or more and no award yet", "one day from earning". One meaning for every reader: the in-memory data and
+/// both stores compute the same `UserStateFacts` per user and ask `matches`, so the same filter finds the same users.
+public enum UserStateFilter: Sendable, Equatable, Hashable {
+    /// Accepted events on at least `days` distinct local days (the calendar's logged days) and no award at all.
+    case loggedWithoutAward(days: Int)
+    /// A reward not at its limit, with something counted toward its next award, that `days` more counted days
+    /// (or fewer) would earn, as of today; the user eligible today and the reward's program not over.
+    case nearAward(days: Int)
+
+    /// What `f` cycles through on the Users screen, after "every user".
+    public static let presets: [UserStateFilter] = [.loggedWithoutAward(days: 5), .nearAward(days: 1)]
+
+    /// For the screen's header: "logged ≥ 5 days, no award".
+    public var label: String {
+        switch self {
+        case .loggedWithoutAward(let n): return "logged ≥ \(n) day\(n == 1 ? "" : "s"), no award"
+        case .nearAward(let n): return n == 1 ? "one day from earning" : "≤ \(n) days from earning"
+        }
+    }
+
+    /// Whether the filter needs the user's standings (the costly fact: their progress restored).
+    public var needsStandings: Bool {
+        if case .nearAward = self { return true }
+        return false
+    }
+
+    public func matches(_ f: UserStateFacts, catalog: Catalog) -> Bool {
+        switch self {
+        case .loggedWithoutAward(let n):
+            return f.awards == 0 && f.loggedDays >= n
+        case .nearAward(let n):
+            guard f.member.isEligible(on: f.today) else { return false }
+            return f.standings.contains { s in
+                guard !s.limitReached, let done = s.done, done > 0, s.needed > done, s.needed - done <= n else { return false }
+                let program = catalog.employer(s.employer)?.programs.first { $0.id == s.program }
+                return program.map { f.today >= $0.starts && f.today <= $0.ends } ?? false
+            }
+        }
+    }
+}
+
+/// What a reader knows about one user for `UserStateFilter`: how many local days they logged, how many awards
+/// they have, and (when the filter needs them) their standings as of `today`.
+public struct UserStateFacts: Sendable {
+    public let member: Member
+    public let today: LocalDate
+    public let loggedDays: Int
+    public let awards: Int
+    public let standings: [StandingRecord]
+
+    public init(member: Member, today: LocalDate, loggedDays: Int, awards: Int, standings: [StandingRecord]) {
+        self.member = member
+        self.today = today
+        self.loggedDays = loggedDays
+        self.awards = awards
+        self.standings = standings
+    }
+}
+
+extension UserList {
+    /// One page of `matching` (every user that passes, in id order) as `query` pages: after `afterID`, then
+    /// `offset`, at most `limit`; `total` counts them all.
+    public static func page(_ matching: [Member], _ query: UserQuery) -> UserList {
+        var rows = matching[...]
+        if let after = query.afterID { rows = rows.drop { !UserQuery.precedes(after, $0.id) } }
+        return UserList(rows: Array(rows.dropFirst(max(query.offset, 0)).prefix(query.limit ?? Int.max)), total: matching.count)
+    }
+}
+
+extension StoreReading {
+    /// The users matching `query`'s words and in `state` as of `today` (one day for every user, as the console's
+    /// clock gives it), paged as `query` says. Written once over the read port, so that SQLite and PostgreSQL give
+    /// the same answer by construction: each user's awards are counted, their events read for logged days, and
+    /// their progress restored only when the filter needs standings and the cheaper facts did not already decide.
+    /// It reads every user the words match: seconds at 100,000 users, which is why it runs on a key, not as you type.
+    public func users(_ query: UserQuery, in state: UserStateFilter, today: LocalDate) throws -> UserList {
+        var matching: [Member] = []
+        for m in try users(query.unpaged) {
+            let awards = try achievementCount(AchievementQuery(user: m.id))
+            if case .loggedWithoutAward = state, awards > 0 { continue }
+            let days = Set(try events(of: m.id, limit: Int(Int32.max), beforeSeq: nil).compactMap(\.localDay)).count
+            // Without a day logged nothing counted: no standing can be near an award.
+            let standings = state.needsStandings && days > 0
+                ? try profile(of: m.id, today: today, recentEvents: 0, achievementLimit: 0)?.standings ?? [] : []
+            let facts = UserStateFacts(member: m, today: today, loggedDays: days, awards: awards, standings: standings)
+            if state.matches(facts, catalog: catalog) { matching.append(m) }
+        }
+        return UserList.page(matching, query)
+    }
+}
