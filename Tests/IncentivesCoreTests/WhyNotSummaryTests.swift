@@ -45,8 +45,10 @@ import Testing
         #expect(s.outside.map { "\($0.day.iso) \($0.reason.rawValue) \($0.events)" } == ["2026-03-01 before-program 1", "2026-03-21 not-eligible 1"])
         #expect(s.late.map { "\($0.id) \($0.day.iso) \($0.after.iso) \($0.outcome)" } == ["e2 2026-03-03 2026-03-04 counted"])
         let words = s.sentences.joined(separator: "\n")
-        #expect(words.contains("longest run: 3 of 5 days (Mon 2 Mar 2026 to Wed 4 Mar 2026)"), "\(words)")
-        #expect(words.contains("broke on Thu 5 Mar 2026"), "\(words)")
+        #expect(words.contains("longest run: 3 days (Mon 2 Mar 2026 to Wed 4 Mar 2026); 5 days earn it; 6 days counted in all"), "\(words)")
+        #expect(words.contains("broke on Thu 5 Mar 2026: no log that day ended a run of 3 days (Mon 2 Mar to Wed 4 Mar, 2 short)"), "\(words)")
+        // The latest break first.
+        #expect(s.sentences.filter { $0.hasPrefix("broke") }.map { String($0.prefix(25)) } == ["broke on Tue 10 Mar 2026:", "broke on Sun 8 Mar 2026: ", "broke on Thu 5 Mar 2026: "])
         #expect(words.contains("late: e2 for Tue 3 Mar 2026 arrived after an event of Wed 4 Mar 2026: counted"), "\(words)")
         #expect(words.contains("Sun 1 Mar 2026: before the program"), "\(words)")
         #expect(words.contains("Sat 21 Mar 2026: outside the user's eligibility"), "\(words)")

@@ -218,17 +218,19 @@ extension WhyNotSummary {
         case .none:
             out.append(countedDays == 0 ? "no event counted for it yet" : "\(countedDays) day\(countedDays == 1 ? "" : "s") with an event that counted")
         case .runs(let needed, _):
+            func days(_ n: Int) -> String { "\(n) day\(n == 1 ? "" : "s")" }
             if let best = longestRun {
                 let span = best.first == best.last ? name(best.first) : "\(name(best.first)) to \(name(best.last))"
-                out.append("longest run: \(best.days) of \(needed) day\(needed == 1 ? "" : "s") (\(span))"
-                           + (best.earned > 0 ? ", earned \(best.earned)" : "") + "; \(countedDays) day\(countedDays == 1 ? "" : "s") counted in all")
+                out.append("longest run: \(days(best.days)) (\(span))" + (best.earned > 0 ? ", earned \(best.earned)" : "")
+                           + "; \(days(needed)) earn it; \(days(countedDays)) counted in all")
             } else {
-                out.append("no day counted yet (needs \(needed))")
+                out.append("no day counted yet (\(days(needed)) earn it)")
             }
-            for r in runs {
+            // The latest first: what support is asked about is usually the last run that broke.
+            for r in runs.reversed() {
                 guard let broke = r.brokenOn else { continue }
-                let what = r.earned > 0 ? "a run of \(r.days) that earned \(r.earned)" : "a run of \(r.days) of \(needed)"
-                out.append("broke on \(name(broke)): no log that day ended \(what) (\(DayFormat.short(r.first)) to \(DayFormat.short(r.last)))")
+                let what = r.earned > 0 ? "earned \(r.earned)" : needed > r.days ? "\(needed - r.days) short" : "no award"
+                out.append("broke on \(name(broke)): no log that day ended a run of \(days(r.days)) (\(DayFormat.short(r.first)) to \(DayFormat.short(r.last)), \(what))")
             }
         case .periods:
             if periods.isEmpty { out.append("no day counted yet") }

@@ -223,6 +223,11 @@ public struct UsersState {
                 if why != nil { why = nil } else if evidence != nil { evidence = nil } else { profile = nil }
                 return true
             case .filter: profile = nil; search = TextField(); search.editing = true; return true
+            case .stateFilter:
+                // Back to the list, narrowed to the next state.
+                profile = nil
+                nextState(data, today: today)
+                return true
             case .why:
                 if why == nil { openWhy(data, today: today) } else { why = nil }
                 return true

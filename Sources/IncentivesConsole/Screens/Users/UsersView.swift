@@ -110,29 +110,34 @@ enum UsersView {
             if p.achievements.isEmpty { c.text("None yet.", x: x, y: row, style: .dim); row += 1 }
             // The selected row stays in view; each row names its incentive and program, so two "$50 gift card"
             // rows are told apart even at 80 columns.
-            let room = max(y + height - row - (evidence == nil ? 0 : min(evidence!.count + 2, 7)), 1)
-            let first = max(0, min(selected - room + 1, p.achievements.count - room))
+            // Where each reward is (the outbox): a word per award in its row, and the selected award's whole answer
+            // per partner on the area's last lines, kept for it whatever is selected so that no row moves under
+            // the pointer when the selection changes.
             let shipping = Dictionary(grouping: p.deliveries, by: \.achievementID)
-            for (i, a) in p.achievements.enumerated().dropFirst(first) where row < y + height {
+            let detailRows = min(p.achievements.map { shipping[$0.achievement.id]?.count ?? 0 }.max() ?? 0, 2)
+            let bottom = y + height - detailRows
+            let room = max(bottom - row - (evidence == nil ? 0 : min(evidence!.count + 2, 7)), 1)
+            let first = max(0, min(selected - room + 1, p.achievements.count - room))
+            if p.achievements.indices.contains(selected) {
+                var detail = bottom
+                for d in (shipping[p.achievements[selected].achievement.id] ?? []).prefix(detailRows) {
+                    c.text("   " + d.sentence, x: x, y: detail, style: DeliveryWords.style(d), width: leftWidth)
+                    detail += 1
+                }
+            }
+            for (i, a) in p.achievements.enumerated().dropFirst(first) where row < bottom {
                 let r = a.achievement
-                // Where the reward is (the outbox): a word per award, the whole answer under the selected one.
                 let sent = shipping[r.id] ?? []
                 let line = "\(r.completedOn.iso)  \(TerminalText.pad(DeliveryWords.state(sent), to: 8)) \(r.reward) · \(r.source) · \(r.program)  (\(r.evidence.count) ev.)"
                 c.text(TerminalText.pad(line, to: leftWidth), x: x, y: row, style: i == selected ? .selected : .good, width: leftWidth)
                 c.hit(.row(.userAchievements, i), x: x, y: row, width: leftWidth)
                 row += 1
-                if i == selected {
-                    for d in sent where row < y + height {
-                        c.text("   " + d.sentence, x: x, y: row, style: DeliveryWords.style(d), width: leftWidth)
-                        row += 1
-                    }
-                }
                 if i == selected, let evidence {
-                    if let catalog, row < y + height {
+                    if let catalog, row < bottom {
                         c.text("   " + AwardSentence.of(r, catalog: catalog), x: x, y: row, style: .accent, width: leftWidth)
                         row += 1
                     }
-                    for e in evidence.prefix(5) where row < y + height {
+                    for e in evidence.prefix(5) where row < bottom {
                         c.text("   \(e.localDay?.iso ?? "?")  \(e.event.id)  \(e.event.category ?? e.event.type.rawValue)", x: x, y: row, style: .dim, width: leftWidth)
                         row += 1
                     }
