@@ -32,7 +32,8 @@ enum WhyCommand: Command {
       --summary        instead of the timeline, a why-not summary per reward: the longest run of days that
                        counted together, the exact days that broke past runs (a week or month ended short
                        for per-period rewards), days outside the program or the eligibility, and events
-                       that arrived late (after an event of a later local day); jsonl: one object per reward
+                       that arrived late (after an event of a later local day); jsonl: one object per
+                       reward. --since does not narrow it (a run's start would be invented)
       --all            the table also lists wrong-type lines (jsonl always does)
       --limit N        the table's timeline shows the latest N lines (default 200; jsonl: all)
       --format F       table (default: a timeline, latest first) or jsonl (one object per event and reward,
