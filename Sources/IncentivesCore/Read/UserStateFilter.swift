@@ -19,7 +19,8 @@ public enum UserStateFilter: Sendable, Equatable, Hashable {
         }
     }
 
-    /// Whether the filter needs the user's standings (the costly fact: their progress restored).
+    /// Whether the filter needs the user's standings (the costly fact: their progress restored); otherwise it
+    /// needs their awards and logged days.
     public var needsStandings: Bool {
         if case .nearAward = self { return true }
         return false
@@ -28,10 +29,11 @@ public enum UserStateFilter: Sendable, Equatable, Hashable {
     public func matches(_ f: UserStateFacts, catalog: Catalog) -> Bool {
         switch self {
         case .loggedWithoutAward(let n):
-            return f.awards == 0 && f.loggedDays >= n
+            guard let awards = f.awards, let days = f.loggedDays else { return false }
+            return awards == 0 && days >= n
         case .nearAward(let n):
-            guard f.member.isEligible(on: f.today) else { return false }
-            return f.standings.contains { s in
+            guard f.member.isEligible(on: f.today), let standings = f.standings else { return false }
+            return standings.contains { s in
                 guard !s.limitReached, let done = s.done, done > 0, s.needed > done, s.needed - done <= n else { return false }
                 let program = catalog.employer(s.employer)?.programs.first { $0.id == s.program }
                 return program.map { f.today >= $0.starts && f.today <= $0.ends } ?? false
@@ -41,15 +43,16 @@ public enum UserStateFilter: Sendable, Equatable, Hashable {
 }
 
 /// What a reader knows about one user for `UserStateFilter`: how many local days they logged, how many awards
-/// they have, and (when the filter needs them) their standings as of `today`.
+/// they have, and their standings as of `today`. A reader may leave out (nil) what the filter does not ask
+/// (`asks`), since each fact costs queries on a store; a filter never matches on a fact left out.
 public struct UserStateFacts: Sendable {
     public let member: Member
     public let today: LocalDate
-    public let loggedDays: Int
-    public let awards: Int
-    public let standings: [StandingRecord]
+    public let loggedDays: Int?
+    public let awards: Int?
+    public let standings: [StandingRecord]?
 
-    public init(member: Member, today: LocalDate, loggedDays: Int, awards: Int, standings: [StandingRecord]) {
+    public init(member: Member, today: LocalDate, loggedDays: Int?, awards: Int?, standings: [StandingRecord]?) {
         self.member = member
         self.today = today
         self.loggedDays = loggedDays
@@ -77,13 +80,16 @@ extension StoreReading {
     public func users(_ query: UserQuery, in state: UserStateFilter, today: LocalDate) throws -> UserList {
         var matching: [Member] = []
         for m in try users(query.unpaged) {
-            let awards = try achievementCount(AchievementQuery(user: m.id))
-            if case .loggedWithoutAward = state, awards > 0 { continue }
-            let days = Set(try events(of: m.id, limit: Int(Int32.max), beforeSeq: nil).compactMap(\.localDay)).count
-            // Without a day logged nothing counted: no standing can be near an award.
-            let standings = state.needsStandings && days > 0
-                ? try profile(of: m.id, today: today, recentEvents: 0, achievementLimit: 0)?.standings ?? [] : []
-            let facts = UserStateFacts(member: m, today: today, loggedDays: days, awards: awards, standings: standings)
+            let facts: UserStateFacts
+            if state.needsStandings {
+                // One look-up restores the progress; a user with no event has nothing counted.
+                guard let p = try profile(of: m.id, today: today, recentEvents: 0, achievementLimit: 0), p.eventCount > 0 else { continue }
+                facts = UserStateFacts(member: m, today: today, loggedDays: nil, awards: nil, standings: p.standings)
+            } else {
+                let awards = try achievementCount(AchievementQuery(user: m.id))
+                let days = awards > 0 ? nil : Set(try events(of: m.id, limit: Int(Int32.max), beforeSeq: nil).compactMap(\.localDay)).count
+                facts = UserStateFacts(member: m, today: today, loggedDays: days, awards: awards, standings: nil)
+            }
             if state.matches(facts, catalog: catalog) { matching.append(m) }
         }
         return UserList.page(matching, query)
