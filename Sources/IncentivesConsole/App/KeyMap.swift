@@ -105,7 +105,7 @@ public enum KeyMap {
         b.append(KeyBinding([.right, .left, c("l"), c("h")], "←/→", "partners / failures pane", .focusNext, .screen(.deliveries), hint: "pane"))
         b.append(KeyBinding([c("x")], "x", "clear the search", .clearFilter, .screen(.users)))
         b.append(KeyBinding([c("x")], "x", "clear the filter", .clearFilter, .screen(.programs)))
-        b.append(KeyBinding([c("f")], "f", "find by state: logged ≥ 5 days with no award, one day from earning, all", .stateFilter,
+        b.append(KeyBinding([c("f")], "f", "find users by state", .stateFilter,
                             .screen(.users), hint: "state"))
         b.append(KeyBinding([c("w")], "w", "why: each event's effect on a reward (j/k picks the reward)", .why, .screen(.users), hint: "why"))
         return b

@@ -71,7 +71,8 @@ public struct UsersState {
         return data.users(q, in: state, today: stateToday)
     }
 
-    /// `f`: the next state filter (after the last, every user again), from the top of the list.
+    /// `f`: the next state filter (after the last, every user again), from the top of the list. The words in the
+    /// search box still apply: `f` narrows what `/` found.
     mutating func nextState(_ data: any ConsoleData, today: LocalDate) {
         let presets = UserStateFilter.presets
         if let state, let i = presets.firstIndex(of: state) {
@@ -173,12 +174,16 @@ public struct UsersState {
         selected = min(max(selected, firstRow), max(firstRow + list.rows.count - 1, 0))
     }
 
-    /// After live changes: the list, and the open page.
-    mutating func refresh(_ data: any ConsoleData, today: LocalDate) {
+    /// After live changes (or F5: `explicit`): the list, and the open page. A list narrowed by state stays as it
+    /// was judged until F5 or `f`: judging reads every user, too slow to repeat on every commit of a running ingest.
+    mutating func refresh(_ data: any ConsoleData, today: LocalDate, explicit: Bool = false) {
         if let p = profile {
             profile = data.userPage(id: p.member.id, today: today)
             if why != nil { why = data.explanation(of: p.member.id, today: today) }
+        } else if state != nil, !explicit {
+            return
         } else {
+            if state != nil { stateToday = today }
             reload(data, today: today)
         }
     }
