@@ -247,6 +247,33 @@ final class GoldenScreenTests: XCTestCase {
         check("7-calendar-period-user-page", s)
     }
 
+    /// The Why pane's why-not summary on a streak that broke twice, a day before the program, and a late log
+    /// (sent after a later day's), which the timeline marks `late`.
+    func testWhyNotSummaryWithALateLog() throws {
+        TerminalEnvironment.prepareLocale()
+        var world = World()
+        world.programStarts = "2026-11-02"
+        world.programEnds = "2026-12-31"
+        world.offer("log-5-days", StreakRule(days: 5), name: "Log 5 days in a row", reward: "Pregnancy pillow")
+        world.member("ana", zone: "Europe/Paris", from: "2026-01-01")
+        let days = ["2026-11-01", "2026-11-02", "2026-11-03", "2026-11-05", "2026-11-06", "2026-11-08", "2026-11-07", "2026-11-09",
+                    "2026-11-20", "2026-11-21", "2026-11-23", "2026-11-24"]
+        let events = days.enumerated().map { i, d in
+            Event(id: "a\(i + 1)", type: .healthDataLogged, user: "ana", at: try! Instant.parseRFC3339(d + "T09:00:00+01:00").get(), category: "mood")
+        }
+        let data = try InMemoryConsoleData(catalog: world.catalog(), roster: world.roster(), events: events, sourceName: "fixtures")
+        var s = AppState(data: data, clock: Fixture.clock, screen: .users)
+        s.press(.character("/"))
+        s.type("ana")
+        s.press(.enter, .character("w"))
+        let summary = try XCTUnwrap(s.users.whyNot.first)
+        XCTAssertEqual(summary.late.map(\.id), ["a7"])
+        XCTAssertEqual(summary.breaks.map(\.iso), ["2026-11-04", "2026-11-10", "2026-11-22"])
+        let screen = Fixture.text(s, 120, 40)
+        XCTAssertTrue(screen.contains("a7  late counted a new day: day 3 of 5"), screen)
+        check("2-user-page-why-late", s)
+    }
+
     func testCalendarPeriodSimulatorPlaysWholePeriods() throws {
         var s = try Self.calendarPeriodState(.simulator)
         XCTAssertEqual(s.simulator.standings.map(\.slot.incentive.rule.summary), ["3 days in a calendar month", "4 days in a week (Mon–Sun)"])

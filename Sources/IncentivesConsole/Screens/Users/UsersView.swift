@@ -179,7 +179,10 @@ enum UsersView {
         }
         // The why-not summary (longest run, the days that broke runs, days outside, late events): at most half of
         // what is left, so the events below keep room.
-        if let summary = summaries.first(where: { matches($0.slot) }) {
+        let summary = summaries.first(where: { matches($0.slot) })
+        // Late arrivals (after an event of a later day) are marked in the timeline too: they can change a run after the fact.
+        let late = Set(summary?.late.map(\.id) ?? [])
+        if let summary {
             let room = max((top + height - row) / 2, 1)
             var used = 0
             for sentence in summary.sentences where used < room {
@@ -205,6 +208,7 @@ enum UsersView {
             let day = line.event.localDay.map { DayFormat.short($0) } ?? "-"
             let id = line.event.id ?? "-"
             let head = TerminalText.pad(day, to: 10) + " " + TerminalText.pad(id, to: idWidth) + " "
+                + (line.event.id.map(late.contains) == true ? "late " : "")
             let style: Style
             switch line.outcome {
             case .earned: style = .good
