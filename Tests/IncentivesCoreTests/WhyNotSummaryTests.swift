@@ -103,6 +103,21 @@ import Testing
         #expect(s.sentences.first == "Mon 2 Mar to Sun 8 Mar 2026: 2 of 3 days, ended short")
     }
 
+    /// A run after the last award the limit allows is not "short": nothing could come of it.
+    @Test func aRunAfterTheLimitIsNotShort() throws {
+        var w = World()
+        w.offer("log-2", StreakRule(days: 2), limit: 1)
+        w.member("ana")
+        let x = try Self.explain(w, "ana", [
+            log("a", "ana", Self.at("2026-03-02")), log("b", "ana", Self.at("2026-03-03")),   // earned: the limit
+            log("c", "ana", Self.at("2026-03-05")),                                        // broke on the 6th
+        ], today: "2026-03-10")
+        let s = WhyNotSummary(x, slotIndex: 0)
+        #expect(s.limitReachedOn == Self.day("2026-03-03"))
+        #expect(s.sentences.contains("broke on Fri 6 Mar 2026: no log that day ended a run of 1 day (Thu 5 Mar to Thu 5 Mar, after the limit was reached)"),
+                "\(s.sentences)")
+    }
+
     /// One summary per reward of the explanation; a single-event reward has no runs.
     @Test func oneSummaryPerReward() throws {
         var w = World()

@@ -63,6 +63,8 @@ public struct WhyNotSummary: Sendable, Equatable {
     public let periods: [Period]
     public let outside: [OutsideDay]
     public let late: [LateEvent]
+    /// The day the last award the limit allows was completed: runs after it could earn nothing more.
+    public let limitReachedOn: LocalDate?
 
     public var longestRun: Run? {
         runs.max { a, b in a.days != b.days ? a.days < b.days : a.first > b.first }
@@ -74,7 +76,7 @@ public struct WhyNotSummary: Sendable, Equatable {
     public static func == (a: WhyNotSummary, b: WhyNotSummary) -> Bool {
         a.slot.program.id == b.slot.program.id && a.slot.rewardIndex == b.slot.rewardIndex && a.today == b.today && a.state == b.state
             && a.awards == b.awards && a.countedDays == b.countedDays && a.runs == b.runs && a.periods == b.periods
-            && a.outside == b.outside && a.late == b.late
+            && a.outside == b.outside && a.late == b.late && a.limitReachedOn == b.limitReachedOn
     }
 
     /// One summary per reward of the explanation (its `rewards`, in order).
@@ -135,6 +137,8 @@ public struct WhyNotSummary: Sendable, Equatable {
             }
         }
         self.late = late
+        let limit = slot.reward.limit
+        limitReachedOn = earnedOn.count >= limit && limit > 0 ? earnedOn[limit - 1] : nil
         countedDays = counted.count
         outside = outsideCount.map { OutsideDay(day: $0.key, reason: $0.value.0, events: $0.value.1) }.sorted { $0.day < $1.day }
 
@@ -229,7 +233,9 @@ extension WhyNotSummary {
             // The latest first: what support is asked about is usually the last run that broke.
             for r in runs.reversed() {
                 guard let broke = r.brokenOn else { continue }
-                let what = r.earned > 0 ? "earned \(r.earned)" : needed > r.days ? "\(needed - r.days) short" : "no award"
+                let what = r.earned > 0 ? "earned \(r.earned)"
+                    : limitReachedOn.map { r.first > $0 } == true ? "after the limit was reached"
+                    : needed > r.days ? "\(needed - r.days) short" : "no award"
                 out.append("broke on \(name(broke)): no log that day ended a run of \(days(r.days)) (\(DayFormat.short(r.first)) to \(DayFormat.short(r.last)), \(what))")
             }
         case .periods:
