@@ -35,6 +35,20 @@ import Testing
         #expect(s.users.search.text.isEmpty)
     }
 
+    /// `+` and `-` move the filter's number of days (never below 1), and the list follows.
+    @Test func plusAndMinusMoveTheDays() throws {
+        var s = try Fixture.state(.users)
+        s.press(.character("f"), .character("+"))
+        #expect(s.users.state == .loggedWithoutAward(days: 6))
+        #expect(s.users.list.total == s.data.users(UserQuery(), in: .loggedWithoutAward(days: 6), today: Self.today).total)
+        #expect(Fixture.text(s, 120, 40).contains("state: logged ≥ 6 days, no award on Wed 25 Nov"))
+        for _ in 0..<10 { s.press(.character("-")) }
+        #expect(s.users.state == .loggedWithoutAward(days: 1))
+        s.press(.character("f"), .character("+"))
+        #expect(s.users.state == .nearAward(days: 2))
+        #expect(s.users.list.total == s.data.users(UserQuery(), in: .nearAward(days: 2), today: Self.today).total)
+    }
+
     /// `f` on a user's page goes back to the list, narrowed.
     @Test func fOnAUsersPageGoesBackToTheList() throws {
         var s = try Fixture.state(.users)

@@ -11,6 +11,22 @@ public enum UserStateFilter: Sendable, Equatable, Hashable {
     /// What `f` cycles through on the Users screen, after "every user".
     public static let presets: [UserStateFilter] = [.loggedWithoutAward(days: 5), .nearAward(days: 1)]
 
+    /// The same filter with its number of days moved by `delta` (at least 1): `+` and `-` on the Users screen.
+    public func adjusted(by delta: Int) -> UserStateFilter {
+        switch self {
+        case .loggedWithoutAward(let n): return .loggedWithoutAward(days: max(1, n.addingSaturated(delta)))
+        case .nearAward(let n): return .nearAward(days: max(1, n.addingSaturated(delta)))
+        }
+    }
+
+    /// Whether the two ask the same question, whatever their number of days.
+    public func sameKind(as other: UserStateFilter) -> Bool {
+        switch (self, other) {
+        case (.loggedWithoutAward, .loggedWithoutAward), (.nearAward, .nearAward): return true
+        default: return false
+        }
+    }
+
     /// For the screen's header: "logged ≥ 5 days, no award".
     public var label: String {
         switch self {

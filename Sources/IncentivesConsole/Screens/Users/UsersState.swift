@@ -75,11 +75,19 @@ public struct UsersState {
     /// search box still apply: `f` narrows what `/` found.
     mutating func nextState(_ data: any ConsoleData, today: LocalDate) {
         let presets = UserStateFilter.presets
-        if let state, let i = presets.firstIndex(of: state) {
+        // By kind: after "logged ≥ 3 days" (a preset moved with +/-) comes "near an award", as after the preset.
+        if let state, let i = presets.firstIndex(where: { $0.sameKind(as: state) }) {
             self.state = i + 1 < presets.count ? presets[i + 1] : nil
         } else {
             state = presets.first
         }
+        stateToday = today
+        restart(data, today: today)
+    }
+
+    /// `+` / `-`: the state filter's number of days (from the first preset when none is on).
+    mutating func adjustState(by delta: Int, _ data: any ConsoleData, today: LocalDate) {
+        state = state.map { $0.adjusted(by: delta) } ?? UserStateFilter.presets.first
         stateToday = today
         restart(data, today: today)
     }
@@ -228,10 +236,10 @@ public struct UsersState {
                 if why != nil { why = nil } else if evidence != nil { evidence = nil } else { profile = nil }
                 return true
             case .filter: profile = nil; search = TextField(); search.editing = true; return true
-            case .stateFilter:
-                // Back to the list, narrowed to the next state.
+            case .stateFilter, .stateMore, .stateLess:
+                // Back to the list, narrowed by state.
                 profile = nil
-                nextState(data, today: today)
+                if action == .stateFilter { nextState(data, today: today) } else { adjustState(by: action == .stateMore ? 1 : -1, data, today: today) }
                 return true
             case .why:
                 if why == nil { openWhy(data, today: today) } else { why = nil }
@@ -270,6 +278,10 @@ public struct UsersState {
         case .stateFilter:
             nextState(data, today: today)
             return true
+        case .stateMore, .stateLess:
+            let before = state
+            adjustState(by: action == .stateMore ? 1 : -1, data, today: today)
+            return state != before
         case .clearFilter, .back:
             // Back out of the state filter first, then the words.
             if state != nil, search.text.isEmpty || action == .back { state = nil; restart(data, today: today); return true }

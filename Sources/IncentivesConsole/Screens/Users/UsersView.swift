@@ -19,7 +19,7 @@ enum UsersView {
         if let state = s.state {
             // The state filter chosen with `f`, and the day it judges by.
             c.text("state: ", x: x, y: top, style: .dim)
-            c.text(state.label + " on " + DayFormat.short(s.stateToday) + "  (f: next, Esc: all)", x: x + 7, y: top, style: .accent, width: width - 7)
+            c.text(state.label + " on " + DayFormat.short(s.stateToday) + "  (f: next, +/-: days, Esc: all)", x: x + 7, y: top, style: .accent, width: width - 7)
             top += 1
         }
         if s.results.isEmpty {
