@@ -80,6 +80,58 @@ final class GoldenScreenTests: XCTestCase {
         check("2-user-page-why", s)
     }
 
+    /// "Where is my pillow?": each award's delivery state in its row, and under the selected one the whole
+    /// answer per partner (sent, retrying with its next attempt and last error, failed after its attempts). The
+    /// partner's error is data: its escape sequence is shown escaped, never sent to the terminal.
+    func testUserPageDeliveries() throws {
+        let data = try Fixture.data()
+        let mine = data.achievements(AchievementQuery(user: "u-1002", limit: 100)).rows
+        XCTAssertGreaterThanOrEqual(mine.count, 2)
+        let partners = mine.map { data.catalog.partners(for: $0.achievement) }
+        XCTAssertFalse(partners.allSatisfy(\.isEmpty), "u-1002 has an award a partner ships")
+        var marked = 0
+        for (r, ps) in zip(mine, partners) {
+            for p in ps {
+                let id = "\(p.id):\(r.achievement.id)"
+                switch marked % 3 {
+                case 0: data.setDelivery(id: id, status: .failed, attempts: 8, error: "HTTP 422 from the partner \u{1b}[31mred\u{07}")
+                case 1: data.setDelivery(id: id, status: .delivered, attempts: 1, error: nil)
+                default: data.setDelivery(id: id, status: .pending, attempts: 2, error: "HTTP 503 from the partner")
+                }
+                marked += 1
+            }
+        }
+        var s = AppState(data: data, clock: Fixture.clock, screen: .users)
+        s.press(.character("/"))
+        s.type("u-1002")
+        s.press(.enter)
+        let page = try XCTUnwrap(s.users.profile)
+        XCTAssertFalse(page.deliveries.isEmpty)
+        // The selected award is the newest; select the failed one.
+        let failed = try XCTUnwrap(page.deliveries.first { $0.status == .failed })
+        let row = try XCTUnwrap(page.achievements.firstIndex { $0.achievement.id == failed.achievementID })
+        for _ in 0..<row { s.press(.down) }
+        let screen = Fixture.text(s, 120, 40)
+        XCTAssertTrue(screen.contains("failed at "), screen)
+        XCTAssertFalse(screen.contains("\u{1b}"), "no escape reaches the terminal")
+        check("2-user-page-deliveries", s)
+    }
+
+    /// `f` on Users: logged on 5 days or more and no award yet; again: one day from earning.
+    func testUsersByState() throws {
+        var s = try Fixture.state(.users)
+        s.press(.character("f"))
+        XCTAssertEqual(s.users.state, .loggedWithoutAward(days: 5))
+        check("2-users-state-no-award", s)
+        // Without Unicode glyphs the filter still reads right (no "?" for "≥").
+        XCTAssertTrue(Fixture.text(s, 80, 24, glyphs: .ascii).contains("state: logged >= 5 days, no award on Wed 25 Nov"))
+        s.press(.character("f"))
+        XCTAssertEqual(s.users.state, .nearAward(days: 1))
+        check("2-users-state-near", s)
+        s.press(.character("f"))
+        XCTAssertNil(s.users.state, "after the last preset, every user again")
+    }
+
     func testAchievementsScreen() throws {
         check("3-achievements", try Fixture.state(.achievements))
     }
@@ -193,6 +245,33 @@ final class GoldenScreenTests: XCTestCase {
         XCTAssertEqual(profile.standings.map(\.progress), ["2 of 3 days in November", "1 of 4 days, week of Mon 23 Nov"])
         XCTAssertEqual(profile.standings.map(\.done), [2, 1])
         check("7-calendar-period-user-page", s)
+    }
+
+    /// The Why pane's why-not summary on a streak that broke twice, a day before the program, and a late log
+    /// (sent after a later day's), which the timeline marks `late`.
+    func testWhyNotSummaryWithALateLog() throws {
+        TerminalEnvironment.prepareLocale()
+        var world = World()
+        world.programStarts = "2026-11-02"
+        world.programEnds = "2026-12-31"
+        world.offer("log-5-days", StreakRule(days: 5), name: "Log 5 days in a row", reward: "Pregnancy pillow")
+        world.member("ana", zone: "Europe/Paris", from: "2026-01-01")
+        let days = ["2026-11-01", "2026-11-02", "2026-11-03", "2026-11-05", "2026-11-06", "2026-11-08", "2026-11-07", "2026-11-09",
+                    "2026-11-20", "2026-11-21", "2026-11-23", "2026-11-24"]
+        let events = days.enumerated().map { i, d in
+            Event(id: "a\(i + 1)", type: .healthDataLogged, user: "ana", at: try! Instant.parseRFC3339(d + "T09:00:00+01:00").get(), category: "mood")
+        }
+        let data = try InMemoryConsoleData(catalog: world.catalog(), roster: world.roster(), events: events, sourceName: "fixtures")
+        var s = AppState(data: data, clock: Fixture.clock, screen: .users)
+        s.press(.character("/"))
+        s.type("ana")
+        s.press(.enter, .character("w"))
+        let summary = try XCTUnwrap(s.users.whyNot.first)
+        XCTAssertEqual(summary.late.map(\.id), ["a7"])
+        XCTAssertEqual(summary.breaks.map(\.iso), ["2026-11-04", "2026-11-10", "2026-11-22"])
+        let screen = Fixture.text(s, 120, 40)
+        XCTAssertTrue(screen.contains("a7  late counted a new day: day 3 of 5"), screen)
+        check("2-user-page-why-late", s)
     }
 
     func testCalendarPeriodSimulatorPlaysWholePeriods() throws {

@@ -20,6 +20,7 @@ final class KeyWalkTests: XCTestCase {
         case .left: s.press(.character("u"))                     // a second test user to go back to
         case .right: s.press(.character("u"), .left)              // and one to go forward to
         case .simFewerDaysBack: s.press(.character("+"))
+        case .stateLess: s.press(.character("f"))              // 5 days: one less is 4
         case .simReset: s.press(.character("l"))
         case .clearFilter:
             s.press(.character("/"))

@@ -90,7 +90,8 @@ public struct AppState {
         switch action {
         case .help: showHelp = true; return
         case .refresh:
-            refreshVisible()
+            // F5 on Users also judges a state filter again (live changes alone do not: it reads every user).
+            if screen == .users { users.refresh(data, today: clock.today, explicit: true) } else { refreshVisible() }
             status = "refreshed"
             return
         case .switchTo(let s): cameFrom = nil; enter(s); return

@@ -7,7 +7,7 @@ public enum Action: Hashable, Sendable {
     case simTimeNext, simTypeTime, simTypeDate, simResend, simConflict, simExport, simDSTDay
     case liveFreeze
     case retry, focusNext
-    case why
+    case why, stateFilter, stateMore, stateLess
     case versions, preview, report
     case copyID
 }
@@ -105,6 +105,10 @@ public enum KeyMap {
         b.append(KeyBinding([.right, .left, c("l"), c("h")], "←/→", "partners / failures pane", .focusNext, .screen(.deliveries), hint: "pane"))
         b.append(KeyBinding([c("x")], "x", "clear the search", .clearFilter, .screen(.users)))
         b.append(KeyBinding([c("x")], "x", "clear the filter", .clearFilter, .screen(.programs)))
+        b.append(KeyBinding([c("f")], "f", "find users by state", .stateFilter,
+                            .screen(.users), hint: "state"))
+        b.append(KeyBinding([c("+")], "+", "state: one day more", .stateMore, .screen(.users)))
+        b.append(KeyBinding([c("-")], "-", "state: one day less", .stateLess, .screen(.users)))
         b.append(KeyBinding([c("w")], "w", "why: each event's effect on a reward (j/k picks the reward)", .why, .screen(.users), hint: "why"))
         return b
     }()

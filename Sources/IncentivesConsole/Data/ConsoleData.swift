@@ -26,6 +26,9 @@ public protocol ConsoleData: AnyObject, Sendable {
 
     /// Screen 2: one page of the users matching the query (id order), with how many match in all.
     func users(_ query: UserQuery) -> UserList
+    /// The same, narrowed to the users in `state` as of `today` (`UserStateFilter`: the same answer from memory and
+    /// from either store).
+    func users(_ query: UserQuery, in state: UserStateFilter, today: LocalDate) -> UserList
     /// A user's page as of `today` (the calendar's last day); nil for an unknown id.
     func userPage(id: String, today: LocalDate) -> UserPage?
     /// Why the user stands where they do: every event, reward by reward, and what each reward needs next,
@@ -132,6 +135,8 @@ public struct UserPage: Sendable {
     public let lastActiveDay: LocalDate?
     /// Points per program that has them, in catalog order (empty for most employers).
     public let points: [PointsRecord]
+    /// Where each award stands with each partner that ships it (the outbox), in the awards' recording order.
+    public var deliveries: [AchievementDelivery] = []
 
     public init(member: Member, employerName: String?, standings: [StandingRecord], loggedDays: Set<LocalDate>,
                 evidenceDays: Set<LocalDate>, achievements: [AchievementRecord], recentEvents: [EventRecord], lastActiveDay: LocalDate?,

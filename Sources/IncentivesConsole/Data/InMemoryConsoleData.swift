@@ -162,6 +162,20 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
         return UserList(rows: rows, total: total)
     }
 
+    /// The facts `UserStateFilter` asks for, from the events and awards held here and the engine's standings.
+    public func users(_ q: UserQuery, in state: UserStateFilter, today: LocalDate) -> UserList {
+        lock.lock(); defer { lock.unlock() }
+        let matching = membersByID.filter { m in
+            guard q.matches(m) else { return false }
+            let days = Set((eventsByUser[m.id] ?? []).compactMap { events[$0].localDay }).count
+            let standings = state.needsStandings && days > 0
+                ? engine.standings(of: m.id, today: today).map { StandingRecord($0, zone: m.timezone) } : []
+            return state.matches(UserStateFacts(member: m, today: today, loggedDays: days, awards: achievementsByUser[m.id]?.count ?? 0,
+                                                standings: standings), catalog: catalog)
+        }
+        return UserList.page(matching, q)
+    }
+
     /// Nothing here is written anywhere: there is no database to export from.
     public var databasePath: String? { nil }
 
@@ -170,7 +184,7 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
         guard let member = engine.roster.member(id) else { return nil }
         let mine = (eventsByUser[id] ?? []).map { events[$0] }
         let won = (achievementsByUser[id] ?? []).map { achievements[$0] }
-        return UserPage(
+        var page = UserPage(
             member: member,
             employerName: member.employer.flatMap { catalog.employer($0)?.name },
             standings: engine.standings(of: id, today: today).map { StandingRecord($0, zone: member.timezone) },
@@ -180,6 +194,8 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
             recentEvents: Array(mine.suffix(20).reversed()),
             lastActiveDay: mine.compactMap(\.localDay).max(),
             points: engine.pointsStandings(of: id).map(PointsRecord.init))
+        page.deliveries = userDeliveries(won)
+        return page
     }
 
     /// The user's accepted events, in arrival order, through a fresh `Explainer` (this data keeps no duplicates
@@ -246,6 +262,18 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
                 let o = deliveryOverrides[id]
                 return DeliveryRecord(id: id, partner: p.id, achievementID: r.achievement.id, user: r.achievement.user,
                                       reward: r.achievement.reward, status: o?.0 ?? .pending, attempts: o?.1 ?? 0, lastError: o?.2)
+            }
+        }
+    }
+
+    /// The user's awards with each partner, as a store's outbox would hold them (partners in id order).
+    private func userDeliveries(_ won: [AchievementRecord]) -> [AchievementDelivery] {
+        won.flatMap { r in
+            catalog.partners(for: r.achievement).sorted { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }.map { p in
+                let id = "\(p.id):\(r.achievement.id)"
+                let o = deliveryOverrides[id]
+                return AchievementDelivery(deliveryID: id, achievementID: r.achievement.id, partner: p.id, status: o?.0 ?? .pending,
+                                           attempts: o?.1 ?? 0, lastError: o?.2, nextAttemptAt: nil, deliveredAt: nil)
             }
         }
     }

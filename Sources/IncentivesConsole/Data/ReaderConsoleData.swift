@@ -110,6 +110,10 @@ public final class ReaderConsoleData: ConsoleData, @unchecked Sendable { // each
         read({ UserList(rows: try $0.users(query), total: try $0.userCount(query)) }, otherwise: UserList(rows: [], total: 0))
     }
 
+    public func users(_ query: UserQuery, in state: UserStateFilter, today: LocalDate) -> UserList {
+        read({ try $0.users(query, in: state, today: today) }, otherwise: UserList(rows: [], total: 0))
+    }
+
     /// The source is the database's path (the console opens a reader on it).
     public var databasePath: String? { sourceName }
 
@@ -120,7 +124,7 @@ public final class ReaderConsoleData: ConsoleData, @unchecked Sendable { // each
             let days = try r.events(of: id, limit: 200, beforeSeq: nil).compactMap(\.localDay)
             // Evidence days come from the achievements themselves: once a reward's limit is reached the
             // engine keeps no progress for it, so its standing has no used days left to show.
-            return UserPage(
+            var page = UserPage(
                 member: p.member, employerName: p.employerName, standings: p.standings,
                 loggedDays: Set(days),
                 evidenceDays: Set(p.achievements.flatMap(\.achievement.evidenceDays)),
@@ -128,6 +132,8 @@ public final class ReaderConsoleData: ConsoleData, @unchecked Sendable { // each
                 recentEvents: p.recentEvents,
                 lastActiveDay: days.max(),
                 points: p.points)
+            page.deliveries = try (r as? any UserDeliveryReading)?.deliveries(ofUser: id) ?? []
+            return page
         }, otherwise: nil)
     }
 

@@ -42,6 +42,8 @@ extension Glyphs {
             case "▼": out += "v"
             case "▲": out += "^"
             case "─": out += "-"
+            case "≥": out += ">="
+            case "—": out += "-"
             default: out += "?"
             }
         }

@@ -40,6 +40,7 @@ public struct DaysInPeriodRule: IncentiveRule {
     }
 
     public var summary: String { "\(days) days in \(period.phrase)" }
+    public var dayGrouping: DayGrouping { .periods(period, needed: days) }
 
     /// "2 of 3 days in March", "1 of 4 days, week of Mon 2 Mar".
     public func describe(_ status: ProgressStatus) -> String {

@@ -30,6 +30,9 @@ public struct DaysInWindowRule: IncentiveRule {
     }
 
     public var summary: String { "\(days) of any \(window) days" }
+    /// A window of `window` days holding `days` counted days fits across a gap of at most `window - days` missed
+    /// days; a longer gap leaves the days on either side in no common window.
+    public var dayGrouping: DayGrouping { .runs(needed: days, allowedGap: window - days) }
 
     /// "3 of 4 days within 7": unused days in the window that ends today.
     public func describe(_ status: ProgressStatus) -> String { "\(status.done) of \(status.needed) days within \(window)" }

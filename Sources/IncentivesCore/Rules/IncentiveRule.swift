@@ -22,6 +22,9 @@ public protocol IncentiveRule: Sendable, Decodable {
 
     /// What it asks, in a few words: "5 days in a row", "4 of any 7 days".
     var summary: String { get }
+    /// How qualifying days belong together toward one award, for the why-not summary (`WhyNotSummary`): runs
+    /// that a long enough gap breaks, calendar periods, or nothing (one event earns).
+    var dayGrouping: DayGrouping { get }
     /// A status of this kind's progress in words: "day 3 of 5", "2 of 3 days in March".
     func describe(_ status: ProgressStatus) -> String
     /// The fewest local days, from `day` on, on which one qualifying event each earns an award starting

@@ -11,6 +11,7 @@ public struct SingleEventRule: IncentiveRule {
     public func validate() throws(RuleParameterError) {}
 
     public var summary: String { "one event" }
+    public var dayGrouping: DayGrouping { .none }
     /// Between awards there is nothing to be partway through.
     public func describe(_ status: ProgressStatus) -> String { "not yet" }
     public func daysThatEarn(from day: LocalDate) -> [LocalDate] { [day] }

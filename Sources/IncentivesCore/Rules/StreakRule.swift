@@ -22,6 +22,8 @@ public struct StreakRule: IncentiveRule {
     }
 
     public var summary: String { "\(days) days in a row" }
+    /// Any missed day breaks the run.
+    public var dayGrouping: DayGrouping { .runs(needed: days, allowedGap: 0) }
 
     /// "day 3 of 5": the run that ends today (or yesterday, while today can still extend it).
     public func describe(_ status: ProgressStatus) -> String {

@@ -11,7 +11,9 @@ enum UserCommand: Command {
     Usage: incentives user USER [--events N] [--today DATE] [--format table|jsonl|csv] [--db PATH]
 
     Shows a user's profile and eligibility, their standing on each reward of their employer's programs
-    (e.g. "day 3 of 5, last logged Tue 4 Mar (America/Chicago)"), their achievements and their most
+    (e.g. "day 3 of 5, last logged Tue 4 Mar (America/Chicago)"), their achievements, where each award
+    stands with the partner that ships it (sent, pending, retrying or failed, with the attempts, the next
+    attempt and the partner's last error: "where is my pillow?") and their most
     recent events with the local day each counted for. A user id that is not found lists the users whose
     id starts with it.
 
@@ -48,7 +50,9 @@ enum UserCommand: Command {
             return .noInput
         }
         switch format {
-        case .table: printProfile(profile, to: out)
+        case .table:
+            let deliveries = try StoreAccess.mapping { try (reader as? any UserDeliveryReading)?.deliveries(ofUser: id) ?? [] }
+            printProfile(profile, deliveries: deliveries, to: out)
         case .jsonl, .csv:
             var t = Table(["user", "employer", "program", "incentive", "kind", "reward", "limit", "awards", "done", "needed", "lastDay", "summary"],
                           numeric: ["limit", "awards", "done", "needed"])
@@ -62,7 +66,7 @@ enum UserCommand: Command {
         return .ok
     }
 
-    static func printProfile(_ p: UserProfile, to out: Output) {
+    static func printProfile(_ p: UserProfile, deliveries: [AchievementDelivery] = [], to out: Output) {
         let u = p.member
         out.line("User       \(u.id)")
         out.line("Employer   \(u.employer.map { "\($0) (\(p.employerName ?? $0))" } ?? "none: events are accepted and never earn")")
@@ -99,6 +103,17 @@ enum UserCommand: Command {
             for r in p.achievements {
                 let a = r.achievement
                 t.add([a.completedOn.iso, a.program, a.tier.map { "tier " + $0 } ?? a.incentive, a.reward, a.achievedAt.rfc3339, a.id])
+            }
+            t.write(.table, to: out)
+        }
+        if !deliveries.isEmpty {
+            out.line("")
+            out.line("Deliveries (where each award is)")
+            let rewards = Dictionary(p.achievements.map { ($0.achievement.id, $0.achievement.reward) }, uniquingKeysWith: { a, _ in a })
+            var t = Table(["reward", "partner", "state", "attempts", "next attempt / sent", "last error", "id"], numeric: ["attempts"])
+            for d in deliveries {
+                let when = d.deliveredAt.map(AchievementDelivery.instantText) ?? d.nextAttemptAt.map(AchievementDelivery.instantText) ?? ""
+                t.add([rewards[d.achievementID] ?? "?", d.partner, d.state, String(d.attempts), when, d.lastError ?? "", d.deliveryID])
             }
             t.write(.table, to: out)
         }

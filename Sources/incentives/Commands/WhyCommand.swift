@@ -9,10 +9,10 @@ enum WhyCommand: Command {
     static let name = "why"
     static let summary = "why a user's events earned, counted or not, reward by reward, and what would earn next"
     static let valuedOptions: Set<String> = ["db", "format", "reward", "program", "since", "today", "limit", "catalog", "roster", "events"]
-    static let booleanOptions: Set<String> = ["all"]
+    static let booleanOptions: Set<String> = ["all", "summary"]
     static let help = """
     Usage: incentives why USER [--reward R] [--program P] [--since DATE] [--today DATE] [--all] [--limit N]
-                              [--format table|jsonl] [--db PATH]
+                              [--summary] [--format table|jsonl] [--db PATH]
            incentives why USER --catalog FILE --roster FILE --events FILE|-  [the same filters]
 
     Replays the user's events through the same admission and engine as ingest and says, for every event
@@ -30,6 +30,11 @@ enum WhyCommand: Command {
       --program P      one program; a program of another employer says employer-not-in-program
       --since DATE     only events on local days from DATE (YYYY-MM-DD) on
       --today DATE     judge what comes next as of this local day (default: today in the user's zone)
+      --summary        instead of the timeline, a why-not summary per reward: the longest run of days that
+                       counted together, the exact days that broke past runs (a week or month ended short
+                       for per-period rewards), days outside the program or the eligibility, and events
+                       that arrived late (after an event of a later local day); jsonl: one object per
+                       reward. --since does not narrow it (a run's start would be invented)
       --all            the table also lists wrong-type lines (jsonl always does)
       --limit N        stop after N timeline lines (in arrival order, from --since): later events are not
                        read, and the rewards are as of the last line shown (jsonl ends with a "stopped" object).
@@ -74,6 +79,17 @@ enum WhyCommand: Command {
         let consumer: any ExplanationConsumer
         let finish: (Explanation) -> Void
         switch format {
+        case _ where args.flag("summary"):
+            // A summary needs every line (a summary of what came after `--since` alone would invent run starts): it
+            // is the one form that keeps the user's whole timeline, for the rewards asked about.
+            let lines = WhySummaryLines(refuses: refuses)
+            (consumer, finish) = (lines, { e in
+                var whole = e
+                whole.lines = lines.lines
+                let summaries = WhyNotSummary.all(whole.filtered(program: args.value("program"), reward: args.value("reward")))
+                if format == .jsonl { WhyNotText.writeJSONLines(summaries, user: id, to: Output.stdout) }
+                else { WhyNotText.writeTable(summaries, slots: e.slots, to: Output.stdout) }
+            })
         case .jsonl:
             let w = WhyJSONLines(out: Output.stdout, filter: filter, stopAfter: stopAfter, refuses: refuses)
             (consumer, finish) = (w, { w.finish($0) })
@@ -157,5 +173,23 @@ enum WhyCommand: Command {
     private static func unknownUser(_ id: String, similar: [(String, String?, String)]) {
         printError("incentives why: no user \(JSONText.quote(id)) on the roster" + (similar.isEmpty ? "" : "; the nearest ids:"))
         for (u, employer, zone) in similar { printError("  \(u)  \(employer ?? "-")  \(zone)") }
+    }
+}
+
+/// `why --summary`: keeps every line (the summary reads the whole timeline), and asks the command at `begin`
+/// whether it refuses the choice, as the streamed forms do.
+private final class WhySummaryLines: ExplanationConsumer {
+    private let refuses: (Member, [RewardSlot]) -> Bool
+    private(set) var lines: [ExplanationLine] = []
+    private var refused = false
+
+    init(refuses: @escaping (Member, [RewardSlot]) -> Bool) { self.refuses = refuses }
+
+    func begin(member: Member, slots: [RewardSlot]) { refused = refuses(member, slots) }
+
+    func take(_ line: ExplanationLine) -> Bool {
+        guard !refused else { return false }
+        lines.append(line)
+        return true
     }
 }

@@ -18,13 +18,21 @@ public struct UsersState {
     public var selectedMember: Member? {
         results.indices.contains(selected - firstRow) ? results[selected - firstRow] : nil
     }
+    /// `f`: users by where they stand (`UserStateFilter.presets`, then every user again), judged as of the day the
+    /// filter was chosen; nil lists every user the words match.
+    public var state: UserStateFilter?
+    public var stateToday = LocalDate(dayNumber: 0)
     /// Why the search box's words were not understood (an unknown filter, an employer not in the catalog).
     public var filterError: String?
     public var profile: UserPage? {
         didSet { if profile?.member.id != oldValue?.member.id { achievementSelected = 0; evidence = nil; why = nil } }
     }
     /// The Why pane: the user's explanation and the reward (index in `profile.standings`) it shows.
-    public var why: Explanation?
+    public var why: Explanation? {
+        didSet { whyNot = why.map(WhyNotSummary.all) ?? [] }
+    }
+    /// The why-not summary of each reward of `why` (computed once per explanation, by the core).
+    public var whyNot: [WhyNotSummary] = []
     public var whyReward = 0
     /// On the user page: the selected achievement, and its evidence events once opened with Enter.
     public var achievementSelected = 0
@@ -57,6 +65,33 @@ public struct UsersState {
         return (q, error)
     }
 
+    /// A page of the list: by the words alone, or by the words and the state filter.
+    func fetch(_ data: any ConsoleData, _ q: UserQuery) -> UserList {
+        guard let state else { return data.users(q) }
+        return data.users(q, in: state, today: stateToday)
+    }
+
+    /// `f`: the next state filter (after the last, every user again), from the top of the list. The words in the
+    /// search box still apply: `f` narrows what `/` found.
+    mutating func nextState(_ data: any ConsoleData, today: LocalDate) {
+        let presets = UserStateFilter.presets
+        // By kind: after "logged ≥ 3 days" (a preset moved with +/-) comes "near an award", as after the preset.
+        if let state, let i = presets.firstIndex(where: { $0.sameKind(as: state) }) {
+            self.state = i + 1 < presets.count ? presets[i + 1] : nil
+        } else {
+            state = presets.first
+        }
+        stateToday = today
+        restart(data, today: today)
+    }
+
+    /// `+` / `-`: the state filter's number of days (from the first preset when none is on).
+    mutating func adjustState(by delta: Int, _ data: any ConsoleData, today: LocalDate) {
+        state = state.map { $0.adjusted(by: delta) } ?? UserStateFilter.presets.first
+        stateToday = today
+        restart(data, today: today)
+    }
+
     static let pageSize = 200
     /// `G` loads the rest of the list when it is this close; farther, it loads the last page alone.
     static let loadAllWithin = 2_000
@@ -68,12 +103,12 @@ public struct UsersState {
         var q = query
         q.offset = firstRow
         q.limit = max(UsersState.pageSize, list.rows.count)
-        list = data.users(q)
+        list = fetch(data, q)
         if list.rows.isEmpty, firstRow > 0 {
             // Fewer users than before (a narrower search): back to the start.
             firstRow = 0
             q.offset = 0
-            list = data.users(q)
+            list = fetch(data, q)
         }
         selected = min(max(selected, firstRow), max(firstRow + list.rows.count - 1, 0))
     }
@@ -92,7 +127,7 @@ public struct UsersState {
         var q = query
         q.afterID = last.id
         q.limit = count
-        let more = data.users(q)
+        let more = fetch(data, q)
         list = UserList(rows: list.rows + more.rows, total: more.total)
     }
 
@@ -103,7 +138,7 @@ public struct UsersState {
         var q = query
         q.offset = start
         q.limit = firstRow - start
-        let more = data.users(q)
+        let more = fetch(data, q)
         list = UserList(rows: more.rows + list.rows, total: more.total)
         firstRow = start
     }
@@ -113,7 +148,7 @@ public struct UsersState {
         var q = query
         q.offset = max(min(row - UsersState.pageSize / 2, list.total - UsersState.pageSize), 0)
         q.limit = UsersState.pageSize
-        let page = data.users(q)
+        let page = fetch(data, q)
         list = page
         firstRow = q.offset
     }
@@ -147,12 +182,16 @@ public struct UsersState {
         selected = min(max(selected, firstRow), max(firstRow + list.rows.count - 1, 0))
     }
 
-    /// After live changes: the list, and the open page.
-    mutating func refresh(_ data: any ConsoleData, today: LocalDate) {
+    /// After live changes (or F5: `explicit`): the list, and the open page. A list narrowed by state stays as it
+    /// was judged until F5 or `f`: judging reads every user, too slow to repeat on every commit of a running ingest.
+    mutating func refresh(_ data: any ConsoleData, today: LocalDate, explicit: Bool = false) {
         if let p = profile {
             profile = data.userPage(id: p.member.id, today: today)
             if why != nil { why = data.explanation(of: p.member.id, today: today) }
+        } else if state != nil, !explicit {
+            return
         } else {
+            if state != nil { stateToday = today }
             reload(data, today: today)
         }
     }
@@ -197,6 +236,11 @@ public struct UsersState {
                 if why != nil { why = nil } else if evidence != nil { evidence = nil } else { profile = nil }
                 return true
             case .filter: profile = nil; search = TextField(); search.editing = true; return true
+            case .stateFilter, .stateMore, .stateLess:
+                // Back to the list, narrowed by state.
+                profile = nil
+                if action == .stateFilter { nextState(data, today: today) } else { adjustState(by: action == .stateMore ? 1 : -1, data, today: today) }
+                return true
             case .why:
                 if why == nil { openWhy(data, today: today) } else { why = nil }
                 return true
@@ -231,7 +275,16 @@ public struct UsersState {
             search.editing = true
             restart(data, today: today)
             return true
+        case .stateFilter:
+            nextState(data, today: today)
+            return true
+        case .stateMore, .stateLess:
+            let before = state
+            adjustState(by: action == .stateMore ? 1 : -1, data, today: today)
+            return state != before
         case .clearFilter, .back:
+            // Back out of the state filter first, then the words.
+            if state != nil, search.text.isEmpty || action == .back { state = nil; restart(data, today: today); return true }
             guard !search.text.isEmpty else { return false }
             search.text = ""; restart(data, today: today); return true
         default: return false

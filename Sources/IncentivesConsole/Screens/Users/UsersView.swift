@@ -4,7 +4,7 @@ import IncentivesCore
 enum UsersView {
     static func draw(_ s: UsersState, today: LocalDate, catalog: Catalog, on c: inout Canvas, x: Int, y: Int, width: Int, height: Int) {
         if let p = s.profile {
-            drawProfile(p, today: today, selected: s.achievementSelected, evidence: s.evidence, why: s.why, whyReward: s.whyReward, catalog: catalog,
+            drawProfile(p, today: today, selected: s.achievementSelected, evidence: s.evidence, why: s.why, whyNot: s.whyNot, whyReward: s.whyReward, catalog: catalog,
                         on: &c, x: x, y: y, width: width, height: height)
             return
         }
@@ -14,10 +14,17 @@ enum UsersView {
         InputLine.draw(s.search.text, editing: s.search.editing, placeholder: "(all) part of an id, employer:acme, zone:Europe/Paris",
                        on: &c, x: x + 10, y: y, width: max(width - 10 - TerminalText.cells(count) - 1, 1))
         c.text(count, x: x + width - TerminalText.cells(count), y: y, style: .dim)
-        if let e = s.filterError { c.text(e, x: x, y: y + 1, style: .bad, width: width) }
-        let top = y + (s.filterError == nil ? 1 : 2)
+        var top = y + 1
+        if let e = s.filterError { c.text(e, x: x, y: top, style: .bad, width: width); top += 1 }
+        if let state = s.state {
+            // The state filter chosen with `f`, and the day it judges by.
+            c.text("state: ", x: x, y: top, style: .dim)
+            c.text(state.label + " on " + DayFormat.short(s.stateToday) + "  (f: next, +/-: days, Esc: all)", x: x + 7, y: top, style: .accent, width: width - 7)
+            top += 1
+        }
         if s.results.isEmpty {
-            let why = s.search.text.isEmpty ? "The roster has no users." : "No user matches \"\(s.search.text)\"."
+            let why = s.state.map { "No user is \($0.label)" + (s.search.text.isEmpty ? "." : " among \"\(s.search.text)\".") }
+                ?? (s.search.text.isEmpty ? "The roster has no users." : "No user matches \"\(s.search.text)\".")
             c.text(why, x: x + 1, y: top + 1, style: .dim, width: width - 1)
             return
         }
@@ -28,7 +35,7 @@ enum UsersView {
     }
 
     static func drawProfile(_ p: UserPage, today: LocalDate, selected: Int = 0, evidence: [EventRecord]? = nil,
-                            why: Explanation? = nil, whyReward: Int = 0, catalog: Catalog? = nil,
+                            why: Explanation? = nil, whyNot: [WhyNotSummary] = [], whyReward: Int = 0, catalog: Catalog? = nil,
                             on c: inout Canvas, x: Int, y: Int, width: Int, height: Int) {
         let m = p.member
         let employer = m.employer.map { "\(p.employerName ?? $0) (\($0))" } ?? "no employer: events earn nothing"
@@ -96,27 +103,41 @@ enum UsersView {
             row += 1
         }
         if let why, p.standings.indices.contains(whyReward) {
-            drawWhy(why, standing: p.standings[whyReward], on: &c, x: x, y: row, width: leftWidth, height: y + height - row)
+            drawWhy(why, summaries: whyNot, standing: p.standings[whyReward], on: &c, x: x, y: row, width: leftWidth, height: y + height - row)
         } else if row < y + height - 1 {
             c.rule("Achievements (\(p.achievements.count))", x: x, y: row, width: leftWidth)
             row += 1
             if p.achievements.isEmpty { c.text("None yet.", x: x, y: row, style: .dim); row += 1 }
             // The selected row stays in view; each row names its incentive and program, so two "$50 gift card"
             // rows are told apart even at 80 columns.
-            let room = max(y + height - row - (evidence == nil ? 0 : min(evidence!.count + 2, 7)), 1)
+            // Where each reward is (the outbox): a word per award in its row, and the selected award's whole answer
+            // per partner on the area's last lines, kept for it whatever is selected so that no row moves under
+            // the pointer when the selection changes.
+            let shipping = Dictionary(grouping: p.deliveries, by: \.achievementID)
+            let detailRows = min(p.achievements.map { shipping[$0.achievement.id]?.count ?? 0 }.max() ?? 0, 2)
+            let bottom = y + height - detailRows
+            let room = max(bottom - row - (evidence == nil ? 0 : min(evidence!.count + 2, 7)), 1)
             let first = max(0, min(selected - room + 1, p.achievements.count - room))
-            for (i, a) in p.achievements.enumerated().dropFirst(first) where row < y + height {
+            if p.achievements.indices.contains(selected) {
+                var detail = bottom
+                for d in (shipping[p.achievements[selected].achievement.id] ?? []).prefix(detailRows) {
+                    c.text("   " + d.sentence, x: x, y: detail, style: DeliveryWords.style(d), width: leftWidth)
+                    detail += 1
+                }
+            }
+            for (i, a) in p.achievements.enumerated().dropFirst(first) where row < bottom {
                 let r = a.achievement
-                let line = "\(r.completedOn.iso)  \(r.reward) · \(r.source) · \(r.program)  (\(r.evidence.count) ev.)"
+                let sent = shipping[r.id] ?? []
+                let line = "\(r.completedOn.iso)  \(TerminalText.pad(DeliveryWords.state(sent), to: 8)) \(r.reward) · \(r.source) · \(r.program)  (\(r.evidence.count) ev.)"
                 c.text(TerminalText.pad(line, to: leftWidth), x: x, y: row, style: i == selected ? .selected : .good, width: leftWidth)
                 c.hit(.row(.userAchievements, i), x: x, y: row, width: leftWidth)
                 row += 1
                 if i == selected, let evidence {
-                    if let catalog, row < y + height {
+                    if let catalog, row < bottom {
                         c.text("   " + AwardSentence.of(r, catalog: catalog), x: x, y: row, style: .accent, width: leftWidth)
                         row += 1
                     }
-                    for e in evidence.prefix(5) where row < y + height {
+                    for e in evidence.prefix(5) where row < bottom {
                         c.text("   \(e.localDay?.iso ?? "?")  \(e.event.id)  \(e.event.category ?? e.event.type.rawValue)", x: x, y: row, style: .dim, width: leftWidth)
                         row += 1
                     }
@@ -144,7 +165,7 @@ enum UsersView {
 
     /// The Why pane: where the reward stands and what would earn it next, then each event's effect on it,
     /// latest first, in the engine's own words (the same lines as `incentives why`).
-    static func drawWhy(_ x: Explanation, standing st: StandingRecord, on c: inout Canvas, x left: Int, y top: Int, width: Int, height: Int) {
+    static func drawWhy(_ x: Explanation, summaries: [WhyNotSummary] = [], standing st: StandingRecord, on c: inout Canvas, x left: Int, y top: Int, width: Int, height: Int) {
         guard height >= 2 else { return }
         // The incentive too: a program may offer two rewards of one name ("$50 gift card" for two menu items).
         c.rule("Why · \(st.reward) · \(st.incentive) · \(st.program)", x: left, y: top, width: width)
@@ -154,6 +175,23 @@ enum UsersView {
             for part in TextWrap.limited(wrap(outlook.sentence, width: width), maxLines: min(3, top + height - row)) {
                 c.text(part, x: left, y: row, style: outlook.state == .open ? .accent : .dim, width: width)
                 row += 1
+            }
+        }
+        // The why-not summary (longest run, the days that broke runs, days outside, late events): at most half of
+        // what is left, so the events below keep room.
+        let summary = summaries.first(where: { matches($0.slot) })
+        // Late arrivals (after an event of a later day) are marked in the timeline too: they can change a run after the fact.
+        let late = Set(summary?.late.map(\.id) ?? [])
+        if let summary {
+            let room = max((top + height - row) / 2, 1)
+            var used = 0
+            for sentence in summary.sentences where used < room {
+                let parts = TextWrap.limited(wrap("· " + sentence, width: width), maxLines: room - used)
+                for part in parts {
+                    c.text(part, x: left, y: row, style: sentence.hasPrefix("broke") || sentence.hasPrefix("late") ? .warn : .dim, width: width)
+                    row += 1
+                    used += 1
+                }
             }
         }
         // Lines about this reward, and those about every reward (no employer, not eligible, refused); a birth
@@ -170,6 +208,7 @@ enum UsersView {
             let day = line.event.localDay.map { DayFormat.short($0) } ?? "-"
             let id = line.event.id ?? "-"
             let head = TerminalText.pad(day, to: 10) + " " + TerminalText.pad(id, to: idWidth) + " "
+                + (line.event.id.map(late.contains) == true ? "late " : "")
             let style: Style
             switch line.outcome {
             case .earned: style = .good
