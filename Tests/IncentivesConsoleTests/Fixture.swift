@@ -17,8 +17,17 @@ enum Fixture {
 
     static func state(_ screen: ScreenID = .programs) throws -> AppState {
         TerminalEnvironment.prepareLocale()
-        return AppState(data: try data(), clock: clock, screen: screen)
+        var s = AppState(data: try data(), clock: clock, screen: screen)
+        s.reports.exportDirectory = exports
+        return s
     }
+
+    /// Where the Reports screen's `e` writes in tests that press every key (never the package's folder).
+    static let exports: String = {
+        let path = NSTemporaryDirectory() + "/incentives-console-exports-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }()
 
     static func text(_ s: AppState, _ w: Int = 80, _ h: Int = 24, glyphs: Glyphs = .unicode) -> String {
         AppView.render(s, width: w, height: h, glyphs: glyphs).grid.text

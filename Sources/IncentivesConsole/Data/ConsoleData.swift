@@ -23,6 +23,9 @@ public protocol ConsoleData: AnyObject, Sendable {
     /// Screen 1's report pane (`r`): the program's participation per month (`incentives report`'s rows, issue 25);
     /// a failure says why.
     func participation(employer: String, program: String) -> Result<[ParticipationRow], ConsoleDataError>
+    /// The Reports screen (7): where the employer's eligible users stand on the way to each reward of `program`, on
+    /// `asOf` (`incentives report --funnel --to`); a failure says why.
+    func funnel(employer: String, program: String, asOf: LocalDate) -> Result<FunnelReport, ConsoleDataError>
 
     /// Screen 2: one page of the users matching the query (id order), with how many match in all.
     func users(_ query: UserQuery) -> UserList

@@ -134,6 +134,21 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
         do { return .success(try counter.rows()) } catch { return .failure(ConsoleDataError("\(error)")) }
     }
 
+    /// The same funnel `incentives report --funnel` makes, over the events held here (in arrival order).
+    public func funnel(employer: String, program: String, asOf: LocalDate) -> Result<FunnelReport, ConsoleDataError> {
+        lock.lock(); defer { lock.unlock() }
+        guard let e = catalog.employer(employer) else { return .failure(ConsoleDataError("no employer \(employer)")) }
+        do {
+            let report = try FunnelReport.make(catalog: catalog, employer: e, program: program, asOf: asOf,
+                                               members: engine.roster.members.filter { $0.employer == employer }) { body in
+                for r in events { try body(r.event) }
+            }
+            return .success(report)
+        } catch {
+            return .failure(ConsoleDataError("\(error)"))
+        }
+    }
+
     public func preview(_ proposed: Catalog) -> Result<[CatalogPreview.Row], ConsoleDataError> {
         lock.lock(); defer { lock.unlock() }
         guard !events.isEmpty else { return .failure(ConsoleDataError("no events yet: nothing to preview")) }

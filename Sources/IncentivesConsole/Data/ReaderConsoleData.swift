@@ -103,6 +103,17 @@ public final class ReaderConsoleData: ConsoleData, @unchecked Sendable { // each
         }
     }
 
+    public func funnel(employer: String, program: String, asOf: LocalDate) -> Result<FunnelReport, ConsoleDataError> {
+        uiLock.lock(); defer { uiLock.unlock() }
+        guard let reader = ui as? any ReportReading else { return .failure(ConsoleDataError("this store has no reports")) }
+        guard let e = catalog.employer(employer) else { return .failure(ConsoleDataError("no employer \(employer)")) }
+        do {
+            return .success(try reader.funnel(employer: e, program: program, asOf: asOf))
+        } catch {
+            return .failure(ConsoleDataError("\(error)"))
+        }
+    }
+
     public func users(_ query: UserQuery) -> UserList {
         read({ UserList(rows: try $0.users(query), total: try $0.userCount(query)) }, otherwise: UserList(rows: [], total: 0))
     }
