@@ -15,6 +15,8 @@ import Glibc
 /// 2. Look-up latency on that database: `StoreReader.profile` (what `incentives user` shows) for random
 ///    users, and a page of 50 achievements with random filters: median and p99.
 /// 3. Memory: peak RSS of ingest over the first tenth of the file and over the whole file.
+/// 4. Employer reports: each kind of `incentives report` for every employer, repeated, and the console's Reports
+///    screen's first frame (`ReportTimes`).
 /// Store errors are thrown as they are (`StoreError`); `incentives bench` gives each its exit status.
 public enum StoreBench {
     /// `lookups`: random users looked up (and pages read), `--lookups N`.
@@ -70,6 +72,10 @@ public enum StoreBench {
                      why.random.count, percentile(why.random, 0.5), percentile(why.random, 0.99)))
         print(String(format: "    incentives why, the %d users with most events (%d–%d events, %d lines each at most): median %.2f ms, p99 %.2f ms",
                      why.heavyUsers, why.fewest, why.most, why.maxLines, percentile(why.heavy, 0.5), percentile(why.heavy, 0.99)))
+
+        // 4. Employer reports (issue 25) on the same database: every kind, every employer, `runs` rounds; and the
+        // console's Reports screen, first frame, for every employer.
+        print(try ReportTimes.measure(db: db, rounds: max(runs, 3), consoleData: commands.consoleData).report("(4)"))
 
         // 3. Peak memory of ingest at a tenth of the file and at the whole file.
         let tenth = work + "/events-tenth.jsonl"

@@ -109,8 +109,7 @@ public struct AppState {
             if let program = open {
                 // Enter on a program opens its employer's report on that program (Esc comes back).
                 let employer = programs.rows.first { $0.program.program.id == program }?.employer.employer.id
-                reports.focus(employer: employer, program: program, in: data.catalog)
-                enter(.reports)
+                if let employer { showReports(employer: employer, program: program) }
                 cameFrom = .programs
             } else if action == .programAchievements {
                 let all = programs.rows
@@ -155,6 +154,12 @@ public struct AppState {
                 quitting = true
             }
         }
+    }
+
+    /// Opens the Reports screen on an employer and one of its programs (nil: its first), as Enter on a program does.
+    public mutating func showReports(employer: String, program: String?) {
+        reports.focus(employer: employer, program: program, in: data.catalog)
+        enter(.reports)
     }
 
     /// Lists the achievements a filter selects, remembering where Esc goes back to.
