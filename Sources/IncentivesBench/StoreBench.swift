@@ -75,7 +75,7 @@ public enum StoreBench {
 
         // 4. Employer reports (issue 25) on the same database: every kind, every employer, `runs` rounds; and the
         // console's Reports screen, first frame, for every employer.
-        print(try ReportTimes.measure(db: db, rounds: max(runs, 3), consoleData: commands.consoleData).report("(4)"))
+        print(try reportTimes(db: db, rounds: max(runs, 3), commands: commands))
 
         // 3. Peak memory of ingest at a tenth of the file and at the whole file.
         let tenth = work + "/events-tenth.jsonl"
@@ -128,6 +128,11 @@ public enum StoreBench {
         }
         sink.close()
         return (random, heavy, heaviest.count, heaviest.last?.1 ?? 0, heaviest.first?.1 ?? 0, maxLines)
+    }
+
+    /// Part (4): the employer reports and the Reports screen's first frame on `db` (also `incentives bench reports`).
+    public static func reportTimes(db: String, rounds: Int, commands: BenchCommands) throws -> String {
+        try ReportTimes.measure(db: db, rounds: rounds, consoleData: commands.consoleData).report("(4)")
     }
 
     static func initDatabase(_ db: String, _ files: BenchInput.Files, catalog: String? = nil) throws {

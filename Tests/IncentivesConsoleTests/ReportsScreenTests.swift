@@ -67,7 +67,7 @@ struct ReportsScreenTests {
                 let p = try #require(s.reports.program)
                 seen.append(p.id)
                 #expect(s.reports.rows == (try data.participation(employer: e.id, program: p.id).get()))
-                let funnel = try data.funnel(employer: e.id, program: p.id, asOf: Fixture.clock.today).get()
+                let funnel = try data.employerReport(employer: e.id, program: p.id, asOf: Fixture.clock.today).get().funnel
                 #expect(s.reports.funnel == funnel)
                 let screen = Fixture.text(s, 120, 40)
                 #expect(screen.contains(e.name) && screen.contains(p.id), "\(screen)")
@@ -272,6 +272,21 @@ struct ReportsScreenTests {
         #expect(s.reports.rows != before)
         #expect(s.reports.funnel != funnelBefore)
         #expect(s.reports.rows == (try data.participation(employer: "globex", program: "globex-moms").get()))
+    }
+
+    /// The screen's one pass over the events (`participationAndFunnel`) gives exactly what `incentives report` and
+    /// `report --funnel` give with a pass each, for every program, on a SQLite store.
+    @Test func onePassEqualsTheTwoReports() throws {
+        let tmp = TempDir()
+        let reader = try StoreReader(path: try Self.store(tmp))
+        for e in reader.catalog.employers {
+            for p in e.programs {
+                let both = try reader.participationAndFunnel(employer: e, program: p.id, by: .month, asOf: Fixture.clock.today)
+                #expect(both.rows == (try reader.participation(employer: e, program: p.id, by: .month, from: nil, to: nil)), "\(p.id)")
+                #expect(both.funnel == (try reader.funnel(employer: e, program: p.id, asOf: Fixture.clock.today)), "\(p.id)")
+                #expect(!both.rows.isEmpty && !both.funnel.rewards.isEmpty)
+            }
+        }
     }
 
     /// A SQLite store of the priced fixtures (the events of `Fixture.directory`).

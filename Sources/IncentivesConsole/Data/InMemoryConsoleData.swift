@@ -134,16 +134,21 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
         do { return .success(try counter.rows()) } catch { return .failure(ConsoleDataError("\(error)")) }
     }
 
-    /// The same funnel `incentives report --funnel` makes, over the events held here (in arrival order).
-    public func funnel(employer: String, program: String, asOf: LocalDate) -> Result<FunnelReport, ConsoleDataError> {
+    /// The same participation and funnel `incentives report` makes, over the events held here (in arrival order).
+    public func employerReport(employer: String, program: String, asOf: LocalDate) -> Result<EmployerReport, ConsoleDataError> {
+        let rows: [ParticipationRow]
+        switch participation(employer: employer, program: program) {
+        case .success(let r): rows = r
+        case .failure(let why): return .failure(why)
+        }
         lock.lock(); defer { lock.unlock() }
         guard let e = catalog.employer(employer) else { return .failure(ConsoleDataError("no employer \(employer)")) }
         do {
-            let report = try FunnelReport.make(catalog: catalog, employer: e, program: program, asOf: asOf,
+            let funnel = try FunnelReport.make(catalog: catalog, employer: e, program: program, asOf: asOf,
                                                members: engine.roster.members.filter { $0.employer == employer }) { body in
                 for r in events { try body(r.event) }
             }
-            return .success(report)
+            return .success(EmployerReport(rows: rows, funnel: funnel))
         } catch {
             return .failure(ConsoleDataError("\(error)"))
         }

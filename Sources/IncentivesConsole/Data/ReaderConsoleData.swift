@@ -103,12 +103,13 @@ public final class ReaderConsoleData: ConsoleData, @unchecked Sendable { // each
         }
     }
 
-    public func funnel(employer: String, program: String, asOf: LocalDate) -> Result<FunnelReport, ConsoleDataError> {
+    public func employerReport(employer: String, program: String, asOf: LocalDate) -> Result<EmployerReport, ConsoleDataError> {
         uiLock.lock(); defer { uiLock.unlock() }
         guard let reader = ui as? any ReportReading else { return .failure(ConsoleDataError("this store has no reports")) }
         guard let e = catalog.employer(employer) else { return .failure(ConsoleDataError("no employer \(employer)")) }
         do {
-            return .success(try reader.funnel(employer: e, program: program, asOf: asOf))
+            let (rows, funnel) = try reader.participationAndFunnel(employer: e, program: program, by: .month, asOf: asOf)
+            return .success(EmployerReport(rows: rows, funnel: funnel))
         } catch {
             return .failure(ConsoleDataError("\(error)"))
         }

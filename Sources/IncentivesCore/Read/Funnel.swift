@@ -63,6 +63,28 @@ extension ReportReading {
     }
 }
 
+extension ReportReading {
+    /// One program's participation per period and its funnel on `asOf`, from one pass over the employer's events (the
+    /// console's Reports screen shows both: reading the events once for each was most of its first frame).
+    public func participationAndFunnel(employer: Employer, program: String, by grouping: ReportGrouping, asOf: LocalDate,
+                                       zones: ZoneDirectory = ZoneDirectory()) throws -> (rows: [ParticipationRow], funnel: FunnelReport) {
+        let members = try members(employer: employer.id)
+        let counter = ParticipationCounter(catalog: catalog, employer: employer, program: program, by: grouping, from: nil, to: nil,
+                                           members: members, zones: zones)
+        let funnel = try FunnelReport.make(catalog: catalog, employer: employer, program: program, asOf: asOf, members: members, zones: zones) { body in
+            try forEachEvent(employer: employer.id) { e in
+                counter.count(e)
+                try body(e)
+            }
+        }
+        var q = AchievementQuery(employer: employer.id, program: program)
+        q.since = counter.earliest
+        q.until = counter.latest
+        if counter.earliest != nil { try forEachAchievement(q) { counter.count($0.achievement) } }
+        return (try counter.rows(), funnel)
+    }
+}
+
 extension FunnelReport {
     /// The funnel from an employer's roster and their events (each user's in arrival order), wherever they are held:
     /// a store (`ReportReading.funnel`) or the console's in-memory data, so both draw the same numbers.

@@ -62,13 +62,9 @@ public struct ReportsState {
             rows = []; funnel = FunnelReport(); error = nil
             return
         }
-        switch data.participation(employer: e.id, program: p.id) {
-        case .success(let r): rows = r; error = nil
-        case .failure(let why): rows = []; error = why.message
-        }
-        switch data.funnel(employer: e.id, program: p.id, asOf: today) {
-        case .success(let f): funnel = f
-        case .failure(let why): funnel = FunnelReport(); error = error ?? why.message
+        switch data.employerReport(employer: e.id, program: p.id, asOf: today) {
+        case .success(let r): rows = r.rows; funnel = r.funnel; error = nil
+        case .failure(let why): rows = []; funnel = FunnelReport(); error = why.message
         }
         funnelIndex = min(funnelIndex, max(funnelEntries.count - 1, 0))
     }
