@@ -289,6 +289,34 @@ struct ReportsScreenTests {
         }
     }
 
+    /// On PostgreSQL the screen shows what it shows on SQLite: same rows, same funnels, for every program, and the same
+    /// screen text.
+    @Test func postgresShowsWhatSQLiteShows() throws {
+        let tmp = TempDir()
+        let sqlite = try Self.store(tmp)
+        let server = try PostgresServer.shared()
+        let pg = try server.database("reports")
+        let f = Fixture.directory
+        for args in [["init", "--db", pg, "--catalog", tmp.path("catalog.json"), "--roster", f + "/roster.jsonl"],
+                     ["ingest", "--db", pg, "--events", f + "/events.jsonl"]] {
+            let r = try Binary.run(args)
+            try #require(r.status == 0 || r.status == 65, "\(args[0]): \(r.stderr)")
+        }
+        let a = try ReaderConsoleData(sourceName: "store", open: { try StoreReader(path: sqlite) }, retry: StoreDeliveryRetry(path: sqlite))
+        let b = try ReaderConsoleData(sourceName: "store", open: { try PGStoreReader(url: pg) }, retry: PGDeliveryRetry(url: pg))
+        var (s1, s2) = (AppState(data: a, clock: Fixture.clock, screen: .reports), AppState(data: b, clock: Fixture.clock, screen: .reports))
+        for e in a.catalog.employers {
+            for p in e.programs {
+                let x = try a.employerReport(employer: e.id, program: p.id, asOf: Fixture.clock.today).get()
+                let y = try b.employerReport(employer: e.id, program: p.id, asOf: Fixture.clock.today).get()
+                #expect(x == y && !x.rows.isEmpty && !x.funnel.rewards.isEmpty, "\(p.id)")
+                #expect(Fixture.text(s1, 120, 40) == Fixture.text(s2, 120, 40), "\(p.id)")
+                s1.press(.character("p")); s2.press(.character("p"))
+            }
+            s1.press(.right); s2.press(.right)
+        }
+    }
+
     /// A SQLite store of the priced fixtures (the events of `Fixture.directory`).
     static func store(_ tmp: TempDir) throws -> String {
         let db = tmp.path("r.sqlite")
