@@ -167,4 +167,6 @@ shot 4-simulator 120x40 both 4 s n l l b b
 shot 4-simulator-80x24 80x24 txt 4 s
 shot 5-live 120x40 both 5
 shot 6-deliveries 120x40 both 6
+shot 7-reports 120x40 both 7 l
+shot 7-reports-80x24 80x24 txt 7
 shot help 120x40 both "?"

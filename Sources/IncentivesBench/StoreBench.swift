@@ -15,6 +15,8 @@ import Glibc
 /// 2. Look-up latency on that database: `StoreReader.profile` (what `incentives user` shows) for random
 ///    users, and a page of 50 achievements with random filters: median and p99.
 /// 3. Memory: peak RSS of ingest over the first tenth of the file and over the whole file.
+/// 4. Employer reports: each kind of `incentives report` for every employer, repeated, and the console's Reports
+///    screen's first frame (`ReportTimes`).
 /// Store errors are thrown as they are (`StoreError`); `incentives bench` gives each its exit status.
 public enum StoreBench {
     /// `lookups`: random users looked up (and pages read), `--lookups N`.
@@ -71,6 +73,10 @@ public enum StoreBench {
         print(String(format: "    incentives why, the %d users with most events (%d–%d events, %d lines each at most): median %.2f ms, p99 %.2f ms",
                      why.heavyUsers, why.fewest, why.most, why.maxLines, percentile(why.heavy, 0.5), percentile(why.heavy, 0.99)))
 
+        // 4. Employer reports (issue 25) on the same database: every kind, every employer, `runs` rounds; and the
+        // console's Reports screen, first frame, for every employer.
+        print(try reportTimes(db: db, rounds: max(runs, 3), commands: commands))
+
         // 3. Peak memory of ingest at a tenth of the file and at the whole file.
         let tenth = work + "/events-tenth.jsonl"
         let tenthLines = try copyHead(of: files.events, lines: max(1, files.lines / 10), to: tenth)
@@ -122,6 +128,11 @@ public enum StoreBench {
         }
         sink.close()
         return (random, heavy, heaviest.count, heaviest.last?.1 ?? 0, heaviest.first?.1 ?? 0, maxLines)
+    }
+
+    /// Part (4): the employer reports and the Reports screen's first frame on `db` (also `incentives bench reports`).
+    public static func reportTimes(db: String, rounds: Int, commands: BenchCommands) throws -> String {
+        try ReportTimes.measure(db: db, rounds: rounds, consoleData: commands.consoleData).report("(4)")
     }
 
     static func initDatabase(_ db: String, _ files: BenchInput.Files, catalog: String? = nil) throws {

@@ -48,6 +48,6 @@ final class ConsoleCommandTests: XCTestCase {
     func testBadScreenNumberIsUsage() throws {
         let r = try run(["console", "--demo", "--screen", "9"])
         XCTAssertEqual(r.status, 64)
-        XCTAssertTrue(r.stderr.contains("--screen must be a whole number from 1 to 6"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("--screen must be a whole number from 1 to 7"), r.stderr)
     }
 }

@@ -17,8 +17,21 @@ enum Fixture {
 
     static func state(_ screen: ScreenID = .programs) throws -> AppState {
         TerminalEnvironment.prepareLocale()
-        return AppState(data: try data(), clock: clock, screen: screen)
+        var s = AppState(data: try data(), clock: clock, screen: screen)
+        s.reports.exportDirectory = exports
+        return s
     }
+
+    /// Where the Reports screen's `e` writes in tests that press every key (never the package's folder).
+    static let exports: String = {
+        let path = exportsPath()
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        // Removed when the test process ends (a C function: it captures nothing, so it finds the folder again by pid).
+        atexit { try? FileManager.default.removeItem(atPath: exportsPath()) }
+        return path
+    }()
+
+    static func exportsPath() -> String { NSTemporaryDirectory() + "/incentives-console-exports-\(getpid())" }
 
     static func text(_ s: AppState, _ w: Int = 80, _ h: Int = 24, glyphs: Glyphs = .unicode) -> String {
         AppView.render(s, width: w, height: h, glyphs: glyphs).grid.text

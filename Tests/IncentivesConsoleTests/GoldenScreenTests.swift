@@ -92,7 +92,7 @@ final class GoldenScreenTests: XCTestCase {
         var marked = 0
         for (r, ps) in zip(mine, partners) {
             for p in ps {
-                let id = "\(p.id):\(r.achievement.id)"
+                let id = "\(r.achievement.id):\(p.id)"
                 switch marked % 3 {
                 case 0: data.setDelivery(id: id, status: .failed, attempts: 8, error: "HTTP 422 from the partner \u{1b}[31mred\u{07}")
                 case 1: data.setDelivery(id: id, status: .delivered, attempts: 1, error: nil)

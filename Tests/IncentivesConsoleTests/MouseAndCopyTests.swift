@@ -40,8 +40,9 @@ struct MouseAndCopyTests {
         Self.click(&s, row: try Self.row(of: second, in: s))
         #expect(s.programs.selected == 1)
         Self.click(&s, row: try Self.row(of: second, in: s), kind: .doubleClick)
-        #expect(s.screen == .achievements)
-        #expect(s.achievements.filter.text == "program:" + rows[1].program.program.id)
+        // Opening a program is its report (screen 7), on that program.
+        #expect(s.screen == .reports)
+        #expect(s.reports.program?.id == rows[1].program.program.id)
     }
 
     @Test func aClickOnTheHeaderOrBelowTheListChangesNothing() throws {

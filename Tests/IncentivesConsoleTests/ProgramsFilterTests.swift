@@ -18,8 +18,8 @@ struct ProgramsFilterTests {
         s.press(.enter)
         #expect(!s.programs.filter.editing)
         #expect(Fixture.text(s).contains("1 of 4 programs"))
-        // Enter on the one row left lists that program's achievements.
-        s.press(.enter)
+        // `a` on the one row left lists that program's achievements (Enter opens its report).
+        s.press(.character("a"))
         #expect(s.screen == .achievements)
         #expect(s.achievements.query.program == "globex-moms")
     }

@@ -10,19 +10,24 @@ import IncentivesStore
 struct ReportsPaneTests {
     /// The console fixtures with a cost on acme's two rewards.
     static func state(_ tmp: TempDir) throws -> AppState {
+        let data = try InMemoryConsoleData(catalogPath: tmp.write("catalog.json", try pricedCatalog()), rosterPath: Fixture.directory + "/roster.jsonl",
+                                           eventsPath: Fixture.directory + "/events.jsonl", sourceName: "fixtures")
+        TerminalEnvironment.prepareLocale()
+        return AppState(data: data, clock: Fixture.clock, screen: .programs)
+    }
+
+    /// The fixtures' catalog with a cost on acme's two rewards.
+    static func pricedCatalog() throws -> String {
         var text = try String(contentsOfFile: Fixture.directory + "/catalog.json", encoding: .utf8)
         for (from, to) in [(#""reward": "Pregnancy pillow""#, #""reward": "Pregnancy pillow", "cost": {"amount": "45.00", "currency": "USD"}"#),
                            (#""reward": "$50 gift card","#, #""reward": "$50 gift card", "cost": {"amount": "50", "currency": "USD"},"#)] {
             #expect(text.contains(from))
             text = text.replacingOccurrences(of: from, with: to)
         }
-        let data = try InMemoryConsoleData(catalogPath: tmp.write("catalog.json", text), rosterPath: Fixture.directory + "/roster.jsonl",
-                                           eventsPath: Fixture.directory + "/events.jsonl", sourceName: "fixtures")
-        TerminalEnvironment.prepareLocale()
-        return AppState(data: data, clock: Fixture.clock, screen: .programs)
+        return text
     }
 
-    func golden(_ name: String, _ actual: String) {
+    static func golden(_ name: String, _ actual: String) {
         let path = Fixture.goldenDirectory + "/\(name).txt"
         if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] != nil {
             try? actual.write(toFile: path, atomically: true, encoding: .utf8)
@@ -42,7 +47,7 @@ struct ReportsPaneTests {
         var s = try Self.state(tmp)
         s.press(.character("r"))
         #expect(s.programs.showReport)
-        golden("1-programs-report-\(width)x\(height)", Fixture.text(s, width, height))
+        Self.golden("1-programs-report-\(width)x\(height)", Fixture.text(s, width, height))
         // Without colour and in ASCII the bars are still there.
         let ascii = Fixture.text(s, width, height, glyphs: .ascii)
         #expect(ascii.contains("Participation per month"))

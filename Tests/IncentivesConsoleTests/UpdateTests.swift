@@ -15,10 +15,11 @@ final class UpdateTests: XCTestCase {
         XCTAssertTrue(s.quitting)
     }
 
-    /// Esc after Enter on a program goes back to Programs (where Enter came from), not to an unfiltered list.
+    /// Esc after `a` on a program (its achievements; Enter opens its report) goes back to Programs, not to an
+    /// unfiltered list.
     func testEscReturnsToWhereEnterCameFrom() throws {
         var s = try Fixture.state(.programs)
-        s.press(.enter)
+        s.press(.character("a"))
         XCTAssertEqual(s.screen, .achievements)
         XCTAssertTrue(s.achievements.filter.text.hasPrefix("program:"))
         s.press(.enter)
@@ -144,9 +145,9 @@ final class UpdateTests: XCTestCase {
         XCTAssertTrue(Fixture.text(s).contains("not a date"))
     }
 
-    func testEnterOnAProgramListsItsAchievements() throws {
+    func testAOnAProgramListsItsAchievements() throws {
         var s = try Fixture.state(.programs)
-        s.press(.down, .enter)
+        s.press(.down, .character("a"))
         XCTAssertEqual(s.screen, .achievements)
         XCTAssertEqual(s.achievements.query.program, "globex-moms")
     }

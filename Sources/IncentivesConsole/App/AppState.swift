@@ -25,6 +25,7 @@ public struct AppState {
     public var simulator: SimulatorState
     public var live = LiveState()
     public var deliveries = DeliveriesState()
+    public var reports = ReportsState()
 
     public init(data: any ConsoleData, clock: ConsoleClock = .system, screen: ScreenID = .programs) {
         self.data = data
@@ -56,6 +57,7 @@ public struct AppState {
         case .simulator: break
         case .live: break
         case .deliveries: deliveries.reload(data)
+        case .reports: reports.reload(data, today: clock.today)
         }
     }
 
@@ -106,16 +108,18 @@ public struct AppState {
             let (used, open) = programs.handle(action, data: data)
             consumed = used
             if let program = open {
-                // Enter on a program lists its achievements.
-                achievements.filter.text = "program:" + program
-                achievements.applyFilter()
-                enter(.achievements)
+                // Enter on a program opens its employer's report on that program (Esc comes back).
+                let employer = programs.rows.first { $0.program.program.id == program }?.employer.employer.id
+                if let employer { showReports(employer: employer, program: program) }
                 cameFrom = .programs
+            } else if action == .programAchievements {
+                let all = programs.rows
+                if all.indices.contains(programs.selected) { openAchievements("program:" + all[programs.selected].program.program.id, from: .programs) }
             }
         case .users: consumed = users.handle(action, data: data, today: clock.today)
         case .achievements:
             if action == .back, let origin = cameFrom, achievements.evidence == nil {
-                // Esc after Enter on a program goes back to that program, as the user came.
+                // Esc after `a` on a program (or Enter on a report's reward) goes back there, as the user came.
                 achievements.filter.text = ""
                 achievements.applyFilter()
                 cameFrom = nil
@@ -126,6 +130,17 @@ public struct AppState {
         case .simulator: consumed = simulator.handle(action)
         case .live: consumed = live.handle(action)
         case .deliveries: (consumed, status) = deliveries.handle(action, data: data)
+        case .reports:
+            if action == .back, let origin = cameFrom {
+                // Esc after Enter on a program goes back to Programs.
+                cameFrom = nil
+                enter(origin)
+                return
+            }
+            let (used, said, open) = reports.handle(action, data: data, today: clock.today)
+            consumed = used
+            status = said
+            if let open { openAchievements(open, from: .reports) }
         }
         if consumed { return }
         // `q` and Esc back out of whatever is open; at the top, `q` quits — after asking, when quitting
@@ -140,6 +155,20 @@ public struct AppState {
                 quitting = true
             }
         }
+    }
+
+    /// Opens the Reports screen on an employer and one of its programs (nil: its first), as Enter on a program does.
+    public mutating func showReports(employer: String, program: String?) {
+        reports.focus(employer: employer, program: program, in: data.catalog)
+        enter(.reports)
+    }
+
+    /// Lists the achievements a filter selects, remembering where Esc goes back to.
+    mutating func openAchievements(_ filter: String, from origin: ScreenID) {
+        achievements.filter.text = filter
+        achievements.applyFilter()
+        enter(.achievements)
+        cameFrom = origin
     }
 
     /// New live data arrived (from the poller thread, handed over by the run loop).
@@ -158,6 +187,7 @@ public struct AppState {
         case .users: users.refresh(data, today: clock.today)
         case .achievements: achievements.reload(data)
         case .deliveries: deliveries.reload(data)
+        case .reports: reports.reload(data, today: clock.today)
         case .simulator, .live: break
         }
     }

@@ -22,6 +22,7 @@ public enum AppView {
         case .simulator: SimulatorView.draw(s.simulator, on: &c, x: x, y: y, width: w, height: h)
         case .live: LiveView.draw(s.live, on: &c, x: x, y: y, width: w, height: h)
         case .deliveries: DeliveriesView.draw(s.deliveries, on: &c, x: x, y: y, width: w, height: h)
+        case .reports: ReportsView.draw(s.reports, on: &c, x: x, y: y, width: w, height: h)
         }
         Footer.draw(screen: s.screen, editing: s.isEditingText, status: s.status, on: &c)
         if s.showHelp { HelpOverlay.draw(screen: s.screen, on: &c) }

@@ -8,7 +8,8 @@ public enum Action: Hashable, Sendable {
     case liveFreeze
     case retry, focusNext
     case why, stateFilter, stateMore, stateLess
-    case versions, preview, report
+    case versions, preview, report, programAchievements
+    case reportProgram, export
     case copyID
 }
 
@@ -100,6 +101,15 @@ public enum KeyMap {
         b.append(KeyBinding([c("p")], "p", "preview a proposed catalog (a file) over the events", .preview, .screen(.programs), hint: "preview"))
         // No footer hint (the footer's room is spent); `?` lists it and the pane names itself.
         b.append(KeyBinding([c("r")], "r", "participation and cost per month (incentives report)", .report, .screen(.programs)))
+        // Enter on a program opens its report (screen 7); its achievements, which Enter opened before, are `a`.
+        b.append(KeyBinding([c("a")], "a", "the program's achievements", .programAchievements, .screen(.programs)))
+        let rep = KeyScope.screen(.reports)
+        b += [
+            KeyBinding([.right, c("l")], "→/l", "next employer", .right, rep, hint: "employer"),
+            KeyBinding([.left, c("h")], "←/h", "previous employer", .left, rep),
+            KeyBinding([c("p")], "p", "next program of the employer", .reportProgram, rep, hint: "program"),
+            KeyBinding([c("e")], "e", "export the table as CSV (a new file)", .export, rep, hint: "export"),
+        ]
         b.append(KeyBinding([c("f")], "f", "freeze / follow", .liveFreeze, .screen(.live), hint: "freeze"))
         b.append(KeyBinding([c("r")], "r", "retry the failed delivery", .retry, .screen(.deliveries), hint: "retry"))
         b.append(KeyBinding([.right, .left, c("l"), c("h")], "←/→", "partners / failures pane", .focusNext, .screen(.deliveries), hint: "pane"))
@@ -125,6 +135,7 @@ public enum KeyMap {
         .simulator: [.open, .top, .bottom, .pageUp, .pageDown],
         .live: [.open, .filter, .up, .down, .pageUp, .pageDown, .top, .bottom, .copyID],
         .deliveries: [.filter],
+        .reports: [.filter],
     ]
 
     /// The bindings in effect on a screen: its own, then the global ones that it uses and that none of its

@@ -95,6 +95,8 @@ extension AppState {
             return simulator.user?.id
         case .live:
             return nil
+        case .reports:
+            return reports.program?.id
         }
     }
 

@@ -1,6 +1,6 @@
 /// The console's screens, in tab order; the number key switches to it.
 public enum ScreenID: Int, CaseIterable, Sendable {
-    case programs = 1, users, achievements, simulator, live, deliveries
+    case programs = 1, users, achievements, simulator, live, deliveries, reports
 
     public var title: String {
         switch self {
@@ -10,6 +10,7 @@ public enum ScreenID: Int, CaseIterable, Sendable {
         case .simulator: return "Simulator"
         case .live: return "Live"
         case .deliveries: return "Deliveries"
+        case .reports: return "Reports"
         }
     }
 
@@ -22,6 +23,7 @@ public enum ScreenID: Int, CaseIterable, Sendable {
         case .simulator: return "Sim"
         case .live: return "Live"
         case .deliveries: return "Deliv"
+        case .reports: return "Rep"
         }
     }
 }

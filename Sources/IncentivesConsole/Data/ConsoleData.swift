@@ -23,6 +23,10 @@ public protocol ConsoleData: AnyObject, Sendable {
     /// Screen 1's report pane (`r`): the program's participation per month (`incentives report`'s rows, issue 25);
     /// a failure says why.
     func participation(employer: String, program: String) -> Result<[ParticipationRow], ConsoleDataError>
+    /// The Reports screen (7): `program`'s participation per month (as `participation`) and where the employer's
+    /// eligible users stand on the way to each of its rewards on `asOf` (`incentives report --funnel --to`), asked
+    /// together so that a store reads the events once; a failure says why.
+    func employerReport(employer: String, program: String, asOf: LocalDate) -> Result<EmployerReport, ConsoleDataError>
 
     /// Screen 2: one page of the users matching the query (id order), with how many match in all.
     func users(_ query: UserQuery) -> UserList
@@ -67,6 +71,17 @@ extension ConsoleData {
     /// Users whose id starts with `prefix` (all when empty), sorted by id.
     public func searchUsers(prefix: String, limit: Int) -> [Member] {
         users(UserQuery(idPrefix: prefix, limit: limit)).rows
+    }
+}
+
+/// What the Reports screen shows of one program: `incentives report`'s rows by month and `--funnel`'s report.
+public struct EmployerReport: Sendable, Equatable {
+    public let rows: [ParticipationRow]
+    public let funnel: FunnelReport
+
+    public init(rows: [ParticipationRow], funnel: FunnelReport) {
+        self.rows = rows
+        self.funnel = funnel
     }
 }
 

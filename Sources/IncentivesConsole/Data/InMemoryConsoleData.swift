@@ -132,6 +132,26 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
         do { return .success(try counter.rows()) } catch { return .failure(ConsoleDataError("\(error)")) }
     }
 
+    /// The same participation and funnel `incentives report` makes, over the events held here (in arrival order).
+    public func employerReport(employer: String, program: String, asOf: LocalDate) -> Result<EmployerReport, ConsoleDataError> {
+        let rows: [ParticipationRow]
+        switch participation(employer: employer, program: program) {
+        case .success(let r): rows = r
+        case .failure(let why): return .failure(why)
+        }
+        lock.lock(); defer { lock.unlock() }
+        guard let e = catalog.employer(employer) else { return .failure(ConsoleDataError("no employer \(employer)")) }
+        do {
+            let funnel = try FunnelReport.make(catalog: catalog, employer: e, program: program, asOf: asOf,
+                                               members: engine.roster.members.filter { $0.employer == employer }) { body in
+                for r in events { try body(r.event) }
+            }
+            return .success(EmployerReport(rows: rows, funnel: funnel))
+        } catch {
+            return .failure(ConsoleDataError("\(error)"))
+        }
+    }
+
     public func preview(_ proposed: Catalog) -> Result<[CatalogPreview.Row], ConsoleDataError> {
         lock.lock(); defer { lock.unlock() }
         guard !events.isEmpty else { return .failure(ConsoleDataError("no events yet: nothing to preview")) }
@@ -270,7 +290,7 @@ public final class InMemoryConsoleData: ConsoleData, @unchecked Sendable { // ev
     private func userDeliveries(_ won: [AchievementRecord]) -> [AchievementDelivery] {
         won.flatMap { r in
             catalog.partners(for: r.achievement).sorted { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }.map { p in
-                let id = "\(p.id):\(r.achievement.id)"
+                let id = r.achievement.id + ":" + p.id  // as both stores name an outbox row
                 let o = deliveryOverrides[id]
                 return AchievementDelivery(deliveryID: id, achievementID: r.achievement.id, partner: p.id, status: o?.0 ?? .pending,
                                            attempts: o?.1 ?? 0, lastError: o?.2, nextAttemptAt: nil, deliveredAt: nil)

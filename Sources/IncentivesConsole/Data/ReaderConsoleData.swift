@@ -106,6 +106,18 @@ public final class ReaderConsoleData: ConsoleData, @unchecked Sendable { // each
         }
     }
 
+    public func employerReport(employer: String, program: String, asOf: LocalDate) -> Result<EmployerReport, ConsoleDataError> {
+        uiLock.lock(); defer { uiLock.unlock() }
+        guard let reader = ui as? any ReportReading else { return .failure(ConsoleDataError("this store has no reports")) }
+        guard let e = catalog.employer(employer) else { return .failure(ConsoleDataError("no employer \(employer)")) }
+        do {
+            let (rows, funnel) = try reader.participationAndFunnel(employer: e, program: program, by: .month, asOf: asOf)
+            return .success(EmployerReport(rows: rows, funnel: funnel))
+        } catch {
+            return .failure(ConsoleDataError("\(error)"))
+        }
+    }
+
     public func users(_ query: UserQuery) -> UserList {
         read({ UserList(rows: try $0.users(query), total: try $0.userCount(query)) }, otherwise: UserList(rows: [], total: 0))
     }

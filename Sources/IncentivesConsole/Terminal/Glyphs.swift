@@ -41,6 +41,8 @@ extension Glyphs {
             case "←": out += "<"
             case "▼": out += "v"
             case "▲": out += "^"
+            case "◂": out += "<"
+            case "▸": out += ">"
             case "─": out += "-"
             case "≥": out += ">="
             case "—": out += "-"

@@ -12,7 +12,7 @@ enum HelpOverlay {
         }
         out.append(("", "Everywhere"))
         out += global.map { ($0.label, $0.help) }
-        out.append(("1-6", ScreenID.allCases.map(\.shortTitle).joined(separator: " ")))
+        out.append(("1-\(ScreenID.allCases.count)", ScreenID.allCases.map(\.shortTitle).joined(separator: " ")))
         out.append(("mouse", "click selects; wheel moves"))
         return out
     }

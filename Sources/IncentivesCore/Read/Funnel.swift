@@ -58,7 +58,38 @@ extension ReportReading {
     /// words it. The days to a first award run from the first local day with an event that qualifies for that
     /// reward (CONTRACT §2, the engine's gates) to the award's `completedOn`.
     public func funnel(employer: Employer, program: String?, asOf: LocalDate?, zones: ZoneDirectory = ZoneDirectory()) throws -> FunnelReport {
+        try FunnelReport.make(catalog: catalog, employer: employer, program: program, asOf: asOf, members: try members(employer: employer.id),
+                              zones: zones, events: { try forEachEvent(employer: employer.id, $0) })
+    }
+}
+
+extension ReportReading {
+    /// One program's participation per period and its funnel on `asOf`, from one pass over the employer's events (the
+    /// console's Reports screen shows both: reading the events once for each was most of its first frame).
+    public func participationAndFunnel(employer: Employer, program: String, by grouping: ReportGrouping, asOf: LocalDate,
+                                       zones: ZoneDirectory = ZoneDirectory()) throws -> (rows: [ParticipationRow], funnel: FunnelReport) {
         let members = try members(employer: employer.id)
+        let counter = ParticipationCounter(catalog: catalog, employer: employer, program: program, by: grouping, from: nil, to: nil,
+                                           members: members, zones: zones)
+        let funnel = try FunnelReport.make(catalog: catalog, employer: employer, program: program, asOf: asOf, members: members, zones: zones) { body in
+            try forEachEvent(employer: employer.id) { e in
+                counter.count(e)
+                try body(e)
+            }
+        }
+        var q = AchievementQuery(employer: employer.id, program: program)
+        q.since = counter.earliest
+        q.until = counter.latest
+        if counter.earliest != nil { try forEachAchievement(q) { counter.count($0.achievement) } }
+        return (try counter.rows(), funnel)
+    }
+}
+
+extension FunnelReport {
+    /// The funnel from an employer's roster and their events (each user's in arrival order), wherever they are held:
+    /// a store (`ReportReading.funnel`) or the console's in-memory data, so both draw the same numbers.
+    public static func make(catalog: Catalog, employer: Employer, program: String?, asOf: LocalDate?, members: [Member],
+                            zones: ZoneDirectory = ZoneDirectory(), events forEachEvent: ((Event) throws -> Void) throws -> Void) throws -> FunnelReport {
         let programs = employer.programs.filter { program == nil || $0.id == program }
         let engine: Engine
         do { engine = try Engine(catalog: catalog, roster: Roster(members: members), zones: zones) } catch {
@@ -74,7 +105,7 @@ extension ReportReading {
             p.rewards.enumerated().compactMap { i, r in catalog.incentive(r.incentive).map { (i, $0, max(p.starts, r.countsFrom ?? p.starts)) } }
         }
         let inScope = Set(programs.map(\.id))
-        try forEachEvent(employer: employer.id) { e in
+        try forEachEvent { e in
             guard let (m, zone) = memberIndex[e.user], let zone else { return }
             let day = zone.localDate(of: e.at)
             if let asOf, day > asOf { return }
@@ -140,7 +171,7 @@ extension ReportReading {
                     report.rewards[row].awarded += 1
                     if let first = firstDay["\(p.id)\u{1f}\(ri)\u{1f}\(m.id)"] { days.append(award.days(since: first)) }
                 }
-                report.rewards[row].medianDays = Self.median(days)
+                report.rewards[row].medianDays = median(days)
             }
         }
         return report

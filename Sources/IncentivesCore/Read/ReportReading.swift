@@ -115,6 +115,20 @@ public struct ParticipationRow: Sendable, Equatable {
     }
 }
 
+extension ParticipationRow {
+    /// The rows as a table (`incentives report`'s table and CSV, and the console's export, so the two files agree):
+    /// one cost column per currency any row has, amounts as the catalog writes them.
+    public static func table(_ rows: [ParticipationRow]) -> (columns: [String], cells: [[String]]) {
+        let currencies = Set(rows.flatMap { $0.cost.units.keys }).sorted()
+        let columns = ["employer", "program", "period", "eligible", "active", "awarded", "awards"] + currencies.map { "cost " + $0 }
+        let cells = rows.map { r in
+            [r.employer, r.program, r.period, String(r.eligible), String(r.active), String(r.awarded), String(r.awards)]
+                + currencies.map { Money.format(r.cost.units[$0] ?? 0) }
+        }
+        return (columns, cells)
+    }
+}
+
 /// The prices of an employer's rewards and tiers, as the current catalog gives them.
 struct CostTable {
     private var rewards: [String: Money] = [:]

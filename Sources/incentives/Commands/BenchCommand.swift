@@ -1,3 +1,4 @@
+import Foundation
 import IncentivesBench
 import IncentivesStore
 import IncentivesStream
@@ -15,6 +16,7 @@ enum BenchCommand: Command {
            incentives bench console [same options]
            incentives bench postgres --db URL [same options] [--workers 1,2] [--lookups N]
            incentives bench stream [same options] [--events N] [--trickle K]
+           incentives bench reports [same options]
 
     Generates a realistic load (default 10,000 users × 100 days ≈ 1M events over 20 employers, mixed
     zones, logs arriving day by day) once into DIR, then measures in a release build:
@@ -26,6 +28,9 @@ enum BenchCommand: Command {
     same rows as CSV (ratio printed), `incentives user` look-ups and achievement pages (median, p99 over
     --lookups N, default 2000), and ingest's peak memory at a tenth and at the whole file, and at the
     whole file with every program ending 9999-12-31.
+    `bench store` ends with every kind of employer report for every employer (median, p99 and max of
+    --runs rounds, at least 3) and the console's Reports screen's first frame; `bench reports` runs that part
+    alone on the database an earlier `bench store` left in DIR/store-bench.
     `bench delivery` sends the file's achievements to a loopback receiver: deliveries per second
     sequentially, with requests in flight and with batched database writes.
     `bench console` times the console's first frame on the ingested database and key-to-frame per screen.
@@ -52,7 +57,7 @@ enum BenchCommand: Command {
     """
 
     /// The benchmarks, by the word after `bench`.
-    static let suites = ["engine", "store", "delivery", "console", "postgres", "stream"]
+    static let suites = ["engine", "store", "delivery", "console", "postgres", "stream", "reports"]
 
     static func run(_ args: Arguments) throws -> ExitCode {
         let suite = args.positionals.first ?? "engine"
@@ -75,6 +80,17 @@ enum BenchCommand: Command {
                 let lookups = try args.int("lookups", default: 2_000, range: 1...1_000_000)
                 do {
                     try StoreBench.run(files: files, dir: dir, runs: runs, lookups: lookups, commands: commands)
+                } catch let e as StoreError {
+                    throw CommandFailure(StoreAccess.exitCode(e), e.description)
+                }
+            case "reports":
+                // Part (4) of `bench store` alone, on the database it ingested (IncentivesBench/ReportTimes.swift).
+                let db = dir + "/store-bench/ingest.sqlite"
+                guard FileManager.default.fileExists(atPath: db) else {
+                    throw CommandFailure(.noInput, "no \(db): run incentives bench store with the same options first")
+                }
+                do {
+                    print(try StoreBench.reportTimes(db: db, rounds: max(runs, 3), commands: commands))
                 } catch let e as StoreError {
                     throw CommandFailure(StoreAccess.exitCode(e), e.description)
                 }

@@ -14,7 +14,7 @@ enum ConsoleCommand: Command {
     Usage: incentives console [--db PATH] [--demo] [--catalog FILE --roster FILE [--events FILE]] [--screen N]
                               [--today DATE] [--no-mouse]
 
-    Opens the admin console. Keys: 1-6 switch screens, arrows or j/k move, Enter opens, Esc backs out,
+    Opens the admin console. Keys: 1-7 switch screens, arrows or j/k move, Enter opens, Esc backs out,
     q backs out and quits at the top, / filters, y copies the selected id, ? shows every key. A click
     selects a row or a tab and the wheel moves the selection.
 
@@ -28,7 +28,7 @@ enum ConsoleCommand: Command {
       --roster FILE    a database (the events file is followed as lines are appended)
       --events FILE
       --demo           the demo files in Assets/demo, in memory (no database is read or written)
-      --screen N       the screen to open on (1 Programs ... 6 Deliveries)
+      --screen N       the screen to open on (1 Programs ... 6 Deliveries, 7 Reports)
       --today DATE     take DATE (YYYY-MM-DD) as today: users' progress is judged on it and the simulator
                        starts on it (the time of day runs on). For the demo, whose events are fixed
                        (Assets/demo ends on 2026-11-24): --today 2026-11-25 shows it as it stood then

@@ -131,13 +131,10 @@ enum ReportCommand: Command {
             for r in rows { out.dataLine(r.jsonLine, format: .json) }
         case .table, .csv:
             if format == .table && rows.isEmpty { out.line("no program of this employer has a day in that range"); return }
-            // One cost column per currency any row has.
-            let currencies = Set(rows.flatMap { $0.cost.units.keys }).sorted()
-            var t = Table(["employer", "program", "period", "eligible", "active", "awarded", "awards"] + currencies.map { "cost " + $0 })
-            for r in rows {
-                t.add([r.employer, r.program, r.period, String(r.eligible), String(r.active), String(r.awarded), String(r.awards)]
-                      + currencies.map { Money.format(r.cost.units[$0] ?? 0) })
-            }
+            // One cost column per currency any row has (the console's export writes the same table).
+            let table = ParticipationRow.table(rows)
+            var t = Table(table.columns)
+            for r in table.cells { t.add(r) }
             t.write(format, to: out)
         }
     }

@@ -117,29 +117,7 @@ enum ProgramsView {
             c.text("No period of this program to report.", x: x, y: y + 1, style: .dim, width: width)
             return
         }
-        let currencies = Set(rows.flatMap { $0.cost.units.keys }).sorted()
-        let costWidth = currencies.isEmpty ? 0 : max(9, 1 + (rows.map { TerminalText.cells($0.cost.text) }.max() ?? 0))
-        let fixed = 7 + 2 + 5 + 2 + 5 + 2 + 5 + 2 + 6 + (costWidth > 0 ? 2 + costWidth : 0)
-        let barWidth = max(min(width - fixed - 2, 40), 4)
-        // Numbers right-aligned under their headings: active users after the bar, then users awarded, awards, cost.
-        let header = TerminalText.pad("Month", to: 7) + "  " + TerminalText.pad("Elig", to: 5, right: true) + "  "
-            + TerminalText.pad("Active users", to: barWidth + 6, right: true) + " " + TerminalText.pad("Won", to: 5, right: true) + "  "
-            + TerminalText.pad("Awards", to: 6, right: true) + (costWidth > 0 ? "  Cost" : "")
-        c.text(header, x: x, y: y + 1, style: .dim, width: width)
-        // The latest months first when they do not all fit: the months being run are the ones a demo shows.
-        let room = height - 2
-        let shown = rows.count <= room ? rows[...] : rows[(rows.count - room)...]
-        for (i, r) in shown.enumerated() {
-            let row = y + 2 + i
-            var col = x
-            col += c.text(TerminalText.pad(r.period, to: 7) + "  ", x: col, y: row)
-            col += c.text(TerminalText.pad(String(r.eligible), to: 5, right: true) + "  ", x: col, y: row)
-            col += c.text(ProgressBar.text(done: r.active, needed: r.eligible, width: barWidth, glyphs: c.glyphs), x: col, y: row, style: .good)
-            col += c.text(" " + TerminalText.pad(String(r.active), to: 5, right: true) + " ", x: col, y: row)
-            col += c.text(TerminalText.pad(String(r.awarded), to: 5, right: true) + "  ", x: col, y: row)
-            col += c.text(TerminalText.pad(String(r.awards), to: 6, right: true), x: col, y: row)
-            if costWidth > 0, col + 2 < x + width { c.text("  " + r.cost.text, x: col, y: row, width: x + width - col) }
-        }
+        ParticipationChart.draw(rows, on: &c, x: x, y: y + 1, width: width, height: height - 1)
     }
 
     /// The selected program's rewards under the current and the proposed catalog, and what the store holds once the
