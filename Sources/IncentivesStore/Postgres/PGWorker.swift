@@ -226,7 +226,7 @@ public final class PGWorker {
         }
         var sink = WorkSink(seqs: seqs)
         intake.take(lines[...], into: &sink)
-        let states = ProgressLog.states(of: engine.takeChangedMembers()[...], in: engine)
+        let states = IngestBatch.progressStates(of: engine.takeChangedMembers()[...], in: engine)
 
         let added: Int
         do {
