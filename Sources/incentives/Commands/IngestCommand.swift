@@ -72,10 +72,7 @@ enum IngestCommand: Command {
         if args.value("subject") != nil || args.value("idle-exit") != nil {
             throw Arguments.UsageError(message: "--subject and --idle-exit are for a stream (--events nats://HOST:PORT/STREAM)")
         }
-        var options = IngestOptions()
-        options.batchLines = try args.int("batch", default: options.batchLines, range: 1...10_000_000)
-        options.progressEvery = try args.int("progress-every", default: options.progressEvery)
-        options.restart = args.flag("restart")
+        let options = try ingestOptions(args)
         // Checked before the store is chosen: on SQLite these options were silently ignored (issue 26) — an
         // `--inbox-only` ingest into SQLite evaluated everything, which is what the option says it will not do.
         if args.flag("inbox-only"), args.value("workers") != nil {
@@ -131,10 +128,7 @@ enum IngestCommand: Command {
         }
         let url: NATSStreamURL
         do { url = try NATSStreamURL(events) } catch let e as NATSStreamURL.Invalid { throw Arguments.UsageError(message: "--events: \(e.description)") }
-        var options = IngestOptions()
-        options.batchLines = try args.int("batch", default: options.batchLines, range: 1...10_000_000)
-        options.progressEvery = try args.int("progress-every", default: options.progressEvery)
-        options.restart = args.flag("restart")
+        let options = try ingestOptions(args)
         var idleExit: Double?
         if let text = args.value("idle-exit") {
             guard let seconds = Double(text), seconds.isFinite, seconds >= 0, seconds <= 86_400 * 365 else {
@@ -180,6 +174,15 @@ enum IngestCommand: Command {
         bar.finish()
         printError(outcome.counts.summary)
         return outcome.counts.rejected > 0 ? .dataError : .ok
+    }
+
+    /// `--batch`, `--progress-every` and `--restart`, for a file and a stream alike.
+    static func ingestOptions(_ args: Arguments) throws -> IngestOptions {
+        var options = IngestOptions()
+        options.batchLines = try args.int("batch", default: options.batchLines, range: 1...10_000_000)
+        options.progressEvery = try args.int("progress-every", default: options.progressEvery)
+        options.restart = args.flag("restart")
+        return options
     }
 
     static func exitCode(_ e: StreamError) -> ExitCode {
