@@ -4,7 +4,7 @@ import IncentivesCore
 import Glibc
 #endif
 
-/// The ingest's SQLite stage: a thread of its own that owns the write connection and commits `IngestBatch`es
+/// The SQLite run's writer (`SQLiteIntakeRun`): a thread of its own that owns the write connection and commits `IngestBatch`es
 /// in the order they are submitted, one transaction each (a batch that `continues` shares the next one's). The
 /// engine thread goes on with the next batch meanwhile (at most `slots` batches wait), so SQLite's work overlaps
 /// parsing and the engine.
@@ -197,10 +197,19 @@ final class BatchWriter: @unchecked Sendable {
         }
         var counts = batch.counts
         lock.lock(); counts.achievements = committedAchievements + added; lock.unlock()
-        let checkpoint = Checkpoint(id: ingestID, line: batch.line, offset: batch.offset, counts: counts,
-                                    finished: batch.finished, size: batch.size)
-        try checkpoint.save(in: db)
+        try saveCheckpoint(batch, counts: counts)
         return added
+    }
+
+    /// The `ingests` row: the source position this batch reaches and the counts, in the batch's transaction.
+    private func saveCheckpoint(_ batch: IngestBatch, counts: IntakeCounts) throws {
+        let now = self.now
+        try db.run("""
+            UPDATE ingests SET line = ?, offset = ?, size = ?, read = ?, accepted = ?, duplicates = ?, rejected = ?, achievements = ?,
+              updated_at = ?, finished_at = ? WHERE id = ?
+            """, .int(Int64(batch.line)), .int(batch.offset), batch.size.map { .int($0) } ?? .null, .int(Int64(counts.read)),
+            .int(Int64(counts.accepted)), .int(Int64(counts.duplicates)), .int(Int64(counts.rejected)), .int(Int64(counts.achievements)),
+            .double(now), batch.finished ? .double(now) : .null, .int(ingestID))
     }
 
     static let eventsPerStatement = 32

@@ -12,7 +12,7 @@ public protocol CatalogLoading: AnyObject {
     /// The stored catalog.
     func catalog() throws -> Catalog
     @discardableResult
-    func load(catalogJSON: Data, catalogFile: String, roster: Roster, rosterFile: String, effective: LocalDate?, backfill: Bool) throws -> Store.LoadSummary
+    func load(catalogJSON: Data, catalogFile: String, roster: Roster, rosterFile: String, effective: LocalDate?, backfill: Bool) throws -> LoadSummary
 }
 
 extension CatalogLoading {

@@ -3,7 +3,7 @@ import IncentivesCore
 /// Users' progress in the database, and the events it already includes.
 ///
 /// Each batch commits its events and achievements; users' progress blobs are saved less often (every
-/// `Ingestor.Options.progressEvery` accepted events and at the end of every ingest), together with
+/// `IngestOptions.progressEvery` accepted events and at the end of every ingest), together with
 /// `progress_seq`: the last event sequence number the blobs include. Events after it are the log that
 /// brings the engine back to the exact state of an uninterrupted run: an ingest replays them through the
 /// engine before reading on (achievements they earn are already stored and are not stored twice), and a
@@ -14,12 +14,6 @@ enum ProgressLog {
     /// The last event sequence number that saved progress includes.
     static func savedThrough(_ db: Database) throws -> Int64 {
         Int64(try db.row("SELECT value FROM settings WHERE key = ?", .text(key)) { Int($0.text(0)) ?? 0 } ?? 0)
-    }
-
-    /// The encoded progress of `members`, taken on the engine's thread so that it is exactly the state after the
-    /// events handed to the engine so far. (`Engine.takeChangedMembers()` tells which changed since the last save.)
-    static func states(of members: ArraySlice<Member>, in engine: Engine) -> [(user: String, bytes: [UInt8])] {
-        members.compactMap { member in engine.encodedProgress(of: member.id).map { (member.id, $0) } }
     }
 
     /// Saves users' progress and moves `progress_seq` to `throughSeq`, the last event that progress includes.

@@ -138,7 +138,7 @@ public final class Store {
     private func bringProgressUpToDate() throws {
         let engine = try engine()
         try ProgressLog.catchUp(engine, in: db) { _, _ in }
-        var states = ProgressLog.states(of: engine.takeChangedMembers()[...], in: engine)
+        var states = IngestBatch.progressStates(of: engine.takeChangedMembers()[...], in: engine)
         let done = Set(states.map(\.user))
         let legacy = try db.rows("SELECT user, state FROM progress") { ($0.text(0), $0.blob(0) ?? []) }.filter { user, blob in
             !done.contains(user) && blob.first != 6 // format 3 starts with 3, zig-zag encoded
@@ -183,7 +183,7 @@ public final class Store {
         // The rewards' progress joins each user's saved progress for the other rewards (loaded on demand).
         let main = try engine()
         backfill.handOver(backfill.changedMembers(), to: main)
-        try ProgressLog.save(ProgressLog.states(of: main.takeChangedMembers()[...], in: main),
+        try ProgressLog.save(IngestBatch.progressStates(of: main.takeChangedMembers()[...], in: main),
                              throughSeq: Int64(try db.integer("SELECT coalesce(max(seq), 0) FROM events")), in: db)
         return recorded
     }
@@ -213,17 +213,8 @@ public final class Store {
         }
     }
 
-    public struct LoadSummary: Sendable, Equatable {
-        public let users: Int
-        public let added: Int
-        public let removed: Int
-        public let employers: Int
-        /// The catalog version now current, and what the load changed (nil on the first load).
-        public let version: Int
-        public let change: CatalogChange?
-        /// Awards a backfill recorded for the rewards the version added or redefined.
-        public let backfilled: Int
-    }
+    /// What a load changed: the core's type (both stores return it).
+    public typealias LoadSummary = IncentivesCore.LoadSummary
 
     public var isInitialized: Bool {
         (try? db.integer("SELECT count(*) FROM settings WHERE key = 'catalog'")) == 1

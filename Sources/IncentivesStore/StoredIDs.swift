@@ -8,8 +8,8 @@ import IncentivesCore
 /// `IDFilter` of them spares the database the look-ups of ids certainly never seen (nearly all); until the
 /// intake first forgets, it holds every id itself and nothing is asked at all. On a store that held events,
 /// every id the intake does not hold is looked up.
-final class StoredIDs: PriorIDs {
-    typealias Failure = any Error
+public final class StoredIDs: PriorIDs {
+    public typealias Failure = any Error
 
     /// The read-only connection, kept open as long as its statement.
     private let lookup: Database
@@ -38,7 +38,7 @@ final class StoredIDs: PriorIDs {
     }
 
     /// The fingerprint an earlier batch or ingest stored `event.id` with, or nil.
-    func fingerprint(of event: Event, key: IDDigest) throws -> UInt64? {
+    public func fingerprint(of event: Event, key: IDDigest) throws -> UInt64? {
         guard storedEarlier || (forgotSome && accepted.mightContain(key)) else { return nil }
         if drainBeforeLookup {
             try drain()
@@ -52,11 +52,11 @@ final class StoredIDs: PriorIDs {
                      category: findEvent.optionalText(4)).contentFingerprint
     }
 
-    func prefetch(_ key: IDDigest) { accepted.prefetch(key) }
+    public func prefetch(_ key: IDDigest) { accepted.prefetch(key) }
 
-    func admitted(_ key: IDDigest) { accepted.insert(key) }
+    public func admitted(_ key: IDDigest) { accepted.insert(key) }
 
-    func forgotten() {
+    public func forgotten() {
         forgotSome = true
         drainBeforeLookup = true
     }

@@ -93,9 +93,15 @@ public protocol DeliveryQueue: AnyObject {
     /// The pending rows of these partners that this sender leaves to retry: not those another sender holds now (on
     /// PostgreSQL, a claimed row is another's until its claim ends): a sender's "N to retry" is its own.
     func pendingToRetry(partners: [String]) throws -> Int
+    /// Refuses, before anything is written, a login that may not record outcomes (mark rows delivered): `export`
+    /// asks before it writes a drop partner's file, which a later export would otherwise write again.
+    func checkMayRecordOutcomes() throws
 }
 
 extension DeliveryQueue {
+    /// A queue whose user may always record outcomes.
+    public func checkMayRecordOutcomes() throws {}
+
     /// One sender at a time: every pending row of these partners.
     public func pendingToRetry(partners: [String]) throws -> Int {
         let wanted = Set(partners)

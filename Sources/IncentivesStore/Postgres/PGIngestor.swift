@@ -2,11 +2,13 @@ import Foundation
 import IncentivesCore
 import IncentivesInput
 
-/// `incentives ingest` into PostgreSQL, the inbox half: the lines are admitted in file order — the one intake
-/// pipeline (`Intake`) in its admitting-only form, so unknown users, duplicates and conflicting duplicates are
-/// decided exactly as `replay` decides them, across all users — and the new events are stored with their arrival
-/// number (`seq`). The events table is the inbox: workers (`PGWorker`, `incentives work`) evaluate each user
-/// partition's events after its position through the same intake and engine, and store the awards.
+/// `incentives ingest` into PostgreSQL, the inbox half: the one ingest core (`IngestPipeline`) driving this store's
+/// write port (`PGStore: IntakeStore`) with an admit-only run (`PGIntakeRun`). The lines are admitted in file order —
+/// the one intake (`Intake`) in its admitting-only form, so unknown users, duplicates and conflicting duplicates
+/// are decided exactly as `replay` decides them, across all users — and the new events are stored with their
+/// arrival number (`seq`). The events table is the inbox; the evaluation stage is the workers (`PGWorker`,
+/// `incentives work`), which evaluate each user partition's events after its position through the same intake and
+/// engine, and store the awards.
 ///
 /// What is PostgreSQL's own is small: the ids accepted by earlier ingests are looked up a batch at a time (one
 /// query for every id of the reader's batch, before admission), and each batch is ONE transaction holding its
@@ -14,53 +16,43 @@ import IncentivesInput
 /// in flight only; the next run of the same ingest resumes from the checkpoint.
 public final class PGIngestor {
     private let store: PGStore
-    private var c: PGConnection { store.c }
 
     public init(store: PGStore) { self.store = store }
 
     /// Writes the file's new events to the inbox. `onLocked` runs once this ingest holds the ingest lock, before
     /// anything is read: workers started then know an ingest is writing, and wait for it rather than stopping.
-    public func ingest(path: String, options: Ingestor.Options = Ingestor.Options(),
-                       onLocked: () throws -> Void = {},
-                       onReject: (Ingestor.RejectedLine) -> Void = { _ in },
-                       onProgress: (Ingestor.Progress) -> Void = { _ in }) throws -> Ingestor.Outcome {
-        try withIngestLock(onLocked: onLocked) {
-            // Events the server refused to store (an id too large for its index): rejected wherever they come again, so
-            // that no rerun fails where the last one did (issue 21). A file is read again at once from its checkpoint
-            // without the refused line; standard input cannot be, and its next re-send goes on past it.
-            var refused = try refusedEvents()
-            var refusedLines: Set<Int> = []
-            var reportedThrough = 0
-            var options = options
-            while true {
-                do {
-                    return try admit(path: path, options: options, refused: refused, onReject: { r in
-                        guard refusedLines.remove(r.line) != nil || r.line > reportedThrough else { return }
-                        reportedThrough = max(reportedThrough, r.line)
-                        onReject(r)
-                    }, onProgress: onProgress)
-                } catch let e as PGRefusedEvent {
-                    // The same event refused again would mean the refusal is not its own: stop with the server's error.
-                    guard refused[e.id] == nil, case .postgres(_, _, let message) = e.error else { throw e.error }
-                    let why = Rejection(.refusedByStore, field: nil, "the database refused to store this event (\(message))")
-                    try c.exec("INSERT INTO refused_events(id, reason, at) VALUES ($1, $2, $3)",
-                               [e.id, why.message, String(Date().timeIntervalSince1970)])
-                    refused[e.id] = why
-                    refusedLines.insert(e.line)
-                    guard path != "-" else { throw StoreError.eventRefused(path: store.path, line: e.line, reason: message) }
-                    options.restart = false
-                }
-            }
-        }
+    public func ingest(path: String, options: IngestOptions = IngestOptions(), onLocked: () throws -> Void = {},
+                       onReject: (RejectedLine) -> Void = { _ in },
+                       onProgress: (IngestProgress) -> Void = { _ in }) throws -> IngestOutcome {
+        try IngestPipeline.ingest(path: path, into: store, options: options, onLocked: onLocked, onReject: onReject, onProgress: onProgress)
     }
 
-    /// Runs `body` holding the ingest lock: one ingest at a time per database, a row lock held by a connection of its
-    /// own (`PGLocks`), dropped by the server if this process dies; a reader's login cannot hold it. `onLocked` runs
-    /// once it is held, before `body`.
-    private func withIngestLock<T>(onLocked: () throws -> Void, _ body: () throws -> T) throws -> T {
-        guard store.isInitialized else { throw StoreError.notInitialized(path: store.path) }
-        let lock = try PGLockHolder(url: store.url, name: "incentives ingest \(getpid()) lock")
-        guard try lock.take(PGLocks.ingest) else { throw StoreError.ingestRunning(path: store.path) }
+    /// Ingests a live source (a JetStream stream) named `key` into the inbox, from after the position the last
+    /// ingest of the same key committed (the workers evaluate it, as for a file).
+    public func ingest(source: any EventSource, key: String, options: IngestOptions = IngestOptions(), onLocked: () throws -> Void = {},
+                       onReject: (RejectedLine) -> Void = { _ in },
+                       onProgress: (IngestProgress) -> Void = { _ in }) throws -> IngestOutcome {
+        try IngestPipeline.ingest(source: source, key: key, into: store, options: options, onLocked: onLocked, onReject: onReject,
+                                  onProgress: onProgress)
+    }
+
+    /// The events earlier ingests stored under the ids of one reader batch (`$1`, a text array): one look-up
+    /// in the events' id index.
+    static let priorEventsSQL = "SELECT id, type, user_id, at_s, at_nanos, category FROM events WHERE \(PGSchema.eventID()) = ANY($1::text[])"
+
+    /// The awards stored so far for the events of one ingest (all its runs): once the workers have drained the
+    /// inbox, the achievements of its summary line, as `replay` counts them.
+    public func achievements(ofIngest id: Int64) throws -> Int { try store.achievements(ofIngest: id) }
+}
+
+/// PostgreSQL's side of the ingest's write port.
+extension PGStore: IntakeStore {
+    /// Holds the ingest lock: one ingest at a time per database, a row lock held by a connection of its own
+    /// (`PGLocks`), dropped by the server if this process dies; a reader's login cannot hold it.
+    public func withIngestLock<T>(onLocked: () throws -> Void, _ body: () throws -> T) throws -> T {
+        guard isInitialized else { throw StoreError.notInitialized(path: path) }
+        let lock = try PGLockHolder(url: url, name: "incentives ingest \(getpid()) lock")
+        guard try lock.take(PGLocks.ingest) else { throw StoreError.ingestRunning(path: path) }
         defer {
             lock.releaseAll()
             // Workers waiting for the ingest to end (`--until-drained`) hear it now rather than at their next timeout.
@@ -70,235 +62,143 @@ public final class PGIngestor {
         return try body()
     }
 
+    public func ingestEngine() throws -> Engine { try engine() }
+
+    public func checkpointTransaction<T>(_ body: () throws -> T) throws -> T { try c.transaction(body) }
+
+    public func checkpoints(of f: FileIdentity) throws -> [(checkpoint: IngestCheckpoint, head: String)] {
+        let r = try c.exec("""
+            SELECT id, line, "offset", read, accepted, duplicates, rejected, achievements, finished_at IS NOT NULL, size, head
+            FROM ingests WHERE inode = $1 AND device = $2 AND path = $3 AND "offset" <= $4 ORDER BY id DESC
+            """, [String(f.inode), String(f.device), f.absolutePath, String(f.size)])
+        return (0..<r.count).map { i in
+            (IngestCheckpoint(id: r.int64(i, 0), line: r.int(i, 1), offset: r.int64(i, 2), counts: Self.counts(r, i, from: 3), finished: r.bool(i, 8),
+                              size: r.optionalText(i, 9).flatMap { Int64($0) }), r.text(i, 10))
+        }
+    }
+
+    public func latestCheckpoint(key: String) throws -> (checkpoint: IngestCheckpoint, identity: String?)? {
+        let r = try c.exec("""
+            SELECT id, line, "offset", read, accepted, duplicates, rejected, achievements, head
+            FROM ingests WHERE path = $1 AND inode IS NULL ORDER BY id DESC LIMIT 1
+            """, [key])
+        guard r.count > 0 else { return nil }
+        return (IngestCheckpoint(id: r.int64(0, 0), line: r.int(0, 1), offset: r.int64(0, 2), counts: Self.counts(r, 0, from: 3)), r.optionalText(0, 8))
+    }
+
+    /// `read, accepted, duplicates, rejected, achievements` of row `i` from column `first` on.
+    private static func counts(_ r: PGRows, _ i: Int, from first: Int) -> IntakeCounts {
+        var counts = IntakeCounts()
+        counts.read = r.int(i, first); counts.accepted = r.int(i, first + 1); counts.duplicates = r.int(i, first + 2)
+        counts.rejected = r.int(i, first + 3); counts.achievements = r.int(i, first + 4)
+        return counts
+    }
+
+    public func setSourceIdentity(_ identity: String, ofIngest id: Int64) throws {
+        try c.exec("UPDATE ingests SET head = $1 WHERE id = $2", [identity, String(id)])
+    }
+
+    public func startCheckpoint(source: String, file f: FileIdentity?, key: String?, identity: String?) throws -> IngestCheckpoint {
+        let now = String(Date().timeIntervalSince1970)
+        let r = try c.exec("""
+            INSERT INTO ingests(source, path, device, inode, head, started_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id
+            """, [source, f?.absolutePath ?? key, f.map { String($0.device) }, f.map { String($0.inode) }, f?.head ?? identity, now])
+        return IngestCheckpoint(id: r.int64(0, 0))
+    }
+
+    public func rejects(ofIngest id: Int64) throws -> [(line: Int, reason: String)] {
+        let r = try c.exec("SELECT line, reason FROM rejects WHERE ingest = $1 ORDER BY seq", [String(id)])
+        return (0..<r.count).map { i in (r.int(i, 0), r.text(i, 1)) }
+    }
+
     /// The events earlier ingests found the server refuses, by id.
-    private func refusedEvents() throws -> [String: Rejection] {
+    public func refusedEvents() throws -> [String: Rejection] {
         let r = try c.exec("SELECT id, reason FROM refused_events")
         var out: [String: Rejection] = [:]
         for i in 0..<r.count { out[r.text(i, 0)] = Rejection(.refusedByStore, field: nil, r.text(i, 1)) }
         return out
     }
 
-    /// One pass over the file from its checkpoint, under the ingest lock.
-    private func admit(path: String, options: Ingestor.Options, refused: [String: Rejection],
-                       onReject: (Ingestor.RejectedLine) -> Void, onProgress: (Ingestor.Progress) -> Void) throws -> Ingestor.Outcome {
-        let display = InputFile.displayName(path)
-        let identity = try FileIdentity(path: path)
-
-        let checkpoint = try c.transaction { () -> Checkpoint in
-            if !options.restart, let identity, let found = try findCheckpoint(identity) { return found }
-            return try startCheckpoint(source: display, identity: identity)
-        }
-        let resumedAfter = checkpoint.line
-        if resumedAfter > 0 || checkpoint.counts.rejected > 0 {
-            let r = try c.exec("SELECT line, reason FROM rejects WHERE ingest = $1 ORDER BY seq", [String(checkpoint.id)])
-            for i in 0..<r.count { onReject(.init(file: display, line: r.int(i, 0), reason: r.text(i, 1))) }
-        }
-        if let identity, checkpoint.finished, checkpoint.size == identity.size {
-            return .init(counts: checkpoint.counts, resumedAfterLine: resumedAfter, alreadyComplete: true, ingestID: checkpoint.id)
-        }
-        return try admit(EventStream(path: path), display: display, fileSize: identity?.size, checkpoint: checkpoint,
-                         options: options, refused: refused, onReject: onReject, onProgress: onProgress)
+    public func recordRefused(_ id: String, _ why: Rejection) throws {
+        try c.exec("INSERT INTO refused_events(id, reason, at) VALUES ($1, $2, $3)", [id, why.message, String(Date().timeIntervalSince1970)])
     }
 
-    /// Ingests a live source (a JetStream stream) named `key` (its address without credentials) into the inbox, from
-    /// after the position the last ingest of the same key committed, whatever the source itself remembers, until the
-    /// source ends (idle, or asked to stop). Each batch commits its events, rejects and the source position reached in
-    /// one transaction (the workers evaluate them, as for a file), so a crash at any moment, then a rerun, loses and
-    /// doubles nothing. `onReject` gets this run's refused messages (earlier runs' are in `rejects`).
-    public func ingest(source: any EventSource, key: String, options: Ingestor.Options = Ingestor.Options(),
-                       onLocked: () throws -> Void = {},
-                       onReject: (Ingestor.RejectedLine) -> Void = { _ in },
-                       onProgress: (Ingestor.Progress) -> Void = { _ in }) throws -> Ingestor.Outcome {
-        try withIngestLock(onLocked: onLocked) {
-            let checkpoint = try c.transaction { () -> Checkpoint in
-                let r = options.restart ? nil : try c.exec("""
-                    SELECT id, line, "offset", read, accepted, duplicates, rejected, achievements, head
-                    FROM ingests WHERE path = $1 AND inode IS NULL ORDER BY id DESC LIMIT 1
-                    """, [key])
-                if let r, r.count > 0 {
-                    var counts = IntakeCounts()
-                    counts.read = r.int(0, 3); counts.accepted = r.int(0, 4); counts.duplicates = r.int(0, 5)
-                    counts.rejected = r.int(0, 6); counts.achievements = r.int(0, 7)
-                    let found = Checkpoint(id: r.int64(0, 0), line: r.int(0, 1), offset: r.int64(0, 2), counts: counts, finished: false, size: nil)
-                    if let identity = source.identity, r.optionalText(0, 8) != identity {
-                        // A stream made again restarts its sequences: resuming at the old position would skip its first
-                        // messages. Nothing read yet: the position is this source's from now on.
-                        guard found.offset == 0 else { throw SourceReplacedError(source: source.displayName, position: found.offset) }
-                        try c.exec("UPDATE ingests SET head = $1 WHERE id = $2", [identity, String(found.id)])
-                    }
-                    return found
-                }
-                let now = String(Date().timeIntervalSince1970)
-                let id = try c.exec("INSERT INTO ingests(source, path, head, started_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
-                                    [source.displayName, key, source.identity, now]).int64(0, 0)
-                return Checkpoint(id: id, line: 0, offset: 0, counts: IntakeCounts(), finished: false, size: nil)
-            }
-            return try admit(source, display: source.displayName, fileSize: nil, checkpoint: checkpoint, options: options,
-                             refused: try refusedEvents(), onReject: onReject, onProgress: onProgress)
-        }
-    }
+    public func beginRun(_ start: IntakeRunStart) throws -> PGIntakeRun { try PGIntakeRun(store: self, start) }
 
-    /// One pass over a source from its checkpoint, under the ingest lock: each batch admitted (duplicates, conflicts,
-    /// unknown users) and handed to the background writer with its position.
-    private func admit(_ source: any EventSource, display: String, fileSize: Int64?, checkpoint: Checkpoint, options: Ingestor.Options,
-                       refused: [String: Rejection], onReject: (Ingestor.RejectedLine) -> Void,
-                       onProgress: (Ingestor.Progress) -> Void) throws -> Ingestor.Outcome {
-        let resumedAfter = checkpoint.line
-        let engine = try store.engine()
-        let label = source.lineLabel
-
-        var nextSeq = try c.exec("SELECT coalesce(max(seq), 0) FROM events").int64(0, 0) + 1
-        /// Whether earlier ingests stored events: then ids are looked up, a batch at a time.
-        let storedEarlier = nextSeq > 1
-        let intake = Intake(admittingFor: engine)
-        // Batches are committed on connections and threads of their own while the next is read and admitted.
-        let writer = PGBackgroundWriter(try (0..<PGBackgroundWriter.lanes).map { _ in
-            PGBatchWriter(c: try PGConnection(url: store.url), ingestID: checkpoint.id, display: display)
-        })
-
-        var counts = checkpoint.counts
-        var batch = IngestBatch(reserving: min(options.batchLines, 65_536))
-        var linesInBatch = 0
-        var lastLine = checkpoint.line
-        var lastOffset = checkpoint.offset
-
-        func submit(finished: Bool) throws {
-            batch.line = lastLine
-            batch.offset = lastOffset
-            batch.counts = counts
-            batch.finished = finished
-            batch.size = finished ? fileSize : nil
-            try writer.submit(batch)
-            batch = IngestBatch(reserving: min(options.batchLines, 65_536))
-            linesInBatch = 0
-        }
-
-        /// What earlier ingests stored for the ids of the reader's batch, in one query.
-        func lookUp(_ items: [EventStream.Item]) throws -> [String: UInt64] {
-            guard storedEarlier else { return [:] }
-            var ids: [String] = []
-            for item in items {
-                guard case .success(let e) = item.event else { continue }
-                ids.append(e.id)
-            }
-            var found: [String: UInt64] = [:]
-            if !ids.isEmpty {
-                let r = try c.exec(Self.priorEventsSQL, [PGText.array(ids)])
-                for i in 0..<r.count {
-                    let id = r.text(i, 0)
-                    guard let type = EventType(rawValue: r.text(i, 1)) else { found[id] = 0; continue }
-                    let e = Event(id: id, type: type, user: r.text(i, 2), at: try PGStoreReader.instant(r, i, 3, path: store.path),
-                                  category: r.optionalText(i, 5))
-                    found[id] = e.contentFingerprint
-                }
-            }
-            return found
-        }
-
-        do {
-            try withoutActuallyEscaping(onProgress) { report in
-                try source.forEachBatch(after: SourcePosition(line: checkpoint.line, offset: checkpoint.offset), progress: { bytes in
-                    report(.init(bytes: bytes, totalBytes: fileSize, counts: counts))
-                }) { items in
-                    let prior = BatchPriorIDs(found: try lookUp(items))
-                    // The reader's batch in pieces that end where an ingest batch ends (each ingest batch is one
-                    // transaction with its checkpoint).
-                    var start = 0
-                    while start < items.count {
-                        let end = min(items.count, start + max(options.batchLines - linesInBatch, 1))
-                        let piece = items[start..<end]
-                        let before = intake.counts
-                        var sink = BatchSink(items: piece, first: seqAndBatch(nextSeq, batch))
-                        if refused.isEmpty {
-                            intake.take(piece.map(\.event)[...], prior: prior, into: &sink)
-                        } else {
-                            intake.take(piece.map { item in
-                                if case .success(let e) = item.event, let why = refused[e.id] { return .failure(why) }
-                                return item.event
-                            }[...], prior: prior, into: &sink)
-                        }
-                        for r in sink.rejected { onReject(.init(file: display, line: r.line, reason: r.why.description, lineLabel: label)) }
-                        batch = sink.batch
-                        nextSeq = sink.nextSeq
-                        let added = intake.counts
-                        counts.read += added.read - before.read
-                        counts.accepted += added.accepted - before.accepted
-                        counts.duplicates += added.duplicates - before.duplicates
-                        counts.rejected += added.rejected - before.rejected
-                        if let last = piece.last {
-                            lastLine = last.line
-                            lastOffset = last.nextOffset
-                        }
-                        linesInBatch += piece.count
-                        if linesInBatch >= options.batchLines { try submit(finished: false) }
-                        start = end
-                    }
-                    // A live source's batch is what arrived within its flush interval: committed now, so that a
-                    // trickle of events reaches the workers promptly.
-                    if source.commitsEachBatch && linesInBatch > 0 { try submit(finished: false) }
-                    return true
-                }
-            }
-        } catch let runaway as LineReader.RunawayLine {
-            // What was read before a line with no end is kept, with the checkpoint of its last line.
-            try submit(finished: false)
-            try writer.finish()
-            throw runaway
-        } catch {
-            // The batches handed over are committed (each with its checkpoint) before this ingest lets go of its lock.
-            try? writer.finish()
-            throw error
-        }
-        // A live source never finishes: its position stays open for the next run.
-        try submit(finished: !source.commitsEachBatch)
-        try writer.finish()
-        onProgress(.init(bytes: lastOffset, totalBytes: fileSize, counts: counts))
-        return .init(counts: counts, resumedAfterLine: resumedAfter, alreadyComplete: false, ingestID: checkpoint.id)
-    }
-
-    /// The events earlier ingests stored under the ids of one reader batch (`$1`, a text array): one look-up
-    /// in the events' id index.
-    static let priorEventsSQL = "SELECT id, type, user_id, at_s, at_nanos, category FROM events WHERE \(PGSchema.eventID()) = ANY($1::text[])"
-
-    /// The awards stored so far for the events of one ingest (all its runs): once the workers have drained the
-    /// inbox, the achievements of its summary line, as `replay` counts them. The workers keep the count in the
+    /// The awards stored so far for the events of one ingest (all its runs). The workers keep the count in the
     /// `ingests` row, in the transaction that stores the awards (`PGWorker`).
     public func achievements(ofIngest id: Int64) throws -> Int {
         try c.exec("SELECT achievements FROM ingests WHERE id = $1", [String(id)]).int(0, 0)
     }
+}
 
-    // MARK: - The checkpoint (the `ingests` row)
+/// One run of an ingest into the inbox: admit-only (the workers evaluate). Ids stored by earlier ingests are looked
+/// up a reader batch at a time; batches are committed on connections and threads of their own while the next is
+/// read and admitted (`PGBackgroundWriter`).
+public final class PGIntakeRun: IntakeRun {
+    private let store: PGStore
+    private let writer: PGBackgroundWriter
+    /// Whether earlier ingests stored events: then ids are looked up, a batch at a time.
+    private let storedEarlier: Bool
 
-    private func findCheckpoint(_ f: FileIdentity) throws -> Checkpoint? {
-        let r = try c.exec("""
-            SELECT id, line, "offset", read, accepted, duplicates, rejected, achievements, finished_at IS NOT NULL, size, head
-            FROM ingests WHERE inode = $1 AND device = $2 AND path = $3 AND "offset" <= $4 ORDER BY id DESC
-            """, [String(f.inode), String(f.device), f.absolutePath, String(f.size)])
-        for i in 0..<r.count {
-            var counts = IntakeCounts()
-            counts.read = r.int(i, 3); counts.accepted = r.int(i, 4); counts.duplicates = r.int(i, 5)
-            counts.rejected = r.int(i, 6); counts.achievements = r.int(i, 7)
-            guard try f.startsLike(r.text(i, 10)) else { continue }
-            return Checkpoint(id: r.int64(i, 0), line: r.int(i, 1), offset: r.int64(i, 2), counts: counts, finished: r.bool(i, 8),
-                              size: r.optionalText(i, 9).flatMap { Int64($0) })
+    public let firstSeq: Int64
+    public var evaluates: Bool { false }
+    public var buildsIndexAtEnd: Bool { false }
+    /// The look-up sees committed batches only, and this run's may be in flight: the intake keeps its ids.
+    public var answersForgottenIDs: Bool { false }
+
+    init(store: PGStore, _ start: IntakeRunStart) throws {
+        self.store = store
+        firstSeq = try store.c.exec("SELECT coalesce(max(seq), 0) FROM events").int64(0, 0) + 1
+        storedEarlier = firstSeq > 1
+        writer = PGBackgroundWriter(try (0..<PGBackgroundWriter.lanes).map { _ in
+            PGBatchWriter(c: try PGConnection(url: store.url), ingestID: start.checkpoint.id, display: start.display, path: store.path)
+        })
+    }
+
+    /// What earlier ingests stored for the ids of the reader's batch, in one query.
+    public func priorIDs(for items: [EventStream.Item]) throws -> BatchPriorIDs {
+        guard storedEarlier else { return BatchPriorIDs(found: [:]) }
+        var ids: [String] = []
+        for item in items {
+            guard case .success(let e) = item.event else { continue }
+            ids.append(e.id)
         }
+        var found: [String: UInt64] = [:]
+        if !ids.isEmpty {
+            let r = try store.c.exec(PGIngestor.priorEventsSQL, [PGText.array(ids)])
+            for i in 0..<r.count {
+                let id = r.text(i, 0)
+                guard let type = EventType(rawValue: r.text(i, 1)) else { found[id] = 0; continue }
+                let e = Event(id: id, type: type, user: r.text(i, 2), at: try PGStoreReader.instant(r, i, 3, path: store.path),
+                              category: r.optionalText(i, 5))
+                found[id] = e.contentFingerprint
+            }
+        }
+        return BatchPriorIDs(found: found)
+    }
+
+    public func submit(_ batch: IngestBatch) throws { try writer.submit(batch) }
+
+    public func drain() throws { try writer.drain() }
+
+    public var achievementsSoFar: Int? { nil }
+
+    public func finish() throws -> Int? {
+        try writer.finish()
         return nil
     }
 
-    private func startCheckpoint(source: String, identity f: FileIdentity?) throws -> Checkpoint {
-        let now = String(Date().timeIntervalSince1970)
-        let r = try c.exec("""
-            INSERT INTO ingests(source, path, device, inode, head, started_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id
-            """, [source, f?.absolutePath, f.map { String($0.device) }, f.map { String($0.inode) }, f?.head, now])
-        return Checkpoint(id: r.int64(0, 0), line: 0, offset: 0, counts: IntakeCounts(), finished: false, size: nil)
-    }
+    /// The batches handed over are committed (each with its checkpoint) before the ingest lets go of its lock.
+    public func abandon() { try? writer.finish() }
 }
 
-/// An event of a batch the server refused to store for what it holds (`PGRefusedRow` in the events' COPY).
-struct PGRefusedEvent: Error {
-    let id: String
-    let line: Int
-    let error: StoreError
+/// What earlier ingests accepted for the ids of one reader batch, looked up in one query before the intake runs.
+public struct BatchPriorIDs: PriorIDs {
+    public typealias Failure = Never
+    let found: [String: UInt64]
+
+    public func fingerprint(of event: Event, key: IDDigest) -> UInt64? { found[event.id] }
 }
 
 /// Writes one batch of the inbox in one transaction, bulk statements only: its events, its rejects, its checkpoint.
@@ -306,12 +206,15 @@ final class PGBatchWriter: @unchecked Sendable { // made on the ingest's thread,
     private let c: PGConnection
     private let ingestID: Int64
     private let display: String
+    /// The database as messages name it.
+    private let path: String
     private let now = String(Date().timeIntervalSince1970)
 
-    init(c: PGConnection, ingestID: Int64, display: String) {
+    init(c: PGConnection, ingestID: Int64, display: String, path: String) {
         self.c = c
         self.ingestID = ingestID
         self.display = display
+        self.path = path
     }
 
     /// `beforeCommit` runs once the batch's events are sent, before its rejects and checkpoint are written: it waits
@@ -338,8 +241,11 @@ final class PGBatchWriter: @unchecked Sendable { // made on the ingest's thread,
                 try c.copy(into: "events", columns: ["seq", "id", "type", "user_id", "at_s", "at_nanos", "category", "ingest", "line"],
                            data: data, namingRefusedRow: true)
             } catch let refused as PGRefusedRow where refused.row >= 1 && refused.row <= batch.events.count {
+                // An event the server cannot hold: the ingest core records it and reads on without it.
                 let row = batch.events[refused.row - 1]
-                throw PGRefusedEvent(id: row.event.id, line: row.line, error: refused.error)
+                guard case .postgres(_, _, let message) = refused.error else { throw refused.error }
+                throw StoreRefusedEvent(id: row.event.id, line: row.line, message: message, storeError: refused.error,
+                                        onStandardInput: StoreError.eventRefused(path: path, line: row.line, reason: message))
             }
 
             try beforeCommit()
@@ -418,6 +324,14 @@ final class PGBackgroundWriter: @unchecked Sendable { // every var is guarded by
         condition.broadcast()
     }
 
+    /// Waits until every batch handed over is committed; throws the failure if one failed.
+    func drain() throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while (writing > 0 || !waiting.isEmpty) && failure == nil { condition.wait() }
+        if let failure { throw failure }
+    }
+
     /// Waits until every batch handed over is committed, and ends the threads; throws the failure if one failed,
     /// once no lane is writing any more (a batch committing as a later one fails is over before the ingest lets go
     /// of its lock).
@@ -481,41 +395,3 @@ extension PGText {
     }
 }
 
-/// What earlier ingests accepted for the ids of one reader batch, looked up in one query before the intake runs.
-private struct BatchPriorIDs: PriorIDs {
-    typealias Failure = Never
-    let found: [String: UInt64]
-
-    func fingerprint(of event: Event, key: IDDigest) -> UInt64? { found[event.id] }
-}
-
-private func seqAndBatch(_ seq: Int64, _ batch: IngestBatch) -> (Int64, IngestBatch) { (seq, batch) }
-
-/// The PostgreSQL ingest's sink: accepted events go into the batch's rows, with their arrival numbers (nothing is
-/// earned yet: workers evaluate them); refusals into its rejects (and back to the caller, to report them in file order).
-private struct BatchSink: IntakeSink {
-    let items: ArraySlice<EventStream.Item>
-    var batch: IngestBatch
-    var nextSeq: Int64
-    var rejected: [(line: Int, why: Rejection)] = []
-
-    init(items: ArraySlice<EventStream.Item>, first: (Int64, IngestBatch)) {
-        self.items = items
-        (nextSeq, batch) = first
-    }
-
-    mutating func reject(at index: Int, _ why: Rejection, event: Event?) {
-        let line = items[items.startIndex + index].line
-        batch.rejects.append(.init(line: line, why: why, id: event?.id))
-        rejected.append((line, why))
-    }
-
-    mutating func duplicate(at index: Int, _ event: Event) {
-        batch.duplicates.append(.init(line: items[items.startIndex + index].line, event: event, afterSeq: nextSeq - 1))
-    }
-
-    mutating func accept(at index: Int, _ event: Event, earned: [Achievement]) {
-        batch.events.append(.init(seq: nextSeq, event: event, line: items[items.startIndex + index].line))
-        nextSeq += 1
-    }
-}

@@ -59,7 +59,7 @@ public final class PGStore {
     /// redefines count over the stored history (`CatalogBackfill`, shared with SQLite), in the same transaction.
     @discardableResult
     public func load(catalogJSON: Data, catalogFile: String, roster: Roster, rosterFile: String,
-                     effective: LocalDate? = nil, backfill: Bool = false) throws -> Store.LoadSummary {
+                     effective: LocalDate? = nil, backfill: Bool = false) throws -> LoadSummary {
         guard let text = String(data: catalogJSON, encoding: .utf8) else {
             throw StoreError.postgres(path: path, sqlstate: "", message: "\(catalogFile) is not UTF-8")
         }
@@ -119,7 +119,7 @@ public final class PGStore {
                 let added = try PGStoredConfiguration.introduced(c).filter { $0.value.version == version }.map(\.key)
                 backfilled = try self.backfill(Set(added).union(change.backfillKeys(in: proposed)))
             }
-            return Store.LoadSummary(users: roster.members.count, added: roster.members.count - kept, removed: before.count - kept,
+            return LoadSummary(users: roster.members.count, added: roster.members.count - kept, removed: before.count - kept,
                                      employers: roster.members.isEmpty ? 0 : Set(roster.members.compactMap(\.employer)).count,
                                      version: version, change: change, backfilled: backfilled)
         }

@@ -10,28 +10,8 @@ import IncentivesCore
 /// order), their outbox rows, the changed users' progress and the partition's new position. A worker that dies
 /// loses its batch in flight only; another takes the partition over from the stored position.
 public final class PGWorker {
-    public struct Options: Sendable {
-        /// Events of one partition per transaction.
-        public var batch = 50_000
-        /// Stop once every partition is evaluated and no ingest is writing (else wait for new events).
-        public var untilDrained = false
-        /// The longest wait between looks at the inbox while there is nothing to do. A NOTIFY on
-        /// `incentives_changes` — events committed, an ingest ending, a worker joining or leaving — ends it sooner;
-        /// the limit only bounds how late a change nobody announced is seen (a worker killed, an ingest that died).
-        public var idle: Double = 1
-        public init() {}
-    }
-
-    /// What a worker has done so far.
-    public struct Report: Sendable {
-        public var events = 0
-        public var achievements = 0
-        public var batches = 0
-        /// The partitions it holds now.
-        public var partitions: [Int] = []
-        /// How many times it took a partition (a takeover from a dead worker included).
-        public var taken = 0
-    }
+    public typealias Options = EvaluationOptions
+    public typealias Report = EvaluationReport
 
     private let store: PGStore
     private var c: PGConnection { store.c }
@@ -226,7 +206,7 @@ public final class PGWorker {
         }
         var sink = WorkSink(seqs: seqs)
         intake.take(lines[...], into: &sink)
-        let states = ProgressLog.states(of: engine.takeChangedMembers()[...], in: engine)
+        let states = IngestBatch.progressStates(of: engine.takeChangedMembers()[...], in: engine)
 
         let added: Int
         do {

@@ -35,18 +35,18 @@ enum Demo {
     /// A PostgreSQL URL (from `--db` or `$INCENTIVES_DB`) is never a path: nothing is created for it here (the
     /// command opens the server's database, or says it cannot); a folder tree named like the URL was.
     static func ensureDatabase(path: String) throws -> String? {
-        guard !PGURL.isPostgres(path), !FileManager.default.fileExists(atPath: path) else { return nil }
+        guard Stores.traits(at: path).isFile, !FileManager.default.fileExists(atPath: path) else { return nil }
         guard let dir = assetsDirectory() else {
             throw CommandFailure(.noInput, "no database at \(path) and no demo data (Assets/demo) found to create one; "
                                  + "set INCENTIVES_ASSETS, or run 'incentives init' and 'incentives ingest'")
         }
         let engine = try Setup.engine(catalog: dir + "/catalog.json", roster: dir + "/roster.jsonl")
-        let outcome = try StoreAccess.mapping { () -> Ingestor.Outcome in
+        let outcome = try StoreAccess.mapping { () -> IngestOutcome in
             do {
-                let store = try Store(path: path, create: true)
+                let store = try Stores.writer(at: path, create: true)
                 try store.load(catalogJSON: try InputFile.readAll(dir + "/catalog.json"), catalogFile: dir + "/catalog.json",
-                               roster: engine.roster, rosterFile: dir + "/roster.jsonl")
-                let outcome = try Ingestor(store: store).ingest(path: dir + "/events.jsonl")
+                               roster: engine.roster, rosterFile: dir + "/roster.jsonl", effective: nil, backfill: false)
+                let outcome = try store.ingest(path: dir + "/events.jsonl")
                 try simulateDeliveries(store, catalog: engine.catalog)
                 return outcome
             } catch {
@@ -85,8 +85,8 @@ enum Demo {
     /// failed after 8 attempts); one answered 429 with Retry-After of an hour (pending, 1 attempt, its retry due);
     /// one recorded after the sender's last pass (pending, never tried). A file-drop partner's rows completed more
     /// than a week before its newest were exported (delivered); the rest wait for the next export.
-    static func simulateDeliveries(_ store: Store, catalog: Catalog, now: Double = Date().timeIntervalSince1970) throws {
-        let queue = StoreDeliveryQueue(store: store)
+    static func simulateDeliveries(_ store: any StoreWriter, catalog: Catalog, now: Double = Date().timeIntervalSince1970) throws {
+        let queue = store.deliveryQueue()
         for p in catalog.partners {
             guard case .fileDrop = p.channel else { continue }
             let rows = try queue.exportRows(partner: p.id, since: nil, until: nil)
@@ -157,11 +157,11 @@ extension Arguments {
 /// The outbox as the demo's simulated sender sees it: rows `hidden` are left out (recorded after its last pass),
 /// and the retries it schedules are noted, so the simulation knows when to pass again.
 private final class DemoSenderView: DeliveryQueue {
-    private let inner: StoreDeliveryQueue
+    private let inner: any DeliveryQueue
     private let hidden: (String) -> Bool
     private var retries: [String: Double] = [:]
 
-    init(_ inner: StoreDeliveryQueue, hidden: @escaping (String) -> Bool) {
+    init(_ inner: any DeliveryQueue, hidden: @escaping (String) -> Bool) {
         self.inner = inner
         self.hidden = hidden
     }

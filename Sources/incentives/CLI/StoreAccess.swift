@@ -13,39 +13,25 @@ enum StoreAccess {
 
     static func path(_ args: Arguments) -> String { StoreLocation.resolve(option: args.value("db")) }
 
-    /// Whether the database is a PostgreSQL URL.
-    static func isPostgres(_ args: Arguments) -> Bool { PGURL.isPostgres(path(args)) }
+    /// What the database is like, from its location alone (`Stores`): options are checked before any connection.
+    static func traits(_ args: Arguments) -> StoreTraits { Stores.traits(at: path(args)) }
 
     /// The database as messages name it: a PostgreSQL URL without its password.
-    static func displayName(_ args: Arguments) -> String {
-        let p = path(args)
-        return PGURL.isPostgres(p) ? PGURL.redacted(p) : p
-    }
+    static func displayName(_ args: Arguments) -> String { Stores.displayName(of: path(args)) }
 
-    /// The PostgreSQL writer (init, ingest).
-    static func postgresWriter(_ args: Arguments, create: Bool) throws -> PGStore {
-        try mapping { try PGStore(url: path(args), create: create) }
-    }
-
-    /// The SQLite writer (init, ingest, deliver, export): creates the file when `create`. Commands that also
-    /// work on PostgreSQL ask `isPostgres` first and open `postgresWriter` there.
-    static func writer(_ args: Arguments, create: Bool) throws -> Store {
+    /// The writer (init, ingest, work, deliver, export), from the one factory: creates a database file when `create`.
+    static func writer(_ args: Arguments, create: Bool) throws -> any StoreWriter {
         let path = path(args)
-        if PGURL.isPostgres(path) {
-            throw CommandFailure(.unavailable, "\(PGURL.redacted(path)): this command does not work on PostgreSQL yet")
-        }
-        if !create, !FileManager.default.fileExists(atPath: path) {
+        if !create, Stores.traits(at: path).isFile, !FileManager.default.fileExists(atPath: path) {
             throw CommandFailure(.noInput, "\(path): no database here yet; create it first with 'incentives init --db \(path) --catalog FILE --roster FILE'")
         }
-        return try mapping { try Store(path: path, create: create) }
+        return try mapping { try Stores.writer(at: path, create: create) }
     }
 
     /// For look-ups: a read-only connection that an ingest never blocks.
     static func reader(_ args: Arguments) throws -> any StoreLookups {
         do {
-            let path = path(args)
-            if PGURL.isPostgres(path) { return try PGStoreReader(url: path) }
-            return try StoreReader(path: path)
+            return try Stores.reader(at: path(args))
         } catch let e as StoreError {
             throw lookupFailure(e)
         }
@@ -59,15 +45,11 @@ enum StoreAccess {
         return CommandFailure(exitCode(e), e.description)
     }
 
-    /// The console's data over the store at `path`: two read-only readers, the retry connection and, on PostgreSQL,
-    /// the LISTEN connection.
+    /// The console's data over the store at `path`: two read-only readers, the retry connection and, where the store
+    /// tells of changes (PostgreSQL's LISTEN), the signal the Live screen waits on instead of polling.
     static func consoleData(path: String) throws -> ReaderConsoleData {
-        if PGURL.isPostgres(path) {
-            // The Live screen LISTENs (PGChangeSignal) instead of polling; without that connection it polls.
-            return try ReaderConsoleData(sourceName: PGURL.redacted(path), open: { try PGStoreReader(url: path) }, retry: PGDeliveryRetry(url: path),
-                                         signal: try? PGChangeSignal(url: path))
-        }
-        return try ReaderConsoleData(sourceName: path, open: { try StoreReader(path: path) }, retry: StoreDeliveryRetry(path: path))
+        let sources = try Stores.consoleSources(at: path)
+        return try ReaderConsoleData(sourceName: Stores.displayName(of: path), open: sources.open, retry: sources.retry, signal: sources.signal)
     }
 
     /// Runs `body`, turning a `StoreError` into a `CommandFailure` with its exit status.

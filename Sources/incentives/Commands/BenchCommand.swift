@@ -99,7 +99,7 @@ enum BenchCommand: Command {
                 print(try DeliveryBench.measure(catalog: files.catalog, roster: files.roster, events: files.events, dir: dir,
                                                 progress: { printError($0) }))
             case "postgres":
-                guard let url = args.value("db"), PGURL.isPostgres(url) else {
+                guard let url = args.value("db"), Stores.traits(at: url).hasRoles else { // a server database, not a file
                     throw Arguments.UsageError(message: "bench postgres needs --db postgresql://… (a server it may create databases on)")
                 }
                 guard let workers = PostgresBench.workerCounts(args.value("workers") ?? "1,2") else {

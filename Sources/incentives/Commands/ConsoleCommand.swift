@@ -86,7 +86,7 @@ enum ConsoleCommand: Command {
     }
 
     static func openStore(_ path: String) throws -> any ConsoleData {
-        guard PGURL.isPostgres(path) || FileManager.default.fileExists(atPath: path) else {
+        guard !Stores.traits(at: path).isFile || FileManager.default.fileExists(atPath: path) else {
             throw CommandFailure(.noInput, "\(path): no such database (create one with incentives init, or try --demo)")
         }
         do {
@@ -96,7 +96,7 @@ enum ConsoleCommand: Command {
             // "missing input".
             throw StoreAccess.lookupFailure(e)
         } catch {
-            throw CommandFailure(.noInput, "\(PGURL.redacted(path)): cannot open the database: \(error)")
+            throw CommandFailure(.noInput, "\(Stores.displayName(of: path)): cannot open the database: \(error)")
         }
     }
 

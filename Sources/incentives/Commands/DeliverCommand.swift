@@ -84,7 +84,7 @@ enum DeliverCommand: Command {
         // One sender per SQLite database: its outbox has no claim on a row, so a second sender would send every
         // due row again. The second one stops (75) before it changes or sends anything. (PostgreSQL's senders
         // claim rows and may run side by side.)
-        let senderLock = try outbox.sqlitePath.map { path in try StoreAccess.mapping { try SenderLock(databasePath: path) } }
+        let senderLock = try outbox.store.flatMap { store in try StoreAccess.mapping { try store.senderLock() } }
         defer { senderLock?.release() }
         if args.value("retry") != nil || args.flag("retry-failed") {
             guard outbox.isPersistent else {

@@ -97,34 +97,31 @@ enum DemoFeedCommand: Command {
         if args.value("to") != nil || args.value("subject") != nil || args.value("ca") != nil {
             let url = try StreamAccess.url(try args.required("to"), option: "to", args)
             let subject = try StreamAccess.subject(args)
-            if args.value("db") != nil, !StoreAccess.isPostgres(args), !FileManager.default.fileExists(atPath: dbPath) {
+            let isFile = StoreAccess.traits(args).isFile
+            if args.value("db") != nil, isFile, !FileManager.default.fileExists(atPath: dbPath) {
                 throw CommandFailure(.noInput, "\(dbPath): no such database (with --to, --db is read for the users' time zones only)")
             }
-            zonesFromDatabase = args.value("db") != nil || StoreAccess.isPostgres(args) || FileManager.default.fileExists(atPath: dbPath)
+            zonesFromDatabase = args.value("db") != nil || !isFile || FileManager.default.fileExists(atPath: dbPath)
             do {
                 sink = .stream(try NATSPublisher(url: url, subject: subject))
             } catch let e as StreamError {
                 throw CommandFailure(StreamAccess.exitCode(e), e.description)
             }
-        } else if StoreAccess.isPostgres(args) {
-            let store = try StoreAccess.postgresWriter(args, create: false)
-            guard store.isInitialized else {
-                throw CommandFailure(.config, "\(StoreAccess.displayName(args)): no catalog yet; run incentives init first")
-            }
-            // The worker on a connection of its own, as `ingest --workers 1` has it in a child.
-            let workStore = try StoreAccess.postgresWriter(args, create: false)
-            sink = .postgres(PGIngestor(store: store), work: workStore)
         } else {
-            if args.value("db") == nil {
-                if let created = try Demo.ensureDatabase(path: dbPath) { printError(created) }
-            } else if !FileManager.default.fileExists(atPath: dbPath) {
-                throw CommandFailure(.noInput, "\(dbPath): no such database (create one with incentives init, or run incentives demo-feed without --db for the demo database)")
+            if StoreAccess.traits(args).isFile {
+                if args.value("db") == nil {
+                    if let created = try Demo.ensureDatabase(path: dbPath) { printError(created) }
+                } else if !FileManager.default.fileExists(atPath: dbPath) {
+                    throw CommandFailure(.noInput, "\(dbPath): no such database (create one with incentives init, or run incentives demo-feed without --db for the demo database)")
+                }
             }
             let store = try StoreAccess.writer(Arguments.none(db: dbPath), create: false)
             guard store.isInitialized else {
-                throw CommandFailure(.config, "\(dbPath): no catalog yet; run incentives init first")
+                throw CommandFailure(.config, "\(StoreAccess.displayName(args)): no catalog yet; run incentives init first")
             }
-            sink = .sqlite(store)
+            // Where an ingest only admits, the evaluation stage runs after each chunk on a connection of its own, as
+            // `ingest --workers 1` has it in a child.
+            sink = .store(store, evaluation: store.traits.evaluatesOnIngest ? nil : try StoreAccess.writer(args, create: false))
         }
 
         let lines = String(decoding: raw, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
@@ -156,7 +153,7 @@ enum DemoFeedCommand: Command {
         }
         defer { try? FileManager.default.removeItem(atPath: chunkDirectory) }
         let base = URL(fileURLWithPath: eventsPath).lastPathComponent
-        var options = Ingestor.Options()
+        var options = IngestOptions()
         options.restart = true
 
         let out = Output.stdout
@@ -244,11 +241,10 @@ enum DemoFeedCommand: Command {
         }
     }
 
-    /// Where the chunks go: a SQLite store's ingest, PostgreSQL's inbox and a worker that evaluates it, or a stream
-    /// (each line published; the ingest that follows the stream stores it).
+    /// Where the chunks go: the store's ingest (and where it only admits, one worker of its evaluation stage), or a
+    /// stream (each line published; the ingest that follows the stream stores it).
     enum Sink {
-        case sqlite(Store)
-        case postgres(PGIngestor, work: PGStore)
+        case store(any StoreWriter, evaluation: (any StoreWriter)?)
         case stream(NATSPublisher)
 
         func displayName(_ args: Arguments) -> String {
@@ -256,16 +252,15 @@ enum DemoFeedCommand: Command {
             return StoreAccess.displayName(args)
         }
 
-        func ingest(_ path: String, options: Ingestor.Options) throws -> Ingestor.Outcome {
+        func ingest(_ path: String, options: IngestOptions) throws -> IngestOutcome {
             switch self {
-            case .sqlite(let store):
-                return try Ingestor(store: store).ingest(path: path, options: options)
-            case .postgres(let ingestor, let work):
-                var outcome = try ingestor.ingest(path: path, options: options)
-                var drain = PGWorker.Options()
+            case .store(let store, let evaluation):
+                var outcome = try store.ingest(path: path, options: options)
+                guard let evaluation else { return outcome }
+                var drain = EvaluationOptions()
                 drain.untilDrained = true
-                try PGWorker(store: work).run(drain)
-                outcome.counts.achievements = try ingestor.achievements(ofIngest: outcome.ingestID)
+                try evaluation.evaluate(drain, onBatch: { _ in })
+                outcome.counts.achievements = try store.achievements(ofIngest: outcome.ingestID)
                 return outcome
             case .stream:
                 preconditionFailure("a stream is fed line by line, not by chunk files")
@@ -275,7 +270,7 @@ enum DemoFeedCommand: Command {
 
     /// `--reset`: the demo database removed and made again from the demo files.
     static func reset(_ args: Arguments) throws -> ExitCode {
-        guard !StoreAccess.isPostgres(args) else {
+        guard StoreAccess.traits(args).isFile else {
             throw Arguments.UsageError(message: "--reset recreates a SQLite demo database; on PostgreSQL drop and create the database, then init and ingest Assets/demo (README, On PostgreSQL)")
         }
         guard let dir = Demo.assetsDirectory() else {
@@ -285,14 +280,14 @@ enum DemoFeedCommand: Command {
         if FileManager.default.fileExists(atPath: path) {
             let demoCatalog = try InputFile.readAll(dir + "/catalog.json")
             let first = try StoreAccess.mapping { () -> String? in
-                let store = try Store(path: path, create: false)
+                let store = try Stores.writer(at: path, create: false)
                 guard store.isInitialized else { return nil }
-                return try store.catalogVersions().first { $0.version == 1 }?.catalogJSON
+                return try Stores.reader(at: path).catalogVersions().first { $0.version == 1 }?.catalogJSON
             }
             guard let first, first == String(decoding: demoCatalog, as: UTF8.self) else {
                 throw Arguments.UsageError(message: "\(path) was not created from the demo (its first catalog is not \(dir)/catalog.json): --reset removes only a demo database")
             }
-            try StoreAccess.mapping { try Store.remove(path: path) }
+            try StoreAccess.mapping { try Stores.remove(at: path) }
         }
         guard let created = try Demo.ensureDatabase(path: path) else {
             throw CommandFailure(.software, "\(path): the demo database was not created")

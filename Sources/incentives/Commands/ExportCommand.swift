@@ -72,9 +72,9 @@ enum ExportCommand: Command {
             isDelivery = false
         }
         let secret = try Outbox.secrets([partner])[partner.id]!
-        if isDelivery, let pg = outbox.queue as? PGDeliveryQueue {
+        if isDelivery {
             // A file written whose rows cannot then be marked would be sent again by the next export.
-            try StoreAccess.mapping { try pg.checkMayRecordOutcomes() }
+            try StoreAccess.mapping { try outbox.queue.checkMayRecordOutcomes() }
         }
         let rows = try StoreAccess.mapping { try outbox.queue.exportRows(partner: partner.id, since: since, until: until) }
         let export = BatchExport(partner: partner.id, secret: secret, rows: rows, format: format, since: since, until: until)

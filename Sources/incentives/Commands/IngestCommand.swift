@@ -74,34 +74,27 @@ enum IngestCommand: Command {
         if args.value("subject") != nil || args.value("idle-exit") != nil || args.value("ca") != nil {
             throw Arguments.UsageError(message: "--subject, --ca and --idle-exit are for a stream (--events nats://HOST:PORT/STREAM)")
         }
-        var options = Ingestor.Options()
-        options.batchLines = try args.int("batch", default: options.batchLines, range: 1...10_000_000)
-        options.progressEvery = try args.int("progress-every", default: options.progressEvery)
-        options.restart = args.flag("restart")
+        let options = try ingestOptions(args)
         // Checked before the store is chosen: on SQLite these options were silently ignored (issue 26) — an
         // `--inbox-only` ingest into SQLite evaluated everything, which is what the option says it will not do.
         if args.flag("inbox-only"), args.value("workers") != nil {
             throw Arguments.UsageError(message: "--inbox-only starts no workers: give one of --workers and --inbox-only")
         }
-        if !StoreAccess.isPostgres(args),
+        if StoreAccess.traits(args).evaluatesOnIngest,
            let option = ["workers", "work-batch"].first(where: { args.value($0) != nil }) ?? (args.flag("inbox-only") ? "inbox-only" : nil) {
             throw Arguments.UsageError(message: "--\(option) is for a PostgreSQL database (--db postgresql://...): a SQLite ingest evaluates as it reads")
         }
         let bar = ProgressBar()
-        let outcome: Ingestor.Outcome
-        let onReject: (Ingestor.RejectedLine) -> Void = { r in
+        let outcome: IngestOutcome
+        let onReject: (RejectedLine) -> Void = { r in
             bar.finish()
             printError(r.message)
         }
-        let onProgress: (Ingestor.Progress) -> Void = { p in bar.update(done: p.bytes, total: p.totalBytes, lines: p.counts.read) }
+        let onProgress: (IngestProgress) -> Void = { p in bar.update(done: p.bytes, total: p.totalBytes, lines: p.counts.read) }
         do {
-            if StoreAccess.isPostgres(args) {
-                outcome = try postgres(args, events: events, options: options, bar: bar, onReject: onReject, onProgress: onProgress)
-            } else {
-                let store = try StoreAccess.writer(args, create: false)
-                outcome = try StoreAccess.mapping {
-                    try Ingestor(store: store).ingest(path: events, options: options, onReject: onReject, onProgress: onProgress)
-                }
+            let store = try StoreAccess.writer(args, create: false)
+            outcome = try withEvaluation(args, store: store, bar: bar) { onLocked in
+                try store.ingest(path: events, options: options, onLocked: onLocked, onReject: onReject, onProgress: onProgress)
             }
         } catch let e as UnreadableInputError {
             bar.finish()
@@ -124,11 +117,10 @@ enum IngestCommand: Command {
         return outcome.counts.rejected > 0 ? .dataError : .ok
     }
 
-    /// The ingest of a live JetStream stream (`NATSEventSource`): into a SQLite database (`Ingestor.ingest(source:)`),
-    /// or into PostgreSQL's inbox while `--workers` children evaluate it (`PGIngestor.ingest(source:)`).
+    /// The ingest of a live JetStream stream (`NATSEventSource`) through the same ingest core: into a store that
+    /// evaluates as it reads, or into one that only admits while `--workers` children evaluate it (`withEvaluation`).
     static func stream(_ args: Arguments, events: String) throws -> ExitCode {
-        let postgres = StoreAccess.isPostgres(args)
-        if !postgres {
+        if StoreAccess.traits(args).evaluatesOnIngest {
             for flag in ["workers", "work-batch"] where args.value(flag) != nil {
                 throw Arguments.UsageError(message: "--\(flag) is for a PostgreSQL database (--db postgresql://...): a SQLite ingest evaluates as it reads")
             }
@@ -137,10 +129,7 @@ enum IngestCommand: Command {
             throw Arguments.UsageError(message: "--inbox-only starts no workers: give one of --workers and --inbox-only")
         }
         let url = try StreamAccess.url(events, option: "events", args)
-        var options = Ingestor.Options()
-        options.batchLines = try args.int("batch", default: options.batchLines, range: 1...10_000_000)
-        options.progressEvery = try args.int("progress-every", default: options.progressEvery)
-        options.restart = args.flag("restart")
+        let options = try ingestOptions(args)
         var idleExit: Double?
         if let text = args.value("idle-exit") {
             guard let seconds = Double(text), seconds.isFinite, seconds >= 0, seconds <= 86_400 * 365 else {
@@ -150,8 +139,7 @@ enum IngestCommand: Command {
         }
         let subject = try StreamAccess.subject(args)
         // The database first: a wrong --db is said before the server is asked anything.
-        let store: Store? = postgres ? nil : try StoreAccess.writer(args, create: false)
-        let pgStore: PGStore? = postgres ? try StoreAccess.postgresWriter(args, create: false) : nil
+        let store = try StoreAccess.writer(args, create: false)
         let source: NATSEventSource
         do {
             source = try NATSEventSource(url: url, subject: subject)
@@ -164,22 +152,15 @@ enum IngestCommand: Command {
         let stop = StopSignals.install()
         defer { stop.restore() }
         let bar = ProgressBar()
-        let outcome: Ingestor.Outcome
-        let onReject: (Ingestor.RejectedLine) -> Void = { r in
+        let outcome: IngestOutcome
+        let onReject: (RejectedLine) -> Void = { r in
             bar.finish()
             printError(r.message)
         }
-        let onProgress: (Ingestor.Progress) -> Void = { p in bar.update(done: p.bytes, total: nil, lines: p.counts.read) }
+        let onProgress: (IngestProgress) -> Void = { p in bar.update(done: p.bytes, total: nil, lines: p.counts.read) }
         do {
-            if let pgStore {
-                outcome = try postgresStream(args, store: pgStore, source: source, key: url.display, options: options, bar: bar,
-                                             onReject: onReject, onProgress: onProgress)
-            } else if let store {
-                outcome = try StoreAccess.mapping {
-                    try Ingestor(store: store).ingest(source: source, key: url.display, options: options, onReject: onReject, onProgress: onProgress)
-                }
-            } else {
-                throw CommandFailure(.software, "no store chosen")
+            outcome = try withEvaluation(args, store: store, bar: bar) { onLocked in
+                try store.ingest(source: source, key: url.display, options: options, onLocked: onLocked, onReject: onReject, onProgress: onProgress)
             }
         } catch let e as StreamError {
             bar.finish()
@@ -193,35 +174,25 @@ enum IngestCommand: Command {
         return outcome.counts.rejected > 0 ? .dataError : .ok
     }
 
-    /// A stream into PostgreSQL: the inbox written by this process (the stream's sequence as its checkpoint) while
-    /// `--workers` children evaluate it, as for a file (`withWorkers`).
-    static func postgresStream(_ args: Arguments, store: PGStore, source: any EventSource, key: String, options: Ingestor.Options,
-                               bar: ProgressBar, onReject: (Ingestor.RejectedLine) -> Void,
-                               onProgress: (Ingestor.Progress) -> Void) throws -> Ingestor.Outcome {
-        let ingestor = PGIngestor(store: store)
-        return try withWorkers(args, store: store, ingestor: ingestor, bar: bar) { onLocked in
-            try ingestor.ingest(source: source, key: key, options: options, onLocked: onLocked, onReject: onReject, onProgress: onProgress)
-        }
+    /// `--batch`, `--progress-every` and `--restart`, for a file and a stream alike.
+    static func ingestOptions(_ args: Arguments) throws -> IngestOptions {
+        var options = IngestOptions()
+        options.batchLines = try args.int("batch", default: options.batchLines, range: 1...10_000_000)
+        options.progressEvery = try args.int("progress-every", default: options.progressEvery)
+        options.restart = args.flag("restart")
+        return options
     }
 
-    /// The PostgreSQL ingest of a file: the inbox written by this process while `--workers` children evaluate it.
-    static func postgres(_ args: Arguments, events: String, options: Ingestor.Options, bar: ProgressBar,
-                         onReject: (Ingestor.RejectedLine) -> Void, onProgress: (Ingestor.Progress) -> Void) throws -> Ingestor.Outcome {
-        let store = try StoreAccess.postgresWriter(args, create: false)
-        let ingestor = PGIngestor(store: store)
-        return try withWorkers(args, store: store, ingestor: ingestor, bar: bar) { onLocked in
-            try ingestor.ingest(path: events, options: options, onLocked: onLocked, onReject: onReject, onProgress: onProgress)
-        }
-    }
-
-    /// Runs `ingest` (which calls `onLocked` once it holds the ingest lock) with `--workers` children started at that
-    /// moment, waits for them, and gives the summary: its achievements those stored for this ingest's events.
-    static func withWorkers(_ args: Arguments, store: PGStore, ingestor: PGIngestor, bar: ProgressBar,
-                            _ ingest: (_ onLocked: () throws -> Void) throws -> Ingestor.Outcome) throws -> Ingestor.Outcome {
+    /// Runs `ingest` (which calls `onLocked` once it holds the ingest lock). On a store that evaluates as it ingests,
+    /// that is all; on one that only admits, `--workers` children (the evaluation stage) are started at that moment,
+    /// waited for, and the summary's achievements are those stored for this ingest's events.
+    static func withEvaluation(_ args: Arguments, store: any StoreWriter, bar: ProgressBar,
+                               _ ingest: (_ onLocked: () throws -> Void) throws -> IngestOutcome) throws -> IngestOutcome {
+        guard !store.traits.evaluatesOnIngest else { return try StoreAccess.mapping { try ingest({}) } }
         let workers = args.flag("inbox-only") ? 0 : try args.int("workers", default: 1, range: 1...64)
         let workBatch = args.value("work-batch") == nil ? nil : try args.int("work-batch", default: 50_000, range: 1...1_000_000)
         var children: WorkerChildren?
-        var outcome: Ingestor.Outcome
+        var outcome: IngestOutcome
         do {
             outcome = try StoreAccess.mapping {
                 try ingest {
@@ -235,13 +206,13 @@ enum IngestCommand: Command {
         }
         if let children {
             let failures = children.wait()
-            if !failures.isEmpty, try !StoreAccess.mapping({ try PGWorker.isDrained(store) }) {
+            if !failures.isEmpty, try !StoreAccess.mapping({ try store.isEvaluated() }) {
                 bar.finish()
                 throw CommandFailure(.tempFail, "the inbox is written but not all evaluated (\(failures.joined(separator: "; "))); "
                                      + "run 'incentives work --until-drained' to finish")
             }
         }
-        outcome.counts.achievements = try StoreAccess.mapping { try ingestor.achievements(ofIngest: outcome.ingestID) }
+        outcome.counts.achievements = try StoreAccess.mapping { try store.achievements(ofIngest: outcome.ingestID) }
         if children != nil { store.refreshStatistics() }
         return outcome
     }

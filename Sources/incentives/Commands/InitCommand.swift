@@ -65,11 +65,11 @@ enum InitCommand: Command {
         do { roles = try PGRoles(prefix: args.value("roles") ?? PGRoles.defaultPrefix) } catch {
             throw Arguments.UsageError(message: "--roles: \(error)")
         }
-        if args.value("roles") != nil || args.flag("print-roles"), !StoreAccess.isPostgres(args) {
+        if args.value("roles") != nil || args.flag("print-roles"), !StoreAccess.traits(args).hasRoles {
             throw Arguments.UsageError(message: "--roles and --print-roles are for a PostgreSQL database (--db postgresql://...)")
         }
         if args.flag("print-roles") {
-            printScript(try StoreAccess.mapping { try PGStore.rolesScript(url: StoreAccess.path(args), roles: roles) })
+            printScript(try StoreAccess.mapping { try Stores.rolesScript(at: StoreAccess.path(args), roles: roles) ?? "" })
             return .ok
         }
         let catalogPath = try args.required("catalog")
@@ -84,9 +84,7 @@ enum InitCommand: Command {
             do { return try InputFile.readAll(catalogPath) } catch { throw CommandFailure(.noInput, "\(error)") }
         }
         let out = Output.stdout
-        let store: any CatalogLoading = StoreAccess.isPostgres(args)
-            ? try StoreAccess.postgresWriter(args, create: !args.flag("dry-run"))
-            : try StoreAccess.writer(args, create: !args.flag("dry-run"))
+        let store = try StoreAccess.writer(args, create: !args.flag("dry-run"))
         let day = effective ?? Instant(seconds: Int64(Date().timeIntervalSince1970.rounded(.down))).localDate(offsetSeconds: 0)
         let change = try StoreAccess.mapping { try store.plan(catalogJSON: text, file: catalogPath) }
         // A day given by hand is checked against the programs it changes; `--backfill` counts the added rewards over
@@ -118,16 +116,14 @@ enum InitCommand: Command {
         }
         for l in changes { out.line(l) }
         if args.flag("backfill") { out.line("backfill: \(loaded.backfilled) awards recorded from the stored history") }
-        if let pg = store as? PGStore {
-            switch try StoreAccess.mapping({ try pg.applyRoles(roles) }) {
-            case .applied:
-                out.line("roles: \(roles.reader), \(roles.writer), \(roles.sender) granted")
-            case .notPermitted(let why):
-                let names = try StoreAccess.mapping { try pg.names() }
-                printError("warning: this login may not create or grant the roles (\(why)); the catalog and roster are stored. "
-                           + "Have a superuser run this SQL (also printed by 'incentives init --print-roles'):")
-                printScript(roles.script(database: names.database, schema: names.schema, owner: names.owner))
-            }
+        switch try StoreAccess.mapping({ try store.grantRoles(roles) }) {
+        case nil: break // a store without roles
+        case .applied:
+            out.line("roles: \(roles.reader), \(roles.writer), \(roles.sender) granted")
+        case .notPermitted(let why, let script):
+            printError("warning: this login may not create or grant the roles (\(why)); the catalog and roster are stored. "
+                       + "Have a superuser run this SQL (also printed by 'incentives init --print-roles'):")
+            printScript(script)
         }
         let c = engine.catalog
         out.line("""

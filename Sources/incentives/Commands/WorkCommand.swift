@@ -46,30 +46,27 @@ enum WorkCommand: Command {
 
     static func run(_ args: Arguments) throws -> ExitCode {
         try args.noPositionals()
-        guard StoreAccess.isPostgres(args) else {
+        guard !StoreAccess.traits(args).evaluatesOnIngest else {
             throw CommandFailure(.usage, "work runs on PostgreSQL only: give --db postgresql://… (a SQLite database is evaluated by its ingest)")
         }
-        var options = PGWorker.Options()
+        var options = EvaluationOptions()
         options.batch = try args.int("batch", default: options.batch, range: 1...1_000_000)
         options.untilDrained = args.flag("until-drained")
         let quiet = args.flag("quiet")
-        let report = try StoreAccess.mapping { () -> PGWorker.Report in
-            let store: PGStore
-            let worker: PGWorker
-            do {
-                store = try PGStore(url: StoreAccess.path(args), create: false)
-                worker = try PGWorker(store: store)
-            } catch StoreError.notInitialized(let path) {
-                throw CommandFailure(.noInput, StoreError.notInitialized(path: path).description)
-            }
+        let report = try StoreAccess.mapping { () -> EvaluationReport in
             let started = Date()
             var lastLine = started
-            return try worker.run(options) { r in
-                guard !quiet, Date().timeIntervalSince(lastLine) >= 10 else { return }
-                lastLine = Date()
-                let rate = Double(r.events) / max(lastLine.timeIntervalSince(started), 0.001)
-                printError("work: partitions \(r.partitions.map(String.init).joined(separator: ",")): \(r.events) events, "
-                           + "\(r.achievements) achievements, \(Int(rate)) events/s")
+            do {
+                // The evaluation stage of the store's inbox (`StoreWriter.evaluate`: PostgreSQL's `PGWorker`).
+                return try Stores.writer(at: StoreAccess.path(args), create: false).evaluate(options) { r in
+                    guard !quiet, Date().timeIntervalSince(lastLine) >= 10 else { return }
+                    lastLine = Date()
+                    let rate = Double(r.events) / max(lastLine.timeIntervalSince(started), 0.001)
+                    printError("work: partitions \(r.partitions.map(String.init).joined(separator: ",")): \(r.events) events, "
+                               + "\(r.achievements) achievements, \(Int(rate)) events/s")
+                }
+            } catch StoreError.notInitialized(let path) {
+                throw CommandFailure(.noInput, StoreError.notInitialized(path: path).description)
             }
         }
         if !quiet {

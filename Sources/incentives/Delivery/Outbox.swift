@@ -15,8 +15,8 @@ struct Outbox {
     let queue: any DeliveryQueue
     /// False in file mode: retrying by hand needs state that outlives the run.
     let isPersistent: Bool
-    /// The SQLite file, whose outbox has no per-row claim: a sender takes `SenderLock` on it.
-    var sqlitePath: String? = nil
+    /// The database, when the outbox is in one: a sender takes its `senderLock()` (SQLite's outbox has no per-row claim).
+    var store: (any StoreWriter)? = nil
 
     static let sourceOptions: Set<String> = ["db", "catalog", "roster", "achievements"]
 
@@ -29,15 +29,9 @@ struct Outbox {
 
     static func open(_ args: Arguments) throws -> Outbox {
         guard args.value("achievements") != nil || args.value("catalog") != nil || args.value("roster") != nil else {
-            if StoreAccess.isPostgres(args) {
-                // Any number of senders: rows are claimed FOR UPDATE SKIP LOCKED (`PGDeliveryQueue`).
-                let store = try StoreAccess.postgresWriter(args, create: false)
-                let catalog = try StoreAccess.mapping { try store.catalog() }
-                return Outbox(catalog: catalog, queue: PGDeliveryQueue(store: store), isPersistent: true)
-            }
             let store = try StoreAccess.writer(args, create: false)
             let catalog = try StoreAccess.mapping { try store.catalog() }
-            return Outbox(catalog: catalog, queue: StoreDeliveryQueue(store: store), isPersistent: true, sqlitePath: store.path)
+            return Outbox(catalog: catalog, queue: store.deliveryQueue(), isPersistent: true, store: store)
         }
         guard args.value("db") == nil else {
             throw Arguments.UsageError(message: "give either --db or --catalog, --roster and --achievements, not both")
