@@ -62,6 +62,7 @@ public final class Intake {
         self.shards = shards
         evaluates = true
         let n = shards.engines.count
+        precondition(n < Int(UInt16.max), "a line's id partition is kept in two bytes")
         admissions = (0..<n).map { _ in Admission(roster: shards.engines[0].roster, expectedEvents: (expectedEvents + n - 1) / n) }
     }
 
@@ -325,7 +326,7 @@ public final class Intake {
     private func takeSharded<Prior: PriorIDs, Sink: IntakeSink>(_ lines: ArraySlice<Line>, shards: EngineShards, priors: [Prior],
                                                                into sink: inout Sink) throws(Prior.Failure) {
         // 1. Admission, one thread per id partition.
-        let perPartition = try admitInParallel(lines, priors: priors)
+        let (perPartition, owner) = try admitInParallel(lines, priors: priors)
         // 2. Counts and refusals in arrival order; the new events collected for the engine.
         var fresh: [Event] = [], freshMembers: [Int] = [], freshIndex: [Int] = []
         fresh.reserveCapacity(lines.count)
@@ -341,8 +342,7 @@ public final class Intake {
             case .success(let e): event = e
             }
             // The partition whose next verdict is this line's.
-            var p = 0
-            while next[p] >= perPartition[p].count || perPartition[p][next[p]].index != i { p += 1 }
+            let p = Int(owner[i - lines.startIndex])
             let judged = perPartition[p][next[p]]
             next[p] += 1
             counts.read += 1
@@ -380,27 +380,48 @@ public final class Intake {
         }
     }
 
-    /// Each partition's verdicts on its own events, in arrival order. Each thread keeps a list of its own,
-    /// merged by the caller: writing verdicts at their places in one shared array had the cores fight over
-    /// cache lines, since partitions interleave through the batch.
-    private func admitInParallel<Prior: PriorIDs>(_ lines: ArraySlice<Line>, priors: [Prior]) throws(Prior.Failure) -> [[Judged]] {
+    /// Each partition's verdicts on its own events, in arrival order, and each line's partition (`noPartition` for
+    /// a line that is not an event). Each thread keeps a list of its own, merged by the caller: writing verdicts at
+    /// their places in one shared array had the cores fight over cache lines, since partitions interleave through
+    /// the batch.
+    ///
+    /// Two parallel steps: each thread digests the ids of one stretch of the batch (each id once: with every
+    /// partition digesting every id, as before, each thread's share of the digests stayed the whole batch, and
+    /// admission could not go faster than one core's digesting however many cores there were), then each
+    /// partition judges its own events, found by a scan of the partition numbers (two bytes a line).
+    private func admitInParallel<Prior: PriorIDs>(_ lines: ArraySlice<Line>, priors: [Prior]) throws(Prior.Failure) -> ([[Judged]], [UInt16]) {
         var perPartition = [[Judged]](repeating: [], count: admissions.count)
         var failures = [Prior.Failure?](repeating: nil, count: admissions.count)
+        var keys = [IDDigest](repeating: IDDigest(high: 0, low: 0), count: lines.count)
+        var owner = [UInt16](repeating: Self.noPartition, count: lines.count)
+        let parts = admissions.count
+        keys.withUnsafeMutableBufferPointer { k in
+            owner.withUnsafeMutableBufferPointer { o in
+                let keysOut = SharedBuffer(base: k.baseAddress!), ownerOut = SharedBuffer(base: o.baseAddress!)
+                let work = AdmissionWork(admissions: admissions, lines: lines, priors: priors)
+                DispatchQueue.concurrentPerform(iterations: parts) { t in
+                    let n = work.lines.count, base = work.lines.startIndex
+                    for k in (t * n / parts)..<((t + 1) * n / parts) {
+                        guard case .success(let event) = work.lines[base + k] else { continue }
+                        let key = IDDigest(event.id)
+                        keysOut.base[k] = key
+                        ownerOut.base[k] = UInt16(key.high % UInt64(parts))
+                    }
+                }
+            }
+        }
         perPartition.withUnsafeMutableBufferPointer { buffer in
           failures.withUnsafeMutableBufferPointer { failed in
             let out = SharedBuffer(base: buffer.baseAddress!), failure = SharedBuffer(base: failed.baseAddress!)
             let work = AdmissionWork(admissions: admissions, lines: lines, priors: priors)
+            let digests = DigestWork(keys: keys, owner: owner)
             DispatchQueue.concurrentPerform(iterations: work.admissions.count) { p in
-                let admission = work.admissions[p], n = UInt64(work.admissions.count)
+                let admission = work.admissions[p]
                 let prior = work.priors[p]
-                // Every partition digests every id, keeping its own: cheaper than a pass that sorts them out.
                 var own: [(index: Int, key: IDDigest)] = []
                 own.reserveCapacity(work.lines.count / work.admissions.count + 64)
-                for i in work.lines.indices {
-                    guard case .success(let event) = work.lines[i] else { continue }
-                    let key = IDDigest(event.id)
-                    if key.high % n == UInt64(p) { own.append((i, key)) }
-                }
+                let mine = UInt16(p), base = work.lines.startIndex
+                for k in digests.owner.indices where digests.owner[k] == mine { own.append((base + k, digests.keys[k])) }
                 // Ids are random over a table much larger than the caches: ask for the entry a few
                 // events ahead so that memory latency overlaps the work on the current one.
                 var judged: [Judged] = []
@@ -425,8 +446,11 @@ public final class Intake {
           }
         }
         if let first = failures.first(where: { $0 != nil }), let error = first { throw error }
-        return perPartition
+        return (perPartition, owner)
     }
+
+    /// The partition number of a line that is not an event.
+    private static let noPartition = UInt16.max
 
     /// One admission verdict, at its line in the batch.
     private struct Judged {
@@ -434,6 +458,12 @@ public final class Intake {
         let member: Int
         let verdict: Admission.Verdict
     }
+}
+
+/// Each line's id digest and partition, read by every admission thread.
+private struct DigestWork: @unchecked Sendable {
+    let keys: [IDDigest]
+    let owner: [UInt16]
 }
 
 /// What the admission threads read: each thread uses one admission only.
