@@ -25,6 +25,10 @@ public enum EngineBench {
                              Double(files.lines) / o.seconds, o.seconds, Double(o.peakRSSBytes) / 1_048_576,
                              Double(o.peakRSSBytes) / Double(max(r.peakRSSBytes, 1)))
 
+        // (c) replay --threads 1, 2 and every core, each against sqlite3's import in the same run: also while this
+        // process is small, for the children's peak memory.
+        let scaling = try ReplayScaling.run(files: files, dir: dir, runs: runs)
+
         // (a) Evaluation alone: the events are parsed and admitted first (not timed), then fed to the engine.
         let setup = try commands.configuration(files.catalog, files.roster)
         var events: [Event] = []
@@ -116,7 +120,6 @@ public enum EngineBench {
         }
 
         print(replayLine)
-        // (c) replay --threads 1, 2 and every core, each against sqlite3's import in the same run.
-        for line in try ReplayScaling.run(files: files, dir: dir, runs: runs) { print(line) }
+        for line in scaling { print(line) }
     }
 }

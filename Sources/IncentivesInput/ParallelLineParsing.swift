@@ -40,28 +40,27 @@ final class ParallelLineParser {
     func parse(_ batch: RawBatch) -> [EventStream.Item] {
         let n = batch.lines.count
         let slices = min(decoders.count, max(1, n / Self.minimumSlice))
-        if slices == 1 { return Self.parse(batch, 0..<n, decoders[0]) }
-        var parts = [[EventStream.Item]](repeating: [], count: slices)
-        parts.withUnsafeMutableBufferPointer { buffer in
+        if slices == 1 { return Array(unsafeUninitializedCapacity: n) { buffer, count in
+            Self.parse(batch, 0..<n, decoders[0], into: SharedSlots(base: buffer.baseAddress!))
+            count = n
+        } }
+        // Each slice's items are written in place, in the batch's one array: no per-slice lists joined after (which
+        // held every item twice for a moment). Slices are long, so threads share a cache line only at their ends.
+        return Array(unsafeUninitializedCapacity: n) { buffer, count in
             let out = SharedSlots(base: buffer.baseAddress!)
             let work = ParseWork(batch: batch, decoders: decoders)
             DispatchQueue.concurrentPerform(iterations: slices) { s in
-                let range = (s * n / slices)..<((s + 1) * n / slices)
-                out.base[s] = Self.parse(work.batch, range, work.decoders[s]) // one write per thread, at the end
+                Self.parse(work.batch, (s * n / slices)..<((s + 1) * n / slices), work.decoders[s], into: out)
             }
+            count = n
         }
-        var items: [EventStream.Item] = []
-        items.reserveCapacity(n)
-        for part in parts { items += part }
-        return items
     }
 
     /// Below this many lines a slice is not worth a thread's wake-up.
     static let minimumSlice = 512
 
-    private static func parse(_ batch: RawBatch, _ range: Range<Int>, _ decoder: EventLineDecoder) -> [EventStream.Item] {
-        var items: [EventStream.Item] = []
-        items.reserveCapacity(range.count)
+    /// Parses lines `range` of the batch into the same places of `out` (uninitialized memory, initialized here).
+    private static func parse(_ batch: RawBatch, _ range: Range<Int>, _ decoder: EventLineDecoder, into out: SharedSlots<EventStream.Item>) {
         batch.bytes.withUnsafeBytes { raw in
             for i in range {
                 let l = batch.lines[i]
@@ -71,10 +70,9 @@ final class ParallelLineParser {
                 } else {
                     event = decoder.decode(UnsafeRawBufferPointer(rebasing: raw[l.start..<(l.start + l.count)]))
                 }
-                items.append(EventStream.Item(line: l.line, offset: l.offset, nextOffset: l.nextOffset, event: event))
+                (out.base + i).initialize(to: EventStream.Item(line: l.line, offset: l.offset, nextOffset: l.nextOffset, event: event))
             }
         }
-        return items
     }
 }
 
