@@ -398,7 +398,7 @@ public final class Intake {
         keys.withUnsafeMutableBufferPointer { k in
             owner.withUnsafeMutableBufferPointer { o in
                 let keysOut = SharedBuffer(base: k.baseAddress!), ownerOut = SharedBuffer(base: o.baseAddress!)
-                let work = AdmissionWork(admissions: admissions, lines: lines, priors: priors)
+                let work = DigestInput(lines: lines)
                 DispatchQueue.concurrentPerform(iterations: parts) { t in
                     let n = work.lines.count, base = work.lines.startIndex
                     for k in (t * n / parts)..<((t + 1) * n / parts) {
@@ -458,6 +458,11 @@ public final class Intake {
         let member: Int
         let verdict: Admission.Verdict
     }
+}
+
+/// The lines whose ids the digesting threads digest, each thread a stretch.
+private struct DigestInput: @unchecked Sendable {
+    let lines: ArraySlice<Intake.Line>
 }
 
 /// Each line's id digest and partition, read by every admission thread.

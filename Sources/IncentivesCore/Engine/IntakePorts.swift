@@ -12,7 +12,7 @@
 /// per partition (`Intake.take(_:priors:into:)`), each asked only about its partition's ids, on that partition's
 /// thread: a conformer needs no lock, only one instance per partition (its own connection, its own filter).
 /// The requirements are not mutating: a conformer that keeps state is a class (the store's `StoredIDs`).
-public protocol PriorIDs {
+public protocol PriorIDs: SendableMetatype { // used on the admission partitions' threads (one instance each)
     associatedtype Failure: Error
 
     /// The content fingerprint (`Event.contentFingerprint`) an event with `event.id` was accepted with, or
