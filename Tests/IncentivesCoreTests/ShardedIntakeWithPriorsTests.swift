@@ -157,6 +157,51 @@ struct ShardedIntakeWithPriorsTests {
         #expect(Set(sharded.priors.flatMap(\.asked)) == Set(one.priors[0].asked))
     }
 
+    /// What the store's ingest does with shards: every shard's changed users' progress saved after some batches
+    /// (`engines`, `takeChangedMembers()` per shard), each shard's engine then forgetting it and loading it back on
+    /// demand, on its own thread, from what was saved — the same awards, in the same order, as one engine that
+    /// never forgot.
+    @Test(arguments: [2, 3])
+    func progressSavedPerShardRestoresExactly(shards count: Int) throws {
+        let (engine, lines, stored) = try Self.world()
+        let one = Self.run(Intake(engine: engine), lines, stored: stored, batch: 600, forgetAfter: 4)
+        let shards = try EngineShards(catalog: engine.catalog, roster: engine.roster, count: count)
+        let intake = Intake(shards: shards)
+        #expect(intake.engines.count == count)
+        let saved = StoredProgress()
+        for e in intake.engines { e.loadProgress = { saved.states[$0.id] } }
+        let store = StoredTable()
+        store.fingerprints = stored
+        let priors = (0..<intake.idPartitions).map { PartitionPrior(store, partition: $0, of: intake.idPartitions) }
+        var heard = Heard()
+        var b = 0, savedUsers = 0
+        for start in stride(from: 0, to: lines.count, by: 600) {
+            let before = heard.events.count
+            intake.take(lines[start..<min(start + 600, lines.count)], priors: priors, into: &heard)
+            for e in heard.events[before...] { store.fingerprints[e.id] = e.contentFingerprint }
+            if b == 4 { intake.forgetIDs(answeredBy: priors) }
+            if b % 3 == 1 {
+                for e in intake.engines {
+                    for m in e.takeChangedMembers() {
+                        saved.states[m.id] = try #require(e.encodedProgress(of: m.id), "changed user \(m.id) has progress to save")
+                        savedUsers += 1
+                    }
+                    e.forgetProgress()
+                }
+            }
+            b += 1
+        }
+        #expect(savedUsers > 30)
+        #expect(heard.accepted == one.heard.accepted)
+        #expect(heard.rejected == one.heard.rejected)
+        #expect(intake.counts == one.counts)
+    }
+
+    /// Saved progress by user id (the store's progress table).
+    final class StoredProgress: @unchecked Sendable {
+        var states: [String: [UInt8]] = [:]
+    }
+
     struct Refused: Error, Equatable { let id: String }
 
     /// A prior whose look-up fails for one id (a database error).
