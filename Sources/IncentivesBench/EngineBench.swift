@@ -25,6 +25,10 @@ public enum EngineBench {
                              Double(files.lines) / o.seconds, o.seconds, Double(o.peakRSSBytes) / 1_048_576,
                              Double(o.peakRSSBytes) / Double(max(r.peakRSSBytes, 1)))
 
+        // (c) replay --threads 1, 2 and every core, each against sqlite3's import in the same run: also while this
+        // process is small, for the children's peak memory.
+        let scaling = try ReplayScaling.run(files: files, dir: dir, runs: runs)
+
         // (a) Evaluation alone: the events are parsed and admitted first (not timed), then fed to the engine.
         let setup = try commands.configuration(files.catalog, files.roster)
         var events: [Event] = []
@@ -101,7 +105,21 @@ public enum EngineBench {
         }
         let parseSeconds = Double(DispatchTime.now().uptimeNanoseconds - parseStart) / 1e9
         print(String(format: "    parsing alone, one core:          %9.0f lines/s   (%.3f s, simdjson + field checks)", Double(files.lines) / parseSeconds, parseSeconds))
+        // The same split over every core (`EventStream.parsers`: one thread splits lines, the others parse slices).
+        let allCores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        if allCores > 1 {
+            var parsedInParallel = 0
+            let start = DispatchTime.now().uptimeNanoseconds
+            try EventStream(path: files.events, parsers: allCores).forEachBatchPipelined(batchSize: commands.replayBatchSize, prepare: { $0 }) { items in
+                for item in items { if case .success = item.event { parsedInParallel += 1 } }
+                return true
+            }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            guard parsedInParallel == parsed else { throw BenchFailure(.software, "parsing on \(allCores) threads gave \(parsedInParallel) events, on one \(parsed)") }
+            print(String(format: "    parsing alone, %d threads:          %9.0f lines/s   (%.3f s)", allCores, Double(files.lines) / seconds, seconds))
+        }
 
         print(replayLine)
+        for line in scaling { print(line) }
     }
 }

@@ -21,9 +21,7 @@ import Glibc
 public enum StoreBench {
     /// `lookups`: random users looked up (and pages read), `--lookups N`.
     public static func run(files: BenchInput.Files, dir: String, runs: Int, lookups: Int, commands: BenchCommands) throws {
-        guard let sqlite = ["/usr/bin/sqlite3", "/usr/local/bin/sqlite3", "/bin/sqlite3"].first(where: FileManager.default.isExecutableFile) else {
-            throw BenchFailure(.unavailable, "the sqlite3 command-line tool is needed for the comparison (apt-get install sqlite3)")
-        }
+        let sqlite = try SQLiteImport.tool()
         #if DEBUG
         printError("warning: this is a debug build; measure with `swift build -c release` and .build/release/incentives")
         #endif
@@ -39,12 +37,7 @@ public enum StoreBench {
         // 1. sqlite3 .import versus incentives ingest.
         var bestImport = Double.infinity
         for i in 0..<runs {
-            let db = work + "/import-\(i).sqlite"
-            let m = try ChildProcess.run(sqlite, [db, "CREATE TABLE e(id TEXT PRIMARY KEY, type, user, at, category);", ".import --csv \(csv) e"],
-                                         stderr: work + "/import.err")
-            guard m.status == 0 else { throw BenchFailure(.software, "sqlite3 .import exited \(m.status); see \(work)/import.err") }
-            bestImport = min(bestImport, m.seconds)
-            try? FileManager.default.removeItem(atPath: db)
+            bestImport = min(bestImport, try SQLiteImport.seconds(sqlite: sqlite, csv: csv, db: work + "/import-\(i).sqlite", work: work))
         }
         var bestIngest: ChildProcess.Measurement?
         let db = work + "/ingest.sqlite"

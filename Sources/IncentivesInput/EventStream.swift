@@ -6,9 +6,13 @@ public struct EventStream: Sendable {
     public let path: String
     public var startLine = 0
     public var startOffset: Int64 = 0
+    /// Threads that parse lines in `forEachBatchPipelined` (`ParallelLineParser`); 1: the reading thread parses.
+    /// Items come in file order whatever the number.
+    public var parsers = 1
 
-    public init(path: String, startLine: Int = 0, startOffset: Int64 = 0) {
+    public init(path: String, startLine: Int = 0, startOffset: Int64 = 0, parsers: Int = 1) {
         self.path = path
+        self.parsers = max(1, parsers)
         self.startLine = startLine
         self.startOffset = startOffset
     }

@@ -1,8 +1,8 @@
 import Foundation
 import IncentivesCore
 
-/// Reading and evaluating on two cores: a reader thread parses lines (simdjson, field checks) and
-/// runs `prepare` on each (e.g. the duplicate check) into batches, while the caller's thread consumes
+/// Reading and evaluating on two cores: a reader thread parses lines (simdjson, field checks; with `parsers` above
+/// one it only splits them and that many threads parse each batch) and runs `prepare` on each (e.g. the duplicate check) into batches, while the caller's thread consumes
 /// the previous batch. Items arrive in file order, so rejects, achievements and line numbers are exactly
 /// those of `EventStream.forEach`; memory stays bounded by a few batches in flight.
 extension EventStream {
@@ -28,6 +28,20 @@ extension EventStream {
         let channel = BatchChannel<Prepared>(slots: 4)
         let stream = self
         let reader = Thread {
+            if stream.parsers > 1 {
+                // The reading thread splits lines; `parsers` threads parse each batch (ParallelLineParsing.swift).
+                let parser = ParallelLineParser(parsers: stream.parsers)
+                do {
+                    try stream.forEachRawBatch(batchSize: batchSize, progress: { bytes in channel.progress(bytes) }) { raw in
+                        channel.put(.items(parser.parse(raw).map(prepare)))
+                    }
+                    _ = channel.put(.end(nil))
+                } catch {
+                    _ = channel.put(.end(error))
+                }
+                channel.readerFinished()
+                return
+            }
             var batch: [Prepared] = []
             batch.reserveCapacity(batchSize)
             do {

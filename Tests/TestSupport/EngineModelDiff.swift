@@ -44,8 +44,12 @@ public enum EngineModelDiff {
         // One batch over shards.
         let shardIntake = Intake(shards: sharded)
         let batch = shardIntake.take(batch: world.events.map { .success($0) })
+        // In the order the shards' results were merged back, not sorted: a merge that reorders them must show.
         var earned: [String] = []
-        for (_, a) in batch.earned.sorted(by: { $0.index < $1.index }) { earned += a.map(\.jsonLine) }
+        for (_, a) in batch.earned { earned += a.map(\.jsonLine) }
+        if batch.earned.map(\.index) != batch.earned.map(\.index).sorted() {
+            problems.append("over \(shards) shards the outcomes came back out of arrival order: \(batch.earned.map(\.index).prefix(20))")
+        }
         if earned != model.lines { problems.append("in one batch over \(shards) shards: engine \(earned.count) lines, model \(model.lines.count); first differing: " +
                                                    "\(zip(earned, model.lines).first { $0 != $1 }.map { "\($0.0) vs \($0.1)" } ?? "(a prefix)")") }
         if shardIntake.counts.summary != model.summary { problems.append("counts over shards: \(shardIntake.counts.summary)") }

@@ -1,7 +1,7 @@
 import Dispatch
 
-/// Several engines, each owning the users whose roster position falls to it: the partition-by-user design
-/// of DESIGN §9 applied to one machine's cores. A batch of admitted events is evaluated with one thread
+/// Several engines, each owning the users `UserPartition` gives it (the partition function PostgreSQL's per-user
+/// tables and `incentives work` use too): the partition-by-user design of DESIGN §9 applied to one machine's cores. A batch of admitted events is evaluated with one thread
 /// per shard; what each event earned comes back by its place in the batch.
 ///
 /// Why this gives the same answers as one engine: every rule reads and writes only its own user's
@@ -19,7 +19,11 @@ public final class EngineShards: @unchecked Sendable {
         var engines: [Engine] = []
         for _ in 0..<count { engines.append(try Engine(catalog: catalog, roster: roster, zones: zones)) }
         self.engines = engines
+        owners = roster.members.map { Int32(UserPartition.of($0.id, among: count)) }
     }
+
+    /// Each roster position's shard, found once: the hash is not taken again per event.
+    private let owners: [Int32]
 
     /// The shard that owns a user (stable for a given roster and shard count). A user off the roster has no
     /// progress anywhere; the first shard answers for them.
@@ -27,7 +31,7 @@ public final class EngineShards: @unchecked Sendable {
         engines[0].roster.position(of: user).map(shard(ofMember:)) ?? 0
     }
 
-    func shard(ofMember position: Int) -> Int { position % engines.count }
+    func shard(ofMember position: Int) -> Int { Int(owners[position]) }
 
     public func engine(for user: String) -> Engine { engines[shard(of: user)] }
 

@@ -62,11 +62,20 @@ public final class Intake {
         self.shards = shards
         evaluates = true
         let n = shards.engines.count
+        precondition(n < Int(UInt16.max), "a line's id partition is kept in two bytes")
         admissions = (0..<n).map { _ in Admission(roster: shards.engines[0].roster, expectedEvents: (expectedEvents + n - 1) / n) }
     }
 
     /// The engine that holds this user's progress.
     public func engine(for user: String) -> Engine { shards?.engine(for: user) ?? engine }
+
+    /// Every engine: one without shards, one per shard with them, each holding its own users' progress (a store
+    /// gives each its own `loadProgress`, saves each one's `takeChangedMembers()` and may `forgetProgress()` each).
+    /// With shards, an engine's `loadProgress` is called on its shard's thread, several engines at once.
+    public var engines: [Engine] { shards?.engines ?? [engine] }
+
+    /// How many id partitions admit in parallel: the number of `PriorIDs` that `take(_:priors:into:)` takes.
+    public var idPartitions: Int { admissions.count }
 
     public enum Disposition: Sendable {
         case accepted([Achievement])
@@ -109,8 +118,9 @@ public final class Intake {
     /// ids the admission does not hold (an intake with shards takes none: its admission runs in parallel).
     public func take<Prior: PriorIDs, Sink: IntakeSink>(_ lines: ArraySlice<Line>, prior: Prior, into sink: inout Sink) throws(Prior.Failure) {
         if let shards {
-            precondition(Prior.self == NoPriorIDs.self, "an intake with shards admits in parallel partitions: it takes no prior ids")
-            takeSharded(lines, shards: shards, into: &sink)
+            // In parallel partitions each needs a prior of its own (`take(_:priors:into:)`); no prior ids is the same for all.
+            precondition(admissions.count == 1 || Prior.self == NoPriorIDs.self, "an intake with shards takes one prior per id partition: take(_:priors:into:)")
+            try takeSharded(lines, shards: shards, priors: [Prior](repeating: prior, count: admissions.count), into: &sink)
         } else if !admissions[0].checksIDs && Prior.self == NoPriorIDs.self {
             takeStored(lines, into: &sink)
         } else {
@@ -120,7 +130,26 @@ public final class Intake {
 
     /// The same, with no ids accepted before this run.
     public func take<Sink: IntakeSink>(_ lines: ArraySlice<Line>, into sink: inout Sink) {
-        take(lines, prior: NoPriorIDs(), into: &sink)
+        if let shards {
+            takeSharded(lines, shards: shards, priors: [NoPriorIDs](repeating: NoPriorIDs(), count: admissions.count), into: &sink)
+        } else {
+            take(lines, prior: NoPriorIDs(), into: &sink)
+        }
+    }
+
+    /// Lines in arrival order, for an intake with shards whose earlier ids a store answers for (the ingest): one
+    /// `PriorIDs` per id partition (`idPartitions` of them), `priors[p]` asked only about ids of partition `p`, on
+    /// that partition's thread, in arrival order — so each may keep its own connection and filter, and none needs
+    /// a lock. What each line came to goes to `sink` as `take(_:prior:into:)` says, with exactly its verdicts and
+    /// awards. A failure of any prior fails the batch (the first partition's, by number); the intake is then not
+    /// to be used further (as when `take(_:prior:into:)` throws).
+    public func take<Prior: PriorIDs, Sink: IntakeSink>(_ lines: ArraySlice<Line>, priors: [Prior], into sink: inout Sink) throws(Prior.Failure) {
+        precondition(priors.count == admissions.count, "one prior per id partition")
+        if let shards {
+            try takeSharded(lines, shards: shards, priors: priors, into: &sink)
+        } else {
+            try take(lines, prior: priors[0], into: &sink)
+        }
     }
 
     /// What a batch of lines came to, only where there is something to say: most events earn nothing.
@@ -158,6 +187,13 @@ public final class Intake {
     public func forgetIDs<Prior: PriorIDs>(answeredBy prior: Prior) {
         for a in admissions { a.forgetSeen() }
         prior.forgotten()
+    }
+
+    /// The same for an intake with shards: each partition's prior is told.
+    public func forgetIDs<Prior: PriorIDs>(answeredBy priors: [Prior]) {
+        precondition(priors.count == admissions.count, "one prior per id partition")
+        for a in admissions { a.forgetSeen() }
+        for p in priors { p.forgotten() }
     }
 
     // MARK: - The steps
@@ -287,9 +323,10 @@ public final class Intake {
     }
 
     /// With shards: admission in parallel by id partition, then the engines in parallel by user partition.
-    private func takeSharded<Sink: IntakeSink>(_ lines: ArraySlice<Line>, shards: EngineShards, into sink: inout Sink) {
+    private func takeSharded<Prior: PriorIDs, Sink: IntakeSink>(_ lines: ArraySlice<Line>, shards: EngineShards, priors: [Prior],
+                                                               into sink: inout Sink) throws(Prior.Failure) {
         // 1. Admission, one thread per id partition.
-        let perPartition = admitInParallel(lines)
+        let (perPartition, owner) = try admitInParallel(lines, priors: priors)
         // 2. Counts and refusals in arrival order; the new events collected for the engine.
         var fresh: [Event] = [], freshMembers: [Int] = [], freshIndex: [Int] = []
         fresh.reserveCapacity(lines.count)
@@ -305,8 +342,7 @@ public final class Intake {
             case .success(let e): event = e
             }
             // The partition whose next verdict is this line's.
-            var p = 0
-            while next[p] >= perPartition[p].count || perPartition[p][next[p]].index != i { p += 1 }
+            let p = Int(owner[i - lines.startIndex])
             let judged = perPartition[p][next[p]]
             next[p] += 1
             counts.read += 1
@@ -346,40 +382,77 @@ public final class Intake {
         }
     }
 
-    /// Each partition's verdicts on its own events, in arrival order. Each thread keeps a list of its own,
-    /// merged by the caller: writing verdicts at their places in one shared array had the cores fight over
-    /// cache lines, since partitions interleave through the batch.
-    private func admitInParallel(_ lines: ArraySlice<Line>) -> [[Judged]] {
+    /// Each partition's verdicts on its own events, in arrival order, and each line's partition (`noPartition` for
+    /// a line that is not an event). Each thread keeps a list of its own, merged by the caller: writing verdicts at
+    /// their places in one shared array had the cores fight over cache lines, since partitions interleave through
+    /// the batch.
+    ///
+    /// Two parallel steps: each thread digests the ids of one stretch of the batch (each id once: with every
+    /// partition digesting every id, as before, each thread's share of the digests stayed the whole batch, and
+    /// admission could not go faster than one core's digesting however many cores there were), then each
+    /// partition judges its own events, found by a scan of the partition numbers (two bytes a line).
+    private func admitInParallel<Prior: PriorIDs>(_ lines: ArraySlice<Line>, priors: [Prior]) throws(Prior.Failure) -> ([[Judged]], [UInt16]) {
         var perPartition = [[Judged]](repeating: [], count: admissions.count)
+        var failures = [Prior.Failure?](repeating: nil, count: admissions.count)
+        var keys = [IDDigest](repeating: IDDigest(high: 0, low: 0), count: lines.count)
+        var owner = [UInt16](repeating: Self.noPartition, count: lines.count)
+        let parts = admissions.count
+        keys.withUnsafeMutableBufferPointer { k in
+            owner.withUnsafeMutableBufferPointer { o in
+                let keysOut = SharedBuffer(base: k.baseAddress!), ownerOut = SharedBuffer(base: o.baseAddress!)
+                let work = DigestInput(lines: lines)
+                DispatchQueue.concurrentPerform(iterations: parts) { t in
+                    let n = work.lines.count, base = work.lines.startIndex
+                    for k in (t * n / parts)..<((t + 1) * n / parts) {
+                        guard case .success(let event) = work.lines[base + k] else { continue }
+                        let key = IDDigest(event.id)
+                        keysOut.base[k] = key
+                        ownerOut.base[k] = UInt16(key.high % UInt64(parts))
+                    }
+                }
+            }
+        }
         perPartition.withUnsafeMutableBufferPointer { buffer in
-            let out = SharedBuffer(base: buffer.baseAddress!)
-            let work = AdmissionWork(admissions: admissions, lines: lines)
+          failures.withUnsafeMutableBufferPointer { failed in
+            let out = SharedBuffer(base: buffer.baseAddress!), failure = SharedBuffer(base: failed.baseAddress!)
+            let work = AdmissionWork(admissions: admissions, lines: lines, priors: priors)
+            let digests = DigestWork(keys: keys, owner: owner)
             DispatchQueue.concurrentPerform(iterations: work.admissions.count) { p in
-                let admission = work.admissions[p], n = UInt64(work.admissions.count)
-                // Every partition digests every id, keeping its own: cheaper than a pass that sorts them out.
+                let admission = work.admissions[p]
+                let prior = work.priors[p]
                 var own: [(index: Int, key: IDDigest)] = []
                 own.reserveCapacity(work.lines.count / work.admissions.count + 64)
-                for i in work.lines.indices {
-                    guard case .success(let event) = work.lines[i] else { continue }
-                    let key = IDDigest(event.id)
-                    if key.high % n == UInt64(p) { own.append((i, key)) }
-                }
+                let mine = UInt16(p), base = work.lines.startIndex
+                for k in digests.owner.indices where digests.owner[k] == mine { own.append((base + k, digests.keys[k])) }
                 // Ids are random over a table much larger than the caches: ask for the entry a few
                 // events ahead so that memory latency overlaps the work on the current one.
                 var judged: [Judged] = []
                 judged.reserveCapacity(own.count)
-                for j in own.indices {
-                    if j + Prefetch.ids < own.count { admission.prefetch(own[j + Prefetch.ids].key) }
-                    let (i, key) = own[j]
-                    guard case .success(let event) = work.lines[i] else { continue }
-                    let (verdict, member) = admission.judge(event, key: key, prior: NoPriorIDs())
-                    judged.append(Judged(index: i, member: member, verdict: verdict))
+                do throws(Prior.Failure) {
+                    for j in own.indices {
+                        if j + Prefetch.ids < own.count {
+                            admission.prefetch(own[j + Prefetch.ids].key)
+                            prior.prefetch(own[j + Prefetch.ids].key)
+                        }
+                        let (i, key) = own[j]
+                        guard case .success(let event) = work.lines[i] else { continue }
+                        let (verdict, member) = try admission.judge(event, key: key, prior: prior)
+                        if case .new = verdict { prior.admitted(key) }
+                        judged.append(Judged(index: i, member: member, verdict: verdict))
+                    }
+                } catch {
+                    failure.base[p] = error
                 }
                 out.base[p] = judged  // one write per thread, at the end
             }
+          }
         }
-        return perPartition
+        if let first = failures.first(where: { $0 != nil }), let error = first { throw error }
+        return (perPartition, owner)
     }
+
+    /// The partition number of a line that is not an event.
+    private static let noPartition = UInt16.max
 
     /// One admission verdict, at its line in the batch.
     private struct Judged {
@@ -389,10 +462,23 @@ public final class Intake {
     }
 }
 
+/// The lines whose ids the digesting threads digest, each thread a stretch.
+private struct DigestInput: @unchecked Sendable {
+    let lines: ArraySlice<Intake.Line>
+}
+
+/// Each line's id digest and partition, read by every admission thread.
+private struct DigestWork: @unchecked Sendable {
+    let keys: [IDDigest]
+    let owner: [UInt16]
+}
+
 /// What the admission threads read: each thread uses one admission only.
-private struct AdmissionWork: @unchecked Sendable {
+private struct AdmissionWork<Prior: PriorIDs>: @unchecked Sendable {
     let admissions: [Admission]
     let lines: ArraySlice<Intake.Line>
+    /// One per partition, each used by its partition's thread only.
+    let priors: [Prior]
 }
 
 /// The numbers in the closing summary line.

@@ -8,9 +8,11 @@
 /// An in-memory run has none (`NoPriorIDs`).
 ///
 /// Asked in arrival order, on the intake's thread, about each id its admission does not hold (of an event whose
-/// user is on the roster) — so an intake with shards, whose admission runs in parallel partitions, takes none.
+/// user is on the roster). An intake with shards admits in parallel partitions by id digest and takes one prior
+/// per partition (`Intake.take(_:priors:into:)`), each asked only about its partition's ids, on that partition's
+/// thread: a conformer needs no lock, only one instance per partition (its own connection, its own filter).
 /// The requirements are not mutating: a conformer that keeps state is a class (the store's `StoredIDs`).
-public protocol PriorIDs {
+public protocol PriorIDs: SendableMetatype { // used on the admission partitions' threads (one instance each)
     associatedtype Failure: Error
 
     /// The content fingerprint (`Event.contentFingerprint`) an event with `event.id` was accepted with, or

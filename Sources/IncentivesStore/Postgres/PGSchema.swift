@@ -4,7 +4,9 @@
 /// opening runs the missing migrations in one transaction (under an advisory lock, so two first commands do not
 /// both create it), and refuses a database from a newer version.
 enum PGSchema {
-    /// Partitions of each per-user table.
+    /// Partitions of each per-user table. The server puts a user in partition `UserPartition.of(user, among: 8)`:
+    /// the core's one partition function is PostgreSQL's hash partitioning, so a worker's lease on partition `p`
+    /// covers the users shard `p` of 8 owns in `replay` (UserPartitionPostgresTests).
     static let partitions = 8
 
     static func partitioned(_ table: String) -> String {

@@ -2,7 +2,8 @@ import Foundation
 import IncentivesCore
 
 /// `incentives work`: evaluates the inbox (the events the ingest admitted, DESIGN.md §9) a user partition at a
-/// time. Any number of workers, on any machines, share the partitions through leases — session advisory locks
+/// time (a partition of the per-user tables: `UserPartition.of(user, among: PGSchema.partitions)`, the core's one
+/// partition function, which the server's hash partitioning computes). Any number of workers, on any machines, share the partitions through leases — session advisory locks
 /// (`pg_try_advisory_lock(space, partition)`), which the server drops when a worker's session ends, `kill -9` and
 /// a lost network included — and each held partition's events after its stored position go, in arrival order,
 /// through the one intake pipeline (`Intake(storedEventsFor:)`: the ingest admitted them already) and the engine.

@@ -23,7 +23,9 @@ enum BenchCommand: Command {
       (a) evaluation alone: parsed events fed to the engine in memory, with one engine per core and
           with one engine, then with the duplicate check in front (partitioned as replay runs it, and one);
       (b) end-to-end replay of the JSONL file by `incentives replay`, run as a child process, with its
-          peak resident memory; then again with every program ending 9999-12-31 (memory within 1.2×).
+          peak resident memory; then again with every program ending 9999-12-31 (memory within 1.2×);
+      (c) `replay --threads N` at 1, 2 and every core, each with its lines/s and its ratio to sqlite3's own
+          `.import` of the same rows as CSV, timed in the same run (alternating).
     `bench store` instead times `incentives ingest` of the file against sqlite3's own `.import` of the
     same rows as CSV (ratio printed), `incentives user` look-ups and achievement pages (median, p99 over
     --lookups N, default 2000), and ingest's peak memory at a tenth and at the whole file, and at the

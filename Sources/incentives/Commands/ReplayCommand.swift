@@ -6,15 +6,18 @@ import IncentivesInput
 enum ReplayCommand: Command {
     static let name = "replay"
     static let summary = "run the engine in memory over catalog, roster and events; print achievements"
-    static let valuedOptions: Set<String> = ["catalog", "roster", "events"]
+    static let valuedOptions: Set<String> = ["catalog", "roster", "events", "threads"]
     static let help = """
-    Usage: incentives replay --catalog FILE --roster FILE --events FILE|-
+    Usage: incentives replay --catalog FILE --roster FILE --events FILE|- [--threads N]
 
     Runs the engine in memory over the three files; no database is touched.
 
       --catalog FILE   the menu of incentives and the employers' programs (catalog.json)
       --roster FILE    enterprise users, one JSON object a line (roster.jsonl)
       --events FILE    events recorded by the apps' API, one JSON object a line; - reads stdin
+      --threads N      threads that parse, admit and evaluate (each stage N wide, users shared out by
+                       one hash of their id; a reading thread besides); default: every core (\(defaultThreads)
+                       here). The output is the same, byte for byte, whatever N.
 
     stdout: one achievement a line, as JSON, in the order they were recorded.
     stderr: each rejected line as FILE:LINE: REASON, then the summary line
@@ -38,30 +41,38 @@ enum ReplayCommand: Command {
         let catalogPath = try args.required("catalog")
         let rosterPath = try args.required("roster")
         let eventsPath = try args.required("events")
+        let threads = try args.int("threads", default: defaultThreads, range: 1...maxThreads)
         let c = try Setup.configuration(catalog: catalogPath, roster: rosterPath)
-        let counts = try replay(catalog: c.catalog, roster: c.roster, zones: c.zones, events: eventsPath,
+        let counts = try replay(catalog: c.catalog, roster: c.roster, zones: c.zones, events: eventsPath, threads: threads,
                                 out: Output.stdout, err: Output.stderr)
         Output.stdout.flush()
         printError(counts.summary)
         return counts.rejected > 0 ? .dataError : .ok
     }
 
+    /// Every core this process may use.
+    static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+    /// More threads than this is a typo, not a machine.
+    static let maxThreads = 1024
+
     /// Streams the events through a fresh intake; shared with `bench`.
     ///
-    /// A reading thread parses lines into batches (simdjson, field checks) while this thread takes the
-    /// previous batch through the intake, whose admission and engine each run one thread per core
-    /// (partitioned by event id, then by user); output follows file order.
-    static func replay(catalog: Catalog, roster: Roster, zones: ZoneDirectory, events: String, out: Output?, err: Output?) throws -> IntakeCounts {
+    /// A reading thread splits lines into batches, which `threads` threads parse (simdjson, field checks; with one
+    /// thread the reading thread parses), while this thread takes the previous batch through the intake, whose
+    /// admission and engine each run `threads` threads (partitioned by event id, then by user); output follows
+    /// file order.
+    static func replay(catalog: Catalog, roster: Roster, zones: ZoneDirectory, events: String, threads: Int = defaultThreads,
+                       out: Output?, err: Output?) throws -> IntakeCounts {
         let shards: EngineShards
         do {
-            shards = try EngineShards(catalog: catalog, roster: roster, count: max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8)), zones: zones)
+            shards = try EngineShards(catalog: catalog, roster: roster, count: max(1, threads), zones: zones)
         } catch {
             throw CommandFailure(.config, "\(error)")
         }
         // Size the id tables for the file up front (about 100 bytes a line) instead of regrowing them.
         let size = (try? FileManager.default.attributesOfItem(atPath: events)[.size] as? Int) ?? 0
         let intake = Intake(shards: shards, expectedEvents: size / 100)
-        let stream = EventStream(path: events)
+        let stream = EventStream(path: events, parsers: threads)
         let file = stream.displayName
         do {
             try stream.forEachBatchPipelined(batchSize: batchSize, prepare: { $0 }) { batch in

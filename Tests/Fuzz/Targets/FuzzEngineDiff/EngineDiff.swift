@@ -8,7 +8,8 @@
 //      dispositions and counts (`EngineModelDiff`);
 //   2. the engine four ways, which must agree with one another:
 //   A. `Intake(engine:)`, one event at a time (what the console and the simulator do);
-//   B. `Intake(shards:)` over 1–4 `EngineShards`, in batches of random sizes (what `replay` does);
+//   B. `Intake(shards:)` over 1–8 `EngineShards` (users shared out by `UserPartition`), in batches of random
+//      sizes (what `replay --threads N` does), its outcomes in the order they were merged back;
 //   C. as A, but at random points every changed user's progress is saved (`encodedProgress`), the engine
 //      forgets everything, and reloads it on demand from the saved bytes (what the store does);
 //   D. `Intake(engine:)` in the same batches as B, taken in order with prefetching (what `ingest` does).
@@ -42,12 +43,14 @@ func makeWorld(_ s: inout ByteStream) -> World {
     while left > 0 { let b = s.within(1...max(1, min(left, 20))); batchSizes.append(b); left -= b }
     var saveAt = Set<Int>()
     for i in random.events.indices where s.chance(1) { saveAt.insert(i) }
-    return World(random: random, roster: Roster(members: random.members), shards: s.within(1...4), batchSizes: batchSizes, saveAt: saveAt)
+    return World(random: random, roster: Roster(members: random.members), shards: s.within(1...8), batchSizes: batchSizes, saveAt: saveAt)
 }
 
-/// What a run produced: per event index, the achievements it earned (only non-empty).
+/// What a run produced: per event index, the achievements it earned (only non-empty), and the order the indices
+/// came back in (a sharded run merges its shards' results: they must come back in arrival order).
 struct Run: Equatable {
     var earned: [Int: [Achievement]] = [:]
+    var order: [Int] = []
     var counts = IntakeCounts()
 }
 
@@ -59,7 +62,7 @@ func runOneByOne(_ w: World, saving: Bool) -> Run {
     if saving { engine.loadProgress = { saved[$0.id] } }
     var run = Run()
     for (i, e) in w.events.enumerated() {
-        if case .accepted(let a) = intake.take(e), !a.isEmpty { run.earned[i] = a }
+        if case .accepted(let a) = intake.take(e), !a.isEmpty { run.earned[i] = a; run.order.append(i) }
         if saving, w.saveAt.contains(i) {
             for m in engine.takeChangedMembers() {
                 guard let bytes = engine.encodedProgress(of: m.id) else { propertyFailed("changed user \(m.id) has no progress to save") }
@@ -87,7 +90,7 @@ func runBatches(_ w: World, _ intake: Intake) -> Run {
     var start = 0
     for size in w.batchSizes {
         let batch = w.events[start..<(start + size)].map { Result<Event, Rejection>.success($0) }
-        for (i, a) in intake.take(batch: batch).earned where !a.isEmpty { run.earned[start + i] = a }
+        for (i, a) in intake.take(batch: batch).earned where !a.isEmpty { run.earned[start + i] = a; run.order.append(start + i) }
         start += size
     }
     run.counts = intake.counts
@@ -99,6 +102,7 @@ func describe(_ w: World) -> String { w.random.description }
 func diff(_ a: Run, _ b: Run) -> String {
     var lines: [String] = []
     if a.counts != b.counts { lines.append("counts \(a.counts.summary) vs \(b.counts.summary)") }
+    if a.order != b.order { lines.append("order of the awarding events: \(a.order.prefix(20)) vs \(b.order.prefix(20))") }
     for i in Set(a.earned.keys).union(b.earned.keys).sorted() where a.earned[i] != b.earned[i] {
         lines.append("event \(i): \((a.earned[i] ?? []).map(\.jsonLine)) vs \((b.earned[i] ?? []).map(\.jsonLine))")
     }
