@@ -33,7 +33,7 @@ struct IngestPipelineTests {
 
     @Test("batches end at --batch lines, each with its checkpoint; the last is finished with the file's size; seq has no holes")
     func batchesAndCheckpoints() throws {
-        let dir = try TempDir()
+        let dir = TempDir()
         let path = Self.file(in: dir)
         let store = MemoryIntakeStore(engine: { try Self.world().engine() })
         var options = IngestOptions()
@@ -57,7 +57,7 @@ struct IngestPipelineTests {
 
     @Test("a run resumed from a checkpoint says the earlier runs' rejects first and counts as one run; a finished file is complete")
     func resumesFromTheStoredPosition() throws {
-        let dir = try TempDir()
+        let dir = TempDir()
         let path = Self.file(in: dir)
         let whole = MemoryIntakeStore(engine: { try Self.world().engine() })
         let expected = try IngestPipeline.ingest(path: path, into: whole)
@@ -80,7 +80,7 @@ struct IngestPipelineTests {
 
     @Test("an event the store cannot hold: recorded, the file read again at once without it, each reject said once")
     func refusedEventIsReadAgainWithout() throws {
-        let dir = try TempDir()
+        let dir = TempDir()
         let path = Self.file(in: dir)
         let store = MemoryIntakeStore(engine: { try Self.world().engine() })
         store.cannotHold = "e5"
