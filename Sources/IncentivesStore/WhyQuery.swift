@@ -24,14 +24,21 @@ public protocol WhyStreaming {
                  to consumer: any ExplanationConsumer) throws -> Explanation?
 }
 
-extension StoreReader: WhyStreaming {
-    /// Why each of a user's events earned, counted or not, reward by reward; nil when the user is not on the
-    /// roster. The whole explanation, kept (`WhyStreaming` streams it).
-    public func explain(user id: String, today: LocalDate? = nil, program: String? = nil) throws -> Explanation? {
+extension WhyStreaming {
+    /// The whole explanation, every line kept (the console's Why pane, tests); `incentives why` streams instead.
+    public func explainKept(user id: String, today: LocalDate?, program: String?) throws -> Explanation? {
         let lines = CollectedExplanationLines()
         guard var x = try explain(user: id, today: today, program: program, paging: WhyPaging(), to: lines) else { return nil }
         x.lines = lines.lines
         return x
+    }
+}
+
+extension StoreReader: WhyStreaming {
+    /// Why each of a user's events earned, counted or not, reward by reward; nil when the user is not on the
+    /// roster. The whole explanation, kept (`WhyStreaming` streams it).
+    public func explain(user id: String, today: LocalDate? = nil, program: String? = nil) throws -> Explanation? {
+        try explainKept(user: id, today: today, program: program)
     }
 
     /// The user's stored events are replayed in arrival order through the same engine as ingest (`Explainer`),

@@ -4,13 +4,6 @@ import IncentivesCore
 /// tables, in one REPEATABLE READ snapshot. A user's events come off the events' primary key (user_id, seq) in their
 /// partition; re-sends off `duplicate_arrivals_user`; conflicts through the events' id index.
 extension PGStoreReader: WhyStreaming {
-    func explainKept(user id: String, today: LocalDate?, program: String?) throws -> Explanation? {
-        let lines = CollectedExplanationLines()
-        guard var x = try explain(user: id, today: today, program: program, paging: WhyPaging(), to: lines) else { return nil }
-        x.lines = lines.lines
-        return x
-    }
-
     public func explain(user id: String, today: LocalDate?, program: String?, paging: WhyPaging,
                         to consumer: any ExplanationConsumer) throws -> Explanation? {
         try snapshot {
