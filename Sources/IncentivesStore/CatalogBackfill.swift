@@ -6,15 +6,15 @@ import IncentivesCore
 /// history gives them are recorded now (by the store, with their evidence and outbox rows), and their progress is
 /// handed to the engine that goes on with every reward. The store supplies the events, writes the rows and saves
 /// the progress; what is evaluated and what is kept is decided here.
-final class CatalogBackfill {
-    let keys: Set<String>
+package final class CatalogBackfill {
+    package let keys: Set<String>
     private let history: Engine
     private let intake: Intake
     /// employer, program, incentive, reward → definition key.
     private var keyOf: [String: String] = [:]
 
     /// Throws the engine's refusal of the stored configuration (the caller names its store in the error).
-    init(catalog: Catalog, roster: Roster, keys: Set<String>) throws {
+    package init(catalog: Catalog, roster: Roster, keys: Set<String>) throws {
         self.keys = keys
         history = try Engine(catalog: catalog, roster: roster)
         intake = Intake(storedEventsFor: history)
@@ -31,7 +31,7 @@ final class CatalogBackfill {
 
     /// One batch of stored events, in arrival order, each with its `seq`: the awards history gives the backfilled
     /// rewards, in the order they were earned, each with the seq of the event that earned it.
-    func take(_ events: [(seq: Int64, event: Event)]) -> [IngestBatch.AchievementRow] {
+    package func take(_ events: [(seq: Int64, event: Event)]) -> [IngestBatch.AchievementRow] {
         let outcome = intake.take(batch: events.map { .success($0.event) })
         var rows: [IngestBatch.AchievementRow] = []
         for (index, earned) in outcome.earned {
@@ -44,11 +44,11 @@ final class CatalogBackfill {
 
     /// The users the backfill holds progress for, once every event was taken: whose saved progress `handOver`
     /// changes (a store that does not load progress on demand restores theirs into `main` first).
-    func changedMembers() -> [Member] { history.takeChangedMembers() }
+    package func changedMembers() -> [Member] { history.takeChangedMembers() }
 
     /// Moves the backfilled rewards' progress of `members` into `main`, which holds (or loads) their saved progress
     /// for every other reward; `main.takeChangedMembers()` then names whose progress to save.
-    func handOver(_ members: [Member], to main: Engine) {
+    package func handOver(_ members: [Member], to main: Engine) {
         for member in members { main.adoptProgress(of: member.id, from: history, keys: keys) }
     }
 }

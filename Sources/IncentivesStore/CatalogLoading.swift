@@ -25,4 +25,3 @@ extension CatalogLoading {
 }
 
 extension Store: CatalogLoading {}
-extension PGStore: CatalogLoading {}

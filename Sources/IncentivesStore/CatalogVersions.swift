@@ -4,7 +4,7 @@ import IncentivesInput
 
 /// The `catalog_versions` table: every catalog `init` applied that changed a reward, and for each the rewards it
 /// introduced. The catalog in `settings` is always the latest version's.
-enum CatalogVersions {
+package enum CatalogVersions {
     static func all(_ db: Database) throws -> [CatalogVersion] {
         try db.rows("SELECT version, effective, file, loaded_at, changes, catalog FROM catalog_versions ORDER BY version") { CatalogVersion(row: $0) }
     }
@@ -20,7 +20,7 @@ enum CatalogVersions {
     }
 
     /// The `introduced` column decoded (either store's).
-    static func introduced(json: String?, path: String) throws -> [String: (version: Int, day: LocalDate?)] {
+    package static func introduced(json: String?, path: String) throws -> [String: (version: Int, day: LocalDate?)] {
         guard let json, let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: [Any]] else { return [:] }
         var out: [String: (version: Int, day: LocalDate?)] = [:]
         for (key, pair) in object {
@@ -38,7 +38,7 @@ enum CatalogVersions {
 
     /// The `introduced` of a new version: rewards the previous catalog had with the same key keep their entry (or
     /// none, as of version 1); the others are introduced now, counting from `effective`.
-    static func introduced(by new: Catalog, after old: Catalog?, previous: [String: (version: Int, day: LocalDate?)],
+    package static func introduced(by new: Catalog, after old: Catalog?, previous: [String: (version: Int, day: LocalDate?)],
                            version: Int, effective: LocalDate?) -> [String: (version: Int, day: LocalDate?)] {
         let oldKeys = Set(old?.rewardKeys().map(\.key) ?? [])
         var out: [String: (version: Int, day: LocalDate?)] = [:]
@@ -52,7 +52,7 @@ enum CatalogVersions {
         return out
     }
 
-    static func encode(_ introduced: [String: (version: Int, day: LocalDate?)]) -> String {
+    package static func encode(_ introduced: [String: (version: Int, day: LocalDate?)]) -> String {
         "{" + introduced.keys.sorted().map { k in
             JSONText.quote(k) + ":[" + String(introduced[k]!.version) + "," + (introduced[k]!.day.map { JSONText.quote($0.iso) } ?? "null") + "]"
         }.joined(separator: ",") + "}"

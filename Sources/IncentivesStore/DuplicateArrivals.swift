@@ -34,7 +34,7 @@ extension IngestBatch {
     /// Each re-send with its place among events: after the last event the batch accepted on an earlier line, or
     /// what the sink saw when that is later. (An intake with shards tells duplicates before the new events of the
     /// lines it takes at once, so the sink's count can lag; the batch's own events settle it.)
-    func placedDuplicates() -> [(row: DuplicateRow, afterSeq: Int64)] {
+    package func placedDuplicates() -> [(row: DuplicateRow, afterSeq: Int64)] {
         var out: [(row: DuplicateRow, afterSeq: Int64)] = []
         out.reserveCapacity(duplicates.count)
         var k = 0

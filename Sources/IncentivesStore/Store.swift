@@ -189,7 +189,7 @@ public final class Store {
     }
 
     /// Today's local day in UTC: the default effective day of a catalog version.
-    static func today() -> LocalDate {
+    package static func today() -> LocalDate {
         Instant(seconds: Int64(Date().timeIntervalSince1970.rounded(.down))).localDate(offsetSeconds: 0)
     }
 
@@ -246,13 +246,13 @@ public final class Store {
         return engine
     }
 
-    static func encodePartnerIDs(_ ids: [String: String]) -> String {
+    package static func encodePartnerIDs(_ ids: [String: String]) -> String {
         "{" + ids.sorted { $0.key < $1.key }.map { JSONText.quote($0.key) + ":" + JSONText.quote($0.value) }.joined(separator: ",") + "}"
     }
 }
 
 /// Reading the catalog and roster back, shared by the writer and the readers.
-enum StoredConfiguration {
+package enum StoredConfiguration {
     static func catalog(_ db: Database) throws -> Catalog {
         guard let text = try db.row("SELECT value FROM settings WHERE key = 'catalog'", map: { $0.text(0) }) else {
             throw StoreError.notInitialized(path: db.path)
@@ -262,7 +262,7 @@ enum StoredConfiguration {
 
     /// The stored catalog text decoded as `init` validated it, with what later versions introduced: shared by
     /// both stores. `path`: the database as messages name it.
-    static func catalog(text: String, introduced: [String: (version: Int, day: LocalDate?)], path: String) throws -> Catalog {
+    package static func catalog(text: String, introduced: [String: (version: Int, day: LocalDate?)], path: String) throws -> Catalog {
         let decoded: Catalog
         do {
             decoded = try CatalogDecoder.decode(Data(text.utf8), file: "catalog stored in \(path)")
@@ -280,7 +280,7 @@ enum StoredConfiguration {
     static func member(_ s: Statement, from column: Int32 = 0) throws -> Member { try Member(row: s, from: Int(column)) }
 
     /// A roster row as a member, whichever store it comes from (the columns of `memberColumns`, as text).
-    static func member(id: String, employer: String?, timezone: String, eligibleFrom: String, eligibleUntil: String?,
+    package static func member(id: String, employer: String?, timezone: String, eligibleFrom: String, eligibleUntil: String?,
                        partnerIDs json: String?, path: String) throws -> Member {
         guard let from = LocalDate(iso: eligibleFrom) else {
             throw StoreError.corrupt(path: path, reason: "user \(id): bad eligible_from")
@@ -293,7 +293,7 @@ enum StoredConfiguration {
                       eligibleUntil: eligibleUntil.flatMap { LocalDate(iso: $0) }, partnerMemberIDs: partnerIDs)
     }
 
-    static let memberColumns = "id, employer, timezone, eligible_from, eligible_until, partner_ids"
+    package static let memberColumns = "id, employer, timezone, eligible_from, eligible_until, partner_ids"
 
     static func roster(_ db: Database) throws -> Roster {
         let members = try db.rows("SELECT \(memberColumns) FROM members ORDER BY position") { try member($0) }

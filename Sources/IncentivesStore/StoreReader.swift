@@ -67,7 +67,7 @@ public final class StoreReader: SQLStoreReader, StoreLookups {
         !(q.idContains ?? "").isEmpty || !(q.zone ?? "").isEmpty
     }
 
-    override func profileSource(of id: String) throws -> (member: Member, engine: Engine, eventCount: Int)? {
+    public override func profileSource(of id: String) throws -> (member: Member, engine: Engine, eventCount: Int)? {
         guard let member = try user(id) else { return nil }
         let count = try db.integer("SELECT count(*) FROM events WHERE user_key = \(UserKeys.keyOfUser)", .text(id))
         return (member, try engine(of: member), count)

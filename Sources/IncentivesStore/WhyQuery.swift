@@ -108,36 +108,40 @@ extension StoreReader: WhyStreaming {
 /// One stored line of a user, either store's: an event, an exact re-send of one, or a conflict, with where it
 /// arrived. `order` places it among events: an event's `seq`; a re-send's `after_seq` (the last event stored before
 /// it). `row` is the row's own number in its table, for the keyset.
-struct Arrival {
-    enum Item {
+package struct Arrival {
+    package enum Item {
         case event(Event)
         case duplicate(Event)
         case conflict(String, Rejection)
     }
 
-    let order: Int64
-    let row: Int64
-    let ingest: Int64
-    let line: Int
-    let file: String?
-    let item: Item
+    package let order: Int64
+    package let row: Int64
+    package let ingest: Int64
+    package let line: Int
+    package let file: String?
+    package let item: Item
+
+    package init(order: Int64, row: Int64, ingest: Int64, line: Int, file: String?, item: Item) {
+        (self.order, self.row, self.ingest, self.line, self.file, self.item) = (order, row, ingest, line, file, item)
+    }
 
     /// Where it arrived: the ingest (in the order they ran) and the line in it.
-    var position: (Int64, Int) { (ingest, line) }
+    package var position: (Int64, Int) { (ingest, line) }
 }
 
 /// One kind of a user's stored lines, read a page at a time: `fetch` gets the last row read (nil at first) and
 /// returns the next rows after it in its order, at most `limit`.
-struct ArrivalPager {
-    let fetch: (_ after: Arrival?, _ limit: Int) throws -> [Arrival]
+package struct ArrivalPager {
+    package let fetch: (_ after: Arrival?, _ limit: Int) throws -> [Arrival]
     private var page: [Arrival] = []
     private var next = 0
     private var last: Arrival?
     private var exhausted = false
 
-    init(fetch: @escaping (_ after: Arrival?, _ limit: Int) throws -> [Arrival]) { self.fetch = fetch }
+    package init(fetch: @escaping (_ after: Arrival?, _ limit: Int) throws -> [Arrival]) { self.fetch = fetch }
 
-    mutating func peek(_ paging: WhyPaging) throws -> Arrival? {
+    package mutating func peek(_ paging: WhyPaging) throws -> Arrival? {
         if next < page.count { return page[next] }
         guard !exhausted else { return nil }
         page = try fetch(last, paging.pageSize)
@@ -147,7 +151,7 @@ struct ArrivalPager {
         return page.first
     }
 
-    mutating func advance() {
+    package mutating func advance() {
         last = page[next]
         next += 1
     }
@@ -157,13 +161,13 @@ struct ArrivalPager {
 /// (after event `after_seq`), and in the order they came; conflicts (the rejects table keeps no place among events)
 /// by ingest and line, before the first event that came after them. Re-sends and conflicts between the same two
 /// events come in ingest and line order.
-struct ArrivalMerge {
-    let paging: WhyPaging
+package struct ArrivalMerge {
+    package let paging: WhyPaging
     private var events: ArrivalPager
     private var duplicates: ArrivalPager
     private var conflicts: ArrivalPager
 
-    init(paging: WhyPaging, events: @escaping (Arrival?, Int) throws -> [Arrival], duplicates: @escaping (Arrival?, Int) throws -> [Arrival],
+    package init(paging: WhyPaging, events: @escaping (Arrival?, Int) throws -> [Arrival], duplicates: @escaping (Arrival?, Int) throws -> [Arrival],
          conflicts: @escaping (Arrival?, Int) throws -> [Arrival]) {
         self.paging = paging
         self.events = ArrivalPager(fetch: events)
@@ -171,7 +175,7 @@ struct ArrivalMerge {
         self.conflicts = ArrivalPager(fetch: conflicts)
     }
 
-    mutating func next() throws -> Arrival? {
+    package mutating func next() throws -> Arrival? {
         let e = try events.peek(paging)
         var d = try duplicates.peek(paging), c = try conflicts.peek(paging)
         if let e {
@@ -196,7 +200,7 @@ extension Arrival {
     /// engine as ingest (`Explainer`) over them in arrival order, until the consumer has had enough. The events are
     /// the store's, one row per id, so the intake checks no ids (`Intake(storedEventsFor:)`) and holds none: memory
     /// does not grow with the history.
-    static func explain(_ member: Member, catalog: Catalog, zones: ZoneDirectory, arrivals: inout ArrivalMerge, today: LocalDate?,
+    package static func explain(_ member: Member, catalog: Catalog, zones: ZoneDirectory, arrivals: inout ArrivalMerge, today: LocalDate?,
                         program: String?, path: String, to consumer: any ExplanationConsumer) throws -> Explanation {
         let engine: Engine
         do {

@@ -3,6 +3,7 @@ import IncentivesConsole
 import IncentivesCore
 import IncentivesInput
 @testable import IncentivesStore
+@testable import IncentivesPostgres
 import Testing
 
 /// One conformance suite for the read side (issue 22): the same look-up, console-data and delivery-queue tests

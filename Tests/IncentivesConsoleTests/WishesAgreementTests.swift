@@ -2,6 +2,7 @@ import Foundation
 import IncentivesConsole
 import IncentivesCore
 import IncentivesStore
+import IncentivesPostgres
 import Testing
 
 /// The three read models the people who tried the console asked for (issue 20's wishes) mean the same from the

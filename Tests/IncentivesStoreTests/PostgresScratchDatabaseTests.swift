@@ -1,5 +1,6 @@
 import Foundation
 import IncentivesStore
+import IncentivesPostgres
 import Testing
 
 /// `bench postgres` measures in scratch databases it makes beside the one its URL names: made fresh each run,

@@ -9,25 +9,25 @@ import IncentivesInput
 /// profile) or where its schema does (how a full pass over the events is paged).
 ///
 /// Not thread-safe: one reader per thread.
-public class SQLStoreReader {
+open class SQLStoreReader {
     package let session: any SQLReadSession
     package let dialect: any SQLDialect
     /// The catalog as `init` stored it. Call `reload()` after an `init` to see a new one.
-    public internal(set) var catalog: Catalog
-    let zones = ZoneDirectory()
-    let arrays = StringArrayReader()
+    public package(set) var catalog: Catalog
+    package let zones = ZoneDirectory()
+    package let arrays = StringArrayReader()
     private var snapshotDepth = 0
 
-    init(session: any SQLReadSession, catalog: Catalog) {
+    package init(session: any SQLReadSession, catalog: Catalog) {
         self.session = session
         self.dialect = session.dialect
         self.catalog = catalog
     }
 
-    var path: String { session.display }
+    package var path: String { session.display }
 
     /// `body` on one snapshot of the data; nested calls join the outer one.
-    func snapshot<T>(_ body: () throws -> T) throws -> T {
+    package func snapshot<T>(_ body: () throws -> T) throws -> T {
         if snapshotDepth > 0 { return try body() }
         snapshotDepth += 1
         defer { snapshotDepth -= 1 }
@@ -62,7 +62,7 @@ public class SQLStoreReader {
 
     /// Achievements per reward, of every employer or of one (bound to the first parameter). On SQLite the
     /// grouping reads the `achievements_menu` index alone (schema 7).
-    static func rewardCountsSQL(employer: Bool, dialect: any SQLDialect) -> String {
+    package static func rewardCountsSQL(employer: Bool, dialect: any SQLDialect) -> String {
         "SELECT employer, program, incentive, reward, count(*) FROM achievements\(employer ? " WHERE employer = \(dialect.placeholder(1))" : "") GROUP BY 1, 2, 3, 4"
     }
 
@@ -108,7 +108,7 @@ public class SQLStoreReader {
 
     // MARK: - Users
 
-    static let memberColumns = StoredConfiguration.memberColumns
+    package static let memberColumns = StoredConfiguration.memberColumns
 
     public func user(_ id: String) throws -> Member? {
         try session.queryFirst("SELECT \(Self.memberColumns) FROM members WHERE id = \(dialect.placeholder(1))", [.text(id)]) { try Member(row: $0) }
@@ -152,12 +152,12 @@ public class SQLStoreReader {
 
     /// What a profile is made from: the member, an engine holding their progress up to now, and their number
     /// of events. nil for an unknown user.
-    func profileSource(of id: String) throws -> (member: Member, engine: Engine, eventCount: Int)? {
+    open func profileSource(of id: String) throws -> (member: Member, engine: Engine, eventCount: Int)? {
         preconditionFailure("each store says how it restores a user's progress")
     }
 
     /// An engine over one user (`member`), for restoring their saved progress.
-    func engine(over member: Member) throws -> Engine {
+    package func engine(over member: Member) throws -> Engine {
         do {
             return try Engine(catalog: catalog, roster: Roster(members: [member]), zones: zones)
         } catch {
@@ -189,13 +189,13 @@ public class SQLStoreReader {
     // MARK: - Events
 
     /// `EventRecord.init(row:zones:)`'s columns.
-    var eventColumns: String { Self.eventColumns(dialect) }
-    static func eventColumns(_ d: any SQLDialect) -> String {
+    package var eventColumns: String { Self.eventColumns(dialect) }
+    package static func eventColumns(_ d: any SQLDialect) -> String {
         "e.seq, e.id, e.type, \(d.eventUser), e.at_s, e.at_nanos, e.category, i.source, e.line, m.timezone"
     }
 
     /// One stored event by its id (PostgreSQL: through the events' byte-ordered id index).
-    static func eventByIDSQL(_ d: any SQLDialect) -> String {
+    package static func eventByIDSQL(_ d: any SQLDialect) -> String {
         "SELECT \(eventColumns(d)) FROM \(d.eventSource) WHERE \(d.eventID("e")) = \(d.placeholder(1))"
     }
 
@@ -217,12 +217,12 @@ public class SQLStoreReader {
 
     /// `AchievementRecord.init(row:)`'s columns: evidence as JSON arrays of ids and days, the earning instant as
     /// RFC 3339 text and the earning event's number.
-    var achievementColumns: String {
+    package var achievementColumns: String {
         "seq, \(dialect.achievementUser), employer, program, incentive, reward, ordinal, completed_on, achieved_at, event_seq, "
             + "evidence, evidence_days, generation, catalog_version, tier"
     }
 
-    func achievementRecord(_ row: some SQLRow) throws -> AchievementRecord {
+    package func achievementRecord(_ row: some SQLRow) throws -> AchievementRecord {
         try AchievementRecord(row: row, arrays: arrays) { seq in
             try session.queryFirst("SELECT at_s, at_nanos FROM events WHERE seq = \(dialect.placeholder(1))", [.int(seq)]) { try $0.instant(0) }
         }
@@ -313,7 +313,7 @@ public class SQLStoreReader {
 
     // MARK: - Rejects, changes, deliveries
 
-    static let rejectColumns = "seq, file, line, code, field, reason, text, at"
+    package static let rejectColumns = "seq, file, line, code, field, reason, text, at"
 
     /// Refused lines in the order they were refused; optionally of one file (as it was named) or one code.
     public func rejects(file: String? = nil, code: String? = nil, limit: Int? = nil, offset: Int = 0) throws -> [RejectRecord] {

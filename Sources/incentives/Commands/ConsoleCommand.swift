@@ -3,6 +3,7 @@ import IncentivesConsole
 import IncentivesCore
 import IncentivesInput
 import IncentivesStore
+import IncentivesStores
 
 /// `incentives console`: the ncurses admin console (also what `incentives` alone opens).
 enum ConsoleCommand: Command {

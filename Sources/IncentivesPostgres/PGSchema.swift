@@ -1,3 +1,5 @@
+import IncentivesStore
+
 /// The PostgreSQL schema and its migrations: the SQLite store's tables (DESIGN.md §4), with events, progress
 /// and achievements hash-partitioned by user (native declarative partitioning) so that a user's rows live in one
 /// partition, and the indexes the read paths need. `incentives_schema` holds the version a database is at;

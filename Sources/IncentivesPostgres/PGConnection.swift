@@ -1,5 +1,6 @@
 import Foundation
 import CLibPQ
+import IncentivesStore
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,6 +1,8 @@
 import Foundation
 import IncentivesCore
 import IncentivesInput
+import IncentivesStore
+import IncentivesPostgres
 
 /// A store as the commands that write it see it, whichever it is: `Stores` (the one factory) picks it from the
 /// location, and no command names a concrete store or asks which one it has. What differs between stores is said
@@ -34,6 +36,10 @@ public protocol StoreWriter: CatalogLoading {
     /// Creates and grants the database roles (`init`); nil where the store has none.
     func grantRoles(_ roles: PGRoles) throws -> RolesGrant?
 }
+
+/// The database roles `init` creates and grants (reader, writer, sender; PostgreSQL's `PGRoles`), named so that a command
+/// reaches them without naming the PostgreSQL module; a store without roles is handed them and ignores them.
+public typealias StoreRoles = PGRoles
 
 /// What granting the roles gave.
 public enum RolesGrant {
@@ -70,50 +76,5 @@ extension StoreWriter {
     /// Ingests `path` with the defaults.
     public func ingest(path: String, options: IngestOptions = IngestOptions()) throws -> IngestOutcome {
         try ingest(path: path, options: options, onLocked: {}, onReject: { _ in }, onProgress: { _ in })
-    }
-}
-
-extension Store: StoreWriter {
-    public var traits: StoreTraits { Stores.sqliteTraits }
-
-    public func achievements(ofIngest id: Int64) throws -> Int {
-        try db.integer("SELECT achievements FROM ingests WHERE id = ?", .int(id))
-    }
-
-    public func isEvaluated() throws -> Bool { true }
-
-    public func evaluate(_ options: EvaluationOptions, onBatch: (EvaluationReport) -> Void) throws -> EvaluationReport { EvaluationReport() }
-
-    /// SQLite keeps its statistics itself (`PRAGMA optimize` at close).
-    public func refreshStatistics() {}
-
-    public func deliveryQueue() -> any DeliveryQueue { StoreDeliveryQueue(store: self) }
-
-    public func senderLock() throws -> SenderLock? { try SenderLock(databasePath: path) }
-
-    public func grantRoles(_ roles: PGRoles) throws -> RolesGrant? { nil }
-}
-
-extension PGStore: StoreWriter {
-    public var traits: StoreTraits { Stores.postgresTraits }
-
-    public func isEvaluated() throws -> Bool { try PGWorker.isDrained(self) }
-
-    public func evaluate(_ options: EvaluationOptions, onBatch: (EvaluationReport) -> Void) throws -> EvaluationReport {
-        try PGWorker(store: self).run(options, onBatch: onBatch)
-    }
-
-    /// Rows are claimed `FOR UPDATE SKIP LOCKED`: any number of senders.
-    public func deliveryQueue() -> any DeliveryQueue { PGDeliveryQueue(store: self) }
-
-    public func senderLock() throws -> SenderLock? { nil }
-
-    public func grantRoles(_ roles: PGRoles) throws -> RolesGrant? {
-        switch try applyRoles(roles) {
-        case .applied: return .applied
-        case .notPermitted(let why):
-            let n = try names()
-            return .notPermitted(why, script: roles.script(database: n.database, schema: n.schema, owner: n.owner))
-        }
     }
 }

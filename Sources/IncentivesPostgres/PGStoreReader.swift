@@ -1,12 +1,7 @@
 import Foundation
 import IncentivesCore
 import IncentivesInput
-
-/// What the CLI's look-ups ask of either store beyond `StoreReading`: the rejects table and achievements streamed.
-public protocol StoreLookups: StoreReading, ReportReading, WhyStreaming {
-    func rejects(file: String?, code: String?, limit: Int?, offset: Int) throws -> [RejectRecord]
-    func forEachAchievement(_ query: AchievementQuery, _ body: (AchievementRecord) throws -> Void) throws
-}
+import IncentivesStore
 
 /// The read side of the PostgreSQL store (`StoreReading`): `SQLStoreReader`'s queries, in PostgreSQL's dialect, on
 /// the same read models as SQLite; this class adds what only PostgreSQL's schema and round trips need. Each call
@@ -40,7 +35,7 @@ public final class PGStoreReader: SQLStoreReader, StoreLookups {
     /// round trips to the server). A worker's batch saves the progress of the users it touched, with the last
     /// event it includes (`upto`); this user's events after it (not evaluated yet: workers lag the ingest) go on
     /// top, as a worker would.
-    override func profileSource(of id: String) throws -> (member: Member, engine: Engine, eventCount: Int)? {
+    public override func profileSource(of id: String) throws -> (member: Member, engine: Engine, eventCount: Int)? {
         let columns = Self.memberColumns.split(separator: ",").count
         let rows = try c.exec("""
             SELECT \(Self.memberColumns.split(separator: ",").map { "m." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")),

@@ -1,3 +1,5 @@
+import IncentivesStore
+
 /// One row of a PostgreSQL result (libpq's text format) as an `SQLRow`.
 struct PGRow: SQLRow {
     let rows: PGRows

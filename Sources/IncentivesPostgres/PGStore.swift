@@ -1,6 +1,7 @@
 import Foundation
 import IncentivesCore
 import IncentivesInput
+import IncentivesStore
 
 /// The store on PostgreSQL: the writer's view (init, ingest), as `Store` is on SQLite. The decisions are the
 /// core's and shared with the SQLite store (catalog versions, `CatalogChange`, the stored catalog's decoding,
@@ -170,3 +171,5 @@ extension PGRows {
     /// One column of every row.
     func column(_ column: Int) -> [String] { (0..<count).map { text($0, column) } }
 }
+
+extension PGStore: CatalogLoading {}

@@ -1,5 +1,6 @@
 import Foundation
 import IncentivesCore
+import IncentivesStore
 
 extension PGStore {
     /// `init --backfill` on PostgreSQL, inside `load`'s transaction once the new catalog and roster are stored: the

@@ -1,4 +1,5 @@
 import IncentivesCore
+import IncentivesStore
 
 extension PGStoreReader: UserDeliveryReading {
     /// The outbox rows of the user's awards, found by primary key (an outbox id is the award's id, ":" and the
