@@ -1,5 +1,5 @@
 import IncentivesCore
-import IncentivesStore
+import IncentivesSQL
 
 /// Storing awards with their outbox rows on PostgreSQL: what a worker does with the awards of a batch, and what a
 /// catalog version's backfill does with the awards history gives a reward it added (as `AchievementRows` on SQLite).

@@ -1,6 +1,6 @@
 import Foundation
 import IncentivesCore
-import IncentivesStore
+import IncentivesSQL
 
 extension PGStore {
     /// `init --backfill` on PostgreSQL, inside `load`'s transaction once the new catalog and roster are stored: the

@@ -1,6 +1,6 @@
 import Foundation
 import IncentivesCore
-import IncentivesStore
+import IncentivesSQL
 
 /// "Anything new?" on PostgreSQL: a dedicated connection LISTENs on `incentives_changes`, which the triggers of
 /// migration 3 notify when a transaction that inserted events or achievements commits (the ingest today, any

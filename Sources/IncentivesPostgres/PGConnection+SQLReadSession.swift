@@ -1,4 +1,4 @@
-import IncentivesStore
+import IncentivesSQL
 
 extension PGConnection: SQLReadSession {
     var dialect: any SQLDialect { PostgresDialect() }

@@ -1,6 +1,6 @@
 import Foundation
 import CLibPQ
-import IncentivesStore
+import IncentivesSQL
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,6 +1,6 @@
 import Foundation
 import IncentivesCore
-import IncentivesStore
+import IncentivesSQL
 
 /// The PostgreSQL outbox (`deliveries`) as a `DeliveryQueue`, for any number of senders at once: `due` CLAIMS
 /// rows — it selects them `FOR UPDATE SKIP LOCKED` and sets `claimed_until` a lease ahead in the same

@@ -1,5 +1,5 @@
 import IncentivesCore
-import IncentivesStore
+import IncentivesSQL
 
 /// Where each exact re-send arrived, on PostgreSQL (migration 12): the SQLite store's `DuplicateArrivals`, written by
 /// the inbox's batch writer in the batch's transaction, after it waited for the batch before it (so the rows' `seq`

@@ -1,7 +1,7 @@
 import Foundation
 import IncentivesCore
 import IncentivesInput
-import IncentivesStore
+import IncentivesSQL
 
 /// `incentives ingest` into PostgreSQL, the inbox half: the one ingest core (`IngestPipeline`) driving this store's
 /// write port (`PGStore: IntakeStore`) with an admit-only run (`PGIntakeRun`). The lines are admitted in file order —

@@ -1,5 +1,5 @@
 import Foundation
-import IncentivesStore
+import IncentivesSQL
 
 /// The locks that decide whether the pipeline runs — one ingest at a time, no `init` under a running ingest or worker,
 /// one worker per user partition, how many workers share them, the order awards become visible — as row locks on

@@ -1,5 +1,5 @@
 import Foundation
-import IncentivesStore
+import IncentivesSQL
 
 /// Least privilege on PostgreSQL: three NOLOGIN group roles that staff and services' login roles are granted
 /// (`CREATE ROLE alice LOGIN PASSWORD '...' IN ROLE incentives_reader`), and what each may do in this database.

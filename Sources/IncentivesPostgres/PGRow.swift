@@ -1,4 +1,4 @@
-import IncentivesStore
+import IncentivesSQL
 
 /// One row of a PostgreSQL result (libpq's text format) as an `SQLRow`.
 struct PGRow: SQLRow {

@@ -1,4 +1,4 @@
-import IncentivesStore
+import IncentivesSQL
 
 /// The PostgreSQL schema and its migrations: the SQLite store's tables (DESIGN.md §4), with events, progress
 /// and achievements hash-partitioned by user (native declarative partitioning) so that a user's rows live in one

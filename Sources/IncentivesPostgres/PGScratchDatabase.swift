@@ -1,5 +1,5 @@
 import Foundation
-import IncentivesStore
+import IncentivesSQL
 
 /// A database of its own for a benchmark run, made fresh on the server a URL names: `NAME_bench_LABEL`, dropped
 /// first if an earlier run left it. Only names that end so are ever dropped, so pointing a benchmark at a real

@@ -1,7 +1,7 @@
 import Foundation
 import IncentivesCore
 import IncentivesInput
-import IncentivesStore
+import IncentivesSQL
 
 /// The store on PostgreSQL: the writer's view (init, ingest), as `Store` is on SQLite. The decisions are the
 /// core's and shared with the SQLite store (catalog versions, `CatalogChange`, the stored catalog's decoding,
@@ -74,7 +74,7 @@ public final class PGStore {
             guard try PGLocks.takeAllWorkerSlotsInTransaction(c) else { throw StoreError.workersRunning(path: path) }
             let before = Set(try c.exec("SELECT id FROM members").column(0))
             let now = Date().timeIntervalSince1970
-            let day = effective ?? Store.today()
+            let day = effective ?? StoredConfiguration.today()
             var version = try c.exec("SELECT coalesce(max(version), 0) FROM catalog_versions").int(0, 0)
             var change: CatalogChange?
             if version == 0 {
@@ -108,7 +108,7 @@ public final class PGStore {
             var data: [UInt8] = []
             for (i, m) in roster.members.enumerated() {
                 PGText.copyRow([m.id, String(i), m.employer, m.timezone, m.eligibleFrom.iso, m.eligibleUntil?.iso,
-                                m.partnerMemberIDs.isEmpty ? nil : Store.encodePartnerIDs(m.partnerMemberIDs)], into: &data)
+                                m.partnerMemberIDs.isEmpty ? nil : StoredConfiguration.encodePartnerIDs(m.partnerMemberIDs)], into: &data)
             }
             try c.copy(into: "members", columns: ["id", "position", "employer", "timezone", "eligible_from", "eligible_until", "partner_ids"], data: data)
             // What the server refused under the configuration before this one says nothing about this one (a worker

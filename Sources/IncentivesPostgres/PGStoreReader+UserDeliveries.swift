@@ -1,5 +1,5 @@
 import IncentivesCore
-import IncentivesStore
+import IncentivesSQL
 
 extension PGStoreReader: UserDeliveryReading {
     /// The outbox rows of the user's awards, found by primary key (an outbox id is the award's id, ":" and the

@@ -1,7 +1,7 @@
 import Foundation
 import IncentivesCore
 import IncentivesInput
-import IncentivesStore
+import IncentivesSQL
 
 /// The read side of the PostgreSQL store (`StoreReading`): `SQLStoreReader`'s queries, in PostgreSQL's dialect, on
 /// the same read models as SQLite; this class adds what only PostgreSQL's schema and round trips need. Each call

@@ -1,5 +1,5 @@
 import IncentivesCore
-import IncentivesStore
+import IncentivesSQL
 
 /// `why` on PostgreSQL: the SQLite store's `WhyQuery`, the same pages and merge (`ArrivalMerge`) over the same
 /// tables, in one REPEATABLE READ snapshot. A user's events come off the events' primary key (user_id, seq) in their

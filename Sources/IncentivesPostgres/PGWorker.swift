@@ -1,6 +1,6 @@
 import Foundation
 import IncentivesCore
-import IncentivesStore
+import IncentivesSQL
 
 /// `incentives work`: evaluates the inbox (the events the ingest admitted, DESIGN.md §9) a user partition at a
 /// time (a partition of the per-user tables: `UserPartition.of(user, among: PGSchema.partitions)`, the core's one

@@ -1,4 +1,4 @@
-import IncentivesStore
+import IncentivesSQL
 
 /// PostgreSQL (`PGStoreReader`).
 package struct PostgresDialect: SQLDialect {

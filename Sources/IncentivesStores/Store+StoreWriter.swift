@@ -3,6 +3,7 @@ import IncentivesCore
 import IncentivesInput
 import IncentivesStore
 import IncentivesPostgres
+import IncentivesSQL
 
 /// The SQLite store on the write port: it evaluates as it ingests, has no roles, and guards its one sender with a file lock.
 extension Store: StoreWriter {

@@ -2,6 +2,7 @@ import Foundation
 import IncentivesCore
 import IncentivesStore
 import IncentivesPostgres
+import IncentivesSQL
 
 /// The one store factory: every command opens its store here, from the location `--db` / `$INCENTIVES_DB` gives
 /// (a SQLite file, or a PostgreSQL URL), and works on it through ports (`StoreWriter`, `StoreLookups`,

@@ -3,6 +3,7 @@ import IncentivesCore
 import IncentivesInput
 import IncentivesStore
 import IncentivesPostgres
+import IncentivesSQL
 
 /// A store as the commands that write it see it, whichever it is: `Stores` (the one factory) picks it from the
 /// location, and no command names a concrete store or asks which one it has. What differs between stores is said

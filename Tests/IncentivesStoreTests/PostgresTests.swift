@@ -3,6 +3,7 @@ import Testing
 import IncentivesCore
 @testable import IncentivesStore
 @testable import IncentivesPostgres
+@testable import IncentivesSQL
 
 /// The PostgreSQL store (#13) through the commands, on a private server the tests start and stop themselves
 /// (`PostgresServer`): every shared scenario and a generated file give what `replay` gives, the look-ups answer

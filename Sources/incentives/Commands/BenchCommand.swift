@@ -4,6 +4,7 @@ import IncentivesStore
 import IncentivesStream
 import IncentivesText
 import IncentivesStores
+import IncentivesSQL
 
 /// `incentives bench`: the performance targets as a benchmark you can run (not timed unit tests).
 enum BenchCommand: Command {

@@ -127,7 +127,7 @@ open class SQLStoreReader {
 
     /// The terms of `q` (paging aside): an id prefix, the employer, ASCII-folded substrings of the id and zone
     /// (never LIKE, which reads `%` and `_` as patterns): the same matches as `UserQuery.matches` in memory.
-    func userFilter(_ q: UserQuery) -> SQLFilter {
+    package func userFilter(_ q: UserQuery) -> SQLFilter {
         var f = SQLFilter(dialect)
         if let prefix = q.idPrefix, !prefix.isEmpty { f.startsWith("id", prefix) }
         if let e = q.employer, !e.isEmpty { f.add("employer", "=", e) }
@@ -137,7 +137,7 @@ open class SQLStoreReader {
     }
 
     /// Users matching `query`, in id order (byte by byte, as in memory).
-    public func users(_ query: UserQuery) throws -> [Member] {
+    open func users(_ query: UserQuery) throws -> [Member] {
         var f = userFilter(query)
         if let after = query.afterID { f.add("id\(dialect.byteOrder)", ">", after) }
         let sql = "SELECT \(Self.memberColumns) FROM members\(f.sql) ORDER BY id\(dialect.byteOrder) LIMIT \(f.limit(query.limit)) "
@@ -145,7 +145,7 @@ open class SQLStoreReader {
         return try session.query(sql, f.values) { try Member(row: $0) }
     }
 
-    public func userCount(_ query: UserQuery) throws -> Int {
+    open func userCount(_ query: UserQuery) throws -> Int {
         let f = userFilter(query.unpaged)
         return try session.queryInt("SELECT count(*) FROM members\(f.sql)", f.values)
     }
@@ -244,9 +244,9 @@ open class SQLStoreReader {
     }
 
     /// Where a page of `query` is read from: the table, or (SQLite) the table through a chosen index.
-    func achievementSource(_ query: AchievementQuery) throws -> String { "achievements" }
+    open func achievementSource(_ query: AchievementQuery) throws -> String { "achievements" }
 
-    func achievementSQL(_ query: AchievementQuery) throws -> (String, [SQLValue]) {
+    package func achievementSQL(_ query: AchievementQuery) throws -> (String, [SQLValue]) {
         var f = achievementFilter(query)
         let (order, newestFirst) = AchievementOrderSQL.orderBy(query, userColumn: dialect.achievementUser, collate: dialect.byteOrder)
         if let after = query.afterSeq, query.order == .recorded || query.order == .newest {
@@ -267,7 +267,7 @@ open class SQLStoreReader {
 
     /// Every achievement matching `query`, a page at a time (keyset on seq for recorded and newest order), so
     /// that millions never sit in memory.
-    public func forEachAchievement(_ query: AchievementQuery, _ body: (AchievementRecord) throws -> Void) throws {
+    open func forEachAchievement(_ query: AchievementQuery, _ body: (AchievementRecord) throws -> Void) throws {
         guard query.order == .recorded || query.order == .newest, query.offset == 0 else {
             for a in try achievements(query) { try body(a) }
             return

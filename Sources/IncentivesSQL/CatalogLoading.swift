@@ -23,5 +23,3 @@ extension CatalogLoading {
         return CatalogChange.between(try catalog(), proposed)
     }
 }
-
-extension Store: CatalogLoading {}

@@ -1,5 +1,3 @@
-import CSQLite
-
 /// Why the store could not do what was asked, in words for people. Every case names the database file,
 /// and the CLI maps each case to one exit status (see `incentives` `StoreExit`).
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -99,20 +97,6 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(p): the catalog stored by an earlier init is refused by this version (\(why)); run 'incentives init --db \(p) --catalog FILE --roster FILE' with a corrected catalog"
         case .moved(let p):
             return "\(p): the database file was deleted or replaced while in use; stopped, because what follows would be written to a file nobody can open. The batches committed before are in the file that was removed or replaced; run the same command again on the database you mean to keep (ingest resumes from that file's checkpoint)"
-        }
-    }
-
-    /// Maps a SQLite result code to the case a person can act on.
-    static func from(code: Int32, message: String, path: String) -> StoreError {
-        switch code & 0xff {
-        case SQLITE_BUSY, SQLITE_LOCKED: return .locked(path: path)
-        case SQLITE_READONLY: return .readOnly(path: path)
-        case SQLITE_FULL: return .full(path: path)
-        case SQLITE_NOTADB: return .notADatabase(path: path, reason: message)
-        case SQLITE_CORRUPT: return .corrupt(path: path, reason: message)
-        case SQLITE_CANTOPEN: return .cannotOpen(path: path, reason: message)
-        case SQLITE_PERM, SQLITE_AUTH: return .readOnly(path: path)
-        default: return .sqlite(path: path, code: code, message: message)
         }
     }
 }

@@ -5,20 +5,6 @@ import IncentivesInput
 /// The `catalog_versions` table: every catalog `init` applied that changed a reward, and for each the rewards it
 /// introduced. The catalog in `settings` is always the latest version's.
 package enum CatalogVersions {
-    static func all(_ db: Database) throws -> [CatalogVersion] {
-        try db.rows("SELECT version, effective, file, loaded_at, changes, catalog FROM catalog_versions ORDER BY version") { CatalogVersion(row: $0) }
-    }
-
-    static func latest(_ db: Database) throws -> Int {
-        try db.integer("SELECT coalesce(max(version), 0) FROM catalog_versions")
-    }
-
-    /// The rewards the latest version marks as introduced by a later version: key → (version, first day).
-    static func introduced(_ db: Database) throws -> [String: (version: Int, day: LocalDate?)] {
-        try introduced(json: try db.row("SELECT introduced FROM catalog_versions ORDER BY version DESC LIMIT 1", map: { $0.text(0) }),
-                       path: db.path)
-    }
-
     /// The `introduced` column decoded (either store's).
     package static func introduced(json: String?, path: String) throws -> [String: (version: Int, day: LocalDate?)] {
         guard let json, let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: [Any]] else { return [:] }
@@ -58,11 +44,4 @@ package enum CatalogVersions {
         }.joined(separator: ",") + "}"
     }
 
-    /// Adds a version, inside the caller's transaction.
-    static func add(version: Int, effective: LocalDate, catalogText: String, file: String?, changes: [String],
-                    introduced: [String: (version: Int, day: LocalDate?)], in db: Database) throws {
-        try db.run("INSERT INTO catalog_versions(version, effective, catalog, file, loaded_at, changes, introduced) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   .int(Int64(version)), .text(version == 1 ? "0001-01-01" : effective.iso), .text(catalogText), .optional(file),
-                   .double(Date().timeIntervalSince1970), .text(changes.joined(separator: "\n")), .text(encode(introduced)))
-    }
 }
