@@ -1,5 +1,4 @@
 import IncentivesCore
-import IncentivesSQL
 
 /// Putting a failed delivery back in the queue from a read screen: a read-write connection of its own,
 /// opened on first use so that a console that never retries never holds one.

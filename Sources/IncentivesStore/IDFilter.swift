@@ -1,6 +1,5 @@
 import CMemoryHints
 import IncentivesCore
-import IncentivesSQL
 
 /// A Bloom filter over the event ids an ingest accepted: it answers "certainly not accepted" or "perhaps".
 ///

@@ -1,5 +1,4 @@
 import Foundation
-import IncentivesSQL
 
 /// Where the database lives, decided in one place for every command (`init`, `ingest`, the console,
 /// delivery): `--db PATH` when given, else `$INCENTIVES_DB`, else `$XDG_DATA_HOME/incentives/incentives.sqlite`,

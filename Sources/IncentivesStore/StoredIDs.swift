@@ -1,5 +1,4 @@
 import IncentivesCore
-import IncentivesSQL
 
 /// The ingest's `PriorIDs`: event ids accepted before the ones the intake holds in memory — by earlier
 /// ingests, or earlier in this one and since forgotten (`Intake.forgetIDs`, to bound memory) — answered from

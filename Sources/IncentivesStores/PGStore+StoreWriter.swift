@@ -3,7 +3,6 @@ import IncentivesCore
 import IncentivesInput
 import IncentivesStore
 import IncentivesPostgres
-import IncentivesSQL
 
 /// The PostgreSQL store on the write port: an admit-only inbox with workers (`PGWorker`) and database roles.
 extension PGStore: StoreWriter {
