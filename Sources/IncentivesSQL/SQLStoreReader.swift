@@ -15,7 +15,7 @@ open class SQLStoreReader {
     /// The catalog as `init` stored it. Call `reload()` after an `init` to see a new one.
     public package(set) var catalog: Catalog
     package let zones = ZoneDirectory()
-    package let arrays = StringArrayReader()
+    let arrays = StringArrayReader()
     private var snapshotDepth = 0
 
     package init(session: any SQLReadSession, catalog: Catalog) {
@@ -189,8 +189,8 @@ open class SQLStoreReader {
     // MARK: - Events
 
     /// `EventRecord.init(row:zones:)`'s columns.
-    package var eventColumns: String { Self.eventColumns(dialect) }
-    package static func eventColumns(_ d: any SQLDialect) -> String {
+    var eventColumns: String { Self.eventColumns(dialect) }
+    static func eventColumns(_ d: any SQLDialect) -> String {
         "e.seq, e.id, e.type, \(d.eventUser), e.at_s, e.at_nanos, e.category, i.source, e.line, m.timezone"
     }
 
@@ -217,7 +217,7 @@ open class SQLStoreReader {
 
     /// `AchievementRecord.init(row:)`'s columns: evidence as JSON arrays of ids and days, the earning instant as
     /// RFC 3339 text and the earning event's number.
-    package var achievementColumns: String {
+    var achievementColumns: String {
         "seq, \(dialect.achievementUser), employer, program, incentive, reward, ordinal, completed_on, achieved_at, event_seq, "
             + "evidence, evidence_days, generation, catalog_version, tier"
     }
@@ -313,7 +313,7 @@ open class SQLStoreReader {
 
     // MARK: - Rejects, changes, deliveries
 
-    package static let rejectColumns = "seq, file, line, code, field, reason, text, at"
+    static let rejectColumns = "seq, file, line, code, field, reason, text, at"
 
     /// Refused lines in the order they were refused; optionally of one file (as it was named) or one code.
     public func rejects(file: String? = nil, code: String? = nil, limit: Int? = nil, offset: Int = 0) throws -> [RejectRecord] {
