@@ -62,8 +62,17 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // libnats, the NATS C client (pkg-config libnats, Debian libnats-dev): events from a JetStream stream.
         .systemLibrary(name: "CNATS", path: "Sources/CNATS", pkgConfig: "libnats", providers: [.apt(["libnats-dev"])]),
-        // The durable store: ingest, look-ups, the partner outbox, on one SQLite file or a PostgreSQL database.
-        .target(name: "IncentivesStore", dependencies: ["IncentivesCore", "IncentivesInput", "CSQLite", "CLibPQ", "CMemoryHints"]),
+        // What both SQL stores share, with no database library: the read side written once (`SQLRow`, `SQLDialect`,
+        // `SQLStoreReader`, each read model's decoding), `StoreError`, the stored catalog and roster's decoding, catalog
+        // versions' rules, the catalog backfill and the explanation of a user's stored lines (`why`).
+        .target(name: "IncentivesSQL", dependencies: ["IncentivesCore", "IncentivesInput"]),
+        // The durable store on one SQLite file: ingest, look-ups, the partner outbox.
+        .target(name: "IncentivesStore", dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesSQL", "CSQLite", "CMemoryHints"]),
+        // The same store on a PostgreSQL database through libpq: an admit-only inbox, workers, roles.
+        .target(name: "IncentivesPostgres", dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesSQL", "CLibPQ"]),
+        // The one store factory (`Stores`) and the write port (`StoreWriter`) with both stores' conformances: the only
+        // module that sees both, so that commands, the bench and tests open a store by its location alone.
+        .target(name: "IncentivesStores", dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesSQL", "IncentivesStore", "IncentivesPostgres"]),
         // Events from a live NATS JetStream stream (the ingest's `EventSource`) and the publisher in front of it.
         .target(name: "IncentivesStream", dependencies: ["IncentivesCore", "IncentivesInput", "CNATS"]),
         // Handing achievements to reward partners: payloads, pseudonyms, signatures, webhooks, batch files.
@@ -77,12 +86,12 @@ let package = Package(
         // The benchmarks behind `incentives bench` and the load generator behind `incentives generate`: kept out
         // of the command so that it holds only its commands.
         .target(name: "IncentivesBench",
-                dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesStore", "IncentivesDelivery", "IncentivesConsole", "IncentivesText",
-                               "IncentivesStream"]),
+                dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesSQL", "IncentivesStore", "IncentivesPostgres", "IncentivesStores", "IncentivesDelivery",
+                               "IncentivesConsole", "IncentivesText", "IncentivesStream"]),
         .executableTarget(
             name: "incentives",
-            dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesStore", "IncentivesDelivery", "IncentivesConsole", "IncentivesText",
-                           "IncentivesBench", "IncentivesStream"]
+            dependencies: ["IncentivesCore", "IncentivesInput", "IncentivesSQL", "IncentivesStore", "IncentivesStores", "IncentivesDelivery", "IncentivesConsole",
+                           "IncentivesText", "IncentivesBench", "IncentivesStream"]
         ),
         // What several test targets share: finding and running the built `incentives`, temporary folders, small
         // worlds built in code, and the seeded generator of awkward input files (Tests/README.md).
@@ -93,14 +102,14 @@ let package = Package(
         // Runs the built executable as a person would; depends on it so `swift test` builds it first.
         .testTarget(name: "IncentivesCLITests", dependencies: ["incentives", "TestSupport"]),
         // Depends on the executable so that the crash tests can run (and kill) a real `incentives ingest`.
-        .testTarget(name: "IncentivesStoreTests", dependencies: ["IncentivesStore", "IncentivesInput", "IncentivesCore", "incentives", "TestSupport"]),
+        .testTarget(name: "IncentivesStoreTests", dependencies: ["IncentivesSQL", "IncentivesStore", "IncentivesPostgres", "IncentivesStores", "IncentivesInput", "IncentivesCore", "incentives", "TestSupport"]),
         // A private nats-server per suite: publish, ingest from the stream, kill -9 and resume (hence the executable).
         .testTarget(name: "IncentivesStreamTests", dependencies: ["IncentivesStream", "incentives", "TestSupport"]),
         // Depends on the executable so that the crash test can run (and kill) a real `incentives deliver`.
         .testTarget(name: "IncentivesDeliveryTests",
-                    dependencies: ["IncentivesDelivery", "IncentivesStore", "IncentivesCore", "IncentivesInput", "incentives", "TestSupport"]),
+                    dependencies: ["IncentivesDelivery", "IncentivesSQL", "IncentivesStore", "IncentivesPostgres", "IncentivesStores", "IncentivesCore", "IncentivesInput", "incentives", "TestSupport"]),
         // Golden screens, update tests, and tmux end-to-end tests that drive the real binary (hence the dependency).
-        .testTarget(name: "IncentivesConsoleTests", dependencies: ["IncentivesConsole", "IncentivesStore", "IncentivesCore", "IncentivesInput", "incentives", "TestSupport"],
+        .testTarget(name: "IncentivesConsoleTests", dependencies: ["IncentivesConsole", "IncentivesSQL", "IncentivesStore", "IncentivesPostgres", "IncentivesStores", "IncentivesCore", "IncentivesInput", "incentives", "TestSupport"],
                     exclude: ["Golden", "Fixtures"]),
     ],
     cxxLanguageStandard: .cxx17

@@ -4,6 +4,7 @@ import IncentivesStore
 import IncentivesText
 #if canImport(Glibc)
 import Glibc
+import IncentivesPostgres
 #endif
 
 /// `incentives bench postgres --db URL`: the PostgreSQL store beside the SQLite one, in the same run (README,

@@ -1,4 +1,5 @@
 import IncentivesCore
+import IncentivesSQL
 
 /// Storing one award with its outbox rows: what a batch of an ingest does for each achievement, and what a
 /// catalog version's backfill does for the awards history gives a reward it added.

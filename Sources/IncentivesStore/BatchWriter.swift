@@ -2,6 +2,7 @@ import Foundation
 import IncentivesCore
 #if canImport(Glibc)
 import Glibc
+import IncentivesSQL
 #endif
 
 /// The SQLite run's writer (`SQLiteIntakeRun`): a thread of its own that owns the write connection and commits `IngestBatch`es

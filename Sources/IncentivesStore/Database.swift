@@ -2,6 +2,7 @@ import CSQLite
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import IncentivesSQL
 #endif
 
 /// One SQLite connection: the small internal API every query in IncentivesStore is written with.
@@ -252,23 +253,6 @@ public final class Database {
 
     /// `PRAGMA name` read as an integer.
     public func pragma(_ name: String) throws -> Int { try integer("PRAGMA \(name)") }
-}
-
-/// A value to bind to a `?` in a statement.
-public enum SQLValue: Sendable, Equatable {
-    case int(Int64)
-    case double(Double)
-    case text(String)
-    case blob([UInt8])
-    case null
-
-    public static func optional(_ s: String?) -> SQLValue { s.map(SQLValue.text) ?? .null }
-    public static func optional(_ i: Int?) -> SQLValue { i.map { .int(Int64($0)) } ?? .null }
-}
-
-extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
-    public init(stringLiteral value: String) { self = .text(value) }
-    public init(integerLiteral value: Int64) { self = .int(value) }
 }
 
 /// A prepared statement. Bind parameters by 1-based index, `step()` until it returns false, read

@@ -1,5 +1,6 @@
 import Foundation
 import IncentivesCore
+import IncentivesSQL
 
 /// The `deliveries` table (the transactional outbox) as a `DeliveryQueue`. The ingest writes one pending row
 /// per partner in the same transaction as each achievement; this moves rows between pending, delivered and

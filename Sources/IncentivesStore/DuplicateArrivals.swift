@@ -1,4 +1,5 @@
 import IncentivesCore
+import IncentivesSQL
 
 /// Where each exact re-send arrived (schema 10, `duplicate_arrivals`): the store keeps an event once, so without
 /// this `why` on a store could not show what the file form shows as `duplicate` (issue 20) — "the app sent it
@@ -27,25 +28,5 @@ enum DuplicateArrivals {
             try insert.bind(6, row.line)
             try insert.runToEnd()
         }
-    }
-}
-
-extension IngestBatch {
-    /// Each re-send with its place among events: after the last event the batch accepted on an earlier line, or
-    /// what the sink saw when that is later. (An intake with shards tells duplicates before the new events of the
-    /// lines it takes at once, so the sink's count can lag; the batch's own events settle it.)
-    func placedDuplicates() -> [(row: DuplicateRow, afterSeq: Int64)] {
-        var out: [(row: DuplicateRow, afterSeq: Int64)] = []
-        out.reserveCapacity(duplicates.count)
-        var k = 0
-        var lastBefore: Int64 = 0
-        for d in duplicates {
-            while k < events.count && events[k].line < d.line {
-                lastBefore = events[k].seq
-                k += 1
-            }
-            out.append((d, max(d.afterSeq, lastBefore)))
-        }
-        return out
     }
 }

@@ -3,6 +3,7 @@ import IncentivesCore
 import IncentivesInput
 #if canImport(Glibc)
 import Glibc
+import IncentivesSQL
 #endif
 
 /// `incentives ingest` into SQLite: the one ingest core (`IngestPipeline`) driving this store's write port

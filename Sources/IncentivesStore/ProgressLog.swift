@@ -1,4 +1,5 @@
 import IncentivesCore
+import IncentivesSQL
 
 /// Users' progress in the database, and the events it already includes.
 ///

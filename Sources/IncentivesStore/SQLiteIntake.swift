@@ -1,6 +1,7 @@
 import Foundation
 import IncentivesCore
 import IncentivesInput
+import IncentivesSQL
 
 /// SQLite's side of the ingest's write port (`IntakeStore`): the ingest lock beside the file, the `ingests` rows,
 /// and a run (`SQLiteIntakeRun`) that evaluates as it stores. The loop is the ingest core's (`IngestPipeline`).

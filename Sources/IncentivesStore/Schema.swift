@@ -1,3 +1,5 @@
+import IncentivesSQL
+
 /// The database schema and its migrations. `PRAGMA user_version` holds the version a database is at;
 /// opening runs the missing migrations in one transaction, and refuses a database from a newer version.
 /// DESIGN.md §4 explains each table and why each index exists.

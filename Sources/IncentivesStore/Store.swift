@@ -1,6 +1,7 @@
 import Foundation
 import IncentivesCore
 import IncentivesInput
+import IncentivesSQL
 
 /// The durable store: one SQLite file in WAL mode holding the catalog, the roster, every accepted event,
 /// each user's progress, achievements with evidence, the partner outbox and rejected lines.
@@ -73,7 +74,7 @@ public final class Store {
         return try db.transaction {
             let before = try db.integer("SELECT count(*) FROM members")
             let now = Date().timeIntervalSince1970
-            let day = effective ?? Self.today()
+            let day = effective ?? StoredConfiguration.today()
             var version = try CatalogVersions.latest(db)
             var change: CatalogChange?
             if version == 0 {
@@ -112,7 +113,7 @@ public final class Store {
                 try upsert.bind(4, m.timezone)
                 try upsert.bind(5, m.eligibleFrom.iso)
                 try upsert.bind(6, m.eligibleUntil?.iso)
-                try upsert.bind(7, m.partnerMemberIDs.isEmpty ? nil : Self.encodePartnerIDs(m.partnerMemberIDs))
+                try upsert.bind(7, m.partnerMemberIDs.isEmpty ? nil : StoredConfiguration.encodePartnerIDs(m.partnerMemberIDs))
                 try upsert.runToEnd()
                 try mark.bind(1, m.id)
                 try mark.runToEnd()
@@ -188,11 +189,6 @@ public final class Store {
         return recorded
     }
 
-    /// Today's local day in UTC: the default effective day of a catalog version.
-    static func today() -> LocalDate {
-        Instant(seconds: Int64(Date().timeIntervalSince1970.rounded(.down))).localDate(offsetSeconds: 0)
-    }
-
     /// Every catalog version, oldest first.
     public func catalogVersions() throws -> [CatalogVersion] { try CatalogVersions.all(db) }
 
@@ -245,14 +241,12 @@ public final class Store {
         }
         return engine
     }
-
-    static func encodePartnerIDs(_ ids: [String: String]) -> String {
-        "{" + ids.sorted { $0.key < $1.key }.map { JSONText.quote($0.key) + ":" + JSONText.quote($0.value) }.joined(separator: ",") + "}"
-    }
 }
 
-/// Reading the catalog and roster back, shared by the writer and the readers.
-enum StoredConfiguration {
+extension Store: CatalogLoading {}
+
+/// The stored catalog and roster read from SQLite.
+extension StoredConfiguration {
     static func catalog(_ db: Database) throws -> Catalog {
         guard let text = try db.row("SELECT value FROM settings WHERE key = 'catalog'", map: { $0.text(0) }) else {
             throw StoreError.notInitialized(path: db.path)
@@ -260,40 +254,7 @@ enum StoredConfiguration {
         return try catalog(text: text, introduced: try CatalogVersions.introduced(db), path: db.path)
     }
 
-    /// The stored catalog text decoded as `init` validated it, with what later versions introduced: shared by
-    /// both stores. `path`: the database as messages name it.
-    static func catalog(text: String, introduced: [String: (version: Int, day: LocalDate?)], path: String) throws -> Catalog {
-        let decoded: Catalog
-        do {
-            decoded = try CatalogDecoder.decode(Data(text.utf8), file: "catalog stored in \(path)")
-        } catch {
-            // Text that is not a catalog at all is damage; a catalog that today's stricter rules refuse is not.
-            if (try? JSONSerialization.jsonObject(with: Data(text.utf8))) is [String: Any] {
-                throw StoreError.storedCatalogRefused(path: path, reason: "\(error)")
-            }
-            throw StoreError.corrupt(path: path, reason: "the stored catalog no longer decodes: \(error)")
-        }
-        // Rewards a later catalog version added or redefined count from its effective day, as a new generation.
-        return decoded.introducing(introduced)
-    }
-
     static func member(_ s: Statement, from column: Int32 = 0) throws -> Member { try Member(row: s, from: Int(column)) }
-
-    /// A roster row as a member, whichever store it comes from (the columns of `memberColumns`, as text).
-    static func member(id: String, employer: String?, timezone: String, eligibleFrom: String, eligibleUntil: String?,
-                       partnerIDs json: String?, path: String) throws -> Member {
-        guard let from = LocalDate(iso: eligibleFrom) else {
-            throw StoreError.corrupt(path: path, reason: "user \(id): bad eligible_from")
-        }
-        var partnerIDs: [String: String] = [:]
-        if let json, let decoded = try? JSONDecoder().decode([String: String].self, from: Data(json.utf8)) {
-            partnerIDs = decoded
-        }
-        return Member(id: id, employer: employer, timezone: timezone, eligibleFrom: from,
-                      eligibleUntil: eligibleUntil.flatMap { LocalDate(iso: $0) }, partnerMemberIDs: partnerIDs)
-    }
-
-    static let memberColumns = "id, employer, timezone, eligible_from, eligible_until, partner_ids"
 
     static func roster(_ db: Database) throws -> Roster {
         let members = try db.rows("SELECT \(memberColumns) FROM members ORDER BY position") { try member($0) }

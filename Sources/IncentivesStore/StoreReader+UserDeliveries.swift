@@ -1,4 +1,5 @@
 import IncentivesCore
+import IncentivesSQL
 
 extension StoreReader: UserDeliveryReading {
     /// The outbox rows of the user's awards. A row's id is the award's id, ":" and the partner's (`AchievementRows`),

@@ -1,6 +1,7 @@
 import Foundation
 import IncentivesCore
 import IncentivesInput
+import IncentivesSQL
 
 /// The read-only view of the SQLite store: support look-ups, the console, `achievements`, `programs`, `rejects`.
 /// The queries are `SQLStoreReader`'s, shared with PostgreSQL; this class adds what only SQLite's plans need.
@@ -67,7 +68,7 @@ public final class StoreReader: SQLStoreReader, StoreLookups {
         !(q.idContains ?? "").isEmpty || !(q.zone ?? "").isEmpty
     }
 
-    override func profileSource(of id: String) throws -> (member: Member, engine: Engine, eventCount: Int)? {
+    public override func profileSource(of id: String) throws -> (member: Member, engine: Engine, eventCount: Int)? {
         guard let member = try user(id) else { return nil }
         let count = try db.integer("SELECT count(*) FROM events WHERE user_key = \(UserKeys.keyOfUser)", .text(id))
         return (member, try engine(of: member), count)
@@ -127,7 +128,7 @@ public final class StoreReader: SQLStoreReader, StoreLookups {
     /// SQLite (without stat4) walks the table in seq order and filters, which is quick when many rows match and
     /// slow when few do. For a date range alone, probe the date index up to a bound: few matches → read them
     /// through the index and sort them; many → the walk finds a page within a few hundred rows.
-    override func achievementSource(_ query: AchievementQuery) throws -> String {
+    public override func achievementSource(_ query: AchievementQuery) throws -> String {
         guard query.since != nil || query.until != nil, query.user == nil, query.userPrefix == nil, query.employer == nil,
               query.order == .recorded || query.order == .newest else { return "achievements" }
         let probe = try db.integer("""

@@ -1,3 +1,5 @@
+import IncentivesSQL
+
 /// Events' `(user_key, seq)` index (`events_user`): what finds one user's events for `incentives user`, the
 /// console and a reader's catch-up of a user's progress.
 ///

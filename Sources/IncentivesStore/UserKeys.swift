@@ -1,4 +1,5 @@
 import IncentivesCore
+import IncentivesSQL
 
 /// The integer key each user's events are stored under (`user_keys`, schema version 4).
 ///

@@ -3,7 +3,9 @@ import IncentivesConsole
 import IncentivesCore
 import IncentivesInput
 @testable import IncentivesStore
+@testable import IncentivesPostgres
 import Testing
+@testable import IncentivesSQL
 
 /// One conformance suite for the read side (issue 22): the same look-up, console-data and delivery-queue tests
 /// run against SQLite, PostgreSQL (the tests' private server) and the console's in-memory data, on one generated

@@ -3,6 +3,7 @@ import Testing
 import IncentivesConsole
 import IncentivesCore
 import IncentivesStore
+import IncentivesPostgres
 import IncentivesText
 
 /// Screen 7, Reports (issue 25): an employer's participation per month and funnel per reward, chosen with ←/→ and `p`,

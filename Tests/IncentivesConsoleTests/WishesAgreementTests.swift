@@ -2,7 +2,9 @@ import Foundation
 import IncentivesConsole
 import IncentivesCore
 import IncentivesStore
+import IncentivesPostgres
 import Testing
+import IncentivesSQL
 
 /// The three read models the people who tried the console asked for (issue 20's wishes) mean the same from the
 /// in-memory data, from SQLite and from PostgreSQL, on one generated world (every kind, late events, duplicates,

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import IncentivesDelivery
 import IncentivesStore
+import IncentivesPostgres
 import TestSupport
 
 /// `incentives deliver` on PostgreSQL, on the tests' private server (`PostgresServer`): two senders at once share

@@ -4,6 +4,7 @@ import IncentivesCore
 @testable import IncentivesStore
 #if canImport(Glibc)
 import Glibc
+@testable import IncentivesSQL
 #endif
 
 /// The database file as the operating system sees it: one ingest at a time whatever name it is reached by,

@@ -3,6 +3,7 @@ import XCTest
 import IncentivesCore
 import IncentivesInput
 @testable import IncentivesStore
+@testable import IncentivesSQL
 
 /// CONTRACT §1: timestamps run from year 0001 to 9999 and every instant is handled exactly, in any store.
 /// Nanoseconds since 1970 in 64 bits end in 1677 and 2262: the store keeps seconds and nanoseconds apart.

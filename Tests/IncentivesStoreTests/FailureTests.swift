@@ -5,6 +5,7 @@ import IncentivesCore
 @testable import IncentivesStore
 #if canImport(Glibc)
 import Glibc
+@testable import IncentivesSQL
 #endif
 
 /// What the store does when the file or the disk does not cooperate: clear errors, nothing half-done.

@@ -1,4 +1,5 @@
 @testable import IncentivesStore
+@testable import IncentivesPostgres
 import Testing
 
 /// COPY's text format as the PostgreSQL store writes it (`PGText`): what the server reads back must be the value,

@@ -1,6 +1,7 @@
 import Foundation
 import IncentivesCore
 import IncentivesStore
+import IncentivesPostgres
 import Testing
 
 /// What the workers change for a catalog change and for the Live feed on PostgreSQL.

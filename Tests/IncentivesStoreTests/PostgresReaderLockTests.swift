@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import IncentivesCore
 @testable import IncentivesStore
+@testable import IncentivesPostgres
 
 /// A reader's login cannot stall or stop the pipeline (issue 21): the locks that decide whether it runs are row locks
 /// only the owner and the writer may take (`PGLocks`), so holding every advisory key the application once used changes

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import IncentivesCore
 @testable import IncentivesStore
+@testable import IncentivesPostgres
 
 /// Least privilege on PostgreSQL (`PGRoles`): `init` makes the reader, writer and sender roles and grants each what
 /// its work needs; login roles in them can do that work and nothing else (every other attempt: permission denied,

@@ -1,6 +1,8 @@
 import Foundation
 import IncentivesStore
+import IncentivesPostgres
 import Testing
+import IncentivesSQL
 
 /// `bench postgres` measures in scratch databases it makes beside the one its URL names: made fresh each run,
 /// and only ever a database named `…_bench_LABEL` is dropped.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import IncentivesStore
+@testable import IncentivesPostgres
 
 /// A PostgreSQL URL's password never reaches a message, however it is written (issue 21): found the way libpq reads
 /// the URL — credentials up to the first `@`, parameters split at `&`, `%`-escapes decoded, libpq's `key=value` form —

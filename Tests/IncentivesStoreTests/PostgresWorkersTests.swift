@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import IncentivesCore
 @testable import IncentivesStore
+@testable import IncentivesPostgres
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -3,6 +3,7 @@ import XCTest
 import IncentivesCore
 import IncentivesInput
 @testable import IncentivesStore
+@testable import IncentivesSQL
 // The shared test helpers (TempDir, Generated, Binary, runProcess, ...): every file of this target sees them.
 @_exported import TestSupport
 

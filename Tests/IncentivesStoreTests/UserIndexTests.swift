@@ -1,6 +1,7 @@
 import XCTest
 import IncentivesCore
 @testable import IncentivesStore
+@testable import IncentivesSQL
 
 /// A first load drops events' per-user index and builds it at its end (`UserIndex`). Readers must answer the
 /// same with it or without it, and it must be back whatever way the ingest ended.

@@ -3,6 +3,7 @@ import XCTest
 import IncentivesCore
 import IncentivesInput
 @testable import IncentivesStore
+@testable import IncentivesSQL
 
 /// Schema version 4 stores events under integer user keys. A version-3 database (events naming their user by
 /// id text) upgraded to version 4 must answer every question as a database written at version 4 does, and

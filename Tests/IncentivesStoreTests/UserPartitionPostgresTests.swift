@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import IncentivesCore
 @testable import IncentivesStore
+@testable import IncentivesPostgres
 
 /// `UserPartition` is PostgreSQL's own hash partitioning of a text key, asked of a live server: the hash of ids of
 /// every length (each tail of lookup3's 12-byte blocks, multi-byte UTF-8), and where the store's per-user tables

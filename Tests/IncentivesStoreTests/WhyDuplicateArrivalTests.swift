@@ -3,6 +3,8 @@ import Testing
 import IncentivesCore
 import IncentivesInput
 @testable import IncentivesStore
+@testable import IncentivesPostgres
+@testable import IncentivesSQL
 
 /// `why` on a store shows an exact re-send where it arrived, as the file form does (issue 20, item 4): the store keeps
 /// where each arrived (`duplicate_arrivals`), one row per source position however often the file is read again. And

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import IncentivesCore
 @testable import IncentivesStore
+@testable import IncentivesPostgres
 
 /// A worker reads the time at each write (the clock port, #22): a long-running worker stamped every outbox row with
 /// the moment it started. Here the clock is moved between two batches, and each batch's rows carry their own time.

@@ -1,3 +1,5 @@
+import IncentivesSQL
+
 /// SQLite's current row as an `SQLRow`: the statement's own column readers, by position.
 extension Statement: SQLRow {
     package var source: String { database.path }

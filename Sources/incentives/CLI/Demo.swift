@@ -3,6 +3,7 @@ import IncentivesCore
 import IncentivesDelivery
 import IncentivesInput
 import IncentivesStore
+import IncentivesStores
 
 /// The demo database: `incentives` with no arguments on a machine with no database builds one from
 /// Assets/demo, so that the first thing anyone sees is real data.

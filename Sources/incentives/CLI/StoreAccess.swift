@@ -1,6 +1,8 @@
 import Foundation
 import IncentivesStore
 import IncentivesConsole
+import IncentivesStores
+import IncentivesSQL
 
 /// Opening the database for a command: `--db`, `$INCENTIVES_DB` or the XDG default (`StoreLocation`),
 /// with each store failure mapped to its exit status. Every command that touches the database uses this.

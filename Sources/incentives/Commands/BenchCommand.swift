@@ -3,6 +3,8 @@ import IncentivesBench
 import IncentivesStore
 import IncentivesStream
 import IncentivesText
+import IncentivesStores
+import IncentivesSQL
 
 /// `incentives bench`: the performance targets as a benchmark you can run (not timed unit tests).
 enum BenchCommand: Command {

@@ -3,6 +3,8 @@ import IncentivesConsole
 import IncentivesCore
 import IncentivesInput
 import IncentivesStore
+import IncentivesStores
+import IncentivesSQL
 
 /// `incentives console`: the ncurses admin console (also what `incentives` alone opens).
 enum ConsoleCommand: Command {

@@ -5,6 +5,7 @@ import IncentivesStore
 import IncentivesStream
 #if canImport(Glibc)
 import Glibc
+import IncentivesStores
 #endif
 
 /// `incentives demo-feed`: replays the demo's events into a database slowly, through the normal ingest, so that

@@ -4,6 +4,7 @@ import IncentivesStore
 import IncentivesStream
 #if canImport(Glibc)
 import Glibc
+import IncentivesStores
 #endif
 
 /// `incentives ingest`: streams events into the database, durably, idempotently and resumably.

@@ -2,6 +2,7 @@ import Foundation
 import IncentivesCore
 import IncentivesInput
 import IncentivesStore
+import IncentivesStores
 
 /// `incentives init`: validates and stores the catalog and the roster (creating the database when missing).
 enum InitCommand: Command {
@@ -61,8 +62,8 @@ enum InitCommand: Command {
 
     static func run(_ args: Arguments) throws -> ExitCode {
         try args.noPositionals()
-        let roles: PGRoles
-        do { roles = try PGRoles(prefix: args.value("roles") ?? PGRoles.defaultPrefix) } catch {
+        let roles: StoreRoles
+        do { roles = try StoreRoles(prefix: args.value("roles") ?? StoreRoles.defaultPrefix) } catch {
             throw Arguments.UsageError(message: "--roles: \(error)")
         }
         if args.value("roles") != nil || args.flag("print-roles"), !StoreAccess.traits(args).hasRoles {

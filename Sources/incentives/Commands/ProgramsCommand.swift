@@ -2,6 +2,7 @@ import Foundation
 import IncentivesInput
 import IncentivesCore
 import IncentivesStore
+import IncentivesSQL
 
 /// `incentives programs`: the employers' menus, with enrolment and achievements so far.
 enum ProgramsCommand: Command {

@@ -2,6 +2,7 @@ import Foundation
 import IncentivesCore
 import IncentivesInput
 import IncentivesStore
+import IncentivesSQL
 
 /// `incentives why`: every decision about one user's events, reward by reward, in the words support staff
 /// use with the member ("day 3 of 5", "before the program starts"), and what would earn each reward next.

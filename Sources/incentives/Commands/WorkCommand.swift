@@ -1,6 +1,8 @@
 import Foundation
 import IncentivesCore
 import IncentivesStore
+import IncentivesStores
+import IncentivesSQL
 
 /// `incentives work`: a worker that evaluates the PostgreSQL inbox, a user partition at a time (`PGWorker`).
 enum WorkCommand: Command {

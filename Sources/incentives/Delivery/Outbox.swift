@@ -3,6 +3,7 @@ import IncentivesCore
 import IncentivesDelivery
 import IncentivesInput
 import IncentivesStore
+import IncentivesStores
 
 /// The outbox a delivery command works on, and the catalog that names the partners.
 /// - The database (`--db`, default location as for every command): the `deliveries` table the ingest fills
