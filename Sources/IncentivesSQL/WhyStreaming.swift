@@ -23,3 +23,13 @@ public protocol WhyStreaming {
     func explain(user: String, today: LocalDate?, program: String?, paging: WhyPaging,
                  to consumer: any ExplanationConsumer) throws -> Explanation?
 }
+
+extension WhyStreaming {
+    /// The whole explanation, every line kept (the console's Why pane, tests); `incentives why` streams instead.
+    public func explainKept(user id: String, today: LocalDate?, program: String?) throws -> Explanation? {
+        let lines = CollectedExplanationLines()
+        guard var x = try explain(user: id, today: today, program: program, paging: WhyPaging(), to: lines) else { return nil }
+        x.lines = lines.lines
+        return x
+    }
+}

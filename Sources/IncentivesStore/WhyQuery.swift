@@ -2,16 +2,6 @@ import Foundation
 import IncentivesCore
 import IncentivesSQL
 
-extension WhyStreaming {
-    /// The whole explanation, every line kept (the console's Why pane, tests); `incentives why` streams instead.
-    public func explainKept(user id: String, today: LocalDate?, program: String?) throws -> Explanation? {
-        let lines = CollectedExplanationLines()
-        guard var x = try explain(user: id, today: today, program: program, paging: WhyPaging(), to: lines) else { return nil }
-        x.lines = lines.lines
-        return x
-    }
-}
-
 extension StoreReader: WhyStreaming {
     /// Why each of a user's events earned, counted or not, reward by reward; nil when the user is not on the
     /// roster. The whole explanation, kept (`WhyStreaming` streams it).
