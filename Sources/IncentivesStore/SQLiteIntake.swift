@@ -15,6 +15,9 @@ extension Store: IntakeStore {
 
     public func ingestEngine() throws -> Engine { try engine() }
 
+    /// A run gives each shard's engine its own progress connection and each id partition its own `StoredIDs`.
+    public var evaluatesInShards: Bool { true }
+
     public func checkpointTransaction<T>(_ body: () throws -> T) throws -> T { try db.transaction(body) }
 
     public func checkpoints(of f: FileIdentity) throws -> [(checkpoint: IngestCheckpoint, head: String)] {

@@ -72,7 +72,7 @@ public enum IngestPipeline {
         var engine = try store.ingestEngine()
         // With threads, engines sharded by user (the same partition function as replay's and PostgreSQL's).
         var shards: EngineShards?
-        if options.threads > 1 {
+        if options.threads > 1 && store.evaluatesInShards {
             let sharded = try EngineShards(catalog: engine.catalog, roster: engine.roster, count: options.threads)
             shards = sharded
             engine = sharded.engines[0]

@@ -19,6 +19,10 @@ public protocol IntakeStore: AnyObject {
 
     /// A fresh engine over the stored catalog and roster.
     func ingestEngine() throws -> Engine
+    /// Whether the store's runs take engines sharded by user (`IntakeRunStart.shards`) and answer for prior ids
+    /// per id partition (`IntakeRun.priorIDs(for:partitions:)`): only then does `IngestOptions.threads` shard the
+    /// intake (a file is parsed that wide either way). False by default.
+    var evaluatesInShards: Bool { get }
 
     /// `body` in one transaction (finding or starting a checkpoint).
     func checkpointTransaction<T>(_ body: () throws -> T) throws -> T
@@ -53,6 +57,8 @@ extension IntakeRun {
 }
 
 extension IntakeStore {
+    public var evaluatesInShards: Bool { false }
+
     public func withIngestLock<T>(_ body: () throws -> T) throws -> T { try withIngestLock(onLocked: {}, body) }
 }
 
