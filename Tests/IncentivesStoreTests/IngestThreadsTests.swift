@@ -96,6 +96,23 @@ struct IngestThreadsTests {
         #expect(pages[0].filter { $0.contains("\"awards\":") }.count > 10, "the pages show progress")
     }
 
+    @Test(arguments: ["0", "-1", "two", "1025"])
+    func aBadThreadCountIsAUsageError(_ value: String) throws {
+        let g = Generated.make(in: temp, users: 10, events: 100, seed: 1)
+        let db = temp.path("bad-\(value).sqlite")
+        try Fixtures.initStore(db, g.inputs)
+        let r = try Binary.run(["ingest", "--db", db, "--events", g.inputs.events, "--threads", value])
+        #expect(r.status == 64, "\(r.stderr)")
+        #expect(r.stderr.contains("--threads must be a whole number from 1 to 1024"), "\(r.stderr)")
+    }
+
+    /// PostgreSQL's ingest only admits; its workers evaluate in parallel. Said before any server is asked.
+    @Test func threadsAreForSQLite() throws {
+        let r = try Binary.run(["ingest", "--db", "postgresql://nobody@127.0.0.1:1/none", "--events", "-", "--threads", "2"])
+        #expect(r.status == 64, "\(r.stderr)")
+        #expect(r.stderr.contains("--threads is for a SQLite database"), "\(r.stderr)")
+    }
+
     /// kill -9 of `ingest --threads 2` at several points, then the same ingest again: the store is that of an
     /// uninterrupted run with one thread.
     @Test func killedAndResumedWithTwoThreads() throws {
