@@ -101,7 +101,8 @@ public final class SQLiteIntakeRun: IntakeRun {
         engine = start.engine
         shards = start.shards
         let engines = start.shards?.engines ?? [start.engine]
-        // Connection k serves engine k's progress and id partition k's look-ups (as many of each as shards).
+        // Connection k serves engine k's progress and id partition k's look-ups (as many of each as shards): never
+        // at once, since a batch's admission step ends before its engines run (`Intake.takeSharded`).
         let lookups = try engines.map { _ in try Database(path: store.path, mode: .readOnly) }
         self.lookups = lookups
         for (e, lookup) in zip(engines, lookups) {
