@@ -2,8 +2,8 @@ import IncentivesCore
 
 extension IngestBatch {
     /// Each re-send with its place among events: after the last event the batch accepted on an earlier line, or
-    /// what the sink saw when that is later. (An intake with shards tells duplicates before the new events of the
-    /// lines it takes at once, so the sink's count can lag; the batch's own events settle it.)
+    /// what the sink saw when that is later. (The intake tells every line in arrival order, with shards too; the
+    /// batch's own events settle the place all the same, whatever a sink was told.)
     package func placedDuplicates() -> [(row: DuplicateRow, afterSeq: Int64)] {
         var out: [(row: DuplicateRow, afterSeq: Int64)] = []
         out.reserveCapacity(duplicates.count)

@@ -33,7 +33,7 @@ enum ProgressLog {
     /// Replays stored events after `progress_seq` through `engine`, in arrival order, handing what they earn
     /// to `earned`. Returns how many events were replayed.
     @discardableResult
-    static func catchUp(_ engine: Engine, in db: Database, user: String? = nil,
+    static func catchUp(_ engine: Engine, shards: EngineShards? = nil, in db: Database, user: String? = nil,
                         earned: ([Achievement], Int64) throws -> Void) throws -> Int {
         let after = try savedThrough(db)
         let sql = user == nil
@@ -47,7 +47,8 @@ enum ProgressLog {
         // Read a page, then run the engine, so that `earned` may use the connection.
         func flush() throws {
             for (seq, event) in pending {
-                if case .success(let a) = engine.record(event), !a.isEmpty { try earned(a, seq) }
+                // With shards, the user's own shard's engine (the one that goes on with their events).
+                if case .success(let a) = (shards?.engine(for: event.user) ?? engine).record(event), !a.isEmpty { try earned(a, seq) }
             }
             n += pending.count
             pending.removeAll(keepingCapacity: true)

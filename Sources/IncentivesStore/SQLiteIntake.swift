@@ -16,6 +16,9 @@ extension Store: IntakeStore {
 
     public func ingestEngine() throws -> Engine { try engine() }
 
+    /// A run gives each shard's engine its own progress connection and each id partition its own `StoredIDs`.
+    public var evaluatesInShards: Bool { true }
+
     public func checkpointTransaction<T>(_ body: () throws -> T) throws -> T { try db.transaction(body) }
 
     public func checkpoints(of f: FileIdentity) throws -> [(checkpoint: IngestCheckpoint, head: String)] {
@@ -77,10 +80,15 @@ extension Store: IntakeStore {
 public final class SQLiteIntakeRun: IntakeRun {
     private let db: Database
     private let engine: Engine
+    /// The intake's engines sharded by user, or nil for one engine.
+    private let shards: EngineShards?
     private let writer: BatchWriter
-    private let storedIDs: StoredIDs
-    /// A read-only connection: users' saved progress and earlier events' content.
-    private let lookup: Database
+    /// One per id partition of the intake (one without shards), each on its own read-only connection: the
+    /// partitions' threads ask theirs at once.
+    private let storedIDs: [StoredIDs]
+    /// Read-only connections: users' saved progress (one per engine: the shards load on their own threads at
+    /// once) and earlier events' content (one per id partition).
+    private let lookups: [Database]
     /// A first load (or one much larger than what is stored) builds events' per-user index at its end.
     private let rebuildUserIndex: Bool
 
@@ -92,19 +100,31 @@ public final class SQLiteIntakeRun: IntakeRun {
     init(store: Store, _ start: IntakeRunStart) throws {
         db = store.db
         engine = start.engine
-        lookup = try Database(path: store.path, mode: .readOnly)
-        let loadState = try lookup.prepare("SELECT state FROM progress WHERE user = ?")
-        engine.loadProgress = { member in
-            guard (try? loadState.bind(1, member.id)) != nil else { return nil }
-            defer { loadState.reset() }
-            return (try? loadState.step()) == true ? loadState.blob(0) : nil
+        shards = start.shards
+        let engines = start.shards?.engines ?? [start.engine]
+        // Connection k serves engine k's progress and id partition k's look-ups (as many of each as shards): never
+        // at once, since a batch's admission step ends before its engines run (`Intake.takeSharded`).
+        let lookups = try engines.map { _ in try Database(path: store.path, mode: .readOnly) }
+        self.lookups = lookups
+        for (e, lookup) in zip(engines, lookups) {
+            let loadState = try lookup.prepare("SELECT state FROM progress WHERE user = ?")
+            e.loadProgress = { member in
+                guard (try? loadState.bind(1, member.id)) != nil else { return nil }
+                defer { loadState.reset() }
+                return (try? loadState.step()) == true ? loadState.blob(0) : nil
+            }
         }
-        writer = BatchWriter(db: db, catalog: engine.catalog, userKeys: try UserKeys.Roster(engine.roster, in: db), ingestID: start.checkpoint.id,
+        let writer = BatchWriter(db: db, catalog: engine.catalog, userKeys: try UserKeys.Roster(engine.roster, in: db), ingestID: start.checkpoint.id,
                              display: start.display, achievementsBefore: start.checkpoint.counts.achievements)
+        self.writer = writer
         // Sequence numbers are handed out on the ingest core's thread (`BatchFiller`).
         firstSeq = Int64(try db.integer("SELECT coalesce(max(seq), 0) FROM events")) + 1
-        storedIDs = try StoredIDs(lookup: lookup, storedEarlier: firstSeq > 1, filterBytes: start.options.idFilterBytes,
-                                  drain: { [writer] in try writer.drain() })
+        // The ids filter's memory shared out among the partitions (each holds only its own partition's ids).
+        let filterBytes = start.options.idFilterBytes / lookups.count
+        let storedEarlier = firstSeq > 1
+        storedIDs = try lookups.map { lookup in
+            try StoredIDs(lookup: lookup, storedEarlier: storedEarlier, filterBytes: filterBytes, drain: { [writer] in try writer.drain() })
+        }
         rebuildUserIndex = start.isFile && start.expectedEvents >= max(Int64(start.options.rebuildUserIndexFrom), firstSeq - 1)
         // Fewer, larger WAL checkpoints while ingesting: a page changed by many batches is copied into the
         // database once per checkpoint, not once per batch. A checkpoint every 64 MB of WAL, whatever the page
@@ -126,7 +146,7 @@ public final class SQLiteIntakeRun: IntakeRun {
     /// they earn are stored already (their batch committed them), so this stores nothing new but in odd cases.
     private func catchUp() throws {
         try db.transaction {
-            _ = try ProgressLog.catchUp(engine, in: db) { earned, seq in for a in earned { _ = try writer.record(.init(a, eventSeq: seq)) } }
+            _ = try ProgressLog.catchUp(engine, shards: shards, in: db) { earned, seq in for a in earned { _ = try writer.record(.init(a, eventSeq: seq)) } }
         }
     }
 
@@ -140,7 +160,12 @@ public final class SQLiteIntakeRun: IntakeRun {
         }
     }
 
-    public func priorIDs(for items: [EventStream.Item]) throws -> StoredIDs { storedIDs }
+    public func priorIDs(for items: [EventStream.Item]) throws -> StoredIDs { storedIDs[0] }
+
+    public func priorIDs(for items: [EventStream.Item], partitions: Int) throws -> [StoredIDs] {
+        precondition(partitions == storedIDs.count, "one prior per id partition: the run was begun with as many shards")
+        return storedIDs
+    }
 
     public func submit(_ batch: IngestBatch) throws { try writer.submit(batch) }
 

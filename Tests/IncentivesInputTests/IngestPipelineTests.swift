@@ -55,6 +55,29 @@ struct IngestPipelineTests {
         #expect(store.priorAsks >= 1 && store.priorAsks <= 2)
     }
 
+    /// `IngestOptions.threads` shards the intake only for a store that says its runs take shards
+    /// (`evaluatesInShards`); any other is given one engine and one prior, as before (it crashed on a
+    /// precondition: a run answering for one id partition asked for three).
+    @Test("threads above 1 on a store that does not shard: the file parsed wide, one engine, the same batches", arguments: [2, 3])
+    func threadsOnAStoreThatDoesNotShard(threads: Int) throws {
+        let dir = TempDir()
+        let path = Self.file(in: dir)
+        func run(_ threads: Int) throws -> (IntakeCounts, [IngestBatch]) {
+            let store = MemoryIntakeStore(engine: { try Self.world().engine() })
+            var options = IngestOptions()
+            options.batchLines = 3
+            options.threads = threads
+            let outcome = try IngestPipeline.ingest(path: path, into: store, options: options)
+            return (outcome.counts, store.committed)
+        }
+        let (one, oneBatches) = try run(1)
+        let (wide, wideBatches) = try run(threads)
+        #expect(wide == one && one.achievements == 2)
+        #expect(wideBatches.map(\.line) == oneBatches.map(\.line))
+        #expect(wideBatches.flatMap(\.events).map(\.seq) == oneBatches.flatMap(\.events).map(\.seq))
+        #expect(wideBatches.flatMap(\.achievements).count == oneBatches.flatMap(\.achievements).count)
+    }
+
     @Test("a run resumed from a checkpoint says the earlier runs' rejects first and counts as one run; a finished file is complete")
     func resumesFromTheStoredPosition() throws {
         let dir = TempDir()

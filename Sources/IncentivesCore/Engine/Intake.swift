@@ -327,59 +327,72 @@ public final class Intake {
                                                                into sink: inout Sink) throws(Prior.Failure) {
         // 1. Admission, one thread per id partition.
         let (perPartition, owner) = try admitInParallel(lines, priors: priors)
-        // 2. Counts and refusals in arrival order; the new events collected for the engine.
-        var fresh: [Event] = [], freshMembers: [Int] = [], freshIndex: [Int] = []
+        // 2. Counts in arrival order; the new events collected for the engine, each line's verdict kept.
+        var fresh: [Event] = [], freshMembers: [Int] = []
         fresh.reserveCapacity(lines.count)
         freshMembers.reserveCapacity(lines.count)
-        freshIndex.reserveCapacity(lines.count)
+        var verdicts: [ShardedVerdict] = []
+        verdicts.reserveCapacity(lines.count)
         var next = [Int](repeating: 0, count: perPartition.count)
         for i in lines.indices {
-            let event: Event
-            switch lines[i] {
-            case .failure(let why):
-                refuse(why, at: i, into: &sink)
+            guard case .success(let event) = lines[i] else {
+                verdicts.append(.notEvent)
                 continue
-            case .success(let e): event = e
             }
             // The partition whose next verdict is this line's.
             let p = Int(owner[i - lines.startIndex])
             let judged = perPartition[p][next[p]]
             next[p] += 1
-            counts.read += 1
             switch judged.verdict {
             case .duplicate:
-                counts.duplicates += 1
-                sink.duplicate(at: i, event)
+                verdicts.append(.duplicate)
             case .rejected(let why):
-                reject(why)
-                sink.reject(at: i, why, event: event)
+                verdicts.append(.rejected(why))
             case .new:
+                verdicts.append(.fresh(fresh.count))
                 fresh.append(event)
                 freshMembers.append(judged.member)
-                freshIndex.append(i)
             }
         }
-        // 3. The new events, one thread per user partition (only those that earned come back, in order);
-        // then each to the sink, in arrival order, with what it earned.
+        // 3. The new events, one thread per user partition (only those that earned come back, in order).
         let earned = shards.record(fresh, members: freshMembers)
-        counts.accepted += fresh.count
-        if Sink.takesEventsThatEarnNothing {
-            var e = 0
-            for k in fresh.indices {
+        // 4. Every line to the sink in arrival order, refusals, duplicates and accepted events interleaved as
+        // `takeInOrder` gives them: a sink may depend on it (the ingest's duplicate arrivals note the last
+        // event accepted before them).
+        var e = 0
+        for i in lines.indices {
+            switch verdicts[i - lines.startIndex] {
+            case .notEvent:
+                if case .failure(let why) = lines[i] { refuse(why, at: i, into: &sink) }
+            case .duplicate:
+                counts.read += 1
+                counts.duplicates += 1
+                if case .success(let event) = lines[i] { sink.duplicate(at: i, event) }
+            case .rejected(let why):
+                counts.read += 1
+                reject(why)
+                if case .success(let event) = lines[i] { sink.reject(at: i, why, event: event) }
+            case .fresh(let k):
+                counts.read += 1
+                counts.accepted += 1
                 var got: [Achievement] = []
                 if e < earned.count && earned[e].index == k {
                     got = earned[e].achievements
                     e += 1
                 }
                 counts.achievements += got.count
-                sink.accept(at: freshIndex[k], fresh[k], earned: got)
-            }
-        } else {
-            for (k, achievements) in earned {
-                counts.achievements += achievements.count
-                sink.accept(at: freshIndex[k], fresh[k], earned: achievements)
+                if Sink.takesEventsThatEarnNothing || !got.isEmpty { sink.accept(at: i, fresh[k], earned: got) }
             }
         }
+    }
+
+    /// What admission made of one line of a sharded batch, kept until the engines have run.
+    private enum ShardedVerdict {
+        case notEvent
+        case duplicate
+        case rejected(Rejection)
+        /// Accepted: its place among the batch's new events.
+        case fresh(Int)
     }
 
     /// Each partition's verdicts on its own events, in arrival order, and each line's partition (`noPartition` for

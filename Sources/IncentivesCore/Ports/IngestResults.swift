@@ -25,6 +25,10 @@ public struct IngestOptions: Sendable {
     /// An ingest expected to add at least this many events (from the file's size), and at least as many as
     /// are stored, drops events' per-user index and builds it again at its end (SQLite's `UserIndex`).
     public var rebuildUserIndexFrom = 200_000
+    /// Threads that parse a file's lines, and, in a store that evaluates as it ingests, shards of the intake
+    /// (admission by event id, engines by user, `Intake(shards:)`); 1: one parsing thread and one engine.
+    /// The stored results are the same whatever the number.
+    public var threads = 1
 
     public init() {}
 }

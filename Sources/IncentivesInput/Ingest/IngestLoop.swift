@@ -7,7 +7,8 @@ import IncentivesCore
 /// concrete `PriorIDs`; the run itself is called once per batch, never per event.
 final class IngestLoop<Run: IntakeRun> {
     private let run: Run
-    private let engine: Engine
+    /// The intake's engines: one, or one per user shard, each holding its own users' progress.
+    private let engines: [Engine]
     private let intake: Intake
     private let input: IngestInput
     private let options: IngestOptions
@@ -24,24 +25,33 @@ final class IngestLoop<Run: IntakeRun> {
     /// The last line taken and the offset after it: the checkpoint the next batch reaches.
     private var lastLine: Int
     private var lastOffset: Int64
-    /// What answered for the last reader batch's prior ids: it answers for the ids the intake forgets.
-    private var prior: Run.Prior?
+    /// What answered for the last reader batch's prior ids (one per id partition): they answer for the ids the
+    /// intake forgets.
+    private var priors: [Run.Prior] = []
     /// `intake.counts.accepted` when users' progress was last saved.
     private var acceptedAtSave = 0
     /// Users whose saved progress the engine still holds.
     private var usersHeld = 0
 
-    init(run: Run, engine: Engine, input: IngestInput, checkpoint: IngestCheckpoint, options: IngestOptions,
+    init(run: Run, engine: Engine, shards: EngineShards?, input: IngestInput, checkpoint: IngestCheckpoint, options: IngestOptions,
          refused: [String: Rejection], expectedEvents: Int) {
         self.run = run
-        self.engine = engine
         self.input = input
         self.checkpoint = checkpoint
         self.options = options
         self.refused = refused
         lineLabel = input.source.lineLabel
-        // The one intake; a store that only admits gets the admitting form (its workers evaluate).
-        intake = run.evaluates ? Intake(engine: engine, expectedEvents: expectedEvents) : Intake(admittingFor: engine, expectedEvents: expectedEvents)
+        // The one intake; a store that only admits gets the admitting form (its workers evaluate); with shards,
+        // admission by event id and the engines by user run a batch in parallel, giving the same verdicts and
+        // awards in the same order.
+        if !run.evaluates {
+            intake = Intake(admittingFor: engine, expectedEvents: expectedEvents)
+        } else if let shards {
+            intake = Intake(shards: shards, expectedEvents: expectedEvents)
+        } else {
+            intake = Intake(engine: engine, expectedEvents: expectedEvents)
+        }
+        engines = run.evaluates ? intake.engines : [engine]
         rows = BatchFiller(batch: IngestBatch(reserving: Self.reserved(options)), nextSeq: run.firstSeq)
         lastLine = checkpoint.line
         lastOffset = checkpoint.offset
@@ -114,14 +124,14 @@ final class IngestLoop<Run: IntakeRun> {
             if case .success(let e) = item.event, let why = refused[e.id] { return .failure(why) }
             return item.event
         }
-        let prior = try run.priorIDs(for: items)
-        self.prior = prior
+        let priors = try run.priorIDs(for: items, partitions: intake.idPartitions)
+        self.priors = priors
         rows.items = items
         var start = 0
         while start < items.count {
             let end = min(items.count, start + max(1, options.batchLines - linesInBatch))
             let rejectsBefore = rows.batch.rejects.count
-            try intake.take(lines[start..<end], prior: prior, into: &rows)
+            try intake.take(lines[start..<end], priors: priors, into: &rows)
             for r in rows.batch.rejects[rejectsBefore...] {
                 onReject(RejectedLine(file: input.display, line: r.line, reason: r.why.description, lineLabel: lineLabel))
             }
@@ -157,15 +167,15 @@ final class IngestLoop<Run: IntakeRun> {
             try run.submit(batch)
         }
         rows.batch = IngestBatch(reserving: Self.reserved(options))
-        if !last && run.answersForgottenIDs && intake.rememberedIDs > options.maxIDsInMemory, let prior {
-            // Bounded memory for any source's size: the intake's id table starts again empty, and the store
-            // answers for the ids it held, every one of them submitted by now.
-            intake.forgetIDs(answeredBy: prior)
+        if !last && run.answersForgottenIDs && intake.rememberedIDs > options.maxIDsInMemory, !priors.isEmpty {
+            // Bounded memory for any source's size: the intake's id tables start again empty, and the store
+            // answers for the ids they held, every one of them submitted by now.
+            intake.forgetIDs(answeredBy: priors)
         }
         if saveProgress && !last && usersHeld > options.maxUsersInMemory {
             // Their progress is committed once the run is drained: the engine then reloads it on demand.
             try run.drain()
-            engine.forgetProgress()
+            for engine in engines { engine.forgetProgress() }
             usersHeld = 0
         }
     }
@@ -173,17 +183,29 @@ final class IngestLoop<Run: IntakeRun> {
     /// The batch with every changed user's progress, in parts, each encoded while the store writes the one
     /// before (memory: a few parts, not every user's state at once), all in this batch's transaction.
     private func submitWithProgress(_ batch: IngestBatch) throws {
-        let members = engine.takeChangedMembers()
+        let members = changedMembers()
         usersHeld += members.count
         acceptedAtSave = intake.counts.accepted
         var start = 0
         repeat {
             let end = min(start + max(1, options.progressPartUsers), members.count)
             var part = start == 0 ? batch : batch.sameCheckpoint
-            part.progress = (IngestBatch.progressStates(of: members[start..<end], in: engine), rows.nextSeq - 1)
+            part.progress = (members[start..<end].compactMap { m in m.engine.encodedProgress(of: m.member.id).map { (m.member.id, $0) } },
+                             rows.nextSeq - 1)
             part.continues = end < members.count
             try run.submit(part)
             start = end
         } while start < members.count
+    }
+
+    /// Every engine's users whose progress changed since the last save, each with the engine that holds it, in
+    /// roster order (one engine's order, whatever the shards).
+    private func changedMembers() -> [(member: Member, engine: Engine)] {
+        guard engines.count > 1 else { return engines[0].takeChangedMembers().map { ($0, engines[0]) } }
+        let roster = engines[0].roster
+        return engines.flatMap { e in e.takeChangedMembers().map { (member: $0, engine: e) } }
+            .map { (position: roster.position(of: $0.member.id) ?? -1, changed: $0) }
+            .sorted { $0.position < $1.position }
+            .map(\.changed)
     }
 }

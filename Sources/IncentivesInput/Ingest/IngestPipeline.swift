@@ -19,7 +19,7 @@ public enum IngestPipeline {
                                                   onReject: (RejectedLine) -> Void = { _ in },
                                                   onProgress: (IngestProgress) -> Void = { _ in }) throws -> IngestOutcome {
         try ingest(into: store, options: options, onLocked: onLocked, onReject: onReject, onProgress: onProgress) {
-            IngestInput(source: EventStream(path: path), display: InputFile.displayName(path), file: try FileIdentity(path: path),
+            IngestInput(source: EventStream(path: path, parsers: options.threads), display: InputFile.displayName(path), file: try FileIdentity(path: path),
                         key: nil, readsAgain: path != "-")
         }
     }
@@ -69,7 +69,14 @@ public enum IngestPipeline {
     /// One pass over the source from its checkpoint.
     private static func pass<Store: IntakeStore>(_ input: IngestInput, into store: Store, options: IngestOptions, refused: [String: Rejection],
                                                  onReject: (RejectedLine) -> Void, onProgress: (IngestProgress) -> Void) throws -> IngestOutcome {
-        let engine = try store.ingestEngine()
+        var engine = try store.ingestEngine()
+        // With threads, engines sharded by user (the same partition function as replay's and PostgreSQL's).
+        var shards: EngineShards?
+        if options.threads > 1 && store.evaluatesInShards {
+            let sharded = try EngineShards(catalog: engine.catalog, roster: engine.roster, count: options.threads)
+            shards = sharded
+            engine = sharded.engines[0]
+        }
         let checkpoint = try IngestCheckpoints.findOrStart(input, in: store, restart: options.restart)
         if input.key == nil && (checkpoint.line > 0 || checkpoint.counts.rejected > 0) {
             // Report what the earlier runs refused, so the output matches an uninterrupted run.
@@ -79,9 +86,9 @@ public enum IngestPipeline {
             return IngestOutcome(counts: checkpoint.counts, resumedAfterLine: checkpoint.line, alreadyComplete: true, ingestID: checkpoint.id)
         }
         let expected = max(0, (input.file?.size ?? 0) - checkpoint.offset) / IngestInput.bytesPerLine
-        let run = try store.beginRun(IntakeRunStart(engine: engine, checkpoint: checkpoint, display: input.display, expectedEvents: expected,
+        let run = try store.beginRun(IntakeRunStart(engine: engine, shards: shards, checkpoint: checkpoint, display: input.display, expectedEvents: expected,
                                                     isFile: input.file != nil, options: options))
-        let loop = IngestLoop(run: run, engine: engine, input: input, checkpoint: checkpoint, options: options, refused: refused,
+        let loop = IngestLoop(run: run, engine: engine, shards: shards, input: input, checkpoint: checkpoint, options: options, refused: refused,
                               expectedEvents: Int(min(expected, Int64(options.maxIDsInMemory))))
         let counts = try loop.read(onReject: onReject, onProgress: onProgress)
         return IngestOutcome(counts: counts, resumedAfterLine: checkpoint.line, alreadyComplete: false, ingestID: checkpoint.id)

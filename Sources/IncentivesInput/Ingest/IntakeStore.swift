@@ -19,6 +19,10 @@ public protocol IntakeStore: AnyObject {
 
     /// A fresh engine over the stored catalog and roster.
     func ingestEngine() throws -> Engine
+    /// Whether the store's runs take engines sharded by user (`IntakeRunStart.shards`) and answer for prior ids
+    /// per id partition (`IntakeRun.priorIDs(for:partitions:)`): only then does `IngestOptions.threads` shard the
+    /// intake (a file is parsed that wide either way). False by default.
+    var evaluatesInShards: Bool { get }
 
     /// `body` in one transaction (finding or starting a checkpoint).
     func checkpointTransaction<T>(_ body: () throws -> T) throws -> T
@@ -45,7 +49,16 @@ public protocol IntakeStore: AnyObject {
     func beginRun(_ start: IntakeRunStart) throws -> Run
 }
 
+extension IntakeRun {
+    public func priorIDs(for items: [EventStream.Item], partitions: Int) throws -> [Prior] {
+        precondition(partitions == 1, "this store answers for prior ids of one id partition")
+        return [try priorIDs(for: items)]
+    }
+}
+
 extension IntakeStore {
+    public var evaluatesInShards: Bool { false }
+
     public func withIngestLock<T>(_ body: () throws -> T) throws -> T { try withIngestLock(onLocked: {}, body) }
 }
 
@@ -53,6 +66,10 @@ extension IntakeStore {
 public struct IntakeRunStart {
     /// The engine the run's intake drives (the store may give it a way to load users' saved progress).
     public let engine: Engine
+    /// With `IngestOptions.threads` above 1, the intake's engines sharded by user (`engine` is the first): a store
+    /// that evaluates gives each its own `loadProgress` (called on its shard's thread, several at once) and
+    /// catches each user up in their own shard's engine. Nil: one engine.
+    public let shards: EngineShards?
     public let checkpoint: IngestCheckpoint
     /// The source as rejects name it.
     public let display: String
@@ -81,6 +98,9 @@ public protocol IntakeRun: AnyObject {
 
     /// What answers for ids accepted before, for one reader batch (asked once per batch, before the intake runs).
     func priorIDs(for items: [EventStream.Item]) throws -> Prior
+    /// The same for an intake with `partitions` id partitions (`Intake.idPartitions`): one per partition, each
+    /// asked only on its partition's thread, so several are asked at once. The default serves one partition.
+    func priorIDs(for items: [EventStream.Item], partitions: Int) throws -> [Prior]
     /// Hands a batch over to be committed; throws the writer's failure once it has failed.
     func submit(_ batch: IngestBatch) throws
     /// Waits until every batch handed over is committed.

@@ -11,10 +11,10 @@ import IncentivesStores
 enum IngestCommand: Command {
     static let name = "ingest"
     static let summary = "add events to the database (streaming, idempotent, resumable)"
-    static let valuedOptions: Set<String> = ["events", "db", "batch", "progress-every", "workers", "work-batch", "subject", "idle-exit", "ca"]
+    static let valuedOptions: Set<String> = ["events", "db", "batch", "progress-every", "workers", "work-batch", "subject", "idle-exit", "ca", "threads"]
     static let booleanOptions: Set<String> = ["restart", "inbox-only"]
     static let help = """
-    Usage: incentives ingest --events FILE|- [--db PATH] [--batch N] [--progress-every N] [--restart]
+    Usage: incentives ingest --events FILE|- [--db PATH] [--batch N] [--progress-every N] [--restart] [--threads N]
            incentives ingest --events FILE|- --db postgresql://… [--workers N | --inbox-only] [--work-batch N]
            incentives ingest --events nats://[USER:PASSWORD@]HOST:PORT/STREAM|tls://…|nats:STREAM [--subject S] [--ca FILE]
                              [--idle-exit SECONDS] [--db PATH|URL] [--workers N]
@@ -31,6 +31,10 @@ enum IngestCommand: Command {
       --progress-every N  accepted events between saves of users' progress (default 1000000); events
                        after the last save are replayed through the engine by the next ingest
       --restart        read the file from its first line even if an earlier ingest of it got further
+      --threads N      into SQLite: threads that parse, admit and evaluate (admission shared out by event id, users
+                       by one hash of their id, as replay does; a reading and a writing thread besides); default:
+                       every core (\(ReplayCommand.defaultThreads) here); 1: one parser and one engine. What is stored
+                       is the same, byte for byte, whatever N.
 
     From a live NATS JetStream stream (--events nats://…; into SQLite, or into PostgreSQL with --workers as for a file): one event JSON object per message,
     in stream order. Each batch (--batch messages, or what arrived within 50 ms) is committed with the stream
@@ -181,6 +185,12 @@ enum IngestCommand: Command {
         options.batchLines = try args.int("batch", default: options.batchLines, range: 1...10_000_000)
         options.progressEvery = try args.int("progress-every", default: options.progressEvery)
         options.restart = args.flag("restart")
+        if StoreAccess.traits(args).evaluatesOnIngest {
+            options.threads = try args.int("threads", default: ReplayCommand.defaultThreads, range: 1...ReplayCommand.maxThreads)
+        } else if args.value("threads") != nil {
+            // PostgreSQL's ingest only admits, in file order; its workers (--workers) are its parallel evaluation.
+            throw Arguments.UsageError(message: "--threads is for a SQLite database: on PostgreSQL, --workers evaluate in parallel")
+        }
         return options
     }
 
