@@ -1,6 +1,7 @@
 import Foundation
 import IncentivesCore
 @testable import IncentivesStore
+import IncentivesStores
 import Testing
 #if canImport(Glibc)
 import Glibc
