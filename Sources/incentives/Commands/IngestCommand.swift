@@ -11,6 +11,11 @@ import IncentivesStores
 enum IngestCommand: Command {
     static let name = "ingest"
     static let summary = "add events to the database (streaming, idempotent, resumable)"
+    /// Every core but one: the SQLite writer thread is an ingest's busiest and keeps a core to itself, so more
+    /// parsers and engines than the other cores only take turns with it (on 2 cores, 2 threads ingested slower than
+    /// 1 and held 10–15 MB more: README, Benchmarks).
+    static var defaultThreads: Int { max(1, ReplayCommand.defaultThreads - 1) }
+
     static let valuedOptions: Set<String> = ["events", "db", "batch", "progress-every", "workers", "work-batch", "subject", "idle-exit", "ca", "threads"]
     static let booleanOptions: Set<String> = ["restart", "inbox-only"]
     static let help = """
@@ -33,8 +38,8 @@ enum IngestCommand: Command {
       --restart        read the file from its first line even if an earlier ingest of it got further
       --threads N      into SQLite: threads that parse, admit and evaluate (admission shared out by event id, users
                        by one hash of their id, as replay does; a reading and a writing thread besides); default:
-                       every core (\(ReplayCommand.defaultThreads) here); 1: one parser and one engine. What is stored
-                       is the same, byte for byte, whatever N.
+                       every core but the one SQLite's writer keeps busy (\(defaultThreads) here); 1: one parser and
+                       one engine. What is stored is the same, byte for byte, whatever N.
 
     From a live NATS JetStream stream (--events nats://…; into SQLite, or into PostgreSQL with --workers as for a file): one event JSON object per message,
     in stream order. Each batch (--batch messages, or what arrived within 50 ms) is committed with the stream
@@ -186,7 +191,7 @@ enum IngestCommand: Command {
         options.progressEvery = try args.int("progress-every", default: options.progressEvery)
         options.restart = args.flag("restart")
         if StoreAccess.traits(args).evaluatesOnIngest {
-            options.threads = try args.int("threads", default: ReplayCommand.defaultThreads, range: 1...ReplayCommand.maxThreads)
+            options.threads = try args.int("threads", default: defaultThreads, range: 1...ReplayCommand.maxThreads)
         } else if args.value("threads") != nil {
             // PostgreSQL's ingest only admits, in file order; its workers (--workers) are its parallel evaluation.
             throw Arguments.UsageError(message: "--threads is for a SQLite database: on PostgreSQL, --workers evaluate in parallel")
