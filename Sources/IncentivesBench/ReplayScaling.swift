@@ -1,7 +1,8 @@
 import Foundation
 
-/// `incentives bench` (engine), the scaling lines: end-to-end `replay --threads N` at 1, 2 and every core, each
-/// against `sqlite3`'s CSV `.import` of the same rows timed in the same run (the floor for storing them at all,
+/// `incentives bench` (engine), the scaling lines: end-to-end `replay --threads N` and `ingest --threads N` (into a
+/// fresh SQLite file, after a `init` that is not timed) at 1, 2 and every core, each against `sqlite3`'s CSV
+/// `.import` of the same rows timed in the same run (the floor for storing them at all,
 /// as `bench store` uses for ingest). Runs alternate (import, then each thread count) so that a busy neighbour
 /// slows all of them alike; the best of `runs` of each is printed.
 public enum ReplayScaling {
@@ -28,6 +29,7 @@ public enum ReplayScaling {
         let counts = threadCounts(cores: ProcessInfo.processInfo.activeProcessorCount)
         var bestImport = Double.infinity
         var best: [Int: Row] = [:]
+        var bestIngest: [Int: Row] = [:]
         for round in 0..<runs {
             bestImport = min(bestImport, try SQLiteImport.seconds(sqlite: sqlite, csv: csv, db: work + "/import-\(round).sqlite", work: work))
             for n in counts {
@@ -35,6 +37,14 @@ public enum ReplayScaling {
                                                                      "--events", files.events, "--threads", "\(n)"])
                 guard r.status == 0 || r.status == 65 else { throw BenchFailure(.software, "replay --threads \(n) exited \(r.status)") }
                 if best[n].map({ r.seconds < $0.seconds }) ?? true { best[n] = Row(threads: n, seconds: r.seconds, peakBytes: r.peakRSSBytes) }
+                let db = work + "/ingest-\(n).sqlite"
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+                let i = try ChildProcess.run(ChildProcess.selfPath, ["init", "--db", db, "--catalog", files.catalog, "--roster", files.roster])
+                guard i.status == 0 else { throw BenchFailure(.software, "init for ingest --threads \(n) exited \(i.status)") }
+                let g = try ChildProcess.run(ChildProcess.selfPath, ["ingest", "--db", db, "--events", files.events, "--threads", "\(n)"])
+                guard g.status == 0 || g.status == 65 else { throw BenchFailure(.software, "ingest --threads \(n) exited \(g.status)") }
+                if bestIngest[n].map({ g.seconds < $0.seconds }) ?? true { bestIngest[n] = Row(threads: n, seconds: g.seconds, peakBytes: g.peakRSSBytes) }
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
             }
         }
         try? FileManager.default.removeItem(atPath: csv)
@@ -43,6 +53,11 @@ public enum ReplayScaling {
         for n in counts {
             let r = best[n]!
             lines.append(String(format: "    replay --threads %-3d %9.0f lines/s  (%.3f s, peak memory %.0f MB)  ratio to sqlite3 import %.2f",
+                                n, Double(files.lines) / r.seconds, r.seconds, Double(r.peakBytes) / 1_048_576, r.seconds / bestImport))
+        }
+        for n in counts {
+            let r = bestIngest[n]!
+            lines.append(String(format: "    ingest --threads %-3d %9.0f lines/s  (%.3f s, peak memory %.0f MB)  ratio to sqlite3 import %.2f",
                                 n, Double(files.lines) / r.seconds, r.seconds, Double(r.peakBytes) / 1_048_576, r.seconds / bestImport))
         }
         return lines
