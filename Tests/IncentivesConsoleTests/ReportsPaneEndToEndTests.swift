@@ -19,7 +19,7 @@ final class ReportsPaneEndToEndTests: TmuxConsoleTestCase {
         tmux.wait(for: "Globex Moms")
         tmux.send("j")
         tmux.send("r")
-        let before = tmux.wait("the pane with its months") { !Self.paneRows($0).isEmpty }
+        let before = tmux.settled(from: tmux.wait("the pane with its months") { !Self.paneRows($0).isEmpty }, Self.paneRows)
         XCTAssertTrue(before.contains("Participation per month · r closes"), before)
         // Nothing moves while nothing is ingested: the same rows after a refresh or two.
         Thread.sleep(forTimeInterval: 2.5)

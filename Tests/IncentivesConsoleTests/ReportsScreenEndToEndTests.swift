@@ -22,7 +22,8 @@ final class ReportsScreenEndToEndTests: TmuxConsoleTestCase {
                             width: 80, height: 24, env: ["NO_COLOR": "1"])
         tmux.wait(for: "Funnel: where eligible users stand")
         tmux.send("l")   // Globex: its Moms program has awards in both halves
-        let before = tmux.wait("Globex's report") { $0.contains("globex-moms") && !Self.numbers($0).isEmpty }
+        let before = tmux.settled(from: tmux.wait("Globex's report") { $0.contains("globex-moms") && !Self.numbers($0).isEmpty },
+                                  Self.numbers)
         // Without colour the bars are still their glyphs, each with its number.
         XCTAssertTrue(before.contains("█") && before.contains("limit reached"), before)
         // Nothing moves while nothing is ingested (the screen is not on a timer).

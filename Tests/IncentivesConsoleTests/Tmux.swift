@@ -91,6 +91,23 @@ final class Tmux {
         return screen
     }
 
+    /// The screen once what `key` reads of it has stopped changing: the same across captures `quiet` seconds apart
+    /// (a capture can land while a frame is being written, or before a first refresh that follows the first frame).
+    /// Fails if it is still changing at the deadline, so a screen that moves on its own is never called settled.
+    func settled(from screen: String, quiet: TimeInterval = 1.2, timeout: TimeInterval = 15, file: StaticString = #filePath,
+                 line: UInt = #line, _ key: (String) -> [Substring]) -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = screen
+        while Date() < deadline {
+            Thread.sleep(forTimeInterval: quiet)
+            let next = capture()
+            if key(next) == key(last) { return next }
+            last = next
+        }
+        XCTFail("the screen kept changing for \(timeout) s; the last was:\n\(last)", file: file, line: line)
+        return last
+    }
+
     @discardableResult
     func wait(for text: String, timeout: TimeInterval = 10, file: StaticString = #filePath, line: UInt = #line) -> String {
         wait(timeout: timeout, file: file, line: line, "\"\(text)\"") { $0.contains(text) }
