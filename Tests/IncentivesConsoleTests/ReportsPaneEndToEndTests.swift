@@ -7,13 +7,8 @@ import XCTest
 final class ReportsPaneEndToEndTests: TmuxConsoleTestCase {
     func testThePaneMovesDuringAnIngest() throws {
         let dir = TempDir(prefix: "report-pane")
-        let db = dir.path("i.sqlite")
-        let f = Fixture.directory
-        let lines = try String(contentsOfFile: f + "/events.jsonl", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
-        let half = dir.write("half.jsonl", lines.prefix(lines.count / 2).joined(separator: "\n") + "\n")
-        let rest = dir.write("rest.jsonl", lines.dropFirst(lines.count / 2).joined(separator: "\n"))
-        XCTAssertEqual(try Binary.run(["init", "--db", db, "--catalog", f + "/catalog.json", "--roster", f + "/roster.jsonl"]).status, 0)
-        XCTAssertTrue([0, 65].contains(try Binary.run(["ingest", "--db", db, "--events", half]).status))
+        let store = try HalfIngestedStore(in: dir)
+        let db = store.db
 
         let tmux = try Tmux("\(binary) console --db \(Tmux.quote(db))", width: 120, height: 40)
         tmux.wait(for: "Globex Moms")
@@ -24,7 +19,7 @@ final class ReportsPaneEndToEndTests: TmuxConsoleTestCase {
         // Nothing moves while nothing is ingested: the same rows after a refresh or two.
         Thread.sleep(forTimeInterval: 2.5)
         XCTAssertEqual(Self.paneRows(tmux.capture()), Self.paneRows(before))
-        XCTAssertTrue([0, 65].contains(try Binary.run(["ingest", "--db", db, "--events", rest]).status))
+        try store.ingestTheRest()
         // Within a few of the screen's 2-second refreshes the pane shows the second half's events and awards.
         let after = tmux.wait(timeout: 20, "the pane to move after the ingest") { screen in
             screen.contains("Participation per month") && Self.paneRows(screen) != Self.paneRows(before)

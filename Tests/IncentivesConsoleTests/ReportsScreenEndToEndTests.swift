@@ -8,13 +8,8 @@ import XCTest
 final class ReportsScreenEndToEndTests: TmuxConsoleTestCase {
     func testTheScreenMovesDuringAnIngestAndExports() throws {
         let dir = TempDir(prefix: "reports-screen")
-        let db = dir.path("i.sqlite")
-        let f = Fixture.directory
-        let lines = try String(contentsOfFile: f + "/events.jsonl", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
-        let half = dir.write("half.jsonl", lines.prefix(lines.count / 2).joined(separator: "\n") + "\n")
-        let rest = dir.write("rest.jsonl", lines.dropFirst(lines.count / 2).joined(separator: "\n"))
-        XCTAssertEqual(try Binary.run(["init", "--db", db, "--catalog", f + "/catalog.json", "--roster", f + "/roster.jsonl"]).status, 0)
-        XCTAssertTrue([0, 65].contains(try Binary.run(["ingest", "--db", db, "--events", half]).status))
+        let store = try HalfIngestedStore(in: dir)
+        let db = store.db
         let out = dir.path("out")
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
 
@@ -29,7 +24,7 @@ final class ReportsScreenEndToEndTests: TmuxConsoleTestCase {
         // Nothing moves while nothing is ingested (the screen is not on a timer).
         Thread.sleep(forTimeInterval: 2.5)
         XCTAssertEqual(Self.numbers(tmux.capture()), Self.numbers(before))
-        XCTAssertTrue([0, 65].contains(try Binary.run(["ingest", "--db", db, "--events", rest]).status))
+        try store.ingestTheRest()
         let after = tmux.wait(timeout: 20, "the report to move after the ingest") { screen in
             screen.contains("globex-moms") && Self.numbers(screen) != Self.numbers(before)
         }

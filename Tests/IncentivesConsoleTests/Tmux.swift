@@ -121,6 +121,28 @@ final class Tmux {
     }
 }
 
+/// A SQLite store holding the first half of the fixture's events, and the second half as a file to ingest while a
+/// console watches (the live end-to-end tests: the screen must move with it).
+struct HalfIngestedStore {
+    let db: String
+    let rest: String
+
+    init(in dir: TempDir) throws {
+        db = dir.path("i.sqlite")
+        let f = Fixture.directory
+        let lines = try String(contentsOfFile: f + "/events.jsonl", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let half = dir.write("half.jsonl", lines.prefix(lines.count / 2).joined(separator: "\n") + "\n")
+        rest = dir.write("rest.jsonl", lines.dropFirst(lines.count / 2).joined(separator: "\n"))
+        XCTAssertEqual(try Binary.run(["init", "--db", db, "--catalog", f + "/catalog.json", "--roster", f + "/roster.jsonl"]).status, 0)
+        XCTAssertTrue([0, 65].contains(try Binary.run(["ingest", "--db", db, "--events", half]).status))
+    }
+
+    /// The second half ingested, as another process would.
+    func ingestTheRest() throws {
+        XCTAssertTrue([0, 65].contains(try Binary.run(["ingest", "--db", db, "--events", rest]).status))
+    }
+}
+
 /// The setting every tmux end-to-end test class shares: the built binary and the console over the fixture files.
 /// Without tmux they fail (`Tmux.Missing`): .ci/deps installs it.
 class TmuxConsoleTestCase: XCTestCase {
