@@ -87,6 +87,7 @@ extension EventStream {
         batch.bytes.reserveCapacity(batchSize * 128)
         var sinceProgress = 0
         var stopped = false
+        var ramp = BatchRamp(full: batchSize)
         do {
             try reader.forEachLine { line in
                 sinceProgress += 1
@@ -98,7 +99,8 @@ extension EventStream {
                 } else {
                     batch.lines.append(.init(start: batch.bytes.count, count: -1, line: line.number, offset: line.offset, nextOffset: reader.offset))
                 }
-                if batch.lines.count >= batchSize {
+                if batch.lines.count >= ramp.current {
+                    ramp.grow()
                     guard body(batch) else { stopped = true; return false }
                     batch.lines.removeAll(keepingCapacity: true)
                     batch.bytes.removeAll(keepingCapacity: true)

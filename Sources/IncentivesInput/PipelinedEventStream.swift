@@ -42,15 +42,18 @@ extension EventStream {
                 channel.readerFinished()
                 return
             }
+            // The first batches small (`BatchRamp`): the consumer starts as soon as a few thousand lines are parsed.
+            var ramp = BatchRamp(full: batchSize)
             var batch: [Prepared] = []
-            batch.reserveCapacity(batchSize)
+            batch.reserveCapacity(ramp.current)
             do {
                 try stream.forEach(progress: { bytes in channel.progress(bytes) }) { item in
                     batch.append(prepare(item))
-                    if batch.count >= batchSize {
+                    if batch.count >= ramp.current {
                         guard channel.put(.items(batch)) else { return false }
+                        ramp.grow()
                         batch = []
-                        batch.reserveCapacity(batchSize)
+                        batch.reserveCapacity(ramp.current)
                     }
                     return true
                 }

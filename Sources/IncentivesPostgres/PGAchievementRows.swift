@@ -76,19 +76,19 @@ enum PGAchievementRows {
             days.array(a.evidenceDays)
             PGText.copyRow([String(row.seq), a.id, a.user, a.employer, a.program, a.incentive, a.reward, String(a.ordinal),
                             a.completedOn.iso, a.achievedAt.rfc3339, String(a.achievedAt.seconds), String(a.achievedAt.nanoseconds),
-                            String(row.eventSeq), a.jsonLine, ids.text, days.text, String(a.generation), a.tier ?? ""], into: &data)
+                            String(row.eventSeq), ids.text, days.text, String(a.generation), a.tier ?? ""], into: &data)
         }
         try c.copy(into: "achievements_in", columns: ["seq", "id", "user_id", "employer", "program", "incentive", "reward", "ordinal",
-                                                      "completed_on", "achieved_at", "at_s", "at_nanos", "event_seq", "json",
+                                                      "completed_on", "achieved_at", "at_s", "at_nanos", "event_seq",
                                                       "evidence", "evidence_days", "generation", "tier"], data: data)
         // Awards become visible in `recorded` order (the Live feed's cursor, migration 4): the number is taken under
         // a lock held to commit, so callers insert their awards last in the transaction.
         try c.exec("SELECT name FROM pipeline_locks WHERE name = '\(PGLocks.record)' FOR UPDATE")
         let inserted = try c.exec("""
             INSERT INTO achievements (seq, id, user_id, employer, program, incentive, reward, ordinal, completed_on, achieved_at,
-              at_s, at_nanos, event_seq, json, evidence, evidence_days, generation, tier, catalog_version)
+              at_s, at_nanos, event_seq, evidence, evidence_days, generation, tier, catalog_version)
             SELECT seq, id, user_id, employer, program, incentive, reward, ordinal, completed_on, achieved_at,
-              at_s, at_nanos, event_seq, json, evidence, evidence_days, generation, tier,
+              at_s, at_nanos, event_seq, evidence, evidence_days, generation, tier,
               (SELECT coalesce(max(version), 1) FROM catalog_versions)
             FROM achievements_in ORDER BY seq ON CONFLICT (user_id, id) DO NOTHING RETURNING id
             """)

@@ -10,8 +10,8 @@ enum AchievementRows {
         let a = row.achievement
         let insertAchievement = try db.prepare("""
             INSERT OR IGNORE INTO achievements(id, user, employer, program, incentive, reward, ordinal, completed_on, achieved_at,
-              event_seq, json, evidence, evidence_days, generation, tier, catalog_version)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(version), 1) FROM catalog_versions))
+              event_seq, evidence, evidence_days, generation, tier, catalog_version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(version), 1) FROM catalog_versions))
             """)
         let id = a.id
         try insertAchievement.bind(1, id)
@@ -24,16 +24,15 @@ enum AchievementRows {
         try insertAchievement.bind(8, a.completedOn.iso)
         try insertAchievement.bind(9, a.achievedAt.rfc3339)
         try insertAchievement.bind(10, row.eventSeq)
-        try insertAchievement.bind(11, row.json)
         // The evidence columns as JSON arrays, written byte by byte rather than through string building (the
         // engine thread's time is what an ingest is made of).
         var ids = JSONBytes(), days = JSONBytes()
         ids.array(a.evidence)
         days.array(a.evidenceDays)
-        try insertAchievement.bind(12, ids.text)
-        try insertAchievement.bind(13, days.text)
-        try insertAchievement.bind(14, a.generation)
-        try insertAchievement.bind(15, a.tier ?? "")
+        try insertAchievement.bind(11, ids.text)
+        try insertAchievement.bind(12, days.text)
+        try insertAchievement.bind(13, a.generation)
+        try insertAchievement.bind(14, a.tier ?? "")
         try insertAchievement.runToEnd()
         guard db.changes == 1 else { return false }
         let insertDelivery = try db.prepare("INSERT OR IGNORE INTO deliveries(id, achievement_id, partner, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)")

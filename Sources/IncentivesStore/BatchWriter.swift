@@ -35,6 +35,8 @@ final class BatchWriter: @unchecked Sendable {
     private var threadDone = false
     /// Achievements committed so far (the file's count, earlier runs included).
     private var committedAchievements: Int
+    /// Run on the writer thread after each commit, before the pause (`WALCheckpointer.restartIfLarge`). Set before `start()`.
+    var betweenBatches: (() -> Void)?
 
     init(db: Database, catalog: Catalog, userKeys: UserKeys.Roster, ingestID: Int64, display: String, achievementsBefore: Int,
          slots: Int = 1, pauseMicroseconds: useconds_t = 3_000) {
@@ -56,10 +58,12 @@ final class BatchWriter: @unchecked Sendable {
         thread.start()
     }
 
-    /// Queues a batch; blocks while `slots` batches wait. Throws the writer's error once it has failed.
+    /// Queues a batch; blocks while `slots` batches wait (`slots + progressPartSlots` for a part that holds only
+    /// users' progress). Throws the writer's error once it has failed.
     func submit(_ batch: IngestBatch) throws {
         lock.lock(); defer { lock.unlock() }
-        while queue.count >= slots && failure == nil { lock.wait() }
+        let room = slots + (Self.holdsOnlyProgress(batch) ? Self.progressPartSlots : 0)
+        while queue.count >= room && failure == nil { lock.wait() }
         if let failure { throw failure }
         queue.append(batch)
         lock.broadcast()
@@ -143,6 +147,7 @@ final class BatchWriter: @unchecked Sendable {
             committedAchievements = before + added
             lock.broadcast()
             lock.unlock()
+            if !batch.continues { betweenBatches?() }
             if !batch.finished && !batch.continues { usleep(pauseMicroseconds) }
         }
     }
@@ -211,6 +216,14 @@ final class BatchWriter: @unchecked Sendable {
             """, .int(Int64(batch.line)), .int(batch.offset), batch.size.map { .int($0) } ?? .null, .int(Int64(counts.read)),
             .int(Int64(counts.accepted)), .int(Int64(counts.duplicates)), .int(Int64(counts.rejected)), .int(Int64(counts.achievements)),
             .double(now), batch.finished ? .double(now) : .null, .int(ingestID))
+    }
+
+    /// Progress-only parts that may wait beside `slots`: the last save's parts are encoded while the writer builds
+    /// a first load's indexes (`UserIndex`), instead of after (a few MB each: `IngestOptions.progressPartUsers` users).
+    static let progressPartSlots = 4
+
+    private static func holdsOnlyProgress(_ b: IngestBatch) -> Bool {
+        b.progress != nil && b.events.isEmpty && b.achievements.isEmpty && b.rejects.isEmpty && b.duplicates.isEmpty && !b.buildUserIndex
     }
 
     static let eventsPerStatement = 32

@@ -91,6 +91,7 @@ public final class SQLiteIntakeRun: IntakeRun {
     private let lookups: [Database]
     /// A first load (or one much larger than what is stored) builds events' per-user index at its end.
     private let rebuildUserIndex: Bool
+    private let checkpointer: WALCheckpointer
 
     public let firstSeq: Int64
     public var evaluates: Bool { true }
@@ -126,16 +127,17 @@ public final class SQLiteIntakeRun: IntakeRun {
             try StoredIDs(lookup: lookup, storedEarlier: storedEarlier, filterBytes: filterBytes, drain: { [writer] in try writer.drain() })
         }
         rebuildUserIndex = start.isFile && start.expectedEvents >= max(Int64(start.options.rebuildUserIndexFrom), firstSeq - 1)
-        // Fewer, larger WAL checkpoints while ingesting: a page changed by many batches is copied into the
-        // database once per checkpoint, not once per batch. A checkpoint every 64 MB of WAL, whatever the page
-        // size (a file's own; see `Store.pageSize`). Back to SQLite's default (1000 pages) at the end.
-        let pageBytes = max(try db.pragma("page_size"), 512)
-        try db.execute("PRAGMA wal_autocheckpoint = \((64 << 20) / pageBytes)")
+        // The log is copied into the database by a thread of its own while ingesting (`WALCheckpointer`), in
+        // large steps (a page changed by many batches is copied once per checkpoint, not once per batch), and the
+        // writer never waits for the disk's syncs. Back to SQLite's own checkpoint (1000 pages) at the end.
+        let checkpointer = try WALCheckpointer(path: store.path, writer: db, pageBytes: max(try db.pragma("page_size"), 512))
+        self.checkpointer = checkpointer
+        writer.betweenBatches = { checkpointer.restartIfLarge() }
         do {
             try catchUp()
             try prepareUserIndex()
         } catch {
-            _ = try? db.execute("PRAGMA wal_autocheckpoint = 1000")
+            checkpointer.stop()
             throw error
         }
         writer.start()
@@ -174,7 +176,7 @@ public final class SQLiteIntakeRun: IntakeRun {
     public var achievementsSoFar: Int? { writer.achievementsSoFar }
 
     public func finish() throws -> Int? {
-        defer { _ = try? db.execute("PRAGMA wal_autocheckpoint = 1000") }
+        defer { checkpointer.stop() }
         return try writer.finish()
     }
 
@@ -182,7 +184,7 @@ public final class SQLiteIntakeRun: IntakeRun {
     /// dropped (its normal end builds it in its last batch).
     public func abandon() {
         writer.cancel()
+        checkpointer.stop()
         if rebuildUserIndex { _ = try? db.transaction { try UserIndex.build(in: db) } }
-        _ = try? db.execute("PRAGMA wal_autocheckpoint = 1000")
     }
 }

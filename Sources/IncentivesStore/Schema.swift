@@ -241,6 +241,12 @@ enum Schema {
         CREATE UNIQUE INDEX duplicate_arrivals_position ON duplicate_arrivals(file, line, event_id);
         CREATE INDEX duplicate_arrivals_user ON duplicate_arrivals(user_key, after_seq, seq);
         """,
+        // 11: an award's JSON line is no longer stored. Nothing read it (`achievements --format jsonl` and every other
+        // reader build the line from the columns), and it was half of an award row's bytes: on the bench load each
+        // ingest wrote 13 MB of it, and the ingest core formatted it for every award (issue 22; README, Benchmarks).
+        """
+        ALTER TABLE achievements DROP COLUMN json;
+        """,
     ]
 
     /// The version this build writes and understands.

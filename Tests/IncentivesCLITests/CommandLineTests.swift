@@ -23,7 +23,7 @@ struct CommandLineTests {
         let r = try Binary.run(["--version"])
         #expect(r.status == 0)
         #expect(r.stdout.hasPrefix("incentives "))
-        #expect(r.stdout.contains("store schema 10"))
+        #expect(r.stdout.contains("store schema 11"))
         #expect(r.stdout.contains("days_in_period"))
     }
 

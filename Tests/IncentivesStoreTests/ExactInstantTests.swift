@@ -88,9 +88,8 @@ final class ExactInstantTests: XCTestCase {
         try raw.execute("ATTACH '\(current)' AS src")
         try raw.transaction {
             for table in ["settings", "members", "ingests", "progress", "achievements", "rejects", "deliveries", "user_keys"] {
-                // The columns version 4 had (later versions added some).
-                let columns = try raw.rows("SELECT name FROM pragma_table_info('\(table)')") { $0.text(0) }.joined(separator: ", ")
-                try raw.execute("INSERT INTO main.\(table)(\(columns)) SELECT \(columns) FROM src.\(table)")
+                // The columns version 4 had (later versions added some, and dropped one).
+                try OlderSchemaCopy.copy(table, in: raw)
             }
             try raw.execute("""
                 INSERT INTO main.events(seq, id, type, user_key, at_ns, category, ingest, line)

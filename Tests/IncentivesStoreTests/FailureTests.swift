@@ -196,6 +196,9 @@ final class MigrationTests: XCTestCase {
         let rows = try raw.rows("SELECT evidence, evidence_days FROM achievements ORDER BY seq") { [$0.text(0), $0.text(1)] }
         XCTAssertEqual(rows, [[#"["e-1","e-2"]"#, #"["2026-03-02","2026-03-03"]"#], [#"["e-3"]"#, #"["2026-03-04"]"#]])
         XCTAssertEqual(try raw.integer("SELECT count(*) FROM sqlite_schema WHERE name = 'evidence'"), 0)
+        // Version 11 drops the award's JSON line, which nothing read; the awards are all still there.
+        XCTAssertEqual(try raw.integer("SELECT count(*) FROM pragma_table_info('achievements') WHERE name = 'json'"), 0)
+        XCTAssertEqual(try raw.rows("SELECT id FROM achievements ORDER BY seq") { $0.text(0) }, ["ach-1", "ach-2"])
     }
 }
 

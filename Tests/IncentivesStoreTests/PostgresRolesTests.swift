@@ -177,8 +177,9 @@ struct PostgresRolesTests {
     @Test("a reader's login on a database at an older schema is told to have the owner run init; the owner's next command upgrades it")
     func olderSchemaAsReader() throws {
         let s = try setUp(ingest: false)
-        // As an incentives from before migrations 5 to 12 left it.
+        // As an incentives from before migrations 5 to 13 left it.
         try server.sql(s.name, """
+            ALTER TABLE achievements ADD COLUMN json text NOT NULL DEFAULT '';
             ALTER TABLE ingests DROP COLUMN last_seq; DROP INDEX events_id; CREATE INDEX events_id ON events(id);
             DROP VIEW deliverable_achievements; ALTER TABLE achievements DROP COLUMN tier; DROP TABLE refused_events, work_refusals, pipeline_locks, worker_slots; ALTER TABLE deliveries DROP CONSTRAINT deliveries_next_attempt_finite; DROP INDEX rejects_position;
             DROP TABLE duplicate_arrivals;

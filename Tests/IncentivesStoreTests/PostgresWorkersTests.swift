@@ -357,6 +357,7 @@ struct PostgresWorkersTests {
             DROP INDEX events_id; CREATE INDEX events_id ON events(id);
             DROP VIEW deliverable_achievements; ALTER TABLE achievements DROP COLUMN tier; DROP TABLE refused_events, work_refusals, pipeline_locks, worker_slots; ALTER TABLE deliveries DROP CONSTRAINT deliveries_next_attempt_finite; DROP INDEX rejects_position;
             DROP TABLE duplicate_arrivals;
+            ALTER TABLE achievements ADD COLUMN json text NOT NULL DEFAULT '';
             UPDATE incentives_schema SET version = 1;
             """)
         #expect(try sql(db, "SELECT max(seq) FROM achievements") == awards)

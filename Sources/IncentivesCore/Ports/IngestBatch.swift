@@ -42,17 +42,14 @@ public struct IngestBatch {
         }
     }
 
-    /// An award and the event that earned it, with its JSON line formatted on the ingest core's thread; the
-    /// writer formats the other text columns. (Split so that the two threads are about as busy on the benchmark load.)
+    /// An award and the event that earned it; the writer formats its text columns.
     public struct AchievementRow {
         public let achievement: Achievement
         public let eventSeq: Int64
-        public let json: String
 
         public init(_ a: Achievement, eventSeq: Int64) {
             achievement = a
             self.eventSeq = eventSeq
-            json = a.jsonLine
         }
     }
 

@@ -22,6 +22,8 @@ final class IngestLoop<Run: IntakeRun> {
     /// The batch being filled.
     private var rows: BatchFiller
     private var linesInBatch = 0
+    /// Lines per batch: small at first, so that the store's writer starts early, then `options.batchLines`.
+    private var batchLines: BatchRamp
     /// The last line taken and the offset after it: the checkpoint the next batch reaches.
     private var lastLine: Int
     private var lastOffset: Int64
@@ -55,6 +57,7 @@ final class IngestLoop<Run: IntakeRun> {
         rows = BatchFiller(batch: IngestBatch(reserving: Self.reserved(options)), nextSeq: run.firstSeq)
         lastLine = checkpoint.line
         lastOffset = checkpoint.offset
+        batchLines = BatchRamp(full: options.batchLines)
     }
 
     /// Event rows reserved for a batch.
@@ -129,7 +132,7 @@ final class IngestLoop<Run: IntakeRun> {
         rows.items = items
         var start = 0
         while start < items.count {
-            let end = min(items.count, start + max(1, options.batchLines - linesInBatch))
+            let end = min(items.count, start + max(1, batchLines.current - linesInBatch))
             let rejectsBefore = rows.batch.rejects.count
             try intake.take(lines[start..<end], priors: priors, into: &rows)
             for r in rows.batch.rejects[rejectsBefore...] {
@@ -138,7 +141,8 @@ final class IngestLoop<Run: IntakeRun> {
             linesInBatch += end - start
             lastLine = items[end - 1].line
             lastOffset = items[end - 1].nextOffset
-            if linesInBatch >= options.batchLines {
+            if linesInBatch >= batchLines.current {
+                batchLines.grow()
                 try submit()
                 onProgress(progress(bytes: lastOffset))
             }
