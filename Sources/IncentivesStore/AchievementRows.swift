@@ -13,7 +13,7 @@ enum AchievementRows {
               event_seq, evidence, evidence_days, generation, tier, catalog_version)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(version), 1) FROM catalog_versions))
             """)
-        let id = a.id
+        let id = row.id
         try insertAchievement.bind(1, id)
         try insertAchievement.bind(2, a.user)
         try insertAchievement.bind(3, a.employer)
@@ -21,16 +21,12 @@ enum AchievementRows {
         try insertAchievement.bind(5, a.incentive)
         try insertAchievement.bind(6, a.reward)
         try insertAchievement.bind(7, a.ordinal)
-        try insertAchievement.bind(8, a.completedOn.iso)
-        try insertAchievement.bind(9, a.achievedAt.rfc3339)
+        try insertAchievement.bind(8, row.completedOn)
+        try insertAchievement.bind(9, row.achievedAt)
         try insertAchievement.bind(10, row.eventSeq)
-        // The evidence columns as JSON arrays, written byte by byte rather than through string building (the
-        // engine thread's time is what an ingest is made of).
-        var ids = JSONBytes(), days = JSONBytes()
-        ids.array(a.evidence)
-        days.array(a.evidenceDays)
-        try insertAchievement.bind(11, ids.text)
-        try insertAchievement.bind(12, days.text)
+        // The evidence columns as JSON arrays (formatted with the row, on the ingest core's thread).
+        try insertAchievement.bind(11, row.evidence)
+        try insertAchievement.bind(12, row.evidenceDays)
         try insertAchievement.bind(13, a.generation)
         try insertAchievement.bind(14, a.tier ?? "")
         try insertAchievement.runToEnd()

@@ -245,7 +245,7 @@ final class BatchWriter: @unchecked Sendable {
         try s.bind(base + 1, row.seq)
         try s.bind(base + 2, e.id)
         try s.bind(base + 3, e.type.rawValue)
-        try s.bind(base + 4, userKeys.key(of: e.user))
+        try s.bind(base + 4, userKeys.key(of: e.user, position: Int(row.member)))
         try s.bind(base + 5, e.at.seconds)
         try s.bind(base + 6, Int64(e.at.nanoseconds))
         try s.bind(base + 7, e.category)

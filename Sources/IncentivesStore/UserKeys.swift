@@ -34,6 +34,14 @@ enum UserKeys {
             self.roster = roster
         }
 
+        /// The key of the member at `position` in the roster when that is `user` (the position admission found;
+        /// checked, so a wrong one costs a look-up, never a wrong key), else looked up.
+        @inline(__always)
+        func key(of user: String, position: Int) -> Int64 {
+            if position >= 0 && position < keys.count && roster.members[position].id == user { return keys[position] }
+            return key(of: user)
+        }
+
         /// The key of a member of the roster (the ingest stores events of members only).
         func key(of user: String) -> Int64 {
             guard let i = roster.position(of: user) else { preconditionFailure("an event of \(user), not on the roster, was accepted") }

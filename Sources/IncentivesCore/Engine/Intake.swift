@@ -269,7 +269,7 @@ public final class Intake {
                 case .stop: sink.duplicate(at: i, event)
                 case .new(let member, let engine):
                     let earned = accept(evaluates ? engine.record(event, member: member) : [])
-                    if Sink.takesEventsThatEarnNothing || !earned.isEmpty { sink.accept(at: i, event, earned: earned) }
+                    if Sink.takesEventsThatEarnNothing || !earned.isEmpty { sink.accept(at: i, event, member: member, earned: earned) }
                 }
             }
         }
@@ -317,7 +317,7 @@ public final class Intake {
                     continue
                 }
                 let earned = accept(engine.record(event, member: users[k]))
-                if Sink.takesEventsThatEarnNothing || !earned.isEmpty { sink.accept(at: i, event, earned: earned) }
+                if Sink.takesEventsThatEarnNothing || !earned.isEmpty { sink.accept(at: i, event, member: users[k], earned: earned) }
             }
         }
     }
@@ -381,7 +381,7 @@ public final class Intake {
                     e += 1
                 }
                 counts.achievements += got.count
-                if Sink.takesEventsThatEarnNothing || !got.isEmpty { sink.accept(at: i, fresh[k], earned: got) }
+                if Sink.takesEventsThatEarnNothing || !got.isEmpty { sink.accept(at: i, fresh[k], member: freshMembers[k], earned: got) }
             }
         }
     }

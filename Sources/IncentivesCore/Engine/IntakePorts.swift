@@ -62,6 +62,11 @@ public protocol IntakeSink {
     /// `takesEventsThatEarnNothing`).
     mutating func accept(at index: Int, _ event: Event, earned: [Achievement])
 
+    /// The same, with the user's position in the engine's roster, found by admission: a sink that keys its rows by
+    /// user need not look the user up again (the ingest's writer, the ingest's busiest thread). Calls the form
+    /// above unless a sink says otherwise.
+    mutating func accept(at index: Int, _ event: Event, member: Int, earned: [Achievement])
+
     /// Whether `accept` is called for accepted events that earned nothing too. The ingest stores every event;
     /// `replay` prints only awards, and most events earn nothing, so it is spared a call per event. True unless
     /// a sink says otherwise.
@@ -75,4 +80,7 @@ public protocol IntakeSink {
 extension IntakeSink {
     public static var takesEventsThatEarnNothing: Bool { true }
     public mutating func duplicate(at index: Int, _ event: Event) {}
+    public mutating func accept(at index: Int, _ event: Event, member: Int, earned: [Achievement]) {
+        accept(at: index, event, earned: earned)
+    }
 }

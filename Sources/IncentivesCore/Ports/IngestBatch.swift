@@ -8,11 +8,15 @@ public struct IngestBatch {
         public let seq: Int64
         public let event: Event
         public let line: Int
+        /// The user's position in the ingest engine's roster, as admission found it (-1: not given): the writer
+        /// keys the row by it instead of looking the user up again.
+        public let member: Int32
 
-        public init(seq: Int64, event: Event, line: Int) {
+        public init(seq: Int64, event: Event, line: Int, member: Int = -1) {
             self.seq = seq
             self.event = event
             self.line = line
+            self.member = Int32(truncatingIfNeeded: member)
         }
     }
 
@@ -42,14 +46,29 @@ public struct IngestBatch {
         }
     }
 
-    /// An award and the event that earned it; the writer formats its text columns.
+    /// An award and the event that earned it, with its text columns formatted on the ingest core's thread: the
+    /// store's writer thread is the ingest's limit, the core's has time to spare (README, Benchmarks).
     public struct AchievementRow {
         public let achievement: Achievement
         public let eventSeq: Int64
+        /// `achievement.id`, `completedOn.iso`, `achievedAt.rfc3339`, and the evidence's ids and days as JSON arrays.
+        public let id: String
+        public let completedOn: String
+        public let achievedAt: String
+        public let evidence: String
+        public let evidenceDays: String
 
         public init(_ a: Achievement, eventSeq: Int64) {
             achievement = a
             self.eventSeq = eventSeq
+            id = a.id
+            completedOn = a.completedOn.iso
+            achievedAt = a.achievedAt.rfc3339
+            var ids = JSONBytes(), days = JSONBytes()
+            ids.array(a.evidence)
+            days.array(a.evidenceDays)
+            evidence = ids.text
+            evidenceDays = days.text
         }
     }
 

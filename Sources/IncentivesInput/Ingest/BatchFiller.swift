@@ -25,9 +25,13 @@ struct BatchFiller: IntakeSink {
     }
 
     mutating func accept(at index: Int, _ event: Event, earned: [Achievement]) {
+        accept(at: index, event, member: -1, earned: earned)
+    }
+
+    mutating func accept(at index: Int, _ event: Event, member: Int, earned: [Achievement]) {
         let seq = nextSeq
         nextSeq += 1
-        batch.events.append(.init(seq: seq, event: event, line: items[index].line))
+        batch.events.append(.init(seq: seq, event: event, line: items[index].line, member: member))
         for a in earned { batch.achievements.append(.init(a, eventSeq: seq)) }
     }
 }
