@@ -68,6 +68,25 @@ struct ReplayThreadsTests {
         }
     }
 
+    /// The roster is decoded while the reader parses the first events: a refused roster must still be the answer
+    /// (78, nothing printed) whatever the events are, and a missing events file is 66 only with a good roster.
+    @Test func aRefusedRosterIsTheAnswerWhileTheEventsAreRead() throws {
+        let g = Generated.make(in: temp, users: 200, events: 20_000, seed: 8)
+        let roster = try String(contentsOfFile: g.inputs.roster, encoding: .utf8)
+        // The last line refused: the reader is well into the events by the time the roster's decoding reaches it.
+        let bad = temp.path("bad-roster.jsonl")
+        try (roster + "{\"id\": \"late\", \"timezone\": \"Mars/Olympus\", \"eligibleFrom\": \"2026-01-01\"}\n")
+            .write(toFile: bad, atomically: true, encoding: .utf8)
+        for events in [g.inputs.events, temp.path("missing.jsonl")] {
+            let r = try Binary.run(["replay", "--catalog", g.inputs.catalog, "--roster", bad, "--events", events])
+            #expect(r.status == 78, "\(events): \(r.stderr)")
+            #expect(r.stdout.isEmpty)
+            #expect(r.stderr.contains("roster refused") && r.stderr.contains("Mars/Olympus"), "\(r.stderr)")
+        }
+        let missing = try Binary.run(["replay", "--catalog", g.inputs.catalog, "--roster", g.inputs.roster, "--events", temp.path("missing.jsonl")])
+        #expect(missing.status == 66, "\(missing.stderr)")
+    }
+
     @Test(arguments: ["0", "-1", "two", "1025"])
     func aBadThreadCountIsAUsageError(_ value: String) throws {
         let demo = Binary.packageRoot + "/Assets/demo"
