@@ -176,8 +176,11 @@ public final class SQLiteIntakeRun: IntakeRun {
     public var achievementsSoFar: Int? { writer.achievementsSoFar }
 
     public func finish() throws -> Int? {
-        defer { checkpointer.stop() }
-        return try writer.finish()
+        var finished = false
+        defer { checkpointer.stop(emptyingLog: finished) }
+        let count = try writer.finish()
+        finished = true
+        return count
     }
 
     /// Stops the writer without committing what waits (a no-op after `finish`), and builds the index this run

@@ -42,7 +42,9 @@ final class WALCheckpointer: @unchecked Sendable {
     /// `path`: the database `writer` writes. Installs itself as that connection's WAL hook, which replaces SQLite's
     /// automatic checkpoint until `stop()`.
     init(path: String, writer: Database, pageBytes: Int, wakeBytes: Int = 16 << 20, restartBytes: Int = 256 << 20) throws {
-        connection = try Database(path: path, mode: .readWrite(create: false))
+        // A short busy wait: only the last checkpoint (`stop(emptyingLog:)`) waits for readers, and a reader in a
+        // long transaction must not hold the ingest's exit for long.
+        connection = try Database(path: path, mode: .readWrite(create: false), busyTimeout: Self.lastCheckpointWaitMilliseconds)
         // A connection learns that the file is in WAL mode when it first reads it; before that a checkpoint is a no-op.
         try connection.execute("SELECT count(*) FROM sqlite_schema")
         self.writer = writer
@@ -83,16 +85,23 @@ final class WALCheckpointer: @unchecked Sendable {
     }
 
     /// Stops the thread (after the checkpoint it is in) and gives the writer SQLite's automatic checkpoint back, at
-    /// SQLite's default threshold. What the log still holds is copied by the next checkpoint, at the latest when
-    /// the last connection closes.
-    func stop() {
+    /// SQLite's default threshold. With `emptyingLog` (an ingest that ended well), the log is then copied whole and
+    /// cut to nothing, as closing the last connection would: the log grew for the whole ingest, and a reader still
+    /// open (the console) keeps it from being removed at close, so it would stay that large on disk. Readers are
+    /// waited for a moment only; if one stays in a transaction, the log is left to the next checkpoint.
+    func stop(emptyingLog: Bool = false) {
         lock.lock()
         stopping = true
         lock.broadcast()
         while running { lock.wait() }
         lock.unlock()
         sqlite3_wal_autocheckpoint(writer.handle, 1000)
+        if emptyingLog {
+            _ = sqlite3_wal_checkpoint_v2(connection.handle, nil, SQLITE_CHECKPOINT_TRUNCATE, nil, nil)
+        }
     }
+
+    static let lastCheckpointWaitMilliseconds: Int32 = 250
 
     private func run() {
         lock.lock()

@@ -68,6 +68,32 @@ struct WALCheckpointerTests {
         #expect(try db.integer("SELECT count(*) FROM t") == 200)
     }
 
+    @Test("an ingest that ended well empties the log although a reader (the console) is still open; one in a long transaction only delays it")
+    func emptiesTheLogAtTheEnd() throws {
+        let dir = TempDir()
+        let db = try Self.database(dir)
+        let file = dir.path("w.sqlite"), wal = dir.path("w.sqlite-wal")
+        let reader = try Database(path: file, mode: .readOnly)
+        _ = try reader.integer("SELECT count(*) FROM t") // open, as the console's connection is, between its reads
+        let checkpointer = try WALCheckpointer(path: file, writer: db, pageBytes: 4096, wakeBytes: 1 << 20, restartBytes: 64 << 20)
+        try Self.commit(db, count: 40, between: checkpointer.restartIfLarge)
+        #expect(Self.fileSize(wal) > 2 << 20)
+        checkpointer.stop(emptyingLog: true)
+        #expect(Self.fileSize(wal) == 0, "the log was left at \(Self.fileSize(wal)) bytes")
+        #expect(try reader.integer("SELECT count(*) FROM t") == 40)
+
+        // A reader inside a transaction: the end waits a moment, then leaves the log for later, without an error.
+        let second = try WALCheckpointer(path: file, writer: db, pageBytes: 4096, wakeBytes: 1 << 20, restartBytes: 64 << 20)
+        try Self.commit(db, count: 20, between: second.restartIfLarge)
+        try reader.execute("BEGIN")
+        _ = try reader.integer("SELECT count(*) FROM t")
+        let started = Date()
+        second.stop(emptyingLog: true)
+        #expect(Date().timeIntervalSince(started) < 2)
+        try reader.execute("COMMIT")
+        #expect(try db.integer("SELECT count(*) FROM t") == 60)
+    }
+
     @Test("after stop, SQLite's own checkpoint copies again; a reader holding old pages only delays the copy")
     func stopGivesTheCheckpointBack() throws {
         let dir = TempDir()
