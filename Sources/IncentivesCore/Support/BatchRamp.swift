@@ -13,5 +13,5 @@ public struct BatchRamp: Sendable {
     }
 
     /// After a batch is handed on: the next one may be twice as large.
-    public mutating func grow() { current = min(full, current * 2) }
+    public mutating func grow() { current = current > full / 2 ? full : current * 2 } // never past `full`, never overflowing
 }
