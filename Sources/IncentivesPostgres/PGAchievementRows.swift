@@ -10,15 +10,16 @@ import IncentivesSQL
 /// room (`backfillSeqs`); the next event's awards come after them.
 enum PGAchievementRows {
     struct Row {
-        let achievement: Achievement
+        /// The award and the arrival number of the event that earned it (`events.seq`), with its text columns
+        /// formatted as every store writes them (`IngestBatch.AchievementRow`).
+        let award: IngestBatch.AchievementRow
         let seq: Int64
-        /// The arrival number of the event that earned it (`events.seq`).
-        let eventSeq: Int64
+        var achievement: Achievement { award.achievement }
+        var eventSeq: Int64 { award.eventSeq }
 
         init(_ achievement: Achievement, seq: Int64, eventSeq: Int64) {
-            self.achievement = achievement
+            award = IngestBatch.AchievementRow(achievement, eventSeq: eventSeq)
             self.seq = seq
-            self.eventSeq = eventSeq
         }
     }
 
@@ -69,14 +70,11 @@ enum PGAchievementRows {
         var data: [UInt8] = []
         var byID: [String: Achievement] = [:]
         for row in rows {
-            let a = row.achievement
-            byID[a.id] = a
-            var ids = JSONBytes(), days = JSONBytes()
-            ids.array(a.evidence)
-            days.array(a.evidenceDays)
-            PGText.copyRow([String(row.seq), a.id, a.user, a.employer, a.program, a.incentive, a.reward, String(a.ordinal),
-                            a.completedOn.iso, a.achievedAt.rfc3339, String(a.achievedAt.seconds), String(a.achievedAt.nanoseconds),
-                            String(row.eventSeq), ids.text, days.text, String(a.generation), a.tier ?? ""], into: &data)
+            let a = row.achievement, award = row.award
+            byID[award.id] = a
+            PGText.copyRow([String(row.seq), award.id, a.user, a.employer, a.program, a.incentive, a.reward, String(a.ordinal),
+                            award.completedOn, award.achievedAt, String(a.achievedAt.seconds), String(a.achievedAt.nanoseconds),
+                            String(row.eventSeq), award.evidence, award.evidenceDays, String(a.generation), a.tier ?? ""], into: &data)
         }
         try c.copy(into: "achievements_in", columns: ["seq", "id", "user_id", "employer", "program", "incentive", "reward", "ordinal",
                                                       "completed_on", "achieved_at", "at_s", "at_nanos", "event_seq",
