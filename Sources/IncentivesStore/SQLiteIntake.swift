@@ -175,6 +175,9 @@ public final class SQLiteIntakeRun: IntakeRun {
 
     public var achievementsSoFar: Int? { writer.achievementsSoFar }
 
+    /// A run dropped without `finish` or `abandon` must not leave the writer without SQLite's own checkpoint.
+    deinit { checkpointer.stop() }
+
     public func finish() throws -> Int? {
         var finished = false
         defer { checkpointer.stop(emptyingLog: finished) }
