@@ -8,11 +8,12 @@ import Testing
 /// limit, and SQLite's own checkpoint must be back when it stops.
 @Suite("WAL checkpoints on a thread of their own")
 struct WALCheckpointerTests {
-    /// A WAL database with one table, and rows of `bytes` bytes each.
-    static func database(_ dir: TempDir) throws -> Database {
+    /// A WAL database with one table of blobs (pages of 4 KB), in a folder of its own.
+    static func fresh() throws -> (dir: TempDir, db: Database) {
+        let dir = TempDir()
         let db = try Database(path: dir.path("w.sqlite"), mode: .readWrite(create: true))
         try db.execute("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; CREATE TABLE t(x BLOB)")
-        return db
+        return (dir, db)
     }
 
     /// Commits `count` transactions of ~64 KB each, running `between` after each as the ingest's writer does.
@@ -44,8 +45,7 @@ struct WALCheckpointerTests {
 
     @Test("the writer's commits copy nothing; the thread copies the log into the file as it grows")
     func copiesBesideTheWriter() throws {
-        let dir = TempDir()
-        let db = try Self.database(dir)
+        let (dir, db) = try Self.fresh()
         let file = dir.path("w.sqlite")
         // SQLite's own threshold would copy after 1 page: if the writer still checkpointed, the file would grow at once.
         try db.execute("PRAGMA wal_autocheckpoint = 1")
@@ -62,8 +62,7 @@ struct WALCheckpointerTests {
 
     @Test("past its limit the log starts again from its beginning")
     func restartsTheLog() throws {
-        let dir = TempDir()
-        let db = try Self.database(dir)
+        let (dir, db) = try Self.fresh()
         let wal = dir.path("w.sqlite-wal")
         let checkpointer = try Self.checkpointer(dir, writer: db, restartBytes: 2 << 20)
         defer { checkpointer.stop() }
@@ -75,8 +74,7 @@ struct WALCheckpointerTests {
 
     @Test("an ingest that ended well empties the log although a reader (the console) is still open; one in a long transaction only delays it")
     func emptiesTheLogAtTheEnd() throws {
-        let dir = TempDir()
-        let db = try Self.database(dir)
+        let (dir, db) = try Self.fresh()
         let file = dir.path("w.sqlite"), wal = dir.path("w.sqlite-wal")
         let reader = try Database(path: file, mode: .readOnly)
         _ = try reader.integer("SELECT count(*) FROM t") // open, as the console's connection is, between its reads
@@ -101,8 +99,7 @@ struct WALCheckpointerTests {
 
     @Test("after stop, SQLite's own checkpoint copies again; a reader holding old pages only delays the copy")
     func stopGivesTheCheckpointBack() throws {
-        let dir = TempDir()
-        let db = try Self.database(dir)
+        let (dir, db) = try Self.fresh()
         let file = dir.path("w.sqlite")
         let checkpointer = try Self.checkpointer(dir, writer: db, restartBytes: 1 << 20)
         // A reader in a read transaction: the thread cannot copy past its snapshot, and the writer, asking for a
