@@ -95,6 +95,69 @@ extern "C" int jl_parse_event(jl_parser *parser, const char *line, size_t len, j
     return JL_OK;
 }
 
+// A string value, accepted only without NUL (a NUL is refused with its path by the careful reading).
+static bool plain_string(simdjson::dom::element value, jl_field *field) {
+    std::string_view text;
+    if (value.get_string().get(text) != simdjson::SUCCESS || text.find('\0') != std::string_view::npos) return false;
+    *field = jl_field{text.data(), text.size(), JL_STRING};
+    return true;
+}
+
+static bool string_or_null(simdjson::dom::element value, jl_field *field) {
+    if (value.is_null()) { *field = jl_field{nullptr, 0, JL_NULL}; return true; }
+    return plain_string(value, field);
+}
+
+extern "C" int jl_parse_member(jl_parser *parser, const char *line, size_t len, jl_member *out) {
+    simdjson::dom::element root;
+    if (parser->dom.parse(line, len, true).get(root)) return JL_NOT_JSON;
+    simdjson::dom::object object;
+    if (root.get_object().get(object) != simdjson::SUCCESS) return JL_NOT_JSON;
+    std::string_view duplicate;
+    if (first_duplicate(object, &duplicate)) return JL_NOT_JSON;
+    jl_field *fields[5] = {&out->id, &out->employer, &out->timezone, &out->eligible_from, &out->eligible_until};
+    for (jl_field *f : fields) *f = jl_field{nullptr, 0, JL_ABSENT};
+    out->partners_presence = JL_ABSENT;
+    out->partner_count = 0;
+    for (auto field : object) {
+        std::string_view key = field.key;
+        simdjson::dom::element value = field.value;
+        bool fine;
+        if (key == "id") fine = plain_string(value, &out->id);
+        else if (key == "timezone") fine = plain_string(value, &out->timezone);
+        else if (key == "eligibleFrom") fine = plain_string(value, &out->eligible_from);
+        else if (key == "employer") fine = string_or_null(value, &out->employer);
+        else if (key == "eligibleUntil") fine = string_or_null(value, &out->eligible_until);
+        else if (key == "partnerIds") {
+            simdjson::dom::object partners;
+            if (value.is_null()) {
+                out->partners_presence = JL_NULL;
+                fine = true;
+            } else if (value.get_object().get(partners) == simdjson::SUCCESS && !first_duplicate(partners, &duplicate)) {
+                fine = true;
+                for (auto pair : partners) {
+                    if (out->partner_count == 16) { fine = false; break; }
+                    size_t n = out->partner_count++;
+                    out->partner_keys[n] = jl_field{pair.key.data(), pair.key.size(), JL_STRING};
+                    if (!plain_string(pair.value, &out->partner_values[n])) { fine = false; break; }
+                }
+                out->partners_presence = JL_STRING;
+            } else {
+                fine = false;
+            }
+        } else {
+            // A key the roster does not use: ignored, as the careful reading ignores it, when it holds a plain value.
+            std::string_view text;
+            fine = !value.is_object() && !value.is_array()
+                && (value.get_string().get(text) != simdjson::SUCCESS || text.find('\0') == std::string_view::npos);
+        }
+        if (!fine) return JL_NOT_JSON;
+    }
+    if (out->id.presence != JL_STRING || out->timezone.presence != JL_STRING || out->eligible_from.presence != JL_STRING)
+        return JL_NOT_JSON;
+    return JL_OK;
+}
+
 static void append_path(std::string &path, std::string_view key) {
     if (!path.empty()) path += '.';
     // An empty key is still a place: written `""`, so that a message about it names a path (found by FuzzRoster).

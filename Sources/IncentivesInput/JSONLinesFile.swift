@@ -8,7 +8,12 @@ enum JSONLinesFile {
     /// A check of one decoded line: return nil to accept it, or the field and the reason to refuse the file.
     typealias Check<Line> = (_ line: Line, _ number: Int) -> (field: String?, reason: String)?
 
-    static func forEach<Line: Decodable>(_: Line.Type, in data: Data, file: String, _ check: Check<Line>) throws(ConfigurationError) {
+    /// `quick`, when given, reads a line first: it returns the line only when it is plainly well formed (what the
+    /// careful reading would give), nil for anything else, which the careful reading (Foundation, and simdjson's
+    /// checks for duplicate keys, NUL and strict JSON) then takes and explains. A large roster is read ten times
+    /// faster so (README, Benchmarks), with the same answers and the same refusals.
+    static func forEach<Line: Decodable>(_: Line.Type, in data: Data, file: String, quick: ((UnsafeRawBufferPointer) -> Line?)? = nil,
+                                         _ check: Check<Line>) throws(ConfigurationError) {
         let decoder = JSONDecoder()
         var lineNumber = 0
         var failure: ConfigurationError?
@@ -16,6 +21,12 @@ enum JSONLinesFile {
             LineSplitter.forEachLine(in: all) { bytes in
                 lineNumber += 1
                 guard failure == nil, !LineSplitter.isBlank(bytes) else { return }
+                if let line = quick?(bytes) {
+                    if let (field, reason) = check(line, lineNumber) {
+                        failure = ConfigurationError(file: file, line: lineNumber, path: field, reason: reason)
+                    }
+                    return
+                }
                 do {
                     let data = Data(bytes)
                     if let path = JSONScan.duplicateKey(in: data) {

@@ -25,7 +25,17 @@ extension EventStream {
     public func forEachBatchPipelined<Prepared>(batchSize: Int = 8192, prepare: @escaping @Sendable (Item) -> Prepared,
                                                 progress: ((Int64) -> Void)? = nil,
                                                 _ body: ([Prepared]) throws -> Bool) throws {
-        let channel = BatchChannel<Prepared>(slots: 4)
+        try forEachBatchPipelined(batchSize: batchSize, preparingBatch: { $0.map(prepare) }, progress: progress, body)
+    }
+
+    /// The same, each whole batch handed to `prepare` on the reader thread, in file order, and what it makes to
+    /// `body` on the caller's. Work that only needs the batch's items (taking the events out of them, for one)
+    /// belongs there: the caller's thread is the busier one, and the reader, a few batches ahead, would otherwise
+    /// wait idle meanwhile.
+    public func forEachBatchPipelined<Batch>(batchSize: Int = 8192, preparingBatch prepare: @escaping @Sendable ([Item]) -> Batch,
+                                             progress: ((Int64) -> Void)? = nil,
+                                             _ body: (Batch) throws -> Bool) throws {
+        let channel = BatchChannel<Batch>(slots: 4)
         let stream = self
         let reader = Thread {
             if stream.parsers > 1 {
@@ -33,7 +43,7 @@ extension EventStream {
                 let parser = ParallelLineParser(parsers: stream.parsers)
                 do {
                     try stream.forEachRawBatch(batchSize: batchSize, progress: { bytes in channel.progress(bytes) }) { raw in
-                        channel.put(.items(parser.parse(raw).map(prepare)))
+                        channel.put(.batch(prepare(parser.parse(raw))))
                     }
                     _ = channel.put(.end(nil))
                 } catch {
@@ -44,25 +54,25 @@ extension EventStream {
             }
             // The first batches small (`BatchRamp`): the consumer starts as soon as a few thousand lines are parsed.
             var ramp = BatchRamp(full: batchSize)
-            var batch: [Prepared] = []
+            var batch: [Item] = []
             batch.reserveCapacity(ramp.current)
             do {
                 try stream.forEach(progress: { bytes in channel.progress(bytes) }) { item in
-                    batch.append(prepare(item))
+                    batch.append(item)
                     if batch.count >= ramp.current {
-                        guard channel.put(.items(batch)) else { return false }
+                        guard channel.put(.batch(prepare(batch))) else { return false }
                         ramp.grow()
                         batch = []
                         batch.reserveCapacity(ramp.current)
                     }
                     return true
                 }
-                if !batch.isEmpty { _ = channel.put(.items(batch)) }
+                if !batch.isEmpty { _ = channel.put(.batch(prepare(batch))) }
                 _ = channel.put(.end(nil))
             } catch {
                 // The lines read before the error are handed over first: a read that fails part-way (a runaway
                 // line, an I/O error) must not take the good lines before it along.
-                if !batch.isEmpty { _ = channel.put(.items(batch)) }
+                if !batch.isEmpty { _ = channel.put(.batch(prepare(batch))) }
                 _ = channel.put(.end(error))
             }
             channel.readerFinished()
@@ -77,8 +87,8 @@ extension EventStream {
             let message = channel.take()
             if let bytes = channel.latestProgress() { progress?(bytes) }
             switch message {
-            case .items(let items):
-                if try !body(items) { return }
+            case .batch(let batch):
+                if try !body(batch) { return }
             case .end(let error):
                 if let error { throw error }
                 return
@@ -90,9 +100,9 @@ extension EventStream {
 extension EventStream.Item: @unchecked Sendable {}
 
 /// A bounded queue of batches between the reader thread and the consumer.
-private final class BatchChannel<Element>: @unchecked Sendable {
+private final class BatchChannel<Batch>: @unchecked Sendable {
     enum Message {
-        case items([Element])
+        case batch(Batch)
         case end((any Error)?)
     }
 

@@ -37,6 +37,22 @@ void jl_parser_free(jl_parser *parser);
 /// Parses one line (without its newline). On JL_NOT_JSON, *error_out points at simdjson's reason.
 int jl_parse_event(jl_parser *parser, const char *line, size_t len, jl_event *out, const char **error_out);
 
+/// A roster line's fields (CONTRACT §1). partnerIds' pairs are in `partners` (keys and values, in the line's order).
+typedef struct jl_member {
+    jl_field id, employer, timezone, eligible_from, eligible_until;
+    /// JL_ABSENT, JL_NULL, or JL_STRING when `partners` holds the object's `partner_count` pairs.
+    int partners_presence;
+    jl_field partner_keys[16], partner_values[16];
+    size_t partner_count;
+} jl_member;
+
+/// Reads a roster line only when it is plainly well formed: strict JSON, an object without a key twice, id,
+/// timezone and eligibleFrom strings, employer and eligibleUntil strings or null or absent, partnerIds absent, null
+/// or an object of at most 16 strings, no other key holding an object or an array, no string value holding NUL.
+/// Returns JL_OK with the fields (pointing into the parser, valid until its next call), or JL_NOT_JSON for any
+/// other line: the caller then reads it the careful way, which says what is wrong with it and where.
+int jl_parse_member(jl_parser *parser, const char *line, size_t len, jl_member *out);
+
 /// Checks a whole JSON document (a catalog, a roster line) for an object holding the same key twice: JSON
 /// parsers disagree on which one wins, so such a document is refused. Returns JL_OK when there is none,
 /// JL_FOUND with the key's JSON path in `path_out` (NUL-terminated, cut to `path_cap`), or

@@ -92,9 +92,10 @@ enum ReplayCommand: Command {
         let stream = EventStream(path: events, parsers: threads)
         let file = stream.displayName
         do {
-            try stream.forEachBatchPipelined(batchSize: batchSize, prepare: { $0 }) { batch in
-                var output = ReplayOutput(items: batch, file: file, out: out, err: err)
-                try intake().take(batch.map(\.event)[...], into: &output)
+            // The events are taken out of their items on the reader thread, which is ahead and would wait.
+            try stream.forEachBatchPipelined(batchSize: batchSize, preparingBatch: { items in (items, items.map(\.event)) }) { batch in
+                var output = ReplayOutput(items: batch.0, file: file, out: out, err: err)
+                try intake().take(batch.1[...], into: &output)
                 return true
             }
         } catch {

@@ -4,7 +4,9 @@
 // - a refusal has a reason, a line number within the file, and a JSON path unless the line as a whole is
 //   at fault (not JSON, not an object);
 // - an accepted roster has unique, non-empty ids, known employers and zones, eligibleUntil ≥ eligibleFrom,
-//   finds every member at their own position, and makes an engine.
+//   finds every member at their own position, and makes an engine;
+// - the quick reading (simdjson alone, for plainly well-formed lines) and the careful one (Foundation's decoder)
+//   give the same roster or the same refusal.
 import Foundation
 import FuzzSupport
 import IncentivesCore
@@ -15,6 +17,8 @@ let catalog = fixedCatalog
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzRoster(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = withInput(data, size) { Data($0) }
+    let careful = answer(bytes, quickly: false)
+    require(answer(bytes, quickly: true) == careful, "the quick and the careful reading disagree; careful: \(careful)")
     let roster: Roster
     do {
         roster = try RosterDecoder.decode(bytes, file: "roster.jsonl", catalog: catalog, zones: sharedZones)
@@ -41,4 +45,18 @@ public func fuzzRoster(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         propertyFailed("an accepted roster does not make an engine: \(error)")
     }
     return 0
+}
+
+/// The roster's members, or the refusal, as text that two readings can be compared by.
+func answer(_ bytes: Data, quickly: Bool) -> String {
+    do {
+        let roster = try RosterDecoder.decode(bytes, file: "roster.jsonl", catalog: catalog, zones: sharedZones, quickly: quickly)
+        // Partner ids sorted: two dictionaries with the same pairs may list them in different orders.
+        return roster.members.map { m in
+            "\(m.id)|\(m.employer ?? "-")|\(m.timezone)|\(m.eligibleFrom)|\(m.eligibleUntil.map { "\($0)" } ?? "-")|"
+                + m.partnerMemberIDs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        }.joined(separator: "\n")
+    } catch {
+        return "refused: \(error)"
+    }
 }
