@@ -86,9 +86,13 @@ extension EventStream {
         while true {
             let message = channel.take()
             if let bytes = channel.latestProgress() { progress?(bytes) }
-            switch message {
+            switch consume message {
             case .batch(let batch):
-                if try !body(batch) { return }
+                let goOn = try body(batch)
+                // Freeing a batch (its events' strings, one by one) is the reader's work, not this busier thread's:
+                // the batch is handed over, not copied, so that the reader's reference is the last.
+                channel.recycle(consume batch)
+                if !goOn { return }
             case .end(let error):
                 if let error { throw error }
                 return
@@ -115,8 +119,16 @@ private final class BatchChannel<Batch>: @unchecked Sendable {
 
     init(slots: Int) { self.slots = slots }
 
+    /// Batches the consumer is done with, freed by the reader on its next `put`.
+    private var spent: [Batch] = []
+
     /// Blocks while the queue is full. Returns false when the consumer has gone away.
     func put(_ m: Message) -> Bool {
+        lock.lock()
+        let done = spent
+        spent = []
+        lock.unlock()
+        _ = consume done // freed here, on the reader's thread, outside the lock
         lock.lock(); defer { lock.unlock() }
         while queue.count >= slots && !cancelled { lock.wait() }
         guard !cancelled else { return false }
@@ -131,6 +143,11 @@ private final class BatchChannel<Batch>: @unchecked Sendable {
         let m = queue.removeFirst()
         lock.broadcast()
         return m
+    }
+
+    /// Hands a batch the consumer is done with to the reader to free.
+    func recycle(_ b: Batch) {
+        lock.lock(); spent.append(b); lock.unlock()
     }
 
     func progress(_ b: Int64) {

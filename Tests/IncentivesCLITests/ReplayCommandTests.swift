@@ -29,6 +29,23 @@ struct ReplayCommandTests {
         #expect(r.stderr.contains(demo + "/events.jsonl:251: at: no UTC offset"))
     }
 
+    /// A file that stops being JSON lines part-way (a line with no end within 64 MiB) stops the reading with exit 65,
+    /// and every award earned before that line is still printed: they are written by a thread of their own
+    /// (`AchievementPrinter`), which the error must wait for. Expected: the awards of the same lines without the tail.
+    @Test(arguments: [1, 2])
+    func awardsBeforeARunawayLineArePrinted(threads: Int) throws {
+        let events = try String(contentsOfFile: demo + "/events.jsonl", encoding: .utf8)
+        let head = try tempFile("head.jsonl", events)
+        let whole = try tempFile("runaway.jsonl", events + String(repeating: "x", count: 65 << 20))
+        let args = ["replay", "--catalog", demo + "/catalog.json", "--roster", demo + "/roster.jsonl", "--threads", "\(threads)", "--events"]
+        let expected = try Binary.run(args + [head])
+        let got = try Binary.run(args + [whole])
+        #expect(got.status == 65)
+        #expect(got.stderr.contains("no end of line within 64 MiB"), "\(got.stderr.suffix(300))")
+        #expect(expected.stdout.split(separator: "\n").count > 100)
+        #expect(got.stdout == expected.stdout)
+    }
+
     @Test func readsEventsFromStandardInput() throws {
         let events = try String(contentsOfFile: demo + "/events.jsonl", encoding: .utf8)
         let fromFile = try Binary.run(["replay", "--catalog", demo + "/catalog.json", "--roster", demo + "/roster.jsonl", "--events", demo + "/events.jsonl"])

@@ -74,7 +74,9 @@ public final class EngineShards: @unchecked Sendable {
     /// Each shard collects its results in an array of its own and they are merged after: shards interleave
     /// through the batch, so writing each result at its index in one shared array would have the two cores
     /// fight over the same cache lines on every event (two shards were then barely faster than one engine).
-    func record(_ events: [Event], members: [Int]) -> [(index: Int, achievements: [Achievement])] {
+    func record<Events: RandomAccessCollection & Sendable>(_ events: Events, members: [Int]) -> [(index: Int, achievements: [Achievement])]
+        where Events.Element == Event, Events.Index == Int
+    {
         var lanes = [[Int]](repeating: [], count: engines.count)
         for i in events.indices where members[i] >= 0 { lanes[shard(ofMember: members[i])].append(i) }
         var perShard = [[(index: Int, achievements: [Achievement])]](repeating: [], count: engines.count)
@@ -127,10 +129,10 @@ struct SharedBuffer<Element>: @unchecked Sendable {
 }
 
 /// What the shard threads read: each thread uses one engine only.
-private struct ShardWork: @unchecked Sendable {
+private struct ShardWork<Events>: @unchecked Sendable {
     let engines: [Engine]
     let lanes: [[Int]]
-    let events: [Event]
+    let events: Events
     let members: [Int]
 }
 

@@ -327,15 +327,16 @@ public final class Intake {
                                                                into sink: inout Sink) throws(Prior.Failure) {
         // 1. Admission, one thread per id partition.
         let (perPartition, owner) = try admitInParallel(lines, priors: priors)
-        // 2. Counts in arrival order; the new events collected for the engine, each line's verdict kept.
-        var fresh: [Event] = [], freshMembers: [Int] = []
-        fresh.reserveCapacity(lines.count)
+        // 2. Counts in arrival order; the new events found for the engine (by their place: not copied), each line's
+        // verdict kept.
+        var freshPlaces: [Int] = [], freshMembers: [Int] = []
+        freshPlaces.reserveCapacity(lines.count)
         freshMembers.reserveCapacity(lines.count)
         var verdicts: [ShardedVerdict] = []
         verdicts.reserveCapacity(lines.count)
         var next = [Int](repeating: 0, count: perPartition.count)
         for i in lines.indices {
-            guard case .success(let event) = lines[i] else {
+            guard case .success = lines[i] else {
                 verdicts.append(.notEvent)
                 continue
             }
@@ -349,11 +350,12 @@ public final class Intake {
             case .rejected(let why):
                 verdicts.append(.rejected(why))
             case .new:
-                verdicts.append(.fresh(fresh.count))
-                fresh.append(event)
+                verdicts.append(.fresh(freshPlaces.count))
+                freshPlaces.append(i)
                 freshMembers.append(judged.member)
             }
         }
+        let fresh = FreshEvents(lines: lines, places: freshPlaces)
         // 3. The new events, one thread per user partition (only those that earned come back, in order).
         let earned = shards.record(fresh, members: freshMembers)
         // 4. Every line to the sink in arrival order, refusals, duplicates and accepted events interleaved as
@@ -383,6 +385,22 @@ public final class Intake {
                 counts.achievements += got.count
                 if Sink.takesEventsThatEarnNothing || !got.isEmpty { sink.accept(at: i, fresh[k], member: freshMembers[k], earned: got) }
             }
+        }
+    }
+
+    /// A sharded batch's new events, read in place from its lines: each is copied out by the engine's thread that
+    /// takes it, not first into an array of their own on the intake's thread, which the engines' threads wait for.
+    struct FreshEvents: RandomAccessCollection, @unchecked Sendable {
+        let lines: ArraySlice<Line>
+        /// Each new event's index in `lines`, in arrival order.
+        let places: [Int]
+
+        var startIndex: Int { 0 }
+        var endIndex: Int { places.count }
+
+        subscript(k: Int) -> Event {
+            guard case .success(let event) = lines[places[k]] else { preconditionFailure("a new event's line holds an event") }
+            return event
         }
     }
 
