@@ -1,4 +1,9 @@
 import CMemoryHints
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A 128-bit digest of a string's UTF-8 bytes, stable across processes and machines.
 ///
@@ -55,24 +60,21 @@ public struct IDDigest: Hashable, Sendable {
 /// An open-addressing table from `IDDigest` to a 64-bit value: one 24-byte entry per key, stored
 /// together so that a lookup costs one cache miss, and no reference counting.
 public struct IDTable: Sendable {
-    private struct Entry {
+    fileprivate struct Entry {
         var high: UInt64
         var low: UInt64
         var value: UInt64
     }
 
-    private var entries: [Entry]
+    /// Shared between copies until one of them writes (copy on write, as an array's buffer).
+    private var storage: IDTableStorage
     public private(set) var count = 0
     private var mask: Int
 
     public init(capacity: Int = 0) {
         var size = 16
         while size < capacity * 10 / 7 + 1 { size <<= 1 }
-        entries = Array(unsafeUninitializedCapacity: size) { buffer, initialized in
-            HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
-            buffer.initialize(repeating: Entry(high: 0, low: 0, value: 0))
-            initialized = size
-        }
+        storage = IDTableStorage(size: size)
         mask = size - 1
     }
 
@@ -87,51 +89,74 @@ public struct IDTable: Sendable {
     @inline(__always)
     func prefetch(_ key: IDDigest) {
         let (_, l) = IDTable.stored(key)
-        entries.withUnsafeBufferPointer { incentives_prefetch($0.baseAddress! + (Int(truncatingIfNeeded: l) & mask)) }
+        incentives_prefetch(storage.base + (Int(truncatingIfNeeded: l) & mask))
     }
 
     public func value(for key: IDDigest) -> UInt64? {
         let (h, l) = IDTable.stored(key)
-        return entries.withUnsafeBufferPointer { e in
-            var i = Int(truncatingIfNeeded: l) & mask
-            while true {
-                let entry = e[i]
-                if entry.high == h && entry.low == l { return entry.value }
-                if entry.high == 0 && entry.low == 0 { return nil }
-                i = (i + 1) & mask
-            }
+        let e = storage.base
+        var i = Int(truncatingIfNeeded: l) & mask
+        while true {
+            let entry = e[i]
+            if entry.high == h && entry.low == l { return entry.value }
+            if entry.high == 0 && entry.low == 0 { return nil }
+            i = (i + 1) & mask
         }
     }
 
     /// Sets the value for a key (inserting or replacing).
     public mutating func set(_ value: UInt64, for key: IDDigest) {
-        if (count + 1) * 10 > entries.count * 7 { grow() }
+        if (count + 1) * 10 > (mask + 1) * 7 { grow() }
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
         let (h, l) = IDTable.stored(key)
-        let mask = self.mask
-        let inserted: Bool = entries.withUnsafeMutableBufferPointer { e in
-            var i = Int(truncatingIfNeeded: l) & mask
-            while true {
-                if e[i].high == h && e[i].low == l {
-                    e[i].value = value
-                    return false
-                }
-                if e[i].high == 0 && e[i].low == 0 {
-                    e[i] = Entry(high: h, low: l, value: value)
-                    return true
-                }
-                i = (i + 1) & mask
+        let e = storage.base
+        var i = Int(truncatingIfNeeded: l) & mask
+        while true {
+            if e[i].high == h && e[i].low == l {
+                e[i].value = value
+                return
             }
+            if e[i].high == 0 && e[i].low == 0 {
+                e[i] = Entry(high: h, low: l, value: value)
+                count += 1
+                return
+            }
+            i = (i + 1) & mask
         }
-        if inserted { count += 1 }
     }
 
     private mutating func grow() {
-        var bigger = IDTable(capacity: entries.count)
-        for entry in entries where entry.high != 0 || entry.low != 0 {
-            bigger.set(entry.value, for: IDDigest(high: entry.high, low: entry.low))
+        var bigger = IDTable(capacity: mask + 1)
+        for i in 0...mask {
+            let entry = storage.base[i]
+            if entry.high != 0 || entry.low != 0 { bigger.set(entry.value, for: IDDigest(high: entry.high, low: entry.low)) }
         }
         self = bigger
     }
+}
+
+/// An id table's entries, in memory from `calloc`. A large table then comes from the kernel already zero (an
+/// empty entry is all zeros), each page as it is first touched, by whichever thread touches it; writing the
+/// zeros up front made the thread that builds the table wait: at a million expected events, 48 MB on replay's
+/// main thread before its first batch, 66 ms of it alone (README, Benchmarks).
+private final class IDTableStorage: @unchecked Sendable {
+    let base: UnsafeMutablePointer<IDTable.Entry>
+    let size: Int
+
+    init(size: Int) {
+        guard let raw = calloc(size, MemoryLayout<IDTable.Entry>.stride) else { fatalError("no memory for an id table of \(size) entries") }
+        HugePages.advise(UnsafeMutableRawBufferPointer(start: raw, count: size * MemoryLayout<IDTable.Entry>.stride))
+        base = raw.bindMemory(to: IDTable.Entry.self, capacity: size)
+        self.size = size
+    }
+
+    func copy() -> IDTableStorage {
+        let other = IDTableStorage(size: size)
+        other.base.update(from: base, count: size)
+        return other
+    }
+
+    deinit { free(base) }
 }
 
 extension IDDigest {

@@ -95,9 +95,10 @@ enum ReplayCommand: Command {
         let printer = out.map { AchievementPrinter(out: $0) }
         defer { printer?.finish() }
         do {
-            // The events are taken out of their items on the reader thread, which is ahead and would wait.
-            try stream.forEachBatchPipelined(batchSize: batchSize, preparingBatch: { items in (items, items.map(\.event)) }) { batch in
-                var output = ReplayOutput(items: batch.0, file: file, err: err)
+            // The events and their line numbers are taken out of their items on the reader thread, which is ahead and
+            // would wait; the items (their offsets, which replay does not use) are freed there too.
+            try stream.forEachBatchPipelined(batchSize: batchSize, preparingBatch: { items in (items.map(\.line), items.map(\.event)) }) { batch in
+                var output = ReplayOutput(lineNumbers: batch.0, file: file, err: err)
                 try intake().take(batch.1[...], into: &output)
                 printer?.print(output.earned)
                 return true
@@ -119,15 +120,15 @@ enum ReplayCommand: Command {
 /// achievements collected for stdout (`AchievementPrinter`), each in file order. Events that earned nothing and
 /// duplicates print nothing.
 private struct ReplayOutput: IntakeSink {
-    /// The reader's batch being taken: the intake's indices are theirs.
-    let items: [EventStream.Item]
+    /// The line numbers of the batch being taken: the intake's indices are theirs.
+    let lineNumbers: [Int]
     let file: String
     let err: Output?
     /// What the batch earned, in order.
     var earned: [Achievement] = []
 
     func reject(at index: Int, _ why: Rejection, event: Event?) {
-        err?.line("\(file):\(items[index].line): \(why)")
+        err?.line("\(file):\(lineNumbers[index]): \(why)")
     }
 
     mutating func accept(at index: Int, _ event: Event, earned: [Achievement]) {
