@@ -157,6 +157,58 @@ struct ShardedIntakeWithPriorsTests {
         #expect(Set(sharded.priors.flatMap(\.asked)) == Set(one.priors[0].asked))
     }
 
+    /// `replay`'s pipeline: each batch admitted on another thread (`Intake.admit`), running ahead, while this one
+    /// takes the batch before it through the engines (`take(_:admitted:into:)`) — the same verdicts, awards, order
+    /// and counts as one intake taking each batch whole. With no ids accepted before (replay's case).
+    @Test(arguments: [1, 2, 3])
+    func admissionApartFromEvaluationGivesOneIntakesAnswers(shards count: Int) throws {
+        let (engine, lines, _) = try Self.world()
+        let batches = stride(from: 0, to: lines.count, by: 500).map { lines[$0..<min($0 + 500, lines.count)] }
+        let one = Intake(engine: engine)
+        var expected = Heard()
+        for b in batches { one.take(b, into: &expected) }
+
+        let intake = Intake(shards: try EngineShards(catalog: engine.catalog, roster: engine.roster, count: count))
+        let admitted = AdmittedQueue(count: batches.count)
+        // The intake is shared on purpose: admission and evaluation touch disjoint parts of it (`Intake.admit`).
+        let shared = UncheckedIntake(intake: intake)
+        let admitting = Thread {
+            for (k, b) in batches.enumerated() { admitted.put(k, shared.intake.admit(b)) }
+        }
+        admitting.start()
+        var heard = Heard()
+        for (k, b) in batches.enumerated() { intake.take(b, admitted: admitted.take(k), into: &heard) }
+        #expect(heard.accepted == expected.accepted)
+        #expect(heard.rejected == expected.rejected)
+        #expect(intake.counts == one.counts)
+        #expect(one.counts.duplicates > 50 && one.counts.achievements > 50 && one.counts.rejected > 50)
+    }
+
+    struct UncheckedIntake: @unchecked Sendable { let intake: Intake }
+
+    /// Admitted batches handed from the admitting thread to the evaluating one, each waited for by its number.
+    final class AdmittedQueue: @unchecked Sendable {
+        private var slots: [Intake.AdmittedBatch?]
+        private let ready: [DispatchSemaphore]
+        private let lock = NSLock()
+
+        init(count: Int) {
+            slots = Array(repeating: nil, count: count)
+            ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
+        }
+
+        func put(_ k: Int, _ batch: Intake.AdmittedBatch) {
+            lock.lock(); slots[k] = batch; lock.unlock()
+            ready[k].signal()
+        }
+
+        func take(_ k: Int) -> Intake.AdmittedBatch {
+            ready[k].wait()
+            lock.lock(); defer { lock.unlock() }
+            return slots[k]!
+        }
+    }
+
     /// What the store's ingest does with shards: every shard's changed users' progress saved after some batches
     /// (`engines`, `takeChangedMembers()` per shard), each shard's engine then forgetting it and loading it back on
     /// demand, on its own thread, from what was saved — the same awards, in the same order, as one engine that

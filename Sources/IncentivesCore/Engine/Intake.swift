@@ -325,10 +325,44 @@ public final class Intake {
     /// With shards: admission in parallel by id partition, then the engines in parallel by user partition.
     private func takeSharded<Prior: PriorIDs, Sink: IntakeSink>(_ lines: ArraySlice<Line>, shards: EngineShards, priors: [Prior],
                                                                into sink: inout Sink) throws(Prior.Failure) {
-        // 1. Admission, one thread per id partition.
+        let admitted = try admitSharded(lines, priors: priors)
+        evaluate(lines, admitted: admitted, shards: shards, into: &sink)
+    }
+
+    // MARK: - Admission and evaluation apart
+
+    /// What admission made of a batch, for its evaluation (`admit(_:)`, then `take(_:admitted:into:)`).
+    public struct AdmittedBatch: @unchecked Sendable {
+        fileprivate let verdicts: [ShardedVerdict]
+        /// Each new event's index in the batch's lines, and its user's roster position, in arrival order.
+        fileprivate let freshPlaces: [Int]
+        fileprivate let freshMembers: [Int]
+    }
+
+    /// Admission alone (unknown users, duplicates, conflicts), for a pipeline that admits a batch on one thread
+    /// while another evaluates the batch before it (`replay`: the reader thread admits, a stage of its own).
+    /// Admission depends only on the ids and the roster, never on what the engines did, so the verdicts are the
+    /// ones `take(_:into:)` gives. Batches must be admitted in arrival order, one at a time, and each then taken
+    /// with `take(_:admitted:into:)` in the same order; nothing else may be taken by this intake meanwhile. For an
+    /// intake with shards and no prior ids.
+    public func admit(_ lines: ArraySlice<Line>) -> AdmittedBatch {
+        precondition(shards != nil, "admission apart is for an intake with shards")
+        return admitSharded(lines, priors: [NoPriorIDs](repeating: NoPriorIDs(), count: admissions.count))
+    }
+
+    /// Evaluation and the sink for a batch admitted by `admit(_:)`: the same calls, counts and awards as
+    /// `take(_:into:)` of the same lines. Touches only the engines and the counts, never the admission, so it may
+    /// run on another thread than `admit`, beside the admission of the next batch.
+    public func take<Sink: IntakeSink>(_ lines: ArraySlice<Line>, admitted: AdmittedBatch, into sink: inout Sink) {
+        guard let shards else { preconditionFailure("admission apart is for an intake with shards") }
+        precondition(admitted.verdicts.count == lines.count, "the admitted batch is these lines'")
+        evaluate(lines, admitted: admitted, shards: shards, into: &sink)
+    }
+
+    /// Steps 1 and 2 of a sharded batch: admission, one thread per id partition, then the verdicts in arrival order,
+    /// the new events found for the engines by their place (not copied).
+    private func admitSharded<Prior: PriorIDs>(_ lines: ArraySlice<Line>, priors: [Prior]) throws(Prior.Failure) -> AdmittedBatch {
         let (perPartition, owner) = try admitInParallel(lines, priors: priors)
-        // 2. Counts in arrival order; the new events found for the engine (by their place: not copied), each line's
-        // verdict kept.
         var freshPlaces: [Int] = [], freshMembers: [Int] = []
         freshPlaces.reserveCapacity(lines.count)
         freshMembers.reserveCapacity(lines.count)
@@ -355,15 +389,20 @@ public final class Intake {
                 freshMembers.append(judged.member)
             }
         }
-        let fresh = FreshEvents(lines: lines, places: freshPlaces)
-        // 3. The new events, one thread per user partition (only those that earned come back, in order).
+        return AdmittedBatch(verdicts: verdicts, freshPlaces: freshPlaces, freshMembers: freshMembers)
+    }
+
+    /// Steps 3 and 4: the new events, one thread per user partition (only those that earned come back, in order),
+    /// then every line to the sink in arrival order, refusals, duplicates and accepted events interleaved as
+    /// `takeInOrder` gives them: a sink may depend on it (the ingest's duplicate arrivals note the last event
+    /// accepted before them).
+    private func evaluate<Sink: IntakeSink>(_ lines: ArraySlice<Line>, admitted: AdmittedBatch, shards: EngineShards, into sink: inout Sink) {
+        let fresh = FreshEvents(lines: lines, places: admitted.freshPlaces)
+        let freshMembers = admitted.freshMembers
         let earned = shards.record(fresh, members: freshMembers)
-        // 4. Every line to the sink in arrival order, refusals, duplicates and accepted events interleaved as
-        // `takeInOrder` gives them: a sink may depend on it (the ingest's duplicate arrivals note the last
-        // event accepted before them).
         var e = 0
         for i in lines.indices {
-            switch verdicts[i - lines.startIndex] {
+            switch admitted.verdicts[i - lines.startIndex] {
             case .notEvent:
                 if case .failure(let why) = lines[i] { refuse(why, at: i, into: &sink) }
             case .duplicate:
@@ -405,7 +444,7 @@ public final class Intake {
     }
 
     /// What admission made of one line of a sharded batch, kept until the engines have run.
-    private enum ShardedVerdict {
+    fileprivate enum ShardedVerdict {
         case notEvent
         case duplicate
         case rejected(Rejection)

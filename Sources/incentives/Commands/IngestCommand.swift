@@ -14,7 +14,7 @@ enum IngestCommand: Command {
     /// Every core but one: the SQLite writer thread is an ingest's busiest and keeps a core to itself, so more
     /// parsers and engines than the other cores only take turns with it (on 2 cores, 2 threads ingested slower than
     /// 1 and held 10–15 MB more: README, Benchmarks).
-    static var defaultThreads: Int { max(1, ReplayCommand.defaultThreads - 1) }
+    static var defaultThreads: Int { max(1, ReplayCommand.cores - 1) }
 
     static let valuedOptions: Set<String> = ["events", "db", "batch", "progress-every", "workers", "work-batch", "subject", "idle-exit", "ca", "threads"]
     static let booleanOptions: Set<String> = ["restart", "inbox-only"]

@@ -15,9 +15,11 @@ enum ReplayCommand: Command {
       --catalog FILE   the menu of incentives and the employers' programs (catalog.json)
       --roster FILE    enterprise users, one JSON object a line (roster.jsonl)
       --events FILE    events recorded by the apps' API, one JSON object a line; - reads stdin
-      --threads N      threads that parse, admit and evaluate (each stage N wide, users shared out by
-                       one hash of their id; a reading thread besides); default: every core (\(defaultThreads)
-                       here). The output is the same, byte for byte, whatever N.
+      --threads N      how wide each of the two busy stages runs: the reader's (parsing and admission,
+                       ids shared out by one hash) and the engines' (users shared out by another),
+                       side by side, so that together they use 2N threads; default: half the cores,
+                       at least 1 (\(defaultThreads) here). The output is the same, byte for byte,
+                       whatever N.
 
     stdout: one achievement a line, as JSON, in the order they were recorded.
     stderr: each rejected line as FILE:LINE: REASON, then the summary line
@@ -53,8 +55,12 @@ enum ReplayCommand: Command {
         return counts.rejected > 0 ? .dataError : .ok
     }
 
+    /// Half the cores this process may use: the reader's stage and the engines' stage run side by side, each
+    /// `threads` wide (on two cores, one each measured fastest: README, Benchmarks).
+    static var defaultThreads: Int { max(1, cores / 2) }
+
     /// Every core this process may use.
-    static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+    static var cores: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
     /// More threads than this is a typo, not a machine.
     static let maxThreads = 1024
 
@@ -71,13 +77,16 @@ enum ReplayCommand: Command {
 
     /// The same with a roster that may still be decoding: the reader starts at once, and the intake is built when
     /// the first batch is parsed. A roster that fails is the error, whatever happened to the events meanwhile.
+    ///
+    /// Three stages, each on its own thread: the reader splits, parses and admits a batch (`Intake.admit`: ids,
+    /// users, duplicates; admission never depends on the engines), this thread takes the batch before it through
+    /// the engines, and `AchievementPrinter` writes the awards of the one before that. On two cores the reader's
+    /// share and this thread's are then about even (README, Benchmarks).
     static func replay(catalog: Catalog, roster: Pending<Roster>, zones: ZoneDirectory, events: String, threads: Int = defaultThreads,
                        out: Output?, err: Output?) throws -> IntakeCounts {
         // Size the id tables for the file up front (about 100 bytes a line) instead of regrowing them.
         let size = (try? FileManager.default.attributesOfItem(atPath: events)[.size] as? Int) ?? 0
-        var built: Intake?
-        func intake() throws -> Intake {
-            if let built { return built }
+        let intake = Once<Intake> {
             let shards: EngineShards
             do {
                 shards = try EngineShards(catalog: catalog, roster: try roster.value(), count: max(1, threads), zones: zones)
@@ -86,25 +95,28 @@ enum ReplayCommand: Command {
             } catch {
                 throw CommandFailure(.config, "\(error)")
             }
-            let made = Intake(shards: shards, expectedEvents: size / 100)
-            built = made
-            return made
+            return Intake(shards: shards, expectedEvents: size / 100)
         }
         let stream = EventStream(path: events, parsers: threads)
         let file = stream.displayName
         let printer = out.map { AchievementPrinter(out: $0) }
         defer { printer?.finish() }
         do {
-            // The events and their line numbers are taken out of their items on the reader thread, which is ahead and
-            // would wait; the items (their offsets, which replay does not use) are freed there too.
-            try stream.forEachBatchPipelined(batchSize: batchSize, preparingBatch: { items in (items.map(\.line), items.map(\.event)) }) { batch in
-                var output = ReplayOutput(lineNumbers: batch.0, file: file, err: err)
-                try intake().take(batch.1[...], into: &output)
+            // On the reader thread: the events and their line numbers taken out of their items (their offsets, which
+            // replay does not use, are freed there), and the batch admitted. Without an intake (a refused roster)
+            // nothing is admitted; this thread then throws the roster's error.
+            try stream.forEachBatchPipelined(batchSize: batchSize, preparingBatch: { items in
+                let lines = items.map(\.event)
+                return AdmittedLines(lineNumbers: items.map(\.line), lines: lines, admitted: (try? intake.value())?.admit(lines[...]))
+            }) { batch in
+                var output = ReplayOutput(lineNumbers: batch.lineNumbers, file: file, err: err)
+                guard let admitted = batch.admitted else { _ = try intake.value(); return false }
+                try intake.value().take(batch.lines[...], admitted: admitted, into: &output)
                 printer?.print(output.earned)
                 return true
             }
         } catch {
-            _ = try intake() // the roster's or the engine's error first, as when they were set up before reading
+            _ = try intake.value() // the roster's or the engine's error first, as when they were set up before reading
             switch error {
             case let e as UnreadableInput: throw CommandFailure(.noInput, e.description)
             case let e as LineReader.RunawayLine: throw CommandFailure(.dataError, "\(file): \(e)")
@@ -112,8 +124,16 @@ enum ReplayCommand: Command {
             default: throw error
             }
         }
-        return try intake().counts
+        return try intake.value().counts
     }
+}
+
+/// A batch as the reader thread hands it over: each line's number, its event or why it is not one, and what
+/// admission made of them (nil when there is no intake: the roster was refused).
+private struct AdmittedLines: @unchecked Sendable {
+    let lineNumbers: [Int]
+    let lines: [Intake.Line]
+    let admitted: Intake.AdmittedBatch?
 }
 
 /// Where `replay`'s intake puts its decisions: refused lines to stderr as `FILE:LINE: REASON`, and the batch's
