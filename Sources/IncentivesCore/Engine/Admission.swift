@@ -17,10 +17,14 @@ public final class Admission: @unchecked Sendable {
         case rejected(Rejection)
     }
 
+    /// The ids the table is sized for, again after each `forgetSeen()`.
+    private let capacity: Int
+
     public init(roster: Roster, expectedEvents: Int = 0, checksIDs: Bool = true) {
         self.roster = roster
         self.checksIDs = checksIDs
-        seen = IDTable(capacity: checksIDs ? expectedEvents : 0)
+        capacity = checksIDs ? expectedEvents : 0
+        seen = IDTable(capacity: capacity)
     }
 
     /// How many ids are remembered.
@@ -28,7 +32,10 @@ public final class Admission: @unchecked Sendable {
 
     /// Forgets every id remembered (to bound memory), for a caller whose `PriorIDs` knows them all by then.
     func forgetSeen() {
-        seen = IDTable()
+        // As large as before, not empty: the ingest forgets every `maxIDsInMemory` ids and then remembers as many
+        // again, so an empty table doubled its way back up each time, rehashing at every step (45 ms each time on
+        // the bench load). Its memory costs nothing until touched (`IDTableStorage`).
+        seen = IDTable(capacity: capacity)
     }
 
     /// Admits or refuses one event, in arrival order, with no ids accepted before. A new event is remembered
