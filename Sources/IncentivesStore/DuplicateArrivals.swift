@@ -13,8 +13,12 @@ enum DuplicateArrivals {
     /// The batch's re-sends, inside its transaction (its events already written).
     static func write(_ batch: IngestBatch, ingest: Int64, file: String, userKeys: UserKeys.Roster, in db: Database) throws {
         guard !batch.duplicates.isEmpty else { return }
+        // OR FAIL, not the default ABORT: an INSERT ... SELECT may write several rows, so under ABORT SQLite keeps a
+        // statement journal for it, of every page it changes; with 32 KiB pages that journal outgrows memory
+        // (64 KiB) at its second page and is written to a temporary file. On the bench load that was 246 MB of
+        // temporary writes for 2,600 re-sends. A failure rolls the whole batch back anyway.
         let insert = try db.prepare("""
-            INSERT INTO duplicate_arrivals(event_id, user_key, after_seq, ingest, file, line)
+            INSERT OR FAIL INTO duplicate_arrivals(event_id, user_key, after_seq, ingest, file, line)
             SELECT ?1, ?2, ?3, ?4, ?5, ?6
             WHERE NOT EXISTS (SELECT 1 FROM events e JOIN ingests i ON i.id = e.ingest WHERE e.id = ?1 AND e.line = ?6 AND i.source = ?5)
             ON CONFLICT (file, line, event_id) DO NOTHING
