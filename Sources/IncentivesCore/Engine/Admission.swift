@@ -54,7 +54,17 @@ public final class Admission: @unchecked Sendable {
     @inline(__always)
     func judge<Prior: PriorIDs>(_ event: Event, key: IDDigest, prior: Prior) throws(Prior.Failure) -> (verdict: Verdict, member: Int) {
         let userKey = IDDigest(event.user)
-        guard let member = roster.position(of: event.user, digest: userKey) else { return (.rejected(.unknownUser(event.user)), -1) }
+        return try judge(event, key: key, user: userKey, member: roster.position(of: event.user, digest: userKey), prior: prior)
+    }
+
+    /// The same, for a caller that found the user already: `user` is `IDDigest(event.user)` and `member` their
+    /// roster position (nil when not on it). The intake's in-order path looks users up a batch ahead, to prefetch
+    /// their state; looking them up again here cost a second digest and two cache misses an event.
+    @inline(__always)
+    func judge<Prior: PriorIDs>(_ event: Event, key: IDDigest, user userKey: IDDigest, member: Int?, prior: Prior) throws(Prior.Failure)
+        -> (verdict: Verdict, member: Int)
+    {
+        guard let member else { return (.rejected(.unknownUser(event.user)), -1) }
         guard checksIDs else { return (.new, member) }
         let fingerprint = event.contentFingerprint(userDigest: userKey)
         var earlier = seen.value(for: key)

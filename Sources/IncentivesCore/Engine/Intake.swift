@@ -212,7 +212,15 @@ public final class Intake {
 
     @inline(__always)
     private func admit<Prior: PriorIDs>(_ event: Event, key: IDDigest, prior: Prior) throws(Prior.Failure) -> Admitted {
-        let (verdict, member) = try admissions[partition(of: key)].judge(event, key: key, prior: prior)
+        let user = IDDigest(event.user)
+        return try admit(event, key: key, user: user, member: engine.roster.position(of: event.user, digest: user), prior: prior)
+    }
+
+    /// The same for an event whose user was found already (`user`: their id's digest; `member`: their roster
+    /// position, nil when not on it).
+    @inline(__always)
+    private func admit<Prior: PriorIDs>(_ event: Event, key: IDDigest, user: IDDigest, member: Int?, prior: Prior) throws(Prior.Failure) -> Admitted {
+        let (verdict, member) = try admissions[partition(of: key)].judge(event, key: key, user: user, member: member, prior: prior)
         counts.read += 1
         switch verdict {
         case .duplicate:
@@ -240,15 +248,19 @@ public final class Intake {
         // table entry, the prior ids' answer, its user's state) can be prefetched a few events ahead: with many
         // ids and users these are far from the caches, and the look-ups would otherwise wait on memory one by one.
         let roster = engine.roster
-        var keys: [IDDigest?] = [], users: [Int] = []
+        var keys: [IDDigest?] = [], users: [Int] = [], userKeys: [IDDigest] = []
         keys.reserveCapacity(lines.count)
         users.reserveCapacity(lines.count)
+        userKeys.reserveCapacity(lines.count)
         for line in lines {
             if case .success(let e) = line {
                 keys.append(IDDigest(e.id))
-                users.append(roster.position(of: e.user) ?? -1)
+                let u = IDDigest(e.user)
+                userKeys.append(u)
+                users.append(roster.position(of: e.user, digest: u) ?? -1)
             } else {
                 keys.append(nil)
+                userKeys.append(IDDigest(high: 0, low: 0))
                 users.append(-1)
             }
         }
@@ -264,7 +276,8 @@ public final class Intake {
             case .failure(let why):
                 refuse(why, at: i, into: &sink)
             case .success(let event):
-                switch try admit(event, key: keys[k]!, prior: prior) {
+                // The user as found above: admission does not look them up again.
+                switch try admit(event, key: keys[k]!, user: userKeys[k], member: users[k] >= 0 ? users[k] : nil, prior: prior) {
                 case .stop(.rejected(let why)): sink.reject(at: i, why, event: event)
                 case .stop: sink.duplicate(at: i, event)
                 case .new(let member, let engine):
