@@ -47,16 +47,16 @@ public func fuzzRoster(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-/// The roster's members, or the refusal, as text that two readings can be compared by.
-func answer(_ bytes: Data, quickly: Bool) -> String {
+/// What a reading gave: the members (compared field by field, partner ids as a dictionary), or the refusal.
+enum Answer: Equatable {
+    case members([Member])
+    case refused(String)
+}
+
+func answer(_ bytes: Data, quickly: Bool) -> Answer {
     do {
-        let roster = try RosterDecoder.decode(bytes, file: "roster.jsonl", catalog: catalog, zones: sharedZones, quickly: quickly)
-        // Partner ids sorted: two dictionaries with the same pairs may list them in different orders.
-        return roster.members.map { m in
-            "\(m.id)|\(m.employer ?? "-")|\(m.timezone)|\(m.eligibleFrom)|\(m.eligibleUntil.map { "\($0)" } ?? "-")|"
-                + m.partnerMemberIDs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-        }.joined(separator: "\n")
+        return .members(try RosterDecoder.decode(bytes, file: "roster.jsonl", catalog: catalog, zones: sharedZones, quickly: quickly).members)
     } catch {
-        return "refused: \(error)"
+        return .refused(error.description)
     }
 }
