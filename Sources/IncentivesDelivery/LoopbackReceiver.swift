@@ -356,14 +356,36 @@ private final class Peer {
         return SSL_accept(ssl) == 1
     }
 
+    // A signal to the process (a child's SIGCHLD: the tests beside this receiver run commands and servers) ends a
+    // blocked send or receive early with EINTR: tried again, not taken for the peer's going away. Taken for it, a
+    // long answer stopped half-way (seen once in CI: a test of a 95 KB head got a shorter one).
     func send(_ bytes: UnsafeRawBufferPointer) -> Int {
-        if let ssl { return Int(SSL_write(ssl, bytes.baseAddress, Int32(min(bytes.count, 1 << 20)))) }
-        return Glibc.send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
+        while true {
+            let n: Int
+            if let ssl { n = Int(SSL_write(ssl, bytes.baseAddress, Int32(min(bytes.count, 1 << 20)))) } else {
+                n = Glibc.send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
+            }
+            if n <= 0 && interrupted(n) { continue }
+            return n
+        }
     }
 
     func recv(_ bytes: UnsafeMutableRawBufferPointer) -> Int {
-        if let ssl { return Int(SSL_read(ssl, bytes.baseAddress, Int32(bytes.count))) }
-        return Glibc.recv(fd, bytes.baseAddress, bytes.count, 0)
+        while true {
+            let n: Int
+            if let ssl { n = Int(SSL_read(ssl, bytes.baseAddress, Int32(bytes.count))) } else {
+                n = Glibc.recv(fd, bytes.baseAddress, bytes.count, 0)
+            }
+            if n <= 0 && interrupted(n) { continue }
+            return n
+        }
+    }
+
+    /// Whether a send or receive that gave `n` was cut short by a signal rather than failed.
+    private func interrupted(_ n: Int) -> Bool {
+        let saved = errno
+        if let ssl { return SSL_get_error(ssl, Int32(n)) == SSL_ERROR_SYSCALL && saved == EINTR }
+        return n < 0 && saved == EINTR
     }
 
     func close() {

@@ -2,9 +2,10 @@ import Foundation
 import IncentivesCore
 
 /// Reading and evaluating on two cores: a reader thread parses lines (simdjson, field checks; with `parsers` above
-/// one it only splits them and that many threads parse each batch) and runs `prepare` on each (e.g. the duplicate check) into batches, while the caller's thread consumes
-/// the previous batch. Items arrive in file order, so rejects, achievements and line numbers are exactly
-/// those of `EventStream.forEach`; memory stays bounded by a few batches in flight.
+/// one it only splits them and that many threads parse each batch) and runs `prepare` on each item or each batch
+/// (`replay`'s admission), while the caller's thread consumes the previous batch and hands it back to the reader to
+/// free. Items arrive in file order, so rejects, achievements and line numbers are exactly those of
+/// `EventStream.forEach`; memory stays bounded by a few batches in flight.
 extension EventStream {
     public func forEachPipelined(batchSize: Int = 8192, progress: ((Int64) -> Void)? = nil,
                                  _ body: (Item) throws -> Bool) throws {
