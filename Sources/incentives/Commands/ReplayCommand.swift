@@ -59,6 +59,9 @@ enum ReplayCommand: Command {
     /// `threads` wide (on two cores, one each measured fastest: README, Benchmarks).
     static var defaultThreads: Int { max(1, cores / 2) }
 
+    /// The most events the id tables are sized for before reading (16M: tables of 800 MB, touched only as used).
+    static let maxPresizedEvents = 1 << 24
+
     /// Every core this process may use.
     static var cores: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
     /// More threads than this is a typo, not a machine.
@@ -84,8 +87,10 @@ enum ReplayCommand: Command {
     /// share and this thread's are then about even (README, Benchmarks).
     static func replay(catalog: Catalog, roster: Pending<Roster>, zones: ZoneDirectory, events: String, threads: Int = defaultThreads,
                        out: Output?, err: Output?) throws -> IntakeCounts {
-        // Size the id tables for the file up front (about 100 bytes a line) instead of regrowing them.
-        let size = (try? FileManager.default.attributesOfItem(atPath: events)[.size] as? Int) ?? 0
+        // Size the id tables for the file up front (about 100 bytes a line) instead of regrowing them, up to
+        // `maxPresizedEvents`: past it they grow as ids come, so a huge file (or a size that lies) never asks for
+        // one allocation larger than the machine (which `calloc` would refuse, and the table cannot do without).
+        let size = min((try? FileManager.default.attributesOfItem(atPath: events)[.size] as? Int) ?? 0, maxPresizedEvents * 100)
         let intake = Once<Intake> {
             let shards: EngineShards
             do {
